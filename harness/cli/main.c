@@ -1,0 +1,73 @@
+/* apiharness: the command-line entry point; dispatches to cmd_<name>. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* Subcommands are defined in their own files.  They are declared weak so the
+ * program links while a layer is being built; a missing one says so and exits 2. */
+#pragma weak cmd_mock
+#pragma weak cmd_certify
+#pragma weak cmd_cases
+#pragma weak cmd_compare
+#pragma weak cmd_replay
+
+typedef struct {
+  const char *name;
+  int (*run)(int, char **);
+  const char *summary;
+} command;
+
+static const command commands[] = {
+    {"validate", cmd_validate, "validate JSON documents against a schema of the spec"},
+    {"mock", cmd_mock, "run the reference Create API token endpoint (with optional faults)"},
+    {"certify", cmd_certify, "run the conformance catalogue against a server, write a report"},
+    {"cases", cmd_cases, "regenerate the case catalogue from the spec"},
+    {"compare", cmd_compare, "compare two compliance reports (release regression gate)"},
+    {"replay", cmd_replay, "re-send one catalogue case and print its judgement"},
+};
+
+const char *cli_default_spec(void) {
+  const char *env = getenv("APIHARNESS_SPEC");
+  if (env && *env)
+    return env;
+  if (access(APIHARNESS_DEFAULT_SPEC, R_OK) == 0)
+    return APIHARNESS_DEFAULT_SPEC;
+  return "spec/create-api-token.openapi.json";
+}
+
+static void usage(FILE *out) {
+  fprintf(out, "usage: apiharness COMMAND [OPTIONS]\n\ncommands:\n");
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    if (commands[i].run)
+      fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+  fprintf(out, "\n'apiharness COMMAND --help' for a command's options.\n"
+               "exit codes: 0 valid/compliant, 1 invalid/non-compliant, 2 could not run\n");
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return CLI_EXIT_ERROR;
+  }
+  if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+    usage(stdout);
+    return CLI_EXIT_OK;
+  }
+  if (!strcmp(argv[1], "--version")) {
+    printf("apiharness %s\n", APIHARNESS_VERSION);
+    return CLI_EXIT_OK;
+  }
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+    if (strcmp(argv[1], commands[i].name) != 0)
+      continue;
+    if (!commands[i].run) {
+      fprintf(stderr, "apiharness: command '%s' is not built into this binary\n", argv[1]);
+      return CLI_EXIT_ERROR;
+    }
+    return commands[i].run(argc - 1, argv + 1);
+  }
+  fprintf(stderr, "apiharness: unknown command '%s' (see apiharness --help)\n", argv[1]);
+  return CLI_EXIT_ERROR;
+}
