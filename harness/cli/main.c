@@ -1,5 +1,6 @@
 /* apiharness: the command-line entry point; dispatches to cmd_<name>. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 

@@ -38,7 +38,7 @@ typedef struct {
 } hspec_error;
 
 typedef struct {
-  const char *media_type;     /* as written in the spec: "application/*+json" */
+  const char *media_type;     /* as written in the spec: "application/\*+json" */
   const cJSON *schema;        /* the Schema Object (possibly a {"$ref":...}), NULL if none */
   const char *schema_pointer; /* "#/paths/~1public~1v1~1accounts~1api-tokens/post/requestBody/content/application~1json/schema" */
 } hspec_media;
@@ -97,9 +97,9 @@ const char *hspec_allowed_methods(const hspec *spec, const char *path);
 const hspec_response *hspec_response_for(const hspec_operation *op, int status);
 
 /* Media-range matching for a Content-Type header value: type/subtype compared
- * case-insensitively, parameters (charset=...) ignored, "application/*+json"
- * matching any application subtype ending in "+json", "*\/*" and
- * "application/*" as usual.  Exact entries win over wildcard ones.  NULL when
+ * case-insensitively, parameters (charset=...) ignored, "application/\*+json"
+ * matching any application subtype ending in "+json", "\*\/\*" and
+ * "application/\*" as usual (a backslash here only keeps the comment open).  Exact entries win over wildcard ones.  NULL when
  * nothing matches or content_type is NULL/empty/malformed. */
 const hspec_media *hspec_match_media(const hspec_media *list, size_t n, const char *content_type);
 
@@ -110,5 +110,29 @@ const cJSON *hspec_resolve(const hspec *spec, const char *ref, const char **why)
 /* "#/components/schemas/NAME" if that component schema exists, else NULL.
  * The string is owned by the hspec. */
 const char *hspec_component_schema_pointer(const hspec *spec, const char *name);
+
+/* ---- Additions (spec loader owner) ---- */
+
+/* Pointers this module hands out (operation, media and schema pointers) are
+ * URI fragments: "#" + an RFC 6901 pointer with '~' as "~0", '/' as "~1", and
+ * every byte outside the URI fragment set ('%', space, '"', non-ASCII ...)
+ * percent-encoded, so hspec_resolve reads back exactly the node they name.
+ * For this spec's keys ("application/\*+json") that is just the ~1 escaping. */
+
+/* True when response r applies to HTTP status: its exact code, its class for
+ * "4XX"-style ranges (then r->status holds the class digit, 4), or always for
+ * "default" (r->status -1).  Precedence is hspec_response_for's business. */
+int hspec_status_matches(const hspec_response *r, int status);
+
+/* Human name of an error code ("io", "json", "version", "shape", "ref",
+ * "limit", "nomem"), static. */
+const char *hspec_code_name(hspec_code code);
+
+/* The largest document hspec_load / hspec_load_file accept (64 MiB). */
+#define HSPEC_MAX_BYTES ((size_t)64 * 1024 * 1024)
+
+/* SHA-256 (FIPS 180-4) of data[0..len) as 64 lower-case hex digits and a NUL. */
+#define HSPEC_SHA256_HEX 65
+void hspec_sha256_hex(const void *data, size_t len, char out[HSPEC_SHA256_HEX]);
 
 #endif

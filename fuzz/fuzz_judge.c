@@ -1,0 +1,147 @@
+/* fuzz_judge: see fuzz_judge.h. */
+#include "fuzz_judge.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz_common.h"
+#include "judge/hjudge.h"
+
+/* A request body the 201's echo checks compare with: test data, valid for the
+ * default spec (when it is not, the echo checks simply fail: still judged). */
+static const char fuzz_judge_request[] =
+    "{\"account\":{\"id\":\"ACC-1234-5678\"},\"name\":\"Reporting token\","
+    "\"description\":\"fuzz\",\"modules\":[{\"id\":\"MOD-1234\"}]}";
+
+typedef struct {
+  hjudge *judge;
+  hjson_doc *request_doc, *body_doc;
+  const cJSON *request;
+  hschema_result *result;
+  hjudge_verdict a, b, strict;
+} fuzz_judge_state;
+
+static fuzz_judge_state *fuzz_judge_the_state;
+
+static fuzz_judge_state *fuzz_judge_get(const char *target) {
+  if (fuzz_judge_the_state) return fuzz_judge_the_state;
+  const fuzz_env *env = fuzz_env_get();
+  fuzz_judge_state *st = calloc(1, sizeof *st);
+  if (!st || !(st->judge = hjudge_new(env->rules)) || !(st->request_doc = hjson_doc_new()) ||
+      !(st->body_doc = hjson_doc_new()) || !(st->result = hschema_result_new(0)))
+    fuzz_die(target, "out of memory at start");
+  hjson_error err;
+  st->request = hjson_parse(st->request_doc, fuzz_judge_request, sizeof fuzz_judge_request - 1,
+                            NULL, &err);
+  if (!st->request) fuzz_die(target, "the built-in request body does not parse: %s", err.msg);
+  fuzz_judge_the_state = st;
+  return st;
+}
+
+static int fuzz_judge_same(const hjudge_verdict *x, const hjudge_verdict *y) {
+  if (x->status != y->status || x->n_checks != y->n_checks || x->dropped != y->dropped ||
+      strcmp(x->detail, y->detail) != 0)
+    return 0;
+  for (size_t i = 0; i < x->n_checks; i++) {
+    const hjudge_check *p = &x->checks[i], *q = &y->checks[i];
+    if (p->status != q->status || strcmp(p->name, q->name) || strcmp(p->message, q->message) ||
+        strcmp(p->requirement, q->requirement))
+      return 0;
+  }
+  return 1;
+}
+
+static const hjudge_check *fuzz_judge_find(const hjudge_verdict *v, const char *name) {
+  for (size_t i = 0; i < v->n_checks; i++)
+    if (!strcmp(v->checks[i].name, name)) return &v->checks[i];
+  return NULL;
+}
+
+/* 1 when some check whose name starts with prefix failed. */
+static int fuzz_judge_failed(const hjudge_verdict *v, const char *prefix, int exact) {
+  size_t len = strlen(prefix);
+  for (size_t i = 0; i < v->n_checks; i++) {
+    const hjudge_check *c = &v->checks[i];
+    if (strncmp(c->name, prefix, len) != 0 || (exact && c->name[len] != '\0')) continue;
+    if (c->status == HJUDGE_FAIL) return 1;
+  }
+  return 0;
+}
+
+static int fuzz_judge_contains(const char *hay, const char *needle, size_t nlen) {
+  size_t hl = strlen(hay);
+  if (nlen == 0 || hl < nlen) return 0;
+  for (size_t i = 0; i + nlen <= hl; i++)
+    if (!memcmp(hay + i, needle, nlen)) return 1;
+  return 0;
+}
+
+void fuzz_judge_body(const char *target, int status, const char *content_type,
+                     const uint8_t *data, size_t size) {
+  fuzz_judge_state *st = fuzz_judge_get(target);
+  const fuzz_env *env = fuzz_env_get();
+  hjudge_response resp = {.status = status,
+                          .content_type = content_type,
+                          .date = "Sat, 28 Nov 2026 12:00:00 GMT",
+                          .server = "fuzz",
+                          .body = (const char *)data,
+                          .body_len = size};
+  hjudge_case c = {.expect = status == 201 ? HJUDGE_EXPECT_CREATED : HJUDGE_EXPECT_BAD_REQUEST,
+                   .requirement = "fuzz.response",
+                   .request_body = status == 201 ? st->request : NULL};
+
+  hjudge_response_judge(st->judge, &c, &resp, HJUDGE_PROFILE_DEFAULT, &st->a);
+  hjudge_response_judge(st->judge, &c, &resp, HJUDGE_PROFILE_DEFAULT, &st->b);
+  if (!fuzz_judge_same(&st->a, &st->b))
+    fuzz_die(target, "the same response judged twice gave different verdicts (%s / %s)",
+             hjudge_status_name(st->a.status), hjudge_status_name(st->b.status));
+  hjudge_response_judge(st->judge, &c, &resp, HJUDGE_PROFILE_STRICT, &st->strict);
+  if (st->strict.status < st->a.status)
+    fuzz_die(target, "the strict profile is more lenient than the default one (%s < %s)",
+             hjudge_status_name(st->strict.status), hjudge_status_name(st->a.status));
+  hjudge_response_judge(st->judge, &c, &resp, HJUDGE_PROFILE_ASPNET, &st->b);
+
+  /* The body, read and validated here directly. */
+  hjson_error err;
+  const cJSON *root = hjson_parse(st->body_doc, (const char *)data, size, NULL, &err);
+  int strict_failed = fuzz_judge_failed(&st->a, "strict-json", 1);
+  if (!root != strict_failed)
+    fuzz_die(target, "strict-json is %s but the strict reader %s the body",
+             strict_failed ? "failed" : "not failed", root ? "accepts" : "rejects");
+  if (!root) return;
+
+  hschema_result_reset(st->result);
+  int ok = hrules_check_response(env->rules, status, root, st->result);
+  int judged_bad = fuzz_judge_failed(&st->a, "schema", 1) || fuzz_judge_failed(&st->a, "prose:", 0);
+  if (ok == judged_bad)
+    fuzz_die(target, "hrules_check_response says %s but the judge's schema/prose checks %s",
+             ok ? "valid" : "invalid", judged_bad ? "fail" : "pass");
+
+  if (status >= 400 && cJSON_IsObject(root)) {
+    const cJSON *s = hjson_get(root, "status", 6);
+    if (s && !cJSON_IsNull(s)) {
+      int mismatch = !cJSON_IsNumber(s) || s->valuedouble != (double)status;
+      const hjudge_check *pc = fuzz_judge_find(&st->a, "problem-status");
+      if (!pc || (pc->status == HJUDGE_FAIL) != mismatch)
+        fuzz_die(target, "problem-status is %s but ProblemDetails.status %s the HTTP status",
+                 pc ? hjudge_status_name(pc->status) : "missing",
+                 mismatch ? "differs from" : "equals");
+    }
+  }
+
+  /* The token value never appears in what a report would show. */
+  if (cJSON_IsObject(root)) {
+    size_t tlen = 0;
+    const char *tok = hjson_string(hjson_get(root, "token", 5), &tlen);
+    if (tok && tlen >= 8 && !memchr(tok, '\0', tlen)) {
+      const hjudge_verdict *vs[] = {&st->a, &st->strict, &st->b};
+      for (size_t k = 0; k < 3; k++) {
+        if (fuzz_judge_contains(vs[k]->detail, tok, tlen))
+          fuzz_die(target, "the verdict's detail shows the token value");
+        for (size_t i = 0; i < vs[k]->n_checks; i++)
+          if (fuzz_judge_contains(vs[k]->checks[i].message, tok, tlen))
+            fuzz_die(target, "check \"%s\" shows the token value", vs[k]->checks[i].name);
+      }
+    }
+  }
+}

@@ -1,0 +1,1656 @@
+/* hcases: the catalogue generator and reader.  See hcases.h. */
+#include "cases/hcases.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "json/hjson.h"
+
+/* Messages and ids are cut to their fixed buffers on purpose. */
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+
+#define MAX_PROPS 48
+#define MAX_PATTERNS 8
+#define MAX_DEPTH 16
+#define RAW_MARK "@@apiharness-raw@@"
+#define OVER_LIMIT_BYTES ((size_t)1 << 20) /* "a body over 1 MiB" */
+#define LONG_NAME_CHARS 10000
+#define DEEP_NESTING 10000
+
+/* The top-level property that names the token: the runner puts the run id
+ * there so an operator can find (and revoke) what a certification created. */
+#define NAME_PROPERTY "name"
+
+/* ---------- a view of a raw schema: $ref and allOf merged ---------- */
+
+typedef struct {
+  const char *name;
+  const cJSON *schema;
+} sprop;
+
+typedef struct {
+  const char *comp; /* component name of the nearest $ref ("AccountDto"), NULL if none */
+  const char *type;
+  int nullable;
+  int additional_false;
+  const cJSON *items;
+  const char *patterns[MAX_PATTERNS];
+  size_t n_patterns;
+  sprop props[MAX_PROPS];
+  size_t n_props;
+} sview;
+
+static void collect(const hspec *spec, const cJSON *node, sview *v, int depth) {
+  if (!cJSON_IsObject(node) || depth > MAX_DEPTH)
+    return;
+  const cJSON *ref = cJSON_GetObjectItemCaseSensitive(node, "$ref");
+  if (cJSON_IsString(ref)) {
+    static const char pfx[] = "#/components/schemas/";
+    if (!v->comp && !strncmp(ref->valuestring, pfx, sizeof pfx - 1))
+      v->comp = ref->valuestring + sizeof pfx - 1;
+    collect(spec, hspec_resolve(spec, ref->valuestring, NULL), v, depth + 1);
+  }
+  const cJSON *t = cJSON_GetObjectItemCaseSensitive(node, "type");
+  if (cJSON_IsString(t) && !v->type)
+    v->type = t->valuestring;
+  if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(node, "nullable")))
+    v->nullable = 1;
+  const cJSON *p = cJSON_GetObjectItemCaseSensitive(node, "pattern");
+  if (cJSON_IsString(p)) {
+    int dup = 0;
+    for (size_t i = 0; i < v->n_patterns; i++)
+      dup |= !strcmp(v->patterns[i], p->valuestring);
+    if (!dup && v->n_patterns < MAX_PATTERNS)
+      v->patterns[v->n_patterns++] = p->valuestring;
+  }
+  const cJSON *props = cJSON_GetObjectItemCaseSensitive(node, "properties");
+  for (const cJSON *m = cJSON_IsObject(props) ? props->child : NULL; m; m = m->next) {
+    int dup = 0;
+    for (size_t i = 0; i < v->n_props; i++)
+      dup |= !strcmp(v->props[i].name, m->string);
+    if (!dup && v->n_props < MAX_PROPS)
+      v->props[v->n_props++] = (sprop){m->string, m};
+  }
+  if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(node, "additionalProperties")))
+    v->additional_false = 1;
+  const cJSON *items = cJSON_GetObjectItemCaseSensitive(node, "items");
+  if (items && !v->items)
+    v->items = items;
+  const cJSON *all = cJSON_GetObjectItemCaseSensitive(node, "allOf");
+  for (const cJSON *s = cJSON_IsArray(all) ? all->child : NULL; s; s = s->next)
+    collect(spec, s, v, depth + 1);
+  if (!v->type && v->n_props)
+    v->type = "object";
+}
+
+static void view_of(const hspec *spec, const cJSON *schema, sview *v) {
+  memset(v, 0, sizeof *v);
+  collect(spec, schema, v, 0);
+}
+
+/* ---------- generator state ---------- */
+
+typedef struct {
+  const hrules *rules;
+  const hspec *spec;
+  hschema_result *res;
+  hjson_doc *doc;
+  uint64_t rng;
+  const cJSON *root_schema;
+  const char *default_ct;
+  char default_ct_buf[128];
+  cJSON *full;
+  cJSON *minimal;
+  cJSON *reqs;  /* array */
+  cJSON *cases; /* array */
+  hcases_error *err;
+  int failed;
+} gen;
+
+static uint64_t next_rand(gen *g) {
+  uint64_t x = g->rng;
+  x ^= x << 13;
+  x ^= x >> 7;
+  x ^= x << 17;
+  g->rng = x;
+  return x;
+}
+
+static void gfail(gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void gfail(gen *g, const char *fmt, ...) {
+  if (g->failed)
+    return;
+  g->failed = 1;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(g->err->msg, sizeof g->err->msg, fmt, ap);
+  va_end(ap);
+}
+
+/* ---------- strings from patterns ---------- */
+
+typedef struct {
+  char set[128]; /* ASCII members */
+  size_t n;
+} cset;
+
+/* Generates one string matching an ECMA-262 pattern of the simple kind specs
+ * use (anchors, literals, escapes, \d \w, classes with ranges, quantifiers,
+ * '.').  Returns 0 for anything else (alternation, groups, negated classes). */
+static int gen_pattern(gen *g, const char *pat, char *out, size_t cap) {
+  size_t o = 0;
+  const char *p = pat;
+  size_t len = strlen(pat);
+  if (*p == '^')
+    p++;
+  const char *end = pat + len;
+  if (end > p && end[-1] == '$' && (end - 1 == p || end[-2] != '\\'))
+    end--;
+  while (p < end) {
+    cset cs = {{0}, 0};
+    if (*p == '\\') {
+      if (p + 1 >= end)
+        return 0;
+      char e = p[1];
+      if (e == 'd') {
+        for (char c = '0'; c <= '9'; c++)
+          cs.set[cs.n++] = c;
+      } else if (e == 'w') {
+        for (char c = 'a'; c <= 'z'; c++)
+          cs.set[cs.n++] = c;
+        for (char c = '0'; c <= '9'; c++)
+          cs.set[cs.n++] = c;
+      } else if (isalnum((unsigned char)e)) {
+        return 0; /* \s, \b, \uXXXX ...: not generated */
+      } else {
+        cs.set[cs.n++] = e;
+      }
+      p += 2;
+    } else if (*p == '[') {
+      p++;
+      if (*p == '^')
+        return 0;
+      while (p < end && *p != ']') {
+        char a = *p;
+        if (a == '\\') {
+          if (p + 1 >= end)
+            return 0;
+          if (p[1] == 'd') {
+            for (char c = '0'; c <= '9' && cs.n < sizeof cs.set; c++)
+              cs.set[cs.n++] = c;
+            p += 2;
+            continue;
+          }
+          a = p[1];
+          p++;
+        }
+        if (p + 2 < end && p[1] == '-' && p[2] != ']') {
+          for (int c = (unsigned char)a; c <= (unsigned char)p[2] && cs.n < sizeof cs.set; c++)
+            cs.set[cs.n++] = (char)c;
+          p += 3;
+        } else {
+          if (cs.n < sizeof cs.set)
+            cs.set[cs.n++] = a;
+          p++;
+        }
+      }
+      if (p >= end || cs.n == 0)
+        return 0;
+      p++;
+    } else if (*p == '(' || *p == ')' || *p == '|' || *p == '^' || *p == '$') {
+      return 0;
+    } else if (*p == '.') {
+      cs.set[cs.n++] = 'x';
+      p++;
+    } else {
+      if ((unsigned char)*p >= 0x80)
+        return 0;
+      cs.set[cs.n++] = *p++;
+    }
+    unsigned long min = 1;
+    if (p < end && (*p == '?' || *p == '*')) {
+      min = 0;
+      p++;
+    } else if (p < end && *p == '+') {
+      p++;
+    } else if (p < end && *p == '{') {
+      char *q;
+      min = strtoul(p + 1, &q, 10);
+      while (q < end && *q != '}')
+        q++;
+      if (q >= end || min > 256)
+        return 0;
+      p = q + 1;
+    }
+    for (unsigned long i = 0; i < min; i++) {
+      if (o + 1 >= cap)
+        return 0;
+      out[o++] = cs.set[next_rand(g) % cs.n];
+    }
+  }
+  out[o] = '\0';
+  return 1;
+}
+
+/* ---------- values and bodies ---------- */
+
+static cJSON *gen_value(gen *g, const cJSON *schema, const char *prop, int top, int depth) {
+  sview v;
+  view_of(g->spec, schema, &v);
+  if (depth > MAX_DEPTH)
+    return cJSON_CreateNull();
+  const char *type = v.type ? v.type : "string";
+  if (!strcmp(type, "object")) {
+    cJSON *o = cJSON_CreateObject();
+    for (size_t i = 0; i < v.n_props; i++)
+      cJSON_AddItemToObject(o, v.props[i].name,
+                            gen_value(g, v.props[i].schema, v.props[i].name, 0, depth + 1));
+    return o;
+  }
+  if (!strcmp(type, "array")) {
+    cJSON *a = cJSON_CreateArray();
+    if (v.items)
+      cJSON_AddItemToArray(a, gen_value(g, v.items, prop, 0, depth + 1));
+    return a;
+  }
+  if (!strcmp(type, "integer") || !strcmp(type, "number"))
+    return cJSON_CreateNumber(1);
+  if (!strcmp(type, "boolean"))
+    return cJSON_CreateTrue();
+  if (v.n_patterns) {
+    char buf[512];
+    if (!gen_pattern(g, v.patterns[0], buf, sizeof buf)) {
+      gfail(g, "cannot generate a string for pattern '%s' (property %s)", v.patterns[0],
+            prop ? prop : "?");
+      return cJSON_CreateString("");
+    }
+    return cJSON_CreateString(buf);
+  }
+  if (top && prop && !strcmp(prop, NAME_PROPERTY))
+    return cJSON_CreateString(HCASES_NAME_PLACEHOLDER);
+  char buf[128];
+  snprintf(buf, sizeof buf, "apiharness %s", prop ? prop : "value");
+  return cJSON_CreateString(buf);
+}
+
+/* Validates body: 1 valid; 0 invalid with *prose the first prose rule id
+ * violated (NULL if none) and *spec_bad 1 when the spec schema failed. */
+static int classify(gen *g, const cJSON *body, const char **prose, int *spec_bad) {
+  hschema_result_reset(g->res);
+  int ok = hrules_check_request(g->rules, NULL, body, g->res);
+  if (prose)
+    *prose = NULL;
+  if (spec_bad)
+    *spec_bad = 0;
+  for (size_t i = 0; i < hschema_result_count(g->res); i++) {
+    const hschema_violation *x = hschema_result_at(g->res, i);
+    if (x->warning)
+      continue;
+    const char *id = hrules_violation_rule(g->rules, x);
+    if (id && prose && !*prose)
+      *prose = id;
+    if (!id && spec_bad)
+      *spec_bad = 1;
+  }
+  return ok;
+}
+
+static int classify_text(gen *g, const char *text, size_t len, const char **prose, int *spec_bad) {
+  const cJSON *root = hjson_parse(g->doc, text, len, NULL, NULL);
+  if (!root)
+    return 0;
+  return classify(g, root, prose, spec_bad);
+}
+
+/* Path into a body: property names, "[]" for element 0 of an array. */
+typedef struct {
+  const char *tok[MAX_DEPTH];
+  size_t n;
+} bpath;
+
+static cJSON *at(cJSON *node, const bpath *p, size_t upto) {
+  for (size_t i = 0; node && i < upto; i++)
+    node = !strcmp(p->tok[i], "[]") ? (cJSON_IsArray(node) ? node->child : NULL)
+                                    : (cJSON_IsObject(node)
+                                           ? cJSON_GetObjectItemCaseSensitive(node, p->tok[i])
+                                           : NULL);
+  return node;
+}
+
+/* A copy of the base body (minimal when the location exists there, else full)
+ * with the value at p replaced by val (taken); p->n == 0 replaces the root. */
+static cJSON *with_value(gen *g, const bpath *p, cJSON *val) {
+  cJSON *base = at(g->minimal, p, p->n) ? g->minimal : g->full;
+  if (p->n == 0)
+    return val;
+  cJSON *b = cJSON_Duplicate(base, 1);
+  cJSON *parent = at(b, p, p->n - 1);
+  const char *last = p->tok[p->n - 1];
+  if (!strcmp(last, "[]")) {
+    if (!cJSON_IsArray(parent) || !parent->child) {
+      cJSON_Delete(val);
+      cJSON_Delete(b);
+      return NULL;
+    }
+    cJSON_ReplaceItemInArray(parent, 0, val);
+  } else if (cJSON_IsObject(parent)) {
+    if (cJSON_GetObjectItemCaseSensitive(parent, last))
+      cJSON_ReplaceItemInObjectCaseSensitive(parent, last, val);
+    else
+      cJSON_AddItemToObject(parent, last, val);
+  } else {
+    cJSON_Delete(val);
+    cJSON_Delete(b);
+    return NULL;
+  }
+  return b;
+}
+
+static cJSON *without(gen *g, const bpath *p, int from_full) {
+  cJSON *b = cJSON_Duplicate(from_full ? g->full : g->minimal, 1);
+  cJSON *parent = at(b, p, p->n - 1);
+  if (!cJSON_IsObject(parent) || !cJSON_GetObjectItemCaseSensitive(parent, p->tok[p->n - 1])) {
+    cJSON_Delete(b);
+    return NULL;
+  }
+  cJSON_DeleteItemFromObjectCaseSensitive(parent, p->tok[p->n - 1]);
+  return b;
+}
+
+/* Prints body (unformatted) with the string RAW_MARK replaced by raw (JSON text). */
+static char *print_with_raw(const cJSON *body, const char *raw) {
+  char *t = cJSON_PrintUnformatted(body);
+  if (!t)
+    return NULL;
+  char *m = strstr(t, "\"" RAW_MARK "\"");
+  if (!m)
+    return t;
+  size_t pre = (size_t)(m - t), mk = strlen(RAW_MARK) + 2, rl = strlen(raw), tl = strlen(t);
+  char *o = malloc(tl - mk + rl + 1);
+  if (o) {
+    memcpy(o, t, pre);
+    memcpy(o + pre, raw, rl);
+    memcpy(o + pre + rl, m + mk, tl - pre - mk + 1);
+  }
+  free(t);
+  return o;
+}
+
+/* ---------- catalogue building ---------- */
+
+static void add_req(gen *g, const char *id, const char *klass, const char *source,
+                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void add_req(gen *g, const char *id, const char *klass, const char *source,
+                    const char *fmt, ...) {
+  for (const cJSON *r = g->reqs->child; r; r = r->next)
+    if (!strcmp(cJSON_GetObjectItemCaseSensitive(r, "id")->valuestring, id))
+      return;
+  char title[300];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(title, sizeof title, fmt, ap);
+  va_end(ap);
+  cJSON *r = cJSON_CreateObject();
+  cJSON_AddStringToObject(r, "id", id);
+  cJSON_AddStringToObject(r, "class", klass);
+  cJSON_AddStringToObject(r, "title", title);
+  cJSON_AddStringToObject(r, "source", source);
+  cJSON_AddItemToArray(g->reqs, r);
+}
+
+static cJSON *add_case(gen *g, const char *id, const char *req, const char *klass,
+                       hjudge_expect expect, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+static cJSON *add_case(gen *g, const char *id, const char *req, const char *klass,
+                       hjudge_expect expect, const char *fmt, ...) {
+  char title[400];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(title, sizeof title, fmt, ap);
+  va_end(ap);
+  cJSON *c = cJSON_CreateObject();
+  cJSON_AddStringToObject(c, "id", id);
+  cJSON_AddStringToObject(c, "requirement", req);
+  cJSON_AddStringToObject(c, "class", klass);
+  cJSON_AddStringToObject(c, "title", title);
+  cJSON_AddStringToObject(c, "method", "POST");
+  cJSON_AddStringToObject(c, "content_type", g->default_ct);
+  cJSON_AddStringToObject(c, "auth", "token");
+  cJSON_AddStringToObject(c, "expect", hjudge_expect_name(expect));
+  if (expect == HJUDGE_EXPECT_CREATED) {
+    cJSON_AddTrueToObject(c, "echo");
+    cJSON_AddTrueToObject(c, "creates");
+  } else if (expect == HJUDGE_EXPECT_CREATED_OR_BAD || expect == HJUDGE_EXPECT_CREATED_BAD_OR_413) {
+    cJSON_AddTrueToObject(c, "creates");
+  }
+  cJSON_AddItemToArray(g->cases, c);
+  return c;
+}
+
+static void set_body(cJSON *c, cJSON *body) { cJSON_AddItemToObject(c, "body", body); }
+
+static void set_text(cJSON *c, const char *text) {
+  cJSON_DeleteItemFromObjectCaseSensitive(c, "echo");
+  cJSON_AddStringToObject(c, "body_text", text);
+  /* a text body is still JSON when it parses: the runner reads it for echoes */
+}
+
+static cJSON *seg_text(const char *t) {
+  cJSON *s = cJSON_CreateObject();
+  cJSON_AddStringToObject(s, "text", t);
+  return s;
+}
+
+static cJSON *seg_repeat(const char *t, size_t n) {
+  cJSON *s = cJSON_CreateObject();
+  cJSON_AddStringToObject(s, "repeat", t);
+  cJSON_AddNumberToObject(s, "count", (double)n);
+  return s;
+}
+
+static cJSON *seg_hex(const char *hex) {
+  cJSON *s = cJSON_CreateObject();
+  cJSON_AddStringToObject(s, "hex", hex);
+  return s;
+}
+
+/* "account-id", "modules-id", "body" */
+static void slug(const bpath *p, char *buf, size_t cap) {
+  size_t o = 0;
+  buf[0] = '\0';
+  for (size_t i = 0; i < p->n; i++) {
+    if (!strcmp(p->tok[i], "[]"))
+      continue;
+    for (const char *s = p->tok[i]; *s && o + 2 < cap; s++)
+      buf[o++] = isalnum((unsigned char)*s) ? (char)tolower((unsigned char)*s) : '-';
+    buf[o++] = '-';
+  }
+  if (o == 0)
+    snprintf(buf, cap, "body");
+  else
+    buf[o - 1] = '\0';
+}
+
+/* "account.id", "modules[0].id", "the body" */
+static void human(const bpath *p, char *buf, size_t cap) {
+  size_t o = 0;
+  buf[0] = '\0';
+  for (size_t i = 0; i < p->n && o + 4 < cap; i++) {
+    if (!strcmp(p->tok[i], "[]")) {
+      o += (size_t)snprintf(buf + o, cap - o, "[0]");
+      continue;
+    }
+    o += (size_t)snprintf(buf + o, cap - o, "%s%s", o ? "." : "", p->tok[i]);
+  }
+  if (o == 0)
+    snprintf(buf, cap, "the body");
+}
+
+static int type_allowed(const sview *v, const char *t) {
+  if (!strcmp(t, "null"))
+    return v->nullable;
+  if (!v->type)
+    return 1;
+  if (!strcmp(t, "number") && !strcmp(v->type, "integer"))
+    return 0;
+  return !strcmp(v->type, t) || (!strcmp(v->type, "number") && !strcmp(t, "integer"));
+}
+
+static cJSON *sample_of(const char *t) {
+  if (!strcmp(t, "string"))
+    return cJSON_CreateString("apiharness");
+  if (!strcmp(t, "number"))
+    return cJSON_CreateNumber(12345);
+  if (!strcmp(t, "boolean"))
+    return cJSON_CreateTrue();
+  if (!strcmp(t, "null"))
+    return cJSON_CreateNull();
+  if (!strcmp(t, "array"))
+    return cJSON_CreateArray();
+  return cJSON_CreateObject();
+}
+
+/* The requirement id of a keyword at a location: owner component + property. */
+static void req_id(char *buf, size_t cap, const char *owner, const char *prop, int items,
+                   const char *keyword) {
+  if (prop)
+    snprintf(buf, cap, "schema.request.%s.%s%s.%s", owner ? owner : "body", prop,
+             items ? ".items" : "", keyword);
+  else
+    snprintf(buf, cap, "schema.request.%s.%s", owner ? owner : "body", keyword);
+}
+
+/* A negative case, if the body is indeed rejected; the requirement is
+ * `spec_req` when the spec schema rejects it, else the prose rule that does. */
+static void neg_case(gen *g, const char *id, const char *spec_req, const char *spec_title,
+                     cJSON *body, const char *fmt, const char *arg, int aspnet,
+                     const char *aspnet_reason) {
+  if (!body)
+    return;
+  const char *prose;
+  int spec_bad;
+  if (classify(g, body, &prose, &spec_bad)) {
+    cJSON_Delete(body); /* the spec accepts it after all: not a negative case */
+    return;
+  }
+  const char *req = (spec_bad && spec_req[0]) ? spec_req : prose;
+  if (!req) {
+    cJSON_Delete(body);
+    return;
+  }
+  if (req == spec_req)
+    add_req(g, spec_req, "request-schema", "spec", "%s", spec_title);
+  cJSON *c = add_case(g, id, req, "negative-body", HJUDGE_EXPECT_BAD_REQUEST, fmt, arg);
+  if (aspnet) {
+    cJSON_AddTrueToObject(c, "aspnet_tolerated");
+    cJSON_AddStringToObject(c, "aspnet_reason", aspnet_reason);
+  }
+  set_body(c, body);
+}
+
+static void pos_case(gen *g, const char *id, const char *req, cJSON *body, const char *fmt,
+                     const char *arg) {
+  if (!body)
+    return;
+  if (!classify(g, body, NULL, NULL)) {
+    cJSON_Delete(body);
+    return;
+  }
+  cJSON *c = add_case(g, id, req, "positive", HJUDGE_EXPECT_CREATED, fmt, arg);
+  set_body(c, body);
+}
+
+typedef struct {
+  const char *kind, *what;
+  char s[600];
+  int aspnet;
+  const char *why;
+} near_miss;
+
+typedef struct {
+  const char *id, *title;
+  char *text;
+} raw_text;
+
+/* Near misses of a valid pattern value. */
+static void pattern_cases(gen *g, const bpath *p, const sview *v, const char *owner,
+                          const char *prop) {
+  cJSON *cur = at(g->full, p, p->n);
+  if (!cJSON_IsString(cur))
+    return;
+  const char *val = cur->valuestring;
+  size_t n = strlen(val);
+  char req[160], title[300], where[128], sl[96];
+  req_id(req, sizeof req, owner, prop, 0, "pattern");
+  human(p, where, sizeof where);
+  slug(p, sl, sizeof sl);
+  snprintf(title, sizeof title, "%s matches %s", where, v->patterns[0]);
+  /* the last run of digits, for the digit-count near misses */
+  size_t ds = n, de = n;
+  for (size_t i = n; i-- > 0;)
+    if (isdigit((unsigned char)val[i])) {
+      de = i + 1;
+      ds = i;
+      while (ds > 0 && isdigit((unsigned char)val[ds - 1]))
+        ds--;
+      break;
+    }
+  near_miss m[8];
+  size_t k = 0;
+  if (de < n + 1 && ds < de) {
+    m[k] = (near_miss){"short-digits", "with one digit fewer", "", 0, NULL};
+    snprintf(m[k].s, sizeof m[k].s, "%.*s%s", (int)(de - 1), val, val + de);
+    k++;
+    m[k] = (near_miss){"long-digits", "with one digit more", "", 0, NULL};
+    snprintf(m[k].s, sizeof m[k].s, "%.*s7%s", (int)de, val, val + de);
+    k++;
+    m[k] = (near_miss){"arabic-indic-digit", "with an Arabic-Indic digit", "", 1,
+                          "in .NET regular expressions \\d matches every Unicode decimal digit"};
+    snprintf(m[k].s, sizeof m[k].s, "%.*s\xd9%c%s", (int)(de - 1), val,
+             (char)(0xa0 + (val[de - 1] - '0')), val + de);
+    k++;
+  }
+  m[k] = (near_miss){"lowercase", "in lower case", "", 0, NULL};
+  for (size_t i = 0; i <= n && i < sizeof m[k].s; i++)
+    m[k].s[i] = (char)tolower((unsigned char)val[i]);
+  if (strcmp(m[k].s, val))
+    k++;
+  m[k] = (near_miss){"surrounding-spaces", "with surrounding spaces", "", 0, NULL};
+  snprintf(m[k].s, sizeof m[k].s, " %s ", val);
+  k++;
+  m[k] = (near_miss){"trailing-newline", "with a trailing newline", "", 1,
+                        "in .NET regular expressions '$' also matches before a final newline"};
+  snprintf(m[k].s, sizeof m[k].s, "%s\n", val);
+  k++;
+  m[k] = (near_miss){"empty", "empty", "", 0, NULL};
+  k++;
+  for (size_t i = 0; i < k; i++) {
+    char id[200], t[400];
+    snprintf(id, sizeof id, "neg.pattern.%s.%s", sl, m[i].kind);
+    snprintf(t, sizeof t, "%s %s", where, m[i].what);
+    neg_case(g, id, req, title, with_value(g, p, cJSON_CreateString(m[i].s)), "%s", t, m[i].aspnet,
+             m[i].why);
+  }
+  /* \u0000 after a valid value: only expressible as text */
+  char raw[700];
+  cJSON *esc = cJSON_CreateString(val);
+  char *q = cJSON_PrintUnformatted(esc);
+  cJSON_Delete(esc);
+  if (!q)
+    return;
+  snprintf(raw, sizeof raw, "%.*s\\u0000\"", (int)strlen(q) - 1, q);
+  free(q);
+  cJSON *body = with_value(g, p, cJSON_CreateString(RAW_MARK));
+  char *text = body ? print_with_raw(body, raw) : NULL;
+  cJSON_Delete(body);
+  if (!text)
+    return;
+  const char *prose;
+  int spec_bad;
+  if (!classify_text(g, text, strlen(text), &prose, &spec_bad) && spec_bad) {
+    add_req(g, req, "request-schema", "spec", "%s", title);
+    char id[200];
+    snprintf(id, sizeof id, "neg.pattern.%s.nul-suffix", sl);
+    cJSON *c = add_case(g, id, req, "negative-body", HJUDGE_EXPECT_BAD_REQUEST,
+                        "%s followed by \\u0000", where);
+    set_text(c, text);
+  }
+  free(text);
+}
+
+static void walk(gen *g, const cJSON *schema, bpath *p, const char *owner, const char *prop,
+                 int items, int depth);
+
+static void location_cases(gen *g, const sview *v, bpath *p, const char *owner,
+                           const char *prop, int items) {
+  char where[128], sl[96], req[160], title[300];
+  human(p, where, sizeof where);
+  slug(p, sl, sizeof sl);
+  /* every JSON type that the location does not allow */
+  static const char *const types[] = {"string", "number", "boolean", "null", "array", "object"};
+  req_id(req, sizeof req, prop ? owner : v->comp, prop, items, "type");
+  snprintf(title, sizeof title, "%s is of type %s%s", where, v->type ? v->type : "any",
+           v->nullable ? " or null" : "");
+  for (size_t i = 0; i < sizeof types / sizeof types[0] && v->type; i++) {
+    if (type_allowed(v, types[i]))
+      continue;
+    char id[200], t[300];
+    snprintf(id, sizeof id, "neg.type.%s%s.%s", sl, items ? "-item" : "", types[i]);
+    snprintf(t, sizeof t, "%s%s as %s", where, "", types[i]);
+    neg_case(g, id, req, title, with_value(g, p, sample_of(types[i])), "%s", t, 0, NULL);
+  }
+  /* undeclared properties at every object level */
+  if (v->type && !strcmp(v->type, "object") && v->additional_false && at(g->full, p, p->n)) {
+    char r2[160], t2[300], id[200];
+    req_id(r2, sizeof r2, v->comp ? v->comp : owner, NULL, 0, "additionalProperties");
+    snprintf(t2, sizeof t2, "%s has no undeclared properties", where);
+    cJSON *obj = cJSON_Duplicate(at(g->full, p, p->n), 1);
+    cJSON_AddNumberToObject(obj, "x-apiharness-undeclared", 1);
+    snprintf(id, sizeof id, "neg.undeclared.%s", sl);
+    neg_case(g, id, r2, t2, with_value(g, p, obj), "%s with an undeclared property", where, 1,
+             "ASP.NET Core ignores unknown JSON properties by default");
+    if (v->n_props) {
+      /* a case variant of the first declared name, in place of it */
+      const char *pn = v->props[0].name;
+      char variant[128];
+      snprintf(variant, sizeof variant, "%s", pn);
+      variant[0] = (char)toupper((unsigned char)variant[0]);
+      if (strcmp(variant, pn)) {
+        cJSON *o2 = cJSON_Duplicate(at(g->full, p, p->n), 1);
+        cJSON *val = cJSON_DetachItemFromObjectCaseSensitive(o2, pn);
+        if (val)
+          cJSON_AddItemToObject(o2, variant, val);
+        snprintf(id, sizeof id, "neg.case-variant.%s", sl);
+        char t3[300];
+        snprintf(t3, sizeof t3, "%s with \"%s\" in place of \"%s\"", where, variant, pn);
+        neg_case(g, id, r2, t2, with_value(g, p, o2), "%s", t3, 1,
+                 "ASP.NET Core matches property names case-insensitively by default");
+      }
+    }
+  }
+  if (v->n_patterns)
+    pattern_cases(g, p, v, owner, prop);
+}
+
+/* absent / null / empty-array variants of a property (outside arrays) */
+static void property_variants(gen *g, bpath *p, const sview *pv, const char *owner,
+                              const char *prop) {
+  char where[128], sl[96], id[200], req[160];
+  human(p, where, sizeof where);
+  slug(p, sl, sizeof sl);
+  /* absent */
+  cJSON *b = without(g, p, 1);
+  if (b) {
+    const char *prose;
+    int spec_bad;
+    if (classify(g, b, &prose, &spec_bad)) {
+      req_id(req, sizeof req, owner, prop, 0, "optional");
+      add_req(g, req, "request-schema", "spec", "%s may be absent", where);
+      snprintf(id, sizeof id, "pos.optional.%s.absent", sl);
+      pos_case(g, id, req, b, "%s absent", where);
+    } else if (prose) {
+      /* required by the prose: absent from the minimal body */
+      cJSON_Delete(b);
+      b = without(g, p, 0);
+      snprintf(id, sizeof id, "neg.missing.%s", sl);
+      char dummy[8] = "";
+      neg_case(g, id, dummy, "", b, "%s missing", where, 0, NULL);
+    } else {
+      cJSON_Delete(b);
+    }
+  }
+  /* null */
+  if (pv->nullable) {
+    cJSON *nb = with_value(g, p, cJSON_CreateNull());
+    if (nb && classify(g, nb, NULL, NULL)) {
+      req_id(req, sizeof req, owner, prop, 0, "nullable");
+      add_req(g, req, "request-schema", "spec", "%s may be null", where);
+      snprintf(id, sizeof id, "pos.optional.%s.null", sl);
+      pos_case(g, id, req, nb, "%s null", where);
+    } else {
+      snprintf(id, sizeof id, "neg.null.%s", sl);
+      char dummy[8] = "";
+      neg_case(g, id, dummy, "", nb, "%s null (nullable in the schema, required by the page)",
+               where, 0, NULL);
+    }
+  }
+  /* arrays: empty, and several items */
+  if (pv->type && !strcmp(pv->type, "array") && pv->items) {
+    cJSON *eb = with_value(g, p, cJSON_CreateArray());
+    if (eb && classify(g, eb, NULL, NULL)) {
+      req_id(req, sizeof req, owner, prop, 0, "type");
+      add_req(g, req, "request-schema", "spec", "%s is an array%s", where,
+              pv->nullable ? " or null" : "");
+      snprintf(id, sizeof id, "pos.array.%s.empty", sl);
+      pos_case(g, id, req, eb, "%s empty", where);
+    } else {
+      snprintf(id, sizeof id, "neg.array.%s.empty", sl);
+      char dummy[8] = "";
+      neg_case(g, id, dummy, "", eb, "%s empty", where, 0, NULL);
+    }
+    cJSON *arr = cJSON_CreateArray();
+    char seen[3][512];
+    for (int i = 0; i < 3; i++) {
+      cJSON *item = NULL;
+      for (int tries = 0; tries < 16; tries++) {
+        cJSON_Delete(item);
+        item = gen_value(g, pv->items, prop, 0, 1);
+        char *t = cJSON_PrintUnformatted(item);
+        int dup = 0;
+        for (int j = 0; t && j < i; j++)
+          dup |= !strcmp(seen[j], t);
+        snprintf(seen[i], sizeof seen[i], "%s", t ? t : "");
+        free(t);
+        if (!dup)
+          break;
+      }
+      cJSON_AddItemToArray(arr, item);
+    }
+    req_id(req, sizeof req, owner, prop, 0, "items");
+    add_req(g, req, "request-schema", "spec", "%s accepts several items", where);
+    snprintf(id, sizeof id, "pos.array.%s.several", sl);
+    pos_case(g, id, req, with_value(g, p, arr), "%s with three items", where);
+  }
+}
+
+static void walk(gen *g, const cJSON *schema, bpath *p, const char *owner, const char *prop,
+                 int items, int depth) {
+  if (depth > MAX_DEPTH || g->failed)
+    return;
+  sview v;
+  view_of(g->spec, schema, &v);
+  location_cases(g, &v, p, owner, prop, items);
+  if (v.type && !strcmp(v.type, "object")) {
+    int in_array = 0;
+    for (size_t i = 0; i < p->n; i++)
+      in_array |= !strcmp(p->tok[i], "[]");
+    for (size_t i = 0; i < v.n_props && p->n + 1 < MAX_DEPTH; i++) {
+      p->tok[p->n++] = v.props[i].name;
+      if (!in_array) {
+        sview pv;
+        view_of(g->spec, v.props[i].schema, &pv);
+        property_variants(g, p, &pv, v.comp ? v.comp : owner, v.props[i].name);
+      }
+      walk(g, v.props[i].schema, p, v.comp ? v.comp : owner, v.props[i].name, 0, depth + 1);
+      p->n--;
+    }
+  } else if (v.type && !strcmp(v.type, "array") && v.items && p->n + 1 < MAX_DEPTH) {
+    p->tok[p->n++] = "[]";
+    walk(g, v.items, p, owner, prop, 1, depth + 1);
+    p->n--;
+  }
+}
+
+/* Removes, greedily, every property (outside arrays) the rules do not need. */
+static void minimize(gen *g, cJSON *body, cJSON *node) {
+  if (!cJSON_IsObject(node))
+    return;
+  int idx = 0;
+  cJSON *m = node->child;
+  while (m) {
+    cJSON *next = m->next;
+    cJSON *detached = cJSON_DetachItemViaPointer(node, m);
+    if (classify(g, body, NULL, NULL)) {
+      cJSON_Delete(detached);
+    } else {
+      cJSON_InsertItemInArray(node, idx, detached); /* back in its place */
+      idx++;
+    }
+    m = next;
+  }
+  for (cJSON *c = node->child; c; c = c->next)
+    if (cJSON_IsObject(c))
+      minimize(g, body, c);
+}
+
+/* ---------- the fixed families (media types, raw bytes, HTTP, semantics) ---------- */
+
+static void concrete_media(const char *mt, char *buf, size_t cap) {
+  const char *star = strchr(mt, '*');
+  if (!star) {
+    snprintf(buf, cap, "%s", mt);
+    return;
+  }
+  if (!strcmp(mt, "*/*") || !strcmp(mt, "application/*")) {
+    snprintf(buf, cap, "application/json");
+    return;
+  }
+  /* "application/STAR+json" -> "application/vnd.acme+json" */
+  snprintf(buf, cap, "%.*svnd.acme%s", (int)(star - mt), mt, star + 1);
+}
+
+static void media_cases(gen *g) {
+  const hspec_operation *op = hrules_operation(g->rules);
+  add_req(g, "http.request-media-types", "http", "spec",
+          "every documented request media type is accepted (also with a charset parameter and "
+          "in upper case)");
+  for (size_t i = 0; i < op->n_request; i++) {
+    char ct[128], sl[128], id[200], up[128], cs[160];
+    concrete_media(op->request[i].media_type, ct, sizeof ct);
+    size_t k = 0;
+    for (const char *s = ct; *s && k + 1 < sizeof sl; s++)
+      sl[k++] = isalnum((unsigned char)*s) ? *s : '-';
+    sl[k] = '\0';
+    for (k = 0; ct[k]; k++)
+      up[k] = (char)toupper((unsigned char)ct[k]);
+    up[k] = '\0';
+    snprintf(cs, sizeof cs, "%s; charset=utf-8", ct);
+    const char *variants[3][2] = {{ct, ""}, {cs, ".charset"}, {up, ".upper-case"}};
+    for (int v = 0; v < 3; v++) {
+      snprintf(id, sizeof id, "pos.media.%s%s", sl, variants[v][1]);
+      cJSON *c = add_case(g, id, "http.request-media-types", "positive", HJUDGE_EXPECT_CREATED,
+                          "minimal body sent as %s (documented: %s)", variants[v][0],
+                          op->request[i].media_type);
+      cJSON_ReplaceItemInObjectCaseSensitive(c, "content_type",
+                                             cJSON_CreateString(variants[v][0]));
+      set_body(c, cJSON_Duplicate(g->minimal, 1));
+    }
+  }
+}
+
+static void name_cases(gen *g) {
+  if (!cJSON_GetObjectItemCaseSensitive(g->minimal, NAME_PROPERTY))
+    return;
+  add_req(g, "schema.request.name.boundaries", "request-schema", "spec",
+          "name accepts any string: empty, 10,000 characters, non-ASCII, escapes");
+  bpath p = {{NAME_PROPERTY}, 1};
+  cJSON *b = with_value(g, &p, cJSON_CreateString(""));
+  cJSON *c = add_case(g, "pos.name.empty", "schema.request.name.boundaries", "positive",
+                      HJUDGE_EXPECT_CREATED, "name is the empty string (exact name)");
+  set_body(c, b);
+  b = with_value(g, &p, cJSON_CreateString(HCASES_NAME_PLACEHOLDER
+                                           " Z\xc3\xbcrich \xe6\x9d\xb1\xe4\xba\xac "
+                                           "\xd8\xa7\xd9\x84\xd8\xb9\xd8\xb1\xd8\xa8\xd9\x8a\xd8\xa9 "
+                                           "\xf0\x9f\x9a\x80"));
+  c = add_case(g, "pos.name.non-ascii", "schema.request.name.boundaries", "positive",
+               HJUDGE_EXPECT_CREATED, "name with Latin-1, CJK, Arabic and an emoji (UTF-8)");
+  set_body(c, b);
+  /* escapes written as escapes: only expressible as text */
+  cJSON *base = with_value(g, &p, cJSON_CreateString(RAW_MARK));
+  char *t = print_with_raw(base, "\"" HCASES_NAME_PLACEHOLDER
+                                 " \\\"q\\\" \\\\ \\/ \\t \\n \\u00e9 \\ud83d\\ude80\"");
+  cJSON_Delete(base);
+  if (t && classify_text(g, t, strlen(t), NULL, NULL)) {
+    c = add_case(g, "pos.name.escapes", "schema.request.name.boundaries", "positive",
+                 HJUDGE_EXPECT_CREATED, "name written with JSON escapes (\\\" \\\\ \\/ \\t \\n "
+                                        "\\u00e9, a surrogate pair)");
+    set_text(c, t);
+    cJSON_AddTrueToObject(c, "echo");
+  }
+  free(t);
+  /* 10,000 characters: described, not stored */
+  base = with_value(g, &p, cJSON_CreateString(RAW_MARK));
+  char *s = cJSON_PrintUnformatted(base);
+  cJSON_Delete(base);
+  char *m = s ? strstr(s, RAW_MARK) : NULL;
+  if (m) {
+    c = add_case(g, "pos.name.10000-chars", "schema.request.name.boundaries", "positive",
+                 HJUDGE_EXPECT_CREATED, "name of %d characters (exact name)", LONG_NAME_CHARS);
+    cJSON *segs = cJSON_CreateArray();
+    *m = '\0';
+    cJSON_AddItemToArray(segs, seg_text(s));
+    cJSON_AddItemToArray(segs, seg_repeat("n", LONG_NAME_CHARS));
+    cJSON_AddItemToArray(segs, seg_text(m + strlen(RAW_MARK)));
+    cJSON_AddItemToObject(c, "body_segments", segs);
+  }
+  free(s);
+}
+
+static void raw_cases(gen *g) {
+  char *min = cJSON_PrintUnformatted(g->minimal);
+  if (!min) {
+    gfail(g, "out of memory");
+    return;
+  }
+  size_t ml = strlen(min);
+  add_req(g, "rfc8259.malformed-rejected", "rfc8259", "rfc8259",
+          "a body that is not JSON gets 400");
+  raw_text bad[4];
+  bad[0] = (raw_text){"raw.malformed.truncated", "the minimal body cut in half", NULL};
+  bad[0].text = strndup(min, ml / 2);
+  bad[1] = (raw_text){"raw.malformed.single-quotes", "single-quoted member names", NULL};
+  bad[1].text = strdup(min);
+  for (char *q = bad[1].text; q && *q; q++)
+    if (*q == '"')
+      *q = '\'';
+  bad[2] = (raw_text){"raw.malformed.trailing-comma", "a comma before the closing brace",
+                            NULL};
+  bad[2].text = malloc(ml + 2);
+  if (bad[2].text)
+    snprintf(bad[2].text, ml + 2, "%.*s,}", (int)ml - 1, min);
+  bad[3] = (raw_text){"raw.malformed.not-json", "plain text", NULL};
+  bad[3].text = strdup("account=ACC&name=x");
+  for (int i = 0; i < 4; i++) {
+    if (!bad[i].text)
+      continue;
+    cJSON *c = add_case(g, bad[i].id, "rfc8259.malformed-rejected", "raw-bytes",
+                        HJUDGE_EXPECT_BAD_REQUEST, "%s", bad[i].title);
+    set_text(c, bad[i].text);
+    free(bad[i].text);
+  }
+  add_req(g, "rfc8259.trailing-data-rejected", "rfc8259", "rfc8259",
+          "data after the JSON value gets 400");
+  cJSON *c = add_case(g, "raw.trailing-garbage", "rfc8259.trailing-data-rejected", "raw-bytes",
+                      HJUDGE_EXPECT_BAD_REQUEST, "the minimal body followed by garbage");
+  cJSON *segs = cJSON_CreateArray();
+  cJSON_AddItemToArray(segs, seg_text(min));
+  cJSON_AddItemToArray(segs, seg_text(" garbage"));
+  cJSON_AddItemToObject(c, "body_segments", segs);
+  c = add_case(g, "raw.trailing-second-value", "rfc8259.trailing-data-rejected", "raw-bytes",
+               HJUDGE_EXPECT_BAD_REQUEST, "the minimal body twice");
+  segs = cJSON_CreateArray();
+  cJSON_AddItemToArray(segs, seg_text(min));
+  cJSON_AddItemToArray(segs, seg_text(min));
+  cJSON_AddItemToObject(c, "body_segments", segs);
+
+  add_req(g, "http.empty-body-rejected", "http", "spec",
+          "the request body is required: an empty body gets 400");
+  c = add_case(g, "raw.empty-body", "http.empty-body-rejected", "raw-bytes",
+               HJUDGE_EXPECT_BAD_REQUEST, "an empty body with a JSON Content-Type");
+  set_text(c, "");
+
+  add_req(g, "rfc8259.bom-either", "rfc8259", "rfc8259",
+          "a UTF-8 byte order mark may be accepted or rejected (RFC 8259 8.1), never a 5xx");
+  c = add_case(g, "raw.utf8-bom", "rfc8259.bom-either", "raw-bytes",
+               HJUDGE_EXPECT_CREATED_OR_BAD, "the minimal body after a UTF-8 BOM");
+  segs = cJSON_CreateArray();
+  cJSON_AddItemToArray(segs, seg_hex("efbbbf"));
+  cJSON_AddItemToArray(segs, seg_text(min));
+  cJSON_AddItemToObject(c, "body_segments", segs);
+
+  add_req(g, "rfc8259.invalid-utf8-rejected", "rfc8259", "rfc8259",
+          "a body that is not valid UTF-8 gets 400 (RFC 8259 8.1)");
+  /* the bytes go inside the name's string */
+  char *at_name = strstr(min, HCASES_NAME_PLACEHOLDER);
+  static const struct {
+    const char *id, *hex, *title;
+  } utf8[] = {{"raw.invalid-utf8.ff", "ff", "a 0xFF byte in the name"},
+              {"raw.invalid-utf8.overlong", "c0af", "an overlong encoding of '/' in the name"},
+              {"raw.invalid-utf8.truncated", "e282", "a truncated 3-byte sequence in the name"},
+              {"raw.invalid-utf8.surrogate", "eda080", "an encoded surrogate U+D800 in the name"}};
+  for (size_t i = 0; at_name && i < sizeof utf8 / sizeof utf8[0]; i++) {
+    c = add_case(g, utf8[i].id, "rfc8259.invalid-utf8-rejected", "raw-bytes",
+                 HJUDGE_EXPECT_BAD_REQUEST, "%s", utf8[i].title);
+    segs = cJSON_CreateArray();
+    size_t pre = (size_t)(at_name - min) + strlen(HCASES_NAME_PLACEHOLDER);
+    char *head = strndup(min, pre);
+    cJSON_AddItemToArray(segs, seg_text(head ? head : ""));
+    free(head);
+    cJSON_AddItemToArray(segs, seg_hex(utf8[i].hex));
+    cJSON_AddItemToArray(segs, seg_text(min + pre));
+    cJSON_AddItemToObject(c, "body_segments", segs);
+  }
+
+  add_req(g, "rfc8259.lone-surrogate-either", "rfc8259", "rfc8259",
+          "a lone surrogate escape may be accepted or rejected (RFC 8259 8.2), never a 5xx");
+  if (at_name) {
+    bpath p = {{NAME_PROPERTY}, 1};
+    cJSON *base = with_value(g, &p, cJSON_CreateString(RAW_MARK));
+    char *t = print_with_raw(base, "\"" HCASES_NAME_PLACEHOLDER " \\ud800\"");
+    cJSON_Delete(base);
+    if (t) {
+      c = add_case(g, "raw.lone-surrogate", "rfc8259.lone-surrogate-either", "raw-bytes",
+                   HJUDGE_EXPECT_CREATED_OR_BAD, "a lone high surrogate escape \\ud800 in the name");
+      set_text(c, t);
+      cJSON_AddTrueToObject(c, "lenient_surrogates");
+      free(t);
+    }
+  }
+
+  add_req(g, "rfc8259.duplicate-names-either", "rfc8259", "rfc8259",
+          "duplicate member names may be accepted or rejected (RFC 8259 4), never a 5xx");
+  if (at_name) {
+    c = add_case(g, "raw.duplicate-keys", "rfc8259.duplicate-names-either", "raw-bytes",
+                 HJUDGE_EXPECT_CREATED_OR_BAD, "the member \"%s\" twice", NAME_PROPERTY);
+    char *t = malloc(ml + 64);
+    if (t) {
+      snprintf(t, ml + 64, "{\"%s\":\"%s\",%s", NAME_PROPERTY, HCASES_NAME_PLACEHOLDER, min + 1);
+      set_text(c, t);
+      free(t);
+    }
+  }
+
+  add_req(g, "rfc8259.deep-nesting-rejected", "rfc8259", "http",
+          "a body nested 10,000 deep gets 400, not a crash or a 5xx");
+  c = add_case(g, "raw.deep-nesting", "rfc8259.deep-nesting-rejected", "raw-bytes",
+               HJUDGE_EXPECT_BAD_REQUEST, "arrays nested %d deep", DEEP_NESTING);
+  segs = cJSON_CreateArray();
+  cJSON_AddItemToArray(segs, seg_repeat("[", DEEP_NESTING));
+  cJSON_AddItemToArray(segs, seg_repeat("]", DEEP_NESTING));
+  cJSON_AddItemToObject(c, "body_segments", segs);
+  c = add_case(g, "raw.deep-nesting-objects", "rfc8259.deep-nesting-rejected", "raw-bytes",
+               HJUDGE_EXPECT_BAD_REQUEST, "objects nested %d deep", DEEP_NESTING);
+  segs = cJSON_CreateArray();
+  cJSON_AddItemToArray(segs, seg_repeat("{\"a\":", DEEP_NESTING));
+  cJSON_AddItemToArray(segs, seg_text("1"));
+  cJSON_AddItemToArray(segs, seg_repeat("}", DEEP_NESTING));
+  cJSON_AddItemToObject(c, "body_segments", segs);
+
+  add_req(g, "http.large-body", "http", "http",
+          "a body over 1 MiB gets 201, 400 or 413 in time, never a 5xx or a hang");
+  /* the minimal body with a string of 1 MiB in the first declared string
+   * property the minimal body does not carry (else the name) */
+  c = add_case(g, "raw.over-1mib", "http.large-body", "raw-bytes",
+               HJUDGE_EXPECT_CREATED_BAD_OR_413, "the minimal body padded to over 1 MiB");
+  segs = cJSON_CreateArray();
+  cJSON_AddItemToArray(segs, seg_text("{\"x-apiharness-padding\":\""));
+  cJSON_AddItemToArray(segs, seg_repeat("a", OVER_LIMIT_BYTES));
+  char *tail = malloc(ml + 8);
+  if (tail) {
+    snprintf(tail, ml + 8, "\",%s", min + 1);
+    cJSON_AddItemToArray(segs, seg_text(tail));
+    free(tail);
+  }
+  cJSON_AddItemToObject(c, "body_segments", segs);
+  free(min);
+}
+
+static void http_cases(gen *g) {
+  add_req(g, "http.unsupported-media-type", "http", "http",
+          "a missing or undocumented Content-Type gets 415");
+  static const struct {
+    const char *id, *ct;
+  } bad_ct[] = {{"http.content-type.missing", NULL},
+                {"http.content-type.text-plain", "text/plain"},
+                {"http.content-type.xml", "application/xml"},
+                {"http.content-type.form", "application/x-www-form-urlencoded"},
+                {"http.content-type.jsonx", "application/jsonx"}};
+  for (size_t i = 0; i < sizeof bad_ct / sizeof bad_ct[0]; i++) {
+    const hspec_operation *op = hrules_operation(g->rules);
+    if (bad_ct[i].ct && hspec_match_media(op->request, op->n_request, bad_ct[i].ct))
+      continue; /* documented after all */
+    cJSON *c = add_case(g, bad_ct[i].id, "http.unsupported-media-type", "http",
+                        HJUDGE_EXPECT_UNSUPPORTED_MEDIA, "a valid body %s%s",
+                        bad_ct[i].ct ? "sent as " : "without a Content-Type",
+                        bad_ct[i].ct ? bad_ct[i].ct : "");
+    cJSON_ReplaceItemInObjectCaseSensitive(
+        c, "content_type", bad_ct[i].ct ? cJSON_CreateString(bad_ct[i].ct) : cJSON_CreateNull());
+    set_body(c, cJSON_Duplicate(g->minimal, 1));
+  }
+  add_req(g, "http.method-not-allowed", "http", "http",
+          "another method on the path gets 405 with an Allow header naming the documented "
+          "methods (501 accepted for a non-standard method)");
+  const char *allowed = hspec_allowed_methods(hrules_spec(g->rules), HRULES_PATH);
+  static const char *const methods[] = {"GET", "PUT", "PATCH", "DELETE", "HEAD", "BREW"};
+  for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+    size_t n = strlen(methods[i]);
+    const char *f = allowed ? strstr(allowed, methods[i]) : NULL;
+    if (f && (f[n] == ',' || f[n] == '\0'))
+      continue;
+    char id[64], lower[16];
+    for (size_t k = 0; k <= n; k++)
+      lower[k] = (char)tolower((unsigned char)methods[i][k]);
+    snprintf(id, sizeof id, "http.method.%s", lower);
+    int nonstandard = i == sizeof methods / sizeof methods[0] - 1;
+    cJSON *c = add_case(g, id, "http.method-not-allowed", "http",
+                        HJUDGE_EXPECT_METHOD_NOT_ALLOWED, "%s on the path%s", methods[i],
+                        nonstandard ? " (a non-standard method)" : "");
+    cJSON_ReplaceItemInObjectCaseSensitive(c, "method", cJSON_CreateString(methods[i]));
+    if (nonstandard)
+      cJSON_AddTrueToObject(c, "nonstandard_method");
+    if (!strcmp(methods[i], "PUT") || !strcmp(methods[i], "PATCH"))
+      set_body(c, cJSON_Duplicate(g->minimal, 1));
+    else
+      cJSON_ReplaceItemInObjectCaseSensitive(c, "content_type", cJSON_CreateNull());
+  }
+  add_req(g, "http.authentication-required", "http", "http",
+          "with a token configured, a request without a valid bearer token gets 401");
+  static const struct {
+    const char *id, *auth, *title;
+  } auth[] = {{"http.auth.none", "none", "a valid body without Authorization"},
+              {"http.auth.wrong", "wrong", "a valid body with a wrong bearer token"}};
+  for (size_t i = 0; i < 2; i++) {
+    cJSON *c = add_case(g, auth[i].id, "http.authentication-required", "http",
+                        HJUDGE_EXPECT_UNAUTHORIZED, "%s", auth[i].title);
+    cJSON_ReplaceItemInObjectCaseSensitive(c, "auth", cJSON_CreateString(auth[i].auth));
+    cJSON_AddTrueToObject(c, "requires_token");
+    set_body(c, cJSON_Duplicate(g->minimal, 1));
+  }
+}
+
+static void semantic_cases(gen *g) {
+  for (size_t i = 0; i < hrules_count(g->rules); i++) {
+    const hrules_rule *r = hrules_at(g->rules, i);
+    add_req(g, r->id, "prose", "prose", "%s", r->title);
+    if (r->scope != HRULES_SCOPE_RESPONSE_201)
+      continue;
+    char id[160];
+    snprintf(id, sizeof id, "sem.%s", strncmp(r->id, "prose.", 6) ? r->id : r->id + 6);
+    cJSON *c = add_case(g, id, r->id, "semantics", HJUDGE_EXPECT_CREATED,
+                        "a create answers: %s", r->title);
+    set_body(c, cJSON_Duplicate(g->minimal, 1));
+  }
+  add_req(g, HJUDGE_REQ_DISTINCT, "semantics", "prose",
+          "two creates give distinct ids and distinct token values");
+  cJSON *c = add_case(g, "sem.distinct-creates", HJUDGE_REQ_DISTINCT, "semantics",
+                      HJUDGE_EXPECT_CREATED, "the same valid body sent twice");
+  cJSON_AddNumberToObject(c, "repeat", 2);
+  set_body(c, cJSON_Duplicate(g->minimal, 1));
+  add_req(g, HJUDGE_REQ_AUDIT_CREATED, "semantics", "prose",
+          "audit.created.at is RFC 3339 and within 300 s of the Date header");
+  c = add_case(g, "sem.audit-created-at", HJUDGE_REQ_AUDIT_CREATED, "semantics",
+               HJUDGE_EXPECT_CREATED, "a create's audit.created.at against its Date header");
+  set_body(c, cJSON_Duplicate(g->minimal, 1));
+  /* the echo requirements, one per echoed field of the full body */
+  for (const cJSON *m = g->full->child; m; m = m->next) {
+    char rid[160];
+    if (cJSON_IsString(m) || cJSON_IsNull(m)) {
+      snprintf(rid, sizeof rid, HJUDGE_REQ_ECHO_PREFIX "%s", m->string);
+      add_req(g, rid, "semantics", "prose", "the 201 echoes the request's %s", m->string);
+    } else if (cJSON_IsObject(m)) {
+      for (const cJSON *s = m->child; s; s = s->next) {
+        snprintf(rid, sizeof rid, HJUDGE_REQ_ECHO_PREFIX "%s.%s", m->string, s->string);
+        add_req(g, rid, "semantics", "prose", "the 201 echoes the request's %s.%s", m->string,
+                s->string);
+      }
+    } else if (cJSON_IsArray(m) && cJSON_IsObject(m->child)) {
+      for (const cJSON *s = m->child->child; s; s = s->next) {
+        snprintf(rid, sizeof rid, HJUDGE_REQ_ECHO_PREFIX "%s[].%s", m->string, s->string);
+        add_req(g, rid, "semantics", "prose", "the 201 echoes the request's %s[].%s", m->string,
+                s->string);
+      }
+    }
+  }
+  c = add_case(g, "sem.echo-full", HJUDGE_REQ_ECHO_PREFIX NAME_PROPERTY, "semantics",
+               HJUDGE_EXPECT_CREATED, "a create with every property echoes them");
+  set_body(c, cJSON_Duplicate(g->full, 1));
+  add_req(g, HJUDGE_REQ_TOKEN_ONLY_ON_CREATE, "semantics", "prose",
+          "the token value is returned only on create");
+  c = add_case(g, "sem.token-only-on-create", HJUDGE_REQ_TOKEN_ONLY_ON_CREATE, "semantics",
+               HJUDGE_EXPECT_CREATED, "the token value is not returned by a later read");
+  cJSON_AddStringToObject(c, "skip",
+                          "the spec has no read operation for API tokens: cannot be checked");
+  /* response-side requirements every case's checks feed */
+  add_req(g, HJUDGE_REQ_TRANSPORT, "http", "http", "every request gets an HTTP response");
+  add_req(g, HJUDGE_REQ_NO_TIMEOUT, "http", "http", "every request is answered within the timeout");
+  add_req(g, HJUDGE_REQ_NO_5XX, "http", "http", "no request gets a 5xx");
+  add_req(g, HJUDGE_REQ_ALLOW, "http", "http", "a 405 names the allowed methods in Allow");
+  add_req(g, HJUDGE_REQ_WWW_AUTHENTICATE, "http", "http", "a 401 carries WWW-Authenticate");
+  add_req(g, HJUDGE_REQ_MEDIA_TYPE, "response", "spec",
+          "the response Content-Type is documented for its status");
+  add_req(g, HJUDGE_REQ_STRICT_JSON, "response", "rfc8259",
+          "response bodies are strict JSON (valid UTF-8, no duplicate names)");
+  const hspec_operation *op = hrules_operation(g->rules);
+  for (size_t i = 0; i < op->n_responses; i++) {
+    if (op->responses[i].status < 100 || !hrules_response_schema(g->rules, op->responses[i].status))
+      continue;
+    char rid[64];
+    snprintf(rid, sizeof rid, HJUDGE_REQ_SCHEMA_PREFIX "%d", op->responses[i].status);
+    add_req(g, rid, "response", "spec", "a %d body is valid against its documented schema",
+            op->responses[i].status);
+  }
+  add_req(g, HJUDGE_REQ_PROBLEM_STATUS, "response", "rfc9457",
+          "a problem's \"status\" equals the HTTP status (RFC 9457)");
+}
+
+cJSON *hcases_generate(const hrules *rules, unsigned seed, hcases_error *err) {
+  hcases_error local;
+  if (!err)
+    err = &local;
+  err->msg[0] = '\0';
+  gen g;
+  memset(&g, 0, sizeof g);
+  g.rules = rules;
+  g.spec = hrules_spec(rules);
+  g.err = err;
+  g.rng = 0x9E3779B97F4A7C15ull ^ ((uint64_t)seed * 0x100000001B3ull + 1);
+  cJSON *cat = NULL;
+  const hspec_operation *op = hrules_operation(rules);
+  if (!op || op->n_request == 0 || !op->request[0].schema) {
+    snprintf(err->msg, sizeof err->msg, "%s: the operation declares no request body schema",
+             hspec_name(g.spec));
+    return NULL;
+  }
+  g.root_schema = op->request[0].schema;
+  concrete_media(op->request[0].media_type, g.default_ct_buf, sizeof g.default_ct_buf);
+  g.default_ct = g.default_ct_buf;
+  g.res = hschema_result_new(0);
+  g.doc = hjson_doc_new();
+  g.reqs = cJSON_CreateArray();
+  g.cases = cJSON_CreateArray();
+  if (!g.res || !g.doc || !g.reqs || !g.cases) {
+    snprintf(err->msg, sizeof err->msg, "out of memory");
+    goto fail;
+  }
+  g.full = gen_value(&g, g.root_schema, NULL, 1, 0);
+  /* top-level values first, so NAME_PROPERTY gets the placeholder */
+  if (cJSON_IsObject(g.full)) {
+    sview v;
+    view_of(g.spec, g.root_schema, &v);
+    cJSON_Delete(g.full);
+    g.full = cJSON_CreateObject();
+    for (size_t i = 0; i < v.n_props; i++)
+      cJSON_AddItemToObject(g.full, v.props[i].name,
+                            gen_value(&g, v.props[i].schema, v.props[i].name, 1, 1));
+  }
+  if (g.failed)
+    goto fail;
+  if (!classify(&g, g.full, NULL, NULL)) {
+    const hschema_violation *x = hschema_result_count(g.res) ? hschema_result_at(g.res, 0) : NULL;
+    snprintf(err->msg, sizeof err->msg,
+             "cannot build a valid request body from the spec: %s at %s (%s)",
+             x ? x->message : "?", x ? x->instance : "?", x ? x->schema : "?");
+    goto fail;
+  }
+  g.minimal = cJSON_Duplicate(g.full, 1);
+  minimize(&g, g.minimal, g.minimal);
+  if (!classify(&g, g.minimal, NULL, NULL)) {
+    snprintf(err->msg, sizeof err->msg, "internal: the minimal body is not valid");
+    goto fail;
+  }
+  add_req(&g, "positive.minimal", "positive", "spec",
+          "the smallest body the spec and the page accept is created");
+  add_req(&g, "positive.full", "positive", "spec", "a body with every declared property is created");
+  cJSON *c = add_case(&g, "pos.minimal", "positive.minimal", "positive", HJUDGE_EXPECT_CREATED,
+                      "the minimal valid body");
+  set_body(c, cJSON_Duplicate(g.minimal, 1));
+  c = add_case(&g, "pos.full", "positive.full", "positive", HJUDGE_EXPECT_CREATED,
+               "every declared property present");
+  set_body(c, cJSON_Duplicate(g.full, 1));
+  bpath p = {{0}, 0};
+  walk(&g, g.root_schema, &p, NULL, NULL, 0, 0);
+  name_cases(&g);
+  media_cases(&g);
+  raw_cases(&g);
+  http_cases(&g);
+  semantic_cases(&g);
+  if (g.failed)
+    goto fail;
+  /* ids must be unique */
+  for (const cJSON *a = g.cases->child; a; a = a->next)
+    for (const cJSON *b = a->next; b; b = b->next)
+      if (!strcmp(cJSON_GetObjectItemCaseSensitive(a, "id")->valuestring,
+                  cJSON_GetObjectItemCaseSensitive(b, "id")->valuestring)) {
+        snprintf(err->msg, sizeof err->msg, "internal: duplicate case id %s",
+                 cJSON_GetObjectItemCaseSensitive(a, "id")->valuestring);
+        goto fail;
+      }
+  cat = cJSON_CreateObject();
+  cJSON_AddStringToObject(cat, "format", HCASES_FORMAT);
+  cJSON_AddStringToObject(cat, "generator", "apiharness cases");
+  cJSON_AddNumberToObject(cat, "seed", seed);
+  cJSON *spec = cJSON_AddObjectToObject(cat, "spec");
+  cJSON_AddStringToObject(spec, "title", hspec_title(g.spec) ? hspec_title(g.spec) : "");
+  cJSON_AddStringToObject(spec, "version", hspec_version(g.spec) ? hspec_version(g.spec) : "");
+  cJSON_AddStringToObject(spec, "sha256", hspec_sha256(g.spec));
+  cJSON_AddItemToObject(cat, "requirements", g.reqs);
+  cJSON_AddItemToObject(cat, "cases", g.cases);
+  g.reqs = g.cases = NULL;
+fail:
+  cJSON_Delete(g.full);
+  cJSON_Delete(g.minimal);
+  cJSON_Delete(g.reqs);
+  cJSON_Delete(g.cases);
+  hschema_result_free(g.res);
+  hjson_doc_free(g.doc);
+  return cat;
+}
+
+/* ---------- reading, writing, materializing ---------- */
+
+char *hcases_render(const cJSON *catalogue) {
+  char *t = cJSON_Print(catalogue);
+  if (!t)
+    return NULL;
+  size_t n = strlen(t);
+  char *o = realloc(t, n + 2);
+  if (!o) {
+    free(t);
+    return NULL;
+  }
+  o[n] = '\n';
+  o[n + 1] = '\0';
+  return o;
+}
+
+static const char *str_member(const cJSON *o, const char *name) {
+  const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, name);
+  return cJSON_IsString(m) ? m->valuestring : NULL;
+}
+
+size_t hcases_count(const cJSON *cat) {
+  const cJSON *cases = cJSON_GetObjectItemCaseSensitive(cat, "cases");
+  return cJSON_IsArray(cases) ? (size_t)cJSON_GetArraySize(cases) : 0;
+}
+
+int hcases_at(const cJSON *cat, size_t i, hcases_case *out, hcases_error *err) {
+  memset(out, 0, sizeof *out);
+  const cJSON *cases = cJSON_GetObjectItemCaseSensitive(cat, "cases");
+  const cJSON *c = cJSON_IsArray(cases) ? cJSON_GetArrayItem(cases, (int)i) : NULL;
+  if (!cJSON_IsObject(c)) {
+    snprintf(err->msg, sizeof err->msg, "catalogue: cases[%zu] is not an object", i);
+    return 0;
+  }
+  out->json = c;
+  out->id = str_member(c, "id");
+  out->requirement = str_member(c, "requirement");
+  out->klass = str_member(c, "class");
+  out->title = str_member(c, "title");
+  out->method = str_member(c, "method");
+  out->content_type = str_member(c, "content_type");
+  const char *auth = str_member(c, "auth");
+  const char *expect = str_member(c, "expect");
+  int e = hjudge_expect_parse(expect);
+  if (!out->id || !out->requirement || !out->klass || !out->method || e < 0) {
+    snprintf(err->msg, sizeof err->msg,
+             "catalogue: cases[%zu] (%s): needs id, requirement, class, method and a known "
+             "expect",
+             i, out->id ? out->id : "no id");
+    return 0;
+  }
+  out->expect = (hjudge_expect)e;
+  out->auth = !auth || !strcmp(auth, "token") ? HCASES_AUTH_TOKEN
+              : !strcmp(auth, "none")        ? HCASES_AUTH_NONE
+                                             : HCASES_AUTH_WRONG;
+  out->echo = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "echo"));
+  out->creates = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "creates"));
+  const cJSON *rep = cJSON_GetObjectItemCaseSensitive(c, "repeat");
+  out->repeat = cJSON_IsNumber(rep) && rep->valueint > 1 && rep->valueint <= 8 ? rep->valueint : 1;
+  out->nonstandard_method = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "nonstandard_method"));
+  out->aspnet_tolerated = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "aspnet_tolerated"));
+  out->aspnet_reason = str_member(c, "aspnet_reason");
+  out->lenient_surrogates = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "lenient_surrogates"));
+  out->requires_token = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "requires_token"));
+  out->skip = str_member(c, "skip");
+  return 1;
+}
+
+long hcases_find(const cJSON *cat, const char *id) {
+  const cJSON *cases = cJSON_GetObjectItemCaseSensitive(cat, "cases");
+  long i = 0;
+  for (const cJSON *c = cJSON_IsArray(cases) ? cases->child : NULL; c; c = c->next, i++) {
+    const char *cid = str_member(c, "id");
+    if (cid && !strcmp(cid, id))
+      return i;
+  }
+  return -1;
+}
+
+const cJSON *hcases_requirement(const cJSON *cat, const char *id) {
+  const cJSON *reqs = cJSON_GetObjectItemCaseSensitive(cat, "requirements");
+  for (const cJSON *r = cJSON_IsArray(reqs) ? reqs->child : NULL; r; r = r->next) {
+    const char *rid = str_member(r, "id");
+    if (rid && !strcmp(rid, id))
+      return r;
+  }
+  return NULL;
+}
+
+/* A growable buffer with a hard limit. */
+typedef struct {
+  char *p;
+  size_t n, cap;
+  int toobig, nomem;
+} gbuf;
+
+static void gb_add(gbuf *b, const char *s, size_t n) {
+  if (b->toobig || b->nomem)
+    return;
+  if (n > HCASES_MAX_BODY - b->n) {
+    b->toobig = 1;
+    return;
+  }
+  if (b->n + n + 1 > b->cap) {
+    size_t nc = b->cap ? b->cap : 256;
+    while (nc < b->n + n + 1)
+      nc *= 2;
+    char *q = realloc(b->p, nc);
+    if (!q) {
+      b->nomem = 1;
+      return;
+    }
+    b->p = q;
+    b->cap = nc;
+  }
+  memcpy(b->p + b->n, s, n);
+  b->n += n;
+  b->p[b->n] = '\0';
+}
+
+/* Appends s with every placeholder replaced by name. */
+static const char *find_bytes(const char *s, size_t n, const char *pat, size_t pl) {
+  for (size_t i = 0; i + pl <= n; i++)
+    if (!memcmp(s + i, pat, pl))
+      return s + i;
+  return NULL;
+}
+
+static void gb_add_named(gbuf *b, const char *s, size_t n, const char *name) {
+  const size_t pl = sizeof HCASES_NAME_PLACEHOLDER - 1;
+  while (n) {
+    const char *m = name ? find_bytes(s, n, HCASES_NAME_PLACEHOLDER, pl) : NULL;
+    if (!m) {
+      gb_add(b, s, n);
+      return;
+    }
+    gb_add(b, s, (size_t)(m - s));
+    gb_add(b, name, strlen(name));
+    n -= (size_t)(m - s) + pl;
+    s = m + pl;
+  }
+}
+
+static int hexval(char c) {
+  return isdigit((unsigned char)c) ? c - '0'
+         : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+         : (c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                  : -1;
+}
+
+int hcases_body(const hcases_case *c, const char *name, char **body, size_t *len,
+                hcases_error *err) {
+  gbuf b = {0};
+  const cJSON *j = c->json;
+  const cJSON *jb = cJSON_GetObjectItemCaseSensitive(j, "body");
+  const cJSON *jt = cJSON_GetObjectItemCaseSensitive(j, "body_text");
+  const cJSON *js = cJSON_GetObjectItemCaseSensitive(j, "body_segments");
+  if (jb) {
+    char *t = cJSON_PrintUnformatted(jb);
+    if (!t)
+      goto nomem;
+    gb_add_named(&b, t, strlen(t), name);
+    free(t);
+  } else if (cJSON_IsString(jt)) {
+    gb_add_named(&b, jt->valuestring, strlen(jt->valuestring), name);
+  } else if (cJSON_IsArray(js)) {
+    for (const cJSON *s = js->child; s; s = s->next) {
+      const char *text = str_member(s, "text"), *hex = str_member(s, "hex"),
+                 *rep = str_member(s, "repeat");
+      const cJSON *count = cJSON_GetObjectItemCaseSensitive(s, "count");
+      if (text) {
+        gb_add_named(&b, text, strlen(text), name);
+      } else if (hex) {
+        size_t hl = strlen(hex);
+        for (size_t i = 0; i + 1 < hl + 1 && i < hl; i += 2) {
+          int hi = hexval(hex[i]), lo = i + 1 < hl ? hexval(hex[i + 1]) : -1;
+          if (hi < 0 || lo < 0) {
+            snprintf(err->msg, sizeof err->msg, "case %s: bad hex segment '%s'", c->id, hex);
+            goto fail;
+          }
+          char byte = (char)(hi * 16 + lo);
+          gb_add(&b, &byte, 1);
+        }
+      } else if (rep && cJSON_IsNumber(count) && count->valuedouble >= 0 &&
+                 count->valuedouble <= (double)HCASES_MAX_BODY) {
+        size_t rl = strlen(rep);
+        for (size_t i = 0; i < (size_t)count->valuedouble && !b.toobig && !b.nomem; i++)
+          gb_add(&b, rep, rl);
+      } else {
+        snprintf(err->msg, sizeof err->msg,
+                 "case %s: a body segment needs text, hex, or repeat with a count", c->id);
+        goto fail;
+      }
+    }
+  }
+  if (b.toobig) {
+    snprintf(err->msg, sizeof err->msg, "case %s: body over %zu bytes", c->id, HCASES_MAX_BODY);
+    goto fail;
+  }
+  if (b.nomem)
+    goto nomem;
+  if (!b.p) {
+    b.p = malloc(1);
+    if (!b.p)
+      goto nomem;
+    b.p[0] = '\0';
+  }
+  *body = b.p;
+  *len = b.n;
+  return 1;
+nomem:
+  snprintf(err->msg, sizeof err->msg, "case %s: out of memory building the body",
+           c->id ? c->id : "?");
+fail:
+  free(b.p);
+  *body = NULL;
+  *len = 0;
+  return 0;
+}
+
+int hcases_match(const char *glob, const char *id) {
+  return !glob || !*glob || fnmatch(glob, id, 0) == 0;
+}
+
+cJSON *hcases_read_file(const char *path, hcases_error *err) {
+  FILE *f = fopen(path, "rb");
+  char *data = NULL;
+  cJSON *cat = NULL;
+  hjson_doc *doc = NULL;
+  if (!f) {
+    snprintf(err->msg, sizeof err->msg, "%s: %s", path, strerror(errno));
+    return NULL;
+  }
+  size_t cap = 1 << 16, n = 0;
+  data = malloc(cap);
+  while (data) {
+    size_t r = fread(data + n, 1, cap - n, f);
+    n += r;
+    if (r == 0)
+      break;
+    if (n == cap) {
+      if (cap >= HCASES_MAX_BODY) {
+        snprintf(err->msg, sizeof err->msg, "%s: larger than %zu bytes", path, HCASES_MAX_BODY);
+        goto fail;
+      }
+      char *q = realloc(data, cap * 2);
+      if (!q)
+        break;
+      data = q;
+      cap *= 2;
+    }
+  }
+  if (!data || ferror(f)) {
+    snprintf(err->msg, sizeof err->msg, "%s: read error", path);
+    goto fail;
+  }
+  doc = hjson_doc_new();
+  hjson_error je;
+  const cJSON *strict = doc ? hjson_parse(doc, data, n, NULL, &je) : NULL;
+  if (!strict) {
+    snprintf(err->msg, sizeof err->msg, "%s: offset %zu (%s): %s", path, doc ? je.offset : 0,
+             doc && je.pointer[0] ? je.pointer : "root", doc ? je.msg : "out of memory");
+    goto fail;
+  }
+  const char *fmt = str_member(strict, "format");
+  if (!fmt || strcmp(fmt, HCASES_FORMAT)) {
+    snprintf(err->msg, sizeof err->msg, "%s: \"format\" is not \"%s\"", path, HCASES_FORMAT);
+    goto fail;
+  }
+  cat = cJSON_ParseWithLength(data, n);
+  if (!cat) {
+    snprintf(err->msg, sizeof err->msg, "%s: out of memory", path);
+    goto fail;
+  }
+  for (size_t i = 0; i < hcases_count(cat); i++) {
+    hcases_case c;
+    if (!hcases_at(cat, i, &c, err)) {
+      cJSON_Delete(cat);
+      cat = NULL;
+      goto fail;
+    }
+  }
+fail:
+  if (f)
+    fclose(f);
+  free(data);
+  hjson_doc_free(doc);
+  return cat;
+}
+
+int hcases_write_file(const cJSON *catalogue, const char *path, hcases_error *err) {
+  char *text = hcases_render(catalogue);
+  char tmp[4096];
+  if (!text) {
+    snprintf(err->msg, sizeof err->msg, "out of memory rendering the catalogue");
+    return -1;
+  }
+  snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+  FILE *f = fopen(tmp, "wb");
+  int rc = -1;
+  if (!f) {
+    snprintf(err->msg, sizeof err->msg, "%s: %s", tmp, strerror(errno));
+    goto fail;
+  }
+  size_t n = strlen(text);
+  if (fwrite(text, 1, n, f) != n || fclose(f) != 0) {
+    snprintf(err->msg, sizeof err->msg, "%s: write failed", tmp);
+    remove(tmp);
+    goto fail;
+  }
+  if (rename(tmp, path) != 0) {
+    snprintf(err->msg, sizeof err->msg, "%s: %s", path, strerror(errno));
+    remove(tmp);
+    goto fail;
+  }
+  rc = 0;
+fail:
+  free(text);
+  return rc;
+}

@@ -1,0 +1,1309 @@
+/* hjson: strict RFC 8259 reader building cJSON nodes in an arena.  See hjson.h.
+ *
+ * The parser is iterative: an explicit stack of frames (one per open array or
+ * object, at most max_depth <= HJSON_HARD_MAX_DEPTH) replaces recursion, so no
+ * input can exhaust the C stack.  Every read is bounds-checked against the end
+ * of the input; the input need not be NUL-terminated.
+ *
+ * Memory: nodes, strings and number texts live in chunks owned by the doc.  A
+ * new parse rewinds to the first chunk and reuses the chunks in order, so a
+ * loop over many documents stops calling malloc once the chunks are warm.
+ * Everything allocated per value is bounded by a constant times the bytes of
+ * the value's text (a node is 64 bytes for a value of at least 1 byte, a string
+ * copy is never longer than its lexeme), and chunks grow geometrically, so the
+ * arena stays within a constant factor of the input length. */
+#include "json/hjson.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ arena */
+
+#define ARENA_FIRST_CHUNK ((size_t)16 * 1024)
+#define ARENA_RETAIN ((size_t)8 * 1024 * 1024) /* chunks kept across parses */
+#define KEYSET_MIN_MEMBERS 12 /* below this, duplicate names are found by a linear scan */
+
+typedef struct chunk {
+  struct chunk *next;
+  size_t size; /* bytes usable after the header */
+} chunk;
+
+typedef struct {
+  cJSON *node;       /* the array or object */
+  const char *key;   /* object: name of the member being read (arena copy) */
+  size_t index;      /* array: index of the element being read */
+  struct keyset *set; /* object with many members: hash set of the names */
+  size_t members;    /* object: members so far */
+  unsigned char is_object;
+  unsigned char in_member; /* a member/element is being read (pointer includes it) */
+} frame;
+
+struct hjson_doc {
+  chunk *head, *cur;
+  unsigned char *ptr, *end; /* free space in cur */
+  size_t total;             /* bytes in all chunks */
+  frame *frames;
+  size_t frames_cap;
+  uint64_t seed; /* key hash seed, varies per doc */
+};
+
+static size_t round8(size_t n) { return (n + 7u) & ~(size_t)7u; }
+
+static void *arena_slow(hjson_doc *d, size_t n) {
+  chunk **link = d->cur ? &d->cur->next : &d->head;
+  /* a kept chunk too small for this request is released; the new one is larger */
+  while (*link && (*link)->size < n) {
+    chunk *small = *link;
+    *link = small->next;
+    d->total -= small->size;
+    free(small);
+  }
+  chunk *c = *link;
+  if (!c) {
+    size_t size = d->cur ? d->cur->size * 2 : ARENA_FIRST_CHUNK;
+    if (size < n) size = n;
+    if (size > SIZE_MAX - sizeof(chunk)) return NULL;
+    c = malloc(sizeof(chunk) + size);
+    if (!c) return NULL;
+    c->size = size;
+    c->next = NULL;
+    *link = c;
+    d->total += size;
+  }
+  d->cur = c;
+  d->ptr = (unsigned char *)(c + 1);
+  d->end = d->ptr + c->size;
+  void *r = d->ptr;
+  d->ptr += n;
+  return r;
+}
+
+static inline void *arena_alloc(hjson_doc *d, size_t n) {
+  if (n > SIZE_MAX / 2) return NULL;
+  n = round8(n);
+  if ((size_t)(d->end - d->ptr) >= n) {
+    void *r = d->ptr;
+    d->ptr += n;
+    return r;
+  }
+  return arena_slow(d, n);
+}
+
+static void arena_reset(hjson_doc *d) {
+  if (d->total > ARENA_RETAIN && d->head) {
+    /* a huge document came through: give the memory back, keep the first chunk */
+    chunk *c = d->head->next;
+    while (c) {
+      chunk *n = c->next;
+      d->total -= c->size;
+      free(c);
+      c = n;
+    }
+    d->head->next = NULL;
+  }
+  d->cur = d->head;
+  if (d->head) {
+    d->ptr = (unsigned char *)(d->head + 1);
+    d->end = d->ptr + d->head->size;
+  } else {
+    d->ptr = d->end = NULL;
+  }
+}
+
+static uint64_t mix64(uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  x ^= x >> 33;
+  return x;
+}
+
+hjson_doc *hjson_doc_new(void) {
+  hjson_doc *d = calloc(1, sizeof *d);
+  if (!d) return NULL;
+  /* The seed only has to differ between processes (ASLR) so that colliding
+   * names cannot be precomputed; it is not a secret. */
+  uintptr_t here = (uintptr_t)&d;
+  d->seed = mix64((uint64_t)(uintptr_t)d ^ ((uint64_t)here << 17) ^ 0x9E3779B97F4A7C15ULL);
+  return d;
+}
+
+void hjson_doc_free(hjson_doc *doc) {
+  if (!doc) return;
+  chunk *c = doc->head;
+  while (c) {
+    chunk *n = c->next;
+    free(c);
+    c = n;
+  }
+  free(doc->frames);
+  free(doc);
+}
+
+/* ------------------------------------------------------- strings in arena */
+
+/* A string is stored as [size_t length][bytes][NUL]; the node points at bytes. */
+static inline size_t stored_len(const char *s) {
+  size_t n;
+  memcpy(&n, s - sizeof(size_t), sizeof n);
+  return n;
+}
+
+static char *arena_string(hjson_doc *d, size_t len) {
+  if (len > SIZE_MAX / 2) return NULL;
+  unsigned char *m = arena_alloc(d, sizeof(size_t) + len + 1);
+  if (!m) return NULL;
+  memcpy(m, &len, sizeof len);
+  m[sizeof(size_t) + len] = 0;
+  return (char *)m + sizeof(size_t);
+}
+
+/* ------------------------------------------------------------- key hashing */
+
+static uint64_t hash_bytes(const unsigned char *s, size_t n, uint64_t seed) {
+  uint64_t h = seed ^ ((uint64_t)n * 0x9E3779B97F4A7C15ULL);
+  while (n >= 8) {
+    uint64_t w;
+    memcpy(&w, s, 8);
+    h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 31;
+    s += 8;
+    n -= 8;
+  }
+  uint64_t w = 0;
+  memcpy(&w, s, n);
+  h = (h ^ w ^ ((uint64_t)n << 59)) * 0x94d049bb133111ebULL;
+  return mix64(h);
+}
+
+typedef struct {
+  uint64_t hash;
+  const char *key; /* NULL: empty slot */
+} keyslot;
+
+typedef struct keyset {
+  size_t cap; /* power of two */
+  size_t count;
+  keyslot *slots;
+} keyset;
+
+/* ------------------------------------------------------------------ parser */
+
+typedef struct {
+  hjson_doc *doc;
+  const unsigned char *start, *end;
+  hjson_error *err;
+  size_t depth; /* open containers = frames in use */
+  unsigned max_depth;
+  int reject_nul;
+  int allow_dup;
+  size_t max_nodes;
+  size_t nodes;
+} pctx;
+
+static void build_pointer(const pctx *c, char *buf, size_t cap) {
+  size_t len = 0;
+  buf[0] = 0;
+  for (size_t i = 0; i < c->depth; i++) {
+    const frame *f = &c->doc->frames[i];
+    if (!f->in_member) break;
+    int ok;
+    if (f->is_object)
+      ok = hjson_pointer_push(buf, cap, &len, f->key, stored_len(f->key));
+    else
+      ok = hjson_pointer_push_index(buf, cap, &len, f->index);
+    if (!ok) break;
+  }
+}
+
+static void fail(pctx *c, hjson_code code, const char *msg, const unsigned char *at) {
+  if (!c->err) return;
+  c->err->code = code;
+  c->err->msg = msg;
+  c->err->offset = (size_t)(at - c->start);
+  build_pointer(c, c->err->pointer, sizeof c->err->pointer);
+}
+
+/* Length of the valid UTF-8 sequence at p (RFC 3629), or 0 with *msg set. */
+static size_t utf8_seq(const unsigned char *p, const unsigned char *end, const char **msg) {
+  unsigned c = p[0];
+  if (c < 0x80) return 1;
+  unsigned lo = 0x80, hi = 0xBF;
+  size_t n;
+  if (c < 0xC0) {
+    *msg = "invalid UTF-8: unexpected continuation byte";
+    return 0;
+  } else if (c < 0xC2) {
+    *msg = "invalid UTF-8: overlong encoding";
+    return 0;
+  } else if (c < 0xE0) {
+    n = 2;
+  } else if (c < 0xF0) {
+    n = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+  } else if (c < 0xF5) {
+    n = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    *msg = c < 0xF8 ? "invalid UTF-8: code point above U+10FFFF" : "invalid UTF-8: byte 0xF8-0xFF";
+    return 0;
+  }
+  if ((size_t)(end - p) < 2) {
+    *msg = "invalid UTF-8: truncated sequence";
+    return 0;
+  }
+  unsigned b = p[1];
+  if (b < lo || b > hi) {
+    if (b >= 0x80 && b <= 0xBF) {
+      if (c == 0xED)
+        *msg = "invalid UTF-8: encoded surrogate code point";
+      else if (c == 0xF4)
+        *msg = "invalid UTF-8: code point above U+10FFFF";
+      else
+        *msg = "invalid UTF-8: overlong encoding";
+    } else {
+      *msg = "invalid UTF-8: truncated sequence";
+    }
+    return 0;
+  }
+  for (size_t i = 2; i < n; i++) {
+    if (p + i >= end || (p[i] & 0xC0) != 0x80) {
+      *msg = "invalid UTF-8: truncated sequence";
+      return 0;
+    }
+  }
+  return n;
+}
+
+/* 0: plain byte inside a string; 1: '"'; 2: '\\'; 3: control; 4: non-ASCII */
+static const unsigned char str_class[256] = {
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+    4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+    4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+    4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+};
+
+static int hexval(unsigned c) {
+  if (c >= '0' && c <= '9') return (int)(c - '0');
+  c |= 0x20;
+  if (c >= 'a' && c <= 'f') return (int)(c - 'a' + 10);
+  return -1;
+}
+
+/* Reads 4 hex digits of a \u escape at p (p points after "\u"); -1 if invalid. */
+static long hex4(const unsigned char *p, const unsigned char *end) {
+  if (end - p < 4) return -1;
+  int a = hexval(p[0]), b = hexval(p[1]), c = hexval(p[2]), d = hexval(p[3]);
+  if ((a | b | c | d) < 0) return -1;
+  return (long)((a << 12) | (b << 8) | (c << 4) | d);
+}
+
+static size_t put_utf8(unsigned char *o, unsigned long cp) {
+  if (cp < 0x80) {
+    o[0] = (unsigned char)cp;
+    return 1;
+  }
+  if (cp < 0x800) {
+    o[0] = (unsigned char)(0xC0 | (cp >> 6));
+    o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    o[0] = (unsigned char)(0xE0 | (cp >> 12));
+    o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  o[0] = (unsigned char)(0xF0 | (cp >> 18));
+  o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+  o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+  o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+/* Reads the string whose opening quote is at *pp.  On success *out is an arena
+ * copy (length header, NUL-terminated) and *pp points after the closing quote. */
+static int parse_string(pctx *c, const unsigned char **pp, char **out) {
+  const unsigned char *quote = *pp, *p = quote + 1, *end = c->end;
+  int escapes = 0;
+  for (;;) {
+    while (p < end && str_class[*p] == 0) p++;
+    if (p >= end) {
+      fail(c, HJSON_E_SYNTAX, "unterminated string", quote);
+      return -1;
+    }
+    unsigned ch = *p;
+    if (ch == '"') break;
+    if (ch == '\\') {
+      if (end - p < 2) {
+        fail(c, HJSON_E_SYNTAX, "unterminated string", quote);
+        return -1;
+      }
+      switch (p[1]) {
+      case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+        p += 2;
+        break;
+      case 'u': {
+        long cp = hex4(p + 2, end);
+        if (cp < 0) {
+          fail(c, HJSON_E_ESCAPE, "invalid \\u escape: expected 4 hex digits", p);
+          return -1;
+        }
+        if (cp >= 0xDC00 && cp <= 0xDFFF) {
+          fail(c, HJSON_E_SURROGATE, "lone low surrogate escape (\\uDC00-\\uDFFF without a high surrogate before it)", p);
+          return -1;
+        }
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+          long lo = -1;
+          if (end - p >= 12 && p[6] == '\\' && p[7] == 'u') lo = hex4(p + 8, end);
+          if (lo < 0xDC00 || lo > 0xDFFF) {
+            fail(c, HJSON_E_SURROGATE, "lone high surrogate escape (\\uD800-\\uDBFF not followed by a low surrogate escape)", p);
+            return -1;
+          }
+          p += 12;
+          break;
+        }
+        if (cp == 0 && c->reject_nul) {
+          fail(c, HJSON_E_NUL, "\\u0000 in string", p);
+          return -1;
+        }
+        p += 6;
+        break;
+      }
+      default:
+        fail(c, HJSON_E_ESCAPE, "invalid escape sequence", p);
+        return -1;
+      }
+      escapes = 1;
+      continue;
+    }
+    if (ch < 0x20) {
+      fail(c, HJSON_E_CONTROL, "raw control character in string", p);
+      return -1;
+    }
+    const char *msg = NULL;
+    size_t n = utf8_seq(p, end, &msg);
+    if (!n) {
+      fail(c, HJSON_E_UTF8, msg, p);
+      return -1;
+    }
+    p += n;
+  }
+  const unsigned char *s = quote + 1;
+  size_t raw = (size_t)(p - s);
+  if (!escapes) {
+    char *o = arena_string(c->doc, raw);
+    if (!o) goto nomem;
+    memcpy(o, s, raw);
+    *out = o;
+  } else {
+    /* escapes only shrink: the raw length bounds the decoded one */
+    char *o = arena_string(c->doc, raw);
+    if (!o) goto nomem;
+    unsigned char *w = (unsigned char *)o;
+    const unsigned char *r = s;
+    while (r < p) {
+      const unsigned char *bs = memchr(r, '\\', (size_t)(p - r));
+      if (!bs) bs = p;
+      memcpy(w, r, (size_t)(bs - r));
+      w += bs - r;
+      r = bs;
+      if (r >= p) break;
+      unsigned e = r[1];
+      r += 2;
+      switch (e) {
+      case 'b': *w++ = '\b'; break;
+      case 'f': *w++ = '\f'; break;
+      case 'n': *w++ = '\n'; break;
+      case 'r': *w++ = '\r'; break;
+      case 't': *w++ = '\t'; break;
+      case 'u': {
+        unsigned long cp = (unsigned long)hex4(r, p);
+        r += 4;
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+          unsigned long lo = (unsigned long)hex4(r + 2, p);
+          r += 6;
+          cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+        }
+        w += put_utf8(w, cp);
+        break;
+      }
+      default: *w++ = (unsigned char)e; break; /* '"', '\\', '/' */
+      }
+    }
+    size_t len = (size_t)(w - (unsigned char *)o);
+    *w = 0;
+    memcpy(o - sizeof(size_t), &len, sizeof len);
+    *out = o;
+  }
+  *pp = p + 1;
+  return 0;
+nomem:
+  fail(c, HJSON_E_NOMEM, "out of memory", quote);
+  return -1;
+}
+
+static const double pow10_exact[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                       1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                       1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+static inline int is_digit(unsigned c) { return c - '0' < 10u; }
+
+/* Reads the number at *pp into node n (valuedouble, valueint, valuestring). */
+static int parse_number(pctx *c, const unsigned char **pp, cJSON *n) {
+  const unsigned char *start = *pp, *p = start, *end = c->end;
+  int neg = 0;
+  uint64_t mant = 0;
+  int sig = 0;      /* significant digits accumulated in mant */
+  int dropped = 0;  /* nonzero digits beyond what mant can hold */
+  long exp10 = 0;   /* decimal exponent applied to mant */
+  if (*p == '-') {
+    neg = 1;
+    p++;
+    if (p >= end || !is_digit(*p)) {
+      if (end - p >= 8 && memcmp(p, "Infinity", 8) == 0)
+        fail(c, HJSON_E_SYNTAX, "NaN and Infinity are not JSON numbers", start);
+      else
+        fail(c, HJSON_E_SYNTAX, "expected digit after '-'", p);
+      return -1;
+    }
+  }
+  if (*p == '0') {
+    p++;
+    if (p < end && is_digit(*p)) {
+      fail(c, HJSON_E_SYNTAX, "leading zero in number", p - 1);
+      return -1;
+    }
+    if (p < end && (*p == 'x' || *p == 'X')) {
+      fail(c, HJSON_E_SYNTAX, "hexadecimal numbers are not JSON", p - 1);
+      return -1;
+    }
+  } else {
+    while (p < end && is_digit(*p)) {
+      if (sig < 19) {
+        mant = mant * 10 + (uint64_t)(*p - '0');
+        sig++;
+      } else {
+        exp10++;
+        dropped = 1;
+      }
+      p++;
+    }
+  }
+  if (p < end && *p == '.') {
+    p++;
+    if (p >= end || !is_digit(*p)) {
+      fail(c, HJSON_E_SYNTAX, "expected digit after decimal point", p);
+      return -1;
+    }
+    while (p < end && is_digit(*p)) {
+      if (sig < 19) {
+        mant = mant * 10 + (uint64_t)(*p - '0');
+        if (mant) sig++;
+        exp10--;
+      } else {
+        dropped = 1;
+      }
+      p++;
+    }
+  }
+  if (p < end && (*p == 'e' || *p == 'E')) {
+    p++;
+    int eneg = 0;
+    if (p < end && (*p == '+' || *p == '-')) {
+      eneg = *p == '-';
+      p++;
+    }
+    if (p >= end || !is_digit(*p)) {
+      fail(c, HJSON_E_SYNTAX, "expected digit in exponent", p);
+      return -1;
+    }
+    long e = 0;
+    while (p < end && is_digit(*p)) {
+      if (e < 100000000L) e = e * 10 + (*p - '0');
+      p++;
+    }
+    exp10 += eneg ? -e : e;
+  }
+  size_t tlen = (size_t)(p - start);
+  char *text = arena_alloc(c->doc, tlen + 1);
+  if (!text) {
+    fail(c, HJSON_E_NOMEM, "out of memory", start);
+    return -1;
+  }
+  memcpy(text, start, tlen);
+  text[tlen] = 0;
+  double v;
+  if (!dropped && mant <= (1ULL << 53) && exp10 >= -22 && exp10 <= 22) {
+    /* exact: mant and 10^|exp10| are both doubles, one IEEE operation rounds once */
+    v = (double)mant;
+    if (exp10 < 0)
+      v /= pow10_exact[-exp10];
+    else
+      v *= pow10_exact[exp10];
+    if (neg) v = -v;
+  } else if (mant == 0 && !dropped) {
+    v = neg ? -0.0 : 0.0;
+  } else {
+    /* strtod reads '.' as the decimal point only in the "C" LC_NUMERIC locale,
+     * which is the locale every program of this project runs in (none calls
+     * setlocale).  glibc's strtod rounds correctly. */
+    errno = 0;
+    v = strtod(text, NULL);
+    if (isinf(v)) {
+      fail(c, HJSON_E_RANGE, "number out of double range", start);
+      return -1;
+    }
+  }
+  n->type = cJSON_Number | HJSON_NODE;
+  n->valuedouble = v;
+  if (v >= (double)INT_MAX)
+    n->valueint = INT_MAX;
+  else if (v <= (double)INT_MIN)
+    n->valueint = INT_MIN;
+  else
+    n->valueint = (int)v;
+  n->valuestring = text;
+  *pp = p;
+  return 0;
+}
+
+static inline const unsigned char *skip_ws(const unsigned char *p, const unsigned char *end) {
+  while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) p++;
+  return p;
+}
+
+/* Is p at a Unicode space character (valid UTF-8) that JSON does not allow as
+ * whitespace?  Returns its length or 0. */
+static size_t unicode_space(const unsigned char *p, const unsigned char *end) {
+  size_t left = (size_t)(end - p);
+  if (left >= 2 && p[0] == 0xC2 && (p[1] == 0xA0 || p[1] == 0x85)) return 2;
+  if (left >= 3) {
+    unsigned a = p[0], b = p[1], c = p[2];
+    if (a == 0xE1 && b == 0x9A && c == 0x80) return 3;                /* U+1680 */
+    if (a == 0xE2 && b == 0x80 && (c <= 0x8A || c == 0xA8 || c == 0xA9 || c == 0xAF))
+      return 3;                                                        /* U+2000-200A, 2028, 2029, 202F */
+    if (a == 0xE2 && b == 0x81 && c == 0x9F) return 3;                /* U+205F */
+    if (a == 0xE3 && b == 0x80 && c == 0x80) return 3;                /* U+3000 */
+    if (a == 0xEF && b == 0xBB && c == 0xBF) return 3;                /* U+FEFF */
+  }
+  return 0;
+}
+
+/* Reports an unexpected byte (or the end of input) at p with the most specific
+ * message; `what` is the generic one ("expected a value"). */
+static void fail_unexpected(pctx *c, const unsigned char *p, const char *what, const char *at_end) {
+  if (p >= c->end) {
+    fail(c, HJSON_E_SYNTAX, at_end, p);
+    return;
+  }
+  unsigned ch = *p;
+  if (ch == '\f' || ch == '\v') {
+    fail(c, HJSON_E_SYNTAX, "whitespace other than space, tab, LF, CR", p);
+  } else if (ch == 0) {
+    fail(c, HJSON_E_SYNTAX, "unexpected NUL byte", p);
+  } else if (ch >= 0x80) {
+    const char *msg = NULL;
+    if (!utf8_seq(p, c->end, &msg))
+      fail(c, HJSON_E_UTF8, msg, p);
+    else if (p == c->start && c->end - p >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+      fail(c, HJSON_E_SYNTAX, "byte order mark", p);
+    else if (unicode_space(p, c->end))
+      fail(c, HJSON_E_SYNTAX, "whitespace other than space, tab, LF, CR", p);
+    else
+      fail(c, HJSON_E_SYNTAX, what, p);
+  } else if (ch == '\'') {
+    fail(c, HJSON_E_SYNTAX, "single-quoted string (JSON strings use double quotes)", p);
+  } else if (ch == '/') {
+    fail(c, HJSON_E_SYNTAX, "comments are not allowed", p);
+  } else {
+    fail(c, HJSON_E_SYNTAX, what, p);
+  }
+}
+
+static inline cJSON *new_node(pctx *c, const unsigned char *at) {
+  if (c->max_nodes && ++c->nodes > c->max_nodes) {
+    fail(c, HJSON_E_LIMIT, "more values than max_nodes", at);
+    return NULL;
+  }
+  cJSON *n = arena_alloc(c->doc, sizeof *n);
+  if (!n) {
+    fail(c, HJSON_E_NOMEM, "out of memory", at);
+    return NULL;
+  }
+  n->next = n->prev = n->child = NULL;
+  n->type = 0;
+  n->valuestring = NULL;
+  n->valueint = 0;
+  n->valuedouble = 0;
+  n->string = NULL;
+  return n;
+}
+
+static int keyset_insert(pctx *c, keyset *s, const char *key, uint64_t h) {
+  if ((s->count + 1) * 2 > s->cap) {
+    size_t ncap = s->cap * 2;
+    keyslot *ns = arena_alloc(c->doc, ncap * sizeof *ns);
+    if (!ns) return -1;
+    memset(ns, 0, ncap * sizeof *ns);
+    for (size_t i = 0; i < s->cap; i++) {
+      if (!s->slots[i].key) continue;
+      size_t j = (size_t)s->slots[i].hash & (ncap - 1);
+      while (ns[j].key) j = (j + 1) & (ncap - 1);
+      ns[j] = s->slots[i];
+    }
+    s->slots = ns;
+    s->cap = ncap;
+  }
+  size_t j = (size_t)h & (s->cap - 1);
+  size_t len = stored_len(key);
+  while (s->slots[j].key) {
+    const char *k = s->slots[j].key;
+    if (s->slots[j].hash == h && stored_len(k) == len && memcmp(k, key, len) == 0) return 1;
+    j = (j + 1) & (s->cap - 1);
+  }
+  s->slots[j].hash = h;
+  s->slots[j].key = key;
+  s->count++;
+  return 0;
+}
+
+/* Checks that key is new in the object of frame f and records it.
+ * Returns 0 ok, 1 duplicate, -1 out of memory. */
+static int check_member(pctx *c, frame *f, const char *key) {
+  size_t len = stored_len(key);
+  if (!f->set) {
+    if (f->members < KEYSET_MIN_MEMBERS) {
+      for (const cJSON *m = f->node->child; m; m = m->next) {
+        if (stored_len(m->string) == len && memcmp(m->string, key, len) == 0) return 1;
+      }
+      return 0;
+    }
+    keyset *s = arena_alloc(c->doc, sizeof *s);
+    if (!s) return -1;
+    s->cap = 64;
+    s->count = 0;
+    s->slots = arena_alloc(c->doc, s->cap * sizeof *s->slots);
+    if (!s->slots) return -1;
+    memset(s->slots, 0, s->cap * sizeof *s->slots);
+    for (const cJSON *m = f->node->child; m; m = m->next) {
+      size_t ml = stored_len(m->string);
+      uint64_t mh = hash_bytes((const unsigned char *)m->string, ml, c->doc->seed);
+      int r = keyset_insert(c, s, m->string, mh);
+      if (r) return r;
+    }
+    f->set = s;
+  }
+  return keyset_insert(c, f->set, key, hash_bytes((const unsigned char *)key, len, c->doc->seed));
+}
+
+static int push_frame(pctx *c, cJSON *node, int is_object) {
+  hjson_doc *d = c->doc;
+  if (c->depth == d->frames_cap) {
+    size_t ncap = d->frames_cap ? d->frames_cap * 2 : 16;
+    frame *nf = realloc(d->frames, ncap * sizeof *nf);
+    if (!nf) return -1;
+    d->frames = nf;
+    d->frames_cap = ncap;
+  }
+  frame *f = &d->frames[c->depth++];
+  f->node = node;
+  f->key = NULL;
+  f->index = 0;
+  f->set = NULL;
+  f->members = 0;
+  f->is_object = (unsigned char)is_object;
+  f->in_member = 0;
+  return 0;
+}
+
+static inline void attach(pctx *c, cJSON *n, cJSON **root) {
+  if (c->depth == 0) {
+    *root = n;
+    return;
+  }
+  frame *f = &c->doc->frames[c->depth - 1];
+  cJSON *parent = f->node;
+  if (f->is_object) n->string = (char *)f->key;
+  cJSON *first = parent->child;
+  if (!first) {
+    parent->child = n;
+    n->prev = n;
+  } else {
+    cJSON *last = first->prev;
+    last->next = n;
+    n->prev = last;
+    first->prev = n;
+  }
+}
+
+const cJSON *hjson_parse(hjson_doc *doc, const char *data, size_t len, const hjson_options *opts,
+                         hjson_error *err) {
+  pctx c;
+  c.doc = doc;
+  c.start = (const unsigned char *)data;
+  c.end = c.start + len;
+  c.err = err;
+  c.depth = 0;
+  c.max_depth = opts && opts->max_depth ? opts->max_depth : HJSON_DEFAULT_MAX_DEPTH;
+  if (c.max_depth > HJSON_HARD_MAX_DEPTH) c.max_depth = HJSON_HARD_MAX_DEPTH;
+  c.reject_nul = opts ? opts->reject_nul : 0;
+  c.allow_dup = opts ? opts->allow_duplicates : 0;
+  c.max_nodes = opts ? opts->max_nodes : 0;
+  c.nodes = 0;
+  if (err) {
+    err->code = HJSON_OK;
+    err->msg = NULL;
+    err->offset = 0;
+    err->pointer[0] = 0;
+  }
+  if (!doc) {
+    if (err) {
+      err->code = HJSON_E_NOMEM;
+      err->msg = "no document (hjson_doc_new failed)";
+    }
+    return NULL;
+  }
+  arena_reset(doc);
+  if (!data && len) {
+    fail(&c, HJSON_E_SYNTAX, "no input", c.start);
+    return NULL;
+  }
+  if (opts && opts->max_bytes && len > opts->max_bytes) {
+    fail(&c, HJSON_E_LIMIT, "input longer than max_bytes", c.start + opts->max_bytes);
+    return NULL;
+  }
+  if (len == 0) {
+    fail(&c, HJSON_E_SYNTAX, "empty input", c.start);
+    return NULL;
+  }
+
+  cJSON *root = NULL, *n;
+  const unsigned char *p = c.start, *end = c.end;
+  frame *f;
+
+value:
+  p = skip_ws(p, end);
+  if (p >= end) {
+    if (p == c.start || skip_ws(c.start, end) == end)
+      fail(&c, HJSON_E_SYNTAX, c.start == end ? "empty input" : "no value (only whitespace)", p);
+    else
+      fail(&c, HJSON_E_SYNTAX, "unexpected end of input, expected a value", p);
+    return NULL;
+  }
+  if (!(n = new_node(&c, p))) return NULL;
+  switch (*p) {
+  case '"':
+    n->type = cJSON_String | HJSON_NODE;
+    if (parse_string(&c, &p, &n->valuestring)) return NULL;
+    attach(&c, n, &root);
+    goto after_value;
+  case '-': case '0': case '1': case '2': case '3': case '4':
+  case '5': case '6': case '7': case '8': case '9':
+    if (parse_number(&c, &p, n)) return NULL;
+    attach(&c, n, &root);
+    goto after_value;
+  case '{':
+  case '[': {
+    int is_obj = *p == '{';
+    if (c.depth >= c.max_depth) {
+      fail(&c, HJSON_E_DEPTH, "nesting deeper than max_depth", p);
+      return NULL;
+    }
+    n->type = (is_obj ? cJSON_Object : cJSON_Array) | HJSON_NODE;
+    attach(&c, n, &root);
+    if (push_frame(&c, n, is_obj)) {
+      fail(&c, HJSON_E_NOMEM, "out of memory", p);
+      return NULL;
+    }
+    p = skip_ws(p + 1, end);
+    if (p < end && *p == (is_obj ? '}' : ']')) {
+      p++;
+      c.depth--;
+      goto after_value;
+    }
+    if (is_obj) goto member;
+    doc->frames[c.depth - 1].in_member = 1;
+    goto value;
+  }
+  case 't':
+    if (end - p >= 4 && memcmp(p, "true", 4) == 0) {
+      n->type = cJSON_True | HJSON_NODE;
+      n->valueint = 1;
+      n->valuedouble = 1;
+      p += 4;
+      attach(&c, n, &root);
+      goto after_value;
+    }
+    goto bad_literal;
+  case 'f':
+    if (end - p >= 5 && memcmp(p, "false", 5) == 0) {
+      n->type = cJSON_False | HJSON_NODE;
+      p += 5;
+      attach(&c, n, &root);
+      goto after_value;
+    }
+    goto bad_literal;
+  case 'n':
+    if (end - p >= 4 && memcmp(p, "null", 4) == 0) {
+      n->type = cJSON_NULL | HJSON_NODE;
+      p += 4;
+      attach(&c, n, &root);
+      goto after_value;
+    }
+    goto bad_literal;
+  case ']':
+    fail(&c, HJSON_E_SYNTAX, c.depth && !doc->frames[c.depth - 1].is_object ? "trailing comma in array" : "unexpected ']', expected a value", p);
+    return NULL;
+  case '.':
+    fail(&c, HJSON_E_SYNTAX, "number must start with a digit or '-'", p);
+    return NULL;
+  case '+':
+    fail(&c, HJSON_E_SYNTAX, "number must not start with '+'", p);
+    return NULL;
+  default:
+    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) goto bad_literal;
+    fail_unexpected(&c, p, "unexpected character, expected a value", "unexpected end of input, expected a value");
+    return NULL;
+  }
+bad_literal:
+  if ((end - p >= 3 && memcmp(p, "NaN", 3) == 0) || (end - p >= 8 && memcmp(p, "Infinity", 8) == 0)) {
+    fail(&c, HJSON_E_SYNTAX, "NaN and Infinity are not JSON numbers", p);
+    return NULL;
+  }
+  fail(&c, HJSON_E_SYNTAX, "invalid literal (expected true, false, null, a number, a string, an array or an object)", p);
+  return NULL;
+
+after_value:
+  if (c.depth == 0) goto done;
+  f = &doc->frames[c.depth - 1];
+  f->in_member = 0;
+  p = skip_ws(p, end);
+  if (f->is_object) {
+    f->members++;
+    if (p < end && *p == ',') {
+      p = skip_ws(p + 1, end);
+      if (p < end && *p == '}') {
+        fail(&c, HJSON_E_SYNTAX, "trailing comma in object", p);
+        return NULL;
+      }
+      goto member;
+    }
+    if (p < end && *p == '}') {
+      p++;
+      c.depth--;
+      goto after_value;
+    }
+    fail_unexpected(&c, p, "expected ',' or '}' after member value", "unexpected end of input in object");
+    return NULL;
+  }
+  f->index++;
+  if (p < end && *p == ',') {
+    p++;
+    f->in_member = 1;
+    goto value;
+  }
+  if (p < end && *p == ']') {
+    p++;
+    c.depth--;
+    goto after_value;
+  }
+  fail_unexpected(&c, p, "expected ',' or ']' after array element", "unexpected end of input in array");
+  return NULL;
+
+member: {
+  /* p is past whitespace, at the expected member name */
+  f = &doc->frames[c.depth - 1];
+  if (p >= end || *p != '"') {
+    fail_unexpected(&c, p, "expected member name (a string)", "unexpected end of input in object");
+    return NULL;
+  }
+  char *key;
+  const unsigned char *kstart = p;
+  if (parse_string(&c, &p, &key)) return NULL;
+  f->key = key;
+  f->in_member = 1;
+  if (!c.allow_dup) {
+    int r = check_member(&c, f, key);
+    if (r) {
+      if (r < 0)
+        fail(&c, HJSON_E_NOMEM, "out of memory", p);
+      else
+        fail(&c, HJSON_E_DUPLICATE, "duplicate member name", kstart);
+      return NULL;
+    }
+  }
+  p = skip_ws(p, end);
+  if (p >= end || *p != ':') {
+    fail_unexpected(&c, p, "expected ':' after member name", "unexpected end of input, expected ':'");
+    return NULL;
+  }
+  p++;
+  goto value;
+}
+
+done:
+  p = skip_ws(p, end);
+  if (p != end) {
+    fail_unexpected(&c, p, "trailing data after the value", "");
+    return NULL;
+  }
+  return root;
+}
+
+/* --------------------------------------------------------------- accessors */
+
+const char *hjson_string(const cJSON *node, size_t *len) {
+  if (!node || (node->type & 0xFF) != cJSON_String || !node->valuestring) return NULL;
+  if (len) *len = (node->type & HJSON_NODE) ? stored_len(node->valuestring) : strlen(node->valuestring);
+  return node->valuestring;
+}
+
+const char *hjson_key(const cJSON *node, size_t *len) {
+  if (!node || !node->string) return NULL;
+  if (len) *len = (node->type & HJSON_NODE) ? stored_len(node->string) : strlen(node->string);
+  return node->string;
+}
+
+const char *hjson_number_text(const cJSON *node) {
+  if (!node || !(node->type & HJSON_NODE) || (node->type & 0xFF) != cJSON_Number) return NULL;
+  return node->valuestring;
+}
+
+const cJSON *hjson_get(const cJSON *object, const char *name, size_t name_len) {
+  if (!object || (object->type & 0xFF) != cJSON_Object) return NULL;
+  for (const cJSON *m = object->child; m; m = m->next) {
+    size_t kl;
+    const char *k = hjson_key(m, &kl);
+    if (k && kl == name_len && memcmp(k, name, name_len) == 0) return m;
+  }
+  return NULL;
+}
+
+/* ------------------------------------------------------------ JSON pointer */
+
+int hjson_pointer_push(char *buf, size_t cap, size_t *len, const char *token, size_t token_len) {
+  if (!buf || cap == 0) return 0;
+  size_t l = *len;
+  size_t need = 1;
+  for (size_t i = 0; i < token_len; i++) {
+    unsigned char ch = (unsigned char)token[i];
+    need += ch == '~' || ch == '/' ? 2 : ch == 0 ? 6 : 1;
+  }
+  if (l < cap && need <= cap - 1 - l) {
+    buf[l++] = '/';
+    for (size_t i = 0; i < token_len; i++) {
+      char ch = token[i];
+      if (ch == '~') {
+        buf[l++] = '~';
+        buf[l++] = '0';
+      } else if (ch == '/') {
+        buf[l++] = '~';
+        buf[l++] = '1';
+      } else if (ch == 0) {
+        memcpy(buf + l, "\\u0000", 6);
+        l += 6;
+      } else {
+        buf[l++] = ch;
+      }
+    }
+    buf[l] = 0;
+    *len = l;
+    return 1;
+  }
+  /* overflow: keep what fits of "/token" (escapes whole), then "..." */
+  if (cap < 4) {
+    buf[0] = 0;
+    *len = 0;
+    return 0;
+  }
+  size_t room = cap - 4;
+  if (l > room) l = room;
+  if (l < room) {
+    buf[l++] = '/';
+    for (size_t i = 0; i < token_len; i++) {
+      char ch = token[i];
+      const char *esc = ch == '~' ? "~0" : ch == '/' ? "~1" : ch == 0 ? "\\u0000" : NULL;
+      size_t el = esc ? strlen(esc) : 1;
+      if (el > room - l) break;
+      if (esc)
+        memcpy(buf + l, esc, el);
+      else
+        buf[l] = ch;
+      l += el;
+    }
+  }
+  memcpy(buf + l, "...", 4);
+  *len = l + 3;
+  return 0;
+}
+
+int hjson_pointer_push_index(char *buf, size_t cap, size_t *len, size_t index) {
+  char tmp[24];
+  size_t n = 0;
+  do {
+    tmp[sizeof tmp - 1 - n] = (char)('0' + index % 10);
+    index /= 10;
+    n++;
+  } while (index);
+  return hjson_pointer_push(buf, cap, len, tmp + sizeof tmp - n, n);
+}
+
+/* Compares an escaped reference token with raw bytes. */
+static int token_equals(const char *tok, size_t tlen, const char *key, size_t klen) {
+  size_t i = 0, j = 0;
+  while (i < tlen) {
+    char ch = tok[i++];
+    if (ch == '~') ch = tok[i++] == '0' ? '~' : '/'; /* validated by the caller */
+    if (j >= klen || key[j] != ch) return 0;
+    j++;
+  }
+  return j == klen;
+}
+
+const cJSON *hjson_pointer_get(const cJSON *root, const char *pointer, size_t len, const char **why) {
+  const char *dummy;
+  if (!why) why = &dummy;
+  if (!root) {
+    *why = "no document";
+    return NULL;
+  }
+  if (len == 0) return root;
+  if (pointer[0] != '/') {
+    *why = "a JSON pointer must be empty or start with '/'";
+    return NULL;
+  }
+  const cJSON *cur = root;
+  size_t i = 1;
+  for (;;) {
+    size_t s = i;
+    while (i < len && pointer[i] != '/') i++;
+    const char *tok = pointer + s;
+    size_t tlen = i - s;
+    for (size_t k = 0; k < tlen; k++) {
+      if (tok[k] == '~' && (k + 1 >= tlen || (tok[k + 1] != '0' && tok[k + 1] != '1'))) {
+        *why = "invalid escape in JSON pointer ('~' must be followed by 0 or 1)";
+        return NULL;
+      }
+    }
+    int t = cur->type & 0xFF;
+    if (t == cJSON_Object) {
+      const cJSON *m = cur->child;
+      for (; m; m = m->next) {
+        size_t kl;
+        const char *k = hjson_key(m, &kl);
+        if (k && token_equals(tok, tlen, k, kl)) break;
+      }
+      if (!m) {
+        *why = "no such member";
+        return NULL;
+      }
+      cur = m;
+    } else if (t == cJSON_Array) {
+      if (tlen == 1 && tok[0] == '-') {
+        *why = "'-' refers past the last array element";
+        return NULL;
+      }
+      if (tlen == 0 || (tok[0] == '0' && tlen > 1)) {
+        *why = "array index must be a decimal number without leading zeros";
+        return NULL;
+      }
+      size_t idx = 0;
+      for (size_t k = 0; k < tlen; k++) {
+        if (!is_digit((unsigned char)tok[k])) {
+          *why = "array index must be a decimal number without leading zeros";
+          return NULL;
+        }
+        if (idx > (SIZE_MAX - 9) / 10) {
+          *why = "array index out of range";
+          return NULL;
+        }
+        idx = idx * 10 + (size_t)(tok[k] - '0');
+      }
+      const cJSON *e = cur->child;
+      while (e && idx) {
+        e = e->next;
+        idx--;
+      }
+      if (!e) {
+        *why = "array index out of range";
+        return NULL;
+      }
+      cur = e;
+    } else {
+      *why = "pointer goes through a value that is neither an object nor an array";
+      return NULL;
+    }
+    if (i >= len) return cur;
+    i++; /* skip '/' */
+  }
+}
+
+const char *hjson_code_name(hjson_code code) {
+  switch (code) {
+  case HJSON_OK: return "ok";
+  case HJSON_E_SYNTAX: return "syntax";
+  case HJSON_E_UTF8: return "utf8";
+  case HJSON_E_ESCAPE: return "escape";
+  case HJSON_E_SURROGATE: return "surrogate";
+  case HJSON_E_CONTROL: return "control";
+  case HJSON_E_DUPLICATE: return "duplicate";
+  case HJSON_E_DEPTH: return "depth";
+  case HJSON_E_RANGE: return "range";
+  case HJSON_E_NUL: return "nul";
+  case HJSON_E_LIMIT: return "limit";
+  case HJSON_E_NOMEM: return "nomem";
+  }
+  return "unknown";
+}
+
+/* -------------------------------------------------------- equality / hash */
+
+static size_t child_count(const cJSON *n) {
+  size_t k = 0;
+  for (const cJSON *c = n->child; c; c = c->next) k++;
+  return k;
+}
+
+typedef struct {
+  const cJSON *node;
+  size_t index; /* position in the object: keeps duplicate names in order */
+} member_ref;
+
+static int name_cmp(const cJSON *x, const cJSON *y) {
+  size_t xl = 0, yl = 0;
+  const char *xk = hjson_key(x, &xl), *yk = hjson_key(y, &yl);
+  if (!xk) xk = "", xl = 0;
+  if (!yk) yk = "", yl = 0;
+  size_t m = xl < yl ? xl : yl;
+  int r = memcmp(xk, yk, m);
+  if (r) return r;
+  return xl < yl ? -1 : xl > yl;
+}
+
+static int member_cmp(const void *a, const void *b) {
+  const member_ref *x = a, *y = b;
+  int r = name_cmp(x->node, y->node);
+  if (r) return r;
+  return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* The k-th member (0-based) of obj named like m, or NULL. */
+static const cJSON *nth_named(const cJSON *obj, const cJSON *m, size_t k) {
+  for (const cJSON *c = obj->child; c; c = c->next)
+    if (name_cmp(c, m) == 0 && k-- == 0) return c;
+  return NULL;
+}
+
+#define EQUAL_SORT_MIN 16 /* objects this large are compared by sorted names */
+
+/* Equal when both have the same names with equal values; when a name repeats
+ * (allow_duplicates), its k-th occurrences are compared with each other. */
+static int objects_equal(const cJSON *a, const cJSON *b) {
+  size_t na = child_count(a), nb = child_count(b);
+  if (na != nb) return 0;
+  if (na >= EQUAL_SORT_MIN) {
+    member_ref *sa = malloc(na * sizeof *sa), *sb = malloc(nb * sizeof *sb);
+    if (sa && sb) {
+      size_t i = 0;
+      for (const cJSON *m = a->child; m; m = m->next, i++) sa[i] = (member_ref){m, i};
+      i = 0;
+      for (const cJSON *m = b->child; m; m = m->next, i++) sb[i] = (member_ref){m, i};
+      qsort(sa, na, sizeof *sa, member_cmp);
+      qsort(sb, nb, sizeof *sb, member_cmp);
+      int eq = 1;
+      for (i = 0; i < na && eq; i++)
+        eq = name_cmp(sa[i].node, sb[i].node) == 0 && hjson_equal(sa[i].node, sb[i].node);
+      free(sa);
+      free(sb);
+      return eq;
+    }
+    free(sa);
+    free(sb);
+    /* out of memory: fall back to the quadratic comparison below */
+  }
+  for (const cJSON *m = a->child; m; m = m->next) {
+    size_t k = 0;
+    for (const cJSON *p = a->child; p != m; p = p->next)
+      if (name_cmp(p, m) == 0) k++;
+    const cJSON *o = nth_named(b, m, k);
+    if (!o || !hjson_equal(m, o)) return 0;
+  }
+  return 1;
+}
+
+int hjson_equal(const cJSON *a, const cJSON *b) {
+  if (a == b) return 1;
+  if (!a || !b) return 0;
+  int t = a->type & 0xFF;
+  if (t != (b->type & 0xFF)) return 0;
+  switch (t) {
+  case cJSON_False:
+  case cJSON_True:
+  case cJSON_NULL:
+    return 1;
+  case cJSON_Number:
+    return a->valuedouble == b->valuedouble;
+  case cJSON_String: {
+    size_t la, lb;
+    const char *sa = hjson_string(a, &la), *sb = hjson_string(b, &lb);
+    if (!sa || !sb) return sa == sb;
+    return la == lb && memcmp(sa, sb, la) == 0;
+  }
+  case cJSON_Array: {
+    const cJSON *x = a->child, *y = b->child;
+    for (; x && y; x = x->next, y = y->next)
+      if (!hjson_equal(x, y)) return 0;
+    return !x && !y;
+  }
+  case cJSON_Object:
+    return objects_equal(a, b);
+  default:
+    return 0;
+  }
+}
+
+uint64_t hjson_hash(const cJSON *node) {
+  if (!node) return 0;
+  int t = node->type & 0xFF;
+  uint64_t h = mix64((uint64_t)t + 0x51ED2701ULL);
+  switch (t) {
+  case cJSON_Number: {
+    double v = node->valuedouble;
+    if (v == 0) v = 0; /* -0 == 0 */
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    return mix64(h ^ bits);
+  }
+  case cJSON_String: {
+    size_t l = 0;
+    const char *s = hjson_string(node, &l);
+    return s ? hash_bytes((const unsigned char *)s, l, h) : h;
+  }
+  case cJSON_Array:
+    for (const cJSON *c = node->child; c; c = c->next) h = mix64(h * 31 + hjson_hash(c));
+    return h;
+  case cJSON_Object: {
+    uint64_t sum = 0;
+    for (const cJSON *c = node->child; c; c = c->next) {
+      size_t kl = 0;
+      const char *k = hjson_key(c, &kl);
+      uint64_t kh = k ? hash_bytes((const unsigned char *)k, kl, 0x6B6579) : 0;
+      sum += mix64(kh ^ (hjson_hash(c) * 0x9E3779B97F4A7C15ULL));
+    }
+    return mix64(h ^ sum);
+  }
+  default:
+    return h;
+  }
+}

@@ -1,0 +1,192 @@
+/* hjudge: the judgement of one HTTP response of the Create API token endpoint.
+ *
+ * Pure: no I/O, no clock (the caller passes what it measured).  Input is a
+ * response value (status, the few headers that matter, body bytes, transport
+ * flags), the expectation of the case that produced it, the profile and the
+ * endpoint rules (hrules); output is a verdict: a list of named checks, each
+ * pass / warn / fail / skip with a one-line message and the requirement id it
+ * belongs to.  certify (conformance suites), replay and the fuzz oracles call
+ * the same functions.
+ *
+ * Checks, in order (names are stable, reports and tests use them):
+ *   "transport"      the request got an HTTP response at all         HJUDGE_REQ_TRANSPORT
+ *   "timeout"        no timeout (a timeout is a failure)             HJUDGE_REQ_NO_TIMEOUT
+ *   "no-5xx"         never a 5xx                                     HJUDGE_REQ_NO_5XX
+ *   "status"         the status the case expects                     the case's requirement
+ *   "allow"          405 carries Allow naming the documented methods HJUDGE_REQ_ALLOW
+ *   "www-authenticate" 401 carries WWW-Authenticate                  HJUDGE_REQ_WWW_AUTHENTICATE
+ *   "media-type"     Content-Type documented for the status          HJUDGE_REQ_MEDIA_TYPE
+ *   "strict-json"    body is RFC 8259 JSON (UTF-8, no dup names)     HJUDGE_REQ_STRICT_JSON
+ *   "truncated"      body within the client's cap                    HJUDGE_REQ_STRICT_JSON
+ *   "schema"         body valid against the documented schema        "schema.response.<status>"
+ *   "prose:<id>"     a prose rule of the 201 body (revision 1, token) the hrules id
+ *   "problem-status" ProblemDetails.status == HTTP status (RFC 9457) HJUDGE_REQ_PROBLEM_STATUS
+ *   "echo:<field>"   201 echoes the request's field                  HJUDGE_REQ_ECHO_PREFIX<field>
+ *   "audit-created-at" audit.created.at near the Date header         HJUDGE_REQ_AUDIT_CREATED
+ * Checks that do not apply are omitted or "skip" with the reason.
+ *
+ * Profiles:
+ *   DEFAULT  application/problem+json (or another +json) where application/json
+ *            is documented: warn; another 4xx where 415 is expected: warn;
+ *            401 without WWW-Authenticate: warn.
+ *   STRICT   every deviation from the document fails.
+ *   ASPNET   documents ASP.NET Core's known defaults: problem+json on errors,
+ *            charset parameters, 415/405 bodies pass; cases flagged
+ *            aspnet_tolerated (unknown properties ignored, case-insensitive
+ *            property names, .NET regex '$' before a final newline, Unicode \d)
+ *            answered 201 give a warn instead of a fail.  Real violations
+ *            (5xx, wrong schema, bad JSON, wrong revision ...) still fail.
+ *
+ * Threads: an hjudge is used by one thread at a time (it owns a parse arena and
+ * a validation result it reuses).  The hrules may be shared. */
+#ifndef HJUDGE_H
+#define HJUDGE_H
+
+#include <stddef.h>
+#include <cjson/cJSON.h>
+
+#include "rules/hrules.h"
+
+/* Requirement ids of the checks that apply to every response (the status
+ * check carries the case's own requirement). */
+#define HJUDGE_REQ_TRANSPORT "http.response-received"
+#define HJUDGE_REQ_NO_TIMEOUT "http.no-timeout"
+#define HJUDGE_REQ_NO_5XX "http.no-server-error"
+#define HJUDGE_REQ_ALLOW "http.405-allow-header"
+#define HJUDGE_REQ_WWW_AUTHENTICATE "http.401-www-authenticate"
+#define HJUDGE_REQ_MEDIA_TYPE "response.media-type-documented"
+#define HJUDGE_REQ_STRICT_JSON "rfc8259.response-strict-json"
+#define HJUDGE_REQ_SCHEMA_PREFIX "schema.response." /* + status: "schema.response.201" */
+#define HJUDGE_REQ_PROBLEM_STATUS "rfc9457.problem-status-matches"
+#define HJUDGE_REQ_ECHO_PREFIX "semantics.echo." /* + field: "semantics.echo.account.id" */
+#define HJUDGE_REQ_AUDIT_CREATED "semantics.audit-created-at-near-date"
+#define HJUDGE_REQ_DISTINCT "semantics.distinct-creates"
+#define HJUDGE_REQ_TOKEN_ONLY_ON_CREATE "semantics.token-only-on-create"
+
+/* How far audit.created.at may be from the Date header, in seconds. */
+#define HJUDGE_CLOCK_SKEW_S 300
+
+#define HJUDGE_MAX_CHECKS 40
+#define HJUDGE_NAME_MAX 64
+#define HJUDGE_MSG_MAX 320
+#define HJUDGE_REQ_MAX 96
+
+typedef enum {
+  HJUDGE_SKIP = 0, /* ordered: the worst status wins when folding */
+  HJUDGE_PASS,
+  HJUDGE_WARN,
+  HJUDGE_FAIL
+} hjudge_status;
+
+typedef enum {
+  HJUDGE_PROFILE_DEFAULT = 0,
+  HJUDGE_PROFILE_STRICT,
+  HJUDGE_PROFILE_ASPNET
+} hjudge_profile;
+
+typedef enum {
+  HJUDGE_EXPECT_CREATED = 0,          /* 201 */
+  HJUDGE_EXPECT_BAD_REQUEST,          /* 400 exactly (the spec documents 400 only) */
+  HJUDGE_EXPECT_CREATED_OR_BAD,       /* 201 or 400 (BOM, duplicate names, lone surrogate) */
+  HJUDGE_EXPECT_CREATED_BAD_OR_413,   /* 201, 400 or 413 (a body over 1 MiB) */
+  HJUDGE_EXPECT_UNSUPPORTED_MEDIA,    /* 415; another 4xx: warn (strict: fail) */
+  HJUDGE_EXPECT_METHOD_NOT_ALLOWED,   /* 405 + Allow; 501 too when nonstandard_method */
+  HJUDGE_EXPECT_UNAUTHORIZED,         /* 401 */
+  HJUDGE_EXPECT_NOT_5XX               /* anything but 5xx/timeout (fuzz oracles) */
+} hjudge_expect;
+
+/* The response as measured.  Strings may be NULL (header absent); they are
+ * NUL-terminated copies owned by the caller.  body need not be NUL-terminated. */
+typedef struct {
+  int status;                   /* 0 when no HTTP response was received */
+  int timed_out;                /* the client's timeout fired */
+  int transport_error;          /* connection refused/reset, malformed HTTP ... */
+  const char *transport_msg;    /* one line, may be NULL */
+  const char *content_type;
+  const char *allow;
+  const char *www_authenticate;
+  const char *date;             /* HTTP-date, for the audit.created.at check */
+  const char *server;
+  const char *body;
+  size_t body_len;
+  int truncated;                /* the body was longer than the client's cap */
+} hjudge_response;
+
+/* What the case expects.  request_body (may be NULL) is the JSON body that was
+ * sent, for the echo checks of a 201 (a tree from hjson or cJSON). */
+typedef struct {
+  hjudge_expect expect;
+  const char *requirement;  /* the case's requirement id (carried by "status") */
+  int nonstandard_method;   /* 501 is accepted as well as 405 */
+  int aspnet_tolerated;     /* see the ASPNET profile above */
+  const char *aspnet_reason;/* why (may be NULL) */
+  int lenient_surrogates;   /* the request had a lone surrogate escape: a 201 may echo it */
+  const cJSON *request_body;
+} hjudge_case;
+
+typedef struct {
+  char name[HJUDGE_NAME_MAX];
+  hjudge_status status;
+  char message[HJUDGE_MSG_MAX]; /* one line; empty on pass */
+  char requirement[HJUDGE_REQ_MAX];
+} hjudge_check;
+
+typedef struct {
+  hjudge_status status;         /* the worst check status (SKIP when none ran) */
+  size_t n_checks;
+  int dropped;                  /* checks beyond HJUDGE_MAX_CHECKS (the worst status still counts) */
+  hjudge_check checks[HJUDGE_MAX_CHECKS];
+  char detail[HJUDGE_MSG_MAX];  /* the message of the first failing (else warning) check */
+} hjudge_verdict;
+
+typedef struct hjudge hjudge;
+
+/* rules must outlive the judge.  NULL when out of memory.  Free with hjudge_free. */
+hjudge *hjudge_new(const hrules *rules);
+void hjudge_free(hjudge *judge);
+
+/* Judges one response; fills *out (overwritten).  Returns out->status. */
+hjudge_status hjudge_response_judge(hjudge *judge, const hjudge_case *c,
+                                    const hjudge_response *resp, hjudge_profile profile,
+                                    hjudge_verdict *out);
+
+/* Two 201 bodies of two creates: ids and token values must differ.  Appends one
+ * check "distinct-creates" (requirement HJUDGE_REQ_DISTINCT) to *v; skip when
+ * either body is not a JSON object.  Never copies token values into messages. */
+void hjudge_distinct(hjudge *judge, const char *body_a, size_t len_a, const char *body_b,
+                     size_t len_b, hjudge_verdict *v);
+
+/* Appends a check to v (name, status, requirement, printf-style message) and
+ * folds its status into v->status / v->detail. */
+void hjudge_add(hjudge_verdict *v, const char *name, hjudge_status status,
+                const char *requirement, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* Resets v to an empty verdict (status SKIP). */
+void hjudge_verdict_init(hjudge_verdict *v);
+
+/* From a 201 body: the resource id and the token value, copied into the
+ * buffers (NUL-terminated, cut to the capacity); "" when absent.  Returns 1 when
+ * the body is a JSON object.  For the created-resources list and redaction. */
+int hjudge_created_fields(hjudge *judge, const char *body, size_t len, char *id, size_t id_cap,
+                          char *token, size_t token_cap);
+
+/* "pass", "warn", "fail", "skip" (static). */
+const char *hjudge_status_name(hjudge_status s);
+/* Parses the names above and "error" (-> -1); -2 when unknown. */
+int hjudge_status_parse(const char *name);
+/* "default", "strict", "aspnet"; parse returns -1 when unknown. */
+const char *hjudge_profile_name(hjudge_profile p);
+int hjudge_profile_parse(const char *name);
+/* "created", "bad-request", "created-or-bad-request", "created-bad-request-or-413",
+ * "unsupported-media-type", "method-not-allowed", "unauthorized", "not-5xx". */
+const char *hjudge_expect_name(hjudge_expect e);
+int hjudge_expect_parse(const char *name);
+
+/* Parses an IMF-fixdate / RFC 850 / asctime HTTP-date; returns 1 and the Unix
+ * time in *out, or 0. */
+int hjudge_parse_http_date(const char *s, long long *out);
+/* Parses an RFC 3339 date-time (offset applied); 1 and *out on success. */
+int hjudge_parse_rfc3339(const char *s, size_t len, long long *out);
+
+#endif

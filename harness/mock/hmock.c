@@ -1,0 +1,934 @@
+/* hmock: the request logic (no sockets).  The libmicrohttpd glue is in
+ * hmock_server.c; both share struct hmock through hmock_impl.h. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "json/hjson.h"
+#include "mock/hmock_impl.h"
+#include "rules/hrules.h"
+#include "schema/hschema.h"
+
+#define MOCK_IDENTITY_ID "USR-0000-0001"
+#define MOCK_IDENTITY_NAME "apiharness mock"
+#define MOCK_ACCOUNT_NAME "apiharness mock account"
+#define MOCK_STATUS "Active"
+#define MOCK_TOKEN_BYTES 32
+#define SCHEMA_WALK_DEPTH 16
+
+/* ---------------------------------------------------------------- utilities */
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...) {
+  if (!err || !errlen)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err, errlen, fmt, ap);
+  va_end(ap);
+}
+
+int hmock_has(const hmock *m, hmock_fault_id id) {
+  return (m->faults & HMOCK_FAULT_BIT(id)) != 0;
+}
+
+void hmock_response_clear(hmock_response *r) {
+  if (!r)
+    return;
+  free(r->body);
+  memset(r, 0, sizeof *r);
+}
+
+/* getrandom() may return early only on a signal for these small sizes. */
+static int fill_random(void *buf, size_t n) {
+  unsigned char *p = buf;
+  while (n > 0) {
+    ssize_t got = getrandom(p, n, 0);
+    if (got < 0) {
+      if (errno == EINTR)
+        continue;
+      return -1;
+    }
+    p += got;
+    n -= (size_t)got;
+  }
+  return 0;
+}
+
+/* Constant time in the length of the expected value: every byte of `want` is
+ * visited whatever `got` holds, and the lengths are folded into the result. */
+static int secret_equal(const char *got, size_t got_len, const char *want, size_t want_len) {
+  unsigned diff = (unsigned)(got_len != want_len);
+  for (size_t i = 0; i < want_len; i++) {
+    unsigned char g = got_len ? (unsigned char)got[i % got_len] : 0;
+    diff |= (unsigned)(g ^ (unsigned char)want[i]);
+  }
+  return diff == 0;
+}
+
+/* ------------------------------------------------------------- JSON writer */
+/* A growable buffer with a hard cap; strings are written from their true bytes
+ * (hjson_string lengths), so \u0000 and non-ASCII survive the echo. */
+
+typedef struct {
+  char *buf;
+  size_t len, cap, max;
+  int failed;
+} jw;
+
+static void jw_raw(jw *w, const char *s, size_t n) {
+  if (w->failed)
+    return;
+  if (n > w->max - w->len) {
+    w->failed = 1;
+    return;
+  }
+  if (w->len + n > w->cap) {
+    size_t cap = w->cap ? w->cap : 1024;
+    while (cap < w->len + n)
+      cap *= 2;
+    if (cap > w->max)
+      cap = w->max;
+    char *nb = realloc(w->buf, cap);
+    if (!nb) {
+      w->failed = 1;
+      return;
+    }
+    w->buf = nb;
+    w->cap = cap;
+  }
+  memcpy(w->buf + w->len, s, n);
+  w->len += n;
+}
+
+static void jw_lit(jw *w, const char *s) { jw_raw(w, s, strlen(s)); }
+
+static void jw_str(jw *w, const char *s, size_t n) {
+  static const char hex[] = "0123456789abcdef";
+  jw_raw(w, "\"", 1);
+  size_t run = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 0x20 && c != '"' && c != '\\')
+      continue;
+    jw_raw(w, s + run, i - run);
+    run = i + 1;
+    char esc[6];
+    switch (c) {
+    case '"': jw_raw(w, "\\\"", 2); break;
+    case '\\': jw_raw(w, "\\\\", 2); break;
+    case '\n': jw_raw(w, "\\n", 2); break;
+    case '\r': jw_raw(w, "\\r", 2); break;
+    case '\t': jw_raw(w, "\\t", 2); break;
+    case '\b': jw_raw(w, "\\b", 2); break;
+    case '\f': jw_raw(w, "\\f", 2); break;
+    default:
+      memcpy(esc, "\\u00", 4);
+      esc[4] = hex[c >> 4];
+      esc[5] = hex[c & 15];
+      jw_raw(w, esc, 6);
+    }
+  }
+  jw_raw(w, s + run, n - run);
+  jw_raw(w, "\"", 1);
+}
+
+static void jw_cstr(jw *w, const char *s) { jw_str(w, s, strlen(s)); }
+
+/* ',"key":' (or '"key":' for the first member of an object). */
+static void jw_key(jw *w, int *first, const char *key) {
+  if (!*first)
+    jw_raw(w, ",", 1);
+  *first = 0;
+  jw_cstr(w, key);
+  jw_raw(w, ":", 1);
+}
+
+static void jw_int(jw *w, long v) {
+  char num[32];
+  int n = snprintf(num, sizeof num, "%ld", v);
+  jw_raw(w, num, (size_t)n);
+}
+
+/* ------------------------------------------------- values from the spec itself */
+
+static const cJSON *schema_deref(const hspec *spec, const cJSON *s) {
+  for (int i = 0; s && i < SCHEMA_WALK_DEPTH; i++) {
+    const cJSON *ref = cJSON_GetObjectItemCaseSensitive(s, "$ref");
+    if (!cJSON_IsString(ref))
+      return s;
+    s = hspec_resolve(spec, ref->valuestring, NULL);
+  }
+  return s;
+}
+
+/* The schema of property `name` in `s`, looking through $ref and allOf. */
+static const cJSON *schema_property(const hspec *spec, const cJSON *s, const char *name,
+                                    int depth) {
+  s = schema_deref(spec, s);
+  if (!s || depth > SCHEMA_WALK_DEPTH)
+    return NULL;
+  const cJSON *props = cJSON_GetObjectItemCaseSensitive(s, "properties");
+  const cJSON *p = cJSON_GetObjectItemCaseSensitive(props, name);
+  if (p)
+    return p;
+  const cJSON *all = cJSON_GetObjectItemCaseSensitive(s, "allOf");
+  const cJSON *it;
+  cJSON_ArrayForEach(it, all) {
+    if ((p = schema_property(spec, it, name, depth + 1)))
+      return p;
+  }
+  return NULL;
+}
+
+/* The first string of an enum reachable from `s` through $ref and allOf. */
+static const char *schema_first_enum(const hspec *spec, const cJSON *s, int depth) {
+  s = schema_deref(spec, s);
+  if (!s || depth > SCHEMA_WALK_DEPTH)
+    return NULL;
+  const cJSON *e = cJSON_GetObjectItemCaseSensitive(s, "enum");
+  const cJSON *it;
+  cJSON_ArrayForEach(it, e) {
+    if (cJSON_IsString(it))
+      return it->valuestring;
+  }
+  const cJSON *all = cJSON_GetObjectItemCaseSensitive(s, "allOf");
+  cJSON_ArrayForEach(it, all) {
+    const char *v = schema_first_enum(spec, it, depth + 1);
+    if (v)
+      return v;
+  }
+  return NULL;
+}
+
+/* account.type and account.status of the 201: the first value each enum of the
+ * documented ApiToken schema allows (absent from the body when the spec has
+ * none: both are optional there). */
+static void pick_account_enums(hmock *m) {
+  const hspec_response *resp = hspec_response_for(hrules_operation(m->rules), 201);
+  if (!resp)
+    return;
+  for (size_t i = 0; i < resp->n_media; i++) {
+    const cJSON *token = resp->media[i].schema;
+    const cJSON *account = schema_property(m->spec, token, "account", 0);
+    if (!account)
+      continue;
+    m->account_type = schema_first_enum(m->spec, schema_property(m->spec, account, "type", 0), 0);
+    m->account_status =
+        schema_first_enum(m->spec, schema_property(m->spec, account, "status", 0), 0);
+    return;
+  }
+}
+
+/* ------------------------------------------------------------ worker pool */
+
+static hmock_worker *worker_get(hmock *m) {
+  pthread_mutex_lock(&m->pool_lock);
+  hmock_worker *w = m->free_workers;
+  if (w)
+    m->free_workers = w->next_free;
+  pthread_mutex_unlock(&m->pool_lock);
+  if (w)
+    return w;
+  w = calloc(1, sizeof *w);
+  if (!w)
+    return NULL;
+  w->doc = hjson_doc_new();
+  w->result = hschema_result_new(0);
+  if (!w->doc || !w->result)
+    goto fail;
+  pthread_mutex_lock(&m->pool_lock);
+  w->next_all = m->all_workers;
+  m->all_workers = w;
+  pthread_mutex_unlock(&m->pool_lock);
+  return w;
+fail:
+  hjson_doc_free(w->doc);
+  hschema_result_free(w->result);
+  free(w);
+  return NULL;
+}
+
+static void worker_put(hmock *m, hmock_worker *w) {
+  pthread_mutex_lock(&m->pool_lock);
+  w->next_free = m->free_workers;
+  m->free_workers = w;
+  pthread_mutex_unlock(&m->pool_lock);
+}
+
+/* ------------------------------------------------------- ProblemDetails */
+
+static const char *problem_type(int status) {
+  switch (status) {
+  case 400: return "https://tools.ietf.org/html/rfc9110#section-15.5.1";
+  case 401: return "https://tools.ietf.org/html/rfc9110#section-15.5.2";
+  case 404: return "https://tools.ietf.org/html/rfc9110#section-15.5.5";
+  case 405: return "https://tools.ietf.org/html/rfc9110#section-15.5.6";
+  case 413: return "https://tools.ietf.org/html/rfc9110#section-15.5.14";
+  case 415: return "https://tools.ietf.org/html/rfc9110#section-15.5.16";
+  case 503: return "https://tools.ietf.org/html/rfc9110#section-15.6.4";
+  default: return "https://tools.ietf.org/html/rfc9110#section-15.6.1";
+  }
+}
+
+static const char *status_title(int status) {
+  switch (status) {
+  case 400: return "One or more validation errors occurred.";
+  case 401: return "Unauthorized";
+  case 404: return "Not Found";
+  case 405: return "Method Not Allowed";
+  case 413: return "Content Too Large";
+  case 415: return "Unsupported Media Type";
+  case 503: return "Service Unavailable";
+  default: return "Internal Server Error";
+  }
+}
+
+static size_t body_cap(const hmock *m) { return 4 * m->max_body + 65536; }
+
+static void fill_plain_500(hmock_response *out) {
+  static const char text[] = "{\"status\":500,\"title\":\"Internal Server Error\"}";
+  hmock_response_clear(out);
+  out->status = 500;
+  out->content_type = "application/problem+json";
+  out->body = malloc(sizeof text - 1);
+  if (out->body) {
+    memcpy(out->body, text, sizeof text - 1);
+    out->body_len = sizeof text - 1;
+  }
+}
+
+/* Opens a ProblemDetails; the caller may add "errors" and must close it with
+ * problem_finish. */
+static void problem_begin(const hmock *m, jw *w, int status, const char *detail) {
+  int first = 1;
+  int body_status = status;
+  if (status == 400 && hmock_has(m, HMOCK_FAULT_PROBLEM_STATUS_MISMATCH))
+    body_status = 422;
+  jw_raw(w, "{", 1);
+  jw_key(w, &first, "type");
+  jw_cstr(w, problem_type(status));
+  jw_key(w, &first, "title");
+  jw_cstr(w, status_title(status));
+  jw_key(w, &first, "status");
+  jw_int(w, body_status);
+  jw_key(w, &first, "detail");
+  jw_cstr(w, detail);
+}
+
+static void problem_finish(const hmock *m, jw *w, int status, hmock_response *out) {
+  jw_raw(w, "}", 1);
+  if (w->failed) {
+    free(w->buf);
+    fill_plain_500(out);
+    return;
+  }
+  out->status = status;
+  out->content_type = "application/problem+json";
+  if (status == 400 && hmock_has(m, HMOCK_FAULT_PROBLEM_NOT_JSON)) {
+    /* The fault: the same Content-Type over a body that is not JSON. */
+    static const char text[] = "Bad Request: the request body is invalid";
+    free(w->buf);
+    w->buf = malloc(sizeof text - 1);
+    if (!w->buf) {
+      fill_plain_500(out);
+      return;
+    }
+    memcpy(w->buf, text, sizeof text - 1);
+    w->len = sizeof text - 1;
+  }
+  out->body = w->buf;
+  out->body_len = w->len;
+}
+
+static void problem_simple(const hmock *m, int status, const char *detail, hmock_response *out) {
+  jw w = {.max = body_cap(m)};
+  problem_begin(m, &w, status, detail);
+  problem_finish(m, &w, status, out);
+}
+
+/* ---------------------------------------------------------------- precheck */
+
+static void problem_auth(const hmock *m, int wrong, hmock_response *out) {
+  problem_simple(m, 401,
+                 wrong ? "the bearer token is not valid"
+                       : "an Authorization: Bearer token is required",
+                 out);
+  out->www_authenticate = wrong ? "Bearer realm=\"apiharness\", error=\"invalid_token\""
+                                : "Bearer realm=\"apiharness\"";
+}
+
+/* 1 when the Authorization value carries the configured bearer token. */
+static int auth_ok(const hmock *m, const char *value, int *wrong) {
+  *wrong = 0;
+  if (!value)
+    return 0;
+  *wrong = 1;
+  size_t scheme = strlen("Bearer");
+  if (strncasecmp(value, "Bearer", scheme) != 0 || (value[scheme] != ' ' && value[scheme] != '\t'))
+    return 0;
+  const char *tok = value + scheme;
+  while (*tok == ' ' || *tok == '\t')
+    tok++;
+  size_t len = strlen(tok);
+  while (len > 0 && (tok[len - 1] == ' ' || tok[len - 1] == '\t'))
+    len--;
+  return secret_equal(tok, len, m->token, m->token_len);
+}
+
+int hmock_precheck(hmock *m, const hmock_request *req, hmock_response *out) {
+  memset(out, 0, sizeof *out);
+  const hspec_operation *op = hrules_operation(m->rules);
+  if (!req->path || strcmp(req->path, op->path) != 0) {
+    problem_simple(m, 404, "no such resource", out);
+    return 1;
+  }
+  if (!req->method || strcasecmp(req->method, op->method) != 0 ||
+      strcmp(req->method, m->method_upper) != 0) {
+    char detail[128];
+    snprintf(detail, sizeof detail, "this resource allows %s", m->allow);
+    problem_simple(m, 405, detail, out);
+    out->allow = m->allow;
+    return 1;
+  }
+  if (m->token && !hmock_has(m, HMOCK_FAULT_IGNORE_AUTH)) {
+    int wrong;
+    if (!auth_ok(m, req->authorization, &wrong)) {
+      problem_auth(m, wrong, out);
+      return 1;
+    }
+  }
+  if (req->body_too_large) {
+    if (hmock_has(m, HMOCK_FAULT_HANG_LARGE_BODY))
+      return 1; /* status 0: never answered */
+    char detail[128];
+    snprintf(detail, sizeof detail, "the request body is over the limit of %zu bytes",
+             m->max_body);
+    problem_simple(m, 413, detail, out);
+    return 1;
+  }
+  const hspec_media *media = NULL;
+  const hschema *schema = req->content_type && *req->content_type
+                              ? hrules_request_schema(m->rules, req->content_type, &media)
+                              : NULL;
+  if (schema && media && hmock_has(m, HMOCK_FAULT_REJECT_TEXT_JSON) &&
+      !strcasecmp(media->media_type, "text/json"))
+    schema = NULL;
+  if (!schema) {
+    char detail[512];
+    snprintf(detail, sizeof detail, "%s; the documented request media types are %s",
+             req->content_type && *req->content_type ? "unsupported Content-Type"
+                                                      : "the Content-Type header is missing",
+             m->media_list);
+    problem_simple(m, 415, detail, out);
+    return 1;
+  }
+  return 0;
+}
+
+/* ---------------------------------------------------------------- 400 */
+
+static void problem_parse(const hmock *m, const hjson_error *e, hmock_response *out) {
+  jw w = {.max = body_cap(m)};
+  char msg[HJSON_POINTER_MAX + 256];
+  snprintf(msg, sizeof msg, "the request body is not valid JSON: %s at byte %zu (%s)",
+           e->msg ? e->msg : hjson_code_name(e->code), e->offset,
+           e->pointer[0] ? e->pointer : "$");
+  problem_begin(m, &w, 400, msg);
+  int first = 1;
+  jw_lit(&w, ",\"errors\":{");
+  jw_key(&w, &first, e->pointer[0] ? e->pointer : "$");
+  char item[256];
+  snprintf(item, sizeof item, "%s (%s) at byte %zu", e->msg ? e->msg : "invalid JSON",
+           hjson_code_name(e->code), e->offset);
+  jw_raw(&w, "[", 1);
+  jw_cstr(&w, item);
+  jw_raw(&w, "]}", 2);
+  problem_finish(m, &w, 400, out);
+}
+
+/* A violation the active faults let through. */
+static int excused(const hmock *m, const hschema_violation *v) {
+  const char *rule = hrules_violation_rule(m->rules, v);
+  const char *kw = v->keyword ? v->keyword : "";
+  const char *at = v->instance ? v->instance : "";
+  if (hmock_has(m, HMOCK_FAULT_ACCEPT_BAD_ACCOUNT_ID) && !rule && !strcmp(at, "/account/id") &&
+      !strcmp(kw, "pattern"))
+    return 1;
+  if (hmock_has(m, HMOCK_FAULT_ACCEPT_BAD_MODULE_ID) && !rule && !strcmp(kw, "pattern") &&
+      !strncmp(at, "/modules/", 9)) {
+    const char *p = at + 9;
+    while (*p >= '0' && *p <= '9')
+      p++;
+    if (p > at + 9 && !strcmp(p, "/id"))
+      return 1;
+  }
+  if (hmock_has(m, HMOCK_FAULT_ACCEPT_EMPTY_MODULES) && rule &&
+      !strcmp(rule, "prose.modules-required") && !strcmp(kw, "minItems"))
+    return 1;
+  if (hmock_has(m, HMOCK_FAULT_ACCEPT_MISSING_NAME) && rule && !strcmp(rule, "prose.name-required"))
+    return 1;
+  /* the validator reports an undeclared member at its own pointer ("/owner") */
+  if (hmock_has(m, HMOCK_FAULT_ACCEPT_UNKNOWN_PROPERTY) && !rule &&
+      !strcmp(kw, "additionalProperties") && (!at[0] || (at[0] == '/' && !strchr(at + 1, '/'))))
+    return 1;
+  return 0;
+}
+
+static int instance_seen_before(const hschema_result *r, size_t upto, const char *inst,
+                                const unsigned char *keep) {
+  for (size_t j = 0; j < upto; j++) {
+    const hschema_violation *o = hschema_result_at(r, j);
+    if (keep[j] && !strcmp(o->instance ? o->instance : "", inst))
+      return 1;
+  }
+  return 0;
+}
+
+/* 400 with errors grouped by instance pointer, in order of first appearance. */
+static void problem_violations(const hmock *m, const hschema_result *r, const unsigned char *keep,
+                               size_t failures, hmock_response *out) {
+  jw w = {.max = body_cap(m)};
+  size_t n = hschema_result_count(r);
+  char detail[160];
+  size_t total = failures + (hschema_result_errors(r) - hschema_result_count(r));
+  snprintf(detail, sizeof detail, "the request body breaks %zu rule%s of the spec", total,
+           total == 1 ? "" : "s");
+  problem_begin(m, &w, 400, detail);
+  jw_lit(&w, ",\"errors\":{");
+  int first = 1;
+  for (size_t i = 0; i < n; i++) {
+    const hschema_violation *v = hschema_result_at(r, i);
+    const char *inst = v->instance ? v->instance : "";
+    if (!keep[i] || instance_seen_before(r, i, inst, keep))
+      continue;
+    jw_key(&w, &first, inst[0] ? inst : "$");
+    jw_raw(&w, "[", 1);
+    int first_msg = 1;
+    for (size_t j = i; j < n; j++) {
+      const hschema_violation *o = hschema_result_at(r, j);
+      if (!keep[j] || strcmp(o->instance ? o->instance : "", inst) != 0)
+        continue;
+      if (!first_msg)
+        jw_raw(&w, ",", 1);
+      first_msg = 0;
+      char msg[HSCHEMA_MSG_MAX + 512];
+      const char *rule = hrules_violation_rule(m->rules, o);
+      snprintf(msg, sizeof msg, "%s (%s%s%s at %s)", o->message ? o->message : "invalid",
+               rule ? rule : "", rule ? ": " : "", o->keyword ? o->keyword : "?",
+               o->schema ? o->schema : "?");
+      jw_cstr(&w, msg);
+    }
+    jw_raw(&w, "]", 1);
+  }
+  jw_raw(&w, "}", 1);
+  problem_finish(m, &w, 400, out);
+}
+
+/* ---------------------------------------------------------------- 201 */
+
+static void echo_string_or_null(jw *w, int *first, const cJSON *root, const char *name) {
+  const cJSON *v = hjson_get(root, name, strlen(name));
+  size_t len;
+  const char *s;
+  if (!v)
+    return;
+  if (cJSON_IsNull(v)) {
+    jw_key(w, first, name);
+    jw_lit(w, "null");
+  } else if ((s = hjson_string(v, &len))) {
+    jw_key(w, first, name);
+    jw_str(w, s, len);
+  }
+}
+
+/* [{"id": ...}, ...] from an array of objects with string ids. */
+static void echo_id_refs(jw *w, const cJSON *arr) {
+  jw_raw(w, "[", 1);
+  int first_item = 1;
+  const cJSON *it;
+  cJSON_ArrayForEach(it, arr) {
+    if (!first_item)
+      jw_raw(w, ",", 1);
+    first_item = 0;
+    int first = 1;
+    jw_raw(w, "{", 1);
+    size_t len;
+    const char *id = hjson_string(hjson_get(it, "id", 2), &len);
+    if (id) {
+      jw_key(w, &first, "id");
+      jw_str(w, id, len);
+    }
+    jw_raw(w, "}", 1);
+  }
+  jw_raw(w, "]", 1);
+}
+
+static int unusual(const cJSON *root, const char *name) {
+  size_t len;
+  const char *s = hjson_string(hjson_get(root, name, strlen(name)), &len);
+  for (size_t i = 0; s && i < len; i++)
+    if ((unsigned char)s[i] >= 0x80 || s[i] == 0)
+      return 1;
+  return 0;
+}
+
+static void now_rfc3339(char *buf, size_t cap) {
+  struct timespec ts;
+  struct tm tm;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  gmtime_r(&ts.tv_sec, &tm);
+  int ms = (int)(ts.tv_nsec / 1000000L) % 1000;
+  snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", (tm.tm_year + 1900) % 10000,
+           (tm.tm_mon + 1) % 100, tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100,
+           tm.tm_sec % 100, ms);
+}
+
+static void b64url(const unsigned char *in, size_t n, char *out) {
+  static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  size_t o = 0, i = 0;
+  for (; i + 2 < n; i += 3) {
+    unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 | in[i + 2];
+    out[o++] = tab[v >> 18 & 63];
+    out[o++] = tab[v >> 12 & 63];
+    out[o++] = tab[v >> 6 & 63];
+    out[o++] = tab[v & 63];
+  }
+  if (n - i == 1) {
+    unsigned v = (unsigned)in[i] << 16;
+    out[o++] = tab[v >> 18 & 63];
+    out[o++] = tab[v >> 12 & 63];
+  } else if (n - i == 2) {
+    unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8;
+    out[o++] = tab[v >> 18 & 63];
+    out[o++] = tab[v >> 12 & 63];
+    out[o++] = tab[v >> 6 & 63];
+  }
+  out[o] = 0;
+}
+
+static void build_created(hmock *m, const cJSON *root, hmock_response *out) {
+  jw w = {.max = body_cap(m)};
+  char id[32], at[96], token[160];
+  unsigned char secret[MOCK_TOKEN_BYTES];
+  char secret64[MOCK_TOKEN_BYTES * 4 / 3 + 4];
+
+  if (hmock_has(m, HMOCK_FAULT_500_ON_UNICODE) &&
+      (unusual(root, "name") || unusual(root, "icon") || unusual(root, "description"))) {
+    problem_simple(m, 500, "the server failed to store the token", out);
+    return;
+  }
+  uint64_t n = (m->id_base + atomic_fetch_add(&m->seq, 1)) % 1000000000000ULL;
+  snprintf(id, sizeof id, "TKN-%04u-%04u-%04u", (unsigned)(n / 100000000ULL),
+           (unsigned)(n / 10000ULL % 10000ULL), (unsigned)(n % 10000ULL));
+  if (fill_random(secret, sizeof secret) != 0) {
+    problem_simple(m, 500, "no randomness for the token value", out);
+    return;
+  }
+  b64url(secret, sizeof secret, secret64);
+  snprintf(token, sizeof token, "idt:%s:%s", id, secret64);
+  explicit_bzero(secret, sizeof secret);
+  if (hmock_has(m, HMOCK_FAULT_BAD_DATE_TIME)) {
+    char good[96];
+    now_rfc3339(good, sizeof good);
+    good[10] = ' '; /* "2026-01-02 03:04:05.678" with no offset: not RFC 3339 */
+    good[23] = 0;
+    snprintf(at, sizeof at, "%s", good);
+  } else {
+    now_rfc3339(at, sizeof at);
+  }
+
+  int first = 1;
+  jw_raw(&w, "{", 1);
+  jw_key(&w, &first, "id");
+  jw_cstr(&w, id);
+  if (hmock_has(m, HMOCK_FAULT_DUPLICATE_KEY)) {
+    jw_key(&w, &first, "id");
+    jw_cstr(&w, id);
+  }
+  jw_key(&w, &first, "audit");
+  jw_lit(&w, "{\"created\":{\"at\":");
+  jw_cstr(&w, at);
+  jw_lit(&w, ",\"by\":{\"id\":\"" MOCK_IDENTITY_ID "\",\"name\":\"" MOCK_IDENTITY_NAME "\"}}}");
+  size_t len;
+  const char *name = hjson_string(hjson_get(root, "name", 4), &len);
+  if (name) {
+    jw_key(&w, &first, "name");
+    jw_str(&w, name, len);
+  }
+  echo_string_or_null(&w, &first, root, "icon");
+  jw_key(&w, &first, "revision");
+  jw_int(&w, hmock_has(m, HMOCK_FAULT_REVISION_NOT_1) ? 2 : 1);
+  jw_key(&w, &first, "status");
+  jw_cstr(&w, MOCK_STATUS);
+  echo_string_or_null(&w, &first, root, "description");
+  jw_key(&w, &first, "lastAccessAt");
+  jw_lit(&w, "null");
+  if (!hmock_has(m, HMOCK_FAULT_NO_TOKEN)) {
+    jw_key(&w, &first, "token");
+    jw_cstr(&w, token);
+  }
+  explicit_bzero(token, sizeof token);
+
+  jw_key(&w, &first, "account");
+  int afirst = 1;
+  jw_raw(&w, "{", 1);
+  const cJSON *account = hjson_get(root, "account", 7);
+  const char *acc_id = hjson_string(hjson_get(account, "id", 2), &len);
+  if (acc_id) {
+    jw_key(&w, &afirst, "id");
+    jw_str(&w, acc_id, len);
+  }
+  jw_key(&w, &afirst, "name");
+  if (hmock_has(m, HMOCK_FAULT_WRONG_TYPE))
+    jw_lit(&w, "42");
+  else if (hmock_has(m, HMOCK_FAULT_INVALID_UTF8))
+    jw_lit(&w, "\"apiharness \xC3\x28 account\""); /* C3 must be followed by 80..BF */
+  else
+    jw_cstr(&w, MOCK_ACCOUNT_NAME);
+  if (hmock_has(m, HMOCK_FAULT_BAD_ENUM)) {
+    jw_key(&w, &afirst, "type");
+    jw_cstr(&w, "Reseller");
+  } else if (m->account_type) {
+    jw_key(&w, &afirst, "type");
+    jw_cstr(&w, m->account_type);
+  }
+  if (m->account_status) {
+    jw_key(&w, &afirst, "status");
+    jw_cstr(&w, m->account_status);
+  }
+  jw_raw(&w, "}", 1);
+
+  jw_key(&w, &first, "modules");
+  const cJSON *modules = hjson_get(root, "modules", 7);
+  if (cJSON_IsArray(modules))
+    echo_id_refs(&w, modules);
+  else
+    jw_lit(&w, "[]");
+  const cJSON *ext = hjson_get(root, "extensions", 10);
+  if (cJSON_IsArray(ext)) {
+    jw_key(&w, &first, "extensions");
+    echo_id_refs(&w, ext);
+  } else if (cJSON_IsNull(ext)) {
+    jw_key(&w, &first, "extensions");
+    jw_lit(&w, "null");
+  }
+  if (hmock_has(m, HMOCK_FAULT_EXTRA_PROPERTY)) {
+    jw_key(&w, &first, "internalNote");
+    jw_cstr(&w, "created by the apiharness mock");
+  }
+  jw_raw(&w, "}", 1);
+  if (w.failed) {
+    if (w.buf)
+      explicit_bzero(w.buf, w.cap);
+    free(w.buf);
+    problem_simple(m, 500, "the response would be too large", out);
+    return;
+  }
+  out->status = hmock_has(m, HMOCK_FAULT_STATUS_200) ? 200 : 201;
+  out->content_type =
+      hmock_has(m, HMOCK_FAULT_WRONG_CONTENT_TYPE) ? "text/plain" : "application/json";
+  out->body = w.buf;
+  out->body_len = w.len;
+  out->no_store = 1;
+}
+
+/* ---------------------------------------------------------------- handle */
+
+int hmock_handle(hmock *m, const hmock_request *req, hmock_response *out) {
+  unsigned char *keep = NULL;
+  if (hmock_precheck(m, req, out))
+    return out->status;
+  const hschema *schema = hrules_request_schema(m->rules, req->content_type, NULL);
+  hmock_worker *wk = worker_get(m);
+  if (!wk) {
+    fill_plain_500(out);
+    return out->status;
+  }
+  hjson_error e;
+  memset(&e, 0, sizeof e);
+  hjson_options jo = {.max_bytes = m->max_body};
+  const cJSON *root = hjson_parse(wk->doc, req->body ? req->body : "", req->body_len, &jo, &e);
+  if (!root) {
+    if (e.code == HJSON_E_NOMEM)
+      fill_plain_500(out);
+    else
+      problem_parse(m, &e, out);
+    goto done;
+  }
+  hschema_result_reset(wk->result);
+  hrules_check_request(m->rules, schema, root, wk->result);
+  if (hmock_has(m, HMOCK_FAULT_REJECT_NULL)) {
+    const cJSON *it;
+    cJSON_ArrayForEach(it, root) {
+      size_t klen;
+      const char *key = hjson_key(it, &klen);
+      if (!cJSON_IsNull(it) || !key || memchr(key, 0, klen))
+        continue;
+      char inst[HJSON_POINTER_MAX];
+      size_t ilen = 0;
+      inst[0] = 0;
+      hjson_pointer_push(inst, sizeof inst, &ilen, key, klen);
+      hschema_result_add(wk->result, inst, "#", "type", "null is not allowed here", 0);
+    }
+  }
+  size_t n = hschema_result_count(wk->result);
+  size_t failures = 0;
+  keep = calloc(n ? n : 1, 1);
+  if (!keep) {
+    fill_plain_500(out);
+    goto done;
+  }
+  for (size_t i = 0; i < n; i++) {
+    const hschema_violation *v = hschema_result_at(wk->result, i);
+    if (v->warning || excused(m, v))
+      continue;
+    keep[i] = 1;
+    failures++;
+  }
+  if (failures || hschema_result_errors(wk->result) > n)
+    problem_violations(m, wk->result, keep, failures, out);
+  else
+    build_created(m, root, out);
+done:
+  free(keep);
+  worker_put(m, wk);
+  return out->status;
+}
+
+/* ---------------------------------------------------------------- lifetime */
+
+hmock *hmock_new(const hmock_options *opts, char *err, size_t errlen) {
+  hmock_options none;
+  if (!opts) {
+    memset(&none, 0, sizeof none);
+    opts = &none;
+  }
+  hmock *m = calloc(1, sizeof *m);
+  if (!m) {
+    set_err(err, errlen, "out of memory");
+    return NULL;
+  }
+  pthread_mutex_init(&m->pool_lock, NULL);
+  pthread_mutex_init(&m->conn_lock, NULL);
+  pthread_cond_init(&m->reaper_cv, NULL);
+  m->port = -1;
+  m->faults = opts->faults;
+  if (m->faults >> HMOCK_FAULT_COUNT_) {
+    set_err(err, errlen, "unknown fault bit in options (0x%llx)", (unsigned long long)m->faults);
+    goto fail;
+  }
+  m->max_body = opts->max_body ? opts->max_body : HMOCK_DEFAULT_MAX_BODY;
+  m->max_total_body = opts->max_total_body ? opts->max_total_body : HMOCK_DEFAULT_MAX_TOTAL_BODY;
+  if (m->max_total_body < m->max_body)
+    m->max_total_body = m->max_body;
+  m->threads = opts->threads ? opts->threads : HMOCK_DEFAULT_THREADS;
+  if (m->threads > HMOCK_MAX_THREADS) {
+    set_err(err, errlen, "threads %u is over the limit of %u", m->threads, HMOCK_MAX_THREADS);
+    goto fail;
+  }
+  m->connection_limit = opts->connection_limit ? opts->connection_limit
+                                               : HMOCK_DEFAULT_CONNECTION_LIMIT;
+  m->idle_timeout_s = opts->idle_timeout_s ? opts->idle_timeout_s : HMOCK_DEFAULT_IDLE_TIMEOUT;
+  m->request_timeout_s =
+      opts->request_timeout_s ? opts->request_timeout_s : HMOCK_DEFAULT_REQUEST_TIMEOUT;
+  m->hang_s = opts->hang_s ? opts->hang_s : HMOCK_DEFAULT_HANG;
+  m->verbose = opts->verbose;
+  snprintf(m->host, sizeof m->host, "%s", opts->host ? opts->host : HMOCK_DEFAULT_HOST);
+  if (opts->host && strlen(opts->host) >= sizeof m->host) {
+    set_err(err, errlen, "host name too long");
+    goto fail;
+  }
+  if (opts->token) {
+    m->token_len = strlen(opts->token);
+    if (m->token_len == 0) {
+      set_err(err, errlen, "the bearer token is empty");
+      goto fail;
+    }
+    m->token = malloc(m->token_len + 1);
+    if (!m->token) {
+      set_err(err, errlen, "out of memory");
+      goto fail;
+    }
+    memcpy(m->token, opts->token, m->token_len + 1);
+  }
+  if (opts->spec) {
+    m->spec = opts->spec;
+  } else if (opts->spec_path) {
+    hspec_error se;
+    m->owned_spec = hspec_load_file(opts->spec_path, &se);
+    if (!m->owned_spec) {
+      set_err(err, errlen, "%s", se.msg);
+      goto fail;
+    }
+    m->spec = m->owned_spec;
+  } else {
+    set_err(err, errlen, "no spec given (hmock_options.spec or spec_path)");
+    goto fail;
+  }
+  hschema_error he;
+  m->rules = hrules_new(m->spec, &he);
+  if (!m->rules) {
+    set_err(err, errlen, "%s", he.msg);
+    goto fail;
+  }
+  const hspec_operation *op = hrules_operation(m->rules);
+  const char *allow = hspec_allowed_methods(m->spec, op->path);
+  snprintf(m->allow, sizeof m->allow, "%s", allow ? allow : "POST");
+  size_t i = 0;
+  for (; op->method[i] && i + 1 < sizeof m->method_upper; i++)
+    m->method_upper[i] = (char)(op->method[i] >= 'a' && op->method[i] <= 'z'
+                                    ? op->method[i] - 'a' + 'A'
+                                    : op->method[i]);
+  m->method_upper[i] = 0;
+  size_t ml = 0;
+  m->media_list[0] = 0;
+  for (size_t k = 0; k < op->n_request && ml + 4 < sizeof m->media_list; k++) {
+    int w = snprintf(m->media_list + ml, sizeof m->media_list - ml, "%s%s", k ? ", " : "",
+                     op->request[k].media_type);
+    if (w < 0 || (size_t)w >= sizeof m->media_list - ml)
+      break;
+    ml += (size_t)w;
+  }
+  pick_account_enums(m);
+  if (fill_random(&m->id_base, sizeof m->id_base) != 0) {
+    set_err(err, errlen, "getrandom failed: %s", strerror(errno));
+    goto fail;
+  }
+  atomic_init(&m->seq, 0);
+  atomic_init(&m->body_used, 0);
+  return m;
+fail:
+  hmock_free_parts(m);
+  return NULL;
+}
+
+void hmock_free_parts(hmock *m) {
+  if (!m)
+    return;
+  hmock_worker *w = m->all_workers;
+  while (w) {
+    hmock_worker *next = w->next_all;
+    hjson_doc_free(w->doc);
+    hschema_result_free(w->result);
+    free(w);
+    w = next;
+  }
+  hrules_free(m->rules);
+  hspec_free(m->owned_spec);
+  if (m->token) {
+    explicit_bzero(m->token, m->token_len);
+    free(m->token);
+  }
+  pthread_mutex_destroy(&m->pool_lock);
+  pthread_mutex_destroy(&m->conn_lock);
+  pthread_cond_destroy(&m->reaper_cv);
+  free(m);
+}
+
+int hmock_port(const hmock *m) { return m ? m->port : -1; }
+const char *hmock_host(const hmock *m) { return m ? m->host : NULL; }

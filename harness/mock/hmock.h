@@ -1,0 +1,167 @@
+/* hmock: the reference Create API token endpoint (libmicrohttpd), with named faults.
+ *
+ * POST /public/v1/accounts/api-tokens is answered by the spec and the page's
+ * prose, through the same code certify and the fuzzers use: the Content-Type is
+ * matched with hrules_request_schema (hspec_match_media), the body is read by
+ * hjson_parse (strict) and checked by hrules_check_request (schema + prose).
+ * Nothing in this layer re-describes the request fields.
+ *
+ *   valid body                 -> 201 application/json ApiToken (fresh id, token)
+ *   invalid JSON / schema      -> 400 application/problem+json ProblemDetails with
+ *                                 errors {"<instance pointer, "$" for the root>": [msg...]}
+ *   missing/undocumented type  -> 415      other method on the path -> 405 + Allow
+ *   other path                 -> 404      body over max_body       -> 413
+ *   token set, bad/no bearer   -> 401 + WWW-Authenticate: Bearer
+ *   body buffers over the total budget -> 503 + Retry-After
+ *
+ * Faults (hmock_fault_*): each breaks exactly one rule so that a conformance run
+ * against the faulty mock must report it; the table names the rule and the
+ * requirement that should catch it.
+ *
+ * Two ways to use it:
+ *  - hmock_start: binds host:port (port 0 = ephemeral) and serves from
+ *    background threads until hmock_stop.  The CLI `apiharness mock`, certify's
+ *    embedded target and the endpoint fuzzer use this.
+ *  - hmock_new + hmock_handle: no sockets at all, one request in, one response
+ *    value out (the fuzzers and unit tests may drive the logic directly).
+ *
+ * Ownership: an hmock owns everything it allocates (its copy of the token, the
+ * spec when loaded from spec_path, the rules, per-thread parse/validation state,
+ * connection buffers); hmock_stop releases all of it.  A borrowed `spec` must
+ * outlive the hmock.  Threads: hmock_handle may be called from many threads at
+ * once on one hmock.  The token and the 201 token values are never logged. */
+#ifndef HMOCK_H
+#define HMOCK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "spec/hspec.h"
+
+#define HMOCK_DEFAULT_HOST "127.0.0.1"
+#define HMOCK_DEFAULT_MAX_BODY ((size_t)1 << 20)        /* 1 MiB per request body */
+#define HMOCK_DEFAULT_MAX_TOTAL_BODY ((size_t)64 << 20) /* all connections' body buffers */
+#define HMOCK_DEFAULT_THREADS 2u
+#define HMOCK_DEFAULT_CONNECTION_LIMIT 1024u
+#define HMOCK_DEFAULT_IDLE_TIMEOUT 10u    /* s without a byte from the client */
+#define HMOCK_DEFAULT_REQUEST_TIMEOUT 30u /* s for a whole request to arrive */
+#define HMOCK_DEFAULT_HANG 30u            /* s the hang-large-body fault holds a request */
+#define HMOCK_MAX_THREADS 64u
+
+/* The named faults.  HMOCK_FAULT_BIT(id) is the bit in hmock_options.faults. */
+typedef enum {
+  HMOCK_FAULT_EXTRA_PROPERTY = 0, /* 201 body carries an undeclared property */
+  HMOCK_FAULT_REVISION_NOT_1,     /* 201 revision is 2 */
+  HMOCK_FAULT_NO_TOKEN,           /* 201 body without the token value */
+  HMOCK_FAULT_BAD_DATE_TIME,      /* audit.created.at not RFC 3339 */
+  HMOCK_FAULT_WRONG_TYPE,         /* account.name is a number */
+  HMOCK_FAULT_BAD_ENUM,           /* account.type outside its enum */
+  HMOCK_FAULT_ACCEPT_BAD_ACCOUNT_ID,
+  HMOCK_FAULT_ACCEPT_BAD_MODULE_ID,
+  HMOCK_FAULT_ACCEPT_EMPTY_MODULES,
+  HMOCK_FAULT_ACCEPT_MISSING_NAME,
+  HMOCK_FAULT_ACCEPT_UNKNOWN_PROPERTY,
+  HMOCK_FAULT_500_ON_UNICODE,     /* 500 when an echoed string has non-ASCII or NUL */
+  HMOCK_FAULT_REJECT_TEXT_JSON,   /* 415 for the documented text/json */
+  HMOCK_FAULT_REJECT_NULL,        /* 400 for null in a nullable property */
+  HMOCK_FAULT_PROBLEM_STATUS_MISMATCH,
+  HMOCK_FAULT_PROBLEM_NOT_JSON,
+  HMOCK_FAULT_STATUS_200,
+  HMOCK_FAULT_INVALID_UTF8,       /* 201 body with an invalid UTF-8 sequence */
+  HMOCK_FAULT_DUPLICATE_KEY,      /* 201 body with a member name twice */
+  HMOCK_FAULT_IGNORE_AUTH,        /* bearer token never checked */
+  HMOCK_FAULT_HANG_LARGE_BODY,    /* body over max_body never answered */
+  HMOCK_FAULT_WRONG_CONTENT_TYPE, /* 201 with Content-Type text/plain */
+  HMOCK_FAULT_COUNT_
+} hmock_fault_id;
+
+#define HMOCK_FAULT_BIT(id) ((uint64_t)1 << (unsigned)(id))
+
+typedef struct {
+  hmock_fault_id id;
+  const char *name;        /* "--fault NAME": "revision-not-1" */
+  const char *rule;        /* the rule it breaks, one line */
+  const char *requirement; /* what a conformance run must report to catch it */
+  const char *trigger;     /* the request that shows it (for tests and docs) */
+} hmock_fault;
+
+/* The static fault table (never freed, immutable). */
+size_t hmock_fault_count(void);
+const hmock_fault *hmock_fault_at(size_t i);   /* NULL past the end */
+const hmock_fault *hmock_fault_find(const char *name); /* NULL when unknown */
+
+typedef struct {
+  const char *host;           /* numeric address or name; NULL: HMOCK_DEFAULT_HOST */
+  int port;                   /* 0: ephemeral (see hmock_port) */
+  const hspec *spec;          /* borrowed, outlives the hmock; or NULL and: */
+  const char *spec_path;      /* loaded and owned by the hmock */
+  const char *token;          /* copied; NULL: no authentication */
+  uint64_t faults;            /* HMOCK_FAULT_BIT(...) | ... */
+  size_t max_body;            /* 0: HMOCK_DEFAULT_MAX_BODY */
+  size_t max_total_body;      /* 0: HMOCK_DEFAULT_MAX_TOTAL_BODY */
+  unsigned threads;           /* 0: HMOCK_DEFAULT_THREADS (at most HMOCK_MAX_THREADS) */
+  unsigned connection_limit;  /* 0: HMOCK_DEFAULT_CONNECTION_LIMIT */
+  unsigned idle_timeout_s;    /* 0: HMOCK_DEFAULT_IDLE_TIMEOUT */
+  unsigned request_timeout_s; /* 0: HMOCK_DEFAULT_REQUEST_TIMEOUT */
+  unsigned hang_s;            /* 0: HMOCK_DEFAULT_HANG */
+  int verbose;                /* 1: "METHOD PATH STATUS" per request on stderr */
+} hmock_options;
+
+typedef struct hmock hmock;
+
+/* A request as the logic sees it (all strings NUL-terminated, NULL = absent). */
+typedef struct {
+  const char *method;        /* "POST" */
+  const char *path;          /* without the query string */
+  const char *content_type;  /* Content-Type header value */
+  const char *authorization; /* Authorization header value */
+  const char *body;
+  size_t body_len;
+  int body_too_large; /* 1: the body went over max_body (not all of it is in body) */
+} hmock_request;
+
+/* A response value.  body is malloc'd (free with hmock_response_clear, or take
+ * it and set it to NULL); the header strings are static or owned by the hmock. */
+typedef struct {
+  int status;                   /* 0: no answer at all (hang-large-body) */
+  const char *content_type;     /* NULL: no body */
+  char *body;
+  size_t body_len;
+  const char *allow;            /* Allow header or NULL */
+  const char *www_authenticate; /* WWW-Authenticate header or NULL */
+  const char *retry_after;      /* Retry-After or NULL */
+  int no_store;                 /* 1: Cache-Control: no-store (the 201 carries a secret) */
+} hmock_response;
+
+void hmock_response_clear(hmock_response *r);
+
+/* Loads the spec (when spec_path), compiles the rules, copies the token; no
+ * socket.  NULL with err filled (one line) on failure. */
+hmock *hmock_new(const hmock_options *opts, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
+
+/* hmock_new, then binds and serves in background threads.  NULL with err
+ * filled when the spec, the options or the bind fail. */
+hmock *hmock_start(const hmock_options *opts, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
+
+/* The bound port (after hmock_start), -1 when not serving. */
+int hmock_port(const hmock *m);
+/* The host it was asked to bind ("127.0.0.1"), owned by the hmock. */
+const char *hmock_host(const hmock *m);
+
+/* Judges the request line and headers alone (before any body arrives): fills
+ * *out and returns 1 when the answer is already known (404, 405, 401, 413,
+ * 415), else returns 0 and leaves *out zeroed. */
+int hmock_precheck(hmock *m, const hmock_request *req, hmock_response *out);
+
+/* The whole request: precheck, strict read, schema + prose, faults.  Always
+ * fills *out (status 500 with a ProblemDetails when memory runs out; status 0
+ * only for the hang-large-body fault).  Returns out->status. */
+int hmock_handle(hmock *m, const hmock_request *req, hmock_response *out);
+
+/* Stops serving (if started), waits for the threads, frees everything.  NULL
+ * is fine. */
+void hmock_stop(hmock *m);
+
+#endif

@@ -1,0 +1,445 @@
+/* hmock_server: the libmicrohttpd glue of the mock.
+ *
+ * MHD runs an epoll loop per thread (thread pool of `threads`), so a slow client
+ * holds no thread, only a connection slot; the slot is bounded by
+ *  - the idle timeout (MHD_OPTION_CONNECTION_TIMEOUT: no byte for N seconds), and
+ *  - the request deadline enforced here: a request (line, headers and body) must
+ *    arrive within request_timeout_s of the connection opening or the previous
+ *    response; a reaper thread shuts the socket of any connection past it, so a
+ *    client trickling one byte a second cannot keep a slot forever.
+ * Memory: headers live in MHD's per-connection pool (CONNECTION_MEMORY_LIMIT,
+ * oversized headers are refused by MHD); bodies in a per-connection buffer of at
+ * most max_body bytes, all of them together under max_total_body (503 past it). */
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <microhttpd.h>
+
+#include "mock/hmock_impl.h"
+
+#define KEEP_BUFFER (64u * 1024u)    /* body buffer kept between keep-alive requests */
+#define HEADER_MEMORY (32u * 1024u)  /* MHD per-connection pool: request line + headers */
+#define DISCARD_FACTOR 4u            /* past max_body, discard at most 4 x max_body + 1 MiB */
+#define DISCARD_EXTRA ((size_t)1 << 20)
+#define REAPER_TICK_MS 100
+
+typedef struct hmock_conn {
+  struct hmock_conn *prev, *next; /* in m->conns, under conn_lock */
+  hmock *m;
+  struct MHD_Connection *mc;
+  int fd;
+  _Atomic long long deadline_ms; /* monotonic; 0: none (a response is being sent) */
+  int shut;                      /* the reaper shut the socket */
+  /* the hang-large-body fault (under conn_lock) */
+  int hung, resumed;
+  long long hang_until_ms;
+  /* the current request (touched only by the connection's MHD thread) */
+  int started, too_big, over_budget;
+  size_t discarded;
+  char *body;
+  size_t len, cap; /* cap is charged to m->body_used */
+} hmock_conn;
+
+static long long now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000LL + ts.tv_nsec / 1000000L;
+}
+
+static void body_release(hmock_conn *c) {
+  if (c->cap)
+    atomic_fetch_sub(&c->m->body_used, c->cap);
+  free(c->body);
+  c->body = NULL;
+  c->len = c->cap = 0;
+}
+
+/* Room for n more bytes; 0 when over the per-request cap (too_big) or over the
+ * total budget (over_budget), -1 when out of memory. */
+static int body_reserve(hmock_conn *c, size_t n) {
+  hmock *m = c->m;
+  if (n > m->max_body - c->len) {
+    c->too_big = 1;
+    return 0;
+  }
+  if (c->len + n <= c->cap)
+    return 1;
+  size_t cap = c->cap ? c->cap : 4096;
+  while (cap < c->len + n)
+    cap *= 2;
+  if (cap > m->max_body)
+    cap = m->max_body;
+  size_t extra = cap - c->cap;
+  size_t used = atomic_fetch_add(&m->body_used, extra);
+  if (used + extra > m->max_total_body) {
+    atomic_fetch_sub(&m->body_used, extra);
+    c->over_budget = 1;
+    return 0;
+  }
+  char *nb = realloc(c->body, cap);
+  if (!nb) {
+    atomic_fetch_sub(&m->body_used, extra);
+    return -1;
+  }
+  c->body = nb;
+  c->cap = cap;
+  return 1;
+}
+
+static enum MHD_Result send_response(hmock *m, struct MHD_Connection *mc, const char *method,
+                                     const char *url, hmock_response *r, int close) {
+  struct MHD_Response *resp;
+  if (r->body && r->body_len) {
+    resp = MHD_create_response_from_buffer(r->body_len, r->body, MHD_RESPMEM_MUST_FREE);
+    if (resp)
+      r->body = NULL; /* MHD frees it now */
+  } else {
+    resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+  }
+  if (!resp) {
+    hmock_response_clear(r);
+    return MHD_NO;
+  }
+  if (r->content_type)
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
+  if (r->allow)
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
+  if (r->www_authenticate)
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, r->www_authenticate);
+  if (r->retry_after)
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, r->retry_after);
+  if (r->no_store)
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+  if (close)
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+  enum MHD_Result ret = MHD_queue_response(mc, (unsigned)r->status, resp);
+  MHD_destroy_response(resp);
+  if (m->verbose) /* method, path, status only: never a header or a body */
+    fprintf(stderr, "%s %s %d\n", method, url, r->status);
+  hmock_response_clear(r);
+  return ret;
+}
+
+static void hang(hmock *m, hmock_conn *c, struct MHD_Connection *mc) {
+  pthread_mutex_lock(&m->conn_lock);
+  c->hung = 1;
+  c->resumed = 0;
+  c->hang_until_ms = now_ms() + (long long)m->hang_s * 1000LL;
+  MHD_suspend_connection(mc);
+  pthread_mutex_unlock(&m->conn_lock);
+}
+
+static void request_from(struct MHD_Connection *mc, const char *url, const char *method,
+                         hmock_request *req) {
+  memset(req, 0, sizeof *req);
+  req->method = method;
+  req->path = url;
+  req->content_type = MHD_lookup_connection_value(mc, MHD_HEADER_KIND,
+                                                  MHD_HTTP_HEADER_CONTENT_TYPE);
+  req->authorization = MHD_lookup_connection_value(mc, MHD_HEADER_KIND,
+                                                   MHD_HTTP_HEADER_AUTHORIZATION);
+}
+
+/* Content-Length over max_body (or not a number MHD let through). */
+static int declared_too_big(struct MHD_Connection *mc, size_t max) {
+  const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND,
+                                               MHD_HTTP_HEADER_CONTENT_LENGTH);
+  if (!cl)
+    return 0;
+  unsigned long long v = 0;
+  for (const char *p = cl; *p; p++) {
+    if (*p < '0' || *p > '9')
+      return 0; /* MHD itself refuses a malformed length */
+    if (v > (unsigned long long)max)
+      return 1;
+    v = v * 10 + (unsigned long long)(*p - '0');
+  }
+  return v > (unsigned long long)max;
+}
+
+static int has_body(struct MHD_Connection *mc) {
+  const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND,
+                                               MHD_HTTP_HEADER_CONTENT_LENGTH);
+  return (cl && strcmp(cl, "0") != 0) ||
+         MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+}
+
+static enum MHD_Result on_access(void *cls, struct MHD_Connection *mc, const char *url,
+                                 const char *method, const char *version, const char *upload,
+                                 size_t *upload_size, void **req_cls) {
+  (void)version;
+  hmock *m = cls;
+  const union MHD_ConnectionInfo *ci =
+      MHD_get_connection_info(mc, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  hmock_conn *c = ci ? ci->socket_context : NULL;
+  if (!c)
+    return MHD_NO; /* no memory for the connection at accept: drop it */
+  hmock_request req;
+  hmock_response r;
+
+  if (!*req_cls) { /* request line and headers are in */
+    *req_cls = c;
+    c->started = 1;
+    c->too_big = c->over_budget = 0;
+    c->discarded = 0;
+    c->len = 0;
+    request_from(mc, url, method, &req);
+    req.body_too_large = declared_too_big(mc, m->max_body);
+    if (!hmock_precheck(m, &req, &r))
+      return MHD_YES; /* now the body */
+    if (r.status == 0) {
+      hang(m, c, mc);
+      return MHD_YES;
+    }
+    atomic_store(&c->deadline_ms, 0);
+    /* a body, if one follows, is not read: the connection closes after the answer */
+    return send_response(m, mc, method, url, &r, has_body(mc));
+  }
+  pthread_mutex_lock(&m->conn_lock);
+  int hung = c->hung;
+  pthread_mutex_unlock(&m->conn_lock);
+  if (hung)
+    return MHD_NO; /* resumed after the hang: close without an answer */
+
+  if (*upload_size) {
+    size_t n = *upload_size;
+    *upload_size = 0;
+    if (!c->too_big && !c->over_budget) {
+      int ok = body_reserve(c, n);
+      if (ok < 0)
+        return MHD_NO;
+      if (ok) {
+        memcpy(c->body + c->len, upload, n);
+        c->len += n;
+        return MHD_YES;
+      }
+    }
+    /* over a cap: keep nothing, discard a bounded amount, then give up */
+    c->discarded += n;
+    if (c->discarded > (size_t)DISCARD_FACTOR * m->max_body + DISCARD_EXTRA)
+      return MHD_NO;
+    return MHD_YES;
+  }
+
+  /* the whole request is in */
+  atomic_store(&c->deadline_ms, 0);
+  if (c->over_budget) {
+    memset(&r, 0, sizeof r);
+    static const char text[] =
+        "{\"type\":\"https://tools.ietf.org/html/rfc9110#section-15.6.4\","
+        "\"title\":\"Service Unavailable\",\"status\":503,"
+        "\"detail\":\"the server is holding too many request bodies; retry later\"}";
+    r.status = 503;
+    r.content_type = "application/problem+json";
+    r.retry_after = "1";
+    r.body = malloc(sizeof text - 1);
+    if (r.body) {
+      memcpy(r.body, text, sizeof text - 1);
+      r.body_len = sizeof text - 1;
+    }
+    return send_response(m, mc, method, url, &r, 1);
+  }
+  request_from(mc, url, method, &req);
+  req.body = c->body;
+  req.body_len = c->len;
+  req.body_too_large = c->too_big;
+  hmock_handle(m, &req, &r);
+  if (r.status == 0) {
+    hang(m, c, mc);
+    return MHD_YES;
+  }
+  return send_response(m, mc, method, url, &r, c->too_big);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *mc, void **req_cls,
+                         enum MHD_RequestTerminationCode toe) {
+  (void)mc;
+  (void)toe;
+  hmock *m = cls;
+  hmock_conn *c = *req_cls;
+  if (!c)
+    return;
+  *req_cls = NULL;
+  c->started = 0;
+  c->len = 0;
+  if (c->cap > KEEP_BUFFER)
+    body_release(c);
+  atomic_store(&c->deadline_ms, now_ms() + (long long)m->request_timeout_s * 1000LL);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *mc, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe) {
+  hmock *m = cls;
+  if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+    hmock_conn *c = calloc(1, sizeof *c);
+    *socket_context = c;
+    if (!c)
+      return;
+    c->m = m;
+    c->mc = mc;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CONNECTION_FD);
+    c->fd = ci ? ci->connect_fd : -1;
+    atomic_init(&c->deadline_ms, now_ms() + (long long)m->request_timeout_s * 1000LL);
+    pthread_mutex_lock(&m->conn_lock);
+    c->next = m->conns;
+    if (m->conns)
+      m->conns->prev = c;
+    m->conns = c;
+    pthread_mutex_unlock(&m->conn_lock);
+    return;
+  }
+  hmock_conn *c = *socket_context;
+  if (!c)
+    return;
+  /* MHD calls this before it closes the socket, so the reaper (which holds
+   * conn_lock while it calls shutdown) never touches a reused descriptor. */
+  pthread_mutex_lock(&m->conn_lock);
+  if (c->prev)
+    c->prev->next = c->next;
+  else
+    m->conns = c->next;
+  if (c->next)
+    c->next->prev = c->prev;
+  pthread_mutex_unlock(&m->conn_lock);
+  body_release(c);
+  free(c);
+  *socket_context = NULL;
+}
+
+static void *reaper_main(void *arg) {
+  hmock *m = arg;
+  pthread_mutex_lock(&m->conn_lock);
+  while (!m->stopping) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += REAPER_TICK_MS * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+      ts.tv_sec++;
+      ts.tv_nsec -= 1000000000L;
+    }
+    pthread_cond_timedwait(&m->reaper_cv, &m->conn_lock, &ts);
+    if (m->stopping)
+      break;
+    long long now = now_ms();
+    for (hmock_conn *c = m->conns; c; c = c->next) {
+      if (c->hung) {
+        if (!c->resumed && now >= c->hang_until_ms) {
+          c->resumed = 1;
+          MHD_resume_connection(c->mc);
+        }
+        continue;
+      }
+      long long dl = atomic_load(&c->deadline_ms);
+      if (!c->shut && dl && now >= dl && c->fd >= 0) {
+        c->shut = 1;
+        shutdown(c->fd, SHUT_RDWR); /* MHD sees the end of the stream and closes */
+      }
+    }
+  }
+  pthread_mutex_unlock(&m->conn_lock);
+  return NULL;
+}
+
+static void log_mhd(void *cls, const char *fmt, va_list ap) {
+  hmock *m = cls;
+  if (!m->verbose)
+    return;
+  fputs("mhd: ", stderr);
+  vfprintf(stderr, fmt, ap);
+}
+
+hmock *hmock_start(const hmock_options *opts, char *err, size_t errlen) {
+  struct addrinfo *ai = NULL;
+  hmock *m = hmock_new(opts, err, errlen);
+  if (!m)
+    return NULL;
+  int port = opts ? opts->port : 0;
+  if (port < 0 || port > 65535) {
+    snprintf(err, errlen, "port %d is out of range 0..65535", port);
+    goto fail;
+  }
+  struct addrinfo hints;
+  memset(&hints, 0, sizeof hints);
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  char service[8];
+  snprintf(service, sizeof service, "%d", port);
+  int gai = getaddrinfo(m->host, service, &hints, &ai);
+  if (gai != 0 || !ai) {
+    snprintf(err, errlen, "cannot resolve host '%s': %s", m->host, gai_strerror(gai));
+    goto fail;
+  }
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+                   MHD_USE_ERROR_LOG;
+  if (ai->ai_family == AF_INET6)
+    flags |= MHD_USE_IPv6;
+  struct MHD_OptionItem pool[] = {
+      {MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)m->threads, NULL},
+      {MHD_OPTION_END, 0, NULL},
+  };
+  if (m->threads < 2)
+    pool[0].option = MHD_OPTION_END;
+  struct MHD_Daemon *d = MHD_start_daemon(
+      flags, (uint16_t)port, NULL, NULL, on_access, m, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, m,
+      MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+      MHD_OPTION_ARRAY, pool, MHD_OPTION_CONNECTION_LIMIT, m->connection_limit,
+      MHD_OPTION_CONNECTION_TIMEOUT, m->idle_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+      (size_t)HEADER_MEMORY, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+      MHD_OPTION_NOTIFY_COMPLETED, on_completed, m, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
+      m, MHD_OPTION_STRICT_FOR_CLIENT, 1,
+      MHD_OPTION_END);
+  freeaddrinfo(ai);
+  ai = NULL;
+  if (!d) {
+    snprintf(err, errlen, "cannot listen on %s port %d (in use, or not a local address?)",
+             m->host, port);
+    goto fail;
+  }
+  m->daemon = d;
+  const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+  m->port = di ? (int)di->port : port;
+  if (pthread_create(&m->reaper, NULL, reaper_main, m) != 0) {
+    snprintf(err, errlen, "cannot start the reaper thread");
+    goto fail;
+  }
+  m->reaper_started = 1;
+  return m;
+fail:
+  if (ai)
+    freeaddrinfo(ai);
+  hmock_stop(m);
+  return NULL;
+}
+
+void hmock_stop(hmock *m) {
+  if (!m)
+    return;
+  if (m->reaper_started) {
+    pthread_mutex_lock(&m->conn_lock);
+    m->stopping = 1;
+    pthread_cond_signal(&m->reaper_cv);
+    pthread_mutex_unlock(&m->conn_lock);
+    pthread_join(m->reaper, NULL);
+    m->reaper_started = 0;
+  }
+  if (m->daemon) {
+    /* MHD must not be stopped with suspended connections: resume every hung one
+     * (its handler then closes it without an answer). */
+    pthread_mutex_lock(&m->conn_lock);
+    for (hmock_conn *c = m->conns; c; c = c->next) {
+      if (c->hung && !c->resumed) {
+        c->resumed = 1;
+        MHD_resume_connection(c->mc);
+      }
+    }
+    pthread_mutex_unlock(&m->conn_lock);
+    MHD_stop_daemon(m->daemon);
+    m->daemon = NULL;
+  }
+  hmock_free_parts(m);
+}

@@ -1,0 +1,91 @@
+/* Internals shared by the files of harness/report (not a public header):
+ * a capped output buffer, tolerant accessors for a report tree, the text
+ * sanitizers, and an index of a report's requirements and cases. */
+#ifndef HREPORT_INT_H
+#define HREPORT_INT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cjson/cJSON.h>
+
+/* A growable output buffer with a hard cap (HREPORT_MAX_OUTPUT): once an
+ * allocation fails or the cap is hit, `bad` is set and further writes are
+ * ignored; the owner checks `bad` at the end and frees p with free(). */
+typedef struct {
+  char *p;
+  size_t len, cap;
+  int bad;
+} hr_buf;
+
+void hr_put(hr_buf *b, const char *s, size_t n);
+void hr_puts(hr_buf *b, const char *s);
+void hr_printf(hr_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Returns b->p (ownership to the caller) or NULL (and frees) if b->bad. */
+char *hr_finish(hr_buf *b, size_t *len);
+
+/* How untrusted text is written. */
+typedef enum {
+  HR_TEXT_HTML,     /* & < > " ' escaped; newlines kept (for <pre> and text) */
+  HR_TEXT_MD,       /* Markdown inline: punctuation backslash-escaped, newline -> space */
+  HR_TEXT_MD_CELL,  /* as HR_TEXT_MD (a table cell: | escaped too) */
+  HR_TEXT_CODE,     /* literal (fenced block): only control characters made visible */
+  HR_TEXT_CODE_CELL,/* literal in an inline code span inside a table: | -> \|, newline -> space */
+  HR_TEXT_TERM      /* terminal line: control characters made visible, newline -> space */
+} hr_text_mode;
+
+/* Writes s[0..n) in mode; in every mode control characters (but \n and \t
+ * where lines are kept), C1 controls, bidi overrides and invalid UTF-8 are shown
+ * as \xNN / \uNNNN, and at most `max` bytes of input are written (then
+ * "... (N bytes more)"); max 0 means no limit. */
+void hr_text(hr_buf *b, const char *s, size_t n, hr_text_mode mode, size_t max);
+
+/* Tolerant accessors: NULL / fallback when the member is absent or of another type. */
+const cJSON *hr_get(const cJSON *obj, const char *name);
+const char *hr_str(const cJSON *obj, const char *name, size_t *len);
+/* A number member as a 64-bit integer in *out; 0 when absent/not integral. */
+int hr_int(const cJSON *obj, const char *name, int64_t *out);
+const cJSON *hr_array(const cJSON *obj, const char *name);
+
+/* Status words the report uses; anything else is HR_ST_UNKNOWN. */
+typedef enum { HR_ST_PASS, HR_ST_FAIL, HR_ST_WARN, HR_ST_SKIP, HR_ST_ERROR, HR_ST_UNKNOWN } hr_status;
+#define HR_ST_COUNT 6
+hr_status hr_status_of(const cJSON *obj);
+const char *hr_status_name(hr_status s); /* "pass" ... "unknown" */
+
+/* Index of a report: the arrays as vectors, case ids and requirement ids
+ * hashed (first occurrence wins), and for each requirement its cases (those
+ * whose "requirement" names it; when none does, the ids in its "cases" list). */
+typedef struct {
+  const cJSON *root;
+  const cJSON **reqs;
+  size_t nreqs;
+  const cJSON **cases;
+  size_t ncases;
+  size_t *case_slots, ncase_slots; /* open addressing: index + 1, 0 empty */
+  size_t *req_slots, nreq_slots;
+  size_t *req_first; /* per requirement: first back-linked case index + 1 */
+  size_t *case_next; /* per case: next case index + 1 of the same requirement */
+} hr_index;
+
+int hr_index_build(hr_index *ix, const cJSON *root); /* 0 ok, -1 out of memory */
+void hr_index_free(hr_index *ix);
+/* Index of the case / requirement with this id, or SIZE_MAX. */
+size_t hr_index_case(const hr_index *ix, const char *id, size_t len);
+size_t hr_index_req(const hr_index *ix, const char *id, size_t len);
+
+/* Iterates the cases of requirement r: start with a zeroed iterator; returns
+ * the next case index or SIZE_MAX at the end (ids of its "cases" list that
+ * name no case are skipped). */
+typedef struct {
+  int started;
+  size_t next;        /* back-linked mode: next case index + 1 */
+  const cJSON *item;  /* list mode: next member of the "cases" array */
+} hr_case_iter;
+size_t hr_index_req_case(const hr_index *ix, size_t r, hr_case_iter *it);
+
+/* The effective state of requirement r: its status, but HR_ST_ERROR when it is
+ * not "fail" and one of its cases has status "error". */
+hr_status hr_index_req_state(const hr_index *ix, size_t r);
+
+#endif

@@ -1,0 +1,311 @@
+/* Tests of `apiharness compare BASELINE.json CURRENT.json` (the release
+ * regression gate), run against the built program (APIHARNESS_BIN). */
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <cjson/cJSON.h>
+
+#ifndef APIHARNESS_BIN
+#error "APIHARNESS_BIN must name the built apiharness program"
+#endif
+
+typedef struct {
+  char dir[64];
+  char *out, *err;
+  int code;
+} run_result;
+
+static void make_dir(char *dir, size_t cap) {
+  snprintf(dir, cap, "/tmp/hcompare-test-XXXXXX");
+  cr_assert_not_null(mkdtemp(dir));
+}
+
+static char *read_file(const char *path) {
+  FILE *f = fopen(path, "rb");
+  cr_assert_not_null(f, "cannot read %s", path);
+  char *buf = NULL;
+  size_t cap = 0, n = 0, got;
+  do {
+    if (cap - n < 4096)
+      buf = realloc(buf, cap = cap ? cap * 2 : 8192);
+    got = fread(buf + n, 1, cap - n - 1, f);
+    n += got;
+  } while (got > 0);
+  fclose(f);
+  buf[n] = '\0';
+  return buf;
+}
+
+static void write_file(const char *dir, const char *name, const char *text, char *path,
+                       size_t cap) {
+  snprintf(path, cap, "%s/%s", dir, name);
+  FILE *f = fopen(path, "wb");
+  cr_assert_not_null(f);
+  cr_assert_eq(fwrite(text, 1, strlen(text), f), strlen(text));
+  cr_assert_eq(fclose(f), 0);
+}
+
+/* Runs apiharness compare with args (NULL-terminated), stdout/stderr to files. */
+static void run_compare(const char *dir, const char *const *args, run_result *r) {
+  char out[128], err[128];
+  snprintf(out, sizeof out, "%s/stdout", dir);
+  snprintf(err, sizeof err, "%s/stderr", dir);
+  const char *argv[16];
+  size_t n = 0;
+  argv[n++] = APIHARNESS_BIN;
+  argv[n++] = "compare";
+  for (size_t i = 0; args[i] && n < 15; i++)
+    argv[n++] = args[i];
+  argv[n] = NULL;
+  pid_t pid = fork();
+  cr_assert_geq(pid, 0);
+  if (pid == 0) {
+    int fo = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int fe = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fo < 0 || fe < 0)
+      _exit(127);
+    dup2(fo, 1);
+    dup2(fe, 2);
+    execv(APIHARNESS_BIN, (char *const *)argv);
+    _exit(127);
+  }
+  int status = 0;
+  time_t deadline = time(NULL) + 30;
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    if (time(NULL) > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      cr_assert_fail("apiharness compare did not finish within 30 s");
+    }
+    usleep(10000);
+  }
+  cr_assert(WIFEXITED(status), "apiharness compare crashed (status %d)", status);
+  r->code = WEXITSTATUS(status);
+  r->out = read_file(out);
+  r->err = read_file(err);
+}
+
+/* A report from a list of "id:status[:case_status]" requirement specs; each
+ * requirement gets one case "<id>.case" with that case status (default: the
+ * requirement's status, "pass" for skip). */
+static char *report(const char *const *reqs) {
+  cJSON *r = cJSON_CreateObject();
+  cJSON_AddStringToObject(r, "format", "apiharness-compliance/1");
+  int failing = 0;
+  cJSON *ra = cJSON_AddArrayToObject(r, "requirements");
+  cJSON *ca = cJSON_AddArrayToObject(r, "cases");
+  for (size_t i = 0; reqs[i]; i++) {
+    char id[128], st[16] = "", cst[16] = "";
+    cr_assert_geq(sscanf(reqs[i], "%127[^:]:%15[^:]:%15s", id, st, cst), 2);
+    if (!cst[0])
+      snprintf(cst, sizeof cst, "%s", strcmp(st, "skip") ? st : "pass");
+    failing |= !strcmp(st, "fail");
+    cJSON *q = cJSON_CreateObject();
+    cJSON_AddStringToObject(q, "id", id);
+    cJSON_AddStringToObject(q, "class", "http");
+    char title[160];
+    snprintf(title, sizeof title, "title of %s", id);
+    cJSON_AddStringToObject(q, "title", title);
+    cJSON_AddStringToObject(q, "status", st);
+    char cid[160];
+    snprintf(cid, sizeof cid, "%s.case", id);
+    cJSON *list = cJSON_AddArrayToObject(q, "cases");
+    cJSON_AddItemToArray(list, cJSON_CreateString(cid));
+    cJSON_AddItemToArray(ra, q);
+    cJSON *c = cJSON_CreateObject();
+    cJSON_AddStringToObject(c, "id", cid);
+    cJSON_AddStringToObject(c, "requirement", id);
+    cJSON_AddStringToObject(c, "status", cst);
+    char detail[200];
+    snprintf(detail, sizeof detail, "%s", strcmp(cst, "pass") ? "expected 400, got 201" : "");
+    cJSON_AddStringToObject(c, "detail", detail);
+    cJSON_AddItemToArray(ca, c);
+  }
+  cJSON_AddStringToObject(r, "verdict", failing ? "non-compliant" : "compliant");
+  char *text = cJSON_Print(r);
+  cJSON_Delete(r);
+  return text;
+}
+
+static void compare_reports(const char *const *base, const char *const *cur, int json,
+                            run_result *r) {
+  make_dir(r->dir, sizeof r->dir);
+  char bp[128], cp[128];
+  char *b = report(base), *c = report(cur);
+  write_file(r->dir, "base.json", b, bp, sizeof bp);
+  write_file(r->dir, "cur.json", c, cp, sizeof cp);
+  free(b);
+  free(c);
+  const char *args[] = {json ? "--json" : bp, json ? bp : cp, json ? cp : NULL, NULL};
+  run_compare(r->dir, args, r);
+}
+
+Test(compare, regression_exit_1_with_requirement_and_cases) {
+  const char *base[] = {"http.a:pass", "http.b:pass", "http.c:fail", "http.d:pass",
+                        "http.w:warn", NULL};
+  const char *cur[] = {"http.a:fail", "http.b:pass", "http.c:pass", "http.e:fail",
+                       "http.w:fail", NULL};
+  run_result r;
+  compare_reports(base, cur, 0, &r);
+  cr_assert_eq(r.code, 1, "exit %d, stdout:\n%s\nstderr:\n%s", r.code, r.out, r.err);
+  cr_assert_str_empty(r.err);
+  const char *reg = strstr(r.out, "REGRESSIONS");
+  cr_assert_not_null(reg, "%s", r.out);
+  cr_assert_not_null(strstr(reg, "http.a  pass -> fail  title of http.a\n"
+                                 "      case http.a.case fail: expected 400, got 201\n"),
+                     "%s", r.out);
+  cr_assert_not_null(strstr(reg, "http.w  warn -> fail"), "warn -> fail is a regression");
+  const char *imp = strstr(r.out, "Improvements");
+  cr_assert_not_null(imp);
+  cr_assert_not_null(strstr(imp, "http.c  fail -> pass"));
+  cr_assert_not_null(strstr(r.out, "New requirements (1):\n  http.e  fail"));
+  cr_assert_not_null(strstr(r.out, "no longer in the current report (1):\n  http.d  pass"));
+  cr_assert_not_null(strstr(r.out, "2 regressions, 1 improvements, 0 other changes, 1 new, "
+                                   "1 removed, 1 unchanged"),
+                     "%s", r.out);
+}
+
+Test(compare, case_error_is_a_regression) {
+  const char *base[] = {"http.a:pass", NULL};
+  const char *cur[] = {"http.a:pass:error", NULL};
+  run_result r;
+  compare_reports(base, cur, 0, &r);
+  cr_assert_eq(r.code, 1, "%s", r.out);
+  cr_assert_not_null(strstr(r.out, "http.a  pass -> error"), "%s", r.out);
+  cr_assert_not_null(strstr(r.out, "case http.a.case error: expected 400, got 201"));
+}
+
+Test(compare, no_regression_exit_0) {
+  const char *base[] = {"http.a:fail", "http.b:pass", "http.c:pass", NULL};
+  const char *cur[] = {"http.a:pass", "http.b:warn", "http.c:skip", "http.n:pass", NULL};
+  run_result r;
+  compare_reports(base, cur, 0, &r);
+  cr_assert_eq(r.code, 0, "exit %d: %s %s", r.code, r.out, r.err);
+  cr_assert_null(strstr(r.out, "REGRESSIONS"));
+  cr_assert_not_null(strstr(r.out, "Other changes (2):"), "%s", r.out);
+  cr_assert_not_null(strstr(r.out, "http.b  pass -> warn"));
+  cr_assert_not_null(strstr(r.out, "http.c  pass -> skip"));
+  cr_assert_not_null(strstr(r.out, "0 regressions, 1 improvements"));
+}
+
+Test(compare, identical_reports) {
+  const char *base[] = {"http.a:pass", "http.b:fail", NULL};
+  run_result r;
+  compare_reports(base, base, 0, &r);
+  cr_assert_eq(r.code, 0);
+  cr_assert_not_null(strstr(r.out, "0 regressions, 0 improvements, 0 other changes, 0 new, "
+                                   "0 removed, 2 unchanged"),
+                     "%s", r.out);
+}
+
+Test(compare, json_output) {
+  const char *base[] = {"http.a:pass", "http.b:pass", NULL};
+  const char *cur[] = {"http.a:fail", "http.b:pass", NULL};
+  run_result r;
+  compare_reports(base, cur, 1, &r);
+  cr_assert_eq(r.code, 1);
+  cJSON *j = cJSON_Parse(r.out);
+  cr_assert_not_null(j, "not JSON: %s", r.out);
+  cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(j, "regression")));
+  cJSON *reg = cJSON_GetObjectItem(j, "regressions");
+  cr_assert_eq(cJSON_GetArraySize(reg), 1);
+  cJSON *e = cJSON_GetArrayItem(reg, 0);
+  cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(e, "id")), "http.a");
+  cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(e, "before")), "pass");
+  cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(e, "after")), "fail");
+  cJSON *cases = cJSON_GetObjectItem(e, "cases");
+  cr_assert_eq(cJSON_GetArraySize(cases), 1);
+  cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(cases, 0), "id")),
+                   "http.a.case");
+  cr_assert_eq(cJSON_GetObjectItem(j, "unchanged")->valuedouble, 1);
+  cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(j, "current_verdict")),
+                   "non-compliant");
+  cJSON_Delete(j);
+}
+
+Test(compare, hostile_strings_do_not_reach_the_terminal_raw) {
+  char dir[64], bp[128], cp[128];
+  make_dir(dir, sizeof dir);
+  write_file(dir, "base.json",
+             "{\"format\":\"apiharness-compliance/1\",\"requirements\":[{\"id\":\"r\\u001b[2J\","
+             "\"status\":\"pass\",\"title\":\"t\\u009b31m\"}],\"cases\":[]}",
+             bp, sizeof bp);
+  write_file(dir, "cur.json",
+             "{\"format\":\"apiharness-compliance/1\",\"requirements\":[{\"id\":\"r\\u001b[2J\","
+             "\"status\":\"fail\",\"title\":\"t\\u009b31m\"}],\"cases\":[]}",
+             cp, sizeof cp);
+  const char *args[] = {bp, cp, NULL};
+  run_result r;
+  run_compare(dir, args, &r);
+  cr_assert_eq(r.code, 1, "%s %s", r.out, r.err);
+  cr_assert_null(strchr(r.out, '\x1b'), "a raw ESC reached the terminal");
+  cr_assert_null(strstr(r.out, "\xc2\x9b"), "a raw CSI reached the terminal");
+  cr_assert_not_null(strstr(r.out, "r\\x1B[2J  pass -> fail  t\\u009B31m"), "%s", r.out);
+}
+
+/* ---- files that cannot be compared: exit 2 with a one-line reason ------------------ */
+
+static void expect_error(const char *base_text, const char *cur_text, const char *message) {
+  char dir[64], bp[128], cp[128];
+  make_dir(dir, sizeof dir);
+  const char *ok = "{\"format\":\"apiharness-compliance/1\",\"requirements\":[]}";
+  if (base_text)
+    write_file(dir, "base.json", base_text, bp, sizeof bp);
+  else
+    snprintf(bp, sizeof bp, "%s/absent.json", dir);
+  write_file(dir, "cur.json", cur_text ? cur_text : ok, cp, sizeof cp);
+  const char *args[] = {bp, cp, NULL};
+  run_result r;
+  run_compare(dir, args, &r);
+  cr_assert_eq(r.code, 2, "exit %d for %s", r.code, message);
+  const char *which = cur_text ? cp : bp;
+  cr_assert_not_null(strstr(r.err, which), "the message does not name %s: %s", which, r.err);
+  cr_assert_not_null(strstr(r.err, message), "expected \"%s\" in: %s", message, r.err);
+  cr_assert_eq(strchr(r.err, '\n'), r.err + strlen(r.err) - 1, "not one line: %s", r.err);
+  cr_assert_str_empty(r.out);
+}
+
+Test(compare, bad_files_exit_2) {
+  const char *ok = "{\"format\":\"apiharness-compliance/1\",\"requirements\":[]}";
+  expect_error(NULL, NULL, "baseline report");
+  expect_error(NULL, NULL, "cannot open: No such file or directory");
+  expect_error("{\"format\":", NULL, "invalid JSON at offset 10");
+  expect_error(ok, "{\"requirements\":[]} x", "invalid JSON at offset");
+  expect_error(ok, "{\"format\":\"other/1\",\"requirements\":[]}",
+               "/format is not \"apiharness-compliance/1\"");
+  expect_error(ok, "{\"requirements\":[]}", "no /format member");
+  expect_error(ok, "{\"format\":\"apiharness-compliance/1\",\"requirements\":{}}",
+               "/requirements is missing or not an array");
+  expect_error(ok, "[]", "root is not a JSON object");
+  expect_error("{\"format\":\"apiharness-compliance/1\",\"format\":\"apiharness-compliance/1\"}",
+               NULL, "invalid JSON");
+  expect_error(ok, "", "current report");
+}
+
+Test(compare, usage_errors) {
+  char dir[64];
+  make_dir(dir, sizeof dir);
+  run_result r;
+  const char *none[] = {NULL};
+  run_compare(dir, none, &r);
+  cr_assert_eq(r.code, 2);
+  cr_assert_not_null(strstr(r.err, "need BASELINE.json and CURRENT.json"), "%s", r.err);
+  const char *three[] = {"a", "b", "c", NULL};
+  run_compare(dir, three, &r);
+  cr_assert_eq(r.code, 2);
+  cr_assert_not_null(strstr(r.err, "unexpected argument 'c'"), "%s", r.err);
+  const char *opt[] = {"--frobnicate", "a", "b", NULL};
+  run_compare(dir, opt, &r);
+  cr_assert_eq(r.code, 2);
+  cr_assert_not_null(strstr(r.err, "unknown option '--frobnicate'"), "%s", r.err);
+  const char *help[] = {"--help", NULL};
+  run_compare(dir, help, &r);
+  cr_assert_eq(r.code, 0);
+  cr_assert_not_null(strstr(r.out, "usage: apiharness compare"));
+}

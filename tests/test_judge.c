@@ -1,0 +1,437 @@
+/* The judge: every check's pass and fail paths, under each profile. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "judge/hjudge.h"
+#include "json/hjson.h"
+#include "rules/hrules.h"
+#include "spec/hspec.h"
+
+static hspec *spec;
+static hrules *rules;
+static hjudge *judge;
+
+static void setup(void) {
+  hspec_error se;
+  spec = hspec_load_file(TEST_SOURCE_DIR "/spec/create-api-token.openapi.json", &se);
+  cr_assert(spec, "spec: %s", se.msg);
+  hschema_error he;
+  rules = hrules_new(spec, &he);
+  cr_assert(rules, "rules: %s", he.msg);
+  judge = hjudge_new(rules);
+  cr_assert(judge);
+}
+
+static void teardown(void) {
+  hjudge_free(judge);
+  hrules_free(rules);
+  hspec_free(spec);
+}
+
+TestSuite(judge, .init = setup, .fini = teardown);
+
+#define DATE "Sat, 28 Nov 2026 12:00:05 GMT"
+#define GOOD_201                                                                                \
+  "{\"id\":\"TKN-0001\",\"name\":\"n1\",\"revision\":1,\"token\":\"secret-value\","           \
+  "\"status\":\"Active\",\"icon\":null,\"description\":\"d\","                                  \
+  "\"account\":{\"id\":\"ACC-1234-5678\",\"name\":\"A\",\"type\":\"Client\"},"                 \
+  "\"modules\":[{\"id\":\"MOD-1234\",\"name\":\"M\"}],"                                         \
+  "\"audit\":{\"created\":{\"at\":\"2026-11-28T12:00:00Z\"}}}"
+#define REQUEST                                                                                 \
+  "{\"account\":{\"id\":\"ACC-1234-5678\"},\"name\":\"n1\",\"icon\":null,\"description\":\"d\"," \
+  "\"modules\":[{\"id\":\"MOD-1234\"}]}"
+
+static const hjudge_check *find(const hjudge_verdict *v, const char *name) {
+  for (size_t i = 0; i < v->n_checks; i++)
+    if (!strcmp(v->checks[i].name, name))
+      return &v->checks[i];
+  return NULL;
+}
+
+static hjudge_status check_status(const hjudge_verdict *v, const char *name) {
+  const hjudge_check *c = find(v, name);
+  cr_assert(c, "no check '%s' (detail: %s)", name, v->detail);
+  return c->status;
+}
+
+static hjudge_response resp(int status, const char *ct, const char *body) {
+  hjudge_response r = {0};
+  r.status = status;
+  r.content_type = ct;
+  r.body = body;
+  r.body_len = body ? strlen(body) : 0;
+  r.date = DATE;
+  return r;
+}
+
+static hjudge_verdict v;
+
+static hjudge_status run(hjudge_expect e, const hjudge_response *r, hjudge_profile p) {
+  hjudge_case c = {.expect = e, .requirement = "case.req"};
+  return hjudge_response_judge(judge, &c, r, p, &v);
+}
+
+Test(judge, good_201_passes_everything) {
+  hjson_doc *d = hjson_doc_new();
+  const cJSON *req = hjson_parse(d, REQUEST, strlen(REQUEST), NULL, NULL);
+  cr_assert(req);
+  hjudge_case c = {.expect = HJUDGE_EXPECT_CREATED, .requirement = "pos.x", .request_body = req};
+  hjudge_response r = resp(201, "application/json; charset=utf-8", GOOD_201);
+  cr_expect_eq(hjudge_response_judge(judge, &c, &r, HJUDGE_PROFILE_STRICT, &v), HJUDGE_PASS,
+               "%s", v.detail);
+  cr_expect_str_eq(v.detail, "");
+  cr_expect_eq(check_status(&v, "status"), HJUDGE_PASS);
+  cr_expect_str_eq(find(&v, "status")->requirement, "pos.x");
+  cr_expect_eq(check_status(&v, "media-type"), HJUDGE_PASS);
+  cr_expect_eq(check_status(&v, "strict-json"), HJUDGE_PASS);
+  cr_expect_eq(check_status(&v, "schema"), HJUDGE_PASS);
+  cr_expect_str_eq(find(&v, "schema")->requirement, "schema.response.201");
+  cr_expect_eq(check_status(&v, "prose:prose.revision-one"), HJUDGE_PASS);
+  cr_expect_eq(check_status(&v, "prose:prose.token-returned"), HJUDGE_PASS);
+  cr_expect_eq(check_status(&v, "echo:name"), HJUDGE_PASS);
+  cr_expect_eq(check_status(&v, "echo:icon"), HJUDGE_PASS);
+  cr_expect_eq(check_status(&v, "echo:description"), HJUDGE_PASS);
+  cr_expect_eq(check_status(&v, "echo:account.id"), HJUDGE_PASS);
+  cr_expect_eq(check_status(&v, "echo:modules[].id"), HJUDGE_PASS);
+  cr_expect_eq(check_status(&v, "audit-created-at"), HJUDGE_PASS);
+  cr_expect_null(find(&v, "problem-status"));
+  hjson_doc_free(d);
+}
+
+Test(judge, wrong_status_fails_with_the_case_requirement) {
+  hjudge_response r = resp(400, "application/json", "{\"status\":400,\"title\":\"x\"}");
+  cr_expect_eq(run(HJUDGE_EXPECT_CREATED, &r, HJUDGE_PROFILE_DEFAULT), HJUDGE_FAIL);
+  cr_expect_eq(check_status(&v, "status"), HJUDGE_FAIL);
+  cr_expect_str_eq(find(&v, "status")->requirement, "case.req");
+  cr_expect_str_eq(v.detail, "status: expected 201, got 400");
+  r = resp(200, "application/json", GOOD_201);
+  cr_expect_eq(run(HJUDGE_EXPECT_CREATED, &r, HJUDGE_PROFILE_DEFAULT), HJUDGE_FAIL);
+  cr_expect_eq(check_status(&v, "status"), HJUDGE_FAIL);
+}
+
+Test(judge, server_error_fails_no_5xx) {
+  hjudge_response r = resp(500, "text/plain", "boom");
+  cr_expect_eq(run(HJUDGE_EXPECT_NOT_5XX, &r, HJUDGE_PROFILE_DEFAULT), HJUDGE_FAIL);
+  cr_expect_eq(check_status(&v, "no-5xx"), HJUDGE_FAIL);
+  cr_expect_str_eq(find(&v, "no-5xx")->requirement, HJUDGE_REQ_NO_5XX);
+  r = resp(404, NULL, NULL);
+  cr_expect_eq(run(HJUDGE_EXPECT_NOT_5XX, &r, HJUDGE_PROFILE_DEFAULT), HJUDGE_PASS);
+  cr_expect_eq(check_status(&v, "no-5xx"), HJUDGE_PASS);
+}
+
+Test(judge, timeout_and_transport_errors_fail_alone) {
+  hjudge_response r = {0};
+  r.timed_out = 1;
+  r.transport_msg = "Operation timed out after 1000 ms";
+  cr_expect_eq(run(HJUDGE_EXPECT_CREATED, &r, HJUDGE_PROFILE_DEFAULT), HJUDGE_FAIL);
+  cr_expect_eq(v.n_checks, 1);
+  cr_expect_eq(check_status(&v, "timeout"), HJUDGE_FAIL);
+  cr_expect_str_eq(find(&v, "timeout")->requirement, HJUDGE_REQ_NO_TIMEOUT);
+  cr_expect(strstr(v.detail, "timed out"));
+  hjudge_response t = {0};
+  t.transport_error = 1;
+  t.transport_msg = "connection refused";
+  cr_expect_eq(run(HJUDGE_EXPECT_CREATED, &t, HJUDGE_PROFILE_DEFAULT), HJUDGE_FAIL);
+  cr_expect_eq(check_status(&v, "transport"), HJUDGE_FAIL);
+  hjudge_response bad = resp(42, NULL, NULL); /* not an HTTP status */
+  cr_expect_eq(run(HJUDGE_EXPECT_CREATED, &bad, HJUDGE_PROFILE_DEFAULT), HJUDGE_FAIL);
+  cr_expect_eq(check_status(&v, "transport"), HJUDGE_FAIL);
+}
+
+static void expect_201_body_fails(const char *body, const char *check) {
+  hjudge_response r = resp(201, "application/json", body);
+  cr_expect_eq(run(HJUDGE_EXPECT_CREATED, &r, HJUDGE_PROFILE_DEFAULT), HJUDGE_FAIL, "%s", body);
+  cr_expect_eq(check_status(&v, check), HJUDGE_FAIL, "%s: %s", check, v.detail);
+  cr_expect_eq(check_status(&v, "status"), HJUDGE_PASS);
+}
+
+Test(judge, prose_rules_of_the_201) {
+  expect_201_body_fails("{\"id\":\"T\",\"name\":\"n\",\"revision\":2,\"token\":\"x\"}",
+                        "prose:prose.revision-one");
+  cr_expect_str_eq(find(&v, "prose:prose.revision-one")->requirement, "prose.revision-one");
+  expect_201_body_fails("{\"id\":\"T\",\"name\":\"n\",\"revision\":1}", "prose:prose.token-returned");
+  expect_201_body_fails("{\"id\":\"T\",\"name\":\"n\",\"revision\":1,\"token\":\"\"}",
+                        "prose:prose.token-returned");
+  /* the message never carries the token value */
+  expect_201_body_fails("{\"id\":\"T\",\"revision\":7,\"token\":\"tok-SECRET\"}",
+                        "prose:prose.revision-one");
+  for (size_t i = 0; i < v.n_checks; i++)
+    cr_expect_null(strstr(v.checks[i].message, "tok-SECRET"));
+}
+
+Test(judge, schema_of_the_201) {
+  expect_201_body_fails("{\"id\":\"T\",\"revision\":1,\"token\":\"x\",\"extra\":true}", "schema");
+  cr_expect_str_eq(find(&v, "schema")->requirement, "schema.response.201");
+  expect_201_body_fails("{\"id\":\"T\",\"revision\":1,\"token\":\"x\",\"account\":{\"name\":5}}",
+                        "schema");
+  expect_201_body_fails(
+      "{\"id\":\"T\",\"revision\":1,\"token\":\"x\",\"audit\":{\"created\":{\"at\":\"2026-01-02 "
+      "03:04:05\"}}}",
+      "schema");
+  expect_201_body_fails("[1,2]", "schema");
+}
+
+Test(judge, strict_json_of_bodies) {
+  expect_201_body_fails("{\"id\":\"T\",\"id\":\"U\",\"revision\":1,\"token\":\"x\"}", "strict-json");
+  cr_expect(strstr(find(&v, "strict-json")->message, "offset"));
+  expect_201_body_fails("{\"id\":\"\xff\",\"revision\":1,\"token\":\"x\"}", "strict-json");
+  expect_201_body_fails("", "strict-json");
+  expect_201_body_fails("{\"id\":\"T\"} trailing", "strict-json");
+  cr_expect_str_eq(find(&v, "strict-json")->requirement, HJUDGE_REQ_STRICT_JSON);
+}
+
+Test(judge, truncated_body_fails) {
+  hjudge_response r = resp(201, "application/json", "{\"id\":");
+  r.truncated = 1;
+  cr_expect_eq(run(HJUDGE_EXPECT_CREATED, &r, HJUDGE_PROFILE_DEFAULT), HJUDGE_FAIL);
+  cr_expect_eq(check_status(&v, "truncated"), HJUDGE_FAIL);
+  cr_expect_null(find(&v, "strict-json"));
+}
+
+Test(judge, media_type_of_201) {
+  hjudge_response r = resp(201, "text/plain", GOOD_201);
+  cr_expect_eq(run(HJUDGE_EXPECT_CREATED, &r, HJUDGE_PROFILE_ASPNET), HJUDGE_FAIL);
+  cr_expect_eq(check_status(&v, "media-type"), HJUDGE_FAIL);
+  cr_expect_str_eq(find(&v, "media-type")->requirement, HJUDGE_REQ_MEDIA_TYPE);
+  r = resp(201, NULL, GOOD_201);
+  cr_expect_eq(run(HJUDGE_EXPECT_CREATED, &r, HJUDGE_PROFILE_DEFAULT), HJUDGE_FAIL);
+  cr_expect_eq(check_status(&v, "media-type"), HJUDGE_FAIL);
+  r = resp(201, "Application/JSON;charset=UTF-8", GOOD_201);
+  cr_expect_eq(run(HJUDGE_EXPECT_CREATED, &r, HJUDGE_PROFILE_STRICT), HJUDGE_PASS, "%s", v.detail);
+  /* +json where application/json is documented: warn / fail strict */
+  r = resp(201, "application/vnd.acme+json", GOOD_201);
+  cr_expect_eq(run(HJUDGE_EXPECT_CREATED, &r, HJUDGE_PROFILE_DEFAULT), HJUDGE_WARN);
+  cr_expect_eq(check_status(&v, "media-type"), HJUDGE_WARN);
+  cr_expect(strstr(v.detail, "vnd.acme+json"));
+  cr_expect_eq(run(HJUDGE_EXPECT_CREATED, &r, HJUDGE_PROFILE_STRICT), HJUDGE_FAIL);
+}
+
+#define PROBLEM(s) "{\"type\":\"about:blank\",\"title\":\"Bad\",\"status\":" s ",\"errors\":{}}"
+
+Test(judge, problem_json_on_400_by_profile) {
+  hjudge_response r = resp(400, "application/problem+json", PROBLEM("400"));
+  cr_expect_eq(run(HJUDGE_EXPECT_BAD_REQUEST, &r, HJUDGE_PROFILE_DEFAULT), HJUDGE_WARN);
+  cr_expect_eq(check_status(&v, "media-type"), HJUDGE_WARN);
+  cr_expect_eq(check_status(&v, "schema"), HJUDGE_PASS);
+  cr_expect_str_eq(find(&v, "schema")->requirement, "schema.response.400");
+  cr_expect_eq(check_status(&v, "problem-status"), HJUDGE_PASS);
+  cr_expect_eq(run(HJUDGE_EXPECT_BAD_REQUEST, &r, HJUDGE_PROFILE_STRICT), HJUDGE_FAIL);
+  cr_expect_eq(run(HJUDGE_EXPECT_BAD_REQUEST, &r, HJUDGE_PROFILE_ASPNET), HJUDGE_PASS, "%s",
+               v.detail);
+  r = resp(400, "application/json", PROBLEM("400"));
+  cr_expect_eq(run(HJUDGE_EXPECT_BAD_REQUEST, &r, HJUDGE_PROFILE_STRICT), HJUDGE_PASS, "%s",
+               v.detail);
+}
+
+Test(judge, problem_status_must_match) {
+  hjudge_response r = resp(400, "application/json", PROBLEM("422"));
+  cr_expect_eq(run(HJUDGE_EXPECT_BAD_REQUEST, &r, HJUDGE_PROFILE_DEFAULT), HJUDGE_FAIL);
+  cr_expect_eq(check_status(&v, "problem-status"), HJUDGE_FAIL);
+  cr_expect_str_eq(find(&v, "problem-status")->requirement, HJUDGE_REQ_PROBLEM_STATUS);
+  r = resp(400, "application/json", "{\"title\":\"no status member\"}");
+  cr_expect_eq(run(HJUDGE_EXPECT_BAD_REQUEST, &r, HJUDGE_PROFILE_DEFAULT), HJUDGE_PASS);
+  cr_expect_null(find(&v, "problem-status"));
+  r = resp(415, "application/problem+json", PROBLEM("400"));
+  cr_expect_eq(run(HJUDGE_EXPECT_UNSUPPORTED_MEDIA, &r, HJUDGE_PROFILE_DEFAULT), HJUDGE_FAIL);
+  cr_expect_eq(check_status(&v, "problem-status"), HJUDGE_FAIL);
+  /* the schema says status is an integer: a string fails it */
+  r = resp(400, "application/json", "{\"status\":\"400\"}");
+  cr_expect_eq(run(HJUDGE_EXPECT_BAD_REQUEST, &r, HJUDGE_PROFILE_DEFAULT), HJUDGE_FAIL);
+  cr_expect_eq(check_status(&v, "schema"), HJUDGE_FAIL);
+}
+
+Test(judge, plain_text_400_fails) {
+  hjudge_response r = resp(400, "text/plain", "bad request");
+  cr_expect_eq(run(HJUDGE_EXPECT_BAD_REQUEST, &r, HJUDGE_PROFILE_ASPNET), HJUDGE_FAIL);
+  cr_expect_eq(check_status(&v, "media-type"), HJUDGE_FAIL);
+  cr_expect_eq(check_status(&v, "strict-json"), HJUDGE_FAIL);
+  r = resp(400, NULL, NULL);
+  cr_expect_eq(run(HJUDGE_EXPECT_BAD_REQUEST, &r, HJUDGE_PROFILE_STRICT), HJUDGE_FAIL);
+}
+
+Test(judge, unsupported_media_type) {
+  hjudge_response r = resp(415, NULL, NULL);
+  cr_expect_eq(run(HJUDGE_EXPECT_UNSUPPORTED_MEDIA, &r, HJUDGE_PROFILE_STRICT), HJUDGE_PASS);
+  r = resp(415, "application/problem+json", PROBLEM("415"));
+  cr_expect_eq(run(HJUDGE_EXPECT_UNSUPPORTED_MEDIA, &r, HJUDGE_PROFILE_ASPNET), HJUDGE_PASS,
+               "%s", v.detail);
+  cr_expect_eq(check_status(&v, "strict-json"), HJUDGE_PASS);
+  r = resp(400, "application/json", PROBLEM("400"));
+  cr_expect_eq(run(HJUDGE_EXPECT_UNSUPPORTED_MEDIA, &r, HJUDGE_PROFILE_DEFAULT), HJUDGE_WARN);
+  cr_expect_eq(check_status(&v, "status"), HJUDGE_WARN);
+  cr_expect_eq(run(HJUDGE_EXPECT_UNSUPPORTED_MEDIA, &r, HJUDGE_PROFILE_STRICT), HJUDGE_FAIL);
+  r = resp(201, "application/json", GOOD_201);
+  cr_expect_eq(run(HJUDGE_EXPECT_UNSUPPORTED_MEDIA, &r, HJUDGE_PROFILE_DEFAULT), HJUDGE_FAIL);
+  /* an undocumented status whose body claims JSON must be JSON */
+  r = resp(415, "application/problem+json", "{oops");
+  cr_expect_eq(run(HJUDGE_EXPECT_UNSUPPORTED_MEDIA, &r, HJUDGE_PROFILE_DEFAULT), HJUDGE_FAIL);
+  cr_expect_eq(check_status(&v, "strict-json"), HJUDGE_FAIL);
+}
+
+Test(judge, method_not_allowed) {
+  hjudge_response r = resp(405, NULL, NULL);
+  r.allow = "POST";
+  cr_expect_eq(run(HJUDGE_EXPECT_METHOD_NOT_ALLOWED, &r, HJUDGE_PROFILE_STRICT), HJUDGE_PASS);
+  cr_expect_eq(check_status(&v, "allow"), HJUDGE_PASS);
+  r.allow = "GET, POST";
+  cr_expect_eq(run(HJUDGE_EXPECT_METHOD_NOT_ALLOWED, &r, HJUDGE_PROFILE_STRICT), HJUDGE_PASS);
+  r.allow = "GET, POSTX";
+  cr_expect_eq(run(HJUDGE_EXPECT_METHOD_NOT_ALLOWED, &r, HJUDGE_PROFILE_DEFAULT), HJUDGE_FAIL);
+  cr_expect_eq(check_status(&v, "allow"), HJUDGE_FAIL);
+  cr_expect_str_eq(find(&v, "allow")->requirement, HJUDGE_REQ_ALLOW);
+  r.allow = NULL;
+  cr_expect_eq(run(HJUDGE_EXPECT_METHOD_NOT_ALLOWED, &r, HJUDGE_PROFILE_DEFAULT), HJUDGE_FAIL);
+  cr_expect_eq(check_status(&v, "allow"), HJUDGE_FAIL);
+  hjudge_response n = resp(501, NULL, NULL);
+  hjudge_case c = {.expect = HJUDGE_EXPECT_METHOD_NOT_ALLOWED, .requirement = "r",
+                   .nonstandard_method = 1};
+  cr_expect_eq(hjudge_response_judge(judge, &c, &n, HJUDGE_PROFILE_STRICT, &v), HJUDGE_FAIL,
+               "501 is still a 5xx");
+  cr_expect_eq(check_status(&v, "status"), HJUDGE_PASS);
+  c.nonstandard_method = 0;
+  hjudge_response_judge(judge, &c, &n, HJUDGE_PROFILE_DEFAULT, &v);
+  cr_expect_eq(check_status(&v, "status"), HJUDGE_FAIL);
+  hjudge_response ok = resp(201, "application/json", GOOD_201);
+  cr_expect_eq(run(HJUDGE_EXPECT_METHOD_NOT_ALLOWED, &ok, HJUDGE_PROFILE_DEFAULT), HJUDGE_FAIL);
+}
+
+Test(judge, unauthorized) {
+  hjudge_response r = resp(401, NULL, NULL);
+  r.www_authenticate = "Bearer";
+  cr_expect_eq(run(HJUDGE_EXPECT_UNAUTHORIZED, &r, HJUDGE_PROFILE_STRICT), HJUDGE_PASS);
+  r.www_authenticate = NULL;
+  cr_expect_eq(run(HJUDGE_EXPECT_UNAUTHORIZED, &r, HJUDGE_PROFILE_DEFAULT), HJUDGE_WARN);
+  cr_expect_eq(check_status(&v, "www-authenticate"), HJUDGE_WARN);
+  cr_expect_eq(run(HJUDGE_EXPECT_UNAUTHORIZED, &r, HJUDGE_PROFILE_STRICT), HJUDGE_FAIL);
+  hjudge_response ok = resp(201, "application/json", GOOD_201);
+  cr_expect_eq(run(HJUDGE_EXPECT_UNAUTHORIZED, &ok, HJUDGE_PROFILE_DEFAULT), HJUDGE_FAIL);
+  cr_expect_str_eq(v.detail, "status: expected 401, got 201");
+}
+
+Test(judge, echo_mismatches_fail) {
+  hjson_doc *d = hjson_doc_new();
+  const char *req_text = "{\"account\":{\"id\":\"ACC-1234-5678\"},\"name\":\"other\","
+                         "\"modules\":[{\"id\":\"MOD-1234\"},{\"id\":\"MOD-9999\"}]}";
+  const cJSON *req = hjson_parse(d, req_text, strlen(req_text), NULL, NULL);
+  cr_assert(req);
+  hjudge_case c = {.expect = HJUDGE_EXPECT_CREATED, .requirement = "r", .request_body = req};
+  hjudge_response r = resp(201, "application/json", GOOD_201);
+  cr_expect_eq(hjudge_response_judge(judge, &c, &r, HJUDGE_PROFILE_DEFAULT, &v), HJUDGE_FAIL);
+  cr_expect_eq(check_status(&v, "echo:name"), HJUDGE_FAIL);
+  cr_expect_str_eq(find(&v, "echo:name")->requirement, "semantics.echo.name");
+  cr_expect_eq(check_status(&v, "echo:account.id"), HJUDGE_PASS);
+  cr_expect_eq(check_status(&v, "echo:modules[].id"), HJUDGE_FAIL); /* MOD-9999 missing */
+  hjson_doc_free(d);
+}
+
+Test(judge, audit_created_at_against_date) {
+  hjudge_response r = resp(201, "application/json", GOOD_201);
+  r.date = "Sat, 28 Nov 2026 13:00:05 GMT";
+  cr_expect_eq(run(HJUDGE_EXPECT_CREATED, &r, HJUDGE_PROFILE_DEFAULT), HJUDGE_FAIL);
+  cr_expect_eq(check_status(&v, "audit-created-at"), HJUDGE_FAIL);
+  cr_expect_str_eq(find(&v, "audit-created-at")->requirement, HJUDGE_REQ_AUDIT_CREATED);
+  r.date = NULL;
+  cr_expect_eq(run(HJUDGE_EXPECT_CREATED, &r, HJUDGE_PROFILE_DEFAULT), HJUDGE_PASS);
+  cr_expect_eq(check_status(&v, "audit-created-at"), HJUDGE_SKIP);
+  r.date = "garbage";
+  run(HJUDGE_EXPECT_CREATED, &r, HJUDGE_PROFILE_DEFAULT);
+  cr_expect_eq(check_status(&v, "audit-created-at"), HJUDGE_SKIP);
+}
+
+Test(judge, distinct_creates) {
+  const char *a = "{\"id\":\"TKN-1\",\"token\":\"aaa\"}";
+  const char *b = "{\"id\":\"TKN-2\",\"token\":\"bbb\"}";
+  const char *same_id = "{\"id\":\"TKN-1\",\"token\":\"ccc\"}";
+  const char *same_tok = "{\"id\":\"TKN-3\",\"token\":\"aaa\"}";
+  hjudge_verdict_init(&v);
+  hjudge_distinct(judge, a, strlen(a), b, strlen(b), &v);
+  cr_expect_eq(v.status, HJUDGE_PASS);
+  hjudge_verdict_init(&v);
+  hjudge_distinct(judge, a, strlen(a), same_id, strlen(same_id), &v);
+  cr_expect_eq(v.status, HJUDGE_FAIL);
+  cr_expect(strstr(v.detail, "same id"));
+  hjudge_verdict_init(&v);
+  hjudge_distinct(judge, a, strlen(a), same_tok, strlen(same_tok), &v);
+  cr_expect_eq(v.status, HJUDGE_FAIL);
+  cr_expect_null(strstr(v.detail, "aaa"));
+  hjudge_verdict_init(&v);
+  hjudge_distinct(judge, a, strlen(a), "nope", 4, &v);
+  cr_expect_eq(v.status, HJUDGE_SKIP);
+  cr_expect_str_eq(v.checks[0].requirement, HJUDGE_REQ_DISTINCT);
+}
+
+Test(judge, aspnet_tolerance_is_a_warning_only_under_aspnet) {
+  hjudge_response r = resp(201, "application/json", GOOD_201);
+  hjudge_case c = {.expect = HJUDGE_EXPECT_BAD_REQUEST, .requirement = "r",
+                   .aspnet_tolerated = 1, .aspnet_reason = "unknown properties are ignored"};
+  cr_expect_eq(hjudge_response_judge(judge, &c, &r, HJUDGE_PROFILE_ASPNET, &v), HJUDGE_WARN);
+  cr_expect(strstr(v.detail, "unknown properties are ignored"), "%s", v.detail);
+  cr_expect_eq(hjudge_response_judge(judge, &c, &r, HJUDGE_PROFILE_DEFAULT, &v), HJUDGE_FAIL);
+  cr_expect_eq(hjudge_response_judge(judge, &c, &r, HJUDGE_PROFILE_STRICT, &v), HJUDGE_FAIL);
+  /* a real violation still fails under aspnet */
+  hjudge_response bad = resp(201, "application/json", "{\"id\":\"T\",\"revision\":3,\"token\":\"x\"}");
+  cr_expect_eq(hjudge_response_judge(judge, &c, &bad, HJUDGE_PROFILE_ASPNET, &v), HJUDGE_FAIL);
+}
+
+Test(judge, either_outcome_expectations) {
+  hjudge_response r = resp(400, "application/json", PROBLEM("400"));
+  cr_expect_eq(run(HJUDGE_EXPECT_CREATED_OR_BAD, &r, HJUDGE_PROFILE_DEFAULT), HJUDGE_PASS);
+  r = resp(201, "application/json", GOOD_201);
+  cr_expect_eq(run(HJUDGE_EXPECT_CREATED_OR_BAD, &r, HJUDGE_PROFILE_DEFAULT), HJUDGE_PASS);
+  r = resp(413, NULL, NULL);
+  cr_expect_eq(run(HJUDGE_EXPECT_CREATED_OR_BAD, &r, HJUDGE_PROFILE_DEFAULT), HJUDGE_FAIL);
+  cr_expect_eq(run(HJUDGE_EXPECT_CREATED_BAD_OR_413, &r, HJUDGE_PROFILE_DEFAULT), HJUDGE_PASS);
+  r = resp(415, NULL, NULL);
+  cr_expect_eq(run(HJUDGE_EXPECT_CREATED_BAD_OR_413, &r, HJUDGE_PROFILE_DEFAULT), HJUDGE_FAIL);
+}
+
+Test(judge, lone_surrogate_echo_is_a_warning_when_allowed) {
+  const char *body = "{\"id\":\"T\",\"name\":\"\\ud800\",\"revision\":1,\"token\":\"x\"}";
+  hjudge_response r = resp(201, "application/json", body);
+  hjudge_case c = {.expect = HJUDGE_EXPECT_CREATED_OR_BAD, .requirement = "r",
+                   .lenient_surrogates = 1};
+  cr_expect_eq(hjudge_response_judge(judge, &c, &r, HJUDGE_PROFILE_DEFAULT, &v), HJUDGE_WARN,
+               "%s", v.detail);
+  cr_expect_eq(check_status(&v, "strict-json"), HJUDGE_WARN);
+  c.lenient_surrogates = 0;
+  cr_expect_eq(hjudge_response_judge(judge, &c, &r, HJUDGE_PROFILE_DEFAULT, &v), HJUDGE_FAIL);
+}
+
+Test(judge, created_fields) {
+  char id[32], tok[8];
+  cr_expect(hjudge_created_fields(judge, GOOD_201, strlen(GOOD_201), id, sizeof id, tok,
+                                  sizeof tok));
+  cr_expect_str_eq(id, "TKN-0001");
+  cr_expect_str_eq(tok, "secret-"); /* cut to the buffer */
+  cr_expect_not(hjudge_created_fields(judge, "x", 1, id, sizeof id, tok, sizeof tok));
+  cr_expect_str_eq(id, "");
+}
+
+Test(judge, dates) {
+  long long a, b, c2;
+  cr_expect(hjudge_parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT", &a));
+  cr_expect(hjudge_parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT", &b));
+  cr_expect(hjudge_parse_http_date("Sun Nov  6 08:49:37 1994", &c2));
+  cr_expect_eq(a, 784111777);
+  cr_expect_eq(a, b);
+  cr_expect_eq(a, c2);
+  cr_expect_not(hjudge_parse_http_date("Sun, 06 Nov 1994 08:49:37 UTC", &a));
+  cr_expect_not(hjudge_parse_http_date("", &a));
+  cr_expect(hjudge_parse_rfc3339("1994-11-06T09:49:37+01:00", 25, &b));
+  cr_expect_eq(b, 784111777);
+  cr_expect(hjudge_parse_rfc3339("1994-11-06T08:49:37.123Z", 24, &b));
+  cr_expect_eq(b, 784111777);
+  cr_expect_not(hjudge_parse_rfc3339("1994-11-06 08:49:37Z", 20, &b));
+}
+
+Test(judge, names_round_trip) {
+  for (int i = 0; i <= HJUDGE_EXPECT_NOT_5XX; i++)
+    cr_expect_eq(hjudge_expect_parse(hjudge_expect_name((hjudge_expect)i)), i);
+  for (int i = 0; i < 3; i++)
+    cr_expect_eq(hjudge_profile_parse(hjudge_profile_name((hjudge_profile)i)), i);
+  cr_expect_eq(hjudge_profile_parse("lenient"), -1);
+  cr_expect_eq(hjudge_status_parse("error"), -1);
+  cr_expect_eq(hjudge_status_parse("fail"), HJUDGE_FAIL);
+  cr_expect_eq(hjudge_status_parse("bogus"), -2);
+}

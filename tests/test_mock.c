@@ -1,0 +1,470 @@
+/* The mock's behaviour, request by request, over real sockets (libcurl). */
+#include "test_mock_common.h"
+
+static const cJSON *get(const cJSON *o, const char *name) {
+  return hjson_get(o, name, strlen(name));
+}
+
+static const char *str(const cJSON *o, const char *name) {
+  const cJSON *v = get(o, name);
+  return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* Posts VALID_BODY-like bodies and checks the 201 against the ApiToken schema. */
+static const cJSON *expect_created(mc_judge *j, const mc_resp *r) {
+  char ct[256], viol[4096];
+  cr_assert_eq(r->rc, CURLE_OK, "curl: %s", curl_easy_strerror(r->rc));
+  cr_assert_eq(r->status, 201, "status %ld body %s", r->status, r->body);
+  cr_assert_str_eq(mc_header(r, "Content-Type", ct, sizeof ct), "application/json");
+  cr_assert_str_eq(mc_header(r, "Cache-Control", ct, sizeof ct), "no-store");
+  hjson_error e;
+  const cJSON *root = mc_parse(j, r, &e);
+  cr_assert_not_null(root, "201 body is not strict JSON: %s at %zu", e.msg, e.offset);
+  hschema_result_reset(j->res);
+  cr_assert(hrules_check_response(j->rules, 201, root, j->res), "201 body breaks:\n%s",
+            mc_violations(j, viol, sizeof viol));
+  return root;
+}
+
+Test(mock, created_body_is_a_valid_api_token_echoing_the_request) {
+  mc_judge j;
+  mc_judge_init(&j);
+  hmock *m = mc_start(0, NULL);
+  mc_resp r;
+  mc_post(hmock_port(m), "application/json", VALID_BODY, &r);
+  const cJSON *t = expect_created(&j, &r);
+
+  cr_assert_str_eq(str(t, "name"), "ci token");
+  cr_assert_str_eq(str(t, "description"), "for CI");
+  cr_assert(cJSON_IsNull(get(t, "icon")), "icon null is echoed as null");
+  cr_assert_eq(get(t, "revision")->valuedouble, 1);
+  cr_assert_str_eq(str(t, "status"), "Active");
+  cr_assert(cJSON_IsNull(get(t, "lastAccessAt")));
+  const char *id = str(t, "id");
+  cr_assert_not_null(id);
+  cr_assert_eq(strlen(id), strlen("TKN-0000-0000-0000"), "id %s", id);
+  cr_assert_eq(strncmp(id, "TKN-", 4), 0);
+  const char *token = str(t, "token");
+  cr_assert_not_null(token);
+  cr_assert_eq(strncmp(token, "idt:", 4), 0);
+  cr_assert_geq(strlen(token), 4 + strlen(id) + 1 + 43, "at least 256 bits of secret");
+
+  const cJSON *created = get(get(t, "audit"), "created");
+  const char *at = str(created, "at");
+  cr_assert_not_null(at);
+  cr_assert(hschema_is_date_time(at, strlen(at)), "at %s", at);
+  cr_assert_eq(at[strlen(at) - 1], 'Z');
+  cr_assert_not_null(str(get(created, "by"), "id"));
+  cr_assert_not_null(str(get(created, "by"), "name"));
+
+  const cJSON *acc = get(t, "account");
+  cr_assert_str_eq(str(acc, "id"), "ACC-1234-5678");
+  cr_assert_not_null(str(acc, "name"));
+  cr_assert_not_null(str(acc, "type"), "type comes from the AccountType enum");
+  cr_assert_not_null(str(acc, "status"), "status comes from the AccountStatus enum");
+
+  const cJSON *mods = get(t, "modules");
+  cr_assert_eq(cJSON_GetArraySize(mods), 2);
+  cr_assert_str_eq(str(cJSON_GetArrayItem(mods, 0), "id"), "MOD-1234");
+  cr_assert_str_eq(str(cJSON_GetArrayItem(mods, 1), "id"), "MOD-0001");
+  const cJSON *ext = get(t, "extensions");
+  cr_assert_eq(cJSON_GetArraySize(ext), 1);
+  cr_assert_str_eq(str(cJSON_GetArrayItem(ext, 0), "id"), "EXT-1");
+  mc_free(&r);
+  hmock_stop(m);
+  mc_judge_fini(&j);
+}
+
+Test(mock, each_create_gets_a_distinct_id_and_token) {
+  mc_judge j;
+  mc_judge_init(&j);
+  hmock *m = mc_start(0, NULL);
+  char ids[8][64], tokens[8][160];
+  for (int i = 0; i < 8; i++) {
+    mc_resp r;
+    mc_post(hmock_port(m), "application/json", VALID_BODY, &r);
+    const cJSON *t = expect_created(&j, &r);
+    snprintf(ids[i], sizeof ids[i], "%s", str(t, "id"));
+    snprintf(tokens[i], sizeof tokens[i], "%s", str(t, "token"));
+    for (int k = 0; k < i; k++) {
+      cr_assert_str_neq(ids[i], ids[k]);
+      cr_assert_str_neq(tokens[i], tokens[k]);
+    }
+    mc_free(&r);
+  }
+  hmock_stop(m);
+  mc_judge_fini(&j);
+}
+
+Test(mock, nul_and_non_ascii_strings_are_echoed_byte_for_byte) {
+  mc_judge j;
+  mc_judge_init(&j);
+  hmock *m = mc_start(0, NULL);
+  const char *body = "{\"account\":{\"id\":\"ACC-0000-0001\"},\"name\":\"a\\u0000b \\u00e9\xe2\x82\xac"
+                     "\\\"q\\\"\",\"description\":\"line\\nnext\",\"modules\":[{\"id\":\"MOD-0002\"}]}";
+  mc_resp r;
+  mc_post(hmock_port(m), "application/json", body, &r);
+  const cJSON *t = expect_created(&j, &r);
+  size_t len;
+  const char *name = hjson_string(get(t, "name"), &len);
+  static const char want[] = "a\0b \xc3\xa9\xe2\x82\xac\"q\"";
+  cr_assert_eq(len, sizeof want - 1);
+  cr_assert_eq(memcmp(name, want, len), 0);
+  cr_assert_str_eq(str(t, "description"), "line\nnext");
+  cr_assert_null(get(t, "icon"), "an absent icon stays absent");
+  cr_assert_null(get(t, "extensions"), "absent extensions stay absent");
+  mc_free(&r);
+  hmock_stop(m);
+  mc_judge_fini(&j);
+}
+
+Test(mock, documented_media_types_in_any_case_with_parameters) {
+  mc_judge j;
+  mc_judge_init(&j);
+  hmock *m = mc_start(0, NULL);
+  const char *types[] = {"application/json", "Application/JSON; charset=UTF-8", "text/json",
+                         "TEXT/JSON;charset=utf-8", "application/vnd.api+json",
+                         "application/merge-patch+json; charset=utf-8"};
+  for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+    mc_resp r;
+    mc_post(hmock_port(m), types[i], VALID_BODY, &r);
+    cr_assert_eq(r.status, 201, "%s: %ld %s", types[i], r.status, r.body);
+    expect_created(&j, &r);
+    mc_free(&r);
+  }
+  hmock_stop(m);
+  mc_judge_fini(&j);
+}
+
+static const cJSON *expect_problem(mc_judge *j, const mc_resp *r, long status) {
+  char ct[256], viol[4096];
+  cr_assert_eq(r->rc, CURLE_OK, "curl: %s", curl_easy_strerror(r->rc));
+  cr_assert_eq(r->status, status, "status %ld, wanted %ld: %s", r->status, status, r->body);
+  cr_assert_str_eq(mc_header(r, "Content-Type", ct, sizeof ct), "application/problem+json");
+  hjson_error e;
+  const cJSON *p = mc_parse(j, r, &e);
+  cr_assert_not_null(p, "problem body is not strict JSON: %s", e.msg);
+  hschema_result_reset(j->res);
+  cr_assert(hrules_check_response(j->rules, 400, p, j->res), "ProblemDetails schema:\n%s",
+            mc_violations(j, viol, sizeof viol));
+  cr_assert_eq(get(p, "status")->valuedouble, (double)status);
+  cr_assert_not_null(str(p, "type"));
+  cr_assert_not_null(str(p, "title"));
+  cr_assert_not_null(str(p, "detail"));
+  return p;
+}
+
+/* The messages under errors[key], joined. */
+static const char *errors_at(const cJSON *p, const char *key, char *buf, size_t cap) {
+  const cJSON *errs = get(p, "errors");
+  cr_assert(cJSON_IsObject(errs), "errors object");
+  const cJSON *list = get(errs, key);
+  cr_assert(cJSON_IsArray(list), "no errors[\"%s\"] in %s", key,
+            cJSON_PrintUnformatted((cJSON *)errs));
+  buf[0] = 0;
+  const cJSON *it;
+  cJSON_ArrayForEach(it, list) {
+    cr_assert(cJSON_IsString(it));
+    strncat(buf, it->valuestring, cap - strlen(buf) - 2);
+    strncat(buf, "\n", cap - strlen(buf) - 1);
+  }
+  return buf;
+}
+
+Test(mock, invalid_bodies_get_400_problem_details_keyed_by_location) {
+  mc_judge j;
+  mc_judge_init(&j);
+  hmock *m = mc_start(0, NULL);
+  char msgs[4096];
+  mc_resp r;
+
+  mc_post(hmock_port(m), "application/json",
+          "{\"account\":{\"id\":\"ACC-12\"},\"name\":\"x\",\"modules\":[{\"id\":\"MOD-1234\"}]}", &r);
+  const cJSON *p = expect_problem(&j, &r, 400);
+  cr_assert_not_null(strstr(errors_at(p, "/account/id", msgs, sizeof msgs), "pattern"), "%s", msgs);
+  mc_free(&r);
+
+  mc_post(hmock_port(m), "application/json",
+          "{\"account\":{\"id\":\"ACC-1234-5678\"},\"modules\":[]}", &r);
+  p = expect_problem(&j, &r, 400);
+  cr_assert_not_null(strstr(errors_at(p, "$", msgs, sizeof msgs), "prose.name-required"), "%s",
+                     msgs);
+  cr_assert_not_null(strstr(errors_at(p, "/modules", msgs, sizeof msgs),
+                            "prose.modules-required"), "%s", msgs);
+  mc_free(&r);
+
+  mc_post(hmock_port(m), "application/json",
+          "{\"account\":{\"id\":\"ACC-1234-5678\"},\"name\":\"x\",\"modules\":[{\"id\":\"MOD-1234\"}],"
+          "\"owner\":1}", &r);
+  p = expect_problem(&j, &r, 400);
+  cr_assert_not_null(strstr(errors_at(p, "/owner", msgs, sizeof msgs), "additionalProperties"),
+                     "%s", msgs);
+  mc_free(&r);
+
+  mc_post(hmock_port(m), "application/json", "{\"name\": 12,}", &r);
+  p = expect_problem(&j, &r, 400);
+  cr_assert_not_null(strstr(str(p, "detail"), "not valid JSON"));
+  cr_assert_not_null(strstr(str(p, "detail"), "byte 12"), "%s", str(p, "detail"));
+  mc_free(&r);
+
+  /* duplicate member names are not strict JSON: the error names the pointer */
+  mc_post(hmock_port(m), "application/json", "{\"account\":{\"id\":\"a\",\"id\":\"b\"}}", &r);
+  p = expect_problem(&j, &r, 400);
+  cr_assert_not_null(strstr(str(p, "detail"), "byte"), "%s", str(p, "detail"));
+  cr_assert_not_null(get(get(p, "errors"), "/account/id"), "%s", r.body);
+  mc_free(&r);
+
+  mc_request(hmock_port(m), "POST", API_PATH, "application/json", NULL, "", 0, 0, &r);
+  expect_problem(&j, &r, 400);
+  mc_free(&r);
+  hmock_stop(m);
+  mc_judge_fini(&j);
+}
+
+Test(mock, unsupported_or_missing_content_type_gets_415) {
+  mc_judge j;
+  mc_judge_init(&j);
+  hmock *m = mc_start(0, NULL);
+  const char *types[] = {NULL, "text/plain", "application/xml", "application/x-www-form-urlencoded",
+                         "json", "application/jsonx"};
+  for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+    mc_resp r;
+    mc_request(hmock_port(m), "POST", API_PATH, types[i], NULL, VALID_BODY, strlen(VALID_BODY),
+               0, &r);
+    const cJSON *p = expect_problem(&j, &r, 415);
+    cr_assert_not_null(strstr(str(p, "detail"), "application/json"), "names the documented types");
+    mc_free(&r);
+  }
+  hmock_stop(m);
+  mc_judge_fini(&j);
+}
+
+Test(mock, other_methods_get_405_with_allow) {
+  mc_judge j;
+  mc_judge_init(&j);
+  hmock *m = mc_start(0, NULL);
+  const char *methods[] = {"GET", "PUT", "DELETE", "PATCH", "OPTIONS"};
+  for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+    mc_resp r;
+    char allow[64];
+    mc_request(hmock_port(m), methods[i], API_PATH, NULL, NULL, NULL, 0, 0, &r);
+    expect_problem(&j, &r, 405);
+    cr_assert_str_eq(mc_header(&r, "Allow", allow, sizeof allow), "POST", "%s", methods[i]);
+    mc_free(&r);
+  }
+  hmock_stop(m);
+  mc_judge_fini(&j);
+}
+
+Test(mock, other_paths_get_404) {
+  mc_judge j;
+  mc_judge_init(&j);
+  hmock *m = mc_start(0, NULL);
+  const char *paths[] = {"/", "/public/v1/accounts/api-tokens/", "/public/v1/accounts",
+                         "/public/v1/accounts/api-tokens/TKN-1"};
+  for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+    mc_resp r;
+    mc_request(hmock_port(m), "POST", paths[i], "application/json", NULL, VALID_BODY,
+               strlen(VALID_BODY), 0, &r);
+    expect_problem(&j, &r, 404);
+    mc_free(&r);
+  }
+  hmock_stop(m);
+  mc_judge_fini(&j);
+}
+
+Test(mock, body_over_max_body_gets_413_and_server_stays_up) {
+  mc_judge j;
+  mc_judge_init(&j);
+  hmock *m = mc_start(0, NULL);
+  size_t n = 2u << 20;
+  char *big = malloc(n);
+  cr_assert_not_null(big);
+  memset(big, ' ', n);
+  big[0] = '[';
+  big[n - 1] = ']';
+  mc_resp r;
+  mc_request(hmock_port(m), "POST", API_PATH, "application/json", NULL, big, n, 0, &r);
+  expect_problem(&j, &r, 413);
+  mc_free(&r);
+  /* the same without Expect: 100-continue, the whole body pushed at once */
+  mc_request(hmock_port(m), "POST", API_PATH, "application/json", "Expect:", big, n, 0, &r);
+  cr_assert(r.status == 413 || r.rc != CURLE_OK, "status %ld", r.status);
+  mc_free(&r);
+  free(big);
+  mc_post(hmock_port(m), "application/json", VALID_BODY, &r);
+  expect_created(&j, &r);
+  mc_free(&r);
+  hmock_stop(m);
+  mc_judge_fini(&j);
+}
+
+/* A chunked body has no Content-Length: the cap applies while it streams. */
+typedef struct {
+  size_t left;
+} chunk_src;
+
+static size_t chunk_read(char *buf, size_t s, size_t n, void *u) {
+  chunk_src *c = u;
+  size_t k = s * n < c->left ? s * n : c->left;
+  memset(buf, ' ', k);
+  c->left -= k;
+  return k;
+}
+
+Test(mock, chunked_body_over_max_body_gets_413) {
+  hmock_options o;
+  memset(&o, 0, sizeof o);
+  o.max_body = 64 * 1024;
+  hmock *m = mc_start_opts(&o);
+  CURL *h = curl_easy_init();
+  char url[128];
+  snprintf(url, sizeof url, "http://127.0.0.1:%d%s", hmock_port(m), API_PATH);
+  struct curl_slist *hs = curl_slist_append(NULL, "Content-Type: application/json");
+  hs = curl_slist_append(hs, "Transfer-Encoding: chunked");
+  chunk_src src = {.left = 200 * 1024};
+  mc_resp r;
+  memset(&r, 0, sizeof r);
+  curl_easy_setopt(h, CURLOPT_URL, url);
+  curl_easy_setopt(h, CURLOPT_POST, 1L);
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, hs);
+  curl_easy_setopt(h, CURLOPT_READFUNCTION, chunk_read);
+  curl_easy_setopt(h, CURLOPT_READDATA, &src);
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, mc_on_body);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &r);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT, 10L);
+  CURLcode rc = curl_easy_perform(h);
+  long status = 0;
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  cr_assert_eq(rc, CURLE_OK, "%s", curl_easy_strerror(rc));
+  cr_assert_eq(status, 413);
+  curl_slist_free_all(hs);
+  curl_easy_cleanup(h);
+  mc_free(&r);
+  hmock_stop(m);
+}
+
+Test(mock, bearer_token_required_when_configured) {
+  mc_judge j;
+  mc_judge_init(&j);
+  hmock *m = mc_start(0, "s3cret-token");
+  char wa[256];
+  mc_resp r;
+  mc_post(hmock_port(m), "application/json", VALID_BODY, &r);
+  expect_problem(&j, &r, 401);
+  cr_assert_eq(strncmp(mc_header(&r, "WWW-Authenticate", wa, sizeof wa), "Bearer", 6), 0);
+  cr_assert_null(strstr(r.body, "s3cret"), "the token never appears in a response");
+  mc_free(&r);
+  const char *wrong[] = {"Authorization: Bearer s3cret-tokeN", "Authorization: Bearer s3cret",
+                         "Authorization: Bearer s3cret-token-and-more",
+                         "Authorization: Basic s3cret-token", "Authorization: Bearer"};
+  for (size_t i = 0; i < sizeof wrong / sizeof wrong[0]; i++) {
+    mc_request(hmock_port(m), "POST", API_PATH, "application/json", wrong[i], VALID_BODY,
+               strlen(VALID_BODY), 0, &r);
+    expect_problem(&j, &r, 401);
+    cr_assert_not_null(strstr(mc_header(&r, "WWW-Authenticate", wa, sizeof wa), "Bearer"));
+    mc_free(&r);
+  }
+  mc_request(hmock_port(m), "POST", API_PATH, "application/json",
+             "Authorization: bearer  s3cret-token", VALID_BODY, strlen(VALID_BODY), 0, &r);
+  expect_created(&j, &r);
+  mc_free(&r);
+  hmock_stop(m);
+  mc_judge_fini(&j);
+}
+
+Test(mock, keep_alive_serves_many_requests_on_one_connection) {
+  mc_judge j;
+  mc_judge_init(&j);
+  hmock *m = mc_start(0, NULL);
+  CURL *h = curl_easy_init();
+  char url[128];
+  snprintf(url, sizeof url, "http://127.0.0.1:%d%s", hmock_port(m), API_PATH);
+  struct curl_slist *hs = curl_slist_append(NULL, "Content-Type: application/json");
+  long conns = 0;
+  for (int i = 0; i < 50; i++) {
+    mc_resp r;
+    memset(&r, 0, sizeof r);
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hs);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, VALID_BODY);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, mc_on_body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &r);
+    cr_assert_eq(curl_easy_perform(h), CURLE_OK);
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r.status);
+    long n = 0;
+    curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &n);
+    conns += n;
+    cr_assert_eq(r.status, 201);
+    mc_free(&r);
+  }
+  cr_assert_eq(conns, 1, "one connection for 50 requests, got %ld", conns);
+  curl_slist_free_all(hs);
+  curl_easy_cleanup(h);
+  hmock_stop(m);
+  mc_judge_fini(&j);
+}
+
+/* The logic without sockets: what the fuzzers drive. */
+Test(mock, handle_without_sockets) {
+  hmock_options o;
+  memset(&o, 0, sizeof o);
+  o.spec_path = SPEC_PATH;
+  char err[600];
+  hmock *m = hmock_new(&o, err, sizeof err);
+  cr_assert_not_null(m, "%s", err);
+  cr_assert_eq(hmock_port(m), -1);
+  hmock_request q = {.method = "POST", .path = API_PATH, .content_type = "application/json",
+                     .body = VALID_BODY, .body_len = strlen(VALID_BODY)};
+  hmock_response r;
+  cr_assert_eq(hmock_handle(m, &q, &r), 201);
+  cr_assert_not_null(r.body);
+  hmock_response_clear(&r);
+  q.body = "{";
+  q.body_len = 1;
+  cr_assert_eq(hmock_handle(m, &q, &r), 400);
+  hmock_response_clear(&r);
+  q.body_too_large = 1;
+  cr_assert_eq(hmock_handle(m, &q, &r), 413);
+  hmock_response_clear(&r);
+  q.body_too_large = 0;
+  q.content_type = NULL;
+  cr_assert_eq(hmock_handle(m, &q, &r), 415);
+  hmock_response_clear(&r);
+  hmock_stop(m);
+}
+
+Test(mock, bad_options_are_refused_with_a_message) {
+  char err[600];
+  hmock_options o;
+  memset(&o, 0, sizeof o);
+  cr_assert_null(hmock_start(&o, err, sizeof err));
+  cr_assert_not_null(strstr(err, "spec"), "%s", err);
+  o.spec_path = "/nonexistent/spec.json";
+  cr_assert_null(hmock_start(&o, err, sizeof err));
+  cr_assert_not_null(strstr(err, "/nonexistent/spec.json"), "%s", err);
+  o.spec_path = SPEC_PATH;
+  o.host = "203.0.113.7"; /* TEST-NET-3: not an address of this machine */
+  cr_assert_null(hmock_start(&o, err, sizeof err));
+  cr_assert_not_null(strstr(err, "203.0.113.7"), "%s", err);
+  o.host = NULL;
+  o.token = "";
+  cr_assert_null(hmock_start(&o, err, sizeof err));
+  o.token = NULL;
+  o.port = 70000;
+  cr_assert_null(hmock_start(&o, err, sizeof err));
+  cr_assert_not_null(strstr(err, "70000"), "%s", err);
+}
+
+Test(mock, fault_table_is_complete_and_findable) {
+  cr_assert_eq(hmock_fault_count(), HMOCK_FAULT_COUNT_);
+  for (size_t i = 0; i < hmock_fault_count(); i++) {
+    const hmock_fault *f = hmock_fault_at(i);
+    cr_assert_eq((size_t)f->id, i);
+    cr_assert_eq(hmock_fault_find(f->name), f);
+    cr_assert_gt(strlen(f->rule), 10);
+    cr_assert_gt(strlen(f->requirement), 10);
+  }
+  cr_assert_null(hmock_fault_at(hmock_fault_count()));
+  cr_assert_null(hmock_fault_find("no-such-fault"));
+}

@@ -1,0 +1,336 @@
+/* Hostile clients against the mock (slow, oversized, malformed, many), and the
+ * `apiharness mock` command itself (first line, signals, options). */
+#include <signal.h>
+#include <sys/wait.h>
+
+#include "test_mock_common.h"
+
+static void still_serves(hmock *m) {
+  mc_resp r;
+  mc_post(hmock_port(m), "application/json", VALID_BODY, &r);
+  cr_assert_eq(r.status, 201, "the mock still serves: %ld %s", r.status,
+               curl_easy_strerror(r.rc));
+  mc_free(&r);
+}
+
+Test(mock_hostile, silent_client_is_dropped_after_the_idle_timeout) {
+  hmock_options o;
+  memset(&o, 0, sizeof o);
+  o.idle_timeout_s = 1;
+  hmock *m = mc_start_opts(&o);
+  int fd = mc_connect(hmock_port(m));
+  const char part[] = "POST " API_PATH " HTTP/1.1\r\nHost: x\r\n";
+  cr_assert_eq(send(fd, part, sizeof part - 1, 0), (ssize_t)(sizeof part - 1));
+  char buf[512];
+  double t0 = mc_now();
+  long got = mc_read_all(fd, buf, sizeof buf, 5000);
+  cr_assert_neq(got, -2, "not dropped within 5 s");
+  cr_assert_lt(mc_now() - t0, 4.0);
+  close(fd);
+  still_serves(m);
+  hmock_stop(m);
+}
+
+/* One byte every 300 ms never trips the idle timeout; the request deadline
+ * still ends it. */
+Test(mock_hostile, trickling_client_is_cut_at_the_request_deadline) {
+  hmock_options o;
+  memset(&o, 0, sizeof o);
+  o.idle_timeout_s = 2;
+  o.request_timeout_s = 2;
+  hmock *m = mc_start_opts(&o);
+  int fd = mc_connect(hmock_port(m));
+  const char req[] = "POST " API_PATH " HTTP/1.1\r\nHost: x\r\nX-Slow: "
+                     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n";
+  double t0 = mc_now();
+  int closed = 0;
+  for (size_t i = 0; i < sizeof req - 1; i++) {
+    if (send(fd, req + i, 1, MSG_NOSIGNAL) != 1) {
+      closed = 1;
+      break;
+    }
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    if (poll(&p, 1, 300) > 0) {
+      char c;
+      if (recv(fd, &c, 1, 0) <= 0) {
+        closed = 1;
+        break;
+      }
+    }
+  }
+  double dt = mc_now() - t0;
+  cr_assert(closed, "the trickling client was never cut (%.1f s)", dt);
+  cr_assert_geq(dt, 1.5);
+  cr_assert_lt(dt, 5.0, "cut after %.1f s", dt);
+  close(fd);
+  still_serves(m);
+  hmock_stop(m);
+}
+
+Test(mock_hostile, oversized_headers_are_refused) {
+  hmock *m = mc_start(0, NULL);
+  size_t n = 128 * 1024;
+  char *hdr = malloc(n + 32);
+  cr_assert_not_null(hdr);
+  strcpy(hdr, "X-Big: ");
+  memset(hdr + 7, 'a', n);
+  hdr[n + 7] = 0;
+  mc_resp r;
+  mc_request(hmock_port(m), "POST", API_PATH, "application/json", hdr, VALID_BODY,
+             strlen(VALID_BODY), 5000, &r);
+  cr_assert(r.status >= 400 || r.rc != CURLE_OK, "status %ld", r.status);
+  cr_assert_neq(r.status, 201);
+  mc_free(&r);
+  free(hdr);
+  still_serves(m);
+  hmock_stop(m);
+}
+
+Test(mock_hostile, malformed_requests_get_400_or_are_dropped) {
+  hmock_options o;
+  memset(&o, 0, sizeof o);
+  o.idle_timeout_s = 2; /* a partial line after a half-close waits for the idle timeout */
+  hmock *m = mc_start_opts(&o);
+  const char *bad[] = {
+      "GARBAGE\r\n\r\n",
+      "POST\r\n\r\n",
+      "POST " API_PATH " HTTP/9.9\r\nHost: x\r\n\r\n",
+      "POST " API_PATH " HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
+      "POST " API_PATH " HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999999\r\n\r\n",
+      "POST " API_PATH " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\nxx\r\n",
+      "POST " API_PATH " HTTP/1.1\r\nHost: x\r\nBad Header Without Colon\r\n\r\n",
+      "\x16\x03\x01\x02\x01\x01\x01\x01\xfc\x03\x03", /* a TLS ClientHello's start */
+      "POST " API_PATH " HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!",
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    int fd = mc_connect(hmock_port(m));
+    size_t len = strlen(bad[i]);
+    send(fd, bad[i], len, MSG_NOSIGNAL);
+    shutdown(fd, SHUT_WR);
+    char buf[4096];
+    long got = mc_read_all(fd, buf, sizeof buf, 5000);
+    cr_assert_neq(got, -2, "case %zu: no answer and not closed", i);
+    if (got > 0) {
+      cr_assert_eq(strncmp(buf, "HTTP/1.", 7), 0, "case %zu: %s", i, buf);
+      int status = atoi(buf + 9);
+      cr_assert(status >= 400 && status < 600, "case %zu: status %d", i, status);
+    }
+    close(fd);
+  }
+  still_serves(m);
+  hmock_stop(m);
+}
+
+/* Over the connection limit MHD stops accepting (the kernel backlog holds the
+ * rest) until slots free up: every client is served, in turn. */
+Test(mock_hostile, many_connections_beyond_the_limit_are_all_served) {
+  hmock_options o;
+  memset(&o, 0, sizeof o);
+  o.connection_limit = 32;
+  hmock *m = mc_start_opts(&o);
+  enum { N = 150 };
+  static int fds[N];
+  char req[1024];
+  int n = snprintf(req, sizeof req,
+                   "POST " API_PATH " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                   "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
+                   strlen(VALID_BODY), VALID_BODY);
+  for (int i = 0; i < N; i++) {
+    fds[i] = mc_connect(hmock_port(m));
+    cr_assert_eq(send(fds[i], req, (size_t)n, MSG_NOSIGNAL), n);
+  }
+  static char buf[8192];
+  for (int i = 0; i < N; i++) {
+    long got = mc_read_all(fds[i], buf, sizeof buf, 10000);
+    cr_assert_gt(got, 12, "connection %d: %ld", i, got);
+    cr_assert_eq(strncmp(buf, "HTTP/1.1 201", 12), 0, "connection %d: %.40s", i, buf);
+    close(fds[i]);
+  }
+  hmock_stop(m);
+}
+
+/* Idle connections filling every slot are dropped after the idle timeout, so
+ * a real client gets through. */
+Test(mock_hostile, idle_connections_filling_the_limit_time_out) {
+  hmock_options o;
+  memset(&o, 0, sizeof o);
+  o.connection_limit = 16;
+  o.idle_timeout_s = 1;
+  hmock *m = mc_start_opts(&o);
+  enum { N = 40 };
+  int fds[N];
+  for (int i = 0; i < N; i++)
+    fds[i] = mc_connect(hmock_port(m));
+  double t0 = mc_now();
+  still_serves(m);
+  cr_assert_lt(mc_now() - t0, 8.0);
+  for (int i = 0; i < N; i++)
+    close(fds[i]);
+  hmock_stop(m);
+}
+
+Test(mock_hostile, total_body_budget_answers_503) {
+  hmock_options o;
+  memset(&o, 0, sizeof o);
+  o.max_body = 64 * 1024;
+  o.max_total_body = 64 * 1024;
+  hmock *m = mc_start_opts(&o);
+  /* one connection holds a 40 KiB partial body... */
+  int fd = mc_connect(hmock_port(m));
+  char head[256];
+  int hn = snprintf(head, sizeof head,
+                    "POST " API_PATH " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    "Content-Length: 60000\r\n\r\n");
+  cr_assert_eq(send(fd, head, (size_t)hn, 0), hn);
+  static char fill[40000];
+  memset(fill, ' ', sizeof fill);
+  cr_assert_eq(send(fd, fill, sizeof fill, 0), (ssize_t)sizeof fill);
+  usleep(300 * 1000);
+  /* ...so another 40 KiB body does not fit the budget */
+  static char body[40000];
+  memset(body, ' ', sizeof body);
+  body[0] = '{';
+  body[sizeof body - 1] = '}';
+  mc_resp r;
+  mc_request(hmock_port(m), "POST", API_PATH, "application/json", NULL, body, sizeof body, 5000,
+             &r);
+  cr_assert_eq(r.status, 503, "status %ld", r.status);
+  char ra[32];
+  cr_assert_str_eq(mc_header(&r, "Retry-After", ra, sizeof ra), "1");
+  mc_free(&r);
+  close(fd);
+  usleep(200 * 1000);
+  still_serves(m);
+  hmock_stop(m);
+}
+
+/* ------------------------------------------------------------ the command */
+
+typedef struct {
+  pid_t pid;
+  FILE *out;
+  int port;
+} child;
+
+static void spawn(child *c, const char *const *args, const char *env) {
+  int pfd[2];
+  cr_assert_eq(pipe(pfd), 0);
+  c->pid = fork();
+  cr_assert_geq(c->pid, 0);
+  if (c->pid == 0) {
+    dup2(pfd[1], 1);
+    close(pfd[0]);
+    close(pfd[1]);
+    if (env)
+      putenv((char *)env);
+    execv(APIHARNESS_BIN, (char *const *)args);
+    _exit(127);
+  }
+  close(pfd[1]);
+  c->out = fdopen(pfd[0], "r");
+  cr_assert_not_null(c->out);
+  c->port = 0;
+}
+
+static int wait_exit(pid_t pid) {
+  int st = 0;
+  for (int i = 0; i < 100; i++) {
+    pid_t w = waitpid(pid, &st, WNOHANG);
+    if (w == pid)
+      return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    usleep(50 * 1000);
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, &st, 0);
+  return -1;
+}
+
+static void read_listen_line(child *c) {
+  char line[256];
+  cr_assert_not_null(fgets(line, sizeof line, c->out), "no first line");
+  cr_assert_eq(sscanf(line, "listening on http://127.0.0.1:%d", &c->port), 1, "line: %s", line);
+  cr_assert_gt(c->port, 0);
+}
+
+Test(mock_cli, serves_then_shuts_down_cleanly_on_sigterm_and_sigint) {
+  int sigs[] = {SIGTERM, SIGINT};
+  for (int i = 0; i < 2; i++) {
+    const char *args[] = {APIHARNESS_BIN, "mock", "--port", "0", NULL};
+    child c;
+    spawn(&c, args, NULL);
+    read_listen_line(&c);
+    mc_resp r;
+    mc_post(c.port, "application/json", VALID_BODY, &r);
+    cr_assert_eq(r.status, 201);
+    mc_free(&r);
+    kill(c.pid, sigs[i]);
+    cr_assert_eq(wait_exit(c.pid), 0);
+    fclose(c.out);
+  }
+}
+
+Test(mock_cli, token_env_and_faults) {
+  const char *args[] = {APIHARNESS_BIN, "mock", "--port", "0", "--token-env", "MOCK_TEST_TOKEN",
+                        "--fault", "revision-not-1", "--fault", "status-200", NULL};
+  child c;
+  spawn(&c, args, "MOCK_TEST_TOKEN=tok-123");
+  read_listen_line(&c);
+  mc_resp r;
+  mc_post(c.port, "application/json", VALID_BODY, &r);
+  cr_assert_eq(r.status, 401);
+  mc_free(&r);
+  mc_request(c.port, "POST", API_PATH, "application/json", "Authorization: Bearer tok-123",
+             VALID_BODY, strlen(VALID_BODY), 0, &r);
+  cr_assert_eq(r.status, 200);
+  cr_assert_not_null(strstr(r.body, "\"revision\":2"));
+  mc_free(&r);
+  kill(c.pid, SIGTERM);
+  cr_assert_eq(wait_exit(c.pid), 0);
+  char rest[256];
+  cr_assert_null(fgets(rest, sizeof rest, c.out), "nothing else on stdout");
+  fclose(c.out);
+}
+
+static int run_status(const char *const *args, const char *env, char *out, size_t cap) {
+  child c;
+  spawn(&c, args, env);
+  size_t n = fread(out, 1, cap - 1, c.out);
+  out[n] = 0;
+  fclose(c.out);
+  return wait_exit(c.pid);
+}
+
+Test(mock_cli, list_faults_prints_name_tab_rule) {
+  const char *args[] = {APIHARNESS_BIN, "mock", "--list-faults", NULL};
+  char out[16384];
+  cr_assert_eq(run_status(args, NULL, out, sizeof out), 0);
+  size_t lines = 0;
+  for (char *l = strtok(out, "\n"); l; l = strtok(NULL, "\n")) {
+    char *tab = strchr(l, '\t');
+    cr_assert_not_null(tab, "line %s", l);
+    *tab = 0;
+    cr_assert_not_null(hmock_fault_find(l), "%s", l);
+    cr_assert_gt(strlen(tab + 1), 10);
+    lines++;
+  }
+  cr_assert_eq(lines, hmock_fault_count());
+}
+
+Test(mock_cli, bad_usage_exits_2) {
+  char out[1024];
+  const char *a1[] = {APIHARNESS_BIN, "mock", "--fault", "nope", NULL};
+  cr_assert_eq(run_status(a1, NULL, out, sizeof out), 2);
+  const char *a2[] = {APIHARNESS_BIN, "mock", "--token-env", "MOCK_TEST_UNSET_VAR", NULL};
+  cr_assert_eq(run_status(a2, NULL, out, sizeof out), 2);
+  const char *a3[] = {APIHARNESS_BIN, "mock", "--port", "99999", NULL};
+  cr_assert_eq(run_status(a3, NULL, out, sizeof out), 2);
+  const char *a4[] = {APIHARNESS_BIN, "mock", "--spec", "/nonexistent.json", NULL};
+  cr_assert_eq(run_status(a4, NULL, out, sizeof out), 2);
+  const char *a5[] = {APIHARNESS_BIN, "mock", "--bogus", NULL};
+  cr_assert_eq(run_status(a5, NULL, out, sizeof out), 2);
+  const char *a6[] = {APIHARNESS_BIN, "mock", "--max-body", "12x", NULL};
+  cr_assert_eq(run_status(a6, NULL, out, sizeof out), 2);
+  const char *a7[] = {APIHARNESS_BIN, "mock", "--help", NULL};
+  cr_assert_eq(run_status(a7, NULL, out, sizeof out), 0);
+  cr_assert_not_null(strstr(out, "--fault"));
+}

@@ -1,0 +1,752 @@
+/* Tests of harness/report: compliance.md and compliance.html rendered from
+ * hand-built compliance.json fixtures (compliant, non-compliant with evidence,
+ * hostile strings, secrets, missing fields, invalid files), redaction, atomic
+ * writes, and the HTML page opened offline in headless Chromium. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "report/hreport.h"
+
+/* ---- fixtures ------------------------------------------------------------------ */
+
+#define HOSTILE_BODY "</pre><script>alert(1)</script>"
+#define SECRET_BEARER "sk_live_S3CR3Tbearer0987"
+#define SECRET_TOKEN "idt:TKN-1234-5678:ABCDEFGHsecretpart99"
+
+static cJSON *requirement(const char *id, const char *cls, const char *title,
+                          const char *status, const char *case1, const char *case2) {
+  cJSON *r = cJSON_CreateObject();
+  cJSON_AddStringToObject(r, "id", id);
+  cJSON_AddStringToObject(r, "class", cls);
+  cJSON_AddStringToObject(r, "title", title);
+  cJSON_AddStringToObject(r, "source", "spec");
+  cJSON_AddStringToObject(r, "status", status);
+  cJSON *cases = cJSON_AddArrayToObject(r, "cases");
+  if (case1)
+    cJSON_AddItemToArray(cases, cJSON_CreateString(case1));
+  if (case2)
+    cJSON_AddItemToArray(cases, cJSON_CreateString(case2));
+  return r;
+}
+
+static cJSON *test_case(const char *id, const char *req, const char *cls, const char *status,
+                        const char *detail) {
+  cJSON *c = cJSON_CreateObject();
+  cJSON_AddStringToObject(c, "id", id);
+  cJSON_AddStringToObject(c, "requirement", req);
+  cJSON_AddStringToObject(c, "class", cls);
+  cJSON_AddStringToObject(c, "title", id);
+  cJSON_AddStringToObject(c, "status", status);
+  cJSON_AddStringToObject(c, "detail", detail);
+  return c;
+}
+
+static cJSON *header(const char *name, const char *value) {
+  cJSON *h = cJSON_CreateArray();
+  cJSON_AddItemToArray(h, cJSON_CreateString(name));
+  cJSON_AddItemToArray(h, cJSON_CreateString(value));
+  return h;
+}
+
+/* Evidence of a request/response exchange; resp_body is the response excerpt. */
+static void add_evidence(cJSON *c, int status, const char *req_body, const char *resp_body,
+                         const char *curl, const char *auth) {
+  cJSON *ev = cJSON_AddObjectToObject(c, "evidence");
+  cJSON *rq = cJSON_AddObjectToObject(ev, "request");
+  cJSON_AddStringToObject(rq, "method", "POST");
+  cJSON_AddStringToObject(rq, "url", "http://127.0.0.1:40123/public/v1/accounts/api-tokens");
+  cJSON *hs = cJSON_AddArrayToObject(rq, "headers");
+  cJSON_AddItemToArray(hs, header("Content-Type", "application/json"));
+  cJSON_AddItemToArray(hs, header("Authorization", auth));
+  cJSON_AddStringToObject(rq, "body_excerpt", req_body);
+  cJSON_AddNumberToObject(rq, "body_bytes", (double)strlen(req_body));
+  cJSON *rs = cJSON_AddObjectToObject(ev, "response");
+  cJSON_AddNumberToObject(rs, "status", status);
+  cJSON *rh = cJSON_AddArrayToObject(rs, "headers");
+  cJSON_AddItemToArray(rh, header("Content-Type", "application/json"));
+  cJSON_AddStringToObject(rs, "body_excerpt", resp_body);
+  cJSON_AddNumberToObject(rs, "body_bytes", (double)strlen(resp_body));
+  cJSON_AddNumberToObject(rs, "time_ms", 3);
+  cJSON_AddStringToObject(ev, "curl", curl);
+}
+
+/* A complete report; failing adds a failing requirement, an error and a warning. */
+static cJSON *fixture(int failing) {
+  cJSON *r = cJSON_CreateObject();
+  cJSON_AddStringToObject(r, "format", HREPORT_FORMAT);
+  cJSON_AddStringToObject(r, "verdict", failing ? "non-compliant" : "compliant");
+  cJSON *tool = cJSON_AddObjectToObject(r, "tool");
+  cJSON_AddStringToObject(tool, "name", "apiharness");
+  cJSON_AddStringToObject(tool, "version", "0.1.0");
+  cJSON_AddStringToObject(r, "run_id", "20261128T130501Z-3f9a");
+  cJSON_AddStringToObject(r, "started_at", "2026-11-28T13:05:01Z");
+  cJSON_AddStringToObject(r, "finished_at", "2026-11-28T13:05:09Z");
+  cJSON_AddNumberToObject(r, "duration_ms", 8123);
+  cJSON *spec = cJSON_AddObjectToObject(r, "spec");
+  cJSON_AddStringToObject(spec, "title", "Marketplace API");
+  cJSON_AddStringToObject(spec, "version", "5.0.5674-g0850f11d");
+  cJSON_AddStringToObject(spec, "sha256", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
+  cJSON_AddStringToObject(spec, "path", "spec/create-api-token.openapi.json");
+  cJSON *t = cJSON_AddObjectToObject(r, "target");
+  cJSON_AddStringToObject(t, "url", "http://127.0.0.1:40123");
+  cJSON_AddStringToObject(t, "server", "apiharness-mock");
+  cJSON_AddBoolToObject(t, "embedded_mock", 1);
+  cJSON *faults = cJSON_AddArrayToObject(t, "faults");
+  if (failing)
+    cJSON_AddItemToArray(faults, cJSON_CreateString("revision-not-one"));
+  cJSON_AddStringToObject(r, "profile", "default");
+  cJSON_AddNumberToObject(r, "seed", 1);
+  cJSON_AddStringToObject(r, "filter", "*");
+  cJSON *reqs = cJSON_AddArrayToObject(r, "requirements");
+  cJSON_AddItemToArray(reqs, requirement("schema.request.AccountDto.id.pattern", "request-schema",
+                                         "account.id matches the pattern", "pass",
+                                         "neg.pattern.account-id.lowercase", NULL));
+  cJSON_AddItemToArray(reqs, requirement("prose.revision-is-one", "semantics",
+                                         "the 201 has revision 1", failing ? "fail" : "pass",
+                                         "sem.revision", NULL));
+  cJSON_AddItemToArray(reqs, requirement("http.media-type.response", "http",
+                                         "response media type is documented",
+                                         failing ? "warn" : "pass", "http.ct.problem", NULL));
+  cJSON_AddItemToArray(reqs, requirement("http.no-5xx", "http", "never a 5xx",
+                                         "pass", "raw.deep-nesting", NULL));
+  cJSON *skip = requirement("prose.token-only-on-create", "semantics",
+                            "the token value is returned only on create", "skip", NULL, NULL);
+  cJSON_AddStringToObject(skip, "reason", "the spec has no read operation");
+  cJSON_AddItemToArray(reqs, skip);
+
+  cJSON *cases = cJSON_AddArrayToObject(r, "cases");
+  cJSON_AddItemToArray(cases, test_case("neg.pattern.account-id.lowercase",
+                                        "schema.request.AccountDto.id.pattern", "negative-body",
+                                        "pass", ""));
+  cJSON *sem = test_case("sem.revision", "prose.revision-is-one", "semantics",
+                         failing ? "fail" : "pass", failing ? "revision is 2, expected 1" : "");
+  if (failing) {
+    cJSON *checks = cJSON_AddArrayToObject(sem, "checks");
+    cJSON *ck = cJSON_CreateObject();
+    cJSON_AddStringToObject(ck, "name", "prose");
+    cJSON_AddStringToObject(ck, "status", "fail");
+    cJSON_AddStringToObject(ck, "message", "/revision: expected 1, got 2");
+    cJSON_AddItemToArray(checks, ck);
+    add_evidence(sem, 201, "{\"name\":\"apiharness-x\",\"account\":{\"id\":\"ACC-1234-5678\"}}",
+                 "{\"id\":\"TKN-1234-5678\",\"revision\":2,\"token\":\"" SECRET_TOKEN "\"}",
+                 "curl -sS -X POST 'http://127.0.0.1:40123/public/v1/accounts/api-tokens' "
+                 "-H 'Authorization: Bearer $HARNESS_TOKEN' --data-binary @sem.json",
+                 "Bearer <redacted>");
+  }
+  cJSON_AddItemToArray(cases, sem);
+  cJSON *ct = test_case("http.ct.problem", "http.media-type.response", "http",
+                        failing ? "warn" : "pass",
+                        failing ? "application/problem+json where application/json is documented"
+                                : "");
+  if (failing)
+    add_evidence(ct, 400, "{}", "{\"status\":400}", "curl -sS -d '{}' http://127.0.0.1:40123/",
+                 "Bearer <redacted>");
+  cJSON_AddItemToArray(cases, ct);
+  cJSON *deep = test_case("raw.deep-nesting", "http.no-5xx", "raw-bytes",
+                          failing ? "error" : "pass", failing ? "harness timeout" : "");
+  cJSON_AddItemToArray(cases, deep);
+
+  cJSON *res = cJSON_AddArrayToObject(r, "created_resources");
+  cJSON *one = cJSON_CreateObject();
+  cJSON_AddStringToObject(one, "id", "TKN-0001-0002");
+  cJSON_AddStringToObject(one, "name", "apiharness-20261128T130501Z-3f9a-pos.minimal");
+  cJSON_AddStringToObject(one, "label", "default");
+  cJSON_AddItemToArray(res, one);
+  cJSON *mx = cJSON_AddArrayToObject(r, "token_matrix");
+  cJSON *row = cJSON_CreateObject();
+  cJSON_AddStringToObject(row, "label", "client");
+  cJSON_AddStringToObject(row, "status", "pass");
+  cJSON_AddNumberToObject(row, "cases", 12);
+  cJSON_AddNumberToObject(row, "fail", 0);
+  cJSON_AddItemToArray(mx, row);
+  return r;
+}
+
+/* ---- helpers ------------------------------------------------------------------ */
+
+typedef struct {
+  char dir[64];
+  char *md, *html;
+  size_t md_len, html_len;
+} rendered;
+
+static void write_text(const char *path, const char *text, size_t len) {
+  FILE *f = fopen(path, "wb");
+  cr_assert_not_null(f, "cannot write %s", path);
+  cr_assert_eq(fwrite(text, 1, len, f), len);
+  cr_assert_eq(fclose(f), 0);
+}
+
+static char *read_text(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  size_t cap = 1 << 16, n = 0;
+  char *buf = malloc(cap);
+  size_t got;
+  while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+    n += got;
+    if (cap - n - 1 == 0)
+      buf = realloc(buf, cap *= 2);
+  }
+  fclose(f);
+  buf[n] = '\0';
+  if (len)
+    *len = n;
+  return buf;
+}
+
+static void make_dir(char *dir, size_t cap) {
+  snprintf(dir, cap, "/tmp/hreport-test-XXXXXX");
+  cr_assert_not_null(mkdtemp(dir));
+}
+
+/* Writes the raw JSON text as compliance.json in a new directory and renders the
+ * views; returns the rc of hreport_write_views, the views in *out when 0. */
+static int render_text(const char *json, rendered *out, char *err, size_t errlen) {
+  memset(out, 0, sizeof *out);
+  make_dir(out->dir, sizeof out->dir);
+  char path[128];
+  snprintf(path, sizeof path, "%s/compliance.json", out->dir);
+  write_text(path, json, strlen(json));
+  int rc = hreport_write_views(out->dir, err, errlen);
+  if (rc == 0) {
+    snprintf(path, sizeof path, "%s/compliance.md", out->dir);
+    out->md = read_text(path, &out->md_len);
+    snprintf(path, sizeof path, "%s/compliance.html", out->dir);
+    out->html = read_text(path, &out->html_len);
+    cr_assert_not_null(out->md, "compliance.md not written");
+    cr_assert_not_null(out->html, "compliance.html not written");
+  }
+  return rc;
+}
+
+static void render_fixture(cJSON *report, rendered *out) {
+  char *json = cJSON_PrintUnformatted(report);
+  char err[512] = "";
+  int rc = render_text(json, out, err, sizeof err);
+  cr_assert_eq(rc, 0, "hreport_write_views failed: %s", err);
+  free(json);
+  cJSON_Delete(report);
+}
+
+static size_t count_of(const char *hay, const char *needle) {
+  size_t n = 0;
+  for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+    n++;
+  return n;
+}
+
+static const char *first_content_line(const char *md, char *line, size_t cap) {
+  while (*md == '\n')
+    md++;
+  size_t n = strcspn(md, "\n");
+  if (n >= cap)
+    n = cap - 1;
+  memcpy(line, md, n);
+  line[n] = '\0';
+  return line;
+}
+
+/* Self-contained: no tag that makes a browser fetch: no <link>, <iframe>,
+ * <object>, no src= attribute, no href other than an in-page fragment, no CSS
+ * url() or @import in the style sheet.  (Text from the report may contain
+ * "src=" as escaped text: only tags are inspected.) */
+static void assert_self_contained(const char *html) {
+  for (const char *p = html; (p = strchr(p, '<')) != NULL; p++) {
+    if (!(p[1] == '/' || p[1] == '!' || (p[1] >= 'a' && p[1] <= 'z')))
+      continue; /* "i<bs.length" in the script */
+    size_t n = strcspn(p, ">");
+    char tag[1024];
+    snprintf(tag, sizeof tag, "%.*s", (int)(n < 1023 ? n : 1023), p);
+    cr_assert(strncmp(tag, "<link", 5) && strncmp(tag, "<iframe", 7) &&
+                  strncmp(tag, "<object", 7) && strncmp(tag, "<embed", 6) &&
+                  strncmp(tag, "<img", 4) && strncmp(tag, "<base", 5),
+              "a fetching tag: %s", tag);
+    cr_assert_null(strstr(tag, "src="), "a src= attribute: %s", tag);
+    const char *h = strstr(tag, "href=");
+    cr_assert(!h || (h[5] == '"' && h[6] == '#'), "an href that is not in-page: %s", tag);
+  }
+  const char *css = strstr(html, "<style>"), *css_end = strstr(html, "</style>");
+  cr_assert(css && css_end && css < css_end);
+  char *sheet = strndup(css, (size_t)(css_end - css));
+  cr_assert_null(strstr(sheet, "url("), "the style sheet has a url()");
+  cr_assert_null(strstr(sheet, "@import"), "the style sheet has an @import");
+  free(sheet);
+  cr_assert_not_null(strstr(html, "Content-Security-Policy\" content=\"default-src 'none'"),
+                     "no CSP forbidding fetches");
+}
+
+/* ---- views of complete reports ---------------------------------------------------- */
+
+Test(report, compliant_verdict_first) {
+  rendered v;
+  render_fixture(fixture(0), &v);
+  char line[256];
+  cr_assert_str_eq(first_content_line(v.md, line, sizeof line), "# Verdict: COMPLIANT");
+  cr_assert_not_null(strstr(v.md, "Marketplace API 5.0.5674-g0850f11d"), "%s", v.md);
+  cr_assert_not_null(strstr(v.md, "`20261128T130501Z-3f9a`"));
+  cr_assert_not_null(strstr(v.md, "| Duration | 8.1 s |"));
+  cr_assert_not_null(strstr(v.md, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"));
+  cr_assert_not_null(strstr(v.md, "No case failed, errored or warned."));
+  /* skipped requirement with its reason, created resources by id, token matrix */
+  cr_assert_not_null(strstr(v.md, "`prose.token-only-on-create`"));
+  cr_assert_not_null(strstr(v.md, "the spec has no read operation"));
+  cr_assert_not_null(strstr(v.md, "`TKN-0001-0002`"));
+  cr_assert_not_null(strstr(v.md, "## Token matrix"));
+  /* html: the verdict banner comes before everything else in the body */
+  const char *banner = strstr(v.html, "Verdict: COMPLIANT");
+  cr_assert_not_null(banner);
+  cr_assert(banner < strstr(v.html, "Requirements by class"));
+  cr_assert_not_null(strstr(v.html, "class=\"verdict v-ok\""));
+  cr_assert_null(strstr(v.html, "<article"), "no evidence sections in a compliant report");
+  assert_self_contained(v.html);
+}
+
+Test(report, noncompliant_with_evidence) {
+  rendered v;
+  render_fixture(fixture(1), &v);
+  char line[256];
+  cr_assert_str_eq(first_content_line(v.md, line, sizeof line), "# Verdict: NON-COMPLIANT");
+  cr_assert_not_null(strstr(v.md, "1 of 5 requirements fail, 1 with cases that could not run"),
+                     "%s", v.md);
+  /* order: verdict, requirements by class, evidence */
+  const char *req = strstr(v.md, "## Requirements by class");
+  const char *ev = strstr(v.md, "## Evidence");
+  cr_assert(req && ev && req < ev);
+  cr_assert_not_null(strstr(v.md, "### semantics"));
+  cr_assert_not_null(strstr(v.md, "| fail | `prose.revision-is-one` |"));
+  cr_assert_not_null(strstr(v.md, "| error | `http.no-5xx` |"), "case error shown on its requirement");
+  /* each failing, erroring and warning case has an evidence section with its id */
+  cr_assert_not_null(strstr(v.md, "### FAIL `sem.revision`"));
+  cr_assert_not_null(strstr(v.md, "### ERROR `raw.deep-nesting`"));
+  cr_assert_not_null(strstr(v.md, "### WARN `http.ct.problem`"));
+  cr_assert(strstr(v.md, "### FAIL") < strstr(v.md, "### WARN"), "failures before warnings");
+  cr_assert_not_null(strstr(v.md, "HTTP 201\nContent-Type: application/json\n"));
+  cr_assert_not_null(strstr(v.md, "/revision: expected 1, got 2"));
+  cr_assert_not_null(strstr(v.md, "```sh\ncurl -sS -X POST 'http://127.0.0.1:40123/public/v1/"
+                                  "accounts/api-tokens' -H 'Authorization: Bearer $HARNESS_TOKEN'"));
+  cr_assert_not_null(strstr(v.md, "_No evidence recorded._"), "the error case has none");
+
+  cr_assert_not_null(strstr(v.html, "Verdict: NON-COMPLIANT"));
+  cr_assert_not_null(strstr(v.html, "class=\"verdict v-fail\""));
+  cr_assert(strstr(v.html, "Verdict: NON-COMPLIANT") < strstr(v.html, "id=\"requirements\""));
+  cr_assert(strstr(v.html, "id=\"requirements\"") < strstr(v.html, "id=\"evidence\""));
+  cr_assert_not_null(strstr(v.html, "<code>sem.revision</code>"));
+  cr_assert_not_null(strstr(v.html, "<code>raw.deep-nesting</code>"));
+  cr_assert_not_null(strstr(v.html, "<code>http.ct.problem</code>"));
+  cr_assert_not_null(strstr(v.html, "curl -sS -X POST &#39;http://127.0.0.1:40123/public/v1/"
+                                    "accounts/api-tokens&#39; -H &#39;Authorization: Bearer "
+                                    "$HARNESS_TOKEN&#39;"));
+  /* the class with failures is open, the requirement links to its evidence */
+  cr_assert_not_null(strstr(v.html, "<details open><summary>semantics"));
+  cr_assert_not_null(strstr(v.html, "<a href=\"#case-1\"><code>sem.revision</code></a>"));
+  cr_assert_not_null(strstr(v.html, "<article id=\"case-1\" class=\"c-fail\">"));
+  assert_self_contained(v.html);
+}
+
+/* ---- hostile content ------------------------------------------------------------- */
+
+Test(report, hostile_strings_escaped) {
+  cJSON *r = fixture(1);
+  cJSON *cases = cJSON_GetObjectItem(r, "cases");
+  cJSON *hostile = test_case("neg.<b>bold</b>`tick`|pipe", "prose.revision-is-one",
+                             "</details><script>alert(2)</script>", "fail",
+                             "<img src=x onerror=alert(3)>\x1b[31mred\x1b[0m \xe2\x80\xae");
+  add_evidence(hostile, 500, "{\"name\":\"```\\n# not a heading\"}", HOSTILE_BODY "\n```\n",
+               "curl '" HOSTILE_BODY "'", "Bearer <redacted>");
+  cJSON_AddItemToArray(cases, hostile);
+  cJSON *reqs = cJSON_GetObjectItem(r, "requirements");
+  cJSON_AddItemToArray(reqs, requirement("x.<svg onload=alert(4)>", "<style>*{}</style>",
+                                         "a | b ] [link](http://attacker.invalid/)", "pass",
+                                         NULL, NULL));
+  rendered v;
+  render_fixture(r, &v);
+
+  /* html: exactly one <script> element (our own), the hostile body escaped */
+  cr_assert_eq(count_of(v.html, "<script"), 1, "a script from the report got through");
+  cr_assert_not_null(strstr(v.html, "&lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt;"),
+                     "the body is not shown escaped");
+  cr_assert_null(strstr(v.html, "<img"));
+  cr_assert_null(strstr(v.html, "<svg"));
+  cr_assert_null(strstr(v.html, "</details><script"));
+  cr_assert_null(strstr(v.html, "<b>bold"));
+  cr_assert_not_null(strstr(v.html, "&lt;img src=x onerror=alert(3)&gt;"));
+  cr_assert_null(strstr(v.html, "\x1b"), "a raw escape character in the page");
+  cr_assert_not_null(strstr(v.html, "\\x1B[31mred"));
+  cr_assert_not_null(strstr(v.html, "\\u202E"), "bidi override shown, not applied");
+  cr_assert_eq(count_of(v.html, "<style>"), 1);
+  assert_self_contained(v.html);
+
+  /* md: inline text escaped, the fence longer than the backticks of the body */
+  cr_assert_eq(count_of(v.md, "<img"), count_of(v.md, "\\<img"), "an unescaped <img in md");
+  cr_assert_geq(count_of(v.md, "\\<img"), 1);
+  cr_assert_null(strstr(v.md, "\x1b"));
+  cr_assert_not_null(strstr(v.md, "\\<img src=x onerror=alert\\(3\\)\\>"), "%s", v.md);
+  cr_assert_not_null(strstr(v.md, "\\[link\\]\\(http://attacker.invalid/\\)"));
+  cr_assert_not_null(strstr(v.md, "````http\nHTTP 500\n"), "fence not longer than ``` inside");
+  cr_assert_not_null(strstr(v.md, "``neg.<b>bold</b>`tick`|pipe``"));
+  cr_assert_not_null(strstr(v.md, "| `x.<svg onload=alert(4)>` |"));
+  cr_assert_not_null(strstr(v.md, "a \\| b \\]"));
+  cr_assert_not_null(strstr(v.md, "### \\<style\\>"));
+}
+
+/* ---- secrets ---------------------------------------------------------------------- */
+
+Test(report, secrets_redacted_in_both_views) {
+  cJSON *r = fixture(1);
+  cJSON *cases = cJSON_GetObjectItem(r, "cases");
+  cJSON *leak = test_case("pos.leaky", "prose.revision-is-one", "positive", "fail", "leak test");
+  /* a runner that forgot to redact: the raw bearer and the raw token value */
+  add_evidence(leak, 201, "{\"name\":\"x\"}",
+               "{\"id\":\"TKN-1\",\"token\" : \"" SECRET_TOKEN "\",\"short\":{\"token\":\"abc\"}}",
+               "curl -H 'Authorization: Bearer " SECRET_BEARER "' -d @x http://h/",
+               "Bearer " SECRET_BEARER);
+  cJSON_AddItemToArray(cases, leak);
+  rendered v;
+  render_fixture(r, &v);
+  const char *views[2] = {v.md, v.html};
+  for (int i = 0; i < 2; i++) {
+    cr_assert_null(strstr(views[i], SECRET_BEARER), "bearer leaked in view %d", i);
+    cr_assert_null(strstr(views[i], "secretpart99"), "token value leaked in view %d", i);
+    cr_assert_null(strstr(views[i], "S3CR3T"), "bearer prefix leaked in view %d", i);
+    cr_assert_not_null(strstr(views[i], "idt:TKN-...&lt;redacted&gt;") ||
+                           strstr(views[i], "idt:TKN-...<redacted>"),
+                       "the token's 8-character prefix is kept in view %d", i);
+    cr_assert(strstr(views[i], "Authorization: Bearer &lt;redacted&gt;") ||
+              strstr(views[i], "Authorization: Bearer <redacted>"));
+    cr_assert(strstr(views[i], "Bearer $HARNESS_TOKEN"), "a variable reference is kept");
+  }
+  cr_assert_not_null(strstr(v.md, "\"token\":\"abc\""), "a short value is left alone");
+}
+
+Test(report, redact_function) {
+  struct {
+    const char *in, *out;
+  } cases[] = {
+      {"Authorization: Bearer abc.DEF-123_x", "Authorization: Bearer <redacted>"},
+      {"-H 'Authorization: bearer abc' x", "-H 'Authorization: bearer <redacted>' x"},
+      {"Bearer $HARNESS_TOKEN and Bearer ${T}", "Bearer $HARNESS_TOKEN and Bearer ${T}"},
+      {"Bearer <redacted>", "Bearer <redacted>"},
+      {"Bearerless text", "Bearerless text"},
+      {"{\"token\":\"0123456789abcdef\"}", "{\"token\":\"01234567...<redacted>\"}"},
+      {"{\"token\": \"12345678\"}", "{\"token\": \"12345678\"}"},
+      {"{\"token\":\"ab\\\"cdefghijkl\"}", "{\"token\":\"ab...<redacted>\"}"},
+      {"{\"token\":\"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\"}",
+       "{\"token\":\"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9...<redacted>\"}"},
+      {"{\"token\":\"truncated-excerpt-without-end", "{\"token\":\"truncate...<redacted>"},
+      {"{\"mytoken\":\"0123456789abcdef\"}", "{\"mytoken\":\"0123456789abcdef\"}"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    size_t len = 0;
+    char *out = hreport_redact(cases[i].in, strlen(cases[i].in), &len);
+    cr_assert_not_null(out);
+    cr_assert_str_eq(out, cases[i].out, "case %zu", i);
+    cr_assert_eq(len, strlen(cases[i].out));
+    free(out);
+  }
+}
+
+/* ---- odd and broken reports ------------------------------------------------------- */
+
+Test(report, missing_fields_render) {
+  const char *docs[] = {
+      "{}",
+      "{\"verdict\":\"non-compliant\",\"cases\":[{\"status\":\"fail\"}]}",
+      "{\"verdict\":42,\"requirements\":\"nope\",\"cases\":{\"a\":1},\"summary\":[]}",
+      "{\"verdict\":\"compliant\",\"requirements\":[1,null,{\"id\":7},{\"status\":\"fail\"}],"
+      "\"cases\":[{\"id\":\"c\",\"status\":\"error\",\"evidence\":{\"request\":[],"
+      "\"response\":{\"status\":\"x\",\"headers\":{\"X-A\":\"1\",\"Authorization\":\"raw\"}},"
+      "\"curl\":5}},{\"id\":\"d\",\"status\":\"warn\",\"evidence\":{\"response\":"
+      "{\"headers\":[[1],[\"A\"],\"x\"],\"body_bytes\":-1}}}],\"target\":\"str\","
+      "\"created_resources\":[{\"token\":\"shouldnotshow123456\"}],\"token_matrix\":[1]}",
+  };
+  for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+    rendered v;
+    char err[256] = "";
+    cr_assert_eq(render_text(docs[i], &v, err, sizeof err), 0, "doc %zu: %s", i, err);
+    cr_assert_not_null(strstr(v.html, "Verdict: "));
+    assert_self_contained(v.html);
+    free(v.md);
+    free(v.html);
+  }
+  rendered v;
+  char err[256];
+  cr_assert_eq(render_text(docs[0], &v, err, sizeof err), 0);
+  char line[128];
+  cr_assert_str_eq(first_content_line(v.md, line, sizeof line), "# Verdict: UNKNOWN");
+  cr_assert_not_null(strstr(v.md, "no valid verdict (missing)"));
+  cr_assert_not_null(strstr(v.md, "The report lists no requirements."));
+  cr_assert_eq(render_text(docs[3], &v, err, sizeof err), 0);
+  cr_assert_not_null(strstr(v.md, "does not match its requirements"), "compliant with a fail");
+  cr_assert_not_null(strstr(v.md, "X-A: 1\nAuthorization: <redacted>\n"), "%s", v.md);
+  cr_assert_null(strstr(v.md, "shouldnotshow"), "a token value in created_resources");
+}
+
+Test(report, invalid_input_errors) {
+  struct {
+    const char *json, *expect;
+  } bad[] = {
+      {"{\"verdict\": \"compliant\",", "invalid JSON at offset"},
+      {"{\"verdict\":\"a\",\"verdict\":\"b\"}", "invalid JSON at offset"},
+      {"[1,2]", "root is not a JSON object"},
+      {"{\"format\":\"apiharness-compliance/9\"}", "/format is not"},
+      {"", "invalid JSON at offset 0"},
+      {"{\"x\":\"\xff\"}", "invalid JSON at offset 6"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    rendered v;
+    char err[512] = "";
+    cr_assert_neq(render_text(bad[i].json, &v, err, sizeof err), 0, "case %zu accepted", i);
+    cr_assert_not_null(strstr(err, bad[i].expect), "case %zu: %s", i, err);
+    cr_assert_not_null(strstr(err, v.dir), "the message names the file: %s", err);
+    cr_assert_null(strchr(err, '\n'), "one line");
+    char path[128];
+    snprintf(path, sizeof path, "%s/compliance.html", v.dir);
+    cr_assert_neq(access(path, F_OK), 0, "a view was written for an invalid report");
+  }
+  char err[512] = "";
+  cr_assert_neq(hreport_write_views("/nonexistent/dir", err, sizeof err), 0);
+  cr_assert_not_null(strstr(err, "/nonexistent/dir/compliance.json: cannot open"), "%s", err);
+}
+
+Test(report, atomic_write) {
+  char dir[64], path[128], err[256] = "";
+  make_dir(dir, sizeof dir);
+  snprintf(path, sizeof path, "%s/out.txt", dir);
+  cr_assert_eq(hreport_write_file_atomic(path, "first", 5, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(hreport_write_file_atomic(path, "second", 6, err, sizeof err), 0, "%s", err);
+  char *text = read_text(path, NULL);
+  cr_assert_str_eq(text, "second");
+  free(text);
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  int files = 0;
+  while ((e = readdir(d)) != NULL)
+    if (e->d_name[0] != '.') {
+      files++;
+      cr_assert_str_eq(e->d_name, "out.txt", "a temporary file was left behind");
+    }
+  closedir(d);
+  cr_assert_eq(files, 1);
+  snprintf(path, sizeof path, "%s/missing/out.txt", dir);
+  cr_assert_neq(hreport_write_file_atomic(path, "x", 1, err, sizeof err), 0);
+  cr_assert_not_null(strstr(err, "cannot create"), "%s", err);
+}
+
+Test(report, many_failures_capped_and_big_excerpt) {
+  cJSON *r = fixture(1);
+  cJSON *cases = cJSON_GetObjectItem(r, "cases");
+  char *big = malloc(100001);
+  memset(big, 'A', 100000);
+  big[100000] = '\0';
+  for (int i = 0; i < 600; i++) {
+    char id[32];
+    snprintf(id, sizeof id, "gen.case.%d", i);
+    cJSON *c = test_case(id, "prose.revision-is-one", "semantics", "fail", "x");
+    if (i == 0)
+      add_evidence(c, 201, big, "{}", "curl x", "Bearer <redacted>");
+    cJSON_AddItemToArray(cases, c);
+  }
+  free(big);
+  rendered v;
+  render_fixture(r, &v);
+  cr_assert_not_null(strstr(v.md, "more cases are not shown here; see compliance.json"));
+  cr_assert_not_null(strstr(v.md, "more bytes of excerpt in compliance.json"));
+  cr_assert_lt(v.md_len, 2000000);
+}
+
+/* ---- the page in headless Chromium -------------------------------------------------- */
+
+static const char *chromium_path(void) {
+  static const char *const candidates[] = {"/usr/bin/chromium", "/usr/bin/chromium-browser"};
+  for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++)
+    if (access(candidates[i], X_OK) == 0)
+      return candidates[i];
+  return NULL;
+}
+
+/* Loads file:// path in headless Chromium, every connection going to a proxy on
+ * loopback that this process records (request lines into *requests).  Returns
+ * the dumped DOM (malloc'd). */
+static char *chromium_dump(const char *chromium, const char *path, char *requests,
+                           size_t requests_cap) {
+  int ls = socket(AF_INET, SOCK_STREAM, 0);
+  cr_assert_geq(ls, 0);
+  struct sockaddr_in a = {0};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  cr_assert_eq(bind(ls, (struct sockaddr *)&a, sizeof a), 0);
+  cr_assert_eq(listen(ls, 16), 0);
+  socklen_t al = sizeof a;
+  cr_assert_eq(getsockname(ls, (struct sockaddr *)&a, &al), 0);
+  char proxy[64], url[256], profile[64], out[128];
+  snprintf(proxy, sizeof proxy, "--proxy-server=http://127.0.0.1:%d", ntohs(a.sin_port));
+  snprintf(url, sizeof url, "file://%s", path);
+  snprintf(profile, sizeof profile, "/tmp/hreport-chromium-XXXXXX");
+  cr_assert_not_null(mkdtemp(profile));
+  char profile_arg[96];
+  snprintf(profile_arg, sizeof profile_arg, "--user-data-dir=%s", profile);
+  snprintf(out, sizeof out, "%s.dom", path);
+  pid_t pid = fork();
+  cr_assert_geq(pid, 0);
+  if (pid == 0) {
+    int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int nul = open("/dev/null", O_WRONLY);
+    if (fd < 0 || nul < 0)
+      _exit(127);
+    dup2(fd, 1);
+    dup2(nul, 2);
+    close(ls);
+    setpgid(0, 0);
+    execl(chromium, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+          "--no-first-run", "--disable-background-networking", "--disable-component-update",
+          "--disable-sync", "--disable-default-apps", "--disable-extensions",
+          "--disable-domain-reliability", "--no-pings", "--disable-breakpad",
+          "--proxy-bypass-list=<-loopback>", proxy, profile_arg, "--dump-dom", url,
+          (char *)NULL);
+    _exit(127);
+  }
+  size_t used = 0;
+  requests[0] = '\0';
+  time_t deadline = time(NULL) + 90;
+  int status = 0, done = 0;
+  while (!done) {
+    pid_t w = waitpid(pid, &status, WNOHANG);
+    if (w == pid)
+      break;
+    if (time(NULL) > deadline) {
+      kill(-pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      cr_assert_fail("chromium did not finish within 90 s");
+    }
+    struct pollfd p = {.fd = ls, .events = POLLIN};
+    if (poll(&p, 1, 200) > 0) {
+      int c = accept(ls, NULL, NULL);
+      if (c < 0)
+        continue;
+      struct pollfd q = {.fd = c, .events = POLLIN};
+      char line[512] = "";
+      if (poll(&q, 1, 2000) > 0) {
+        ssize_t n = recv(c, line, sizeof line - 1, 0);
+        line[n > 0 ? n : 0] = '\0';
+        line[strcspn(line, "\r\n")] = '\0';
+      }
+      close(c);
+      int m = snprintf(requests + used, requests_cap - used, "%s\n", line);
+      if (m > 0 && (size_t)m < requests_cap - used)
+        used += (size_t)m;
+    }
+  }
+  close(ls);
+  kill(-pid, SIGKILL); /* leftover helper processes of the browser's group */
+  cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "chromium failed (status %d)",
+            status);
+  char cmd[160];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", profile);
+  cr_assert_eq(system(cmd), 0);
+  char *dom = read_text(out, NULL);
+  cr_assert_not_null(dom);
+  return dom;
+}
+
+/* Requests the browser makes for itself even with background networking off
+ * (component updater, account check): not caused by the page. */
+static int browser_own_request(const char *line) {
+  static const char *const own[] = {".google.com", ".googleapis.com", ".gvt1.com",
+                                    ".gstatic.com"};
+  const char *sp = strchr(line, ' ');
+  if (!sp)
+    return 0;
+  char host[256];
+  const char *h = sp + 1;
+  if (!strncmp(h, "http://", 7))
+    h += 7;
+  size_t n = strcspn(h, ":/ ");
+  if (n >= sizeof host)
+    return 0;
+  memcpy(host, h, n);
+  host[n] = '\0';
+  for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) {
+    size_t l = strlen(own[i]);
+    if (n > l && !strcmp(host + n - l, own[i]))
+      return 1;
+  }
+  return 0;
+}
+
+static int page_requests(const char *requests, char *first, size_t cap) {
+  int n = 0;
+  for (const char *p = requests; *p;) {
+    size_t len = strcspn(p, "\n");
+    char line[512];
+    snprintf(line, sizeof line, "%.*s", (int)(len < 511 ? len : 511), p);
+    if (line[0] && !browser_own_request(line)) {
+      if (n++ == 0)
+        snprintf(first, cap, "%s", line);
+    }
+    p += len + (p[len] == '\n');
+  }
+  return n;
+}
+
+Test(report, html_in_headless_chromium, .timeout = 240) {
+  const char *chromium = chromium_path();
+  if (!chromium)
+    cr_skip_test("chromium is not installed (Debian package 'chromium'; CI installs it)");
+  cJSON *r = fixture(1);
+  cJSON *cases = cJSON_GetObjectItem(r, "cases");
+  cJSON *hostile = test_case("neg.hostile", "prose.revision-is-one", "x", "fail",
+                             "<img src=\"http://attacker.invalid/d.png\">");
+  add_evidence(hostile, 201, "{}",
+               "</pre><script>document.body.setAttribute('data-pwned','1')</script>"
+               "<img src=\"http://attacker.invalid/p.png\">",
+               "curl x", "Bearer <redacted>");
+  cJSON_AddItemToArray(cases, hostile);
+  rendered v;
+  render_fixture(r, &v);
+  char path[128], requests[8192], first[512] = "";
+  snprintf(path, sizeof path, "%s/compliance.html", v.dir);
+  char *dom = chromium_dump(chromium, path, requests, sizeof requests);
+  cr_assert_not_null(strstr(dom, "Verdict: NON-COMPLIANT"), "verdict not in the DOM");
+  cr_assert_not_null(strstr(dom, "sem.revision"));
+  cr_assert_null(strstr(dom, "data-pwned=\"1\""), "the report's script ran");
+  cr_assert_null(strstr(dom, "<img"), "the report's image became an element");
+  /* our filter script ran (offline, allowed by the CSP): the filter bar is shown */
+  cr_assert_not_null(strstr(dom, "<p id=\"filters\">"), "inline script did not run");
+  cr_assert_eq(page_requests(requests, first, sizeof first), 0,
+               "the page made an external request: %s", first);
+  free(dom);
+}
+
+/* The detector above has teeth: a page with an external image is caught. */
+Test(report, chromium_detects_external_request, .timeout = 240) {
+  const char *chromium = chromium_path();
+  if (!chromium)
+    cr_skip_test("chromium is not installed (Debian package 'chromium'; CI installs it)");
+  char dir[64], path[128], requests[8192], first[512] = "";
+  make_dir(dir, sizeof dir);
+  snprintf(path, sizeof path, "%s/leaky.html", dir);
+  const char *page = "<!DOCTYPE html><html><body><h1>Verdict: X</h1>"
+                     "<img src=\"http://attacker.invalid/leak.png\"></body></html>";
+  write_text(path, page, strlen(page));
+  char *dom = chromium_dump(chromium, path, requests, sizeof requests);
+  cr_assert_not_null(strstr(dom, "Verdict: X"));
+  cr_assert_eq(page_requests(requests, first, sizeof first), 1, "requests: %s", requests);
+  cr_assert_not_null(strstr(first, "attacker.invalid/leak.png"), "%s", first);
+  free(dom);
+}
