@@ -632,12 +632,23 @@ static cJSON *ds_repair(ds_rng *r, ds_state *st, cJSON *root, int *done) {
 
 static ds_state *ds_the_state;
 
+/* At exit: the share of valid inputs on stderr, and appended as one line
+ * "valid V runs N json J" to the file APIHARNESS_FUZZ_STATS names (set by
+ * scripts/nightly-fuzz: -fork children's stderr is not kept). */
 static void ds_report(void) {
   ds_state *st = ds_the_state;
   if (!st || !st->runs) return;
   fprintf(stderr, DS_NAME ": %zu of %zu inputs valid (%.1f%%), %zu strict JSON (%.1f%%)\n",
           st->valid, st->runs, 100.0 * (double)st->valid / (double)st->runs, st->json,
           100.0 * (double)st->json / (double)st->runs);
+  const char *path = getenv("APIHARNESS_FUZZ_STATS");
+  if (path && *path) {
+    FILE *f = fopen(path, "a");
+    if (f) {
+      fprintf(f, "valid %zu runs %zu json %zu\n", st->valid, st->runs, st->json);
+      fclose(f);
+    }
+  }
 }
 
 static ds_state *ds_get(void) {

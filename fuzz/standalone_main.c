@@ -11,6 +11,10 @@
  * With -mutate=N, a target that defines LLVMFuzzerCustomMutator also gets N
  * mutations of every file (seeded from S and the file's position), each run
  * through LLVMFuzzerTestOneInput: the mutator is exercised by gcc builds too.
+ * Each mutation is made twice from the same seed and must come out the same
+ * (libFuzzer replays mutations by seed) and within MaxSize; with
+ * LLVMFuzzerCustomCrossOver, each file is also crossed with the previous one
+ * under the same checks.
  * Other -flag=value arguments (libFuzzer's) are ignored.
  *
  * Exit: 0 all inputs ran; 1 a target returned a value other than 0 or -1;
@@ -29,6 +33,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed)
     __attribute__((weak));
+size_t LLVMFuzzerCustomCrossOver(const uint8_t *data1, size_t size1, const uint8_t *data2,
+                                 size_t size2, uint8_t *out, size_t max_out_size, unsigned int seed)
+    __attribute__((weak));
 
 typedef struct {
   unsigned long mutations; /* per file, 0: none */
@@ -36,6 +43,8 @@ typedef struct {
   size_t files;
   size_t runs;
   int failed;
+  uint8_t *prev; /* the previous file, for cross-overs */
+  size_t prev_size;
 } replay_state;
 
 /* libFuzzer's byte-level mutator, which custom mutators may call.  Here: one
@@ -96,40 +105,73 @@ static int replay_run(replay_state *st, const char *name, const uint8_t *data, s
   return 0;
 }
 
-static int replay_mutations(replay_state *st, const char *name, const uint8_t *data, size_t size) {
-  if (!st->mutations || !LLVMFuzzerCustomMutator) return 0;
+/* One custom mutation of data, made twice from the same seed: both must fit
+ * and agree.  Returns the output length in *out (malloc'd, exact size), or
+ * fails. */
+static int replay_mutate_once(replay_state *st, const char *name, const uint8_t *data, size_t size,
+                              const uint8_t *prev, size_t prev_size, int crossover, unsigned seed,
+                              uint8_t **out, size_t *out_len) {
   size_t cap = size * 2 + 4096;
-  uint8_t *buf = malloc(cap);
-  if (!buf) {
+  uint8_t *a = malloc(cap), *b = malloc(cap);
+  if (!a || !b) {
+    free(a);
+    free(b);
     fprintf(stderr, "replay: %s: out of memory\n", name);
     return 2;
   }
-  for (unsigned long i = 0; i < st->mutations; i++) {
-    memcpy(buf, data, size);
-    unsigned seed = (unsigned)(st->seed * 1000003u + st->files * 7919u + i);
-    size_t n = LLVMFuzzerCustomMutator(buf, size, cap, seed);
-    if (n > cap) {
-      fprintf(stderr, "replay: %s: mutation %lu returned %zu bytes, more than MaxSize %zu\n", name,
-              i, n, cap);
-      free(buf);
-      st->failed = 1;
-      return 1;
-    }
-    /* An exact-size copy, as for files, so over-reads show. */
-    uint8_t *exact = malloc(n ? n : 1);
-    if (!exact) {
-      free(buf);
-      return 2;
-    }
-    memcpy(exact, buf, n);
-    int rc = replay_run(st, name, exact, n);
-    free(exact);
-    if (rc) {
-      free(buf);
-      return rc;
-    }
+  size_t na, nb;
+  if (crossover) {
+    na = LLVMFuzzerCustomCrossOver(data, size, prev, prev_size, a, cap, seed);
+    nb = LLVMFuzzerCustomCrossOver(data, size, prev, prev_size, b, cap, seed);
+  } else {
+    memcpy(a, data, size);
+    memcpy(b, data, size);
+    uint64_t saved = replay_rng; /* LLVMFuzzerMutate's state: the same for both */
+    na = LLVMFuzzerCustomMutator(a, size, cap, seed);
+    replay_rng = saved;
+    nb = LLVMFuzzerCustomMutator(b, size, cap, seed);
   }
-  free(buf);
+  const char *what = crossover ? "cross-over" : "mutation";
+  int rc = 0;
+  if (na > cap || nb > cap) {
+    fprintf(stderr, "replay: %s: %s with seed %u returned %zu bytes, more than MaxSize %zu\n",
+            name, what, seed, na > nb ? na : nb, cap);
+    rc = 1;
+  } else if (na != nb || memcmp(a, b, na) != 0) {
+    fprintf(stderr, "replay: %s: %s with seed %u is not deterministic\n", name, what, seed);
+    rc = 1;
+  }
+  free(b);
+  if (rc) {
+    free(a);
+    st->failed = 1;
+    return rc;
+  }
+  /* An exact-size copy, as for files, so over-reads show. */
+  *out = malloc(na ? na : 1);
+  if (!*out) {
+    free(a);
+    return 2;
+  }
+  memcpy(*out, a, na);
+  *out_len = na;
+  free(a);
+  return 0;
+}
+
+static int replay_mutations(replay_state *st, const char *name, const uint8_t *data, size_t size,
+                            const uint8_t *prev, size_t prev_size) {
+  if (!st->mutations || !LLVMFuzzerCustomMutator) return 0;
+  for (unsigned long i = 0; i < st->mutations; i++) {
+    int crossover = LLVMFuzzerCustomCrossOver && prev && i % 4 == 3;
+    unsigned seed = (unsigned)(st->seed * 1000003u + st->files * 7919u + i);
+    uint8_t *m = NULL;
+    size_t n = 0;
+    int rc = replay_mutate_once(st, name, data, size, prev, prev_size, crossover, seed, &m, &n);
+    if (!rc) rc = replay_run(st, name, m, n);
+    free(m);
+    if (rc) return rc;
+  }
   return 0;
 }
 
@@ -156,9 +198,11 @@ static int replay_file(replay_state *st, const char *path) {
   fclose(f);
   fprintf(stderr, "replay: %s (%zu bytes)\n", path, size);
   int rc = replay_run(st, path, data, size);
-  if (!rc) rc = replay_mutations(st, path, data, size);
+  if (!rc) rc = replay_mutations(st, path, data, size, st->prev, st->prev_size);
   st->files++;
-  free(data);
+  free(st->prev); /* kept for the next file's cross-overs */
+  st->prev = data;
+  st->prev_size = size;
   return rc;
 }
 
@@ -240,16 +284,19 @@ int main(int argc, char **argv) {
     return 2;
   }
   replay_rng ^= st.seed * 0x2545f4914f6cdd1du;
-  for (int i = 1; i < argc; i++) {
+  int rc = 0;
+  for (int i = 1; i < argc && !rc; i++) {
     if (argv[i][0] == '-') continue;
     struct stat sb;
     if (stat(argv[i], &sb) != 0) {
       fprintf(stderr, "replay: %s: %s\n", argv[i], strerror(errno));
-      return 2;
+      rc = 2;
+      break;
     }
-    int rc = S_ISDIR(sb.st_mode) ? replay_dir(&st, argv[i]) : replay_file(&st, argv[i]);
-    if (rc) return rc;
+    rc = S_ISDIR(sb.st_mode) ? replay_dir(&st, argv[i]) : replay_file(&st, argv[i]);
   }
+  free(st.prev);
+  if (rc) return rc;
   if (!st.files) {
     fprintf(stderr, "replay: no input files found\n");
     return 2;

@@ -1,6 +1,7 @@
 /* Tests of `apiharness compare BASELINE.json CURRENT.json` (the release
  * regression gate), run against the built program (APIHARNESS_BIN). */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -51,7 +52,31 @@ static void write_file(const char *dir, const char *name, const char *text, char
   cr_assert_eq(fclose(f), 0);
 }
 
-/* Runs apiharness compare with args (NULL-terminated), stdout/stderr to files. */
+static void run_free(run_result *r) {
+  free(r->out);
+  free(r->err);
+  r->out = r->err = NULL;
+}
+
+/* Removes a test directory and the plain files in it. */
+static void rm_dir(const char *dir) {
+  DIR *d = opendir(dir);
+  if (!d)
+    return;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+      continue;
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    unlink(path);
+  }
+  closedir(d);
+  rmdir(dir);
+}
+
+/* Runs apiharness compare with args (NULL-terminated), stdout/stderr to files;
+ * the previous output in *r (if any) must have been freed. */
 static void run_compare(const char *dir, const char *const *args, run_result *r) {
   char out[128], err[128];
   snprintf(out, sizeof out, "%s/stdout", dir);
@@ -169,6 +194,8 @@ Test(compare, regression_exit_1_with_requirement_and_cases) {
   cr_assert_not_null(strstr(r.out, "2 regressions, 1 improvements, 0 other changes, 1 new, "
                                    "1 removed, 1 unchanged"),
                      "%s", r.out);
+  run_free(&r);
+  rm_dir(r.dir);
 }
 
 Test(compare, case_error_is_a_regression) {
@@ -179,6 +206,8 @@ Test(compare, case_error_is_a_regression) {
   cr_assert_eq(r.code, 1, "%s", r.out);
   cr_assert_not_null(strstr(r.out, "http.a  pass -> error"), "%s", r.out);
   cr_assert_not_null(strstr(r.out, "case http.a.case error: expected 400, got 201"));
+  run_free(&r);
+  rm_dir(r.dir);
 }
 
 Test(compare, no_regression_exit_0) {
@@ -192,6 +221,8 @@ Test(compare, no_regression_exit_0) {
   cr_assert_not_null(strstr(r.out, "http.b  pass -> warn"));
   cr_assert_not_null(strstr(r.out, "http.c  pass -> skip"));
   cr_assert_not_null(strstr(r.out, "0 regressions, 1 improvements"));
+  run_free(&r);
+  rm_dir(r.dir);
 }
 
 Test(compare, identical_reports) {
@@ -202,6 +233,8 @@ Test(compare, identical_reports) {
   cr_assert_not_null(strstr(r.out, "0 regressions, 0 improvements, 0 other changes, 0 new, "
                                    "0 removed, 2 unchanged"),
                      "%s", r.out);
+  run_free(&r);
+  rm_dir(r.dir);
 }
 
 Test(compare, json_output) {
@@ -227,6 +260,8 @@ Test(compare, json_output) {
   cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(j, "current_verdict")),
                    "non-compliant");
   cJSON_Delete(j);
+  run_free(&r);
+  rm_dir(r.dir);
 }
 
 Test(compare, hostile_strings_do_not_reach_the_terminal_raw) {
@@ -247,6 +282,8 @@ Test(compare, hostile_strings_do_not_reach_the_terminal_raw) {
   cr_assert_null(strchr(r.out, '\x1b'), "a raw ESC reached the terminal");
   cr_assert_null(strstr(r.out, "\xc2\x9b"), "a raw CSI reached the terminal");
   cr_assert_not_null(strstr(r.out, "r\\x1B[2J  pass -> fail  t\\u009B31m"), "%s", r.out);
+  run_free(&r);
+  rm_dir(dir);
 }
 
 /* ---- files that cannot be compared: exit 2 with a one-line reason ------------------ */
@@ -269,6 +306,8 @@ static void expect_error(const char *base_text, const char *cur_text, const char
   cr_assert_not_null(strstr(r.err, message), "expected \"%s\" in: %s", message, r.err);
   cr_assert_eq(strchr(r.err, '\n'), r.err + strlen(r.err) - 1, "not one line: %s", r.err);
   cr_assert_str_empty(r.out);
+  run_free(&r);
+  rm_dir(dir);
 }
 
 Test(compare, bad_files_exit_2) {
@@ -296,16 +335,21 @@ Test(compare, usage_errors) {
   run_compare(dir, none, &r);
   cr_assert_eq(r.code, 2);
   cr_assert_not_null(strstr(r.err, "need BASELINE.json and CURRENT.json"), "%s", r.err);
+  run_free(&r);
   const char *three[] = {"a", "b", "c", NULL};
   run_compare(dir, three, &r);
   cr_assert_eq(r.code, 2);
   cr_assert_not_null(strstr(r.err, "unexpected argument 'c'"), "%s", r.err);
+  run_free(&r);
   const char *opt[] = {"--frobnicate", "a", "b", NULL};
   run_compare(dir, opt, &r);
   cr_assert_eq(r.code, 2);
   cr_assert_not_null(strstr(r.err, "unknown option '--frobnicate'"), "%s", r.err);
+  run_free(&r);
   const char *help[] = {"--help", NULL};
   run_compare(dir, help, &r);
   cr_assert_eq(r.code, 0);
   cr_assert_not_null(strstr(r.out, "usage: apiharness compare"));
+  run_free(&r);
+  rm_dir(dir);
 }

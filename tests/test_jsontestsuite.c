@@ -39,10 +39,13 @@ static int has_nul_string(const cJSON *n) {
   for (; n; n = n->next) {
     size_t l;
     const char *k = hjson_key(n, &l);
-    if (k && strlen(k) != l) return 1;
+    if (k && strlen(k) != l)
+      return 1;
     const char *s = hjson_string(n, &l);
-    if (s && strlen(s) != l) return 1;
-    if (has_nul_string(n->child)) return 1;
+    if (s && strlen(s) != l)
+      return 1;
+    if (has_nul_string(n->child))
+      return 1;
   }
   return 0;
 }
@@ -51,7 +54,8 @@ static int has_nul_string(const cJSON *n) {
  * and reading the printed text back gives an equal value (skipped for strings
  * holding NUL bytes, which cJSON's printer truncates). */
 static void check_round_trip(const char *name, const cJSON *root) {
-  if (has_nul_string(root)) return;
+  if (has_nul_string(root))
+    return;
   char *text = cJSON_PrintUnformatted(root);
   cr_assert(text != NULL, "%s: cJSON_PrintUnformatted failed on the tree", name);
   hjson_doc *d2 = hjson_doc_new();
@@ -80,7 +84,8 @@ Test(jsontestsuite, all_files) {
   while ((ent = readdir(dir)) != NULL) {
     const char *name = ent->d_name;
     size_t nl = strlen(name);
-    if (nl < 7 || strcmp(name + nl - 5, ".json") != 0) continue;
+    if (nl < 7 || strcmp(name + nl - 5, ".json") != 0)
+      continue;
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", SUITE_DIR, name);
     size_t len;
@@ -105,7 +110,8 @@ Test(jsontestsuite, all_files) {
                      hjson_code_name(strict_code));
         dup_only++;
       }
-      if (plain) check_round_trip(name, plain);
+      if (plain)
+        check_round_trip(name, plain);
       break;
     case 'n':
       nn++;
@@ -114,10 +120,10 @@ Test(jsontestsuite, all_files) {
       break;
     case 'i':
       ni++;
-      if (plain) check_round_trip(name, plain);
+      if (plain)
+        check_round_trip(name, plain);
       break;
-    default:
-      cr_expect(0, "unexpected file name %s", name);
+    default: cr_expect(0, "unexpected file name %s", name);
     }
     free(buf);
   }
@@ -127,7 +133,8 @@ Test(jsontestsuite, all_files) {
   cr_expect_eq(nn, 188, "expected 188 n_ files, found %zu", nn);
   cr_expect_eq(ni, 35, "expected 35 i_ files, found %zu", ni);
   /* y_object_duplicated_key.json and y_object_duplicated_key_and_value.json */
-  cr_expect_eq(dup_only, 2, "expected 2 y_ files rejected only for duplicate names, got %zu", dup_only);
+  cr_expect_eq(dup_only, 2, "expected 2 y_ files rejected only for duplicate names, got %zu",
+               dup_only);
 }
 
 /* The same files, each fed through a doc that already held a large tree, and
@@ -142,19 +149,23 @@ Test(jsontestsuite, every_prefix_of_every_file) {
   while ((ent = readdir(dir)) != NULL) {
     const char *name = ent->d_name;
     size_t nl = strlen(name);
-    if (nl < 7 || strcmp(name + nl - 5, ".json") != 0) continue;
+    if (nl < 7 || strcmp(name + nl - 5, ".json") != 0)
+      continue;
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", SUITE_DIR, name);
     size_t len;
     char *buf = read_file(path, &len);
-    if (len > 4096) len = 4096; /* the few big files: their first 4 KiB is enough */
+    if (len > 4096)
+      len = 4096; /* the few big files: their first 4 KiB is enough */
     for (size_t k = 0; k < len; k++) {
       char *cut = malloc(k ? k : 1);
       cr_assert(cut != NULL);
       memcpy(cut, buf, k);
       hjson_error err;
       const cJSON *r = hjson_parse(doc, cut, k, NULL, &err);
-      if (!r) cr_expect(err.offset <= k, "%s cut at %zu: offset %zu beyond the input", name, k, err.offset);
+      if (!r)
+        cr_expect(err.offset <= k, "%s cut at %zu: offset %zu beyond the input", name, k,
+                  err.offset);
       free(cut);
     }
     free(buf);

@@ -100,8 +100,9 @@ Test(mock, nul_and_non_ascii_strings_are_echoed_byte_for_byte) {
   mc_judge j;
   mc_judge_init(&j);
   hmock *m = mc_start(0, NULL);
-  const char *body = "{\"account\":{\"id\":\"ACC-0000-0001\"},\"name\":\"a\\u0000b \\u00e9\xe2\x82\xac"
-                     "\\\"q\\\"\",\"description\":\"line\\nnext\",\"modules\":[{\"id\":\"MOD-0002\"}]}";
+  const char *body =
+      "{\"account\":{\"id\":\"ACC-0000-0001\"},\"name\":\"a\\u0000b \\u00e9\xe2\x82\xac"
+      "\\\"q\\\"\",\"description\":\"line\\nnext\",\"modules\":[{\"id\":\"MOD-0002\"}]}";
   mc_resp r;
   mc_post(hmock_port(m), "application/json", body, &r);
   const cJSON *t = expect_created(&j, &r);
@@ -122,8 +123,11 @@ Test(mock, documented_media_types_in_any_case_with_parameters) {
   mc_judge j;
   mc_judge_init(&j);
   hmock *m = mc_start(0, NULL);
-  const char *types[] = {"application/json", "Application/JSON; charset=UTF-8", "text/json",
-                         "TEXT/JSON;charset=utf-8", "application/vnd.api+json",
+  const char *types[] = {"application/json",
+                         "Application/JSON; charset=UTF-8",
+                         "text/json",
+                         "TEXT/JSON;charset=utf-8",
+                         "application/vnd.api+json",
                          "application/merge-patch+json; charset=utf-8"};
   for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
     mc_resp r;
@@ -179,7 +183,8 @@ Test(mock, invalid_bodies_get_400_problem_details_keyed_by_location) {
   mc_resp r;
 
   mc_post(hmock_port(m), "application/json",
-          "{\"account\":{\"id\":\"ACC-12\"},\"name\":\"x\",\"modules\":[{\"id\":\"MOD-1234\"}]}", &r);
+          "{\"account\":{\"id\":\"ACC-12\"},\"name\":\"x\",\"modules\":[{\"id\":\"MOD-1234\"}]}",
+          &r);
   const cJSON *p = expect_problem(&j, &r, 400);
   cr_assert_not_null(strstr(errors_at(p, "/account/id", msgs, sizeof msgs), "pattern"), "%s", msgs);
   mc_free(&r);
@@ -189,13 +194,15 @@ Test(mock, invalid_bodies_get_400_problem_details_keyed_by_location) {
   p = expect_problem(&j, &r, 400);
   cr_assert_not_null(strstr(errors_at(p, "$", msgs, sizeof msgs), "prose.name-required"), "%s",
                      msgs);
-  cr_assert_not_null(strstr(errors_at(p, "/modules", msgs, sizeof msgs),
-                            "prose.modules-required"), "%s", msgs);
+  cr_assert_not_null(strstr(errors_at(p, "/modules", msgs, sizeof msgs), "prose.modules-required"),
+                     "%s", msgs);
   mc_free(&r);
 
-  mc_post(hmock_port(m), "application/json",
-          "{\"account\":{\"id\":\"ACC-1234-5678\"},\"name\":\"x\",\"modules\":[{\"id\":\"MOD-1234\"}],"
-          "\"owner\":1}", &r);
+  mc_post(
+      hmock_port(m), "application/json",
+      "{\"account\":{\"id\":\"ACC-1234-5678\"},\"name\":\"x\",\"modules\":[{\"id\":\"MOD-1234\"}],"
+      "\"owner\":1}",
+      &r);
   p = expect_problem(&j, &r, 400);
   cr_assert_not_null(strstr(errors_at(p, "/owner", msgs, sizeof msgs), "additionalProperties"),
                      "%s", msgs);
@@ -225,12 +232,13 @@ Test(mock, unsupported_or_missing_content_type_gets_415) {
   mc_judge j;
   mc_judge_init(&j);
   hmock *m = mc_start(0, NULL);
-  const char *types[] = {NULL, "text/plain", "application/xml", "application/x-www-form-urlencoded",
-                         "json", "application/jsonx"};
+  const char *types[] = {
+      NULL,   "text/plain",       "application/xml", "application/x-www-form-urlencoded",
+      "json", "application/jsonx"};
   for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
     mc_resp r;
-    mc_request(hmock_port(m), "POST", API_PATH, types[i], NULL, VALID_BODY, strlen(VALID_BODY),
-               0, &r);
+    mc_request(hmock_port(m), "POST", API_PATH, types[i], NULL, VALID_BODY, strlen(VALID_BODY), 0,
+               &r);
     const cJSON *p = expect_problem(&j, &r, 415);
     cr_assert_not_null(strstr(str(p, "detail"), "application/json"), "names the documented types");
     mc_free(&r);
@@ -414,8 +422,11 @@ Test(mock, handle_without_sockets) {
   hmock *m = hmock_new(&o, err, sizeof err);
   cr_assert_not_null(m, "%s", err);
   cr_assert_eq(hmock_port(m), -1);
-  hmock_request q = {.method = "POST", .path = API_PATH, .content_type = "application/json",
-                     .body = VALID_BODY, .body_len = strlen(VALID_BODY)};
+  hmock_request q = {.method = "POST",
+                     .path = API_PATH,
+                     .content_type = "application/json",
+                     .body = VALID_BODY,
+                     .body_len = strlen(VALID_BODY)};
   hmock_response r;
   cr_assert_eq(hmock_handle(m, &q, &r), 201);
   cr_assert_not_null(r.body);

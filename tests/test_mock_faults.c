@@ -2,7 +2,7 @@
  * the response, judged with the same hrules the certify run uses. */
 #include "test_mock_common.h"
 
-#define BODY_WITH(account_id, extra, modules)                                                 \
+#define BODY_WITH(account_id, extra, modules)                                                      \
   "{\"account\":{\"id\":\"" account_id "\"},\"name\":\"ci token\"" extra ",\"modules\":" modules "}"
 
 typedef struct {
@@ -36,7 +36,8 @@ static const cJSON *post_and_judge(fx *f, const char *body, long status, int ok)
   cr_assert_not_null(root, "not strict JSON: %s", e.msg);
   hschema_result_reset(f->j.res);
   int passed = hrules_check_response(f->j.rules, 201, root, f->j.res);
-  cr_assert_eq(passed, ok, "check_response %d:\n%s", passed, mc_violations(&f->j, viol, sizeof viol));
+  cr_assert_eq(passed, ok, "check_response %d:\n%s", passed,
+               mc_violations(&f->j, viol, sizeof viol));
   return root;
 }
 
@@ -139,8 +140,8 @@ Test(mock_fault, accept_missing_name) {
       &f, "{\"account\":{\"id\":\"ACC-1234-5678\"},\"modules\":[{\"id\":\"MOD-1234\"}]}", 201, 1);
   cr_assert_null(hjson_get(t, "name", 4));
   mc_free(&f.r);
-  mc_post(hmock_port(f.m), "application/json", "{\"name\":\"x\",\"modules\":[{\"id\":\"MOD-1234\"}]}",
-          &f.r);
+  mc_post(hmock_port(f.m), "application/json",
+          "{\"name\":\"x\",\"modules\":[{\"id\":\"MOD-1234\"}]}", &f.r);
   cr_assert_eq(f.r.status, 400, "missing account is still refused");
   fx_stop(&f);
 }
@@ -148,13 +149,13 @@ Test(mock_fault, accept_missing_name) {
 Test(mock_fault, accept_unknown_property) {
   fx f;
   fx_start(&f, "accept-unknown-property", NULL);
-  const cJSON *t =
-      post_and_judge(&f, BODY_WITH("ACC-1234-5678", ",\"owner\":\"me\"", "[{\"id\":\"MOD-1234\"}]"),
-                     201, 1);
+  const cJSON *t = post_and_judge(
+      &f, BODY_WITH("ACC-1234-5678", ",\"owner\":\"me\"", "[{\"id\":\"MOD-1234\"}]"), 201, 1);
   cr_assert_null(hjson_get(t, "owner", 5));
   mc_free(&f.r);
   mc_post(hmock_port(f.m), "application/json",
-          "{\"account\":{\"id\":\"ACC-1234-5678\",\"x\":1},\"name\":\"x\",\"modules\":[{\"id\":\"MOD-1234\"}]}",
+          "{\"account\":{\"id\":\"ACC-1234-5678\",\"x\":1},\"name\":\"x\",\"modules\":[{\"id\":"
+          "\"MOD-1234\"}]}",
           &f.r);
   cr_assert_eq(f.r.status, 400, "an unknown property below the root is still refused");
   fx_stop(&f);
@@ -164,7 +165,8 @@ Test(mock_fault, _500_on_unicode) {
   fx f;
   fx_start(&f, "500-on-unicode", NULL);
   mc_post(hmock_port(f.m), "application/json",
-          "{\"account\":{\"id\":\"ACC-1234-5678\"},\"name\":\"caf\\u00e9\",\"modules\":[{\"id\":\"MOD-1234\"}]}",
+          "{\"account\":{\"id\":\"ACC-1234-5678\"},\"name\":\"caf\\u00e9\",\"modules\":[{\"id\":"
+          "\"MOD-1234\"}]}",
           &f.r);
   cr_assert_eq(f.r.status, 500, "%ld %s", f.r.status, f.r.body);
   post_and_judge(&f, VALID_BODY, 201, 1);
@@ -187,8 +189,8 @@ Test(mock_fault, reject_null) {
           BODY_WITH("ACC-1234-5678", ",\"description\":null", "[{\"id\":\"MOD-1234\"}]"), &f.r);
   cr_assert_eq(f.r.status, 400);
   cr_assert_not_null(strstr(f.r.body, "\"/description\""), "%s", f.r.body);
-  post_and_judge(&f, BODY_WITH("ACC-1234-5678", ",\"description\":\"d\"", "[{\"id\":\"MOD-1234\"}]"),
-                 201, 1);
+  post_and_judge(
+      &f, BODY_WITH("ACC-1234-5678", ",\"description\":\"d\"", "[{\"id\":\"MOD-1234\"}]"), 201, 1);
   fx_stop(&f);
 }
 
@@ -319,12 +321,28 @@ Test(mock_fault, wrong_content_type) {
 
 /* Every fault of the table has a test above. */
 Test(mock_fault, every_fault_is_tested_here) {
-  static const char *tested[] = {
-      "extra-property", "revision-not-1", "no-token", "bad-date-time", "wrong-type", "bad-enum",
-      "accept-bad-account-id", "accept-bad-module-id", "accept-empty-modules",
-      "accept-missing-name", "accept-unknown-property", "500-on-unicode", "reject-text-json",
-      "reject-null", "problem-status-mismatch", "problem-not-json", "status-200",
-      "invalid-utf8", "duplicate-key", "ignore-auth", "hang-large-body", "wrong-content-type"};
+  static const char *tested[] = {"extra-property",
+                                 "revision-not-1",
+                                 "no-token",
+                                 "bad-date-time",
+                                 "wrong-type",
+                                 "bad-enum",
+                                 "accept-bad-account-id",
+                                 "accept-bad-module-id",
+                                 "accept-empty-modules",
+                                 "accept-missing-name",
+                                 "accept-unknown-property",
+                                 "500-on-unicode",
+                                 "reject-text-json",
+                                 "reject-null",
+                                 "problem-status-mismatch",
+                                 "problem-not-json",
+                                 "status-200",
+                                 "invalid-utf8",
+                                 "duplicate-key",
+                                 "ignore-auth",
+                                 "hang-large-body",
+                                 "wrong-content-type"};
   size_t n = sizeof tested / sizeof tested[0];
   cr_assert_eq(n, hmock_fault_count());
   for (size_t i = 0; i < hmock_fault_count(); i++) {

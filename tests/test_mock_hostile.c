@@ -8,8 +8,7 @@
 static void still_serves(hmock *m) {
   mc_resp r;
   mc_post(hmock_port(m), "application/json", VALID_BODY, &r);
-  cr_assert_eq(r.status, 201, "the mock still serves: %ld %s", r.status,
-               curl_easy_strerror(r.rc));
+  cr_assert_eq(r.status, 201, "the mock still serves: %ld %s", r.status, curl_easy_strerror(r.rc));
   mc_free(&r);
 }
 
@@ -100,7 +99,8 @@ Test(mock_hostile, malformed_requests_get_400_or_are_dropped) {
       "POST " API_PATH " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\nxx\r\n",
       "POST " API_PATH " HTTP/1.1\r\nHost: x\r\nBad Header Without Colon\r\n\r\n",
       "\x16\x03\x01\x02\x01\x01\x01\x01\xfc\x03\x03", /* a TLS ClientHello's start */
-      "POST " API_PATH " HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!",
+      "POST " API_PATH
+      " HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!",
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     int fd = mc_connect(hmock_port(m));
@@ -212,13 +212,25 @@ typedef struct {
   int port;
 } child;
 
+static void spawn_err(child *c, const char *const *args, const char *env, const char *err_path);
+
 static void spawn(child *c, const char *const *args, const char *env) {
+  spawn_err(c, args, env, NULL);
+}
+
+static void spawn_err(child *c, const char *const *args, const char *env, const char *err_path) {
   int pfd[2];
   cr_assert_eq(pipe(pfd), 0);
   c->pid = fork();
   cr_assert_geq(c->pid, 0);
   if (c->pid == 0) {
     dup2(pfd[1], 1);
+    if (err_path) {
+      FILE *ef = fopen(err_path, "w");
+      if (!ef)
+        _exit(126);
+      dup2(fileno(ef), 2);
+    }
     close(pfd[0]);
     close(pfd[1]);
     if (env)
@@ -270,8 +282,9 @@ Test(mock_cli, serves_then_shuts_down_cleanly_on_sigterm_and_sigint) {
 }
 
 Test(mock_cli, token_env_and_faults) {
-  const char *args[] = {APIHARNESS_BIN, "mock", "--port", "0", "--token-env", "MOCK_TEST_TOKEN",
-                        "--fault", "revision-not-1", "--fault", "status-200", NULL};
+  const char *args[] = {
+      APIHARNESS_BIN, "mock",           "--port",  "0",          "--token-env", "MOCK_TEST_TOKEN",
+      "--fault",      "revision-not-1", "--fault", "status-200", NULL};
   child c;
   spawn(&c, args, "MOCK_TEST_TOKEN=tok-123");
   read_listen_line(&c);
@@ -333,4 +346,46 @@ Test(mock_cli, bad_usage_exits_2) {
   const char *a7[] = {APIHARNESS_BIN, "mock", "--help", NULL};
   cr_assert_eq(run_status(a7, NULL, out, sizeof out), 0);
   cr_assert_not_null(strstr(out, "--fault"));
+}
+
+/* --verbose logs method, path and status; never the bearer token nor a 201's token. */
+Test(mock_cli, verbose_log_carries_no_secret) {
+  char err_path[] = "/tmp/test_mock_verbose_XXXXXX";
+  int efd = mkstemp(err_path);
+  cr_assert_geq(efd, 0);
+  close(efd);
+  const char *args[] = {APIHARNESS_BIN, "mock",        "--port",          "0",
+                        "--verbose",    "--token-env", "MOCK_TEST_TOKEN", NULL};
+  child c;
+  spawn_err(&c, args, "MOCK_TEST_TOKEN=very-secret-bearer", err_path);
+  read_listen_line(&c);
+  mc_resp r;
+  mc_request(c.port, "POST", API_PATH, "application/json",
+             "Authorization: Bearer very-secret-bearer", VALID_BODY, strlen(VALID_BODY), 0, &r);
+  cr_assert_eq(r.status, 201);
+  char *tok = strstr(r.body, "\"token\":\"");
+  cr_assert_not_null(tok);
+  char token[160];
+  cr_assert_eq(sscanf(tok + 9, "%159[^\"]", token), 1);
+  mc_free(&r);
+  mc_request(c.port, "POST", API_PATH, "application/json", "Authorization: Bearer wrong-guess",
+             VALID_BODY, strlen(VALID_BODY), 0, &r);
+  cr_assert_eq(r.status, 401);
+  mc_free(&r);
+  kill(c.pid, SIGTERM);
+  cr_assert_eq(wait_exit(c.pid), 0);
+  fclose(c.out);
+  FILE *f = fopen(err_path, "r");
+  cr_assert_not_null(f);
+  static char log[65536];
+  size_t n = fread(log, 1, sizeof log - 1, f);
+  log[n] = 0;
+  fclose(f);
+  unlink(err_path);
+  cr_assert_not_null(strstr(log, "POST " API_PATH " 201"), "log: %s", log);
+  cr_assert_not_null(strstr(log, "POST " API_PATH " 401"), "log: %s", log);
+  cr_assert_null(strstr(log, "very-secret-bearer"), "the bearer token leaked: %s", log);
+  cr_assert_null(strstr(log, "wrong-guess"), "a presented token leaked: %s", log);
+  cr_assert_null(strstr(log, token), "the 201 token leaked");
+  cr_assert_null(strstr(log, "idt:"), "a token value leaked");
 }

@@ -3,12 +3,13 @@
  * exact integer formats, directions, warnings, the violation cap, compile
  * errors, and the real spec's schemas. */
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "json/hjson.h"
 #include "schema/hschema.h"
+#include "json/hjson.h"
 
 /* Per-test state (each Criterion test is its own process). */
 static hjson_doc *schema_doc, *inst_doc;
@@ -72,8 +73,7 @@ static int check(const hschema *s, const char *instance) {
 
 static void valid(const char *schema, const char *instance) {
   const hschema *s = compile(schema);
-  cr_assert_eq(check(s, instance), 1, "%s should accept %s; first violation: %s", schema,
-               instance,
+  cr_assert_eq(check(s, instance), 1, "%s should accept %s; first violation: %s", schema, instance,
                hschema_result_count(res) ? hschema_result_at(res, 0)->message : "(none)");
   cr_assert_eq(hschema_result_errors(res), 0);
 }
@@ -98,8 +98,7 @@ static const hschema_violation *invalid(const char *schema, const char *instance
 }
 
 static void message_has(const hschema_violation *v, const char *needle) {
-  cr_assert(strstr(v->message, needle) != NULL, "message \"%s\" lacks \"%s\"", v->message,
-            needle);
+  cr_assert(strstr(v->message, needle) != NULL, "message \"%s\" lacks \"%s\"", v->message, needle);
 }
 
 static void compile_fails(const char *json, const char *pointer, const char *needle1,
@@ -213,8 +212,7 @@ Test(schema, property_names_are_exact_bytes) {
                   "\"a/b\":{\"type\":\"string\"},\"t~\":{\"type\":\"string\"}},"
                   "\"additionalProperties\":false}";
   valid(s, "{\"group.buyers\":[]}");
-  invalid(s, "{\"group.buyers\":\"x\"}", "/group.buyers", "#/properties/group.buyers/type",
-          "type");
+  invalid(s, "{\"group.buyers\":\"x\"}", "/group.buyers", "#/properties/group.buyers/type", "type");
   invalid(s, "{\"group\":{\"buyers\":[]}}", "/group", "#/additionalProperties",
           "additionalProperties");
   invalid(s, "{\"Group.buyers\":[]}", "/Group.buyers", "#/additionalProperties",
@@ -224,8 +222,18 @@ Test(schema, property_names_are_exact_bytes) {
   /* a NUL byte is part of the name: "group.buyers\u0000" is another name */
   const hschema_violation *v = invalid(s, "{\"group.buyers\\u0000\":[]}", "/group.buyers\\u0000",
                                        "#/additionalProperties", "additionalProperties");
+  cr_assert_str_eq(
+      v->message,
+      "property \"group.buyers\\u0000\" is not allowed (additionalProperties is false)");
+}
+
+Test(schema, control_characters_stay_escaped) {
+  const hschema *s = compile("{\"additionalProperties\":false}");
+  cr_assert_eq(check(s, "{\"a\\nb\\u0001\":1}"), 0);
+  const hschema_violation *v = hschema_result_at(res, 0);
+  cr_assert_str_eq(v->instance, "/a\\u000ab\\u0001");
   cr_assert_str_eq(v->message,
-                   "property \"group.buyers\\u0000\" is not allowed (additionalProperties is false)");
+                   "property \"a\\nb\\u0001\" is not allowed (additionalProperties is false)");
 }
 
 Test(schema, many_properties_use_the_table) {
@@ -238,7 +246,8 @@ Test(schema, many_properties_use_the_table) {
                           i ? "," : "", i);
     p += (size_t)snprintf(inst + p, sizeof inst - p, "%s\"p%d\":%d", i ? "," : "", i, i);
   }
-  snprintf(schema + o, sizeof schema - o, "},\"additionalProperties\":false,\"required\":[\"p199\"]}");
+  snprintf(schema + o, sizeof schema - o,
+           "},\"additionalProperties\":false,\"required\":[\"p199\"]}");
   snprintf(inst + p, sizeof inst - p, "}");
   valid(schema, inst);
   const hschema *s = compile(schema);
@@ -270,8 +279,8 @@ Test(schema, required) {
   message_has(hschema_result_at(res, 0), "\"name\"");
   message_has(hschema_result_at(res, 1), "\"extra\"");
   /* nested: the pointer names the object that lacks the member */
-  invalid("{\"properties\":{\"account\":{\"required\":[\"id\"]}}}", "{\"account\":{}}",
-          "/account", "#/properties/account/required", "required");
+  invalid("{\"properties\":{\"account\":{\"required\":[\"id\"]}}}", "{\"account\":{}}", "/account",
+          "#/properties/account/required", "required");
 }
 
 Test(schema, min_max_properties) {
@@ -319,7 +328,8 @@ Test(schema, one_of_counts_matches) {
 
 Test(schema, not_keyword) {
   valid("{\"not\":{\"type\":\"string\"}}", "1");
-  const hschema_violation *v = invalid("{\"not\":{\"type\":\"string\"}}", "\"s\"", "", "#/not", "not");
+  const hschema_violation *v =
+      invalid("{\"not\":{\"type\":\"string\"}}", "\"s\"", "", "#/not", "not");
   message_has(v, "must not match");
 }
 
@@ -422,17 +432,20 @@ Test(schema, length_counts_code_points) {
 
 Test(schema, date_time_format) {
   static const char *good[] = {
-      "2024-02-29T10:00:00Z",      "2024-02-29t10:00:00z",         "1999-12-31T23:59:59.123456+01:00",
-      "2016-12-31T23:59:60Z",      "2017-01-01T00:59:60+01:00",    "0000-01-01T00:00:00-23:59",
+      "2024-02-29T10:00:00Z",  "2024-02-29t10:00:00z",      "1999-12-31T23:59:59.123456+01:00",
+      "2016-12-31T23:59:60Z",  "2017-01-01T00:59:60+01:00", "0000-01-01T00:00:00-23:59",
       "2024-01-31T00:00:00.5Z"};
-  static const char *bad[] = {
-      "2023-02-29T10:00:00Z", "2024-02-30T10:00:00Z", "2024-04-31T10:00:00Z",
-      "2024-13-01T10:00:00Z", "2024-00-01T10:00:00Z", "2024-01-00T10:00:00Z",
-      "2024-01-01T24:00:00Z", "2024-01-01T10:60:00Z", "2024-01-01T10:00:61Z",
-      "2024-01-01T12:00:60Z", "2024-01-01T10:00:00",  "2024-01-01 10:00:00Z",
-      "2024-01-01T10:00:00.Z", "2024-01-01T10:00:00+24:00", "2024-01-01T10:00:00+01:60",
-      "2024-01-01T10:00:00+0100", "2024-1-01T10:00:00Z", "2024-01-01T10:00Z",
-      "2024-01-01T10:00:00Zjunk", "", "1900-02-29T00:00:00Z"};
+  static const char *bad[] = {"2023-02-29T10:00:00Z",      "2024-02-30T10:00:00Z",
+                              "2024-04-31T10:00:00Z",      "2024-13-01T10:00:00Z",
+                              "2024-00-01T10:00:00Z",      "2024-01-00T10:00:00Z",
+                              "2024-01-01T24:00:00Z",      "2024-01-01T10:60:00Z",
+                              "2024-01-01T10:00:61Z",      "2024-01-01T12:00:60Z",
+                              "2024-01-01T10:00:00",       "2024-01-01 10:00:00Z",
+                              "2024-01-01T10:00:00.Z",     "2024-01-01T10:00:00+24:00",
+                              "2024-01-01T10:00:00+01:60", "2024-01-01T10:00:00+0100",
+                              "2024-1-01T10:00:00Z",       "2024-01-01T10:00Z",
+                              "2024-01-01T10:00:00Zjunk",  "",
+                              "1900-02-29T00:00:00Z"};
   for (size_t i = 0; i < sizeof good / sizeof *good; i++)
     cr_assert(hschema_is_date_time(good[i], strlen(good[i])), "%s should be a date-time", good[i]);
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
@@ -440,8 +453,8 @@ Test(schema, date_time_format) {
               bad[i]);
   cr_assert(!hschema_is_date_time("2024-01-01T10:00:00Z\0x", 22));
   valid("{\"format\":\"date-time\"}", "\"2000-02-29T00:00:00Z\"");
-  const hschema_violation *v = invalid("{\"format\":\"date-time\"}", "\"2023-02-29T10:00:00Z\"", "",
-                                       "#/format", "format");
+  const hschema_violation *v =
+      invalid("{\"format\":\"date-time\"}", "\"2023-02-29T10:00:00Z\"", "", "#/format", "format");
   cr_assert_str_eq(v->message, "\"2023-02-29T10:00:00Z\" is not a valid RFC 3339 date-time");
   valid("{\"format\":\"date-time\"}", "12"); /* formats apply to their own type */
 }
@@ -503,14 +516,14 @@ Test(schema, multiple_of) {
   const hschema_violation *v = invalid("{\"multipleOf\":2}", "7", "", "#/multipleOf", "multipleOf");
   cr_assert_str_eq(v->message, "7 is not a multiple of 2");
   invalid("{\"multipleOf\":0.01}", "19.999", "", "#/multipleOf", "multipleOf");
-  invalid("{\"multipleOf\":7}", "123456789012345678901234567891", "", "#/multipleOf",
-          "multipleOf");
+  invalid("{\"multipleOf\":7}", "123456789012345678901234567891", "", "#/multipleOf", "multipleOf");
 }
 
 /* ------------------------------------------------------------------ arrays */
 
 Test(schema, items_and_counts) {
-  const char *s = "{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"minItems\":1,\"maxItems\":3}";
+  const char *s =
+      "{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"minItems\":1,\"maxItems\":3}";
   valid(s, "[\"a\"]");
   invalid(s, "[\"a\",2]", "/1", "#/items/type", "type");
   const hschema_violation *v = invalid(s, "[]", "", "#/minItems", "minItems");
@@ -519,7 +532,8 @@ Test(schema, items_and_counts) {
 }
 
 Test(schema, tuple_items) {
-  const char *s = "{\"items\":[{\"type\":\"string\"},{\"type\":\"integer\"}],\"additionalItems\":false}";
+  const char *s =
+      "{\"items\":[{\"type\":\"string\"},{\"type\":\"integer\"}],\"additionalItems\":false}";
   valid(s, "[\"a\",1]");
   valid(s, "[\"a\"]");
   invalid(s, "[1]", "/0", "#/items/0/type", "type");
@@ -556,10 +570,10 @@ Test(schema, unique_items_large_array) {
 
 /* ------------------------------------------------------------------ directions */
 
-#define RW                                                                                     \
-  "{\"properties\":{\"id\":{\"type\":\"string\",\"readOnly\":true},"                           \
-  "\"pw\":{\"allOf\":[{\"$ref\":\"#/definitions/secret\"}]},\"name\":{}},"                    \
-  "\"required\":[\"id\",\"pw\",\"name\"],"                                                     \
+#define RW                                                                                         \
+  "{\"properties\":{\"id\":{\"type\":\"string\",\"readOnly\":true},"                               \
+  "\"pw\":{\"allOf\":[{\"$ref\":\"#/definitions/secret\"}]},\"name\":{}},"                         \
+  "\"required\":[\"id\",\"pw\",\"name\"],"                                                         \
   "\"definitions\":{\"secret\":{\"type\":\"string\",\"writeOnly\":true}}}"
 
 Test(schema, read_only_in_requests) {
@@ -575,6 +589,16 @@ Test(schema, read_only_in_requests) {
   /* the writeOnly one is still required in a request */
   cr_assert_eq(check_dir(s, "{\"name\":\"n\"}", HSCHEMA_DIR_REQUEST), 0);
   message_has(hschema_result_at(res, 0), "\"pw\"");
+}
+
+Test(schema, required_ignores_read_only_declared_through_all_of) {
+  const hschema *s =
+      compile("{\"allOf\":[{\"$ref\":\"#/definitions/base\"}],\"required\":[\"id\"],"
+              "\"definitions\":{\"base\":{\"properties\":{\"id\":{\"readOnly\":true}}}}}");
+  cr_assert_eq(check_dir(s, "{}", HSCHEMA_DIR_REQUEST), 1);
+  cr_assert_eq(check_dir(s, "{}", HSCHEMA_DIR_RESPONSE), 0);
+  cr_assert_eq(check_dir(s, "{\"id\":1}", HSCHEMA_DIR_REQUEST), 0);
+  cr_assert_str_eq(hschema_result_at(res, 0)->schema, "#/definitions/base/properties/id/readOnly");
 }
 
 Test(schema, write_only_in_responses) {
@@ -659,8 +683,9 @@ Test(schema, set_name_prefixes_locations) {
 }
 
 Test(schema, same_location_same_schema) {
-  load_named("{\"definitions\":{\"a b\":{\"type\":\"string\"},\"c\":{\"$ref\":\"#/definitions/a%20b\"}}}",
-             NULL);
+  load_named(
+      "{\"definitions\":{\"a b\":{\"type\":\"string\"},\"c\":{\"$ref\":\"#/definitions/a%20b\"}}}",
+      NULL);
   hschema_error err;
   const hschema *a = hschema_compile(set, "#/definitions/a b", &err);
   const hschema *b = hschema_compile(set, "#/definitions/a%20b", &err);
@@ -678,11 +703,12 @@ Test(schema, same_location_same_schema) {
 }
 
 Test(schema, recursive_through_properties) {
-  const hschema *s = compile_at(
-      "{\"definitions\":{\"node\":{\"type\":\"object\",\"properties\":{\"v\":{\"type\":\"integer\"},"
-      "\"child\":{\"$ref\":\"#/definitions/node\"},\"list\":{\"items\":{\"$ref\":\"#/definitions/node\"}}},"
-      "\"additionalProperties\":false}}}",
-      "#/definitions/node");
+  const hschema *s = compile_at("{\"definitions\":{\"node\":{\"type\":\"object\",\"properties\":{"
+                                "\"v\":{\"type\":\"integer\"},"
+                                "\"child\":{\"$ref\":\"#/definitions/"
+                                "node\"},\"list\":{\"items\":{\"$ref\":\"#/definitions/node\"}}},"
+                                "\"additionalProperties\":false}}}",
+                                "#/definitions/node");
   cr_assert_eq(check(s, "{\"v\":1,\"child\":{\"v\":2,\"child\":{\"list\":[{\"v\":3}]}}}"), 1);
   cr_assert_eq(check(s, "{\"child\":{\"child\":{\"list\":[{},{\"v\":\"x\"}]}}}"), 0);
   const hschema_violation *v = hschema_result_at(res, 0);
@@ -711,6 +737,34 @@ Test(schema, exponential_combinators_are_stopped) {
   message_has(last, "validation stopped");
 }
 
+static int check_deep(const hschema *s, size_t depth) {
+  char *inst = malloc(depth * 2 + 1);
+  cr_assert_not_null(inst);
+  memset(inst, '[', depth);
+  memset(inst + depth, ']', depth);
+  hjson_options opts = {0};
+  opts.max_depth = HJSON_HARD_MAX_DEPTH;
+  hjson_error err;
+  const cJSON *x = hjson_parse(inst_doc, inst, depth * 2, &opts, &err);
+  cr_assert_not_null(x, "%s", err.msg);
+  free(inst);
+  hschema_result_reset(res);
+  return hschema_validate(s, x, HSCHEMA_DIR_NONE, res);
+}
+
+Test(schema, deep_instances_are_bounded) {
+  const hschema *s = compile_at("{\"definitions\":{\"n\":{\"type\":\"array\","
+                                "\"items\":{\"allOf\":[{\"$ref\":\"#/definitions/n\"}]}}}}",
+                                "#/definitions/n");
+  cr_assert_eq(check_deep(s, 1000), 1);
+  /* the reader's hard maximum: the validator stops cleanly instead of
+   * exhausting the C stack */
+  cr_assert_eq(check_deep(s, HJSON_HARD_MAX_DEPTH), 0);
+  cr_assert_eq(hschema_result_errors(res), 1);
+  cr_assert_str_eq(hschema_result_at(res, 0)->keyword, "limit");
+  message_has(hschema_result_at(res, 0), "deeper than the validator follows");
+}
+
 /* ------------------------------------------------------------------ compile errors */
 
 Test(schema, compile_error_missing_ref) {
@@ -733,11 +787,13 @@ Test(schema, compile_error_cycles) {
   compile_fails("{\"definitions\":{\"A\":{\"allOf\":[{\"$ref\":\"#/definitions/A\"}]}}}",
                 "#/definitions/A", "cycle that never descends into the instance",
                 "#/definitions/A -> #/definitions/A/allOf/0 -> #/definitions/A");
-  compile_fails("{\"definitions\":{\"A\":{\"$ref\":\"#/definitions/B\"},\"B\":{\"$ref\":\"#/definitions/A\"}}}",
+  compile_fails("{\"definitions\":{\"A\":{\"$ref\":\"#/definitions/B\"},\"B\":{\"$ref\":\"#/"
+                "definitions/A\"}}}",
                 "#/definitions/A", "cycle", "#/definitions/B");
   compile_fails("{\"definitions\":{\"A\":{\"not\":{\"$ref\":\"#/definitions/A\"}}}}",
                 "#/definitions/A", "cycle", NULL);
-  compile_fails("{\"definitions\":{\"A\":{\"anyOf\":[{\"type\":\"string\"},{\"oneOf\":[{\"$ref\":\"#/definitions/A\"}]}]}}}",
+  compile_fails("{\"definitions\":{\"A\":{\"anyOf\":[{\"type\":\"string\"},{\"oneOf\":[{\"$ref\":"
+                "\"#/definitions/A\"}]}]}}}",
                 "#/definitions/A", "cycle", NULL);
   compile_fails("{\"$ref\":\"#\"}", "#", "cycle", NULL);
   /* a failed compile leaves the set usable */
@@ -814,8 +870,14 @@ Test(schema, compile_error_wrong_types) {
 Test(schema, any_document_compiles_or_fails_cleanly) {
   /* every JSONTestSuite y_ document as a schema: compile and self-validate
    * without crashing (the fuzz target does this for random documents) */
-  static const char *docs[] = {"[]", "{}", "null", "true", "1", "\"s\"",
-                               "{\"a\":[{\"b\":{}}],\"type\":{}}", "{\"properties\":{\"\":{}}}",
+  static const char *docs[] = {"[]",
+                               "{}",
+                               "null",
+                               "true",
+                               "1",
+                               "\"s\"",
+                               "{\"a\":[{\"b\":{}}],\"type\":{}}",
+                               "{\"properties\":{\"\":{}}}",
                                "{\"enum\":[[],{},null,0,\"\"],\"items\":[true,false]}"};
   for (size_t i = 0; i < sizeof docs / sizeof *docs; i++) {
     hschema_error err;
@@ -871,15 +933,16 @@ Test(schema, spec_every_component_compiles) {
     spec_schema(m->string);
   cr_assert_gt(n, 10);
   hschema_error err;
-  cr_assert_not_null(hschema_compile(
-      set,
-      "#/paths/~1public~1v1~1accounts~1api-tokens/post/requestBody/content/application~1json/schema",
-      &err), "%s", err.msg);
+  cr_assert_not_null(hschema_compile(set,
+                                     "#/paths/~1public~1v1~1accounts~1api-tokens/post/requestBody/"
+                                     "content/application~1json/schema",
+                                     &err),
+                     "%s", err.msg);
 }
 
-#define GOOD_DTO                                                                               \
-  "{\"account\":{\"id\":\"ACC-1234-5678\"},\"name\":\"CI deploy token\","                      \
-  "\"description\":\"Used by the CI pipeline\",\"modules\":[{\"id\":\"MOD-1234\"},"            \
+#define GOOD_DTO                                                                                   \
+  "{\"account\":{\"id\":\"ACC-1234-5678\"},\"name\":\"CI deploy token\","                          \
+  "\"description\":\"Used by the CI pipeline\",\"modules\":[{\"id\":\"MOD-1234\"},"                \
   "{\"id\":\"MOD-5678\"}],\"icon\":null}"
 
 Test(schema, spec_create_api_token_dto) {
@@ -887,11 +950,13 @@ Test(schema, spec_create_api_token_dto) {
   const hschema *s = spec_schema("CreateApiTokenDto");
   cr_assert_eq(check_dir(s, GOOD_DTO, HSCHEMA_DIR_REQUEST), 1);
   cr_assert_eq(check_dir(s, "{}", HSCHEMA_DIR_REQUEST), 1); /* the schema requires nothing */
-  cr_assert_eq(check_dir(s, "{\"account\":{\"id\":\"ACC-1234-567\"},\"Name\":\"x\","
-                            "\"modules\":[{\"id\":\"MOD-12345\"},{\"id\":\"MOD-1234\",\"name\":\"m\"}],"
-                            "\"extensions\":[{\"id\":5}]}",
-                         HSCHEMA_DIR_REQUEST),
-               0);
+  cr_assert_eq(
+      check_dir(s,
+                "{\"account\":{\"id\":\"ACC-1234-567\"},\"Name\":\"x\","
+                "\"modules\":[{\"id\":\"MOD-12345\"},{\"id\":\"MOD-1234\",\"name\":\"m\"}],"
+                "\"extensions\":[{\"id\":5}]}",
+                HSCHEMA_DIR_REQUEST),
+      0);
   /* 5 patterns on account.id, Name, 2 patterns on modules/0/id, modules/1/name, extensions/0/id */
   cr_assert_eq(hschema_result_errors(res), 10);
   const hschema_violation *v = hschema_result_at(res, 0);
@@ -912,26 +977,30 @@ Test(schema, spec_create_api_token_dto) {
   cr_assert_str_eq(hschema_result_at(res, 9)->message, "expected string, got number");
   /* the request body schema of the operation: allOf [$ref] */
   hschema_error err;
-  const hschema *body = hschema_compile(
-      set,
-      "#/paths/~1public~1v1~1accounts~1api-tokens/post/requestBody/content/application~1json/schema",
-      &err);
+  const hschema *body = hschema_compile(set,
+                                        "#/paths/~1public~1v1~1accounts~1api-tokens/post/"
+                                        "requestBody/content/application~1json/schema",
+                                        &err);
   cr_assert_not_null(body, "%s", err.msg);
   cr_assert_eq(check_dir(body, GOOD_DTO, HSCHEMA_DIR_REQUEST), 1);
-  cr_assert_eq(check_dir(body, "{\"account\":{\"id\":\"ACC-\xd9\xa1\xd9\xa2\xd9\xa3\xd9\xa4-5678\"}}",
+  cr_assert_eq(check_dir(body,
+                         "{\"account\":{\"id\":\"ACC-\xd9\xa1\xd9\xa2\xd9\xa3\xd9\xa4-5678\"}}",
                          HSCHEMA_DIR_REQUEST),
                0);
   cr_assert_eq(check_dir(body, "[]", HSCHEMA_DIR_REQUEST), 0);
-  cr_assert_str_eq(hschema_result_at(res, 0)->schema, "#/components/schemas/CreateApiTokenDto/type");
+  cr_assert_str_eq(hschema_result_at(res, 0)->schema,
+                   "#/components/schemas/CreateApiTokenDto/type");
 }
 
-#define GOOD_TOKEN                                                                             \
-  "{\"id\":\"TKN-1234-5678-9012\",\"audit\":{\"created\":{\"at\":\"2024-05-01T10:00:00.000Z\","  \
+#define GOOD_TOKEN                                                                                 \
+  "{\"id\":\"TKN-1234-5678-9012\",\"audit\":{\"created\":{\"at\":\"2024-05-01T10:00:00.000Z\","    \
   "\"by\":{\"id\":\"USR-1\",\"name\":\"Jane\",\"icon\":null,\"revision\":3}},\"updated\":null},"   \
   "\"$meta\":null,\"name\":\"CI\",\"icon\":null,\"revision\":1,\"status\":\"Active\","             \
-  "\"description\":null,\"lastAccessAt\":null,\"token\":\"idt:TKN-1234:secret\","                 \
-  "\"account\":{\"id\":\"ACC-1234-5678\",\"name\":\"Acme\",\"type\":\"Client\",\"status\":\"Active\"}," \
-  "\"modules\":[{\"id\":\"MOD-1234\",\"name\":\"Orders\",\"revision\":1,\"filters\":{\"group.buyers\":[\"BUY-1\"]}," \
+  "\"description\":null,\"lastAccessAt\":null,\"token\":\"idt:TKN-1234:secret\","                  \
+  "\"account\":{\"id\":\"ACC-1234-5678\",\"name\":\"Acme\",\"type\":\"Client\",\"status\":"        \
+  "\"Active\"},"                                                                                   \
+  "\"modules\":[{\"id\":\"MOD-1234\",\"name\":\"Orders\",\"revision\":1,\"filters\":{\"group."     \
+  "buyers\":[\"BUY-1\"]},"                                                                         \
   "\"settings\":{\"configurable\":true,\"sharedAccount\":false,\"eligibility\":null}}]}"
 
 Test(schema, spec_api_token) {
@@ -946,15 +1015,15 @@ Test(schema, spec_api_token) {
   cr_assert_eq(check_dir(s, "{\"$meta\":null}", HSCHEMA_DIR_RESPONSE), 1);
   cr_assert_eq(check_dir(s, "{\"$meta\":\"x\"}", HSCHEMA_DIR_RESPONSE), 0);
   cr_assert_str_eq(hschema_result_at(res, 0)->instance, "/$meta");
-  cr_assert_str_eq(hschema_result_at(res, 0)->schema,
-                   "#/components/schemas/PlatformMetadata/type");
+  cr_assert_str_eq(hschema_result_at(res, 0)->schema, "#/components/schemas/PlatformMetadata/type");
   /* account is not nullable */
   cr_assert_eq(check_dir(s, "{\"account\":null}", HSCHEMA_DIR_RESPONSE), 0);
-  cr_assert_eq(check_dir(s,
-                         "{\"revision\":2147483648,\"lastAccessAt\":\"2023-02-29T00:00:00Z\","
-                         "\"account\":{\"type\":\"client\"},\"modules\":[{\"filters\":{\"group\":{}}}]}",
-                         HSCHEMA_DIR_RESPONSE),
-               0);
+  cr_assert_eq(
+      check_dir(s,
+                "{\"revision\":2147483648,\"lastAccessAt\":\"2023-02-29T00:00:00Z\","
+                "\"account\":{\"type\":\"client\"},\"modules\":[{\"filters\":{\"group\":{}}}]}",
+                HSCHEMA_DIR_RESPONSE),
+      0);
   cr_assert_eq(hschema_result_errors(res), 4);
   cr_assert_str_eq(hschema_result_at(res, 0)->schema,
                    "#/components/schemas/ApiToken/properties/revision/format");
@@ -988,5 +1057,46 @@ Test(schema, spec_many_documents_reuse_memory) {
     cr_assert_eq(hschema_validate(s, parse(inst_doc, i % 2 ? GOOD_DTO : "{\"name\":1}"),
                                   HSCHEMA_DIR_REQUEST, res),
                  i % 2);
+  }
+}
+
+/* A compiled set is shared by threads, each with its own result and documents. */
+struct thread_arg {
+  const hschema *schema;
+  int failures;
+};
+
+static void *validate_many(void *p) {
+  struct thread_arg *a = p;
+  hjson_doc *doc = hjson_doc_new();
+  hschema_result *r = hschema_result_new(0);
+  static const char bad[] =
+      "{\"account\":{\"id\":\"ACC-1234-567\"},\"modules\":[{\"id\":\"MOD-1\"}]}";
+  for (int i = 0; i < 3000 && doc && r; i++) {
+    const char *text = i % 2 ? GOOD_DTO : bad;
+    const cJSON *x = hjson_parse(doc, text, strlen(text), NULL, NULL);
+    hschema_result_reset(r);
+    int ok = x && hschema_validate(a->schema, x, HSCHEMA_DIR_REQUEST, r);
+    if (ok != (i % 2) || hschema_result_errors(r) != (i % 2 ? 0u : 7u))
+      a->failures++;
+  }
+  hschema_result_free(r);
+  hjson_doc_free(doc);
+  return NULL;
+}
+
+Test(schema, threads_share_a_set) {
+  load_spec();
+  const hschema *s = spec_schema("CreateApiTokenDto");
+  pthread_t t[4];
+  struct thread_arg args[4];
+  for (int i = 0; i < 4; i++) {
+    args[i].schema = s;
+    args[i].failures = 0;
+    cr_assert_eq(pthread_create(&t[i], NULL, validate_many, &args[i]), 0);
+  }
+  for (int i = 0; i < 4; i++) {
+    pthread_join(t[i], NULL);
+    cr_assert_eq(args[i].failures, 0, "thread %d saw %d wrong results", i, args[i].failures);
   }
 }

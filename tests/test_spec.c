@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "spec/hspec.h"
 
@@ -290,15 +291,15 @@ Test(status, several_methods_and_allow) {
 
 Test(refs, request_body_and_response_refs_point_at_components) {
   hspec_error err;
-  hspec *s = load_q(
-      HEAD "'paths':{'/t':{'post':{'requestBody':{'$ref':'#/components/requestBodies/B'},"
-           "'responses':{'201':{'$ref':'#/components/responses/R'}}}}},"
-           "'components':{'schemas':{'a/b~c':{'type':'object'}},"
-           "'requestBodies':{'B':{'required':true,'content':{'application/json':"
-           "{'schema':{'$ref':'#/components/schemas/a~1b~0c'}}}}},"
-           "'responses':{'R':{'$ref':'#/components/responses/R2'},"
-           "'R2':{'description':'made','content':{'application/json':{'schema':{}}}}}}}",
-      &err);
+  hspec *s =
+      load_q(HEAD "'paths':{'/t':{'post':{'requestBody':{'$ref':'#/components/requestBodies/B'},"
+                  "'responses':{'201':{'$ref':'#/components/responses/R'}}}}},"
+                  "'components':{'schemas':{'a/b~c':{'type':'object'}},"
+                  "'requestBodies':{'B':{'required':true,'content':{'application/json':"
+                  "{'schema':{'$ref':'#/components/schemas/a~1b~0c'}}}}},"
+                  "'responses':{'R':{'$ref':'#/components/responses/R2'},"
+                  "'R2':{'description':'made','content':{'application/json':{'schema':{}}}}}}}",
+             &err);
   cr_assert_not_null(s, "%s", err.msg);
   const hspec_operation *op = hspec_find(s, "post", "/t");
   cr_assert_not_null(op);
@@ -321,23 +322,23 @@ Test(refs, request_body_and_response_refs_point_at_components) {
 
 Test(refs, chains_resolve_to_the_value_and_recursion_is_fine) {
   hspec_error err;
-  hspec *s = load_q(HEAD "'paths':{},'components':{'schemas':{"
-                         "'A':{'$ref':'#/components/schemas/B'},'B':{'$ref':'#/components/schemas/C'},"
-                         "'C':{'type':'object','properties':{'self':{'$ref':'#/components/schemas/A'},"
-                         "'$ref':{'type':'string'},'default':{'$ref':'#/components/schemas/C'}},"
-                         "'example':{'$ref':'not a ref, just data'},'x-vendor':{'$ref':7}}}}}",
-                    &err);
+  hspec *s =
+      load_q(HEAD "'paths':{},'components':{'schemas':{"
+                  "'A':{'$ref':'#/components/schemas/B'},'B':{'$ref':'#/components/schemas/C'},"
+                  "'C':{'type':'object','properties':{'self':{'$ref':'#/components/schemas/A'},"
+                  "'$ref':{'type':'string'},'default':{'$ref':'#/components/schemas/C'}},"
+                  "'example':{'$ref':'not a ref, just data'},'x-vendor':{'$ref':7}}}}}",
+             &err);
   cr_assert_not_null(s, "%s", err.msg);
   const cJSON *c = hspec_resolve(s, "#/components/schemas/C", NULL);
   cr_assert(cJSON_IsObject(c));
   cr_expect_eq(hspec_resolve(s, "#/components/schemas/A", NULL), c);
   cr_expect_eq(hspec_resolve(s, "#/components/schemas/B", NULL), c);
   /* a property named "$ref" is a name, not a reference */
-  cr_expect_str_eq(
-      cJSON_GetObjectItemCaseSensitive(
-          hspec_resolve(s, "#/components/schemas/C/properties/$ref", NULL), "type")
-          ->valuestring,
-      "string");
+  cr_expect_str_eq(cJSON_GetObjectItemCaseSensitive(
+                       hspec_resolve(s, "#/components/schemas/C/properties/$ref", NULL), "type")
+                       ->valuestring,
+                   "string");
   cr_expect_eq(hspec_operation_count(s), 0);
   hspec_free(s);
 }
@@ -359,6 +360,33 @@ Test(refs, percent_and_tilde_escapes_in_refs) {
   hspec_free(s);
 }
 
+Test(refs, path_item_ref_indexes_the_target_operations) {
+  hspec_error err;
+  hspec *s = load_q(HEAD "'paths':{'/a':{'$ref':'#/paths/~1b'},'/b':{'get':" OK_OP "}}}", &err);
+  cr_assert_not_null(s, "%s", err.msg);
+  cr_expect_eq(hspec_operation_count(s), 2);
+  const hspec_operation *a = hspec_find(s, "GET", "/a");
+  cr_assert_not_null(a);
+  cr_expect_str_eq(a->path, "/a");
+  cr_expect_str_eq(a->pointer, "#/paths/~1b/get");
+  cr_expect_str_eq(hspec_allowed_methods(s, "/a"), "GET");
+  hspec_free(s);
+}
+
+Test(api, null_name_and_null_error_are_accepted) {
+  char *d = dq(HEAD "'paths':{}}");
+  hspec *s = hspec_load(d, strlen(d), NULL, NULL);
+  cr_assert_not_null(s);
+  cr_expect_str_eq(hspec_name(s), "spec");
+  cr_expect_eq(hspec_operation_count(s), 0);
+  cr_expect_null(hspec_operation_at(s, 0));
+  cr_expect_null(hspec_find(s, "get", "/"));
+  hspec_free(s);
+  cr_expect_null(hspec_load("[", 1, NULL, NULL));
+  free(d);
+  hspec_free(NULL);
+}
+
 /* ------------------------------------------------------------ broken specs */
 
 Test(broken, missing_ref_target) {
@@ -372,8 +400,7 @@ Test(broken, missing_ref_target_in_operation) {
   expect_fail(HEAD "'paths':{'/x':{'post':{'requestBody':{'content':{'application/json':"
                    "{'schema':{'$ref':'#/components/schemas/Nope'}}}},'responses':{'200':{}}}}}}",
               HSPEC_E_REF, "#/components/schemas/Nope",
-              "at #/paths/~1x/post/requestBody/content/application~1json/schema",
-              "no such target");
+              "at #/paths/~1x/post/requestBody/content/application~1json/schema", "no such target");
 }
 
 Test(broken, ref_with_bad_escape) {
@@ -388,8 +415,8 @@ Test(broken, ref_with_bad_percent_escape) {
 }
 
 Test(broken, ref_pointer_without_slash) {
-  expect_fail(HEAD "'paths':{},'components':{'schemas':{'A':{'$ref':'#components'}}}}",
-              HSPEC_E_REF, "\"#components\"", "at #/components/schemas/A", "start with '/'");
+  expect_fail(HEAD "'paths':{},'components':{'schemas':{'A':{'$ref':'#components'}}}}", HSPEC_E_REF,
+              "\"#components\"", "at #/components/schemas/A", "start with '/'");
 }
 
 Test(broken, remote_ref) {
@@ -425,8 +452,8 @@ Test(broken, openapi_2_0) {
 }
 
 Test(broken, openapi_3_1) {
-  expect_fail("{'openapi':'3.1.0','info':{'title':'T','version':'1'},'paths':{}}",
-              HSPEC_E_VERSION, "\"3.1.0\"", "3.0.x", NULL);
+  expect_fail("{'openapi':'3.1.0','info':{'title':'T','version':'1'},'paths':{}}", HSPEC_E_VERSION,
+              "\"3.1.0\"", "3.0.x", NULL);
 }
 
 Test(broken, openapi_missing) {
@@ -454,15 +481,12 @@ Test(broken, info_members) {
               "#/info/version:", "missing", NULL);
 }
 
-Test(broken, root_not_an_object) {
-  expect_fail("[1,2]", HSPEC_E_SHAPE, "#:", "an array", NULL);
-}
+Test(broken, root_not_an_object) { expect_fail("[1,2]", HSPEC_E_SHAPE, "#:", "an array", NULL); }
 
 Test(broken, path_item_and_operation_not_objects) {
-  expect_fail(HEAD "'paths':{'/x':true}}", HSPEC_E_SHAPE, "#/paths/~1x:", "Path Item",
-              "a boolean");
-  expect_fail(HEAD "'paths':{'/x':{'post':'yes'}}}", HSPEC_E_SHAPE, "#/paths/~1x/post:",
-              "Operation Object", "a string");
+  expect_fail(HEAD "'paths':{'/x':true}}", HSPEC_E_SHAPE, "#/paths/~1x:", "Path Item", "a boolean");
+  expect_fail(HEAD "'paths':{'/x':{'post':'yes'}}}", HSPEC_E_SHAPE,
+              "#/paths/~1x/post:", "Operation Object", "a string");
 }
 
 Test(broken, path_must_begin_with_slash) {
@@ -470,15 +494,16 @@ Test(broken, path_must_begin_with_slash) {
 }
 
 Test(broken, upper_case_method) {
-  expect_fail(HEAD "'paths':{'/x':{'POST':" OK_OP "}}}", HSPEC_E_SHAPE, "#/paths/~1x:",
-              "unknown member \"POST\"", "lower case");
+  expect_fail(HEAD "'paths':{'/x':{'POST':" OK_OP "}}}", HSPEC_E_SHAPE,
+              "#/paths/~1x:", "unknown member \"POST\"", "lower case");
 }
 
 Test(broken, content_schema_not_an_object) {
   expect_fail(HEAD "'paths':{'/x':{'post':{'requestBody':{'content':{'application/json':"
                    "{'schema':'CreateApiTokenDto'}}},'responses':{'200':{}}}}}}",
-              HSPEC_E_SHAPE, "#/paths/~1x/post/requestBody/content/application~1json/schema:",
-              "Schema Object", "a string");
+              HSPEC_E_SHAPE,
+              "#/paths/~1x/post/requestBody/content/application~1json/schema:", "Schema Object",
+              "a string");
 }
 
 Test(broken, request_body_shapes) {
@@ -500,8 +525,7 @@ Test(broken, request_body_shapes) {
 
 Test(broken, response_code_2O1) {
   expect_fail(HEAD "'paths':{'/x':{'get':{'responses':{'2O1':{'description':'x'}}}}}}",
-              HSPEC_E_SHAPE, "#/paths/~1x/get/responses:", "\"2O1\" is not a response code",
-              NULL);
+              HSPEC_E_SHAPE, "#/paths/~1x/get/responses:", "\"2O1\" is not a response code", NULL);
   expect_fail(HEAD "'paths':{'/x':{'get':{'responses':{'4xx':{}}}}}}", HSPEC_E_SHAPE, "\"4xx\"",
               NULL, NULL);
   expect_fail(HEAD "'paths':{'/x':{'get':{'responses':{'600':{}}}}}}", HSPEC_E_SHAPE, "\"600\"",
@@ -511,16 +535,16 @@ Test(broken, response_code_2O1) {
 }
 
 Test(broken, responses_shapes) {
-  expect_fail(HEAD "'paths':{'/x':{'get':{}}}}", HSPEC_E_SHAPE, "#/paths/~1x/get/responses:",
-              "missing", NULL);
+  expect_fail(HEAD "'paths':{'/x':{'get':{}}}}", HSPEC_E_SHAPE,
+              "#/paths/~1x/get/responses:", "missing", NULL);
   expect_fail(HEAD "'paths':{'/x':{'get':{'responses':{}}}}}", HSPEC_E_SHAPE,
               "#/paths/~1x/get/responses:", "no response", NULL);
   expect_fail(HEAD "'paths':{'/x':{'get':{'responses':{'200':null}}}}}", HSPEC_E_SHAPE,
               "#/paths/~1x/get/responses/200:", "Response Object", "null");
   expect_fail(HEAD "'paths':{'/x':{'get':{'responses':{'200':{'content':[]}}}}}}", HSPEC_E_SHAPE,
               "#/paths/~1x/get/responses/200/content:", "an array", NULL);
-  expect_fail(HEAD "'paths':{'/x':{'get':{'responses':{'200':{'description':5}}}}}}",
-              HSPEC_E_SHAPE, "#/paths/~1x/get/responses/200/description:", "a string", NULL);
+  expect_fail(HEAD "'paths':{'/x':{'get':{'responses':{'200':{'description':5}}}}}}", HSPEC_E_SHAPE,
+              "#/paths/~1x/get/responses/200/description:", "a string", NULL);
 }
 
 Test(broken, operation_members) {
@@ -531,8 +555,7 @@ Test(broken, operation_members) {
 }
 
 Test(broken, components_shapes) {
-  expect_fail(HEAD "'paths':{},'components':[]}", HSPEC_E_SHAPE, "#/components:", "an array",
-              NULL);
+  expect_fail(HEAD "'paths':{},'components':[]}", HSPEC_E_SHAPE, "#/components:", "an array", NULL);
   expect_fail(HEAD "'paths':{},'components':{'schemas':[]}}", HSPEC_E_SHAPE,
               "#/components/schemas:", "an array", NULL);
   expect_fail(HEAD "'paths':{},'components':{'schemas':{'A':'string'}}}", HSPEC_E_SHAPE,
@@ -558,6 +581,20 @@ Test(broken, file_that_does_not_exist) {
   cr_assert_null(s);
   cr_expect_eq(err.code, HSPEC_E_IO);
   cr_expect(strstr(err.msg, "Is a directory"), "%s", err.msg);
+}
+
+Test(broken, file_over_the_size_limit) {
+  char path[] = "/tmp/test_spec_bigXXXXXX";
+  int fd = mkstemp(path);
+  cr_assert(fd >= 0);
+  cr_assert_eq(ftruncate(fd, (off_t)HSPEC_MAX_BYTES + 1), 0); /* sparse: no disk used */
+  close(fd);
+  hspec_error err;
+  hspec *s = hspec_load_file(path, &err);
+  unlink(path);
+  cr_assert_null(s);
+  cr_expect_eq(err.code, HSPEC_E_LIMIT);
+  cr_expect(strstr(err.msg, path) && strstr(err.msg, "limit"), "%s", err.msg);
 }
 
 Test(broken, messages_are_one_line_even_with_control_characters) {
@@ -599,8 +636,9 @@ Test(hostile, long_ref_chains_into_large_objects) {
                           "{\"openapi\":\"3.0.0\",\"info\":{\"title\":\"T\",\"version\":\"1\"},"
                           "\"paths\":{},\"components\":{\"schemas\":{");
   for (size_t i = 0; i < n; i++)
-    len += (size_t)snprintf(buf + len, cap - len, "%s\"S%zu\":{\"$ref\":\"#/components/schemas/S%zu\"}",
-                            i ? "," : "", i, i + 1);
+    len += (size_t)snprintf(buf + len, cap - len,
+                            "%s\"S%zu\":{\"$ref\":\"#/components/schemas/S%zu\"}", i ? "," : "", i,
+                            i + 1);
   len += (size_t)snprintf(buf + len, cap - len, ",\"S%zu\":{\"type\":\"integer\"}}}}", n);
   hspec_error err;
   hspec *s = hspec_load(buf, len, "chain.json", &err);
@@ -618,8 +656,8 @@ Test(hostile, long_ref_chains_into_large_objects) {
  * each load either succeeds or fails with a message, never crashes. */
 static void mutate_all(cJSON *root, cJSON *node, const char *base_text, size_t *loads) {
   for (cJSON *c = node->child; c; c = c->next) {
-    static const char *const repl[] = {"1", "\"s\"", "[]", "{}", "null", "{\"$ref\":\"#\"}",
-                                       "{\"$ref\":\"#/nope\"}"};
+    static const char *const repl[] = {
+        "1", "\"s\"", "[]", "{}", "null", "{\"$ref\":\"#\"}", "{\"$ref\":\"#/nope\"}"};
     for (size_t r = 0; r < sizeof repl / sizeof repl[0]; r++) {
       cJSON *nv = cJSON_Parse(repl[r]);
       cr_assert_not_null(nv);

@@ -476,6 +476,8 @@ static void slug(const bpath *p, char *buf, size_t cap) {
     snprintf(buf, cap, "body");
   else
     buf[o - 1] = '\0';
+  if (p->n && !strcmp(p->tok[p->n - 1], "[]") && o + 5 < cap)
+    snprintf(buf + o - 1, cap - (o - 1), "-item");
 }
 
 /* "account.id", "modules[0].id", "the body" */
@@ -682,7 +684,7 @@ static void location_cases(gen *g, const sview *v, bpath *p, const char *owner,
     if (type_allowed(v, types[i]))
       continue;
     char id[200], t[300];
-    snprintf(id, sizeof id, "neg.type.%s%s.%s", sl, items ? "-item" : "", types[i]);
+    snprintf(id, sizeof id, "neg.type.%s.%s", sl, types[i]);
     snprintf(t, sizeof t, "%s%s as %s", where, "", types[i]);
     neg_case(g, id, req, title, with_value(g, p, sample_of(types[i])), "%s", t, 0, NULL);
   }
@@ -699,6 +701,9 @@ static void location_cases(gen *g, const sview *v, bpath *p, const char *owner,
     if (v->n_props) {
       /* a case variant of the first declared name, in place of it */
       const char *pn = v->props[0].name;
+      for (size_t i = 0; i < v->n_props; i++)
+        if (p->n == 0 && !strcmp(v->props[i].name, NAME_PROPERTY))
+          pn = v->props[i].name;
       char variant[128];
       snprintf(variant, sizeof variant, "%s", pn);
       variant[0] = (char)toupper((unsigned char)variant[0]);
@@ -828,26 +833,28 @@ static void walk(gen *g, const cJSON *schema, bpath *p, const char *owner, const
   }
 }
 
-/* Removes, greedily, every property (outside arrays) the rules do not need. */
-static void minimize(gen *g, cJSON *body, cJSON *node) {
-  if (!cJSON_IsObject(node))
+/* Removes, greedily, every property (outside arrays) the rules do not need:
+ * each removal is tried on a copy first. */
+static void minimize(gen *g, cJSON *body, bpath *p) {
+  cJSON *node = at(body, p, p->n);
+  if (!cJSON_IsObject(node) || p->n + 1 >= MAX_DEPTH)
     return;
-  int idx = 0;
-  cJSON *m = node->child;
-  while (m) {
-    cJSON *next = m->next;
-    cJSON *detached = cJSON_DetachItemViaPointer(node, m);
-    if (classify(g, body, NULL, NULL)) {
-      cJSON_Delete(detached);
-    } else {
-      cJSON_InsertItemInArray(node, idx, detached); /* back in its place */
-      idx++;
-    }
-    m = next;
+  char names[MAX_PROPS][128];
+  size_t n = 0;
+  for (cJSON *m = node->child; m && n < MAX_PROPS; m = m->next)
+    snprintf(names[n++], sizeof names[0], "%s", m->string);
+  for (size_t i = 0; i < n; i++) {
+    p->tok[p->n++] = names[i];
+    cJSON *copy = cJSON_Duplicate(body, 1);
+    cJSON *parent = at(copy, p, p->n - 1);
+    cJSON_DeleteItemFromObjectCaseSensitive(parent, names[i]);
+    if (classify(g, copy, NULL, NULL))
+      cJSON_DeleteItemFromObjectCaseSensitive(at(body, p, p->n - 1), names[i]);
+    else
+      minimize(g, body, p);
+    cJSON_Delete(copy);
+    p->n--;
   }
-  for (cJSON *c = node->child; c; c = c->next)
-    if (cJSON_IsObject(c))
-      minimize(g, body, c);
 }
 
 /* ---------- the fixed families (media types, raw bytes, HTTP, semantics) ---------- */
@@ -1191,6 +1198,10 @@ static void semantic_cases(gen *g) {
                 s->string);
       }
     } else if (cJSON_IsArray(m) && cJSON_IsObject(m->child)) {
+      /* a null in place of the array is echoed as null (or left out) */
+      snprintf(rid, sizeof rid, HJUDGE_REQ_ECHO_PREFIX "%s", m->string);
+      add_req(g, rid, "semantics", "prose", "the 201 echoes the request's %s when it is null",
+              m->string);
       for (const cJSON *s = m->child->child; s; s = s->next) {
         snprintf(rid, sizeof rid, HJUDGE_REQ_ECHO_PREFIX "%s[].%s", m->string, s->string);
         add_req(g, rid, "semantics", "prose", "the 201 echoes the request's %s[].%s", m->string,
@@ -1280,7 +1291,8 @@ cJSON *hcases_generate(const hrules *rules, unsigned seed, hcases_error *err) {
     goto fail;
   }
   g.minimal = cJSON_Duplicate(g.full, 1);
-  minimize(&g, g.minimal, g.minimal);
+  bpath mp = {{0}, 0};
+  minimize(&g, g.minimal, &mp);
   if (!classify(&g, g.minimal, NULL, NULL)) {
     snprintf(err->msg, sizeof err->msg, "internal: the minimal body is not valid");
     goto fail;

@@ -16,6 +16,8 @@
 #include "report/hreport.h"
 #include "report/hreport_int.h"
 
+#define MAX_CASES_SHOWN 10 /* failing cases listed per regression in text output */
+
 static void usage(FILE *out) {
   fprintf(out,
           "usage: apiharness compare [--json] BASELINE.json CURRENT.json\n"
@@ -85,7 +87,12 @@ static void print_section(FILE *out, const cJSON *diff, const char *key, const c
     term(out, e, "title", 200);
     fputc('\n', out);
     const cJSON *cases = hr_array(e, "cases");
+    size_t shown = 0, ncases = count(cases);
     for (const cJSON *c = cases ? cases->child : NULL; c; c = c->next) {
+      if (shown++ == MAX_CASES_SHOWN) {
+        fprintf(out, "      ... %zu more cases (--json lists them all)\n", ncases - MAX_CASES_SHOWN);
+        break;
+      }
       fputs("      case ", out);
       term(out, c, "id", 300);
       fprintf(out, " %s: ", hr_str(c, "status", NULL));

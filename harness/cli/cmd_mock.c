@@ -32,18 +32,19 @@ static void usage(FILE *out) {
           "  --threads N          server threads (default %u)\n"
           "  --connection-limit N concurrent connections (default %u)\n"
           "  --idle-timeout S     close a connection silent for S seconds (default %u)\n"
-          "  --request-timeout S  a whole request must arrive within S seconds (default %u)\n"
+          "  --request-timeout S  a whole request must arrive within S seconds of the\n"
+          "                       connection or the previous response (default %u)\n"
           "  --hang S             how long the hang-large-body fault holds (default %u)\n"
           "  --verbose            log 'METHOD PATH STATUS' per request on stderr\n"
           "exit codes: 0 clean shutdown, 2 could not start\n",
           HMOCK_DEFAULT_HOST, cli_default_spec(), HMOCK_DEFAULT_MAX_BODY, HMOCK_DEFAULT_THREADS,
-          HMOCK_DEFAULT_CONNECTION_LIMIT, HMOCK_DEFAULT_IDLE_TIMEOUT,
-          HMOCK_DEFAULT_REQUEST_TIMEOUT, HMOCK_DEFAULT_HANG);
+          HMOCK_DEFAULT_CONNECTION_LIMIT, HMOCK_DEFAULT_IDLE_TIMEOUT, HMOCK_DEFAULT_REQUEST_TIMEOUT,
+          HMOCK_DEFAULT_HANG);
 }
 
 /* A decimal in [min, max]; 0 with a message naming the option otherwise. */
-static int parse_num(const char *opt, const char *s, unsigned long long min,
-                     unsigned long long max, unsigned long long *out) {
+static int parse_num(const char *opt, const char *s, unsigned long long min, unsigned long long max,
+                     unsigned long long *out) {
   char *end = NULL;
   errno = 0;
   if (!s || !*s || *s == '-' || *s == '+') {
@@ -65,8 +66,20 @@ static int parse_num(const char *opt, const char *s, unsigned long long min,
 
 int cmd_mock(int argc, char **argv) {
   enum {
-    O_HOST = 1, O_PORT, O_SPEC, O_TOKEN_ENV, O_FAULT, O_LIST, O_MAX_BODY, O_THREADS, O_CONNS,
-    O_IDLE, O_REQ_TIMEOUT, O_HANG, O_VERBOSE, O_HELP
+    O_HOST = 1,
+    O_PORT,
+    O_SPEC,
+    O_TOKEN_ENV,
+    O_FAULT,
+    O_LIST,
+    O_MAX_BODY,
+    O_THREADS,
+    O_CONNS,
+    O_IDLE,
+    O_REQ_TIMEOUT,
+    O_HANG,
+    O_VERBOSE,
+    O_HELP
   };
   static const struct option longopts[] = {
       {"host", required_argument, NULL, O_HOST},
@@ -152,8 +165,7 @@ int cmd_mock(int argc, char **argv) {
       if (optopt && optopt < O_HOST + 100 && optopt >= O_HOST)
         fprintf(stderr, "apiharness mock: %s needs a value\n", argv[optind - 1]);
       else
-        fprintf(stderr, "apiharness mock: unknown option '%s' (see --help)\n",
-                argv[optind - 1]);
+        fprintf(stderr, "apiharness mock: unknown option '%s' (see --help)\n", argv[optind - 1]);
       return CLI_EXIT_ERROR;
     }
   }
@@ -171,8 +183,7 @@ int cmd_mock(int argc, char **argv) {
   if (token_env) {
     const char *t = getenv(token_env);
     if (!t || !*t) {
-      fprintf(stderr, "apiharness mock: --token-env: variable '%s' is unset or empty\n",
-              token_env);
+      fprintf(stderr, "apiharness mock: --token-env: variable '%s' is unset or empty\n", token_env);
       return CLI_EXIT_ERROR;
     }
     o.token = t;

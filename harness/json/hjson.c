@@ -11,10 +11,10 @@
  * Everything allocated per value is bounded by a constant times the bytes of
  * the value's text (a node is 64 bytes for a value of at least 1 byte, a string
  * copy is never longer than its lexeme), and chunks grow geometrically, so the
- * arena stays within a constant factor of the input length. */
+ * arena stays within a constant factor of the input length (plus what an
+ * earlier parse left, at most ARENA_RETAIN: more is freed at the next parse). */
 #include "json/hjson.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -23,7 +23,7 @@
 /* ------------------------------------------------------------------ arena */
 
 #define ARENA_FIRST_CHUNK ((size_t)16 * 1024)
-#define ARENA_RETAIN ((size_t)8 * 1024 * 1024) /* chunks kept across parses */
+#define ARENA_RETAIN ((size_t)16 * 1024 * 1024) /* memory kept across parses */
 #define KEYSET_MIN_MEMBERS 12 /* below this, duplicate names are found by a linear scan */
 
 typedef struct chunk {
@@ -32,14 +32,20 @@ typedef struct chunk {
 } chunk;
 
 typedef struct {
-  cJSON *node;       /* the array or object */
-  const char *key;   /* object: name of the member being read (arena copy) */
-  size_t index;      /* array: index of the element being read */
-  struct keyset *set; /* object with many members: hash set of the names */
-  size_t members;    /* object: members so far */
+  cJSON *node;     /* the array or object */
+  const char *key; /* object: name of the member being read (arena copy) */
+  size_t index;    /* array: index of the element being read */
+  uint32_t tag; /* object with many members: its names' tag in the doc's name table (0: none yet) */
+  size_t members; /* object: members so far */
   unsigned char is_object;
   unsigned char in_member; /* a member/element is being read (pointer includes it) */
 } frame;
+
+typedef struct nameslot {
+  uint32_t tag;  /* object the name belongs to; < first_tag: empty */
+  uint32_t hash; /* high half of the name's hash */
+  const char *key;
+} nameslot;
 
 struct hjson_doc {
   chunk *head, *cur;
@@ -47,6 +53,14 @@ struct hjson_doc {
   size_t total;             /* bytes in all chunks */
   frame *frames;
   size_t frames_cap;
+  /* Member names of large objects, for duplicate detection: one open-addressing
+   * table for every large object of a parse, entries told apart by tag.  Kept
+   * across parses (warm); entries with a tag below first_tag are stale = empty,
+   * so no clearing between parses. */
+  struct nameslot *names;
+  size_t names_cap; /* power of two, or 0 */
+  size_t names_used;
+  uint32_t next_tag, first_tag;
   uint64_t seed; /* key hash seed, varies per doc */
 };
 
@@ -64,10 +78,13 @@ static void *arena_slow(hjson_doc *d, size_t n) {
   chunk *c = *link;
   if (!c) {
     size_t size = d->cur ? d->cur->size * 2 : ARENA_FIRST_CHUNK;
-    if (size < n) size = n;
-    if (size > SIZE_MAX - sizeof(chunk)) return NULL;
+    if (size < n)
+      size = n;
+    if (size > SIZE_MAX - sizeof(chunk))
+      return NULL;
     c = malloc(sizeof(chunk) + size);
-    if (!c) return NULL;
+    if (!c)
+      return NULL;
     c->size = size;
     c->next = NULL;
     *link = c;
@@ -82,7 +99,8 @@ static void *arena_slow(hjson_doc *d, size_t n) {
 }
 
 static inline void *arena_alloc(hjson_doc *d, size_t n) {
-  if (n > SIZE_MAX / 2) return NULL;
+  if (n > SIZE_MAX / 2)
+    return NULL;
   n = round8(n);
   if ((size_t)(d->end - d->ptr) >= n) {
     void *r = d->ptr;
@@ -93,16 +111,16 @@ static inline void *arena_alloc(hjson_doc *d, size_t n) {
 }
 
 static void arena_reset(hjson_doc *d) {
-  if (d->total > ARENA_RETAIN && d->head) {
-    /* a huge document came through: give the memory back, keep the first chunk */
-    chunk *c = d->head->next;
+  if (d->total > ARENA_RETAIN) {
+    /* a huge document came through: give the memory back */
+    chunk *c = d->head;
     while (c) {
       chunk *n = c->next;
-      d->total -= c->size;
       free(c);
       c = n;
     }
-    d->head->next = NULL;
+    d->head = NULL;
+    d->total = 0;
   }
   d->cur = d->head;
   if (d->head) {
@@ -111,6 +129,23 @@ static void arena_reset(hjson_doc *d) {
   } else {
     d->ptr = d->end = NULL;
   }
+}
+
+/* Starts a parse of len bytes: older entries of the name table become stale.
+ * A parse opens fewer than len objects, so tags cannot wrap within it. */
+static void names_reset(hjson_doc *d, size_t len) {
+  if (d->names_cap * sizeof(struct nameslot) > ARENA_RETAIN) {
+    free(d->names);
+    d->names = NULL;
+    d->names_cap = 0;
+  }
+  if (d->next_tag == 0 || (uint64_t)d->next_tag + len >= UINT32_MAX) {
+    if (d->names)
+      memset(d->names, 0, d->names_cap * sizeof(struct nameslot));
+    d->next_tag = 1;
+  }
+  d->first_tag = d->next_tag;
+  d->names_used = 0;
 }
 
 static uint64_t mix64(uint64_t x) {
@@ -124,7 +159,8 @@ static uint64_t mix64(uint64_t x) {
 
 hjson_doc *hjson_doc_new(void) {
   hjson_doc *d = calloc(1, sizeof *d);
-  if (!d) return NULL;
+  if (!d)
+    return NULL;
   /* The seed only has to differ between processes (ASLR) so that colliding
    * names cannot be precomputed; it is not a secret. */
   uintptr_t here = (uintptr_t)&d;
@@ -133,7 +169,8 @@ hjson_doc *hjson_doc_new(void) {
 }
 
 void hjson_doc_free(hjson_doc *doc) {
-  if (!doc) return;
+  if (!doc)
+    return;
   chunk *c = doc->head;
   while (c) {
     chunk *n = c->next;
@@ -141,10 +178,18 @@ void hjson_doc_free(hjson_doc *doc) {
     c = n;
   }
   free(doc->frames);
+  free(doc->names);
   free(doc);
 }
 
 /* ------------------------------------------------------- strings in arena */
+
+/* Every node also carries cJSON_IsReference ("valuestring and children are not
+ * owned by this node": true, the arena owns them).  cJSON_Duplicate clears that
+ * bit but copies HJSON_NODE, and its copies hold strdup'd strings without our
+ * length header: only a node with both bits has the header. */
+#define NODE_FLAGS (HJSON_NODE | cJSON_IsReference)
+static inline int arena_node(const cJSON *n) { return (n->type & NODE_FLAGS) == NODE_FLAGS; }
 
 /* A string is stored as [size_t length][bytes][NUL]; the node points at bytes. */
 static inline size_t stored_len(const char *s) {
@@ -153,10 +198,12 @@ static inline size_t stored_len(const char *s) {
   return n;
 }
 
-static char *arena_string(hjson_doc *d, size_t len) {
-  if (len > SIZE_MAX / 2) return NULL;
+static inline char *arena_string(hjson_doc *d, size_t len) {
+  if (len > SIZE_MAX / 2)
+    return NULL;
   unsigned char *m = arena_alloc(d, sizeof(size_t) + len + 1);
-  if (!m) return NULL;
+  if (!m)
+    return NULL;
   memcpy(m, &len, sizeof len);
   m[sizeof(size_t) + len] = 0;
   return (char *)m + sizeof(size_t);
@@ -180,17 +227,6 @@ static uint64_t hash_bytes(const unsigned char *s, size_t n, uint64_t seed) {
   return mix64(h);
 }
 
-typedef struct {
-  uint64_t hash;
-  const char *key; /* NULL: empty slot */
-} keyslot;
-
-typedef struct keyset {
-  size_t cap; /* power of two */
-  size_t count;
-  keyslot *slots;
-} keyset;
-
 /* ------------------------------------------------------------------ parser */
 
 typedef struct {
@@ -210,18 +246,21 @@ static void build_pointer(const pctx *c, char *buf, size_t cap) {
   buf[0] = 0;
   for (size_t i = 0; i < c->depth; i++) {
     const frame *f = &c->doc->frames[i];
-    if (!f->in_member) break;
+    if (!f->in_member)
+      break;
     int ok;
     if (f->is_object)
       ok = hjson_pointer_push(buf, cap, &len, f->key, stored_len(f->key));
     else
       ok = hjson_pointer_push_index(buf, cap, &len, f->index);
-    if (!ok) break;
+    if (!ok)
+      break;
   }
 }
 
 static void fail(pctx *c, hjson_code code, const char *msg, const unsigned char *at) {
-  if (!c->err) return;
+  if (!c->err)
+    return;
   c->err->code = code;
   c->err->msg = msg;
   c->err->offset = (size_t)(at - c->start);
@@ -231,7 +270,8 @@ static void fail(pctx *c, hjson_code code, const char *msg, const unsigned char 
 /* Length of the valid UTF-8 sequence at p (RFC 3629), or 0 with *msg set. */
 static size_t utf8_seq(const unsigned char *p, const unsigned char *end, const char **msg) {
   unsigned c = p[0];
-  if (c < 0x80) return 1;
+  if (c < 0x80)
+    return 1;
   unsigned lo = 0x80, hi = 0xBF;
   size_t n;
   if (c < 0xC0) {
@@ -244,12 +284,16 @@ static size_t utf8_seq(const unsigned char *p, const unsigned char *end, const c
     n = 2;
   } else if (c < 0xF0) {
     n = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
+    if (c == 0xE0)
+      lo = 0xA0;
+    if (c == 0xED)
+      hi = 0x9F;
   } else if (c < 0xF5) {
     n = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
+    if (c == 0xF0)
+      lo = 0x90;
+    if (c == 0xF4)
+      hi = 0x8F;
   } else {
     *msg = c < 0xF8 ? "invalid UTF-8: code point above U+10FFFF" : "invalid UTF-8: byte 0xF8-0xFF";
     return 0;
@@ -294,17 +338,21 @@ static const unsigned char str_class[256] = {
 };
 
 static int hexval(unsigned c) {
-  if (c >= '0' && c <= '9') return (int)(c - '0');
+  if (c >= '0' && c <= '9')
+    return (int)(c - '0');
   c |= 0x20;
-  if (c >= 'a' && c <= 'f') return (int)(c - 'a' + 10);
+  if (c >= 'a' && c <= 'f')
+    return (int)(c - 'a' + 10);
   return -1;
 }
 
 /* Reads 4 hex digits of a \u escape at p (p points after "\u"); -1 if invalid. */
 static long hex4(const unsigned char *p, const unsigned char *end) {
-  if (end - p < 4) return -1;
+  if (end - p < 4)
+    return -1;
   int a = hexval(p[0]), b = hexval(p[1]), c = hexval(p[2]), d = hexval(p[3]);
-  if ((a | b | c | d) < 0) return -1;
+  if ((a | b | c | d) < 0)
+    return -1;
   return (long)((a << 12) | (b << 8) | (c << 4) | d);
 }
 
@@ -337,22 +385,47 @@ static int parse_string(pctx *c, const unsigned char **pp, char **out) {
   const unsigned char *quote = *pp, *p = quote + 1, *end = c->end;
   int escapes = 0;
   for (;;) {
-    while (p < end && str_class[*p] == 0) p++;
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* 8 bytes at a time: stop at the first '"', '\\', byte < 0x20 or >= 0x80.
+     * The borrow tricks can flag bytes above a true hit, never below one, so
+     * the lowest flagged byte is exact. */
+    while (end - p >= 8) {
+      uint64_t w;
+      memcpy(&w, p, 8);
+      const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+      uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+      uint64_t hit = ((q - ones) & ~q) | ((b - ones) & ~b) | (w - ones * 0x20) | w;
+      hit &= high;
+      if (hit) {
+        p += __builtin_ctzll(hit) >> 3;
+        break;
+      }
+      p += 8;
+    }
+#endif
+    while (p < end && str_class[*p] == 0)
+      p++;
     if (p >= end) {
       fail(c, HJSON_E_SYNTAX, "unterminated string", quote);
       return -1;
     }
     unsigned ch = *p;
-    if (ch == '"') break;
+    if (ch == '"')
+      break;
     if (ch == '\\') {
       if (end - p < 2) {
         fail(c, HJSON_E_SYNTAX, "unterminated string", quote);
         return -1;
       }
       switch (p[1]) {
-      case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
-        p += 2;
-        break;
+      case '"':
+      case '\\':
+      case '/':
+      case 'b':
+      case 'f':
+      case 'n':
+      case 'r':
+      case 't': p += 2; break;
       case 'u': {
         long cp = hex4(p + 2, end);
         if (cp < 0) {
@@ -360,14 +433,19 @@ static int parse_string(pctx *c, const unsigned char **pp, char **out) {
           return -1;
         }
         if (cp >= 0xDC00 && cp <= 0xDFFF) {
-          fail(c, HJSON_E_SURROGATE, "lone low surrogate escape (\\uDC00-\\uDFFF without a high surrogate before it)", p);
+          fail(c, HJSON_E_SURROGATE,
+               "lone low surrogate escape (\\uDC00-\\uDFFF without a high surrogate before it)", p);
           return -1;
         }
         if (cp >= 0xD800 && cp <= 0xDBFF) {
           long lo = -1;
-          if (end - p >= 12 && p[6] == '\\' && p[7] == 'u') lo = hex4(p + 8, end);
+          if (end - p >= 12 && p[6] == '\\' && p[7] == 'u')
+            lo = hex4(p + 8, end);
           if (lo < 0xDC00 || lo > 0xDFFF) {
-            fail(c, HJSON_E_SURROGATE, "lone high surrogate escape (\\uD800-\\uDBFF not followed by a low surrogate escape)", p);
+            fail(c, HJSON_E_SURROGATE,
+                 "lone high surrogate escape (\\uD800-\\uDBFF not followed by a low surrogate "
+                 "escape)",
+                 p);
             return -1;
           }
           p += 12;
@@ -380,9 +458,7 @@ static int parse_string(pctx *c, const unsigned char **pp, char **out) {
         p += 6;
         break;
       }
-      default:
-        fail(c, HJSON_E_ESCAPE, "invalid escape sequence", p);
-        return -1;
+      default: fail(c, HJSON_E_ESCAPE, "invalid escape sequence", p); return -1;
       }
       escapes = 1;
       continue;
@@ -403,22 +479,26 @@ static int parse_string(pctx *c, const unsigned char **pp, char **out) {
   size_t raw = (size_t)(p - s);
   if (!escapes) {
     char *o = arena_string(c->doc, raw);
-    if (!o) goto nomem;
+    if (!o)
+      goto nomem;
     memcpy(o, s, raw);
     *out = o;
   } else {
     /* escapes only shrink: the raw length bounds the decoded one */
     char *o = arena_string(c->doc, raw);
-    if (!o) goto nomem;
+    if (!o)
+      goto nomem;
     unsigned char *w = (unsigned char *)o;
     const unsigned char *r = s;
     while (r < p) {
       const unsigned char *bs = memchr(r, '\\', (size_t)(p - r));
-      if (!bs) bs = p;
+      if (!bs)
+        bs = p;
       memcpy(w, r, (size_t)(bs - r));
       w += bs - r;
       r = bs;
-      if (r >= p) break;
+      if (r >= p)
+        break;
       unsigned e = r[1];
       r += 2;
       switch (e) {
@@ -464,9 +544,9 @@ static int parse_number(pctx *c, const unsigned char **pp, cJSON *n) {
   const unsigned char *start = *pp, *p = start, *end = c->end;
   int neg = 0;
   uint64_t mant = 0;
-  int sig = 0;      /* significant digits accumulated in mant */
-  int dropped = 0;  /* nonzero digits beyond what mant can hold */
-  long exp10 = 0;   /* decimal exponent applied to mant */
+  int sig = 0;     /* significant digits accumulated in mant */
+  int dropped = 0; /* nonzero digits beyond what mant can hold */
+  long exp10 = 0;  /* decimal exponent applied to mant */
   if (*p == '-') {
     neg = 1;
     p++;
@@ -509,7 +589,8 @@ static int parse_number(pctx *c, const unsigned char **pp, cJSON *n) {
     while (p < end && is_digit(*p)) {
       if (sig < 19) {
         mant = mant * 10 + (uint64_t)(*p - '0');
-        if (mant) sig++;
+        if (mant)
+          sig++;
         exp10--;
       } else {
         dropped = 1;
@@ -530,7 +611,8 @@ static int parse_number(pctx *c, const unsigned char **pp, cJSON *n) {
     }
     long e = 0;
     while (p < end && is_digit(*p)) {
-      if (e < 100000000L) e = e * 10 + (*p - '0');
+      if (e < 100000000L)
+        e = e * 10 + (*p - '0');
       p++;
     }
     exp10 += eneg ? -e : e;
@@ -551,21 +633,21 @@ static int parse_number(pctx *c, const unsigned char **pp, cJSON *n) {
       v /= pow10_exact[-exp10];
     else
       v *= pow10_exact[exp10];
-    if (neg) v = -v;
+    if (neg)
+      v = -v;
   } else if (mant == 0 && !dropped) {
     v = neg ? -0.0 : 0.0;
   } else {
     /* strtod reads '.' as the decimal point only in the "C" LC_NUMERIC locale,
      * which is the locale every program of this project runs in (none calls
      * setlocale).  glibc's strtod rounds correctly. */
-    errno = 0;
     v = strtod(text, NULL);
     if (isinf(v)) {
       fail(c, HJSON_E_RANGE, "number out of double range", start);
       return -1;
     }
   }
-  n->type = cJSON_Number | HJSON_NODE;
+  n->type = cJSON_Number | NODE_FLAGS;
   n->valuedouble = v;
   if (v >= (double)INT_MAX)
     n->valueint = INT_MAX;
@@ -579,7 +661,8 @@ static int parse_number(pctx *c, const unsigned char **pp, cJSON *n) {
 }
 
 static inline const unsigned char *skip_ws(const unsigned char *p, const unsigned char *end) {
-  while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) p++;
+  while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+    p++;
   return p;
 }
 
@@ -587,15 +670,20 @@ static inline const unsigned char *skip_ws(const unsigned char *p, const unsigne
  * whitespace?  Returns its length or 0. */
 static size_t unicode_space(const unsigned char *p, const unsigned char *end) {
   size_t left = (size_t)(end - p);
-  if (left >= 2 && p[0] == 0xC2 && (p[1] == 0xA0 || p[1] == 0x85)) return 2;
+  if (left >= 2 && p[0] == 0xC2 && (p[1] == 0xA0 || p[1] == 0x85))
+    return 2;
   if (left >= 3) {
     unsigned a = p[0], b = p[1], c = p[2];
-    if (a == 0xE1 && b == 0x9A && c == 0x80) return 3;                /* U+1680 */
+    if (a == 0xE1 && b == 0x9A && c == 0x80)
+      return 3; /* U+1680 */
     if (a == 0xE2 && b == 0x80 && (c <= 0x8A || c == 0xA8 || c == 0xA9 || c == 0xAF))
-      return 3;                                                        /* U+2000-200A, 2028, 2029, 202F */
-    if (a == 0xE2 && b == 0x81 && c == 0x9F) return 3;                /* U+205F */
-    if (a == 0xE3 && b == 0x80 && c == 0x80) return 3;                /* U+3000 */
-    if (a == 0xEF && b == 0xBB && c == 0xBF) return 3;                /* U+FEFF */
+      return 3; /* U+2000-200A, 2028, 2029, 202F */
+    if (a == 0xE2 && b == 0x81 && c == 0x9F)
+      return 3; /* U+205F */
+    if (a == 0xE3 && b == 0x80 && c == 0x80)
+      return 3; /* U+3000 */
+    if (a == 0xEF && b == 0xBB && c == 0xBF)
+      return 3; /* U+FEFF */
   }
   return 0;
 }
@@ -650,61 +738,74 @@ static inline cJSON *new_node(pctx *c, const unsigned char *at) {
   return n;
 }
 
-static int keyset_insert(pctx *c, keyset *s, const char *key, uint64_t h) {
-  if ((s->count + 1) * 2 > s->cap) {
-    size_t ncap = s->cap * 2;
-    keyslot *ns = arena_alloc(c->doc, ncap * sizeof *ns);
-    if (!ns) return -1;
-    memset(ns, 0, ncap * sizeof *ns);
-    for (size_t i = 0; i < s->cap; i++) {
-      if (!s->slots[i].key) continue;
-      size_t j = (size_t)s->slots[i].hash & (ncap - 1);
-      while (ns[j].key) j = (j + 1) & (ncap - 1);
-      ns[j] = s->slots[i];
-    }
-    s->slots = ns;
-    s->cap = ncap;
+/* Doubles the name table, keeping this parse's entries. */
+static int names_grow(hjson_doc *d) {
+  size_t ncap = d->names_cap ? d->names_cap * 2 : 1024;
+  nameslot *ns = calloc(ncap, sizeof *ns); /* tag 0: empty */
+  if (!ns)
+    return -1;
+  for (size_t i = 0; i < d->names_cap; i++) {
+    nameslot *o = &d->names[i];
+    if (o->tag < d->first_tag)
+      continue;
+    size_t j = ((size_t)o->hash * 0x9E3779B1u ^ o->tag) & (ncap - 1);
+    while (ns[j].tag)
+      j = (j + 1) & (ncap - 1);
+    ns[j] = *o;
   }
-  size_t j = (size_t)h & (s->cap - 1);
+  free(d->names);
+  d->names = ns;
+  d->names_cap = ncap;
+  return 0;
+}
+
+/* Adds key to the names of object `tag`: 0 new, 1 already there, -1 no memory. */
+static int names_insert(hjson_doc *d, uint32_t tag, const char *key) {
+  if ((d->names_used + 1) * 2 > d->names_cap && names_grow(d))
+    return -1;
   size_t len = stored_len(key);
-  while (s->slots[j].key) {
-    const char *k = s->slots[j].key;
-    if (s->slots[j].hash == h && stored_len(k) == len && memcmp(k, key, len) == 0) return 1;
-    j = (j + 1) & (s->cap - 1);
+  uint64_t h64 = hash_bytes((const unsigned char *)key, len, d->seed);
+  uint32_t h = (uint32_t)(h64 >> 32);
+  size_t mask = d->names_cap - 1;
+  size_t j = ((size_t)h * 0x9E3779B1u ^ tag) & mask;
+  for (;;) {
+    nameslot *sl = &d->names[j];
+    if (sl->tag < d->first_tag)
+      break;
+    if (sl->tag == tag && sl->hash == h && stored_len(sl->key) == len &&
+        memcmp(sl->key, key, len) == 0)
+      return 1;
+    j = (j + 1) & mask;
   }
-  s->slots[j].hash = h;
-  s->slots[j].key = key;
-  s->count++;
+  d->names[j].tag = tag;
+  d->names[j].hash = h;
+  d->names[j].key = key;
+  d->names_used++;
   return 0;
 }
 
 /* Checks that key is new in the object of frame f and records it.
  * Returns 0 ok, 1 duplicate, -1 out of memory. */
 static int check_member(pctx *c, frame *f, const char *key) {
-  size_t len = stored_len(key);
-  if (!f->set) {
+  hjson_doc *d = c->doc;
+  if (!f->tag) {
+    size_t len = stored_len(key);
     if (f->members < KEYSET_MIN_MEMBERS) {
       for (const cJSON *m = f->node->child; m; m = m->next) {
-        if (stored_len(m->string) == len && memcmp(m->string, key, len) == 0) return 1;
+        if (stored_len(m->string) == len && memcmp(m->string, key, len) == 0)
+          return 1;
       }
       return 0;
     }
-    keyset *s = arena_alloc(c->doc, sizeof *s);
-    if (!s) return -1;
-    s->cap = 64;
-    s->count = 0;
-    s->slots = arena_alloc(c->doc, s->cap * sizeof *s->slots);
-    if (!s->slots) return -1;
-    memset(s->slots, 0, s->cap * sizeof *s->slots);
+    /* switch this object to the hash table: enter the names so far */
+    f->tag = d->next_tag++;
     for (const cJSON *m = f->node->child; m; m = m->next) {
-      size_t ml = stored_len(m->string);
-      uint64_t mh = hash_bytes((const unsigned char *)m->string, ml, c->doc->seed);
-      int r = keyset_insert(c, s, m->string, mh);
-      if (r) return r;
+      int r = names_insert(d, f->tag, m->string);
+      if (r)
+        return r < 0 ? -1 : 1;
     }
-    f->set = s;
   }
-  return keyset_insert(c, f->set, key, hash_bytes((const unsigned char *)key, len, c->doc->seed));
+  return names_insert(d, f->tag, key);
 }
 
 static int push_frame(pctx *c, cJSON *node, int is_object) {
@@ -712,7 +813,8 @@ static int push_frame(pctx *c, cJSON *node, int is_object) {
   if (c->depth == d->frames_cap) {
     size_t ncap = d->frames_cap ? d->frames_cap * 2 : 16;
     frame *nf = realloc(d->frames, ncap * sizeof *nf);
-    if (!nf) return -1;
+    if (!nf)
+      return -1;
     d->frames = nf;
     d->frames_cap = ncap;
   }
@@ -720,7 +822,7 @@ static int push_frame(pctx *c, cJSON *node, int is_object) {
   f->node = node;
   f->key = NULL;
   f->index = 0;
-  f->set = NULL;
+  f->tag = 0;
   f->members = 0;
   f->is_object = (unsigned char)is_object;
   f->in_member = 0;
@@ -734,7 +836,8 @@ static inline void attach(pctx *c, cJSON *n, cJSON **root) {
   }
   frame *f = &c->doc->frames[c->depth - 1];
   cJSON *parent = f->node;
-  if (f->is_object) n->string = (char *)f->key;
+  if (f->is_object)
+    n->string = (char *)f->key;
   cJSON *first = parent->child;
   if (!first) {
     parent->child = n;
@@ -750,13 +853,19 @@ static inline void attach(pctx *c, cJSON *n, cJSON **root) {
 const cJSON *hjson_parse(hjson_doc *doc, const char *data, size_t len, const hjson_options *opts,
                          hjson_error *err) {
   pctx c;
+  int no_input = !data && len;
+  if (!data) { /* no pointer arithmetic on NULL */
+    data = "";
+    len = 0;
+  }
   c.doc = doc;
   c.start = (const unsigned char *)data;
   c.end = c.start + len;
   c.err = err;
   c.depth = 0;
   c.max_depth = opts && opts->max_depth ? opts->max_depth : HJSON_DEFAULT_MAX_DEPTH;
-  if (c.max_depth > HJSON_HARD_MAX_DEPTH) c.max_depth = HJSON_HARD_MAX_DEPTH;
+  if (c.max_depth > HJSON_HARD_MAX_DEPTH)
+    c.max_depth = HJSON_HARD_MAX_DEPTH;
   c.reject_nul = opts ? opts->reject_nul : 0;
   c.allow_dup = opts ? opts->allow_duplicates : 0;
   c.max_nodes = opts ? opts->max_nodes : 0;
@@ -775,8 +884,9 @@ const cJSON *hjson_parse(hjson_doc *doc, const char *data, size_t len, const hjs
     return NULL;
   }
   arena_reset(doc);
-  if (!data && len) {
-    fail(&c, HJSON_E_SYNTAX, "no input", c.start);
+  names_reset(doc, len);
+  if (no_input) {
+    fail(&c, HJSON_E_SYNTAX, "no input (NULL data with a nonzero length)", c.start);
     return NULL;
   }
   if (opts && opts->max_bytes && len > opts->max_bytes) {
@@ -801,16 +911,28 @@ value:
       fail(&c, HJSON_E_SYNTAX, "unexpected end of input, expected a value", p);
     return NULL;
   }
-  if (!(n = new_node(&c, p))) return NULL;
+  if (!(n = new_node(&c, p)))
+    return NULL;
   switch (*p) {
   case '"':
-    n->type = cJSON_String | HJSON_NODE;
-    if (parse_string(&c, &p, &n->valuestring)) return NULL;
+    n->type = cJSON_String | NODE_FLAGS;
+    if (parse_string(&c, &p, &n->valuestring))
+      return NULL;
     attach(&c, n, &root);
     goto after_value;
-  case '-': case '0': case '1': case '2': case '3': case '4':
-  case '5': case '6': case '7': case '8': case '9':
-    if (parse_number(&c, &p, n)) return NULL;
+  case '-':
+  case '0':
+  case '1':
+  case '2':
+  case '3':
+  case '4':
+  case '5':
+  case '6':
+  case '7':
+  case '8':
+  case '9':
+    if (parse_number(&c, &p, n))
+      return NULL;
     attach(&c, n, &root);
     goto after_value;
   case '{':
@@ -820,7 +942,7 @@ value:
       fail(&c, HJSON_E_DEPTH, "nesting deeper than max_depth", p);
       return NULL;
     }
-    n->type = (is_obj ? cJSON_Object : cJSON_Array) | HJSON_NODE;
+    n->type = (is_obj ? cJSON_Object : cJSON_Array) | NODE_FLAGS;
     attach(&c, n, &root);
     if (push_frame(&c, n, is_obj)) {
       fail(&c, HJSON_E_NOMEM, "out of memory", p);
@@ -832,13 +954,14 @@ value:
       c.depth--;
       goto after_value;
     }
-    if (is_obj) goto member;
+    if (is_obj)
+      goto member;
     doc->frames[c.depth - 1].in_member = 1;
     goto value;
   }
   case 't':
     if (end - p >= 4 && memcmp(p, "true", 4) == 0) {
-      n->type = cJSON_True | HJSON_NODE;
+      n->type = cJSON_True | NODE_FLAGS;
       n->valueint = 1;
       n->valuedouble = 1;
       p += 4;
@@ -848,7 +971,7 @@ value:
     goto bad_literal;
   case 'f':
     if (end - p >= 5 && memcmp(p, "false", 5) == 0) {
-      n->type = cJSON_False | HJSON_NODE;
+      n->type = cJSON_False | NODE_FLAGS;
       p += 5;
       attach(&c, n, &root);
       goto after_value;
@@ -856,36 +979,41 @@ value:
     goto bad_literal;
   case 'n':
     if (end - p >= 4 && memcmp(p, "null", 4) == 0) {
-      n->type = cJSON_NULL | HJSON_NODE;
+      n->type = cJSON_NULL | NODE_FLAGS;
       p += 4;
       attach(&c, n, &root);
       goto after_value;
     }
     goto bad_literal;
   case ']':
-    fail(&c, HJSON_E_SYNTAX, c.depth && !doc->frames[c.depth - 1].is_object ? "trailing comma in array" : "unexpected ']', expected a value", p);
+    fail(&c, HJSON_E_SYNTAX,
+         c.depth && !doc->frames[c.depth - 1].is_object ? "trailing comma in array"
+                                                        : "unexpected ']', expected a value",
+         p);
     return NULL;
-  case '.':
-    fail(&c, HJSON_E_SYNTAX, "number must start with a digit or '-'", p);
-    return NULL;
-  case '+':
-    fail(&c, HJSON_E_SYNTAX, "number must not start with '+'", p);
-    return NULL;
+  case '.': fail(&c, HJSON_E_SYNTAX, "number must start with a digit or '-'", p); return NULL;
+  case '+': fail(&c, HJSON_E_SYNTAX, "number must not start with '+'", p); return NULL;
   default:
-    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) goto bad_literal;
-    fail_unexpected(&c, p, "unexpected character, expected a value", "unexpected end of input, expected a value");
+    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))
+      goto bad_literal;
+    fail_unexpected(&c, p, "unexpected character, expected a value",
+                    "unexpected end of input, expected a value");
     return NULL;
   }
 bad_literal:
-  if ((end - p >= 3 && memcmp(p, "NaN", 3) == 0) || (end - p >= 8 && memcmp(p, "Infinity", 8) == 0)) {
+  if ((end - p >= 3 && memcmp(p, "NaN", 3) == 0) ||
+      (end - p >= 8 && memcmp(p, "Infinity", 8) == 0)) {
     fail(&c, HJSON_E_SYNTAX, "NaN and Infinity are not JSON numbers", p);
     return NULL;
   }
-  fail(&c, HJSON_E_SYNTAX, "invalid literal (expected true, false, null, a number, a string, an array or an object)", p);
+  fail(&c, HJSON_E_SYNTAX,
+       "invalid literal (expected true, false, null, a number, a string, an array or an object)",
+       p);
   return NULL;
 
 after_value:
-  if (c.depth == 0) goto done;
+  if (c.depth == 0)
+    goto done;
   f = &doc->frames[c.depth - 1];
   f->in_member = 0;
   p = skip_ws(p, end);
@@ -904,7 +1032,8 @@ after_value:
       c.depth--;
       goto after_value;
     }
-    fail_unexpected(&c, p, "expected ',' or '}' after member value", "unexpected end of input in object");
+    fail_unexpected(&c, p, "expected ',' or '}' after member value",
+                    "unexpected end of input in object");
     return NULL;
   }
   f->index++;
@@ -918,10 +1047,11 @@ after_value:
     c.depth--;
     goto after_value;
   }
-  fail_unexpected(&c, p, "expected ',' or ']' after array element", "unexpected end of input in array");
+  fail_unexpected(&c, p, "expected ',' or ']' after array element",
+                  "unexpected end of input in array");
   return NULL;
 
-member: {
+member : {
   /* p is past whitespace, at the expected member name */
   f = &doc->frames[c.depth - 1];
   if (p >= end || *p != '"') {
@@ -930,7 +1060,8 @@ member: {
   }
   char *key;
   const unsigned char *kstart = p;
-  if (parse_string(&c, &p, &key)) return NULL;
+  if (parse_string(&c, &p, &key))
+    return NULL;
   f->key = key;
   f->in_member = 1;
   if (!c.allow_dup) {
@@ -945,7 +1076,8 @@ member: {
   }
   p = skip_ws(p, end);
   if (p >= end || *p != ':') {
-    fail_unexpected(&c, p, "expected ':' after member name", "unexpected end of input, expected ':'");
+    fail_unexpected(&c, p, "expected ':' after member name",
+                    "unexpected end of input, expected ':'");
     return NULL;
   }
   p++;
@@ -964,28 +1096,35 @@ done:
 /* --------------------------------------------------------------- accessors */
 
 const char *hjson_string(const cJSON *node, size_t *len) {
-  if (!node || (node->type & 0xFF) != cJSON_String || !node->valuestring) return NULL;
-  if (len) *len = (node->type & HJSON_NODE) ? stored_len(node->valuestring) : strlen(node->valuestring);
+  if (!node || (node->type & 0xFF) != cJSON_String || !node->valuestring)
+    return NULL;
+  if (len)
+    *len = arena_node(node) ? stored_len(node->valuestring) : strlen(node->valuestring);
   return node->valuestring;
 }
 
 const char *hjson_key(const cJSON *node, size_t *len) {
-  if (!node || !node->string) return NULL;
-  if (len) *len = (node->type & HJSON_NODE) ? stored_len(node->string) : strlen(node->string);
+  if (!node || !node->string)
+    return NULL;
+  if (len)
+    *len = arena_node(node) ? stored_len(node->string) : strlen(node->string);
   return node->string;
 }
 
 const char *hjson_number_text(const cJSON *node) {
-  if (!node || !(node->type & HJSON_NODE) || (node->type & 0xFF) != cJSON_Number) return NULL;
+  if (!node || !(node->type & HJSON_NODE) || (node->type & 0xFF) != cJSON_Number)
+    return NULL;
   return node->valuestring;
 }
 
 const cJSON *hjson_get(const cJSON *object, const char *name, size_t name_len) {
-  if (!object || (object->type & 0xFF) != cJSON_Object) return NULL;
+  if (!object || (object->type & 0xFF) != cJSON_Object)
+    return NULL;
   for (const cJSON *m = object->child; m; m = m->next) {
     size_t kl;
     const char *k = hjson_key(m, &kl);
-    if (k && kl == name_len && memcmp(k, name, name_len) == 0) return m;
+    if (k && kl == name_len && memcmp(k, name, name_len) == 0)
+      return m;
   }
   return NULL;
 }
@@ -993,7 +1132,8 @@ const cJSON *hjson_get(const cJSON *object, const char *name, size_t name_len) {
 /* ------------------------------------------------------------ JSON pointer */
 
 int hjson_pointer_push(char *buf, size_t cap, size_t *len, const char *token, size_t token_len) {
-  if (!buf || cap == 0) return 0;
+  if (!buf || cap == 0)
+    return 0;
   size_t l = *len;
   size_t need = 1;
   for (size_t i = 0; i < token_len; i++) {
@@ -1028,14 +1168,16 @@ int hjson_pointer_push(char *buf, size_t cap, size_t *len, const char *token, si
     return 0;
   }
   size_t room = cap - 4;
-  if (l > room) l = room;
+  if (l > room)
+    l = room;
   if (l < room) {
     buf[l++] = '/';
     for (size_t i = 0; i < token_len; i++) {
       char ch = token[i];
       const char *esc = ch == '~' ? "~0" : ch == '/' ? "~1" : ch == 0 ? "\\u0000" : NULL;
       size_t el = esc ? strlen(esc) : 1;
-      if (el > room - l) break;
+      if (el > room - l)
+        break;
       if (esc)
         memcpy(buf + l, esc, el);
       else
@@ -1064,21 +1206,26 @@ static int token_equals(const char *tok, size_t tlen, const char *key, size_t kl
   size_t i = 0, j = 0;
   while (i < tlen) {
     char ch = tok[i++];
-    if (ch == '~') ch = tok[i++] == '0' ? '~' : '/'; /* validated by the caller */
-    if (j >= klen || key[j] != ch) return 0;
+    if (ch == '~')
+      ch = tok[i++] == '0' ? '~' : '/'; /* validated by the caller */
+    if (j >= klen || key[j] != ch)
+      return 0;
     j++;
   }
   return j == klen;
 }
 
-const cJSON *hjson_pointer_get(const cJSON *root, const char *pointer, size_t len, const char **why) {
+const cJSON *hjson_pointer_get(const cJSON *root, const char *pointer, size_t len,
+                               const char **why) {
   const char *dummy;
-  if (!why) why = &dummy;
+  if (!why)
+    why = &dummy;
   if (!root) {
     *why = "no document";
     return NULL;
   }
-  if (len == 0) return root;
+  if (len == 0)
+    return root;
   if (pointer[0] != '/') {
     *why = "a JSON pointer must be empty or start with '/'";
     return NULL;
@@ -1087,7 +1234,8 @@ const cJSON *hjson_pointer_get(const cJSON *root, const char *pointer, size_t le
   size_t i = 1;
   for (;;) {
     size_t s = i;
-    while (i < len && pointer[i] != '/') i++;
+    while (i < len && pointer[i] != '/')
+      i++;
     const char *tok = pointer + s;
     size_t tlen = i - s;
     for (size_t k = 0; k < tlen; k++) {
@@ -1102,7 +1250,8 @@ const cJSON *hjson_pointer_get(const cJSON *root, const char *pointer, size_t le
       for (; m; m = m->next) {
         size_t kl;
         const char *k = hjson_key(m, &kl);
-        if (k && token_equals(tok, tlen, k, kl)) break;
+        if (k && token_equals(tok, tlen, k, kl))
+          break;
       }
       if (!m) {
         *why = "no such member";
@@ -1144,7 +1293,8 @@ const cJSON *hjson_pointer_get(const cJSON *root, const char *pointer, size_t le
       *why = "pointer goes through a value that is neither an object nor an array";
       return NULL;
     }
-    if (i >= len) return cur;
+    if (i >= len)
+      return cur;
     i++; /* skip '/' */
   }
 }
@@ -1171,7 +1321,8 @@ const char *hjson_code_name(hjson_code code) {
 
 static size_t child_count(const cJSON *n) {
   size_t k = 0;
-  for (const cJSON *c = n->child; c; c = c->next) k++;
+  for (const cJSON *c = n->child; c; c = c->next)
+    k++;
   return k;
 }
 
@@ -1183,25 +1334,30 @@ typedef struct {
 static int name_cmp(const cJSON *x, const cJSON *y) {
   size_t xl = 0, yl = 0;
   const char *xk = hjson_key(x, &xl), *yk = hjson_key(y, &yl);
-  if (!xk) xk = "", xl = 0;
-  if (!yk) yk = "", yl = 0;
+  if (!xk)
+    xk = "", xl = 0;
+  if (!yk)
+    yk = "", yl = 0;
   size_t m = xl < yl ? xl : yl;
   int r = memcmp(xk, yk, m);
-  if (r) return r;
+  if (r)
+    return r;
   return xl < yl ? -1 : xl > yl;
 }
 
 static int member_cmp(const void *a, const void *b) {
   const member_ref *x = a, *y = b;
   int r = name_cmp(x->node, y->node);
-  if (r) return r;
+  if (r)
+    return r;
   return x->index < y->index ? -1 : x->index > y->index;
 }
 
 /* The k-th member (0-based) of obj named like m, or NULL. */
 static const cJSON *nth_named(const cJSON *obj, const cJSON *m, size_t k) {
   for (const cJSON *c = obj->child; c; c = c->next)
-    if (name_cmp(c, m) == 0 && k-- == 0) return c;
+    if (name_cmp(c, m) == 0 && k-- == 0)
+      return c;
   return NULL;
 }
 
@@ -1211,14 +1367,17 @@ static const cJSON *nth_named(const cJSON *obj, const cJSON *m, size_t k) {
  * (allow_duplicates), its k-th occurrences are compared with each other. */
 static int objects_equal(const cJSON *a, const cJSON *b) {
   size_t na = child_count(a), nb = child_count(b);
-  if (na != nb) return 0;
+  if (na != nb)
+    return 0;
   if (na >= EQUAL_SORT_MIN) {
     member_ref *sa = malloc(na * sizeof *sa), *sb = malloc(nb * sizeof *sb);
     if (sa && sb) {
       size_t i = 0;
-      for (const cJSON *m = a->child; m; m = m->next, i++) sa[i] = (member_ref){m, i};
+      for (const cJSON *m = a->child; m; m = m->next, i++)
+        sa[i] = (member_ref){m, i};
       i = 0;
-      for (const cJSON *m = b->child; m; m = m->next, i++) sb[i] = (member_ref){m, i};
+      for (const cJSON *m = b->child; m; m = m->next, i++)
+        sb[i] = (member_ref){m, i};
       qsort(sa, na, sizeof *sa, member_cmp);
       qsort(sb, nb, sizeof *sb, member_cmp);
       int eq = 1;
@@ -1235,52 +1394,57 @@ static int objects_equal(const cJSON *a, const cJSON *b) {
   for (const cJSON *m = a->child; m; m = m->next) {
     size_t k = 0;
     for (const cJSON *p = a->child; p != m; p = p->next)
-      if (name_cmp(p, m) == 0) k++;
+      if (name_cmp(p, m) == 0)
+        k++;
     const cJSON *o = nth_named(b, m, k);
-    if (!o || !hjson_equal(m, o)) return 0;
+    if (!o || !hjson_equal(m, o))
+      return 0;
   }
   return 1;
 }
 
 int hjson_equal(const cJSON *a, const cJSON *b) {
-  if (a == b) return 1;
-  if (!a || !b) return 0;
+  if (a == b)
+    return 1;
+  if (!a || !b)
+    return 0;
   int t = a->type & 0xFF;
-  if (t != (b->type & 0xFF)) return 0;
+  if (t != (b->type & 0xFF))
+    return 0;
   switch (t) {
   case cJSON_False:
   case cJSON_True:
-  case cJSON_NULL:
-    return 1;
-  case cJSON_Number:
-    return a->valuedouble == b->valuedouble;
+  case cJSON_NULL: return 1;
+  case cJSON_Number: return a->valuedouble == b->valuedouble;
   case cJSON_String: {
     size_t la, lb;
     const char *sa = hjson_string(a, &la), *sb = hjson_string(b, &lb);
-    if (!sa || !sb) return sa == sb;
+    if (!sa || !sb)
+      return sa == sb;
     return la == lb && memcmp(sa, sb, la) == 0;
   }
   case cJSON_Array: {
     const cJSON *x = a->child, *y = b->child;
     for (; x && y; x = x->next, y = y->next)
-      if (!hjson_equal(x, y)) return 0;
+      if (!hjson_equal(x, y))
+        return 0;
     return !x && !y;
   }
-  case cJSON_Object:
-    return objects_equal(a, b);
-  default:
-    return 0;
+  case cJSON_Object: return objects_equal(a, b);
+  default: return 0;
   }
 }
 
 uint64_t hjson_hash(const cJSON *node) {
-  if (!node) return 0;
+  if (!node)
+    return 0;
   int t = node->type & 0xFF;
   uint64_t h = mix64((uint64_t)t + 0x51ED2701ULL);
   switch (t) {
   case cJSON_Number: {
     double v = node->valuedouble;
-    if (v == 0) v = 0; /* -0 == 0 */
+    if (v == 0)
+      v = 0; /* -0 == 0 */
     uint64_t bits;
     memcpy(&bits, &v, sizeof bits);
     return mix64(h ^ bits);
@@ -1291,7 +1455,8 @@ uint64_t hjson_hash(const cJSON *node) {
     return s ? hash_bytes((const unsigned char *)s, l, h) : h;
   }
   case cJSON_Array:
-    for (const cJSON *c = node->child; c; c = c->next) h = mix64(h * 31 + hjson_hash(c));
+    for (const cJSON *c = node->child; c; c = c->next)
+      h = mix64(h * 31 + hjson_hash(c));
     return h;
   case cJSON_Object: {
     uint64_t sum = 0;
@@ -1303,7 +1468,6 @@ uint64_t hjson_hash(const cJSON *node) {
     }
     return mix64(h ^ sum);
   }
-  default:
-    return h;
+  default: return h;
   }
 }

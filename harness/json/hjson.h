@@ -15,7 +15,11 @@
  *  - numbers: valuedouble holds the value, valueint the clamped int as cJSON
  *    does, and valuestring the number's exact text as written (NUL-terminated),
  *    so int64 checks can be exact.  cJSON_Print ignores that field.
- *  - nodes carry the HJSON_NODE flag in ->type (above cJSON's 0xFF type mask).
+ *  - nodes carry the HJSON_NODE flag in ->type (above cJSON's 0xFF type mask),
+ *    and cJSON_IsReference (the arena, not the node, owns its strings).  A
+ *    cJSON_Duplicate copy keeps HJSON_NODE but loses cJSON_IsReference; its
+ *    strings are strdup'd, so hjson_string / hjson_key give strlen lengths on
+ *    it (a \u0000 truncates there, as in any cJSON tree).
  *
  * No global state; a doc is used by one thread at a time, separate docs in
  * separate threads are independent. */

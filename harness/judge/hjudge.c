@@ -563,36 +563,46 @@ static void echo_check(hjudge_verdict *v, const char *field, hjudge_status st, c
   hjudge_add(v, name, st, req, fmt, arg);
 }
 
-/* The set of string member `key` of the objects in array a, compared with the
- * same in response array b: every request value must appear. */
+/* For every string member name k of the request array's objects: each request
+ * value of k must appear as k in one of the response array's objects.  One
+ * check per member name. */
 static void echo_array(hjudge_verdict *v, const char *field, const cJSON *a, const cJSON *b) {
-  for (const cJSON *item = a->child; item; item = item->next) {
-    if (!cJSON_IsObject(item))
+  const cJSON *first = a->child;
+  if (!cJSON_IsObject(first))
+    return;
+  for (const cJSON *key = first->child; key; key = key->next) {
+    if (!cJSON_IsString(key))
       continue;
-    for (const cJSON *m = item->child; m; m = m->next) {
+    char f[HJUDGE_NAME_MAX];
+    snprintf(f, sizeof f, "%s[].%s", field, key->string);
+    if (!cJSON_IsArray(b)) {
+      echo_check(v, f, HJUDGE_WARN, "%s not echoed in the 201 body", field);
+      continue;
+    }
+    size_t kl;
+    const char *k = hjson_key(key, &kl);
+    if (!k) {
+      k = key->string;
+      kl = strlen(k);
+    }
+    const cJSON *missing = NULL;
+    for (const cJSON *item = a->child; item && !missing; item = item->next) {
+      const cJSON *m = cJSON_IsObject(item) ? hjson_get(item, k, kl) : NULL;
       if (!cJSON_IsString(m))
         continue;
-      char f[HJUDGE_NAME_MAX];
-      snprintf(f, sizeof f, "%s[].%s", field, m->string);
-      if (!cJSON_IsArray(b)) {
-        echo_check(v, f, HJUDGE_WARN, "%s not echoed in the 201 body", field);
-        return;
-      }
       int found = 0;
       for (const cJSON *r = b->child; r && !found; r = r->next)
-        if (cJSON_IsObject(r)) {
-          size_t kl;
-          const char *k = hjson_key(m, &kl);
-          const cJSON *rm = k ? hjson_get(r, k, kl) : cJSON_GetObjectItemCaseSensitive(r, m->string);
-          found = rm && same_string(m, rm);
-        }
-      char shown[64];
-      one_line(shown, sizeof shown, m->valuestring);
-      if (found)
-        echo_check(v, f, HJUDGE_PASS, "%s", "");
-      else
-        echo_check(v, f, HJUDGE_FAIL, "request value '%s' missing from the 201 body", shown);
+        found = cJSON_IsObject(r) && same_string(m, hjson_get(r, k, kl));
+      if (!found)
+        missing = m;
     }
+    char shown[64];
+    if (missing)
+      one_line(shown, sizeof shown, missing->valuestring);
+    if (!missing)
+      echo_check(v, f, HJUDGE_PASS, "%s", "");
+    else
+      echo_check(v, f, HJUDGE_FAIL, "request value '%s' missing from the 201 body", shown);
   }
 }
 
@@ -678,6 +688,7 @@ hjudge_status hjudge_response_judge(hjudge *j, const hjudge_case *c, const hjudg
     finish_detail(v);
     return v->status;
   }
+  hjudge_add(v, "transport", HJUDGE_PASS, HJUDGE_REQ_TRANSPORT, "%s", "");
   hjudge_add(v, "timeout", HJUDGE_PASS, HJUDGE_REQ_NO_TIMEOUT, "%s", "");
   if (r->status >= 500)
     hjudge_add(v, "no-5xx", HJUDGE_FAIL, HJUDGE_REQ_NO_5XX, "server error %d", r->status);

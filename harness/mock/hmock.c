@@ -9,10 +9,10 @@
 #include <sys/random.h>
 #include <time.h>
 
-#include "json/hjson.h"
 #include "mock/hmock_impl.h"
 #include "rules/hrules.h"
 #include "schema/hschema.h"
+#include "json/hjson.h"
 
 #define MOCK_IDENTITY_ID "USR-0000-0001"
 #define MOCK_IDENTITY_NAME "apiharness mock"
@@ -32,9 +32,7 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...) {
   va_end(ap);
 }
 
-int hmock_has(const hmock *m, hmock_fault_id id) {
-  return (m->faults & HMOCK_FAULT_BIT(id)) != 0;
-}
+int hmock_has(const hmock *m, hmock_fault_id id) { return (m->faults & HMOCK_FAULT_BIT(id)) != 0; }
 
 void hmock_response_clear(hmock_response *r) {
   if (!r)
@@ -354,10 +352,9 @@ static void problem_simple(const hmock *m, int status, const char *detail, hmock
 /* ---------------------------------------------------------------- precheck */
 
 static void problem_auth(const hmock *m, int wrong, hmock_response *out) {
-  problem_simple(m, 401,
-                 wrong ? "the bearer token is not valid"
-                       : "an Authorization: Bearer token is required",
-                 out);
+  problem_simple(
+      m, 401,
+      wrong ? "the bearer token is not valid" : "an Authorization: Bearer token is required", out);
   out->www_authenticate = wrong ? "Bearer realm=\"apiharness\", error=\"invalid_token\""
                                 : "Bearer realm=\"apiharness\"";
 }
@@ -387,8 +384,7 @@ int hmock_precheck(hmock *m, const hmock_request *req, hmock_response *out) {
     problem_simple(m, 404, "no such resource", out);
     return 1;
   }
-  if (!req->method || strcasecmp(req->method, op->method) != 0 ||
-      strcmp(req->method, m->method_upper) != 0) {
+  if (!req->method || strcmp(req->method, m->method_upper) != 0) { /* methods are case-sensitive */
     char detail[128];
     snprintf(detail, sizeof detail, "this resource allows %s", m->allow);
     problem_simple(m, 405, detail, out);
@@ -406,8 +402,7 @@ int hmock_precheck(hmock *m, const hmock_request *req, hmock_response *out) {
     if (hmock_has(m, HMOCK_FAULT_HANG_LARGE_BODY))
       return 1; /* status 0: never answered */
     char detail[128];
-    snprintf(detail, sizeof detail, "the request body is over the limit of %zu bytes",
-             m->max_body);
+    snprintf(detail, sizeof detail, "the request body is over the limit of %zu bytes", m->max_body);
     problem_simple(m, 413, detail, out);
     return 1;
   }
@@ -422,7 +417,7 @@ int hmock_precheck(hmock *m, const hmock_request *req, hmock_response *out) {
     char detail[512];
     snprintf(detail, sizeof detail, "%s; the documented request media types are %s",
              req->content_type && *req->content_type ? "unsupported Content-Type"
-                                                      : "the Content-Type header is missing",
+                                                     : "the Content-Type header is missing",
              m->media_list);
     problem_simple(m, 415, detail, out);
     return 1;
@@ -436,8 +431,7 @@ static void problem_parse(const hmock *m, const hjson_error *e, hmock_response *
   jw w = {.max = body_cap(m)};
   char msg[HJSON_POINTER_MAX + 256];
   snprintf(msg, sizeof msg, "the request body is not valid JSON: %s at byte %zu (%s)",
-           e->msg ? e->msg : hjson_code_name(e->code), e->offset,
-           e->pointer[0] ? e->pointer : "$");
+           e->msg ? e->msg : hjson_code_name(e->code), e->offset, e->pointer[0] ? e->pointer : "$");
   problem_begin(m, &w, 400, msg);
   int first = 1;
   jw_lit(&w, ",\"errors\":{");
@@ -740,6 +734,7 @@ static void build_created(hmock *m, const cJSON *root, hmock_response *out) {
 /* ---------------------------------------------------------------- handle */
 
 int hmock_handle(hmock *m, const hmock_request *req, hmock_response *out) {
+  unsigned char keep_small[HSCHEMA_DEFAULT_MAX_VIOLATIONS + 28]; /* no malloc in the usual case */
   unsigned char *keep = NULL;
   if (hmock_precheck(m, req, out))
     return out->status;
@@ -778,11 +773,12 @@ int hmock_handle(hmock *m, const hmock_request *req, hmock_response *out) {
   }
   size_t n = hschema_result_count(wk->result);
   size_t failures = 0;
-  keep = calloc(n ? n : 1, 1);
+  keep = n <= sizeof keep_small ? keep_small : calloc(n, 1);
   if (!keep) {
     fill_plain_500(out);
     goto done;
   }
+  memset(keep, 0, n);
   for (size_t i = 0; i < n; i++) {
     const hschema_violation *v = hschema_result_at(wk->result, i);
     if (v->warning || excused(m, v))
@@ -795,7 +791,8 @@ int hmock_handle(hmock *m, const hmock_request *req, hmock_response *out) {
   else
     build_created(m, root, out);
 done:
-  free(keep);
+  if (keep != keep_small)
+    free(keep);
   worker_put(m, wk);
   return out->status;
 }
@@ -831,8 +828,8 @@ hmock *hmock_new(const hmock_options *opts, char *err, size_t errlen) {
     set_err(err, errlen, "threads %u is over the limit of %u", m->threads, HMOCK_MAX_THREADS);
     goto fail;
   }
-  m->connection_limit = opts->connection_limit ? opts->connection_limit
-                                               : HMOCK_DEFAULT_CONNECTION_LIMIT;
+  m->connection_limit =
+      opts->connection_limit ? opts->connection_limit : HMOCK_DEFAULT_CONNECTION_LIMIT;
   m->idle_timeout_s = opts->idle_timeout_s ? opts->idle_timeout_s : HMOCK_DEFAULT_IDLE_TIMEOUT;
   m->request_timeout_s =
       opts->request_timeout_s ? opts->request_timeout_s : HMOCK_DEFAULT_REQUEST_TIMEOUT;
@@ -881,9 +878,9 @@ hmock *hmock_new(const hmock_options *opts, char *err, size_t errlen) {
   snprintf(m->allow, sizeof m->allow, "%s", allow ? allow : "POST");
   size_t i = 0;
   for (; op->method[i] && i + 1 < sizeof m->method_upper; i++)
-    m->method_upper[i] = (char)(op->method[i] >= 'a' && op->method[i] <= 'z'
-                                    ? op->method[i] - 'a' + 'A'
-                                    : op->method[i]);
+    m->method_upper[i] =
+        (char)(op->method[i] >= 'a' && op->method[i] <= 'z' ? op->method[i] - 'a' + 'A'
+                                                            : op->method[i]);
   m->method_upper[i] = 0;
   size_t ml = 0;
   m->media_list[0] = 0;

@@ -61,9 +61,9 @@ typedef enum {
   HMOCK_FAULT_ACCEPT_EMPTY_MODULES,
   HMOCK_FAULT_ACCEPT_MISSING_NAME,
   HMOCK_FAULT_ACCEPT_UNKNOWN_PROPERTY,
-  HMOCK_FAULT_500_ON_UNICODE,     /* 500 when an echoed string has non-ASCII or NUL */
-  HMOCK_FAULT_REJECT_TEXT_JSON,   /* 415 for the documented text/json */
-  HMOCK_FAULT_REJECT_NULL,        /* 400 for null in a nullable property */
+  HMOCK_FAULT_500_ON_UNICODE,   /* 500 when an echoed string has non-ASCII or NUL */
+  HMOCK_FAULT_REJECT_TEXT_JSON, /* 415 for the documented text/json */
+  HMOCK_FAULT_REJECT_NULL,      /* 400 for null in a nullable property */
   HMOCK_FAULT_PROBLEM_STATUS_MISMATCH,
   HMOCK_FAULT_PROBLEM_NOT_JSON,
   HMOCK_FAULT_STATUS_200,
@@ -87,7 +87,7 @@ typedef struct {
 
 /* The static fault table (never freed, immutable). */
 size_t hmock_fault_count(void);
-const hmock_fault *hmock_fault_at(size_t i);   /* NULL past the end */
+const hmock_fault *hmock_fault_at(size_t i);           /* NULL past the end */
 const hmock_fault *hmock_fault_find(const char *name); /* NULL when unknown */
 
 typedef struct {
@@ -123,8 +123,8 @@ typedef struct {
 /* A response value.  body is malloc'd (free with hmock_response_clear, or take
  * it and set it to NULL); the header strings are static or owned by the hmock. */
 typedef struct {
-  int status;                   /* 0: no answer at all (hang-large-body) */
-  const char *content_type;     /* NULL: no body */
+  int status;               /* 0: no answer at all (hang-large-body) */
+  const char *content_type; /* NULL: no body */
   char *body;
   size_t body_len;
   const char *allow;            /* Allow header or NULL */

@@ -29,8 +29,7 @@ static const hmock_fault faults[] = {
      "a valid request with modules [{\"id\":\"MOD-1\"}]"},
     {HMOCK_FAULT_ACCEPT_EMPTY_MODULES, "accept-empty-modules",
      "an empty modules array is accepted (201 instead of 400)",
-     "prose.modules-required: request with modules [] gets 400",
-     "a valid request with modules []"},
+     "prose.modules-required: request with modules [] gets 400", "a valid request with modules []"},
     {HMOCK_FAULT_ACCEPT_MISSING_NAME, "accept-missing-name",
      "a request without name is accepted (201 instead of 400)",
      "prose.name-required: request without name gets 400", "a valid request without name"},
@@ -47,8 +46,7 @@ static const hmock_fault faults[] = {
      "a valid request sent as text/json gets 201", "a valid request with Content-Type text/json"},
     {HMOCK_FAULT_REJECT_NULL, "reject-null",
      "null in a nullable request property (description, icon, extensions) is answered 400",
-     "a valid request with description null gets 201",
-     "a valid request with \"description\":null"},
+     "a valid request with description null gets 201", "a valid request with \"description\":null"},
     {HMOCK_FAULT_PROBLEM_STATUS_MISMATCH, "problem-status-mismatch",
      "the 400 ProblemDetails says status 422",
      "400 ProblemDetails status equals the HTTP status (RFC 9457)", "an invalid request"},
@@ -78,9 +76,7 @@ _Static_assert(sizeof faults / sizeof faults[0] == HMOCK_FAULT_COUNT_,
 
 size_t hmock_fault_count(void) { return sizeof faults / sizeof faults[0]; }
 
-const hmock_fault *hmock_fault_at(size_t i) {
-  return i < hmock_fault_count() ? &faults[i] : NULL;
-}
+const hmock_fault *hmock_fault_at(size_t i) { return i < hmock_fault_count() ? &faults[i] : NULL; }
 
 const hmock_fault *hmock_fault_find(const char *name) {
   if (!name)

@@ -8,10 +8,10 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-#include "json/hjson.h"
 #include "mock/hmock.h"
 #include "rules/hrules.h"
 #include "schema/hschema.h"
+#include "json/hjson.h"
 
 /* Parse and validation state, one per concurrently running request; pooled so
  * a request allocates nothing but its response. */

@@ -21,9 +21,9 @@
 
 #include "mock/hmock_impl.h"
 
-#define KEEP_BUFFER (64u * 1024u)    /* body buffer kept between keep-alive requests */
-#define HEADER_MEMORY (32u * 1024u)  /* MHD per-connection pool: request line + headers */
-#define DISCARD_FACTOR 4u            /* past max_body, discard at most 4 x max_body + 1 MiB */
+#define KEEP_BUFFER (64u * 1024u)   /* body buffer kept between keep-alive requests */
+#define HEADER_MEMORY (32u * 1024u) /* MHD per-connection pool: request line + headers */
+#define DISCARD_FACTOR 4u           /* past max_body, discard at most 4 x max_body + 1 MiB */
 #define DISCARD_EXTRA ((size_t)1 << 20)
 #define REAPER_TICK_MS 100
 
@@ -124,7 +124,10 @@ static enum MHD_Result send_response(hmock *m, struct MHD_Connection *mc, const 
   return ret;
 }
 
-static void hang(hmock *m, hmock_conn *c, struct MHD_Connection *mc) {
+static void hang(hmock *m, hmock_conn *c, struct MHD_Connection *mc, const char *method,
+                 const char *url) {
+  if (m->verbose)
+    fprintf(stderr, "%s %s held without an answer (fault hang-large-body)\n", method, url);
   pthread_mutex_lock(&m->conn_lock);
   c->hung = 1;
   c->resumed = 0;
@@ -138,16 +141,15 @@ static void request_from(struct MHD_Connection *mc, const char *url, const char 
   memset(req, 0, sizeof *req);
   req->method = method;
   req->path = url;
-  req->content_type = MHD_lookup_connection_value(mc, MHD_HEADER_KIND,
-                                                  MHD_HTTP_HEADER_CONTENT_TYPE);
-  req->authorization = MHD_lookup_connection_value(mc, MHD_HEADER_KIND,
-                                                   MHD_HTTP_HEADER_AUTHORIZATION);
+  req->content_type =
+      MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+  req->authorization =
+      MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
 }
 
 /* Content-Length over max_body (or not a number MHD let through). */
 static int declared_too_big(struct MHD_Connection *mc, size_t max) {
-  const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND,
-                                               MHD_HTTP_HEADER_CONTENT_LENGTH);
+  const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
   if (!cl)
     return 0;
   unsigned long long v = 0;
@@ -162,8 +164,7 @@ static int declared_too_big(struct MHD_Connection *mc, size_t max) {
 }
 
 static int has_body(struct MHD_Connection *mc) {
-  const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND,
-                                               MHD_HTTP_HEADER_CONTENT_LENGTH);
+  const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
   return (cl && strcmp(cl, "0") != 0) ||
          MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
 }
@@ -192,7 +193,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *mc, const cha
     if (!hmock_precheck(m, &req, &r))
       return MHD_YES; /* now the body */
     if (r.status == 0) {
-      hang(m, c, mc);
+      hang(m, c, mc, method, url);
       return MHD_YES;
     }
     atomic_store(&c->deadline_ms, 0);
@@ -249,7 +250,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *mc, const cha
   req.body_too_large = c->too_big;
   hmock_handle(m, &req, &r);
   if (r.status == 0) {
-    hang(m, c, mc);
+    hang(m, c, mc, method, url);
     return MHD_YES;
   }
   return send_response(m, mc, method, url, &r, c->too_big);
@@ -386,18 +387,16 @@ hmock *hmock_start(const hmock_options *opts, char *err, size_t errlen) {
     pool[0].option = MHD_OPTION_END;
   struct MHD_Daemon *d = MHD_start_daemon(
       flags, (uint16_t)port, NULL, NULL, on_access, m, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, m,
-      MHD_OPTION_SOCK_ADDR, ai->ai_addr,
-      MHD_OPTION_ARRAY, pool, MHD_OPTION_CONNECTION_LIMIT, m->connection_limit,
-      MHD_OPTION_CONNECTION_TIMEOUT, m->idle_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-      (size_t)HEADER_MEMORY, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
-      MHD_OPTION_NOTIFY_COMPLETED, on_completed, m, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
-      m, MHD_OPTION_STRICT_FOR_CLIENT, 1,
-      MHD_OPTION_END);
+      MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_ARRAY, pool, MHD_OPTION_CONNECTION_LIMIT,
+      m->connection_limit, MHD_OPTION_CONNECTION_TIMEOUT, m->idle_timeout_s,
+      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY, MHD_OPTION_LISTEN_BACKLOG_SIZE,
+      1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, m, MHD_OPTION_NOTIFY_CONNECTION,
+      on_connection, m, MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
   freeaddrinfo(ai);
   ai = NULL;
   if (!d) {
-    snprintf(err, errlen, "cannot listen on %s port %d (in use, or not a local address?)",
-             m->host, port);
+    snprintf(err, errlen, "cannot listen on %s port %d (in use, or not a local address?)", m->host,
+             port);
     goto fail;
   }
   m->daemon = d;

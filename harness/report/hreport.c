@@ -202,6 +202,14 @@ static int ieq_prefix(const char *s, size_t n, const char *word) {
   return 1;
 }
 
+static int contains(const char *s, size_t n, const char *needle) {
+  size_t m = strlen(needle);
+  for (size_t i = 0; i + m <= n; i++)
+    if (memcmp(s + i, needle, m) == 0)
+      return 1;
+  return 0;
+}
+
 /* Writes text[0..len) to b with bearer credentials and "token" JSON values redacted. */
 static void redact_into(hr_buf *b, const char *text, size_t len) {
   size_t i = 0, run = 0;
@@ -241,7 +249,8 @@ static void redact_into(hr_buf *b, const char *text, size_t len) {
           if (e > len)
             e = len;
           size_t vlen = e - v;
-          if (vlen > HREPORT_TOKEN_PREFIX && !placeholder(text + v, vlen)) {
+          if (vlen > HREPORT_TOKEN_PREFIX && !placeholder(text + v, vlen) &&
+              !contains(text + v, vlen, "<redacted>")) {
             size_t keep = 0;
             while (keep < HREPORT_TOKEN_PREFIX && text[v + keep] != '\\')
               keep++;
@@ -969,7 +978,7 @@ static void html_header(hr_buf *b, const facts *f) {
   const cJSON *tool = hr_get(root, "tool");
   hr_puts(b, "<h2 id=\"run\">Run</h2><table>\n<tr><th>Target</th><td>");
   html_member(b, target, "url", 512, 1);
-  if (hr_get(target, "server")) {
+  if (hr_str(target, "server", NULL)) { /* null: the server sent no Server header */
     hr_puts(b, " (server ");
     html_member(b, target, "server", 256, 1);
     hr_puts(b, ")");

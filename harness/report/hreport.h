@@ -14,8 +14,9 @@
  *  - the value of an "Authorization: Bearer X" header (and any "Bearer X" in a
  *    curl line) is replaced by "Bearer <redacted>" unless X is already a
  *    placeholder (<redacted>, $VAR or ${VAR});
- *  - the value of a JSON member "token" in a body excerpt is cut to its first
- *    8 characters followed by "...<redacted>".
+ *  - the value of a JSON member "token" in a body excerpt or curl line, when
+ *    longer than 8 characters and not already redacted (containing
+ *    "<redacted>"), is cut to its first 8 characters followed by "...<redacted>".
  * See hreport_redact.
  *
  * No global state; all functions are reentrant. */

@@ -45,7 +45,7 @@ static const char prose_rules_json[] =
 typedef struct {
   hrules_rule rule;
   const hschema *schema;
-  char prefix[128]; /* "rules#/<id>/" : violations under it belong to the rule */
+  char prefix[192]; /* "rules#/<id>/" : violations under it belong to the rule */
 } prose_rule;
 
 typedef struct {

@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "json/hjson.h"
 #include "schema/hschema.h"
 #include "schema/hschema_impl.h"
+#include "json/hjson.h"
 
 #define HDEC_EXP_CLAMP 1000000000000000LL /* |exponent| kept below 10^15 */
 

@@ -1,4 +1,4 @@
-/* hschema: the schema compiler and validator.
+/* hschema: the schema compiler (the validator is validate.c).
  *
  * Compilation turns each Schema Object of the document into one struct hschema
  * (the same JSON node always gives the same hschema, so $ref cycles through
@@ -7,15 +7,10 @@
  * the stack; afterwards a depth-first pass over the "in place" edges ($ref,
  * allOf, anyOf, oneOf, not: the edges that do not descend into the instance)
  * rejects cycles and chains deeper than HSCHEMA_MAX_INPLACE, which bounds the
- * validator's recursion by the instance depth times that constant.
- *
- * Validation is a recursive walk over instance and schema together.  Instance
- * locations are kept as a stack of (member name | index) frames and turned into
- * a JSON pointer only when a violation is reported, so a valid document costs
- * no string work.  anyOf/oneOf/not branches run "silently": they stop at the
- * first error and report nothing; the combinator reports one violation.  A step
- * budget (scaled by the instance size) stops a schema whose combinators would
- * make validation exponential. */
+ * validator's recursion by the instance depth times that constant.  A compile
+ * that fails is rolled back (arena mark, pattern cache, node map), so the set
+ * stays usable.  Everything a set compiles lives in its arena until
+ * hschema_set_free. */
 #include "schema/hschema.h"
 
 #include <limits.h>
@@ -26,107 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json/hjson.h"
 #include "schema/hschema_impl.h"
+#include "json/hjson.h"
 
-#define HSCHEMA_MAX_INPLACE 64       /* longest $ref/allOf/anyOf/oneOf/not chain */
-#define HSCHEMA_STEP_BUDGET 1000000u /* schema evaluations before counting nodes */
-#define HSCHEMA_STEPS_PER_NODE 64u   /* ... and then per instance value */
-#define HSCHEMA_STR_MAX 2048         /* bytes kept of one violation string */
-#define HSCHEMA_PTR_MAX 1024         /* bytes kept of an instance pointer */
-#define HSCHEMA_QUOTE_MAX 60         /* bytes of an instance string quoted in a message */
-#define HSCHEMA_ENUM_DESC_MAX 200    /* bytes of the allowed values listed in a message */
-
-/* type bits */
-enum {
-  T_NULL = 1 << 0,
-  T_BOOLEAN = 1 << 1,
-  T_OBJECT = 1 << 2,
-  T_ARRAY = 1 << 3,
-  T_NUMBER = 1 << 4,
-  T_INTEGER = 1 << 5,
-  T_STRING = 1 << 6
-};
-
-enum { FMT_NONE = 0, FMT_DATE_TIME, FMT_DATE, FMT_INT32, FMT_INT64 };
-enum { ADD_ANY = 0, ADD_FALSE, ADD_SCHEMA };
-
-/* schema flags */
-enum {
-  S_NULLABLE = 1 << 0,
-  S_FALSE = 1 << 1, /* the boolean schema false */
-  S_DEPRECATED = 1 << 2,
-  S_READONLY = 1 << 3,
-  S_WRITEONLY = 1 << 4,
-  S_UNIQUE = 1 << 5,
-  S_HAS_MIN = 1 << 6,
-  S_HAS_MAX = 1 << 7,
-  S_EXCL_MIN = 1 << 8,
-  S_EXCL_MAX = 1 << 9,
-  S_HAS_MULT = 1 << 10,
-  S_HAS_ENUM = 1 << 11,
-  S_HAS_OBJ = 1 << 12, /* some object keyword */
-  S_HAS_ARR = 1 << 13, /* some array keyword */
-  S_HAS_STR = 1 << 14, /* some string keyword */
-  S_HAS_NUM = 1 << 15  /* some number keyword */
-};
-
-typedef struct {
-  const char *name;
-  size_t len;
-  const hschema *schema;
-} hprop;
-
-typedef struct {
-  const char *name;
-  size_t len;
-  long prop; /* index into props, -1 when not declared */
-} hreq;
-
-struct hschema {
-  const cJSON *node;
-  const char *loc; /* with the set's name prefix */
-  unsigned flags;
-  unsigned types; /* 0: any type */
-  const hschema *ref;
-  /* effective readOnly / writeOnly (through $ref and allOf): where the keyword stands */
-  const hschema *ro_src, *wo_src;
-  /* object */
-  hprop *props;
-  size_t n_props;
-  uint32_t *ptab; /* open addressing, prop index + 1, 0 empty */
-  size_t pmask;
-  int addl;
-  const hschema *addl_schema;
-  hreq *req;
-  size_t n_req;
-  size_t min_props, max_props;
-  /* combinators */
-  const hschema **all, **any, **one, *not_;
-  size_t n_all, n_any, n_one;
-  /* enum */
-  const cJSON **enums;
-  size_t n_enum;
-  const char *enum_desc;
-  /* string */
-  const hpattern *pattern;
-  size_t min_len, max_len;
-  int format;
-  /* array */
-  const hschema *items;
-  const hschema **tuple;
-  size_t n_tuple;
-  int addl_items;
-  const hschema *addl_items_schema;
-  size_t min_items, max_items;
-  /* number */
-  hdec min, max, mult;
-  double minv, maxv, multv;
-  const char *min_text, *max_text, *mult_text; /* the keywords' number text */
-  /* compile bookkeeping */
-  int color;
-  int depth;
-};
+#define HSCHEMA_MAX_INPLACE 64    /* longest $ref/allOf/anyOf/oneOf/not chain */
+#define HSCHEMA_ENUM_DESC_MAX 200 /* bytes of the allowed values listed in a message */
 
 /* ---- arena (the set's memory), with mark/rollback for failed compiles ---- */
 
@@ -270,37 +169,15 @@ typedef struct {
   hschema_error *err;
 } cctx;
 
-static const char *json_type_name(const cJSON *n) {
-  switch (n ? n->type & 0xFF : 0) {
-  case cJSON_False:
-  case cJSON_True:
-    return "boolean";
-  case cJSON_NULL:
-    return "null";
-  case cJSON_Number:
-    return "number";
-  case cJSON_String:
-    return "string";
-  case cJSON_Array:
-    return "array";
-  case cJSON_Object:
-    return "object";
-  default:
-    return "invalid value";
-  }
-}
-
 __attribute__((format(printf, 4, 5))) static int cfail(cctx *c, const hschema *s,
-                                                        const char *keyword, const char *fmt,
-                                                        ...) {
+                                                       const char *keyword, const char *fmt, ...) {
   char msg[HSCHEMA_MSG_MAX];
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
   /* "<location>[/<keyword>]: <message>", cut to the buffer */
-  const char *parts[5] = {s ? s->loc : "#", keyword ? "/" : "", keyword ? keyword : "", ": ",
-                          msg};
+  const char *parts[5] = {s ? s->loc : "#", keyword ? "/" : "", keyword ? keyword : "", ": ", msg};
   size_t o = 0, cap = sizeof c->err->msg;
   for (size_t i = 0; i < 5; i++) {
     size_t n = strlen(parts[i]);
@@ -439,7 +316,7 @@ static hschema *get_schema(cctx *c, const cJSON *node, const char *loc) {
   if (!cJSON_IsObject(node) && !cJSON_IsBool(node)) {
     snprintf(c->err->msg, sizeof c->err->msg,
              "%s: a schema must be a JSON object (or a boolean), got %s", loc,
-             json_type_name(node));
+             hschema_json_type(node));
     return NULL;
   }
   s = arena_calloc(set, 1, sizeof *s);
@@ -485,7 +362,7 @@ static int kw_is(const char *k, size_t klen, const char *lit) {
 
 static int want_bool(cctx *c, hschema *s, const char *kw, const cJSON *v, int *out) {
   if (!cJSON_IsBool(v))
-    return cfail(c, s, kw, "\"%s\" must be a boolean, got %s", kw, json_type_name(v));
+    return cfail(c, s, kw, "\"%s\" must be a boolean, got %s", kw, hschema_json_type(v));
   *out = cJSON_IsTrue(v);
   return 1;
 }
@@ -495,17 +372,17 @@ static int want_count(cctx *c, hschema *s, const char *kw, const cJSON *v, size_
   char buf[40];
   if (!hdec_of_node(&d, v, buf, sizeof buf) || !hdec_is_integer(&d) || d.neg)
     return cfail(c, s, kw, "\"%s\" must be a non-negative integer, got %s", kw,
-                 cJSON_IsNumber(v) ? "a negative or fractional number" : json_type_name(v));
+                 cJSON_IsNumber(v) ? "a negative or fractional number" : hschema_json_type(v));
   double x = v->valuedouble;
   *out = x >= (double)SIZE_MAX ? SIZE_MAX : (size_t)x;
   return 1;
 }
 
-static int want_number(cctx *c, hschema *s, const char *kw, const cJSON *v, hdec *d,
-                       double *dv, const char **text_out) {
+static int want_number(cctx *c, hschema *s, const char *kw, const cJSON *v, hdec *d, double *dv,
+                       const char **text_out) {
   char buf[40];
   if (!cJSON_IsNumber(v))
-    return cfail(c, s, kw, "\"%s\" must be a number, got %s", kw, json_type_name(v));
+    return cfail(c, s, kw, "\"%s\" must be a number, got %s", kw, hschema_json_type(v));
   const char *text = hjson_number_text(v);
   if (!text) {
     /* a cJSON-made tree: keep the printed double in the set's memory */
@@ -525,11 +402,11 @@ static int want_number(cctx *c, hschema *s, const char *kw, const cJSON *v, hdec
   return 1;
 }
 
-static int schema_array(cctx *c, hschema *s, const char *kw, const cJSON *v,
-                        const hschema ***out, size_t *n) {
+static int schema_array(cctx *c, hschema *s, const char *kw, const cJSON *v, const hschema ***out,
+                        size_t *n) {
   if (!cJSON_IsArray(v) || !v->child)
     return cfail(c, s, kw, "\"%s\" must be a non-empty array of schemas, got %s", kw,
-                 cJSON_IsArray(v) ? "an empty array" : json_type_name(v));
+                 cJSON_IsArray(v) ? "an empty array" : hschema_json_type(v));
   size_t count = 0;
   for (const cJSON *e = v->child; e; e = e->next)
     count++;
@@ -547,30 +424,10 @@ static int schema_array(cctx *c, hschema *s, const char *kw, const cJSON *v,
   return 1;
 }
 
-static uint32_t prop_hash(const char *name, size_t len) {
-  uint32_t h = (uint32_t)len * 2654435761u;
-  if (len) {
-    h ^= (uint32_t)(unsigned char)name[0] * 0x9E3779B1u;
-    h ^= (uint32_t)(unsigned char)name[len - 1] * 0x85EBCA6Bu;
-    h ^= (uint32_t)(unsigned char)name[len / 2] * 0xC2B2AE35u;
-  }
-  return h ^ (h >> 15);
-}
-
-static const hprop *prop_find(const hschema *s, const char *name, size_t len) {
-  size_t mask = s->pmask;
-  for (size_t i = prop_hash(name, len) & mask; s->ptab[i]; i = (i + 1) & mask) {
-    const hprop *p = &s->props[s->ptab[i] - 1];
-    if (p->len == len && (len == 0 || (p->name[0] == name[0] && !memcmp(p->name, name, len))))
-      return p;
-  }
-  return NULL;
-}
-
 static int compile_properties(cctx *c, hschema *s, const cJSON *v) {
   if (!cJSON_IsObject(v))
     return cfail(c, s, "properties", "\"properties\" must be an object, got %s",
-                 json_type_name(v));
+                 hschema_json_type(v));
   size_t count = 0;
   for (const cJSON *m = v->child; m; m = m->next)
     count++;
@@ -590,7 +447,7 @@ static int compile_properties(cctx *c, hschema *s, const cJSON *v) {
     const char *k = hjson_key(m, &klen);
     if (!k)
       return cfail(c, s, "properties", "a property without a name");
-    if (prop_find(s, k, klen))
+    if (hschema_prop_find(s, k, klen))
       continue; /* duplicate names (allowed only by a lenient reader): the first wins */
     hprop *p = &s->props[s->n_props];
     p->name = k;
@@ -598,7 +455,7 @@ static int compile_properties(cctx *c, hschema *s, const cJSON *v) {
     p->schema = sub_schema(c, m, loc_child(c->set, s->loc, "properties", 10, k, klen));
     if (!p->schema)
       return 0;
-    size_t i = prop_hash(k, klen) & s->pmask;
+    size_t i = hschema_prop_hash(k, klen) & s->pmask;
     while (s->ptab[i])
       i = (i + 1) & s->pmask;
     s->ptab[i] = (uint32_t)(++s->n_props);
@@ -609,12 +466,12 @@ static int compile_properties(cctx *c, hschema *s, const cJSON *v) {
 static int compile_required(cctx *c, hschema *s, const cJSON *v) {
   if (!cJSON_IsArray(v))
     return cfail(c, s, "required", "\"required\" must be an array of strings, got %s",
-                 json_type_name(v));
+                 hschema_json_type(v));
   size_t count = 0;
   for (const cJSON *e = v->child; e; e = e->next) {
     if (!cJSON_IsString(e))
       return cfail(c, s, "required", "\"required\" must be an array of strings, item %zu is %s",
-                   count, json_type_name(e));
+                   count, hschema_json_type(e));
     count++;
   }
   s->req = arena_calloc(c->set, count ? count : 1, sizeof *s->req);
@@ -627,13 +484,10 @@ static int compile_required(cctx *c, hschema *s, const cJSON *v) {
   return 1;
 }
 
-/* "Client", "Vendor", "Operations" — for messages */
-static size_t quote_bytes(char *out, size_t cap, const char *s, size_t len, size_t max);
-
 static int compile_enum(cctx *c, hschema *s, const cJSON *v) {
   if (!cJSON_IsArray(v) || !v->child)
     return cfail(c, s, "enum", "\"enum\" must be a non-empty array, got %s",
-                 cJSON_IsArray(v) ? "an empty array" : json_type_name(v));
+                 cJSON_IsArray(v) ? "an empty array" : hschema_json_type(v));
   size_t count = 0;
   for (const cJSON *e = v->child; e; e = e->next)
     count++;
@@ -651,7 +505,7 @@ static int compile_enum(cctx *c, hschema *s, const cJSON *v) {
     if (cJSON_IsString(e)) {
       size_t len;
       const char *str = hjson_string(e, &len);
-      n = quote_bytes(item, sizeof item, str, len, 40);
+      n = hschema_quote(item, sizeof item, str, len, 40);
     } else if (cJSON_IsNumber(e)) {
       const char *t = hjson_number_text(e);
       n = (size_t)snprintf(item, sizeof item, "%.40s", t ? t : "");
@@ -662,7 +516,7 @@ static int compile_enum(cctx *c, hschema *s, const cJSON *v) {
                            cJSON_IsNull(e)    ? "null"
                            : cJSON_IsTrue(e)  ? "true"
                            : cJSON_IsFalse(e) ? "false"
-                                              : json_type_name(e));
+                                              : hschema_json_type(e));
     }
     if (n >= sizeof item)
       n = sizeof item - 1;
@@ -693,8 +547,8 @@ static int type_bit(const char *t, size_t len) {
   static const struct {
     const char *name;
     int bit;
-  } names[] = {{"null", T_NULL},     {"boolean", T_BOOLEAN}, {"object", T_OBJECT},
-               {"array", T_ARRAY},   {"number", T_NUMBER},   {"integer", T_INTEGER},
+  } names[] = {{"null", T_NULL},    {"boolean", T_BOOLEAN}, {"object", T_OBJECT},
+               {"array", T_ARRAY},  {"number", T_NUMBER},   {"integer", T_INTEGER},
                {"string", T_STRING}};
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
     if (kw_is(t, len, names[i].name))
@@ -709,7 +563,7 @@ static int compile_type(cctx *c, hschema *s, const cJSON *v) {
     int bit = type_bit(t, len);
     if (!bit) {
       char q[96];
-      quote_bytes(q, sizeof q, t, len, 40);
+      hschema_quote(q, sizeof q, t, len, 40);
       return cfail(c, s, "type", "unknown type %s", q);
     }
     s->types = (unsigned)bit;
@@ -717,7 +571,7 @@ static int compile_type(cctx *c, hschema *s, const cJSON *v) {
   }
   if (!cJSON_IsArray(v) || !v->child)
     return cfail(c, s, "type", "\"type\" must be a type name or a non-empty array of them, got %s",
-                 cJSON_IsArray(v) ? "an empty array" : json_type_name(v));
+                 cJSON_IsArray(v) ? "an empty array" : hschema_json_type(v));
   for (const cJSON *e = v->child; e; e = e->next) {
     size_t len;
     const char *t = hjson_string(e, &len);
@@ -725,9 +579,9 @@ static int compile_type(cctx *c, hschema *s, const cJSON *v) {
     if (!bit) {
       char q[96];
       if (t)
-        quote_bytes(q, sizeof q, t, len, 40);
+        hschema_quote(q, sizeof q, t, len, 40);
       else
-        snprintf(q, sizeof q, "(a %s)", json_type_name(e));
+        snprintf(q, sizeof q, "(a %s)", hschema_json_type(e));
       return cfail(c, s, "type", "unknown type %s", q);
     }
     s->types |= (unsigned)bit;
@@ -739,12 +593,13 @@ static int compile_ref(cctx *c, hschema *s, const cJSON *v) {
   size_t len;
   const char *ref = hjson_string(v, &len);
   if (!ref)
-    return cfail(c, s, "$ref", "\"$ref\" must be a string, got %s", json_type_name(v));
+    return cfail(c, s, "$ref", "\"$ref\" must be a string, got %s", hschema_json_type(v));
   char q[96];
-  quote_bytes(q, sizeof q, ref, len, 80);
+  hschema_quote(q, sizeof q, ref, len, 80);
   if (len == 0 || ref[0] != '#')
-    return cfail(c, s, "$ref", "$ref %s is not a local reference (\"#/...\"); remote references "
-                               "are not supported",
+    return cfail(c, s, "$ref",
+                 "$ref %s is not a local reference (\"#/...\"); remote references "
+                 "are not supported",
                  q);
   const char *why = NULL;
   const cJSON *target = resolve_fragment(c->set->root, ref + 1, len - 1, &why);
@@ -757,7 +612,7 @@ static int compile_ref(cctx *c, hschema *s, const cJSON *v) {
       return nomem(c);
     if (!cJSON_IsObject(target) && !cJSON_IsBool(target))
       return cfail(c, s, "$ref", "$ref %s points to a %s, not a schema", q,
-                   json_type_name(target));
+                   hschema_json_type(target));
     t = get_schema(c, target, loc);
     if (!t)
       return 0;
@@ -770,7 +625,7 @@ static int compile_format(hschema *s, const cJSON *v, cctx *c) {
   size_t len;
   const char *f = hjson_string(v, &len);
   if (!f)
-    return cfail(c, s, "format", "\"format\" must be a string, got %s", json_type_name(v));
+    return cfail(c, s, "format", "\"format\" must be a string, got %s", hschema_json_type(v));
   if (kw_is(f, len, "date-time"))
     s->format = FMT_DATE_TIME;
   else if (kw_is(f, len, "date"))
@@ -802,7 +657,7 @@ static int compile_items(cctx *c, hschema *s, const cJSON *v) {
   }
   if (!cJSON_IsObject(v) && !cJSON_IsBool(v))
     return cfail(c, s, "items", "\"items\" must be a schema or an array of schemas, got %s",
-                 json_type_name(v));
+                 hschema_json_type(v));
   s->items = sub_schema(c, v, loc_child(c->set, s->loc, "items", 5, NULL, 0));
   s->flags |= S_HAS_ARR;
   return s->items != NULL;
@@ -817,7 +672,7 @@ static int compile_additional(cctx *c, hschema *s, const char *kw, const cJSON *
   }
   if (!cJSON_IsObject(v))
     return cfail(c, s, kw, "\"%s\" must be a boolean or a schema, got %s", kw,
-                 json_type_name(v));
+                 hschema_json_type(v));
   if (!v->child) {
     *mode = ADD_ANY; /* {} allows anything */
     return 1;
@@ -902,7 +757,7 @@ static int compile_one(cctx *c, hschema *s) {
       const char *p = hjson_string(m, &plen);
       char perr[300];
       if (!p)
-        return cfail(c, s, "pattern", "\"pattern\" must be a string, got %s", json_type_name(m));
+        return cfail(c, s, "pattern", "\"pattern\" must be a string, got %s", hschema_json_type(m));
       s->pattern = hpattern_get(c->set->patterns, p, plen, perr, sizeof perr);
       if (!s->pattern)
         return cfail(c, s, "pattern", "invalid pattern: %s", perr);
@@ -989,7 +844,7 @@ static int compile_one(cctx *c, hschema *s) {
   if (s->n_req) {
     s->flags |= S_HAS_OBJ;
     for (size_t i = 0; i < s->n_req; i++) {
-      const hprop *p = s->n_props ? prop_find(s, s->req[i].name, s->req[i].len) : NULL;
+      const hprop *p = s->n_props ? hschema_prop_find(s, s->req[i].name, s->req[i].len) : NULL;
       s->req[i].prop = p ? (long)(p - s->props) : -1;
     }
   }
@@ -1024,7 +879,33 @@ static const hschema *edge_at(const hschema *s, size_t i) {
   return s->not_;
 }
 
+/* The schema of property `name` declared by s itself or by what it applies in
+ * place through $ref and allOf (a required list often names properties of an
+ * allOf member).  *budget bounds the walk over a shared DAG. */
+static const hschema *inherited_prop(const hschema *s, const char *name, size_t len, int *budget) {
+  if (--*budget < 0)
+    return NULL;
+  if (s->n_props) {
+    const hprop *p = hschema_prop_find(s, name, len);
+    if (p)
+      return p->schema;
+  }
+  if (s->ref)
+    return inherited_prop(s->ref, name, len, budget);
+  for (size_t i = 0; i < s->n_all; i++) {
+    const hschema *t = inherited_prop(s->all[i], name, len, budget);
+    if (t)
+      return t;
+  }
+  return NULL;
+}
+
 static void finish_schema(hschema *s) {
+  for (size_t i = 0; i < s->n_req; i++) {
+    int budget = 256;
+    s->req[i].ps = s->req[i].prop >= 0 ? s->props[s->req[i].prop].schema
+                                       : inherited_prop(s, s->req[i].name, s->req[i].len, &budget);
+  }
   /* effective readOnly/writeOnly: own keyword, else through $ref, else allOf */
   s->ro_src = (s->flags & S_READONLY) ? s : NULL;
   s->wo_src = (s->flags & S_WRITEONLY) ? s : NULL;
@@ -1123,13 +1004,17 @@ const hschema *hschema_compile(hschema_set *set, const char *pointer, hschema_er
   const char *frag = pointer[0] == '#' ? pointer + 1 : pointer;
   size_t flen = pointer[0] == '#' ? plen - 1 : plen;
   if (flen && frag[0] != '/') {
-    snprintf(err->msg, sizeof err->msg,
-             "schema pointer \"%.200s\" must be \"#\" or start with \"#/\"", pointer);
+    char q[96];
+    hschema_quote(q, sizeof q, pointer, plen, 60);
+    snprintf(err->msg, sizeof err->msg, "schema pointer %s must be \"#\" or start with \"#/\"", q);
     return NULL;
   }
   node = resolve_fragment(set->root, frag, flen, &why);
   if (!node) {
-    snprintf(err->msg, sizeof err->msg, "%s#%.300s: no schema there: %s", set->name, frag, why);
+    char q[160];
+    hschema_quote(q, sizeof q, pointer, plen, 120);
+    snprintf(err->msg, sizeof err->msg, "%s%s%s: no schema there: %s", set->name,
+             set->name[0] ? " " : "", q, why);
     return NULL;
   }
   hschema *s = map_find(set, node);
@@ -1165,918 +1050,4 @@ fail:
   if (!err->msg[0])
     snprintf(err->msg, sizeof err->msg, "out of memory compiling schemas");
   return NULL;
-}
-
-/* ---- results ---- */
-
-#define RBLOCK_SIZE 16384
-
-typedef struct rblock {
-  struct rblock *next;
-  size_t used;
-  char data[RBLOCK_SIZE];
-} rblock;
-
-typedef struct {
-  const char *key; /* NULL: an array index */
-  size_t len;      /* key length, or the index */
-} iframe;
-
-typedef struct {
-  uint64_t hash;
-  size_t index;
-  const cJSON *node;
-} uentry;
-
-struct hschema_result {
-  size_t max;
-  hschema_violation *v;
-  size_t nv, capv;
-  size_t errors, warnings;
-  int truncated;
-  rblock *first, *cur;
-  iframe *frames;
-  size_t nframes, capframes;
-  uentry *uniq;
-  size_t capuniq;
-  hpattern_matcher *pm;
-};
-
-hschema_result *hschema_result_new(size_t max_violations) {
-  hschema_result *r = calloc(1, sizeof *r);
-  if (!r)
-    return NULL;
-  r->max = max_violations ? max_violations : HSCHEMA_DEFAULT_MAX_VIOLATIONS;
-  r->capv = r->max < 16 ? r->max : 16;
-  r->v = malloc(r->capv * sizeof *r->v);
-  r->first = r->cur = malloc(sizeof *r->first);
-  r->capframes = 64;
-  r->frames = malloc(r->capframes * sizeof *r->frames);
-  r->pm = hpattern_matcher_new();
-  if (!r->v || !r->first || !r->frames || !r->pm)
-    goto fail;
-  r->first->next = NULL;
-  r->first->used = 0;
-  return r;
-fail:
-  hschema_result_free(r);
-  return NULL;
-}
-
-void hschema_result_free(hschema_result *r) {
-  if (!r)
-    return;
-  for (rblock *b = r->first, *next; b; b = next) {
-    next = b->next;
-    free(b);
-  }
-  free(r->v);
-  free(r->frames);
-  free(r->uniq);
-  hpattern_matcher_free(r->pm);
-  free(r);
-}
-
-void hschema_result_reset(hschema_result *r) {
-  if (!r)
-    return;
-  r->nv = 0;
-  r->errors = r->warnings = 0;
-  r->truncated = 0;
-  for (rblock *b = r->first; b; b = b->next)
-    b->used = 0;
-  r->cur = r->first;
-}
-
-size_t hschema_result_count(const hschema_result *r) { return r ? r->nv : 0; }
-size_t hschema_result_errors(const hschema_result *r) { return r ? r->errors : 0; }
-size_t hschema_result_warnings(const hschema_result *r) { return r ? r->warnings : 0; }
-int hschema_result_truncated(const hschema_result *r) { return r ? r->truncated : 0; }
-
-const hschema_violation *hschema_result_at(const hschema_result *r, size_t i) {
-  return r && i < r->nv ? &r->v[i] : NULL;
-}
-
-/* A copy of s (at most HSCHEMA_STR_MAX - 1 bytes, "..." when cut) in the
- * result's blocks; NULL when out of memory. */
-static const char *rstr(hschema_result *r, const char *a, const char *b) {
-  size_t la = a ? strlen(a) : 0, lb = b ? strlen(b) : 0, n = la + lb;
-  int cut = 0;
-  if (n > HSCHEMA_STR_MAX - 4) {
-    cut = 1;
-    n = HSCHEMA_STR_MAX - 4;
-  }
-  if (r->cur->used + n + 4 > RBLOCK_SIZE) {
-    if (!r->cur->next) {
-      rblock *nb = malloc(sizeof *nb);
-      if (!nb)
-        return NULL;
-      nb->next = NULL;
-      r->cur->next = nb;
-    }
-    r->cur = r->cur->next;
-    r->cur->used = 0;
-  }
-  char *out = r->cur->data + r->cur->used;
-  size_t ca = la < n ? la : n;
-  memcpy(out, a, ca);
-  if (n > ca)
-    memcpy(out + ca, b, n - ca);
-  if (cut) {
-    /* do not leave half a UTF-8 sequence before the dots */
-    while (n > 0 && ((unsigned char)out[n - 1] & 0xC0) == 0x80)
-      n--;
-    if (n > 0 && ((unsigned char)out[n - 1] & 0xC0) == 0xC0)
-      n--;
-    memcpy(out + n, "...", 3);
-    n += 3;
-  }
-  out[n] = '\0';
-  r->cur->used += n + 1;
-  return out;
-}
-
-static void record(hschema_result *r, const char *instance, const char *schema_a,
-                   const char *schema_b, const char *keyword, const char *message, int warning) {
-  if (warning)
-    r->warnings++;
-  else
-    r->errors++;
-  if (r->nv >= r->max) {
-    r->truncated = 1;
-    return;
-  }
-  if (r->nv == r->capv) {
-    size_t ncap = r->capv * 2 < r->max ? r->capv * 2 : r->max;
-    hschema_violation *nv = realloc(r->v, ncap * sizeof *nv);
-    if (!nv) {
-      r->truncated = 1;
-      return;
-    }
-    r->v = nv;
-    r->capv = ncap;
-  }
-  hschema_violation *v = &r->v[r->nv];
-  v->instance = rstr(r, instance, NULL);
-  v->schema = rstr(r, schema_a, schema_b);
-  v->keyword = rstr(r, keyword, NULL);
-  v->message = rstr(r, message, NULL);
-  v->warning = warning ? 1 : 0;
-  if (!v->instance || !v->schema || !v->keyword || !v->message) {
-    r->truncated = 1;
-    return;
-  }
-  r->nv++;
-}
-
-void hschema_result_add(hschema_result *r, const char *instance, const char *schema,
-                        const char *keyword, const char *message, int warning) {
-  if (!r)
-    return;
-  record(r, instance ? instance : "", schema ? schema : "", NULL, keyword ? keyword : "",
-         message ? message : "", warning);
-}
-
-/* ---- messages ---- */
-
-/* "text" with quotes and escapes, at most max source bytes ("..." after the
- * closing quote when cut), always one line; returns the length written. */
-static size_t quote_bytes(char *out, size_t cap, const char *s, size_t len, size_t max) {
-  size_t o = 0, i = 0;
-  if (cap < 16)
-    return 0;
-  size_t lim = cap - 12; /* room for an escape, the quote, the dots and NUL */
-  out[o++] = '"';
-  size_t stop = len < max ? len : max;
-  if (stop < len) /* cut at a character boundary */
-    while (stop > 0 && ((unsigned char)s[stop] & 0xC0) == 0x80)
-      stop--;
-  for (i = 0; i < stop && o < lim; i++) {
-    unsigned char b = (unsigned char)s[i];
-    if (b == '"' || b == '\\') {
-      out[o++] = '\\';
-      out[o++] = (char)b;
-    } else if (b == '\n') {
-      out[o++] = '\\';
-      out[o++] = 'n';
-    } else if (b == '\t') {
-      out[o++] = '\\';
-      out[o++] = 't';
-    } else if (b == '\r') {
-      out[o++] = '\\';
-      out[o++] = 'r';
-    } else if (b < 0x20 || b == 0x7F) {
-      o += (size_t)snprintf(out + o, cap - o, "\\u%04x", b);
-    } else {
-      out[o++] = (char)b;
-    }
-  }
-  if (i < stop) /* out of room: back off to a character boundary */
-    while (o > 1 && ((unsigned char)out[o - 1] & 0xC0) == 0x80)
-      o--;
-  out[o++] = '"';
-  if (i < len) {
-    memcpy(out + o, "...", 3);
-    o += 3;
-  }
-  out[o] = '\0';
-  return o;
-}
-
-/* The pattern's source for a message, as written (backslashes kept), control
- * characters escaped so the message stays one line, capped. */
-static void pattern_text(char *out, size_t cap, const hpattern *p) {
-  size_t len, o = 0, i;
-  const char *src = hpattern_source(p, &len);
-  for (i = 0; i < len && o + 8 < cap && i < 160; i++) {
-    unsigned char b = (unsigned char)src[i];
-    if (b < 0x20 || b == 0x7F)
-      o += (size_t)snprintf(out + o, cap - o, "\\x%02x", b);
-    else
-      out[o++] = (char)b;
-  }
-  if (i < len) {
-    while (o > 0 && ((unsigned char)out[o - 1] & 0xC0) == 0x80)
-      o--;
-    if (o > 0 && ((unsigned char)out[o - 1] & 0xC0) == 0xC0)
-      o--;
-    memcpy(out + o, "...", 3);
-    o += 3;
-  }
-  out[o] = '\0';
-}
-
-static void number_text(char *out, size_t cap, const cJSON *x) {
-  const char *t = hjson_number_text(x);
-  if (t)
-    snprintf(out, cap, "%.40s%s", t, strlen(t) > 40 ? "..." : "");
-  else
-    snprintf(out, cap, "%.17g", x->valuedouble);
-}
-
-static const char *types_text(unsigned types, char *out, size_t cap) {
-  static const char *names[] = {"null", "boolean", "object", "array", "number", "integer",
-                                "string"};
-  size_t o = 0;
-  int first = 1;
-  out[0] = '\0';
-  /* a natural order: the usual type first, null last */
-  static const int order[] = {6, 5, 4, 2, 3, 1, 0};
-  for (size_t k = 0; k < 7; k++) {
-    int i = order[k];
-    if (types & (1u << i)) {
-      o += (size_t)snprintf(out + o, cap - o, "%s%s", first ? "" : " or ", names[i]);
-      first = 0;
-      if (o >= cap)
-        break;
-    }
-  }
-  return out;
-}
-
-/* ---- validation ---- */
-
-typedef struct {
-  hschema_result *r;
-  hschema_direction dir;
-  int silent;  /* > 0 inside anyOf/oneOf/not branches: stop at the first error */
-  int aborted; /* the step budget ran out, or out of memory */
-  const char *abort_why;
-  size_t steps, budget;
-  int counted;
-  const cJSON *root;
-} vctx;
-
-static int v_schema(vctx *c, const hschema *s, const cJSON *x);
-
-static void instance_pointer(const vctx *c, char *buf, size_t cap) {
-  size_t len = 0;
-  buf[0] = '\0';
-  for (size_t i = 0; i < c->r->nframes; i++) {
-    const iframe *f = &c->r->frames[i];
-    if (f->key ? !hjson_pointer_push(buf, cap, &len, f->key, f->len)
-               : !hjson_pointer_push_index(buf, cap, &len, f->len))
-      break;
-  }
-}
-
-__attribute__((format(printf, 6, 7), noinline)) static void
-emit(vctx *c, const hschema *s, const char *keyword, const char *schema_suffix, int warning,
-     const char *fmt, ...) {
-  char msg[HSCHEMA_MSG_MAX], ptr[HSCHEMA_PTR_MAX], suffix[64];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  instance_pointer(c, ptr, sizeof ptr);
-  snprintf(suffix, sizeof suffix, "%s%s", schema_suffix ? "/" : "",
-           schema_suffix ? schema_suffix : "");
-  record(c->r, ptr, s->loc, suffix, keyword, msg, warning);
-}
-
-static int push_frame(vctx *c, const char *key, size_t len) {
-  hschema_result *r = c->r;
-  if (r->nframes == r->capframes) {
-    iframe *f = realloc(r->frames, r->capframes * 2 * sizeof *f);
-    if (!f) {
-      c->aborted = 1;
-      c->abort_why = "out of memory";
-      return 0;
-    }
-    r->frames = f;
-    r->capframes *= 2;
-  }
-  r->frames[r->nframes].key = key;
-  r->frames[r->nframes].len = len;
-  r->nframes++;
-  return 1;
-}
-
-static void pop_frame(vctx *c) { c->r->nframes--; }
-
-static size_t count_nodes(const cJSON *x) {
-  size_t n = 1;
-  for (const cJSON *e = x->child; e; e = e->next)
-    n += count_nodes(e);
-  return n;
-}
-
-/* The last frame's member name, quoted, for "property ..." messages. */
-static void last_key(const vctx *c, char *out, size_t cap) {
-  const iframe *f = c->r->nframes ? &c->r->frames[c->r->nframes - 1] : NULL;
-  if (f && f->key)
-    quote_bytes(out, cap, f->key, f->len, HSCHEMA_QUOTE_MAX);
-  else
-    snprintf(out, cap, "value");
-}
-
-static int is_integral(const cJSON *x) {
-  const char *t = hjson_number_text(x);
-  if (t) {
-    if (!strpbrk(t, ".eE"))
-      return 1;
-    hdec d;
-    return hdec_parse(&d, t, strlen(t)) && hdec_is_integer(&d);
-  }
-  double v = x->valuedouble;
-  return isfinite(v) && floor(v) == v;
-}
-
-static unsigned type_of(const cJSON *x) {
-  switch (x->type & 0xFF) {
-  case cJSON_False:
-  case cJSON_True:
-    return T_BOOLEAN;
-  case cJSON_NULL:
-    return T_NULL;
-  case cJSON_Number:
-    return T_NUMBER;
-  case cJSON_String:
-    return T_STRING;
-  case cJSON_Array:
-    return T_ARRAY;
-  case cJSON_Object:
-    return T_OBJECT;
-  default:
-    return 0;
-  }
-}
-
-#define FAIL_OR_CONTINUE()                                                                      \
-  do {                                                                                          \
-    ok = 0;                                                                                     \
-    if (c->silent || c->aborted)                                                                \
-      return 0;                                                                                 \
-  } while (0)
-
-__attribute__((noinline)) static int v_object(vctx *c, const hschema *s, const cJSON *x) {
-  int ok = 1;
-  size_t count = 0;
-  uint64_t seen = 0;
-  int need_keys = s->n_props || s->addl != ADD_ANY;
-  for (const cJSON *m = x->child; m; m = m->next) {
-    count++;
-    if (!need_keys)
-      continue;
-    size_t klen;
-    const char *k = hjson_key(m, &klen);
-    if (!k)
-      continue;
-    const hprop *p = s->n_props ? prop_find(s, k, klen) : NULL;
-    if (!push_frame(c, k, klen))
-      return 0;
-    if (p) {
-      size_t idx = (size_t)(p - s->props);
-      if (idx < 64)
-        seen |= (uint64_t)1 << idx;
-      if (c->dir == HSCHEMA_DIR_REQUEST && p->schema->ro_src) {
-        if (!c->silent) {
-          char q[96];
-          quote_bytes(q, sizeof q, k, klen, HSCHEMA_QUOTE_MAX);
-          emit(c, p->schema->ro_src, "readOnly", "readOnly", 0,
-               "property %s is read-only and must not appear in a request", q);
-        }
-        ok = 0;
-      } else if (c->dir == HSCHEMA_DIR_RESPONSE && p->schema->wo_src) {
-        if (!c->silent) {
-          char q[96];
-          quote_bytes(q, sizeof q, k, klen, HSCHEMA_QUOTE_MAX);
-          emit(c, p->schema->wo_src, "writeOnly", "writeOnly", 0,
-               "property %s is write-only and must not appear in a response", q);
-        }
-        ok = 0;
-      }
-      if (ok || !c->silent)
-        if (!v_schema(c, p->schema, m))
-          ok = 0;
-    } else if (s->addl == ADD_FALSE) {
-      if (!c->silent) {
-        char q[96];
-        quote_bytes(q, sizeof q, k, klen, HSCHEMA_QUOTE_MAX);
-        emit(c, s, "additionalProperties", "additionalProperties", 0,
-             "property %s is not allowed (additionalProperties is false)", q);
-      }
-      ok = 0;
-    } else if (s->addl == ADD_SCHEMA) {
-      if (!v_schema(c, s->addl_schema, m))
-        ok = 0;
-    }
-    pop_frame(c);
-    if (!ok && (c->silent || c->aborted))
-      return 0;
-  }
-  for (size_t i = 0; i < s->n_req; i++) {
-    const hreq *q = &s->req[i];
-    int present;
-    if (q->prop >= 0 && q->prop < 64 && need_keys)
-      present = (seen >> q->prop) & 1;
-    else
-      present = hjson_get(x, q->name, q->len) != NULL;
-    if (present)
-      continue;
-    if (q->prop >= 0) {
-      const hschema *ps = s->props[q->prop].schema;
-      if ((c->dir == HSCHEMA_DIR_REQUEST && ps->ro_src) ||
-          (c->dir == HSCHEMA_DIR_RESPONSE && ps->wo_src))
-        continue; /* required does not apply to a property of the other direction */
-    }
-    if (!c->silent) {
-      char qn[96];
-      quote_bytes(qn, sizeof qn, q->name, q->len, HSCHEMA_QUOTE_MAX);
-      emit(c, s, "required", "required", 0, "required property %s is missing", qn);
-    }
-    FAIL_OR_CONTINUE();
-  }
-  if (count < s->min_props) {
-    if (!c->silent)
-      emit(c, s, "minProperties", "minProperties", 0,
-           "object has %zu properties, fewer than minProperties %zu", count, s->min_props);
-    FAIL_OR_CONTINUE();
-  }
-  if (count > s->max_props) {
-    if (!c->silent)
-      emit(c, s, "maxProperties", "maxProperties", 0,
-           "object has %zu properties, more than maxProperties %zu", count, s->max_props);
-    FAIL_OR_CONTINUE();
-  }
-  return ok;
-}
-
-static int uentry_cmp(const void *a, const void *b) {
-  const uentry *x = a, *y = b;
-  if (x->hash != y->hash)
-    return x->hash < y->hash ? -1 : 1;
-  return x->index < y->index ? -1 : x->index > y->index;
-}
-
-/* uniqueItems: hash, sort, compare neighbours with equal hashes: O(n log n). */
-static int find_duplicate(vctx *c, const cJSON *x, size_t count, size_t *a, size_t *b) {
-  hschema_result *r = c->r;
-  if (count < 2)
-    return 0;
-  if (count > r->capuniq) {
-    uentry *u = realloc(r->uniq, count * sizeof *u);
-    if (!u) {
-      c->aborted = 1;
-      c->abort_why = "out of memory";
-      return 0;
-    }
-    r->uniq = u;
-    r->capuniq = count;
-  }
-  size_t i = 0;
-  for (const cJSON *e = x->child; e && i < count; e = e->next, i++) {
-    r->uniq[i].hash = hjson_hash(e);
-    r->uniq[i].index = i;
-    r->uniq[i].node = e;
-  }
-  qsort(r->uniq, count, sizeof *r->uniq, uentry_cmp);
-  int found = 0;
-  for (i = 0; i + 1 < count && !found; i++) {
-    if (r->uniq[i].hash != r->uniq[i + 1].hash)
-      continue;
-    /* a run of equal hashes: compare its members pairwise (runs are short
-     * unless the values are equal, and then the first pair ends the search) */
-    size_t end = i + 1;
-    while (end < count && r->uniq[end].hash == r->uniq[i].hash)
-      end++;
-    for (size_t p = i; p < end && !found; p++)
-      for (size_t q = p + 1; q < end && !found; q++) {
-        if (hjson_equal(r->uniq[p].node, r->uniq[q].node)) {
-          *a = r->uniq[p].index;
-          *b = r->uniq[q].index;
-          found = 1;
-        }
-      }
-    i = end - 1;
-  }
-  return found;
-}
-
-__attribute__((noinline)) static int v_array(vctx *c, const hschema *s, const cJSON *x) {
-  int ok = 1;
-  size_t i = 0;
-  for (const cJSON *e = x->child; e; e = e->next, i++) {
-    const hschema *sub = NULL;
-    int forbidden = 0;
-    if (i < s->n_tuple)
-      sub = s->tuple[i];
-    else if (s->tuple && s->addl_items == ADD_SCHEMA)
-      sub = s->addl_items_schema;
-    else if (s->tuple && s->addl_items == ADD_FALSE)
-      forbidden = 1;
-    else if (!s->tuple)
-      sub = s->items;
-    if (!sub && !forbidden)
-      continue;
-    if (!push_frame(c, NULL, i))
-      return 0;
-    if (forbidden) {
-      if (!c->silent)
-        emit(c, s, "additionalItems", "additionalItems", 0,
-             "item %zu is not allowed (only %zu items are described, additionalItems is false)",
-             i, s->n_tuple);
-      ok = 0;
-    } else if (!v_schema(c, sub, e)) {
-      ok = 0;
-    }
-    pop_frame(c);
-    if (!ok && (c->silent || c->aborted))
-      return 0;
-  }
-  size_t count = i;
-  if (count < s->min_items) {
-    if (!c->silent)
-      emit(c, s, "minItems", "minItems", 0, "array has %zu items, fewer than minItems %zu",
-           count, s->min_items);
-    FAIL_OR_CONTINUE();
-  }
-  if (count > s->max_items) {
-    if (!c->silent)
-      emit(c, s, "maxItems", "maxItems", 0, "array has %zu items, more than maxItems %zu", count,
-           s->max_items);
-    FAIL_OR_CONTINUE();
-  }
-  size_t a, b;
-  if ((s->flags & S_UNIQUE) && find_duplicate(c, x, count, &a, &b)) {
-    if (!c->silent)
-      emit(c, s, "uniqueItems", "uniqueItems", 0,
-           "items %zu and %zu are equal (uniqueItems is true)", a, b);
-    FAIL_OR_CONTINUE();
-  }
-  if (c->aborted)
-    return 0;
-  return ok;
-}
-
-__attribute__((noinline)) static int v_string(vctx *c, const hschema *s, const cJSON *x) {
-  int ok = 1;
-  size_t len;
-  const char *str = hjson_string(x, &len);
-  if (!str)
-    return 1;
-  if (s->min_len || s->max_len != SIZE_MAX) {
-    size_t cps = 0;
-    for (size_t i = 0; i < len; i++)
-      cps += ((unsigned char)str[i] & 0xC0) != 0x80;
-    if (cps < s->min_len) {
-      if (!c->silent)
-        emit(c, s, "minLength", "minLength", 0,
-             "string is %zu characters long, shorter than minLength %zu", cps, s->min_len);
-      FAIL_OR_CONTINUE();
-    }
-    if (cps > s->max_len) {
-      if (!c->silent)
-        emit(c, s, "maxLength", "maxLength", 0,
-             "string is %zu characters long, longer than maxLength %zu", cps, s->max_len);
-      FAIL_OR_CONTINUE();
-    }
-  }
-  if (s->pattern) {
-    int m = hpattern_match(c->r->pm, s->pattern, str, len, (x->type & HJSON_NODE) != 0);
-    if (m != HPATTERN_MATCH) {
-      if (!c->silent) {
-        char q[96], pat[300];
-        quote_bytes(q, sizeof q, str, len, HSCHEMA_QUOTE_MAX);
-        pattern_text(pat, sizeof pat, s->pattern);
-        if (m == HPATTERN_NOMATCH)
-          emit(c, s, "pattern", "pattern", 0, "%s does not match pattern %s", q, pat);
-        else if (m == HPATTERN_LIMIT)
-          emit(c, s, "pattern", "pattern", 0,
-               "pattern match limit exceeded matching %s against %s", q, pat);
-        else
-          emit(c, s, "pattern", "pattern", 0, "%s cannot be matched (not valid UTF-8)", q);
-      }
-      FAIL_OR_CONTINUE();
-    }
-  }
-  if (s->format == FMT_DATE_TIME || s->format == FMT_DATE) {
-    int good = s->format == FMT_DATE_TIME ? hschema_is_date_time(str, len)
-                                          : hschema_is_date(str, len);
-    if (!good) {
-      if (!c->silent) {
-        char q[96];
-        quote_bytes(q, sizeof q, str, len, HSCHEMA_QUOTE_MAX);
-        emit(c, s, "format", "format", 0, "%s is not a valid RFC 3339 %s", q,
-             s->format == FMT_DATE_TIME ? "date-time" : "full-date (format date)");
-      }
-      FAIL_OR_CONTINUE();
-    }
-  }
-  return ok;
-}
-
-__attribute__((noinline)) static int v_number(vctx *c, const hschema *s, const cJSON *x) {
-  int ok = 1;
-  hdec d;
-  char buf[40], nt[64];
-  if (!hdec_of_node(&d, x, buf, sizeof buf)) {
-    if (!c->silent)
-      emit(c, s, "type", NULL, 0, "number is not finite");
-    return 0;
-  }
-  double xv = x->valuedouble;
-  if (s->flags & S_HAS_MIN) {
-    int cmp = xv < s->minv ? -1 : xv > s->minv ? 1 : hdec_cmp(&d, &s->min);
-    int excl = (s->flags & S_EXCL_MIN) != 0;
-    if (cmp < 0 || (excl && cmp == 0)) {
-      if (!c->silent) {
-        char mt[64];
-        number_text(nt, sizeof nt, x);
-        snprintf(mt, sizeof mt, "%.40s", s->min_text);
-        emit(c, s, "minimum", "minimum", 0, "%s is %s %s", nt,
-             excl ? "less than or equal to the exclusive minimum" : "less than minimum", mt);
-      }
-      FAIL_OR_CONTINUE();
-    }
-  }
-  if (s->flags & S_HAS_MAX) {
-    int cmp = xv < s->maxv ? -1 : xv > s->maxv ? 1 : hdec_cmp(&d, &s->max);
-    int excl = (s->flags & S_EXCL_MAX) != 0;
-    if (cmp > 0 || (excl && cmp == 0)) {
-      if (!c->silent) {
-        char mt[64];
-        number_text(nt, sizeof nt, x);
-        snprintf(mt, sizeof mt, "%.40s", s->max_text);
-        emit(c, s, "maximum", "maximum", 0, "%s is %s %s", nt,
-             excl ? "greater than or equal to the exclusive maximum" : "greater than maximum",
-             mt);
-      }
-      FAIL_OR_CONTINUE();
-    }
-  }
-  if ((s->flags & S_HAS_MULT) && !hdec_is_multiple(&d, xv, &s->mult, s->multv)) {
-    if (!c->silent) {
-      char mt[64];
-      number_text(nt, sizeof nt, x);
-      snprintf(mt, sizeof mt, "%.40s", s->mult_text);
-      emit(c, s, "multipleOf", "multipleOf", 0, "%s is not a multiple of %s", nt, mt);
-    }
-    FAIL_OR_CONTINUE();
-  }
-  if (s->format == FMT_INT32 || s->format == FMT_INT64) {
-    int bits = s->format == FMT_INT32 ? 32 : 64;
-    int integer = hdec_is_integer(&d);
-    if (!integer || !hdec_fits_int(&d, bits)) {
-      if (!c->silent) {
-        number_text(nt, sizeof nt, x);
-        if (!integer)
-          emit(c, s, "format", "format", 0, "%s is not an integer (format int%d)", nt, bits);
-        else
-          emit(c, s, "format", "format", 0, "%s is outside the int%d range", nt, bits);
-      }
-      FAIL_OR_CONTINUE();
-    }
-  }
-  return ok;
-}
-
-static int v_enum(vctx *c, const hschema *s, const cJSON *x) {
-  unsigned t = type_of(x);
-  for (size_t i = 0; i < s->n_enum; i++) {
-    const cJSON *e = s->enums[i];
-    if (type_of(e) != t)
-      continue;
-    if (t == T_STRING) { /* the common case, without a call */
-      size_t la, lb;
-      const char *a = hjson_string(x, &la), *b = hjson_string(e, &lb);
-      if (la == lb && !memcmp(a, b, la))
-        return 1;
-    } else if (hjson_equal(x, e)) {
-      return 1;
-    }
-  }
-  if (!c->silent) {
-    char q[96];
-    if (t == T_STRING) {
-      size_t len;
-      const char *str = hjson_string(x, &len);
-      quote_bytes(q, sizeof q, str, len, HSCHEMA_QUOTE_MAX);
-    } else if (t == T_NUMBER) {
-      number_text(q, sizeof q, x);
-    } else {
-      snprintf(q, sizeof q, "%s", cJSON_IsNull(x)    ? "null"
-                                  : cJSON_IsTrue(x)  ? "true"
-                                  : cJSON_IsFalse(x) ? "false"
-                                  : t == T_ARRAY     ? "the array"
-                                                     : "the object");
-    }
-    emit(c, s, "enum", "enum", 0, "%s is not one of the allowed values (%s)", q, s->enum_desc);
-  }
-  return 0;
-}
-
-static int v_silent(vctx *c, const hschema *s, const cJSON *x) {
-  size_t frames = c->r->nframes;
-  c->silent++;
-  int ok = v_schema(c, s, x);
-  c->silent--;
-  c->r->nframes = frames;
-  return ok;
-}
-
-static int v_schema(vctx *c, const hschema *s, const cJSON *x) {
-  if (c->aborted)
-    return 0;
-  if (++c->steps > c->budget) {
-    if (!c->counted) {
-      c->counted = 1;
-      size_t n = count_nodes(c->root);
-      size_t extra = n > (SIZE_MAX - HSCHEMA_STEP_BUDGET) / HSCHEMA_STEPS_PER_NODE
-                         ? SIZE_MAX - HSCHEMA_STEP_BUDGET
-                         : n * HSCHEMA_STEPS_PER_NODE;
-      c->budget = HSCHEMA_STEP_BUDGET + extra;
-    }
-    if (c->steps > c->budget) {
-      c->aborted = 1;
-      c->abort_why = "budget";
-      return 0;
-    }
-  }
-  unsigned t = type_of(x);
-  if ((s->flags & S_NULLABLE) && t == T_NULL)
-    return 1;
-  if (s->ref)
-    return v_schema(c, s->ref, x);
-  int ok = 1;
-  if (s->flags & S_FALSE) {
-    if (!c->silent)
-      emit(c, s, "false", NULL, 0, "no value is allowed here (the schema is false)");
-    return 0;
-  }
-  if ((s->flags & S_DEPRECATED) && !c->silent) {
-    char q[96];
-    last_key(c, q, sizeof q);
-    if (c->r->nframes && c->r->frames[c->r->nframes - 1].key)
-      emit(c, s, "deprecated", "deprecated", 1, "property %s is deprecated", q);
-    else
-      emit(c, s, "deprecated", "deprecated", 1, "the value uses a deprecated schema");
-  }
-  if (s->types) {
-    int match = (s->types & t) != 0;
-    if (!match && t == T_NUMBER && (s->types & T_INTEGER) && is_integral(x))
-      match = 1;
-    if (!match) {
-      if (!c->silent) {
-        char want[80];
-        types_text(s->types, want, sizeof want);
-        if (t == T_NUMBER && (s->types & T_INTEGER)) {
-          char nt[64];
-          number_text(nt, sizeof nt, x);
-          emit(c, s, "type", "type", 0, "expected %s, got number %s", want, nt);
-        } else {
-          emit(c, s, "type", "type", 0, "expected %s, got %s", want,
-               t ? json_type_name(x) : "an unknown value");
-        }
-      }
-      FAIL_OR_CONTINUE();
-    }
-  }
-  switch (t) {
-  case T_OBJECT:
-    if ((s->flags & S_HAS_OBJ) && !v_object(c, s, x))
-      FAIL_OR_CONTINUE();
-    break;
-  case T_ARRAY:
-    if ((s->flags & S_HAS_ARR) && !v_array(c, s, x))
-      FAIL_OR_CONTINUE();
-    break;
-  case T_STRING:
-    if ((s->flags & S_HAS_STR) && !v_string(c, s, x))
-      FAIL_OR_CONTINUE();
-    break;
-  case T_NUMBER:
-    if ((s->flags & S_HAS_NUM) && !v_number(c, s, x))
-      FAIL_OR_CONTINUE();
-    break;
-  default:
-    break;
-  }
-  if ((s->flags & S_HAS_ENUM) && !v_enum(c, s, x))
-    FAIL_OR_CONTINUE();
-  for (size_t i = 0; i < s->n_all; i++)
-    if (!v_schema(c, s->all[i], x))
-      FAIL_OR_CONTINUE();
-  if (s->n_any) {
-    size_t matched = 0;
-    for (size_t i = 0; i < s->n_any && !matched; i++)
-      matched += (size_t)v_silent(c, s->any[i], x);
-    if (c->aborted)
-      return 0;
-    if (!matched) {
-      if (!c->silent)
-        emit(c, s, "anyOf", "anyOf", 0, "the value matches none of the %zu anyOf alternatives",
-             s->n_any);
-      FAIL_OR_CONTINUE();
-    }
-  }
-  if (s->n_one) {
-    size_t matched = 0, first = 0, second = 0;
-    for (size_t i = 0; i < s->n_one && matched < 2; i++)
-      if (v_silent(c, s->one[i], x)) {
-        if (matched == 0)
-          first = i;
-        else
-          second = i;
-        matched++;
-      }
-    if (c->aborted)
-      return 0;
-    if (matched != 1) {
-      if (!c->silent) {
-        if (matched == 0)
-          emit(c, s, "oneOf", "oneOf", 0, "the value matches none of the %zu oneOf alternatives",
-               s->n_one);
-        else
-          emit(c, s, "oneOf", "oneOf", 0,
-               "the value matches more than one of the %zu oneOf alternatives (%zu and %zu); "
-               "exactly one must match",
-               s->n_one, first, second);
-      }
-      FAIL_OR_CONTINUE();
-    }
-  }
-  if (s->not_) {
-    int m = v_silent(c, s->not_, x);
-    if (c->aborted)
-      return 0;
-    if (m) {
-      if (!c->silent)
-        emit(c, s, "not", "not", 0, "the value must not match the schema under \"not\"");
-      FAIL_OR_CONTINUE();
-    }
-  }
-  return ok;
-}
-
-int hschema_validate(const hschema *schema, const cJSON *instance, hschema_direction dir,
-                     hschema_result *r) {
-  if (!r)
-    return 0;
-  size_t errors = r->errors;
-  if (!schema || !instance) {
-    record(r, "", schema ? schema->loc : "", NULL, "", "no schema or no instance to validate",
-           0);
-    return 0;
-  }
-  vctx c = {0};
-  c.r = r;
-  c.dir = dir;
-  c.budget = HSCHEMA_STEP_BUDGET;
-  c.root = instance;
-  r->nframes = 0;
-  hpattern_matcher_forget(r->pm); /* a new tree may reuse the old one's addresses */
-  v_schema(&c, schema, instance);
-  if (c.aborted) {
-    r->nframes = 0;
-    if (c.abort_why && !strcmp(c.abort_why, "budget"))
-      record(r, "", schema->loc, NULL, "limit",
-             "validation stopped: the schema's combinators need too many evaluations for this "
-             "instance",
-             0);
-    else
-      record(r, "", schema->loc, NULL, "limit", "validation stopped: out of memory", 0);
-  }
-  r->nframes = 0;
-  return r->errors == errors;
 }

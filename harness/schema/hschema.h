@@ -63,7 +63,14 @@ void hschema_set_free(hschema_set *set);
 const hschema *hschema_compile(hschema_set *set, const char *pointer, hschema_error *err)
     __attribute__((warn_unused_result));
 
-/* The location the schema was compiled from ("#/components/schemas/X"). */
+/* The location the schema was compiled from ("#/components/schemas/X"), with
+ * the set's name prefix when it has one ("rules#/x/schema").  Locations are
+ * URI fragments: bytes such as space, '"', '%' or control characters in member
+ * names are %-encoded ("#/definitions/a%20b"); '~' and '/' are ~0 and ~1.
+ *
+ * Compile errors read "<schema location>/<keyword>: <what is wrong>", e.g.
+ * "#/components/schemas/X/properties/a/minLength: "minLength" must be a
+ * non-negative integer, got string". */
 const char *hschema_location(const hschema *schema);
 
 typedef struct {
@@ -73,6 +80,14 @@ typedef struct {
   const char *message;  /* one line a person understands */
   int warning;          /* 1: not a failure (deprecated) */
 } hschema_violation;
+/* Notes on violations:
+ *  - additionalProperties, readOnly, writeOnly and deprecated point at the
+ *    member ("/Name"); required, minProperties and the like at the object.
+ *  - keyword "false": the boolean schema false; keyword "limit": validation
+ *    stopped (combinators that would take exponential time on this instance,
+ *    or nesting deeper than the validator follows) - an error.
+ *  - anyOf / oneOf / not report one violation for the combinator; the branches'
+ *    own failures are not listed. */
 
 /* Per-thread validation state and the violations found: reuse it for many
  * validations (it keeps its memory).  max_violations 0 means the default; past

@@ -1,12 +1,15 @@
-/* Internal to harness/schema/: shared between hschema.c (compiler and
- * validator), pattern.c (PCRE2) and format.c (numbers, RFC 3339).  Not part of
+/* Internal to harness/schema/: shared between hschema.c (compiler), validate.c
+ * (validator), pattern.c (PCRE2) and format.c (numbers, RFC 3339).  Not part of
  * the public contract; nothing outside this folder includes it. */
 #ifndef HSCHEMA_IMPL_H
 #define HSCHEMA_IMPL_H
 
+#include <cjson/cJSON.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cjson/cJSON.h>
+#include <string.h>
+
+#include "schema/hschema.h"
 
 /* ---- decimal numbers, exact from their text (format.c) ----
  * A number written in JSON ("-0.50e3") read as sign, significant digits and a
@@ -41,8 +44,8 @@ int hdec_fits_int(const hdec *d, int bits);
 int hdec_is_multiple(const hdec *x, double xv, const hdec *m, double mv);
 
 /* ---- patterns (pattern.c) ---- */
-typedef struct hpattern hpattern;     /* one compiled pattern (immutable) */
-typedef struct hpattern_cache hpattern_cache; /* per set: pattern text -> hpattern */
+typedef struct hpattern hpattern;                 /* one compiled pattern (immutable) */
+typedef struct hpattern_cache hpattern_cache;     /* per set: pattern text -> hpattern */
 typedef struct hpattern_matcher hpattern_matcher; /* per result: match data, limits */
 
 hpattern_cache *hpattern_cache_new(void);
@@ -53,8 +56,7 @@ size_t hpattern_cache_size(const hpattern_cache *c);
 void hpattern_cache_truncate(hpattern_cache *c, size_t n);
 /* The compiled pattern for src[0..len); compiles it on first use.  NULL on a
  * compile error or out of memory, with a message in err (capacity cap). */
-const hpattern *hpattern_get(hpattern_cache *c, const char *src, size_t len, char *err,
-                             size_t cap);
+const hpattern *hpattern_get(hpattern_cache *c, const char *src, size_t len, char *err, size_t cap);
 const char *hpattern_source(const hpattern *p, size_t *len);
 
 hpattern_matcher *hpattern_matcher_new(void);
@@ -71,5 +73,130 @@ int hpattern_match(hpattern_matcher *m, const hpattern *p, const char *s, size_t
                    int trusted_utf8);
 
 /* ---- RFC 3339 (format.c): the public hschema_is_date_time / hschema_is_date ---- */
+
+/* ---- compiled schemas (hschema.c builds them, validate.c walks them) ---- */
+
+#define HSCHEMA_QUOTE_MAX 60 /* bytes of an instance string quoted in a message */
+
+/* type bits */
+enum {
+  T_NULL = 1 << 0,
+  T_BOOLEAN = 1 << 1,
+  T_OBJECT = 1 << 2,
+  T_ARRAY = 1 << 3,
+  T_NUMBER = 1 << 4,
+  T_INTEGER = 1 << 5,
+  T_STRING = 1 << 6
+};
+
+enum { FMT_NONE = 0, FMT_DATE_TIME, FMT_DATE, FMT_INT32, FMT_INT64 };
+enum { ADD_ANY = 0, ADD_FALSE, ADD_SCHEMA };
+
+/* schema flags */
+enum {
+  S_NULLABLE = 1 << 0,
+  S_FALSE = 1 << 1, /* the boolean schema false */
+  S_DEPRECATED = 1 << 2,
+  S_READONLY = 1 << 3,
+  S_WRITEONLY = 1 << 4,
+  S_UNIQUE = 1 << 5,
+  S_HAS_MIN = 1 << 6,
+  S_HAS_MAX = 1 << 7,
+  S_EXCL_MIN = 1 << 8,
+  S_EXCL_MAX = 1 << 9,
+  S_HAS_MULT = 1 << 10,
+  S_HAS_ENUM = 1 << 11,
+  S_HAS_OBJ = 1 << 12, /* some object keyword */
+  S_HAS_ARR = 1 << 13, /* some array keyword */
+  S_HAS_STR = 1 << 14, /* some string keyword */
+  S_HAS_NUM = 1 << 15  /* some number keyword */
+};
+
+typedef struct {
+  const char *name;
+  size_t len;
+  const hschema *schema;
+} hprop;
+
+typedef struct {
+  const char *name;
+  size_t len;
+  long prop;         /* index into props, -1 when not declared */
+  const hschema *ps; /* the property's schema, here or through $ref/allOf; NULL if none */
+} hreq;
+
+struct hschema {
+  const cJSON *node;
+  const char *loc; /* with the set's name prefix */
+  unsigned flags;
+  unsigned types; /* 0: any type */
+  const hschema *ref;
+  /* effective readOnly / writeOnly (through $ref and allOf): where the keyword stands */
+  const hschema *ro_src, *wo_src;
+  /* object */
+  hprop *props;
+  size_t n_props;
+  uint32_t *ptab; /* open addressing, prop index + 1, 0 empty */
+  size_t pmask;
+  int addl;
+  const hschema *addl_schema;
+  hreq *req;
+  size_t n_req;
+  size_t min_props, max_props;
+  /* combinators */
+  const hschema **all, **any, **one, *not_;
+  size_t n_all, n_any, n_one;
+  /* enum */
+  const cJSON **enums;
+  size_t n_enum;
+  const char *enum_desc;
+  /* string */
+  const hpattern *pattern;
+  size_t min_len, max_len;
+  int format;
+  /* array */
+  const hschema *items;
+  const hschema **tuple;
+  size_t n_tuple;
+  int addl_items;
+  const hschema *addl_items_schema;
+  size_t min_items, max_items;
+  /* number */
+  hdec min, max, mult;
+  double minv, maxv, multv;
+  const char *min_text, *max_text, *mult_text; /* the keywords' number text */
+  /* compile bookkeeping */
+  int color;
+  int depth;
+};
+
+/* Property lookup: an open-addressing table per object schema, hashed on the
+ * length and three bytes, compared by length and memcmp (exact bytes). */
+static inline uint32_t hschema_prop_hash(const char *name, size_t len) {
+  uint32_t h = (uint32_t)len * 2654435761u;
+  if (len) {
+    h ^= (uint32_t)(unsigned char)name[0] * 0x9E3779B1u;
+    h ^= (uint32_t)(unsigned char)name[len - 1] * 0x85EBCA6Bu;
+    h ^= (uint32_t)(unsigned char)name[len / 2] * 0xC2B2AE35u;
+  }
+  return h ^ (h >> 15);
+}
+
+static inline const hprop *hschema_prop_find(const hschema *s, const char *name, size_t len) {
+  size_t mask = s->pmask;
+  for (size_t i = hschema_prop_hash(name, len) & mask; s->ptab[i]; i = (i + 1) & mask) {
+    const hprop *p = &s->props[s->ptab[i] - 1];
+    if (p->len == len && (len == 0 || (p->name[0] == name[0] && !memcmp(p->name, name, len))))
+      return p;
+  }
+  return NULL;
+}
+
+/* "text" with quotes and escapes (control characters as \n, \t, \u00XX), at
+ * most max source bytes ("..." after the closing quote when cut), always one
+ * line; returns the length written (validate.c). */
+size_t hschema_quote(char *out, size_t cap, const char *s, size_t len, size_t max);
+/* "string", "number", "object" ... of a node (validate.c). */
+const char *hschema_json_type(const cJSON *n);
 
 #endif

@@ -122,8 +122,8 @@ const hpattern *hpattern_get(hpattern_cache *c, const char *src, size_t len, cha
   int code = 0;
   PCRE2_SIZE offset = 0;
   pcre2_code *re =
-      pcre2_compile((PCRE2_SPTR)src, len, PCRE2_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_ALT_BSUX,
-                    &code, &offset, NULL);
+      pcre2_compile((PCRE2_SPTR)src, len, PCRE2_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_ALT_BSUX, &code,
+                    &offset, NULL);
   if (!re) {
     PCRE2_UCHAR msg[256];
     if (pcre2_get_error_message(code, msg, sizeof msg) < 0)
@@ -215,8 +215,8 @@ int hpattern_match(hpattern_matcher *m, const hpattern *p, const char *s, size_t
                    int trusted_utf8) {
   if (m->last_p == p && m->last_s == s && m->last_len == len)
     return m->last_result;
-  int rc = pcre2_match(p->code, (PCRE2_SPTR)s, len, 0, trusted_utf8 ? PCRE2_NO_UTF_CHECK : 0,
-                       m->md, m->mctx);
+  int rc = pcre2_match(p->code, (PCRE2_SPTR)s, len, 0, trusted_utf8 ? PCRE2_NO_UTF_CHECK : 0, m->md,
+                       m->mctx);
   int res;
   if (rc >= 0)
     res = HPATTERN_MATCH;

@@ -384,41 +384,26 @@ static void nomem_err(loader *L) {
 static const char *type_name(const cJSON *n) {
   switch (n ? n->type & 0xFF : 0) {
   case cJSON_False:
-  case cJSON_True:
-    return "a boolean";
-  case cJSON_NULL:
-    return "null";
-  case cJSON_Number:
-    return "a number";
-  case cJSON_String:
-    return "a string";
-  case cJSON_Array:
-    return "an array";
-  case cJSON_Object:
-    return "an object";
-  default:
-    return "an invalid value";
+  case cJSON_True: return "a boolean";
+  case cJSON_NULL: return "null";
+  case cJSON_Number: return "a number";
+  case cJSON_String: return "a string";
+  case cJSON_Array: return "an array";
+  case cJSON_Object: return "an object";
+  default: return "an invalid value";
   }
 }
 
 const char *hspec_code_name(hspec_code code) {
   switch (code) {
-  case HSPEC_OK:
-    return "ok";
-  case HSPEC_E_IO:
-    return "io";
-  case HSPEC_E_JSON:
-    return "json";
-  case HSPEC_E_VERSION:
-    return "version";
-  case HSPEC_E_SHAPE:
-    return "shape";
-  case HSPEC_E_REF:
-    return "ref";
-  case HSPEC_E_LIMIT:
-    return "limit";
-  case HSPEC_E_NOMEM:
-    return "nomem";
+  case HSPEC_OK: return "ok";
+  case HSPEC_E_IO: return "io";
+  case HSPEC_E_JSON: return "json";
+  case HSPEC_E_VERSION: return "version";
+  case HSPEC_E_SHAPE: return "shape";
+  case HSPEC_E_REF: return "ref";
+  case HSPEC_E_LIMIT: return "limit";
+  case HSPEC_E_NOMEM: return "nomem";
   }
   return "unknown";
 }
@@ -660,10 +645,11 @@ static const cJSON *child_lookup(loader *L, const cJSON *c, const char *tok, siz
  * member called "$ref", "default" or "example" is a name, not a keyword. */
 static int is_map_key(const char *k, size_t n) {
   static const char *const maps[] = {
-      "properties", "patternProperties", "definitions", "$defs",     "schemas",
-      "responses",  "parameters",        "examples",    "requestBodies", "headers",
-      "securitySchemes", "links",        "callbacks",   "content",   "encoding",
-      "paths",      "variables",         "mapping",     "dependencies"};
+      "properties",    "patternProperties", "definitions",     "$defs",
+      "schemas",       "responses",         "parameters",      "examples",
+      "requestBodies", "headers",           "securitySchemes", "links",
+      "callbacks",     "content",           "encoding",        "paths",
+      "variables",     "mapping",           "dependencies"};
   for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
     if (n == strlen(maps[i]) && memcmp(k, maps[i], n) == 0)
       return 1;
@@ -677,8 +663,7 @@ static int is_map_key(const char *k, size_t n) {
 static int is_literal_key(const char *k, size_t n) {
   return (n == 7 && memcmp(k, "example", 7) == 0) || (n == 7 && memcmp(k, "default", 7) == 0) ||
          (n == 4 && memcmp(k, "enum", 4) == 0) || (n == 5 && memcmp(k, "const", 5) == 0) ||
-         (n == 5 && memcmp(k, "value", 5) == 0) ||
-         key_has_prefix(k, n, "x-");
+         (n == 5 && memcmp(k, "value", 5) == 0) || key_has_prefix(k, n, "x-");
 }
 
 static int ref_add(loader *L, const cJSON *obj) {
@@ -871,8 +856,9 @@ static int refs_chains(loader *L) {
           if (stack[k - 1] == cur)
             break;
         }
-        ref_err(L, r, "cyclic $ref (a chain of %zu $ref object%s leads back here without "
-                      "reaching a value)",
+        ref_err(L, r,
+                "cyclic $ref (a chain of %zu $ref object%s leads back here without "
+                "reaching a value)",
                 len, len == 1 ? "" : "s");
         free(stack);
         return 0;
@@ -1021,9 +1007,9 @@ static int check_top(loader *L) {
   pop(&w, 1);
   const cJSON *comp = member(s->root, "components");
   if (comp) {
-    static const char *const maps[] = {"schemas",       "responses", "parameters",
-                                       "examples",      "requestBodies", "headers",
-                                       "securitySchemes", "links",   "callbacks"};
+    static const char *const maps[] = {"schemas",         "responses",     "parameters",
+                                       "examples",        "requestBodies", "headers",
+                                       "securitySchemes", "links",         "callbacks"};
     if (!push(L, &w, "components", 10) || !expect_type(L, comp, cJSON_Object, "an object", &w))
       goto fail;
     for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
@@ -1501,6 +1487,11 @@ hspec *hspec_load_file(const char *path, hspec_error *err) {
     errno = EISDIR;
     goto ioerr;
   }
+  if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > HSPEC_MAX_BYTES) {
+    msgbuf m = err_begin(err, HSPEC_E_LIMIT, path);
+    mb_fmt(&m, "file is %jd bytes, over the %zu-byte limit", (intmax_t)st.st_size, HSPEC_MAX_BYTES);
+    goto fail;
+  }
   size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 && (uintmax_t)st.st_size <= HSPEC_MAX_BYTES
                    ? (size_t)st.st_size + 1
                    : 65536;
@@ -1536,7 +1527,7 @@ hspec *hspec_load_file(const char *path, hspec_error *err) {
   hspec *s = hspec_load(buf, len, path, err);
   free(buf);
   return s;
-ioerr: {
+ioerr : {
   int e = errno;
   char reason[128];
   if (strerror_r(e, reason, sizeof reason) != 0)
@@ -1547,7 +1538,7 @@ ioerr: {
   mb_cstr(&m, reason);
   goto fail;
 }
-nomem: {
+nomem : {
   msgbuf m = err_begin(err, HSPEC_E_NOMEM, path);
   mb_cstr(&m, "out of memory while reading the file");
 }
@@ -1640,8 +1631,7 @@ static int is_tchar(unsigned char c) {
 
 /* Splits "type/subtype; params" into its two tokens (whitespace around
  * trimmed).  Returns 0 when malformed. */
-static int split_media(const char *v, const char **type, size_t *tn, const char **sub,
-                       size_t *sn) {
+static int split_media(const char *v, const char **type, size_t *tn, const char **sub, size_t *sn) {
   size_t n = strcspn(v, ";");
   size_t b = 0;
   while (b < n && (v[b] == ' ' || v[b] == '\t'))

@@ -1,0 +1,361 @@
+/* hclient: libcurl requests with timeouts, caps and redaction.  See hclient.h. */
+#include "client/hclient.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Messages are cut to their fixed buffers on purpose. */
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+
+int hclient_global_init(void) {
+  return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
+}
+
+int hclient_setup(CURL *h, const hclient_options *o, char *msg) {
+  long timeout = o && o->timeout_ms > 0 ? o->timeout_ms : HCLIENT_DEFAULT_TIMEOUT_MS;
+  CURLcode rc = CURLE_OK;
+#define SET(opt, val)                                                                            \
+  do {                                                                                           \
+    if (rc == CURLE_OK)                                                                          \
+      rc = curl_easy_setopt(h, opt, val);                                                        \
+  } while (0)
+  SET(CURLOPT_NOSIGNAL, 1L);
+  SET(CURLOPT_TIMEOUT_MS, timeout);
+  SET(CURLOPT_CONNECTTIMEOUT_MS, timeout);
+  SET(CURLOPT_FOLLOWLOCATION, 0L);     /* never follow: Authorization stays with its host */
+  SET(CURLOPT_UNRESTRICTED_AUTH, 0L);
+  SET(CURLOPT_PROTOCOLS_STR, "http,https");
+  SET(CURLOPT_SSL_VERIFYPEER, o && o->insecure ? 0L : 1L);
+  SET(CURLOPT_SSL_VERIFYHOST, o && o->insecure ? 0L : 2L);
+  if (o && o->cacert)
+    SET(CURLOPT_CAINFO, o->cacert);
+  SET(CURLOPT_TCP_KEEPALIVE, 1L);
+  SET(CURLOPT_ACCEPT_ENCODING, NULL); /* bodies are judged as sent: no decoding */
+  SET(CURLOPT_USERAGENT, "apiharness/" APIHARNESS_VERSION);
+#undef SET
+  if (rc != CURLE_OK && msg)
+    snprintf(msg, HCLIENT_MSG_MAX, "libcurl setup: %s", curl_easy_strerror(rc));
+  return (int)rc;
+}
+
+void hclient_response_init(hclient_response *r) { memset(r, 0, sizeof *r); }
+
+void hclient_response_free(hclient_response *r) {
+  free(r->headers);
+  free(r->body);
+  hclient_response_init(r);
+}
+
+typedef struct {
+  hclient_response *r;
+  size_t max_body;
+  size_t body_cap, headers_cap;
+  int header_overflow;
+  int nomem;
+} xfer;
+
+static size_t on_body(char *data, size_t size, size_t n, void *ud) {
+  xfer *x = ud;
+  size_t len = size * n;
+  hclient_response *r = x->r;
+  size_t room = x->max_body - r->body_len;
+  size_t take = len < room ? len : room;
+  if (r->body_len + take + 1 > x->body_cap) {
+    size_t nc = x->body_cap ? x->body_cap : 4096;
+    while (nc < r->body_len + take + 1)
+      nc *= 2;
+    if (nc > x->max_body + 1)
+      nc = x->max_body + 1;
+    char *q = realloc(r->body, nc);
+    if (!q) {
+      x->nomem = 1;
+      return 0;
+    }
+    r->body = q;
+    x->body_cap = nc;
+  }
+  memcpy(r->body + r->body_len, data, take);
+  r->body_len += take;
+  r->body[r->body_len] = '\0';
+  if (take < len) {
+    r->truncated = 1;
+    return 0; /* stop reading: the rest is not wanted */
+  }
+  return len;
+}
+
+/* Copies a header value (trimmed) into dst; a repeated header is joined with ", ". */
+static void keep(char *dst, int *has, const char *v, size_t n) {
+  while (n && (*v == ' ' || *v == '\t')) {
+    v++;
+    n--;
+  }
+  while (n && (v[n - 1] == '\r' || v[n - 1] == '\n' || v[n - 1] == ' ' || v[n - 1] == '\t'))
+    n--;
+  size_t cur = *has ? strlen(dst) : 0;
+  if (*has && cur + 2 < HCLIENT_HEADER_VALUE_MAX) {
+    memcpy(dst + cur, ", ", 2);
+    cur += 2;
+  }
+  size_t take = n < HCLIENT_HEADER_VALUE_MAX - 1 - cur ? n : HCLIENT_HEADER_VALUE_MAX - 1 - cur;
+  for (size_t i = 0; i < take; i++)
+    dst[cur + i] = (v[i] == '\0') ? '?' : v[i];
+  dst[cur + take] = '\0';
+  *has = 1;
+}
+
+static size_t on_header(char *data, size_t size, size_t n, void *ud) {
+  xfer *x = ud;
+  size_t len = size * n;
+  hclient_response *r = x->r;
+  if (r->headers_len + len > HCLIENT_MAX_HEADERS) {
+    x->header_overflow = 1;
+    return 0;
+  }
+  if (len >= 5 && !strncmp(data, "HTTP/", 5)) {
+    /* a new status line (after an interim 1xx): forget the earlier headers */
+    char *keep_block = r->headers;
+    size_t keep_cap = x->headers_cap;
+    int s = 0;
+    const char *sp = memchr(data, ' ', len);
+    if (sp && (size_t)(sp - data) + 4 <= len && isdigit((unsigned char)sp[1]) &&
+        isdigit((unsigned char)sp[2]) && isdigit((unsigned char)sp[3]))
+      s = (sp[1] - '0') * 100 + (sp[2] - '0') * 10 + (sp[3] - '0');
+    memset(r->content_type, 0, sizeof r->content_type);
+    r->has_content_type = r->has_allow = r->has_www_authenticate = r->has_date =
+        r->has_server = 0;
+    r->allow[0] = r->www_authenticate[0] = r->date[0] = r->server[0] = '\0';
+    r->headers = keep_block;
+    x->headers_cap = keep_cap;
+    r->headers_len = 0;
+    r->status = s;
+  }
+  if (r->headers_len + len + 1 > x->headers_cap) {
+    size_t nc = x->headers_cap ? x->headers_cap : 1024;
+    while (nc < r->headers_len + len + 1)
+      nc *= 2;
+    char *q = realloc(r->headers, nc);
+    if (!q) {
+      x->nomem = 1;
+      return 0;
+    }
+    r->headers = q;
+    x->headers_cap = nc;
+  }
+  memcpy(r->headers + r->headers_len, data, len);
+  r->headers_len += len;
+  r->headers[r->headers_len] = '\0';
+  const char *colon = memchr(data, ':', len);
+  if (!colon)
+    return len;
+  size_t nl = (size_t)(colon - data);
+  const char *v = colon + 1;
+  size_t vl = len - nl - 1;
+#define IS(name) (nl == sizeof name - 1 && !strncasecmp(data, name, nl))
+  if (IS("Content-Type"))
+    keep(r->content_type, &r->has_content_type, v, vl);
+  else if (IS("Allow"))
+    keep(r->allow, &r->has_allow, v, vl);
+  else if (IS("WWW-Authenticate"))
+    keep(r->www_authenticate, &r->has_www_authenticate, v, vl);
+  else if (IS("Date"))
+    keep(r->date, &r->has_date, v, vl);
+  else if (IS("Server"))
+    keep(r->server, &r->has_server, v, vl);
+#undef IS
+  return len;
+}
+
+int hclient_perform(CURL *h, const hclient_options *o, const hclient_request *req,
+                    hclient_response *resp) {
+  xfer x = {resp, o && o->max_body ? o->max_body : HCLIENT_DEFAULT_MAX_BODY, 0, 0, 0, 0};
+  struct curl_slist *hdrs = NULL, *tmp;
+  char line[HCLIENT_HEADER_VALUE_MAX + 64];
+  CURLcode rc;
+  const char *method = req->method ? req->method : "POST";
+  hclient_response_init(resp);
+  hdrs = curl_slist_append(NULL, "Expect:");
+  if (req->content_type) {
+    snprintf(line, sizeof line, "Content-Type: %s", req->content_type);
+  } else {
+    snprintf(line, sizeof line, "Content-Type:"); /* removes curl's form default */
+  }
+  if (hdrs && (tmp = curl_slist_append(hdrs, line)))
+    hdrs = tmp;
+  if (req->bearer && hdrs) {
+    size_t bl = strlen(req->bearer) + 32;
+    char *auth = malloc(bl);
+    if (auth) {
+      snprintf(auth, bl, "Authorization: Bearer %s", req->bearer);
+      if ((tmp = curl_slist_append(hdrs, auth)))
+        hdrs = tmp;
+      memset(auth, 0, bl);
+      free(auth);
+    }
+  }
+  if (!hdrs) {
+    resp->transport_error = 1;
+    snprintf(resp->error, sizeof resp->error, "out of memory");
+    return CURLE_OUT_OF_MEMORY;
+  }
+  curl_easy_setopt(h, CURLOPT_URL, req->url);
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &x);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, &x);
+  /* reset the method state left by the previous request on this handle */
+  curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+  curl_easy_setopt(h, CURLOPT_NOBODY, 0L);
+  curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, NULL);
+  if (!strcmp(method, "HEAD")) {
+    curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+  } else if (req->body || !strcmp(method, "POST")) {
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body ? req->body : "");
+    if (strcmp(method, "POST"))
+      curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+  } else if (strcmp(method, "GET")) {
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+  }
+  rc = curl_easy_perform(h);
+  curl_off_t total_us = 0;
+  curl_easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &total_us);
+  resp->time_ms = (long)(total_us / 1000);
+  long code = 0;
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+  if (code)
+    resp->status = (int)code;
+  if (rc == CURLE_WRITE_ERROR && resp->truncated && !x.header_overflow)
+    rc = CURLE_OK;
+  if (rc == CURLE_OPERATION_TIMEDOUT) {
+    resp->timed_out = 1;
+    snprintf(resp->error, sizeof resp->error, "no complete response within %ld ms",
+             o && o->timeout_ms > 0 ? o->timeout_ms : HCLIENT_DEFAULT_TIMEOUT_MS);
+  } else if (x.header_overflow) {
+    resp->transport_error = 1;
+    snprintf(resp->error, sizeof resp->error, "response headers over %zu bytes",
+             HCLIENT_MAX_HEADERS);
+  } else if (x.nomem) {
+    resp->transport_error = 1;
+    snprintf(resp->error, sizeof resp->error, "out of memory reading the response");
+  } else if (rc != CURLE_OK) {
+    resp->transport_error = 1;
+    snprintf(resp->error, sizeof resp->error, "%s", curl_easy_strerror(rc));
+  }
+  /* the handle keeps a pointer to the list: detach before freeing */
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+  curl_easy_setopt(h, CURLOPT_POSTFIELDS, NULL);
+  curl_slist_free_all(hdrs);
+  return (int)rc;
+}
+
+hjudge_response hclient_judge_view(const hclient_response *r) {
+  hjudge_response j;
+  memset(&j, 0, sizeof j);
+  j.status = r->status;
+  j.timed_out = r->timed_out;
+  j.transport_error = r->transport_error;
+  j.transport_msg = r->error[0] ? r->error : NULL;
+  j.content_type = r->has_content_type ? r->content_type : NULL;
+  j.allow = r->has_allow ? r->allow : NULL;
+  j.www_authenticate = r->has_www_authenticate ? r->www_authenticate : NULL;
+  j.date = r->has_date ? r->date : NULL;
+  j.server = r->has_server ? r->server : NULL;
+  j.body = r->body;
+  j.body_len = r->body_len;
+  j.truncated = r->truncated;
+  return j;
+}
+
+/* ---- redaction ---- */
+
+typedef struct {
+  char *p;
+  size_t n, cap;
+  int nomem;
+} rbuf;
+
+static void rb_add(rbuf *b, const char *s, size_t n) {
+  if (b->nomem)
+    return;
+  if (b->n + n + 1 > b->cap) {
+    size_t nc = b->cap ? b->cap : 256;
+    while (nc < b->n + n + 1)
+      nc *= 2;
+    char *q = realloc(b->p, nc);
+    if (!q) {
+      b->nomem = 1;
+      return;
+    }
+    b->p = q;
+    b->cap = nc;
+  }
+  memcpy(b->p + b->n, s, n);
+  b->n += n;
+  b->p[b->n] = '\0';
+}
+
+#define TOKEN_KEEP 4
+
+char *hclient_redact(const char *text, size_t len, const char *const *secrets, size_t n,
+                     size_t *out_len) {
+  rbuf b = {0};
+  size_t i = 0;
+  static const char key[] = "\"token\"";
+  while (i < len) {
+    int done = 0;
+    for (size_t k = 0; k < n && !done; k++) {
+      size_t sl = secrets[k] ? strlen(secrets[k]) : 0;
+      if (sl >= 4 && i + sl <= len && !memcmp(text + i, secrets[k], sl)) {
+        rb_add(&b, "<redacted>", 10);
+        i += sl;
+        done = 1;
+      }
+    }
+    if (done)
+      continue;
+    if (i + sizeof key - 1 <= len && !memcmp(text + i, key, sizeof key - 1)) {
+      size_t j = i + sizeof key - 1;
+      while (j < len && (text[j] == ' ' || text[j] == '\t' || text[j] == '\n' || text[j] == '\r'))
+        j++;
+      if (j < len && text[j] == ':') {
+        j++;
+        while (j < len && (text[j] == ' ' || text[j] == '\t' || text[j] == '\n' || text[j] == '\r'))
+          j++;
+        if (j < len && text[j] == '"') {
+          /* the string value: keep a short prefix */
+          rb_add(&b, text + i, j + 1 - i);
+          size_t v = j + 1, kept = 0;
+          while (v < len && text[v] != '"' && kept < TOKEN_KEEP && text[v] != '\\') {
+            rb_add(&b, text + v, 1);
+            v++;
+            kept++;
+          }
+          rb_add(&b, "...<redacted>", 13);
+          while (v < len && text[v] != '"') {
+            if (text[v] == '\\' && v + 1 < len)
+              v++;
+            v++;
+          }
+          i = v; /* the closing quote is copied next */
+          continue;
+        }
+      }
+    }
+    rb_add(&b, text + i, 1);
+    i++;
+  }
+  if (!b.p && !b.nomem)
+    rb_add(&b, "", 0);
+  if (b.nomem) {
+    free(b.p);
+    return NULL;
+  }
+  if (out_len)
+    *out_len = b.n;
+  return b.p;
+}

@@ -1,0 +1,73 @@
+/* hrun: runs one catalogue case against a target and produces its result.
+ *
+ * Used by the conformance suites (conformance/, one Criterion test per case)
+ * and by `apiharness replay`.  It materializes the body (the name placeholder
+ * becomes "apiharness-<run id>-<case id>"), sends it with hclient (the same
+ * handle for every case of the process: keep-alive), judges the response with
+ * hjudge, and builds the case's entry of compliance.json:
+ *   {"id", "requirement", "class", "title", "status", "detail", "checks": [...],
+ *    "evidence": {...} (fail/warn only; secrets redacted), "created": [{"id","name","label"}],
+ *    "server": "<Server header>", "label": "<token label>"}
+ * The bearer token and the token values of 201 bodies never appear in it: the
+ * evidence shows "Bearer <redacted>", the curl reproducer references the
+ * token's environment variable ("$HARNESS_TOKEN"), 201 token values are cut
+ * to a 4-character prefix.
+ *
+ * Rate limit: when rate_file is set, every request first takes an exclusive
+ * lock on that file and waits until 1/rate_per_s seconds have passed since the
+ * last request of ANY process sharing the file (the file holds the time). */
+#ifndef HRUN_H
+#define HRUN_H
+
+#include <stdio.h>
+#include <cjson/cJSON.h>
+
+#include "cases/hcases.h"
+#include "client/hclient.h"
+#include "judge/hjudge.h"
+
+#define HRUN_WRONG_TOKEN "apiharness-wrong-token-0000"
+#define HRUN_EXCERPT_MAX 2048
+#define HRUN_NAME_PREFIX "apiharness-"
+
+typedef struct {
+  const char *base_url;   /* "http://127.0.0.1:8080" (no trailing slash needed) */
+  const char *path;       /* the operation's path; NULL: HRULES_PATH */
+  const char *bearer;     /* token value, NULL when none is configured */
+  const char *token_env;  /* name of the variable holding it, for reproducers */
+  const char *label;      /* token label ("default") */
+  const char *run_id;
+  hjudge_profile profile;
+  hclient_options client;
+  const char *rate_file;  /* NULL: no rate limit */
+  double rate_per_s;
+} hrun_config;
+
+/* Runs case c (skip_reason non-NULL: not sent, reported as skipped).  Returns
+ * the result object (cJSON_Delete), NULL when out of memory or the case's body
+ * description is malformed (*err filled, HCASES_MSG_MAX). */
+cJSON *hrun_case(CURL *h, hjudge *judge, const hrun_config *cfg, const hcases_case *c,
+                 const char *skip_reason, char *err) __attribute__((warn_unused_result));
+
+/* The token name the runner gives the case's created token. */
+void hrun_token_name(const hrun_config *cfg, const char *case_id, char *buf, size_t cap);
+
+/* The plan certify writes for a run (JSON, no secrets):
+ *   {"catalogue": path, "spec": path, "base_url", "profile", "timeout_ms",
+ *    "max_body", "run_id", "results_dir", "rate_file", "rate_per_s", "cacert",
+ *    "insecure", "entries": [{"case": id, "label": l, "token_env": VAR|absent,
+ *    "skip": reason|absent}]}
+ * hrun_entry runs entry `index` of the plan (the bearer token is read from the
+ * environment variable the entry names) and writes its result to
+ * <results_dir>/<index>.json (temporary file + rename).  It loads nothing:
+ * rules and catalogue come from the caller.  Returns 0, or -1 with err
+ * (HCASES_MSG_MAX) filled.  Used by the forked runner of certify and by the
+ * Criterion suites (one call per test process). */
+int hrun_entry(const cJSON *plan, size_t index, const hrules *rules, const cJSON *catalogue,
+               char *err);
+
+/* A one-line human rendering of a result's checks for the terminal (replay):
+ * writes to out. */
+void hrun_print(FILE *out, const cJSON *result);
+
+#endif
