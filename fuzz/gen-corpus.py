@@ -192,6 +192,10 @@ put('http_response', b'HTTP/1.1 201 Created\r\nContent-Type: application/json\r\
 put('http_response', b'HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nTransfer-Encoding: gzip, chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n')
 put('http_response', b'HTTP/1.1 201 Created\r\nContent-Type:\r\nContent-Length: 0\r\n\r\n')
 put('http_response', b'HTTP/1.1 201 Created\r\n' + b'X-A: b\r\n' * 400 + b'\r\n')
+# several responses to consecutive requests on one handle (separated by "\n@@@@\n")
+two = resp(400, 'Bad Request', [('Content-Type', 'application/problem+json'), ('Content-Length', str(len(pd)))], pd)
+put('http_response', two + '\n@@@@\n' + resp(201, 'Created', [('Content-Type', 'application/json'), ('Content-Length', str(len(htok))), date], htok))
+put('http_response', resp(201, 'Created', [('X-A', 'b')], '') + '\n@@@@\n' + 'HTTP/1.1 200 OK\r\n folded\r\n\r\n' + '\n@@@@\n' + 'HTTP/1.1 201 Created\r\n\r\n{}')
 
 spec = json.load(open(SPEC))
 S = spec['components']['schemas']

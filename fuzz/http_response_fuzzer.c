@@ -4,6 +4,12 @@
  * of a socketpair (CURLOPT_OPENSOCKETFUNCTION), the input is written to the
  * other end, which is then shut down, as a hostile server would.
  *
+ * One input may hold up to HR_MAX_RESPONSES responses separated by HR_NEXT
+ * ("\n@@@@\n"): they are answered to consecutive requests on the same easy
+ * handle, as certify's keep-alive handle sees a server's answers one after
+ * the other (state kept between transfers is where use-after-free bugs live).
+ * Each input gets a fresh handle, so every finding replays from its one file.
+ *
  * Oracles beyond "no crash":
  *  - never a hang: the peer has said everything and closed, so the client
  *    must not wait for its timeout;
@@ -34,9 +40,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define HR_MAX_INPUT ((size_t)96 << 10) /* below a socketpair's buffer: written at once */
 #define HR_BEARER "fuzz-bearer-secret-7f3a9c"
 #define HR_URL "http://127.0.0.1:9" HRULES_PATH
+#define HR_NEXT "\n@@@@\n" /* separates the responses of one input */
+#define HR_MAX_RESPONSES 4
 
 typedef struct {
-  CURL *curl;
   hclient_options opts;
   hjudge *judge;
   hjudge_verdict a, b;
@@ -84,7 +91,6 @@ static int hr_sockopt(void *clientp, curl_socket_t fd, curlsocktype purpose) {
 static void hr_cleanup(void) {
   hr_state *st = hr_the_state;
   if (!st) return;
-  if (st->curl) curl_easy_cleanup(st->curl);
   hjudge_free(st->judge);
   free(st);
   hr_the_state = NULL;
@@ -101,16 +107,7 @@ static hr_state *hr_get(void) {
   st->curl_fd = -1;
   st->opts.timeout_ms = HR_TIMEOUT_MS;
   st->opts.max_body = 64 << 10; /* small, so inputs can go over it */
-  char msg[HCLIENT_MSG_MAX];
-  if (!(st->curl = curl_easy_init()) || hclient_setup(st->curl, &st->opts, msg) != 0)
-    fuzz_die(HR_NAME, "cannot set up the client");
   if (!(st->judge = hjudge_new(env->rules))) fuzz_die(HR_NAME, "out of memory at start");
-  curl_easy_setopt(st->curl, CURLOPT_OPENSOCKETFUNCTION, hr_open_socket);
-  curl_easy_setopt(st->curl, CURLOPT_OPENSOCKETDATA, st);
-  curl_easy_setopt(st->curl, CURLOPT_SOCKOPTFUNCTION, hr_sockopt);
-  /* Every input is a new connection: never reuse the previous socket. */
-  curl_easy_setopt(st->curl, CURLOPT_FORBID_REUSE, 1L);
-  curl_easy_setopt(st->curl, CURLOPT_FRESH_CONNECT, 1L);
   return st;
 }
 
@@ -138,8 +135,22 @@ static int hr_same(const hjudge_verdict *x, const hjudge_verdict *y) {
   return 1;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  hr_state *st = hr_get();
+/* A handle set up as certify sets up its own, with the socketpair hooks. */
+static CURL *hr_handle(hr_state *st) {
+  char msg[HCLIENT_MSG_MAX];
+  CURL *h = curl_easy_init();
+  if (!h || hclient_setup(h, &st->opts, msg) != 0) fuzz_die(HR_NAME, "cannot set up the client");
+  curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, hr_open_socket);
+  curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, st);
+  curl_easy_setopt(h, CURLOPT_SOCKOPTFUNCTION, hr_sockopt);
+  /* Each response is its own connection: never reuse the previous socket. */
+  curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
+  curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
+  return h;
+}
+
+/* One request on h answered by data[0..size), then every oracle. */
+static void hr_exchange(hr_state *st, CURL *h, const uint8_t *data, size_t size) {
   if (size > HR_MAX_INPUT) size = HR_MAX_INPUT;
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
@@ -166,14 +177,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                          .body_len = sizeof hr_body - 1};
   hclient_response resp;
   hclient_response_init(&resp);
-  int rc = hclient_perform(st->curl, &st->opts, &req, &resp);
+  int rc = hclient_perform(h, &st->opts, &req, &resp);
   if (st->curl_fd >= 0) { /* libcurl never asked for the socket */
     close(st->curl_fd);
     st->curl_fd = -1;
   }
   hr_connected_fd = -1; /* libcurl closed it (FORBID_REUSE): the number is free again */
   close(peer);
-
   if (resp.timed_out)
     fuzz_die(HR_NAME, "the client waited for its timeout although the peer had closed: %s",
              resp.error);
@@ -217,5 +227,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!hr_same(&st->a, &st->b))
     fuzz_die(HR_NAME, "the same response judged twice gave different verdicts");
   hclient_response_free(&resp);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  hr_state *st = hr_get();
+  CURL *h = hr_handle(st);
+  const size_t sep = sizeof HR_NEXT - 1;
+  size_t start = 0;
+  for (int k = 0; k < HR_MAX_RESPONSES; k++) {
+    size_t end = size;
+    if (k + 1 < HR_MAX_RESPONSES)
+      for (size_t i = start; i + sep <= size; i++)
+        if (!memcmp(data + i, HR_NEXT, sep)) {
+          end = i;
+          break;
+        }
+    hr_exchange(st, h, data + start, end - start);
+    if (end == size) break;
+    start = end + sep;
+  }
+  curl_easy_cleanup(h);
   return 0;
 }

@@ -175,8 +175,7 @@ ParameterizedTestParameters(certify, every_mock_fault_is_caught) {
 }
 
 ParameterizedTest(fault_param *p, certify, every_mock_fault_is_caught, .timeout = 120) {
-  cr_assert(p->requirement[0], "fault %s has no expectation in test_certify.c: add it",
-            p->fault);
+  cr_assert(p->requirement[0], "fault %s has no expectation in test_certify.c: add it", p->fault);
   char dir[64], cmd[600];
   tmpdir(dir, sizeof dir);
   snprintf(cmd, sizeof cmd,
@@ -191,10 +190,9 @@ ParameterizedTest(fault_param *p, certify, every_mock_fault_is_caught, .timeout 
   cr_assert(q, "fault %s: requirement %s not in the report", p->fault, p->requirement);
   cr_expect_str_eq(str(q, "status"), "fail", "fault %s: %s is %s", p->fault, p->requirement,
                    str(q, "status"));
-  const cJSON *faults = cJSON_GetObjectItemCaseSensitive(
-      cJSON_GetObjectItemCaseSensitive(r, "target"), "faults");
-  cr_expect(cJSON_IsArray(faults) && faults->child &&
-                !strcmp(faults->child->valuestring, p->fault),
+  const cJSON *faults =
+      cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r, "target"), "faults");
+  cr_expect(cJSON_IsArray(faults) && faults->child && !strcmp(faults->child->valuestring, p->fault),
             "the report names the fault");
   /* a failing case carries evidence with a reproducer */
   const cJSON *cases = cJSON_GetObjectItemCaseSensitive(r, "cases");
@@ -301,8 +299,7 @@ Test(certify, usage_errors_exit_2) {
   cr_expect_eq(run(APIHARNESS_BIN " certify --profile lenient 2>/dev/null"), 2);
   cr_expect_eq(run(APIHARNESS_BIN " certify --fault no-such-fault 2>/dev/null"), 2);
   cr_expect_eq(
-      run(APIHARNESS_BIN " certify --fault no-token --base-url http://127.0.0.1:1 2>/dev/null"),
-      2);
+      run(APIHARNESS_BIN " certify --fault no-token --base-url http://127.0.0.1:1 2>/dev/null"), 2);
   cr_expect_eq(run(APIHARNESS_BIN " certify --base-url ftp://x 2>/dev/null"), 2);
   cr_expect_eq(run(APIHARNESS_BIN " certify --timeout-ms 0 2>/dev/null"), 2);
   cr_expect_eq(run(APIHARNESS_BIN " certify --token-env APIHARNESS_SURELY_UNSET 2>/dev/null"), 2);
@@ -371,10 +368,62 @@ Test(certify, crashed_cases_are_errors, .timeout = 60) {
   cr_assert(cases->child);
   for (const cJSON *c = cases->child; c; c = c->next)
     cr_expect_str_eq(str(c, "status"), "error", "%s", str(c, "id"));
-  cr_expect_eq(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r, "summary"),
-                                                "error")
-                   ->valueint,
-               cJSON_GetArraySize(cases));
+  cr_expect_eq(
+      cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r, "summary"), "error")
+          ->valueint,
+      cJSON_GetArraySize(cases));
   cJSON_Delete(r);
   rmtree(dir);
+}
+
+Test(certify, rate_limit_spaces_the_requests, .timeout = 60) {
+  char dir[64], cmd[512];
+  tmpdir(dir, sizeof dir);
+  /* 6 requests at 4 per second take at least 5 gaps of 250 ms */
+  snprintf(cmd, sizeof cmd,
+           APIHARNESS_BIN " certify --filter 'http.method.*' --rate-limit 4 --report-dir %s/r "
+                          ">/dev/null 2>&1",
+           dir);
+  cr_expect_eq(run(cmd), 0);
+  snprintf(cmd, sizeof cmd, "%s/r", dir);
+  cJSON *r = report(cmd);
+  const cJSON *d = cJSON_GetObjectItemCaseSensitive(r, "duration_ms");
+  cr_assert(cJSON_IsNumber(d));
+  cr_expect_geq(d->valuedouble, 1200.0, "took %.0f ms", d->valuedouble);
+  cJSON_Delete(r);
+  rmtree(dir);
+}
+
+Test(certify, several_labelled_tokens_give_a_matrix, .timeout = 120) {
+  hmock_options mo;
+  memset(&mo, 0, sizeof mo);
+  mo.spec_path = TEST_SOURCE_DIR "/spec/create-api-token.openapi.json";
+  mo.token = SECRET;
+  char err[256];
+  hmock *m = hmock_start(&mo, err, sizeof err);
+  cr_assert(m, "%s", err);
+  char dir[64], cmd[700];
+  tmpdir(dir, sizeof dir);
+  snprintf(cmd, sizeof cmd,
+           "CLIENT_T=" SECRET " VENDOR_T=" SECRET " " APIHARNESS_BIN
+           " certify --base-url http://127.0.0.1:%d --token-env client=CLIENT_T --token-env "
+           "vendor=VENDOR_T --filter 'pos.m*' --report-dir %s/r >%s/out 2>&1",
+           hmock_port(m), dir, dir);
+  cr_expect_eq(run(cmd), 0);
+  snprintf(cmd, sizeof cmd, "%s/r", dir);
+  cJSON *r = report(cmd);
+  const cJSON *mx = cJSON_GetObjectItemCaseSensitive(r, "token_matrix");
+  cr_assert_eq(cJSON_GetArraySize(mx), 2);
+  cr_expect_str_eq(str(mx->child, "label"), "client");
+  cr_expect_str_eq(str(mx->child->next, "label"), "vendor");
+  cr_expect_str_eq(str(mx->child->next, "status"), "pass");
+  int vendor_cases = 0;
+  for (const cJSON *c = cJSON_GetObjectItemCaseSensitive(r, "cases")->child; c; c = c->next)
+    vendor_cases += strstr(str(c, "id"), "@vendor") != NULL;
+  cr_expect_gt(vendor_cases, 0);
+  cr_expect_eq(cJSON_GetObjectItemCaseSensitive(r, "target")->child->type, cJSON_String);
+  cJSON_Delete(r);
+  scan_dir(dir);
+  rmtree(dir);
+  hmock_stop(m);
 }

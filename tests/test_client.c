@@ -17,7 +17,8 @@
 #include "mock/hmock.h"
 
 #define SPEC TEST_SOURCE_DIR "/spec/create-api-token.openapi.json"
-#define BODY "{\"account\":{\"id\":\"ACC-1234-5678\"},\"name\":\"n\",\"modules\":[{\"id\":\"MOD-1234\"}]}"
+#define BODY                                                                                       \
+  "{\"account\":{\"id\":\"ACC-1234-5678\"},\"name\":\"n\",\"modules\":[{\"id\":\"MOD-1234\"}]}"
 
 static void init(void) {
   signal(SIGPIPE, SIG_IGN); /* the raw peer may write after curl hung up */
@@ -126,8 +127,8 @@ static int raw_exchange(const char *response, size_t rlen, const hclient_request
 
 Test(client, raw_response_headers_are_captured) {
   hclient_options o = {2000, 0, NULL, 0};
-  hclient_request req = {"POST", "http://127.0.0.1:9/x", "application/json", "secret-bearer",
-                         BODY, strlen(BODY)};
+  hclient_request req = {
+      "POST", "http://127.0.0.1:9/x", "application/json", "secret-bearer", BODY, strlen(BODY)};
   hclient_response r;
   peer p;
   raw_exchange(RAW("HTTP/1.1 405 Method Not Allowed\r\nAllow: GET\r\nAllow: POST\r\n"
@@ -180,8 +181,8 @@ Test(client, methods_and_bodies) {
   cr_expect_eq(r.status, 501);
   hclient_response_free(&r);
   static const char nul_body[] = "{\"a\":\"x\0y\"}";
-  hclient_request put = {"PUT", "http://127.0.0.1:9/x", "application/json", NULL, nul_body,
-                         sizeof nul_body - 1};
+  hclient_request put = {"PUT",    "http://127.0.0.1:9/x", "application/json", NULL,
+                         nul_body, sizeof nul_body - 1};
   raw_exchange(RAW("HTTP/1.1 405 No\r\nContent-Length: 0\r\n\r\n"), &put, &o, &r, &p);
   cr_expect(strstr(p.request, "Content-Length: 11\r\n"), "NUL bytes are sent: %s", p.request);
   hclient_response_free(&r);
@@ -189,8 +190,9 @@ Test(client, methods_and_bodies) {
 
 Test(client, body_over_the_cap_is_truncated) {
   static char resp[200000];
-  int n = snprintf(resp, sizeof resp, "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\n"
-                                      "Content-Length: 150000\r\n\r\n");
+  int n = snprintf(resp, sizeof resp,
+                   "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\n"
+                   "Content-Length: 150000\r\n\r\n");
   memset(resp + n, 'a', 150000);
   hclient_options o = {2000, 1000, NULL, 0};
   hclient_request req = {"POST", "http://127.0.0.1:9/x", "application/json", NULL, "{}", 2};

@@ -286,6 +286,33 @@ Test(compare, hostile_strings_do_not_reach_the_terminal_raw) {
   rm_dir(dir);
 }
 
+Test(compare, secrets_in_case_details_are_redacted) {
+  char dir[64], bp[128], cp[128];
+  make_dir(dir, sizeof dir);
+  write_file(dir, "base.json",
+             "{\"format\":\"apiharness-compliance/1\",\"requirements\":[{\"id\":\"r\","
+             "\"status\":\"pass\",\"cases\":[\"r.c\"]}],\"cases\":[]}",
+             bp, sizeof bp);
+  write_file(dir, "cur.json",
+             "{\"format\":\"apiharness-compliance/1\",\"requirements\":[{\"id\":\"r\","
+             "\"status\":\"fail\",\"cases\":[\"r.c\"]}],\"cases\":[{\"id\":\"r.c\","
+             "\"requirement\":\"r\",\"status\":\"fail\",\"detail\":\"sent Bearer "
+             "sk:live:HIDDEN1, got {\\\"token\\\":\\\"idt:TKN-HIDDEN2secret\\\"}\"}]}",
+             cp, sizeof cp);
+  for (int json = 0; json < 2; json++) {
+    const char *args[] = {json ? "--json" : bp, json ? bp : cp, json ? cp : NULL, NULL};
+    run_result r;
+    run_compare(dir, args, &r);
+    cr_assert_eq(r.code, 1, "%s %s", r.out, r.err);
+    cr_assert_not_null(strstr(r.out, "r.c"), "the case is listed: %s", r.out);
+    cr_assert_not_null(strstr(r.out, "Bearer <redacted>"), "%s", r.out);
+    cr_assert_null(strstr(r.out, "HIDDEN1"), "a bearer credential leaked: %s", r.out);
+    cr_assert_null(strstr(r.out, "HIDDEN2"), "a token value leaked: %s", r.out);
+    run_free(&r);
+  }
+  rm_dir(dir);
+}
+
 /* ---- files that cannot be compared: exit 2 with a one-line reason ------------------ */
 
 static void expect_error(const char *base_text, const char *cur_text, const char *message) {

@@ -4,9 +4,9 @@
 #include <string.h>
 
 #include "judge/hjudge.h"
-#include "json/hjson.h"
 #include "rules/hrules.h"
 #include "spec/hspec.h"
+#include "json/hjson.h"
 
 static hspec *spec;
 static hrules *rules;
@@ -32,14 +32,14 @@ static void teardown(void) {
 TestSuite(judge, .init = setup, .fini = teardown);
 
 #define DATE "Sat, 28 Nov 2026 12:00:05 GMT"
-#define GOOD_201                                                                                \
-  "{\"id\":\"TKN-0001\",\"name\":\"n1\",\"revision\":1,\"token\":\"secret-value\","           \
-  "\"status\":\"Active\",\"icon\":null,\"description\":\"d\","                                  \
-  "\"account\":{\"id\":\"ACC-1234-5678\",\"name\":\"A\",\"type\":\"Client\"},"                 \
-  "\"modules\":[{\"id\":\"MOD-1234\",\"name\":\"M\"}],"                                         \
+#define GOOD_201                                                                                   \
+  "{\"id\":\"TKN-0001\",\"name\":\"n1\",\"revision\":1,\"token\":\"secret-value\","                \
+  "\"status\":\"Active\",\"icon\":null,\"description\":\"d\","                                     \
+  "\"account\":{\"id\":\"ACC-1234-5678\",\"name\":\"A\",\"type\":\"Client\"},"                     \
+  "\"modules\":[{\"id\":\"MOD-1234\",\"name\":\"M\"}],"                                            \
   "\"audit\":{\"created\":{\"at\":\"2026-11-28T12:00:00Z\"}}}"
-#define REQUEST                                                                                 \
-  "{\"account\":{\"id\":\"ACC-1234-5678\"},\"name\":\"n1\",\"icon\":null,\"description\":\"d\"," \
+#define REQUEST                                                                                    \
+  "{\"account\":{\"id\":\"ACC-1234-5678\"},\"name\":\"n1\",\"icon\":null,\"description\":\"d\","   \
   "\"modules\":[{\"id\":\"MOD-1234\"}]}"
 
 static const hjudge_check *find(const hjudge_verdict *v, const char *name) {
@@ -78,8 +78,8 @@ Test(judge, good_201_passes_everything) {
   cr_assert(req);
   hjudge_case c = {.expect = HJUDGE_EXPECT_CREATED, .requirement = "pos.x", .request_body = req};
   hjudge_response r = resp(201, "application/json; charset=utf-8", GOOD_201);
-  cr_expect_eq(hjudge_response_judge(judge, &c, &r, HJUDGE_PROFILE_STRICT, &v), HJUDGE_PASS,
-               "%s", v.detail);
+  cr_expect_eq(hjudge_response_judge(judge, &c, &r, HJUDGE_PROFILE_STRICT, &v), HJUDGE_PASS, "%s",
+               v.detail);
   cr_expect_str_eq(v.detail, "");
   cr_expect_eq(check_status(&v, "status"), HJUDGE_PASS);
   cr_expect_str_eq(find(&v, "status")->requirement, "pos.x");
@@ -150,7 +150,8 @@ Test(judge, prose_rules_of_the_201) {
   expect_201_body_fails("{\"id\":\"T\",\"name\":\"n\",\"revision\":2,\"token\":\"x\"}",
                         "prose:prose.revision-one");
   cr_expect_str_eq(find(&v, "prose:prose.revision-one")->requirement, "prose.revision-one");
-  expect_201_body_fails("{\"id\":\"T\",\"name\":\"n\",\"revision\":1}", "prose:prose.token-returned");
+  expect_201_body_fails("{\"id\":\"T\",\"name\":\"n\",\"revision\":1}",
+                        "prose:prose.token-returned");
   expect_201_body_fails("{\"id\":\"T\",\"name\":\"n\",\"revision\":1,\"token\":\"\"}",
                         "prose:prose.token-returned");
   /* the message never carries the token value */
@@ -173,7 +174,8 @@ Test(judge, schema_of_the_201) {
 }
 
 Test(judge, strict_json_of_bodies) {
-  expect_201_body_fails("{\"id\":\"T\",\"id\":\"U\",\"revision\":1,\"token\":\"x\"}", "strict-json");
+  expect_201_body_fails("{\"id\":\"T\",\"id\":\"U\",\"revision\":1,\"token\":\"x\"}",
+                        "strict-json");
   cr_expect(strstr(find(&v, "strict-json")->message, "offset"));
   expect_201_body_fails("{\"id\":\"\xff\",\"revision\":1,\"token\":\"x\"}", "strict-json");
   expect_201_body_fails("", "strict-json");
@@ -254,8 +256,8 @@ Test(judge, unsupported_media_type) {
   hjudge_response r = resp(415, NULL, NULL);
   cr_expect_eq(run(HJUDGE_EXPECT_UNSUPPORTED_MEDIA, &r, HJUDGE_PROFILE_STRICT), HJUDGE_PASS);
   r = resp(415, "application/problem+json", PROBLEM("415"));
-  cr_expect_eq(run(HJUDGE_EXPECT_UNSUPPORTED_MEDIA, &r, HJUDGE_PROFILE_ASPNET), HJUDGE_PASS,
-               "%s", v.detail);
+  cr_expect_eq(run(HJUDGE_EXPECT_UNSUPPORTED_MEDIA, &r, HJUDGE_PROFILE_ASPNET), HJUDGE_PASS, "%s",
+               v.detail);
   cr_expect_eq(check_status(&v, "strict-json"), HJUDGE_PASS);
   r = resp(400, "application/json", PROBLEM("400"));
   cr_expect_eq(run(HJUDGE_EXPECT_UNSUPPORTED_MEDIA, &r, HJUDGE_PROFILE_DEFAULT), HJUDGE_WARN);
@@ -284,8 +286,8 @@ Test(judge, method_not_allowed) {
   cr_expect_eq(run(HJUDGE_EXPECT_METHOD_NOT_ALLOWED, &r, HJUDGE_PROFILE_DEFAULT), HJUDGE_FAIL);
   cr_expect_eq(check_status(&v, "allow"), HJUDGE_FAIL);
   hjudge_response n = resp(501, NULL, NULL);
-  hjudge_case c = {.expect = HJUDGE_EXPECT_METHOD_NOT_ALLOWED, .requirement = "r",
-                   .nonstandard_method = 1};
+  hjudge_case c = {
+      .expect = HJUDGE_EXPECT_METHOD_NOT_ALLOWED, .requirement = "r", .nonstandard_method = 1};
   cr_expect_eq(hjudge_response_judge(judge, &c, &n, HJUDGE_PROFILE_STRICT, &v), HJUDGE_FAIL,
                "501 is still a 5xx");
   cr_expect_eq(check_status(&v, "status"), HJUDGE_PASS);
@@ -363,14 +365,17 @@ Test(judge, distinct_creates) {
 
 Test(judge, aspnet_tolerance_is_a_warning_only_under_aspnet) {
   hjudge_response r = resp(201, "application/json", GOOD_201);
-  hjudge_case c = {.expect = HJUDGE_EXPECT_BAD_REQUEST, .requirement = "r",
-                   .aspnet_tolerated = 1, .aspnet_reason = "unknown properties are ignored"};
+  hjudge_case c = {.expect = HJUDGE_EXPECT_BAD_REQUEST,
+                   .requirement = "r",
+                   .aspnet_tolerated = 1,
+                   .aspnet_reason = "unknown properties are ignored"};
   cr_expect_eq(hjudge_response_judge(judge, &c, &r, HJUDGE_PROFILE_ASPNET, &v), HJUDGE_WARN);
   cr_expect(strstr(v.detail, "unknown properties are ignored"), "%s", v.detail);
   cr_expect_eq(hjudge_response_judge(judge, &c, &r, HJUDGE_PROFILE_DEFAULT, &v), HJUDGE_FAIL);
   cr_expect_eq(hjudge_response_judge(judge, &c, &r, HJUDGE_PROFILE_STRICT, &v), HJUDGE_FAIL);
   /* a real violation still fails under aspnet */
-  hjudge_response bad = resp(201, "application/json", "{\"id\":\"T\",\"revision\":3,\"token\":\"x\"}");
+  hjudge_response bad =
+      resp(201, "application/json", "{\"id\":\"T\",\"revision\":3,\"token\":\"x\"}");
   cr_expect_eq(hjudge_response_judge(judge, &c, &bad, HJUDGE_PROFILE_ASPNET, &v), HJUDGE_FAIL);
 }
 
@@ -389,10 +394,10 @@ Test(judge, either_outcome_expectations) {
 Test(judge, lone_surrogate_echo_is_a_warning_when_allowed) {
   const char *body = "{\"id\":\"T\",\"name\":\"\\ud800\",\"revision\":1,\"token\":\"x\"}";
   hjudge_response r = resp(201, "application/json", body);
-  hjudge_case c = {.expect = HJUDGE_EXPECT_CREATED_OR_BAD, .requirement = "r",
-                   .lenient_surrogates = 1};
-  cr_expect_eq(hjudge_response_judge(judge, &c, &r, HJUDGE_PROFILE_DEFAULT, &v), HJUDGE_WARN,
-               "%s", v.detail);
+  hjudge_case c = {
+      .expect = HJUDGE_EXPECT_CREATED_OR_BAD, .requirement = "r", .lenient_surrogates = 1};
+  cr_expect_eq(hjudge_response_judge(judge, &c, &r, HJUDGE_PROFILE_DEFAULT, &v), HJUDGE_WARN, "%s",
+               v.detail);
   cr_expect_eq(check_status(&v, "strict-json"), HJUDGE_WARN);
   c.lenient_surrogates = 0;
   cr_expect_eq(hjudge_response_judge(judge, &c, &r, HJUDGE_PROFILE_DEFAULT, &v), HJUDGE_FAIL);
@@ -400,8 +405,8 @@ Test(judge, lone_surrogate_echo_is_a_warning_when_allowed) {
 
 Test(judge, created_fields) {
   char id[32], tok[8];
-  cr_expect(hjudge_created_fields(judge, GOOD_201, strlen(GOOD_201), id, sizeof id, tok,
-                                  sizeof tok));
+  cr_expect(
+      hjudge_created_fields(judge, GOOD_201, strlen(GOOD_201), id, sizeof id, tok, sizeof tok));
   cr_expect_str_eq(id, "TKN-0001");
   cr_expect_str_eq(tok, "secret-"); /* cut to the buffer */
   cr_expect_not(hjudge_created_fields(judge, "x", 1, id, sizeof id, tok, sizeof tok));

@@ -372,6 +372,10 @@ Test(mock_cli, verbose_log_carries_no_secret) {
              VALID_BODY, strlen(VALID_BODY), 0, &r);
   cr_assert_eq(r.status, 401);
   mc_free(&r);
+  /* a %0a in the path (MHD unescapes it) cannot forge a log line */
+  mc_request(c.port, "GET", "/x%0aPOST%20/forged%20201", NULL, NULL, NULL, 0, 0, &r);
+  cr_assert_eq(r.status, 404);
+  mc_free(&r);
   kill(c.pid, SIGTERM);
   cr_assert_eq(wait_exit(c.pid), 0);
   fclose(c.out);
@@ -388,4 +392,6 @@ Test(mock_cli, verbose_log_carries_no_secret) {
   cr_assert_null(strstr(log, "wrong-guess"), "a presented token leaked: %s", log);
   cr_assert_null(strstr(log, token), "the 201 token leaked");
   cr_assert_null(strstr(log, "idt:"), "a token value leaked");
+  cr_assert_null(strstr(log, "\nPOST /forged"), "a forged log line: %s", log);
+  cr_assert_not_null(strstr(log, "GET /x\\x0aPOST /forged 201 404"), "log: %s", log);
 }

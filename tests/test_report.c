@@ -467,6 +467,10 @@ Test(report, redact_function) {
     const char *in, *out;
   } cases[] = {
       {"Authorization: Bearer abc.DEF-123_x", "Authorization: Bearer <redacted>"},
+      /* the whole credential, not only its token68 prefix */
+      {"Authorization: Bearer idt:TKN-1234:s3cr3t!x", "Authorization: Bearer <redacted>"},
+      {"-H 'Authorization: Bearer a:b@c' -d {\"x\":\"Bearer q:r\"}",
+       "-H 'Authorization: Bearer <redacted>' -d {\"x\":\"Bearer <redacted>\"}"},
       {"-H 'Authorization: bearer abc' x", "-H 'Authorization: bearer <redacted>' x"},
       {"Bearer $HARNESS_TOKEN and Bearer ${T}", "Bearer $HARNESS_TOKEN and Bearer ${T}"},
       {"Bearer <redacted>", "Bearer <redacted>"},

@@ -352,6 +352,37 @@ Test(schema, enum_values) {
   invalid(s, "\"Client\\u0000\"", "", "#/enum", "enum");
 }
 
+Test(schema, large_enum_lookup_and_message) {
+  /* 2000 values: looked up through the table, the message lists a prefix */
+  size_t n = 2000, cap = n * 40 + 64, o = 0;
+  char *json = malloc(cap);
+  cr_assert_not_null(json);
+  o += (size_t)snprintf(json + o, cap - o, "{\"enum\":[");
+  for (size_t i = 0; i < n; i++)
+    o += (size_t)snprintf(json + o, cap - o, "%s\"value-number-%04zu-padding\"", i ? "," : "",
+                          i);
+  o += (size_t)snprintf(json + o, cap - o, ",12345678901234567890,null,[1,2],{\"k\":true}]}");
+  valid(json, "\"value-number-0000-padding\"");
+  valid(json, "\"value-number-1999-padding\"");
+  valid(json, "\"value-number-1234-padding\"");
+  valid(json, "12345678901234567890");
+  valid(json, "1.2345678901234567890e19");
+  valid(json, "null");
+  valid(json, "[1,2]");
+  valid(json, "{\"k\":true}");
+  invalid(json, "12345678901234567891", "", "#/enum", "enum");
+  invalid(json, "[2,1]", "", "#/enum", "enum");
+  const hschema_violation *v = invalid(json, "\"value-number-2000-padding\"", "", "#/enum", "enum");
+  message_has(v, "(\"value-number-0000-padding\", ");
+  /* the listing stops with dots right after the last value shown, no stray bytes */
+  size_t ml = strlen(v->message);
+  cr_assert(ml > 6 && !strcmp(v->message + ml - 6, ", ...)"), "message: %s", v->message);
+  for (size_t i = 0; i < ml; i++)
+    cr_assert((unsigned char)v->message[i] >= 0x20 && (unsigned char)v->message[i] < 0x7F,
+              "byte %zu of the message is 0x%02x", i, (unsigned char)v->message[i]);
+  free(json);
+}
+
 /* ------------------------------------------------------------------ pattern */
 
 #define ACC "{\"type\":\"string\",\"pattern\":\"^ACC-\\\\d\\\\d\\\\d\\\\d-\\\\d\\\\d\\\\d\\\\d$\"}"
@@ -380,6 +411,72 @@ Test(schema, pattern_has_ecma_meaning) {
   invalid("{\"pattern\":\"b+\"}", "\"ac\"", "", "#/pattern", "pattern");
   /* \u escapes in the ECMA form, code points with UTF */
   valid("{\"pattern\":\"^\\\\u00e9.$\"}", "\"\xc3\xa9\xe2\x82\xac\"");
+}
+
+Test(schema, pattern_dot_excludes_the_ecma_line_terminators) {
+  const char *dot = "{\"pattern\":\"^a.b$\"}";
+  valid(dot, "\"axb\"");
+  valid(dot, "\"a\\tb\"");
+  valid(dot, "\"a\\u000bb\""); /* VT, FF and NEL are not line terminators in ECMA */
+  valid(dot, "\"a\\u000cb\"");
+  valid(dot, "\"a\\u0085b\"");
+  invalid(dot, "\"a\\nb\"", "", "#/pattern", "pattern");
+  invalid(dot, "\"a\\rb\"", "", "#/pattern", "pattern");
+  invalid(dot, "\"a\\u2028b\"", "", "#/pattern", "pattern");
+  invalid(dot, "\"a\\u2029b\"", "", "#/pattern", "pattern");
+  /* inside a class '.' is a literal dot, escaped it is one too */
+  valid("{\"pattern\":\"^a[.]b$\"}", "\"a.b\"");
+  invalid("{\"pattern\":\"^a[.]b$\"}", "\"axb\"", "", "#/pattern", "pattern");
+  invalid("{\"pattern\":\"^a\\\\.b$\"}", "\"axb\"", "", "#/pattern", "pattern");
+  /* the message shows the pattern as written, not its rewrite */
+  const hschema_violation *v = invalid(dot, "\"a\\u2028b\"", "", "#/pattern", "pattern");
+  message_has(v, "does not match pattern ^a.b$");
+}
+
+Test(schema, pattern_white_space_is_ecma_white_space) {
+  valid("{\"pattern\":\"^a\\\\sb$\"}", "\"a\\u00a0b\"");
+  valid("{\"pattern\":\"^a\\\\sb$\"}", "\"a\\ufeffb\"");
+  valid("{\"pattern\":\"^a\\\\sb$\"}", "\"a\\u2003b\"");
+  valid("{\"pattern\":\"^a[\\\\s]b$\"}", "\"a\\u3000b\"");
+  valid("{\"pattern\":\"^a\\\\sb$\"}", "\"a b\"");
+  invalid("{\"pattern\":\"^a\\\\sb$\"}", "\"axb\"", "", "#/pattern", "pattern");
+  invalid("{\"pattern\":\"^a\\\\Sb$\"}", "\"a\\u00a0b\"", "", "#/pattern", "pattern");
+  valid("{\"pattern\":\"^a\\\\Sb$\"}", "\"a\\u00e9b\"");
+  /* an escaped backslash before 's' is a backslash and a letter */
+  valid("{\"pattern\":\"^a\\\\\\\\s$\"}", "\"a\\\\s\"");
+}
+
+Test(schema, pattern_pcre_only_escapes_mean_what_ecma_says) {
+  /* \v is VT only; \Q \E \A \Z \h are the letters themselves (identity escapes) */
+  valid("{\"pattern\":\"^a\\\\vb$\"}", "\"a\\u000bb\"");
+  invalid("{\"pattern\":\"^a\\\\vb$\"}", "\"a\\nb\"", "", "#/pattern", "pattern");
+  valid("{\"pattern\":\"^\\\\Qa.b\\\\E$\"}", "\"QaxbE\"");
+  invalid("{\"pattern\":\"^\\\\Qa.b\\\\E$\"}", "\"a.b\"", "", "#/pattern", "pattern");
+  valid("{\"pattern\":\"^\\\\A\\\\h\\\\Z$\"}", "\"AhZ\"");
+  invalid("{\"pattern\":\"^\\\\h$\"}", "\" \"", "", "#/pattern", "pattern");
+}
+
+Test(schema, pattern_empty_classes_as_in_ecma) {
+  /* [] matches nothing, [^] any character (a line terminator too) */
+  invalid("{\"pattern\":\"^a[]\"}", "\"ab\"", "", "#/pattern", "pattern");
+  valid("{\"pattern\":\"^a[^]b$\"}", "\"a\\nb\"");
+  valid("{\"pattern\":\"^a[^]b$\"}", "\"a\\u2028b\"");
+}
+
+Test(schema, pattern_compile_error_offset_is_in_the_written_pattern) {
+  /* ".." is rewritten to two longer classes; the offset still counts the source */
+  compile_fails("{\"pattern\":\"..(\"}", "#", "#/pattern", "missing closing parenthesis at offset 3");
+}
+
+Test(schema, pattern_over_the_length_limit_is_a_compile_error) {
+  size_t n = 70000;
+  char *json = malloc(n + 32);
+  cr_assert_not_null(json);
+  memcpy(json, "{\"pattern\":\"", 12);
+  memset(json + 12, 'a', n);
+  memcpy(json + 12 + n, "\"}", 3);
+  compile_fails(json, "#", "#/pattern", "over the limit");
+  free(json);
 }
 
 Test(schema, pattern_shared_and_repeated) {
@@ -548,6 +645,21 @@ Test(schema, unique_items) {
   invalid(s, "[1,1.0]", "", "#/uniqueItems", "uniqueItems");
   invalid(s, "[{\"a\":1,\"b\":2},{\"b\":2,\"a\":1}]", "", "#/uniqueItems", "uniqueItems");
   valid(s, "[\"a\",\"a\\u0000\"]");
+}
+
+Test(schema, enum_and_unique_items_compare_numbers_exactly) {
+  /* 2^53 + 1 and 2^53 are one double but two int64 values */
+  const char *u = "{\"uniqueItems\":true}";
+  valid(u, "[9007199254740993,9007199254740992]");
+  valid(u, "[[9007199254740993],[9007199254740992]]");
+  invalid(u, "[9007199254740993,9007199254740993.0,1]", "", "#/uniqueItems", "uniqueItems");
+  invalid(u, "[1e2,100]", "", "#/uniqueItems", "uniqueItems");
+  const char *e = "{\"enum\":[9007199254740993,[9223372036854775807]]}";
+  valid(e, "9007199254740993");
+  valid(e, "90071992547409930e-1");
+  valid(e, "[9223372036854775807]");
+  invalid(e, "9007199254740992", "", "#/enum", "enum");
+  invalid(e, "[9223372036854775806]", "", "#/enum", "enum");
 }
 
 Test(schema, unique_items_large_array) {

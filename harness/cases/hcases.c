@@ -317,10 +317,9 @@ typedef struct {
 
 static cJSON *at(cJSON *node, const bpath *p, size_t upto) {
   for (size_t i = 0; node && i < upto; i++)
-    node = !strcmp(p->tok[i], "[]") ? (cJSON_IsArray(node) ? node->child : NULL)
-                                    : (cJSON_IsObject(node)
-                                           ? cJSON_GetObjectItemCaseSensitive(node, p->tok[i])
-                                           : NULL);
+    node = !strcmp(p->tok[i], "[]")
+               ? (cJSON_IsArray(node) ? node->child : NULL)
+               : (cJSON_IsObject(node) ? cJSON_GetObjectItemCaseSensitive(node, p->tok[i]) : NULL);
   return node;
 }
 
@@ -385,10 +384,10 @@ static char *print_with_raw(const cJSON *body, const char *raw) {
 
 /* ---------- catalogue building ---------- */
 
-static void add_req(gen *g, const char *id, const char *klass, const char *source,
-                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-static void add_req(gen *g, const char *id, const char *klass, const char *source,
-                    const char *fmt, ...) {
+static void add_req(gen *g, const char *id, const char *klass, const char *source, const char *fmt,
+                    ...) __attribute__((format(printf, 5, 6)));
+static void add_req(gen *g, const char *id, const char *klass, const char *source, const char *fmt,
+                    ...) {
   for (const cJSON *r = g->reqs->child; r; r = r->next)
     if (!strcmp(cJSON_GetObjectItemCaseSensitive(r, "id")->valuestring, id))
       return;
@@ -614,7 +613,7 @@ static void pattern_cases(gen *g, const bpath *p, const sview *v, const char *ow
     snprintf(m[k].s, sizeof m[k].s, "%.*s7%s", (int)de, val, val + de);
     k++;
     m[k] = (near_miss){"arabic-indic-digit", "with an Arabic-Indic digit", "", 1,
-                          "in .NET regular expressions \\d matches every Unicode decimal digit"};
+                       "in .NET regular expressions \\d matches every Unicode decimal digit"};
     snprintf(m[k].s, sizeof m[k].s, "%.*s\xd9%c%s", (int)(de - 1), val,
              (char)(0xa0 + (val[de - 1] - '0')), val + de);
     k++;
@@ -628,7 +627,7 @@ static void pattern_cases(gen *g, const bpath *p, const sview *v, const char *ow
   snprintf(m[k].s, sizeof m[k].s, " %s ", val);
   k++;
   m[k] = (near_miss){"trailing-newline", "with a trailing newline", "", 1,
-                        "in .NET regular expressions '$' also matches before a final newline"};
+                     "in .NET regular expressions '$' also matches before a final newline"};
   snprintf(m[k].s, sizeof m[k].s, "%s\n", val);
   k++;
   m[k] = (near_miss){"empty", "empty", "", 0, NULL};
@@ -670,8 +669,8 @@ static void pattern_cases(gen *g, const bpath *p, const sview *v, const char *ow
 static void walk(gen *g, const cJSON *schema, bpath *p, const char *owner, const char *prop,
                  int items, int depth);
 
-static void location_cases(gen *g, const sview *v, bpath *p, const char *owner,
-                           const char *prop, int items) {
+static void location_cases(gen *g, const sview *v, bpath *p, const char *owner, const char *prop,
+                           int items) {
   char where[128], sl[96], req[160], title[300];
   human(p, where, sizeof where);
   slug(p, sl, sizeof sl);
@@ -796,6 +795,24 @@ static void property_variants(gen *g, bpath *p, const sview *pv, const char *own
         if (!dup)
           break;
       }
+      /* values not drawn from a pattern come out the same: number them */
+      cJSON *first = cJSON_IsObject(item) ? item->child : item;
+      if (i > 0 && cJSON_IsString(first)) {
+        int dup = 0;
+        for (int j = 0; j < i; j++) {
+          char *t = cJSON_PrintUnformatted(item);
+          dup |= t && !strcmp(seen[j], t);
+          free(t);
+        }
+        if (dup) {
+          char num[600];
+          snprintf(num, sizeof num, "%s %d", first->valuestring, i + 1);
+          cJSON_SetValuestring(first, num);
+          char *t = cJSON_PrintUnformatted(item);
+          snprintf(seen[i], sizeof seen[i], "%s", t ? t : "");
+          free(t);
+        }
+      }
       cJSON_AddItemToArray(arr, item);
     }
     req_id(req, sizeof req, owner, prop, 0, "items");
@@ -895,8 +912,7 @@ static void media_cases(gen *g) {
       cJSON *c = add_case(g, id, "http.request-media-types", "positive", HJUDGE_EXPECT_CREATED,
                           "minimal body sent as %s (documented: %s)", variants[v][0],
                           op->request[i].media_type);
-      cJSON_ReplaceItemInObjectCaseSensitive(c, "content_type",
-                                             cJSON_CreateString(variants[v][0]));
+      cJSON_ReplaceItemInObjectCaseSensitive(c, "content_type", cJSON_CreateString(variants[v][0]));
       set_body(c, cJSON_Duplicate(g->minimal, 1));
     }
   }
@@ -912,10 +928,11 @@ static void name_cases(gen *g) {
   cJSON *c = add_case(g, "pos.name.empty", "schema.request.name.boundaries", "positive",
                       HJUDGE_EXPECT_CREATED, "name is the empty string (exact name)");
   set_body(c, b);
-  b = with_value(g, &p, cJSON_CreateString(HCASES_NAME_PLACEHOLDER
-                                           " Z\xc3\xbcrich \xe6\x9d\xb1\xe4\xba\xac "
-                                           "\xd8\xa7\xd9\x84\xd8\xb9\xd8\xb1\xd8\xa8\xd9\x8a\xd8\xa9 "
-                                           "\xf0\x9f\x9a\x80"));
+  b = with_value(g, &p,
+                 cJSON_CreateString(HCASES_NAME_PLACEHOLDER
+                                    " Z\xc3\xbcrich \xe6\x9d\xb1\xe4\xba\xac "
+                                    "\xd8\xa7\xd9\x84\xd8\xb9\xd8\xb1\xd8\xa8\xd9\x8a\xd8\xa9 "
+                                    "\xf0\x9f\x9a\x80"));
   c = add_case(g, "pos.name.non-ascii", "schema.request.name.boundaries", "positive",
                HJUDGE_EXPECT_CREATED, "name with Latin-1, CJK, Arabic and an emoji (UTF-8)");
   set_body(c, b);
@@ -926,8 +943,9 @@ static void name_cases(gen *g) {
   cJSON_Delete(base);
   if (t && classify_text(g, t, strlen(t), NULL, NULL)) {
     c = add_case(g, "pos.name.escapes", "schema.request.name.boundaries", "positive",
-                 HJUDGE_EXPECT_CREATED, "name written with JSON escapes (\\\" \\\\ \\/ \\t \\n "
-                                        "\\u00e9, a surrogate pair)");
+                 HJUDGE_EXPECT_CREATED,
+                 "name written with JSON escapes (\\\" \\\\ \\/ \\t \\n "
+                 "\\u00e9, a surrogate pair)");
     set_text(c, t);
     cJSON_AddTrueToObject(c, "echo");
   }
@@ -967,8 +985,7 @@ static void raw_cases(gen *g) {
   for (char *q = bad[1].text; q && *q; q++)
     if (*q == '"')
       *q = '\'';
-  bad[2] = (raw_text){"raw.malformed.trailing-comma", "a comma before the closing brace",
-                            NULL};
+  bad[2] = (raw_text){"raw.malformed.trailing-comma", "a comma before the closing brace", NULL};
   bad[2].text = malloc(ml + 2);
   if (bad[2].text)
     snprintf(bad[2].text, ml + 2, "%.*s,}", (int)ml - 1, min);
@@ -1005,8 +1022,8 @@ static void raw_cases(gen *g) {
 
   add_req(g, "rfc8259.bom-either", "rfc8259", "rfc8259",
           "a UTF-8 byte order mark may be accepted or rejected (RFC 8259 8.1), never a 5xx");
-  c = add_case(g, "raw.utf8-bom", "rfc8259.bom-either", "raw-bytes",
-               HJUDGE_EXPECT_CREATED_OR_BAD, "the minimal body after a UTF-8 BOM");
+  c = add_case(g, "raw.utf8-bom", "rfc8259.bom-either", "raw-bytes", HJUDGE_EXPECT_CREATED_OR_BAD,
+               "the minimal body after a UTF-8 BOM");
   segs = cJSON_CreateArray();
   cJSON_AddItemToArray(segs, seg_hex("efbbbf"));
   cJSON_AddItemToArray(segs, seg_text(min));
@@ -1035,16 +1052,16 @@ static void raw_cases(gen *g) {
     cJSON_AddItemToObject(c, "body_segments", segs);
   }
 
-  add_req(g, "rfc8259.lone-surrogate-either", "rfc8259", "rfc8259",
-          "a lone surrogate escape may be accepted or rejected (RFC 8259 8.2), never a 5xx");
+  add_req(g, "rfc8259.lone-surrogate-rejected", "rfc8259", "rfc8259",
+          "a lone surrogate escape (no Unicode character, RFC 8259 8.2) gets 400");
   if (at_name) {
     bpath p = {{NAME_PROPERTY}, 1};
     cJSON *base = with_value(g, &p, cJSON_CreateString(RAW_MARK));
     char *t = print_with_raw(base, "\"" HCASES_NAME_PLACEHOLDER " \\ud800\"");
     cJSON_Delete(base);
     if (t) {
-      c = add_case(g, "raw.lone-surrogate", "rfc8259.lone-surrogate-either", "raw-bytes",
-                   HJUDGE_EXPECT_CREATED_OR_BAD, "a lone high surrogate escape \\ud800 in the name");
+      c = add_case(g, "raw.lone-surrogate", "rfc8259.lone-surrogate-rejected", "raw-bytes",
+                   HJUDGE_EXPECT_BAD_REQUEST, "a lone high surrogate escape \\ud800 in the name");
       set_text(c, t);
       cJSON_AddTrueToObject(c, "lenient_surrogates");
       free(t);
@@ -1084,8 +1101,8 @@ static void raw_cases(gen *g) {
           "a body over 1 MiB gets 201, 400 or 413 in time, never a 5xx or a hang");
   /* the minimal body with a string of 1 MiB in the first declared string
    * property the minimal body does not carry (else the name) */
-  c = add_case(g, "raw.over-1mib", "http.large-body", "raw-bytes",
-               HJUDGE_EXPECT_CREATED_BAD_OR_413, "the minimal body padded to over 1 MiB");
+  c = add_case(g, "raw.over-1mib", "http.large-body", "raw-bytes", HJUDGE_EXPECT_CREATED_BAD_OR_413,
+               "the minimal body padded to over 1 MiB");
   segs = cJSON_CreateArray();
   cJSON_AddItemToArray(segs, seg_text("{\"x-apiharness-padding\":\""));
   cJSON_AddItemToArray(segs, seg_repeat("a", OVER_LIMIT_BYTES));
@@ -1136,9 +1153,9 @@ static void http_cases(gen *g) {
       lower[k] = (char)tolower((unsigned char)methods[i][k]);
     snprintf(id, sizeof id, "http.method.%s", lower);
     int nonstandard = i == sizeof methods / sizeof methods[0] - 1;
-    cJSON *c = add_case(g, id, "http.method-not-allowed", "http",
-                        HJUDGE_EXPECT_METHOD_NOT_ALLOWED, "%s on the path%s", methods[i],
-                        nonstandard ? " (a non-standard method)" : "");
+    cJSON *c =
+        add_case(g, id, "http.method-not-allowed", "http", HJUDGE_EXPECT_METHOD_NOT_ALLOWED,
+                 "%s on the path%s", methods[i], nonstandard ? " (a non-standard method)" : "");
     cJSON_ReplaceItemInObjectCaseSensitive(c, "method", cJSON_CreateString(methods[i]));
     if (nonstandard)
       cJSON_AddTrueToObject(c, "nonstandard_method");
@@ -1170,8 +1187,8 @@ static void semantic_cases(gen *g) {
       continue;
     char id[160];
     snprintf(id, sizeof id, "sem.%s", strncmp(r->id, "prose.", 6) ? r->id : r->id + 6);
-    cJSON *c = add_case(g, id, r->id, "semantics", HJUDGE_EXPECT_CREATED,
-                        "a create answers: %s", r->title);
+    cJSON *c = add_case(g, id, r->id, "semantics", HJUDGE_EXPECT_CREATED, "a create answers: %s",
+                        r->title);
     set_body(c, cJSON_Duplicate(g->minimal, 1));
   }
   add_req(g, HJUDGE_REQ_DISTINCT, "semantics", "prose",
@@ -1286,8 +1303,8 @@ cJSON *hcases_generate(const hrules *rules, unsigned seed, hcases_error *err) {
   if (!classify(&g, g.full, NULL, NULL)) {
     const hschema_violation *x = hschema_result_count(g.res) ? hschema_result_at(g.res, 0) : NULL;
     snprintf(err->msg, sizeof err->msg,
-             "cannot build a valid request body from the spec: %s at %s (%s)",
-             x ? x->message : "?", x ? x->instance : "?", x ? x->schema : "?");
+             "cannot build a valid request body from the spec: %s at %s (%s)", x ? x->message : "?",
+             x ? x->instance : "?", x ? x->schema : "?");
     goto fail;
   }
   g.minimal = cJSON_Duplicate(g.full, 1);
@@ -1299,7 +1316,8 @@ cJSON *hcases_generate(const hrules *rules, unsigned seed, hcases_error *err) {
   }
   add_req(&g, "positive.minimal", "positive", "spec",
           "the smallest body the spec and the page accept is created");
-  add_req(&g, "positive.full", "positive", "spec", "a body with every declared property is created");
+  add_req(&g, "positive.full", "positive", "spec",
+          "a body with every declared property is created");
   cJSON *c = add_case(&g, "pos.minimal", "positive.minimal", "positive", HJUDGE_EXPECT_CREATED,
                       "the minimal valid body");
   set_body(c, cJSON_Duplicate(g.minimal, 1));
@@ -1399,8 +1417,8 @@ int hcases_at(const cJSON *cat, size_t i, hcases_case *out, hcases_error *err) {
   }
   out->expect = (hjudge_expect)e;
   out->auth = !auth || !strcmp(auth, "token") ? HCASES_AUTH_TOKEN
-              : !strcmp(auth, "none")        ? HCASES_AUTH_NONE
-                                             : HCASES_AUTH_WRONG;
+              : !strcmp(auth, "none")         ? HCASES_AUTH_NONE
+                                              : HCASES_AUTH_WRONG;
   out->echo = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "echo"));
   out->creates = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "creates"));
   const cJSON *rep = cJSON_GetObjectItemCaseSensitive(c, "repeat");
@@ -1491,9 +1509,9 @@ static void gb_add_named(gbuf *b, const char *s, size_t n, const char *name) {
 
 static int hexval(char c) {
   return isdigit((unsigned char)c) ? c - '0'
-         : (c >= 'a' && c <= 'f') ? c - 'a' + 10
-         : (c >= 'A' && c <= 'F') ? c - 'A' + 10
-                                  : -1;
+         : (c >= 'a' && c <= 'f')  ? c - 'a' + 10
+         : (c >= 'A' && c <= 'F')  ? c - 'A' + 10
+                                   : -1;
 }
 
 int hcases_body(const hcases_case *c, const char *name, char **body, size_t *len,

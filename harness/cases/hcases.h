@@ -31,8 +31,8 @@
 #ifndef HCASES_H
 #define HCASES_H
 
-#include <stddef.h>
 #include <cjson/cJSON.h>
+#include <stddef.h>
 
 #include "judge/hjudge.h"
 #include "rules/hrules.h"
@@ -54,22 +54,22 @@ typedef enum { HCASES_AUTH_TOKEN = 0, HCASES_AUTH_NONE, HCASES_AUTH_WRONG } hcas
 typedef struct {
   const char *id;
   const char *requirement;
-  const char *klass;        /* "positive", "negative-body", "raw-bytes", "http", "semantics" */
+  const char *klass; /* "positive", "negative-body", "raw-bytes", "http", "semantics" */
   const char *title;
   const char *method;       /* "POST" */
   const char *content_type; /* NULL: no Content-Type header */
   hcases_auth auth;
   hjudge_expect expect;
-  int echo;                 /* judge the echo of the request body (a JSON body) */
-  int creates;              /* a healthy server creates a token (counts for --max-creates) */
-  int repeat;               /* how many times to send it (2: distinct creates) */
+  int echo;    /* judge the echo of the request body (a JSON body) */
+  int creates; /* a healthy server creates a token (counts for --max-creates) */
+  int repeat;  /* how many times to send it (2: distinct creates) */
   int nonstandard_method;
   int aspnet_tolerated;
   const char *aspnet_reason;
   int lenient_surrogates;
-  int requires_token;       /* only meaningful when a bearer token is configured */
-  const char *skip;         /* non-NULL: never sent, reported as skip with this reason */
-  const cJSON *json;        /* the case object itself */
+  int requires_token; /* only meaningful when a bearer token is configured */
+  const char *skip;   /* non-NULL: never sent, reported as skip with this reason */
+  const cJSON *json;  /* the case object itself */
 } hcases_case;
 
 /* Generates the catalogue.  Returns a new cJSON tree (free with cJSON_Delete),
@@ -104,8 +104,8 @@ const cJSON *hcases_requirement(const cJSON *catalogue, const char *id);
  * by name (NULL: left as is).  *body is malloc'd (free()), *len its length
  * (0 and a non-NULL empty string when the case has no body).  0 with err
  * filled on a malformed description or a body over HCASES_MAX_BODY. */
-int hcases_body(const hcases_case *c, const char *name, char **body, size_t *len,
-                hcases_error *err) __attribute__((warn_unused_result));
+int hcases_body(const hcases_case *c, const char *name, char **body, size_t *len, hcases_error *err)
+    __attribute__((warn_unused_result));
 
 /* 1 when the case id matches the glob (fnmatch; "*" matches everything). */
 int hcases_match(const char *glob, const char *id);

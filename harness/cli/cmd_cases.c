@@ -11,13 +11,12 @@
 #include "spec/hspec.h"
 
 static void cases_usage(FILE *out) {
-  fprintf(out,
-          "usage: apiharness cases [--spec FILE] [--out DIR] [--seed N] [--check] [--list]\n"
-          "  Generates the conformance case catalogue from the spec and the page's prose\n"
-          "  rules into DIR/" HCASES_FILE " (default: conformance/cases of the source tree).\n"
-          "  --check  compare with the file instead of writing it: exit 1 when it is stale\n"
-          "  --list   print one line per case (id, expectation, title) to stdout\n"
-          "exit: 0 written/up to date, 1 stale (--check), 2 could not run\n");
+  fprintf(out, "usage: apiharness cases [--spec FILE] [--out DIR] [--seed N] [--check] [--list]\n"
+               "  Generates the conformance case catalogue from the spec and the page's prose\n"
+               "  rules into DIR/" HCASES_FILE " (default: conformance/cases of the source tree).\n"
+               "  --check  compare with the file instead of writing it: exit 1 when it is stale\n"
+               "  --list   print one line per case (id, expectation, title) to stdout\n"
+               "exit: 0 written/up to date, 1 stale (--check), 2 could not run\n");
 }
 
 /* conformance/cases next to the spec/ folder of the default spec. */

@@ -81,7 +81,8 @@ static void certify_usage(FILE *out) {
           "  embedded mock on an ephemeral loopback port, --fault only there) and writes\n"
           "  compliance.json/.md/.html and junit.xml to DIR (default reports/<UTC time>/,\n"
           "  reports/latest points at the newest).  The bearer token is read from the\n"
-          "  environment variable VAR (default " DEFAULT_TOKEN_ENV "), never from the command line.\n"
+          "  environment variable VAR (default " DEFAULT_TOKEN_ENV
+          "), never from the command line.\n"
           "  --rate-limit N  at most N requests per second (live servers)\n"
           "  --max-creates N at most N requests that create a token; the rest are skipped\n"
           "  --runner        fork (default): every case in its own forked process, N at a time;\n"
@@ -119,9 +120,9 @@ static int parse_args(int argc, char **argv, certify_opts *o) {
       continue;
     }
     static const char *const with_value[] = {
-        "--base-url",  "--spec",   "--report-dir", "--token-env",   "--timeout-ms",
-        "--profile",   "--seed",   "--filter",     "--rate-limit",  "--max-creates",
-        "--cacert",    "--fault",  "--jobs",       "--runner"};
+        "--base-url", "--spec",  "--report-dir", "--token-env",  "--timeout-ms",
+        "--profile",  "--seed",  "--filter",     "--rate-limit", "--max-creates",
+        "--cacert",   "--fault", "--jobs",       "--runner"};
     int known = 0;
     for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++)
       known |= !strcmp(a, with_value[k]);
@@ -553,11 +554,11 @@ static int run_forked(const cJSON *plan, const hrules *rules, const cJSON *cat, 
 /* ---- aggregation ---- */
 
 typedef struct {
-  cJSON *obj;      /* the requirement entry in the report */
-  int rank;        /* worst status seen, -1: none */
-  int error;       /* a case of it could not run */
+  cJSON *obj; /* the requirement entry in the report */
+  int rank;   /* worst status seen, -1: none */
+  int error;  /* a case of it could not run */
   const char *skip_reason;
-  cJSON *cases;    /* ids */
+  cJSON *cases; /* ids */
 } req_acc;
 
 static req_acc *find_req(req_acc *reqs, size_t n, const char *id) {
@@ -610,11 +611,13 @@ static int write_junit(const char *path, const cJSON *cases, double seconds) {
     skips += !strcmp(st, "skip");
   }
   fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-  fprintf(f, "<testsuites name=\"apiharness certify\" tests=\"%d\" failures=\"%d\" errors=\"%d\" "
-             "skipped=\"%d\" time=\"%.3f\">\n",
+  fprintf(f,
+          "<testsuites name=\"apiharness certify\" tests=\"%d\" failures=\"%d\" errors=\"%d\" "
+          "skipped=\"%d\" time=\"%.3f\">\n",
           total, fails, errors, skips, seconds);
-  fprintf(f, "  <testsuite name=\"conformance\" tests=\"%d\" failures=\"%d\" errors=\"%d\" "
-             "skipped=\"%d\" time=\"%.3f\">\n",
+  fprintf(f,
+          "  <testsuite name=\"conformance\" tests=\"%d\" failures=\"%d\" errors=\"%d\" "
+          "skipped=\"%d\" time=\"%.3f\">\n",
           total, fails, errors, skips, seconds);
   for (const cJSON *c = cases->child; c; c = c->next) {
     const char *id = cJSON_GetObjectItemCaseSensitive(c, "id")->valuestring;
@@ -1094,8 +1097,7 @@ int cmd_certify(int argc, char **argv) {
       int r = status_rank(cJSON_GetObjectItemCaseSensitive(c, "status")->valuestring);
       cnt[r == 1 ? 0 : r == 3 ? 1 : r == 2 ? 2 : r == 0 ? 3 : 4]++;
     }
-    printf("%-15s %6zu %6zu %6zu %6zu %6zu\n", classes[k], cnt[0], cnt[1], cnt[2], cnt[3],
-           cnt[4]);
+    printf("%-15s %6zu %6zu %6zu %6zu %6zu\n", classes[k], cnt[0], cnt[1], cnt[2], cnt[3], cnt[4]);
   }
   printf("%-15s %6zu %6zu %6zu %6zu %6zu\n", "total", counts[0], counts[1], counts[2], counts[3],
          counts[4]);

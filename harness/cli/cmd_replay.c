@@ -46,9 +46,9 @@ int cmd_replay(int argc, char **argv) {
       as_json = 1;
       continue;
     }
-    static const char *const opts[] = {"--case",    "--base-url", "--spec",   "--token-env",
-                                       "--timeout-ms", "--profile", "--seed", "--cacert",
-                                       "--fault"};
+    static const char *const opts[] = {"--case",      "--base-url",   "--spec",
+                                       "--token-env", "--timeout-ms", "--profile",
+                                       "--seed",      "--cacert",     "--fault"};
     int known = 0;
     for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++)
       known |= !strcmp(a, opts[k]);
@@ -107,8 +107,7 @@ int cmd_replay(int argc, char **argv) {
     return CLI_EXIT_ERROR;
   }
   if (base && strncmp(base, "http://", 7) && strncmp(base, "https://", 8)) {
-    fprintf(stderr, "apiharness replay: --base-url '%s' is not an http:// or https:// URL\n",
-            base);
+    fprintf(stderr, "apiharness replay: --base-url '%s' is not an http:// or https:// URL\n", base);
     return CLI_EXIT_ERROR;
   }
   int rc = CLI_EXIT_ERROR;
@@ -139,7 +138,8 @@ int cmd_replay(int argc, char **argv) {
   long idx = hcases_find(cat, case_id);
   hcases_case c;
   if (idx < 0 || !hcases_at(cat, (size_t)idx, &c, &ce)) {
-    fprintf(stderr, "apiharness replay: no case '%s' in the catalogue ('apiharness cases --list')\n",
+    fprintf(stderr,
+            "apiharness replay: no case '%s' in the catalogue ('apiharness cases --list')\n",
             case_id);
     goto out;
   }

@@ -10,22 +10,20 @@
 /* Messages are cut to their fixed buffers on purpose. */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 
-int hclient_global_init(void) {
-  return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
-}
+int hclient_global_init(void) { return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1; }
 
 int hclient_setup(CURL *h, const hclient_options *o, char *msg) {
   long timeout = o && o->timeout_ms > 0 ? o->timeout_ms : HCLIENT_DEFAULT_TIMEOUT_MS;
   CURLcode rc = CURLE_OK;
-#define SET(opt, val)                                                                            \
-  do {                                                                                           \
-    if (rc == CURLE_OK)                                                                          \
-      rc = curl_easy_setopt(h, opt, val);                                                        \
+#define SET(opt, val)                                                                              \
+  do {                                                                                             \
+    if (rc == CURLE_OK)                                                                            \
+      rc = curl_easy_setopt(h, opt, val);                                                          \
   } while (0)
   SET(CURLOPT_NOSIGNAL, 1L);
   SET(CURLOPT_TIMEOUT_MS, timeout);
   SET(CURLOPT_CONNECTTIMEOUT_MS, timeout);
-  SET(CURLOPT_FOLLOWLOCATION, 0L);     /* never follow: Authorization stays with its host */
+  SET(CURLOPT_FOLLOWLOCATION, 0L); /* never follow: Authorization stays with its host */
   SET(CURLOPT_UNRESTRICTED_AUTH, 0L);
   SET(CURLOPT_PROTOCOLS_STR, "http,https");
   SET(CURLOPT_SSL_VERIFYPEER, o && o->insecure ? 0L : 1L);
@@ -125,8 +123,7 @@ static size_t on_header(char *data, size_t size, size_t n, void *ud) {
         isdigit((unsigned char)sp[2]) && isdigit((unsigned char)sp[3]))
       s = (sp[1] - '0') * 100 + (sp[2] - '0') * 10 + (sp[3] - '0');
     memset(r->content_type, 0, sizeof r->content_type);
-    r->has_content_type = r->has_allow = r->has_www_authenticate = r->has_date =
-        r->has_server = 0;
+    r->has_content_type = r->has_allow = r->has_www_authenticate = r->has_date = r->has_server = 0;
     r->allow[0] = r->www_authenticate[0] = r->date[0] = r->server[0] = '\0';
     r->headers = keep_block;
     x->headers_cap = keep_cap;
@@ -230,6 +227,10 @@ int hclient_perform(CURL *h, const hclient_options *o, const hclient_request *re
   if (code)
     resp->status = (int)code;
   if (rc == CURLE_WRITE_ERROR && resp->truncated && !x.header_overflow)
+    rc = CURLE_OK;
+  /* a server may answer (413, 400) before it has read the whole body and close
+   * the connection: the answer counts, the failed upload does not */
+  if (rc == CURLE_SEND_ERROR && resp->status >= 100 && !x.header_overflow)
     rc = CURLE_OK;
   if (rc == CURLE_OPERATION_TIMEDOUT) {
     resp->timed_out = 1;

@@ -3,9 +3,14 @@
  * One CURL easy handle per process (or thread), reused for every request so the
  * connection is kept alive.  hclient_setup puts the options that never change
  * on the handle; hclient_perform sets the per-request options and performs
- * one request.  hclient_perform never calls curl_easy_reset, so a handle whose
- * socket comes from CURLOPT_OPENSOCKETFUNCTION (the fuzz harness feeds raw
- * HTTP responses over a socketpair) keeps that callback:
+ * one request.  hclient_perform never calls curl_easy_reset and never touches
+ * the socket callbacks, so a handle whose socket comes from
+ * CURLOPT_OPENSOCKETFUNCTION (a harness feeding raw HTTP responses) keeps that
+ * callback.  tests/test_client.c drives it that way against a loopback TCP
+ * peer that answers canned bytes.  (Observed with libcurl 7.88: an AF_UNIX
+ * socketpair end returned from the callback, even with CURLOPT_SOCKOPTFUNCTION
+ * answering CURL_SOCKOPT_ALREADY_CONNECTED, ends in "Couldn't connect to
+ * server" for an http://127.0.0.1 URL; use a connected TCP socket.)
  *
  *   CURL *h = curl_easy_init();
  *   hclient_setup(h, &opts);                       // timeouts, caps, TLS
@@ -35,8 +40,8 @@
 #ifndef HCLIENT_H
 #define HCLIENT_H
 
-#include <stddef.h>
 #include <curl/curl.h>
+#include <stddef.h>
 
 #include "judge/hjudge.h"
 
@@ -48,25 +53,25 @@
 #define HCLIENT_MAX_REQ_HEADERS 8
 
 typedef struct {
-  long timeout_ms;     /* 0: HCLIENT_DEFAULT_TIMEOUT_MS */
-  size_t max_body;     /* 0: HCLIENT_DEFAULT_MAX_BODY */
-  const char *cacert;  /* PEM file of a private CA, or NULL */
-  int insecure;        /* 1: no TLS verification (only when asked) */
+  long timeout_ms;    /* 0: HCLIENT_DEFAULT_TIMEOUT_MS */
+  size_t max_body;    /* 0: HCLIENT_DEFAULT_MAX_BODY */
+  const char *cacert; /* PEM file of a private CA, or NULL */
+  int insecure;       /* 1: no TLS verification (only when asked) */
 } hclient_options;
 
 typedef struct {
-  const char *method;        /* "POST", "GET", "HEAD", "BREW" ... */
-  const char *url;           /* full URL */
-  const char *content_type;  /* NULL: no Content-Type header at all */
-  const char *bearer;        /* NULL: no Authorization header */
-  const char *body;          /* may hold any bytes; NULL with body_len 0: no body */
+  const char *method;       /* "POST", "GET", "HEAD", "BREW" ... */
+  const char *url;          /* full URL */
+  const char *content_type; /* NULL: no Content-Type header at all */
+  const char *bearer;       /* NULL: no Authorization header */
+  const char *body;         /* may hold any bytes; NULL with body_len 0: no body */
   size_t body_len;
 } hclient_request;
 
 /* One response.  Header values are NUL-terminated copies (cut to
  * HCLIENT_HEADER_VALUE_MAX), "" when absent (see the has_ flags). */
 typedef struct {
-  int status;           /* 0: no HTTP response */
+  int status; /* 0: no HTTP response */
   int timed_out;
   int transport_error;
   char error[HCLIENT_MSG_MAX]; /* one line when timed_out / transport_error */
@@ -76,12 +81,12 @@ typedef struct {
   char date[HCLIENT_HEADER_VALUE_MAX];
   char server[HCLIENT_HEADER_VALUE_MAX];
   int has_content_type, has_allow, has_www_authenticate, has_date, has_server;
-  char *headers;        /* the raw response header block (malloc'd, capped), may be NULL */
+  char *headers; /* the raw response header block (malloc'd, capped), may be NULL */
   size_t headers_len;
-  char *body;           /* malloc'd, NUL-terminated after body_len; may be NULL when empty */
+  char *body; /* malloc'd, NUL-terminated after body_len; may be NULL when empty */
   size_t body_len;
-  int truncated;        /* the body was longer than max_body */
-  long time_ms;         /* total time of the transfer */
+  int truncated; /* the body was longer than max_body */
+  long time_ms;  /* total time of the transfer */
 } hclient_response;
 
 /* curl_global_init once per process (idempotent, not thread-safe: call it from

@@ -10,8 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "json/hjson.h"
 #include "rules/hrules.h"
+#include "json/hjson.h"
 
 /* Messages are cut to their fixed buffers on purpose. */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
@@ -365,15 +365,20 @@ cJSON *hrun_case(CURL *h, hjudge *judge, const hrun_config *cfg, const hcases_ca
   int has_body = cJSON_GetObjectItemCaseSensitive(c->json, "body") ||
                  cJSON_GetObjectItemCaseSensitive(c->json, "body_text") ||
                  cJSON_GetObjectItemCaseSensitive(c->json, "body_segments");
-  hclient_request req = {c->method, url, c->content_type, bearer, has_body ? body : NULL,
+  hclient_request req = {c->method,         url, c->content_type, bearer, has_body ? body : NULL,
                          has_body ? len : 0};
   const cJSON *req_tree = NULL;
   if (c->echo) {
     reqdoc = hjson_doc_new();
     req_tree = reqdoc ? hjson_parse(reqdoc, body, len, NULL, NULL) : NULL;
   }
-  hjudge_case jc = {c->expect,         c->requirement,      c->nonstandard_method,
-                    c->aspnet_tolerated, c->aspnet_reason, c->lenient_surrogates, req_tree};
+  hjudge_case jc = {c->expect,
+                    c->requirement,
+                    c->nonstandard_method,
+                    c->aspnet_tolerated,
+                    c->aspnet_reason,
+                    c->lenient_surrogates,
+                    req_tree};
   hjudge_verdict v, v2;
   cJSON *checks = cJSON_CreateArray();
   cJSON *created = cJSON_CreateArray();
@@ -532,8 +537,7 @@ static int write_atomic(const char *path, const char *text, char *err) {
   return 0;
 }
 
-int hrun_entry(const cJSON *plan, size_t index, const hrules *rules, const cJSON *cat,
-               char *err) {
+int hrun_entry(const cJSON *plan, size_t index, const hrules *rules, const cJSON *cat, char *err) {
   const cJSON *entries = cJSON_GetObjectItemCaseSensitive(plan, "entries");
   const cJSON *entry = cJSON_IsArray(entries) ? cJSON_GetArrayItem(entries, (int)index) : NULL;
   const char *results = pstr(plan, "results_dir");

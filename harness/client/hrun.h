@@ -19,8 +19,8 @@
 #ifndef HRUN_H
 #define HRUN_H
 
-#include <stdio.h>
 #include <cjson/cJSON.h>
+#include <stdio.h>
 
 #include "cases/hcases.h"
 #include "client/hclient.h"
@@ -31,15 +31,15 @@
 #define HRUN_NAME_PREFIX "apiharness-"
 
 typedef struct {
-  const char *base_url;   /* "http://127.0.0.1:8080" (no trailing slash needed) */
-  const char *path;       /* the operation's path; NULL: HRULES_PATH */
-  const char *bearer;     /* token value, NULL when none is configured */
-  const char *token_env;  /* name of the variable holding it, for reproducers */
-  const char *label;      /* token label ("default") */
+  const char *base_url;  /* "http://127.0.0.1:8080" (no trailing slash needed) */
+  const char *path;      /* the operation's path; NULL: HRULES_PATH */
+  const char *bearer;    /* token value, NULL when none is configured */
+  const char *token_env; /* name of the variable holding it, for reproducers */
+  const char *label;     /* token label ("default") */
   const char *run_id;
   hjudge_profile profile;
   hclient_options client;
-  const char *rate_file;  /* NULL: no rate limit */
+  const char *rate_file; /* NULL: no rate limit */
   double rate_per_s;
 } hrun_config;
 

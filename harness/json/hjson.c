@@ -899,8 +899,9 @@ const cJSON *hjson_parse(hjson_doc *doc, const char *data, size_t len, const hjs
   }
 
   cJSON *root = NULL, *n;
-  const unsigned char *p = c.start, *end = c.end;
+  const unsigned char *p = c.start, *end = c.end, *kstart;
   frame *f;
+  char *key;
 
 value:
   p = skip_ws(p, end);
@@ -1051,15 +1052,14 @@ after_value:
                   "unexpected end of input in array");
   return NULL;
 
-member : {
+member:
   /* p is past whitespace, at the expected member name */
   f = &doc->frames[c.depth - 1];
   if (p >= end || *p != '"') {
     fail_unexpected(&c, p, "expected member name (a string)", "unexpected end of input in object");
     return NULL;
   }
-  char *key;
-  const unsigned char *kstart = p;
+  kstart = p;
   if (parse_string(&c, &p, &key))
     return NULL;
   f->key = key;
@@ -1082,7 +1082,6 @@ member : {
   }
   p++;
   goto value;
-}
 
 done:
   p = skip_ws(p, end);

@@ -15,8 +15,8 @@
 
 struct hjudge {
   const hrules *rules;
-  hjson_doc *doc;   /* the response body */
-  hjson_doc *doc2;  /* the second body of hjudge_distinct */
+  hjson_doc *doc;  /* the response body */
+  hjson_doc *doc2; /* the second body of hjudge_distinct */
   hschema_result *result;
 };
 
@@ -58,9 +58,7 @@ static const char *const expect_names[] = {"created",
                                            "unauthorized",
                                            "not-5xx"};
 
-const char *hjudge_status_name(hjudge_status s) {
-  return (unsigned)s < 4 ? status_names[s] : "?";
-}
+const char *hjudge_status_name(hjudge_status s) { return (unsigned)s < 4 ? status_names[s] : "?"; }
 
 int hjudge_status_parse(const char *name) {
   if (!name)
@@ -105,8 +103,8 @@ static void one_line(char *dst, size_t cap, const char *src) {
   dst[i] = '\0';
 }
 
-void hjudge_add(hjudge_verdict *v, const char *name, hjudge_status status,
-                const char *requirement, const char *fmt, ...) {
+void hjudge_add(hjudge_verdict *v, const char *name, hjudge_status status, const char *requirement,
+                const char *fmt, ...) {
   char msg[HJUDGE_MSG_MAX];
   va_list ap;
   va_start(ap, fmt);
@@ -120,8 +118,7 @@ void hjudge_add(hjudge_verdict *v, const char *name, hjudge_status status,
      * it; the mark is removed at the end of hjudge_response_judge */
     char line[HJUDGE_MSG_MAX];
     one_line(line, sizeof line, msg[0] ? msg : name);
-    snprintf(v->detail, sizeof v->detail, "%s%s: %s", status == HJUDGE_WARN ? "~" : "", name,
-             line);
+    snprintf(v->detail, sizeof v->detail, "%s%s: %s", status == HJUDGE_WARN ? "~" : "", name, line);
   }
   if (v->n_checks >= HJUDGE_MAX_CHECKS) {
     v->dropped++;
@@ -314,8 +311,8 @@ static void check_status(hjudge_verdict *v, const hjudge_case *c, const hjudge_r
     if (s == 415)
       hjudge_add(v, "status", HJUDGE_PASS, req, "%s", "");
     else if (s >= 400 && s < 500)
-      hjudge_add(v, "status", (hjudge_status)profile_fail_or_warn(p), req,
-                 "expected 415, got %d", s);
+      hjudge_add(v, "status", (hjudge_status)profile_fail_or_warn(p), req, "expected 415, got %d",
+                 s);
     else
       hjudge_add(v, "status", HJUDGE_FAIL, req, "expected 415, got %d", s);
     return;
@@ -332,8 +329,7 @@ static void check_status(hjudge_verdict *v, const hjudge_case *c, const hjudge_r
     else
       hjudge_add(v, "status", HJUDGE_FAIL, req, "expected 401, got %d", s);
     return;
-  case HJUDGE_EXPECT_NOT_5XX:
-    return; /* "no-5xx" says it all */
+  case HJUDGE_EXPECT_NOT_5XX: return; /* "no-5xx" says it all */
   }
 }
 
@@ -375,8 +371,7 @@ static void check_headers(hjudge *j, hjudge_verdict *v, const hjudge_response *r
 }
 
 /* Returns 1 when the body should be read as JSON. */
-static int check_media(hjudge *j, hjudge_verdict *v, const hjudge_response *r,
-                       hjudge_profile p) {
+static int check_media(hjudge *j, hjudge_verdict *v, const hjudge_response *r, hjudge_profile p) {
   const hspec_response *doc = hspec_response_for(hrules_operation(j->rules), r->status);
   char ct[128] = "";
   if (r->content_type)
@@ -429,11 +424,11 @@ static char *mend_surrogates(const char *body, size_t len) {
         i++;
         continue;
       }
-      unsigned v = (unsigned)strtoul((char[5]){c[i + 2], c[i + 3], c[i + 4], c[i + 5], 0}, NULL,
-                                     16);
+      unsigned v =
+          (unsigned)strtoul((char[5]){c[i + 2], c[i + 3], c[i + 4], c[i + 5], 0}, NULL, 16);
       if (v >= 0xD800 && v <= 0xDBFF && i + 12 <= len && c[i + 6] == '\\' && c[i + 7] == 'u') {
-        unsigned w = (unsigned)strtoul(
-            (char[5]){c[i + 8], c[i + 9], c[i + 10], c[i + 11], 0}, NULL, 16);
+        unsigned w =
+            (unsigned)strtoul((char[5]){c[i + 8], c[i + 9], c[i + 10], c[i + 11], 0}, NULL, 16);
         if (w >= 0xDC00 && w <= 0xDFFF) {
           i += 11;
           continue;
@@ -470,8 +465,8 @@ static const cJSON *parse_body(hjudge *j, hjudge_verdict *v, const hjudge_case *
   }
   if (!root) {
     hjudge_add(v, "strict-json", HJUDGE_FAIL, HJUDGE_REQ_STRICT_JSON,
-               "body is not strict JSON: %s at offset %zu (%s)", e.msg ? e.msg : "error",
-               e.offset, e.pointer[0] ? e.pointer : "root");
+               "body is not strict JSON: %s at offset %zu (%s)", e.msg ? e.msg : "error", e.offset,
+               e.pointer[0] ? e.pointer : "root");
     return NULL;
   }
   hjudge_add(v, "strict-json", HJUDGE_PASS, HJUDGE_REQ_STRICT_JSON, "%s", "");
@@ -643,8 +638,10 @@ static void check_echo(hjudge_verdict *v, const cJSON *req, const cJSON *resp) {
 
 static void check_audit(hjudge_verdict *v, const hjudge_response *r, const cJSON *root) {
   const cJSON *audit = cJSON_GetObjectItemCaseSensitive(root, "audit");
-  const cJSON *created = cJSON_IsObject(audit) ? cJSON_GetObjectItemCaseSensitive(audit, "created") : NULL;
-  const cJSON *at = cJSON_IsObject(created) ? cJSON_GetObjectItemCaseSensitive(created, "at") : NULL;
+  const cJSON *created =
+      cJSON_IsObject(audit) ? cJSON_GetObjectItemCaseSensitive(audit, "created") : NULL;
+  const cJSON *at =
+      cJSON_IsObject(created) ? cJSON_GetObjectItemCaseSensitive(created, "at") : NULL;
   size_t len;
   const char *s = hjson_string(at, &len);
   if (!s) {

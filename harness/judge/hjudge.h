@@ -42,8 +42,8 @@
 #ifndef HJUDGE_H
 #define HJUDGE_H
 
-#include <stddef.h>
 #include <cjson/cJSON.h>
+#include <stddef.h>
 
 #include "rules/hrules.h"
 
@@ -85,42 +85,42 @@ typedef enum {
 } hjudge_profile;
 
 typedef enum {
-  HJUDGE_EXPECT_CREATED = 0,          /* 201 */
-  HJUDGE_EXPECT_BAD_REQUEST,          /* 400 exactly (the spec documents 400 only) */
-  HJUDGE_EXPECT_CREATED_OR_BAD,       /* 201 or 400 (BOM, duplicate names, lone surrogate) */
-  HJUDGE_EXPECT_CREATED_BAD_OR_413,   /* 201, 400 or 413 (a body over 1 MiB) */
-  HJUDGE_EXPECT_UNSUPPORTED_MEDIA,    /* 415; another 4xx: warn (strict: fail) */
-  HJUDGE_EXPECT_METHOD_NOT_ALLOWED,   /* 405 + Allow; 501 too when nonstandard_method */
-  HJUDGE_EXPECT_UNAUTHORIZED,         /* 401 */
-  HJUDGE_EXPECT_NOT_5XX               /* anything but 5xx/timeout (fuzz oracles) */
+  HJUDGE_EXPECT_CREATED = 0,        /* 201 */
+  HJUDGE_EXPECT_BAD_REQUEST,        /* 400 exactly (the spec documents 400 only) */
+  HJUDGE_EXPECT_CREATED_OR_BAD,     /* 201 or 400 (BOM, duplicate names, lone surrogate) */
+  HJUDGE_EXPECT_CREATED_BAD_OR_413, /* 201, 400 or 413 (a body over 1 MiB) */
+  HJUDGE_EXPECT_UNSUPPORTED_MEDIA,  /* 415; another 4xx: warn (strict: fail) */
+  HJUDGE_EXPECT_METHOD_NOT_ALLOWED, /* 405 + Allow; 501 too when nonstandard_method */
+  HJUDGE_EXPECT_UNAUTHORIZED,       /* 401 */
+  HJUDGE_EXPECT_NOT_5XX             /* anything but 5xx/timeout (fuzz oracles) */
 } hjudge_expect;
 
 /* The response as measured.  Strings may be NULL (header absent); they are
  * NUL-terminated copies owned by the caller.  body need not be NUL-terminated. */
 typedef struct {
-  int status;                   /* 0 when no HTTP response was received */
-  int timed_out;                /* the client's timeout fired */
-  int transport_error;          /* connection refused/reset, malformed HTTP ... */
-  const char *transport_msg;    /* one line, may be NULL */
+  int status;                /* 0 when no HTTP response was received */
+  int timed_out;             /* the client's timeout fired */
+  int transport_error;       /* connection refused/reset, malformed HTTP ... */
+  const char *transport_msg; /* one line, may be NULL */
   const char *content_type;
   const char *allow;
   const char *www_authenticate;
-  const char *date;             /* HTTP-date, for the audit.created.at check */
+  const char *date; /* HTTP-date, for the audit.created.at check */
   const char *server;
   const char *body;
   size_t body_len;
-  int truncated;                /* the body was longer than the client's cap */
+  int truncated; /* the body was longer than the client's cap */
 } hjudge_response;
 
 /* What the case expects.  request_body (may be NULL) is the JSON body that was
  * sent, for the echo checks of a 201 (a tree from hjson or cJSON). */
 typedef struct {
   hjudge_expect expect;
-  const char *requirement;  /* the case's requirement id (carried by "status") */
-  int nonstandard_method;   /* 501 is accepted as well as 405 */
-  int aspnet_tolerated;     /* see the ASPNET profile above */
-  const char *aspnet_reason;/* why (may be NULL) */
-  int lenient_surrogates;   /* the request had a lone surrogate escape: a 201 may echo it */
+  const char *requirement;   /* the case's requirement id (carried by "status") */
+  int nonstandard_method;    /* 501 is accepted as well as 405 */
+  int aspnet_tolerated;      /* see the ASPNET profile above */
+  const char *aspnet_reason; /* why (may be NULL) */
+  int lenient_surrogates;    /* the request had a lone surrogate escape: a 201 may echo it */
   const cJSON *request_body;
 } hjudge_case;
 
@@ -132,11 +132,11 @@ typedef struct {
 } hjudge_check;
 
 typedef struct {
-  hjudge_status status;         /* the worst check status (SKIP when none ran) */
+  hjudge_status status; /* the worst check status (SKIP when none ran) */
   size_t n_checks;
-  int dropped;                  /* checks beyond HJUDGE_MAX_CHECKS (the worst status still counts) */
+  int dropped; /* checks beyond HJUDGE_MAX_CHECKS (the worst status still counts) */
   hjudge_check checks[HJUDGE_MAX_CHECKS];
-  char detail[HJUDGE_MSG_MAX];  /* the message of the first failing (else warning) check */
+  char detail[HJUDGE_MSG_MAX]; /* the message of the first failing (else warning) check */
 } hjudge_verdict;
 
 typedef struct hjudge hjudge;
@@ -158,9 +158,8 @@ void hjudge_distinct(hjudge *judge, const char *body_a, size_t len_a, const char
 
 /* Appends a check to v (name, status, requirement, printf-style message) and
  * folds its status into v->status / v->detail. */
-void hjudge_add(hjudge_verdict *v, const char *name, hjudge_status status,
-                const char *requirement, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+void hjudge_add(hjudge_verdict *v, const char *name, hjudge_status status, const char *requirement,
+                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Resets v to an empty verdict (status SKIP). */
 void hjudge_verdict_init(hjudge_verdict *v);

@@ -90,6 +90,34 @@ static int body_reserve(hmock_conn *c, size_t n) {
   return 1;
 }
 
+/* The request line as a log shows it: control bytes (MHD has already turned
+ * %0a into a newline) and bytes past 200 are not written, so a client cannot
+ * forge log lines or flood the log. */
+static void log_request(const char *method, const char *url, const char *what) {
+  char line[512];
+  size_t o = 0;
+  const char *parts[2] = {method ? method : "?", url ? url : "?"};
+  for (int k = 0; k < 2; k++) {
+    const char *p = parts[k];
+    size_t i = 0;
+    for (; p[i] && i < 200 && o + 8 < sizeof line; i++) {
+      unsigned char b = (unsigned char)p[i];
+      if (b < 0x20 || b == 0x7F)
+        o += (size_t)snprintf(line + o, sizeof line - o, "\\x%02x", b);
+      else
+        line[o++] = (char)b;
+    }
+    if (p[i] && o + 4 < sizeof line) {
+      memcpy(line + o, "...", 3);
+      o += 3;
+    }
+    if (k == 0 && o + 1 < sizeof line)
+      line[o++] = ' ';
+  }
+  line[o] = '\0';
+  fprintf(stderr, "%s %s\n", line, what);
+}
+
 static enum MHD_Result send_response(hmock *m, struct MHD_Connection *mc, const char *method,
                                      const char *url, hmock_response *r, int close) {
   struct MHD_Response *resp;
@@ -118,8 +146,11 @@ static enum MHD_Result send_response(hmock *m, struct MHD_Connection *mc, const 
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
   enum MHD_Result ret = MHD_queue_response(mc, (unsigned)r->status, resp);
   MHD_destroy_response(resp);
-  if (m->verbose) /* method, path, status only: never a header or a body */
-    fprintf(stderr, "%s %s %d\n", method, url, r->status);
+  if (m->verbose) { /* method, path, status only: never a header or a body */
+    char status[16];
+    snprintf(status, sizeof status, "%d", r->status);
+    log_request(method, url, status);
+  }
   hmock_response_clear(r);
   return ret;
 }
@@ -127,7 +158,7 @@ static enum MHD_Result send_response(hmock *m, struct MHD_Connection *mc, const 
 static void hang(hmock *m, hmock_conn *c, struct MHD_Connection *mc, const char *method,
                  const char *url) {
   if (m->verbose)
-    fprintf(stderr, "%s %s held without an answer (fault hang-large-body)\n", method, url);
+    log_request(method, url, "held without an answer (fault hang-large-body)");
   pthread_mutex_lock(&m->conn_lock);
   c->hung = 1;
   c->resumed = 0;

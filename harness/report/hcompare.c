@@ -8,17 +8,18 @@
 #include "report/hreport.h"
 #include "report/hreport_int.h"
 
-/* cJSON strings cannot hold NUL bytes: such a string is cut at the first one. */
+/* cJSON strings cannot hold NUL bytes: such a string is cut at the first one.
+ * Every copied string goes through hreport_redact (the second line of defence
+ * the views have too): a case detail quoting a response must not carry a bearer
+ * credential or a token value to the terminal or the --json output. */
 static int add_str(cJSON *obj, const char *name, const cJSON *src, const char *member) {
   size_t len = 0;
   const char *s = hr_str(src, member, &len);
   char *copy = NULL;
   if (s) {
-    copy = malloc(len + 1);
+    copy = hreport_redact(s, len, NULL);
     if (!copy)
       return -1;
-    memcpy(copy, s, len);
-    copy[len] = '\0';
   }
   cJSON *v = copy ? cJSON_CreateString(copy) : cJSON_CreateNull();
   free(copy);

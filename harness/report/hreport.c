@@ -158,7 +158,13 @@ fail:
 
 /* ---- redaction ------------------------------------------------------------------- */
 
-static int b64tok(unsigned char c) { return isalnum(c) || (c && strchr("-._~+/=", c)); }
+/* A byte of bearer credentials: anything printable up to a delimiter of the text
+ * around it (space, quotes, backslash, comma, semicolon, angle brackets).  Not
+ * only token68 characters: real tokens hold ':' and the like ("idt:TKN-..:x"),
+ * and stopping there would leave the rest of the secret in the output. */
+static int cred_byte(unsigned char c) {
+  return c > 0x20 && c != 0x7F && !strchr("\"'\\,;<>`", c);
+}
 
 /* Length of a placeholder at s ("<redacted>", "<anything-short>", "$VAR",
  * "${VAR}"), 0 if there is none. */
@@ -223,7 +229,7 @@ static void redact_into(hr_buf *b, const char *text, size_t len) {
         j++;
       if (j > i + 6 && j < len && !placeholder(text + j, len - j)) {
         size_t k = j;
-        while (k < len && b64tok((unsigned char)text[k]))
+        while (k < len && cred_byte((unsigned char)text[k]))
           k++;
         if (k > j) {
           hr_put(b, text + run, j - run);

@@ -26,6 +26,7 @@
 
 #define HSCHEMA_MAX_INPLACE 64    /* longest $ref/allOf/anyOf/oneOf/not chain */
 #define HSCHEMA_ENUM_DESC_MAX 200 /* bytes of the allowed values listed in a message */
+#define HSCHEMA_ENUM_LINEAR 8     /* larger enums get a hash table */
 
 /* ---- arena (the set's memory), with mark/rollback for failed compiles ---- */
 
@@ -52,6 +53,8 @@ struct hschema_set {
 };
 
 static void *arena_alloc(hschema_set *set, size_t size) {
+  if (size > SIZE_MAX / 4)
+    return NULL; /* the rounding and the block header below must not wrap */
   size = (size + 15) & ~(size_t)15;
   if (size == 0)
     size = 16;
@@ -521,10 +524,12 @@ static int compile_enum(cctx *c, hschema *s, const cJSON *v) {
     if (n >= sizeof item)
       n = sizeof item - 1;
     if (o + n + 2 > HSCHEMA_ENUM_DESC_MAX) {
+      /* desc has room for 8 bytes past the limit; the text ends right after the
+       * dots (the bytes beyond are uninitialised arena memory) */
       memcpy(desc + o, i ? ", ..." : "...", i ? 5 : 3);
       o += i ? 5 : 3;
-      o = HSCHEMA_ENUM_DESC_MAX; /* stop listing */
       desc[o] = '\0';
+      o = HSCHEMA_ENUM_DESC_MAX; /* stop listing */
       continue;
     }
     if (i) {
@@ -539,6 +544,25 @@ static int compile_enum(cctx *c, hschema *s, const cJSON *v) {
     desc[o] = '\0';
   s->enum_desc = desc;
   s->n_enum = count;
+  if (count > HSCHEMA_ENUM_LINEAR) {
+    /* a large enum is looked up through a hash table: validating many values
+     * against a giant enum stays linear in the instance */
+    size_t tcap = 16;
+    while (tcap < count * 2)
+      tcap *= 2;
+    s->ehash = arena_calloc(c->set, count, sizeof *s->ehash);
+    s->etab = arena_calloc(c->set, tcap, sizeof *s->etab);
+    if (!s->ehash || !s->etab)
+      return nomem(c);
+    s->emask = tcap - 1;
+    for (i = 0; i < count; i++) {
+      s->ehash[i] = hjson_hash(s->enums[i]);
+      size_t k = (size_t)s->ehash[i] & s->emask;
+      while (s->etab[k])
+        k = (k + 1) & s->emask;
+      s->etab[k] = i + 1;
+    }
+  }
   s->flags |= S_HAS_ENUM;
   return 1;
 }

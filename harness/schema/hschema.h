@@ -16,7 +16,10 @@
  *
  * pattern has ECMA-262 meaning (PCRE2 with UTF, JIT, without UCP):
  * \d is [0-9] only, $ matches only at the very end, an unanchored pattern
- * searches.  A pattern that does not compile is a compile error naming its
+ * searches, '.' excludes the four ECMA line terminators (\n \r U+2028 U+2029),
+ * \s is ECMA's Unicode white space, [] and [^] are the empty and the full class,
+ * escapes only PCRE knows (\Q \A \Z \h ...) are the letters themselves;
+ * patterns over 64 KiB do not compile (see pattern.c).  A pattern that does not compile is a compile error naming its
  * location; a match that hits the match/depth limit is a violation.
  *
  * format: date-time and date per RFC 3339 (real calendar: leap years, 60 only as

@@ -150,6 +150,9 @@ struct hschema {
   const cJSON **enums;
   size_t n_enum;
   const char *enum_desc;
+  uint64_t *ehash; /* hjson_hash of each enum value (large enums only) */
+  size_t *etab;    /* open addressing, enum index + 1, 0 empty; NULL: linear scan */
+  size_t emask;
   /* string */
   const hpattern *pattern;
   size_t min_len, max_len;

@@ -2,8 +2,22 @@
  *
  * Options: PCRE2_UTF (code points, UTF-8 subjects), PCRE2_DOLLAR_ENDONLY ('$'
  * never matches before a trailing newline), PCRE2_ALT_BSUX (\uHHHH as in
- * ECMA-262); no PCRE2_UCP, so \d \w \s stay ASCII (\d is [0-9] only, not
- * Arabic-Indic or full-width digits).  Patterns are searched (unanchored) as
+ * ECMA-262), PCRE2_ALLOW_EMPTY_CLASS ('[]' matches nothing and '[^]' any
+ * character, as in ECMA-262); no PCRE2_UCP, so \d \w \b stay ASCII (\d is
+ * [0-9] only, not Arabic-Indic or full-width digits).
+ *
+ * Where PCRE2 has no option for the ECMA meaning, the pattern is rewritten
+ * before it is compiled (the original text is what messages show):
+ *  - '.' outside a class: ECMA excludes the four line terminators \n \r U+2028
+ *    U+2029, PCRE only its newline; it becomes [^\n\r\u2028\u2029].
+ *  - \s and \S: ECMA's white space is Unicode's (U+00A0, U+FEFF, the Zs
+ *    spaces, U+2028, U+2029 ...), PCRE's without UCP is ASCII only; \s gains the
+ *    missing code points, outside a class and inside one, \S outside a class
+ *    becomes the negated class.  (\S inside a class keeps PCRE's meaning: a class
+ *    cannot hold a negated set; such patterns are rare.)
+ *  - \v is U+000B alone (PCRE: any vertical space); escapes that only PCRE
+ *    knows (\A \Z \z \G \K \Q \E \h \H \R \X \N \C \g \e \a \o \L \l \F)
+ *    are ECMA identity escapes: the letter itself.  Patterns are searched (unanchored) as
  * JSON Schema says.  Each distinct pattern text is compiled once per set, with
  * JIT when available; matching state (match data, limits, JIT stack, last-match
  * cache) belongs to one hschema_result, so several threads may match the same
@@ -21,6 +35,7 @@
 #define HPATTERN_HEAP_LIMIT 8192u     /* KiB of interpreter heap per match */
 #define HPATTERN_JIT_STACK_MIN (32u * 1024u)
 #define HPATTERN_JIT_STACK_MAX (1024u * 1024u)
+#define HPATTERN_MAX_SOURCE 65536u /* bytes of one pattern's text */
 
 struct hpattern {
   char *src; /* the pattern text (may contain NUL bytes) */
@@ -107,6 +122,94 @@ void hpattern_cache_truncate(hpattern_cache *c, size_t n) {
   }
 }
 
+/* Non-ASCII white space of ECMA-262 \s (WhiteSpace and LineTerminator less the
+ * ASCII ones PCRE's \s already has), in PCRE2_ALT_BSUX syntax. */
+static const char ecma_space_extra[] =
+    "\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff";
+static const char ecma_dot[] = "[^\\n\\r\\u2028\\u2029]";
+/* Letters whose escape PCRE2 gives a meaning (\A \Z \z \G \K \Q \E \h \R \X
+ * \N \C \g \e \a \o ...) but ECMA-262 does not: there they are identity
+ * escapes (Annex B), the letter itself. */
+static const char ecma_identity[] = "AaCEeFGgHhKLlNoQRXZz";
+
+/* Writes the PCRE2 form of an ECMA-262 pattern into out (when out is not NULL)
+ * and returns its length. */
+static size_t ecma_translate(const char *src, size_t len, char *out) {
+  size_t o = 0, extra = sizeof ecma_space_extra - 1;
+  int in_class = 0;
+#define PUT(p, n)                                                                                  \
+  do {                                                                                             \
+    if (out)                                                                                       \
+      memcpy(out + o, (p), (n));                                                                   \
+    o += (n);                                                                                      \
+  } while (0)
+  for (size_t i = 0; i < len; i++) {
+    char ch = src[i];
+    if (ch == '\\' && i + 1 < len) {
+      char e = src[i + 1];
+      if (e == 's' && in_class) {
+        PUT("\\s", 2);
+        PUT(ecma_space_extra, extra);
+      } else if (e == 's') {
+        PUT("[\\s", 3);
+        PUT(ecma_space_extra, extra);
+        PUT("]", 1);
+      } else if (e == 'S' && !in_class) {
+        PUT("[^\\s", 4);
+        PUT(ecma_space_extra, extra);
+        PUT("]", 1);
+      } else if (e == 'v') {
+        PUT("\\x0b", 4); /* ECMA \v is VT alone, PCRE's any vertical space */
+      } else if (e && strchr(ecma_identity, e)) {
+        PUT(&e, 1);
+      } else {
+        PUT(src + i, 2);
+      }
+      i++;
+      continue;
+    }
+    if (in_class) {
+      if (ch == ']')
+        in_class = 0;
+      PUT(&ch, 1);
+    } else if (ch == '[') {
+      /* with PCRE2_ALLOW_EMPTY_CLASS a ']' right after '[' or '[^' closes */
+      in_class = 1;
+      PUT(&ch, 1);
+      if (i + 1 < len && src[i + 1] == '^') {
+        PUT("^", 1);
+        i++;
+      }
+      if (i + 1 < len && src[i + 1] == ']') {
+        PUT("]", 1);
+        i++;
+        in_class = 0;
+      }
+    } else if (ch == '.') {
+      PUT(ecma_dot, sizeof ecma_dot - 1);
+    } else {
+      PUT(&ch, 1);
+    }
+  }
+#undef PUT
+  return o;
+}
+
+/* The offset in the pattern as written of an offset PCRE2 reports in the
+ * rewritten text: the longest prefix whose rewrite fits (the rewrite is left
+ * to right, so its length grows with the prefix). */
+static size_t source_offset(const char *src, size_t len, size_t toff) {
+  size_t lo = 0, hi = len;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo + 1) / 2;
+    if (ecma_translate(src, mid, NULL) <= toff)
+      lo = mid;
+    else
+      hi = mid - 1;
+  }
+  return lo;
+}
+
 const hpattern *hpattern_get(hpattern_cache *c, const char *src, size_t len, char *err,
                              size_t cap) {
   uint64_t h = hash_bytes(src, len);
@@ -119,16 +222,31 @@ const hpattern *hpattern_get(hpattern_cache *c, const char *src, size_t len, cha
         return q;
     }
   }
+  if (len > HPATTERN_MAX_SOURCE) {
+    snprintf(err, cap, "pattern is %zu bytes long, over the limit of %u", len,
+             (unsigned)HPATTERN_MAX_SOURCE);
+    return NULL;
+  }
   int code = 0;
   PCRE2_SIZE offset = 0;
-  pcre2_code *re =
-      pcre2_compile((PCRE2_SPTR)src, len, PCRE2_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_ALT_BSUX, &code,
-                    &offset, NULL);
+  size_t tlen = ecma_translate(src, len, NULL);
+  char *tsrc = malloc(tlen ? tlen : 1);
+  if (!tsrc) {
+    snprintf(err, cap, "out of memory compiling a pattern");
+    return NULL;
+  }
+  ecma_translate(src, len, tsrc);
+  pcre2_code *re = pcre2_compile((PCRE2_SPTR)tsrc, tlen,
+                                 PCRE2_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_ALT_BSUX |
+                                     PCRE2_ALLOW_EMPTY_CLASS,
+                                 &code, &offset, NULL);
+  free(tsrc);
   if (!re) {
     PCRE2_UCHAR msg[256];
     if (pcre2_get_error_message(code, msg, sizeof msg) < 0)
       snprintf((char *)msg, sizeof msg, "error %d", code);
-    snprintf(err, cap, "%s at offset %zu", (const char *)msg, (size_t)offset);
+    snprintf(err, cap, "%s at offset %zu", (const char *)msg,
+             source_offset(src, len, (size_t)offset));
     return NULL;
   }
   /* JIT is an optimisation: when it is unavailable the interpreter matches */

@@ -506,6 +506,28 @@ __attribute__((noinline)) static int v_object(vctx *c, const hschema *s, const c
   return ok;
 }
 
+/* JSON Schema equality with numbers compared exactly from their text (hjson_equal
+ * compares doubles, so 9007199254740993 would equal 9007199254740992: int64 ids
+ * in an enum or a uniqueItems array must not collapse).  Arrays recurse; objects
+ * are compared by hjson_equal (member order does not matter there). */
+static int values_equal(const cJSON *a, const cJSON *b) {
+  if (cJSON_IsNumber(a) && cJSON_IsNumber(b)) {
+    hdec x, y;
+    char bx[40], by[40];
+    if (hdec_of_node(&x, a, bx, sizeof bx) && hdec_of_node(&y, b, by, sizeof by))
+      return hdec_cmp(&x, &y) == 0;
+    return a->valuedouble == b->valuedouble;
+  }
+  if (cJSON_IsArray(a) && cJSON_IsArray(b)) {
+    const cJSON *x = a->child, *y = b->child;
+    for (; x && y; x = x->next, y = y->next)
+      if (!values_equal(x, y))
+        return 0;
+    return !x && !y;
+  }
+  return hjson_equal(a, b);
+}
+
 static int uentry_cmp(const void *a, const void *b) {
   const uentry *x = a, *y = b;
   if (x->hash != y->hash)
@@ -546,7 +568,7 @@ static int find_duplicate(vctx *c, const cJSON *x, size_t count, size_t *a, size
       end++;
     for (size_t p = i; p < end && !found; p++)
       for (size_t q = p + 1; q < end && !found; q++) {
-        if (hjson_equal(r->uniq[p].node, r->uniq[q].node)) {
+        if (values_equal(r->uniq[p].node, r->uniq[q].node)) {
           *a = r->uniq[p].index;
           *b = r->uniq[q].index;
           found = 1;
@@ -736,7 +758,17 @@ __attribute__((noinline)) static int v_number(vctx *c, const hschema *s, const c
 
 __attribute__((noinline)) static int v_enum(vctx *c, const hschema *s, const cJSON *x) {
   unsigned t = type_of(x);
-  for (size_t i = 0; i < s->n_enum; i++) {
+  if (s->etab) {
+    /* equal values have equal hashes (numbers hash by their double, which
+     * exactly equal numbers share) */
+    uint64_t h = hjson_hash(x);
+    for (size_t k = (size_t)h & s->emask; s->etab[k]; k = (k + 1) & s->emask) {
+      size_t i = s->etab[k] - 1;
+      if (s->ehash[i] == h && type_of(s->enums[i]) == t && values_equal(x, s->enums[i]))
+        return 1;
+    }
+  }
+  for (size_t i = 0; !s->etab && i < s->n_enum; i++) {
     const cJSON *e = s->enums[i];
     if (type_of(e) != t)
       continue;
@@ -745,7 +777,7 @@ __attribute__((noinline)) static int v_enum(vctx *c, const hschema *s, const cJS
       const char *a = hjson_string(x, &la), *b = hjson_string(e, &lb);
       if (la == lb && !memcmp(a, b, la))
         return 1;
-    } else if (hjson_equal(x, e)) {
+    } else if (values_equal(x, e)) {
       return 1;
     }
   }
