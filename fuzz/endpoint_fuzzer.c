@@ -188,7 +188,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, ep_on_header);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, st);
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+#if LIBCURL_VERSION_NUM >= 0x075500 /* 7.85: the string form; older libcurl (builder images) */
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
   clock_gettime(CLOCK_MONOTONIC, &st->next);
   return 0;
 }

@@ -427,3 +427,496 @@ Test(certify, several_labelled_tokens_give_a_matrix, .timeout = 120) {
   rmtree(dir);
   hmock_stop(m);
 }
+
+/* ---- no false alarm: a healthy server that differs in what the documents
+ * leave open.  The decisions are the mock's (hmock_handle); the framing and the
+ * rendering are another implementation's: chunked answers, interim 100s, no or
+ * a skewed Date, Connection: close and silently dropped keep-alive
+ * connections, extra headers, problem+json 400s without "errors", another key
+ * order, whitespace and id format, no $meta, audit.updated null, 404 for a
+ * method, 501 for an unknown one. ---- */
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+
+typedef struct {
+  hmock *logic;
+  int lfd;
+  atomic_int stop;
+  atomic_int counter;
+  atomic_int open_conns;
+} variant;
+
+typedef struct {
+  variant *v;
+  int fd;
+} conn_arg;
+
+static int wr(int fd, const char *s, size_t n) {
+  while (n) {
+    ssize_t k = send(fd, s, n, MSG_NOSIGNAL);
+    if (k <= 0)
+      return -1;
+    s += k;
+    n -= (size_t)k;
+  }
+  return 0;
+}
+
+static const char *header_value(char *head, const char *name) {
+  size_t nl = strlen(name);
+  for (char *l = strstr(head, "\r\n"); l; l = strstr(l + 2, "\r\n")) {
+    char *line = l + 2;
+    if (!strncasecmp(line, name, nl) && line[nl] == ':') {
+      char *v = line + nl + 1;
+      while (*v == ' ')
+        v++;
+      char *e = strstr(v, "\r\n");
+      if (e)
+        *e = '\0'; /* the caller reads headers in the order it needs them */
+      return v;
+    }
+  }
+  return NULL;
+}
+
+/* A 201 body another implementation would write: same facts, other form. */
+static char *rerender(const char *body, size_t len, int n) {
+  cJSON *o = cJSON_ParseWithLength(body, len);
+  if (!cJSON_IsObject(o)) {
+    cJSON_Delete(o);
+    return NULL;
+  }
+  cJSON *out = cJSON_CreateObject();
+  cJSON_DeleteItemFromObjectCaseSensitive(o, "$meta");
+  char id[64];
+  snprintf(id, sizeof id, "0c4a2a3e-5b7e-4d8f-9a0b-%012d", n);
+  cJSON_ReplaceItemInObjectCaseSensitive(o, "id", cJSON_CreateString(id));
+  cJSON *audit = cJSON_GetObjectItemCaseSensitive(o, "audit");
+  if (cJSON_IsObject(audit)) {
+    cJSON_DeleteItemFromObjectCaseSensitive(audit, "updated");
+    cJSON_AddNullToObject(audit, "updated");
+  }
+  /* reversed key order */
+  while (o->child) {
+    cJSON *last = o->child;
+    while (last->next)
+      last = last->next;
+    char *k = strdup(last->string);
+    cJSON_AddItemToObject(out, k, cJSON_DetachItemViaPointer(o, last));
+    free(k);
+  }
+  cJSON_Delete(o);
+  char *t = cJSON_Print(out);
+  cJSON_Delete(out);
+  return t;
+}
+
+static char *find_crlfcrlf(char *b, size_t n) {
+  for (size_t i = 0; i + 4 <= n; i++)
+    if (!memcmp(b + i, "\r\n\r\n", 4))
+      return b + i;
+  return NULL;
+}
+
+static void *variant_conn(void *arg) {
+  conn_arg *ca = arg;
+  variant *v = ca->v;
+  int fd = ca->fd;
+  free(ca);
+  struct timeval tv = {3, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  char *buf = malloc(4u << 20);
+  size_t got = 0;
+  for (int served = 0; buf && served < 4 && !atomic_load(&v->stop); served++) {
+    char *end = NULL;
+    while (!(end = find_crlfcrlf(buf, got))) {
+      if (got >= 65536)
+        goto done;
+      ssize_t k = recv(fd, buf + got, (4u << 20) - got, 0);
+      if (k <= 0)
+        goto done;
+      got += (size_t)k;
+    }
+    size_t head_len = (size_t)(end + 4 - buf);
+    char head[65536 + 1];
+    memcpy(head, buf, head_len);
+    head[head_len] = '\0';
+    char method[16] = "", path[256] = "";
+    sscanf(head, "%15s %255s", method, path);
+    char *q = strchr(path, '?');
+    if (q)
+      *q = '\0';
+    char ct[256] = "", auth[512] = "", cl[32] = "";
+    const char *x;
+    if ((x = header_value(head, "Content-Type")))
+      snprintf(ct, sizeof ct, "%s", x);
+    memcpy(head, buf, head_len);
+    head[head_len] = '\0';
+    if ((x = header_value(head, "Authorization")))
+      snprintf(auth, sizeof auth, "%s", x);
+    memcpy(head, buf, head_len);
+    head[head_len] = '\0';
+    if ((x = header_value(head, "Content-Length")))
+      snprintf(cl, sizeof cl, "%s", x);
+    size_t want = (size_t)atol(cl);
+    if (want > (4u << 20) - head_len)
+      goto done;
+    while (got < head_len + want) {
+      ssize_t k = recv(fd, buf + got, (4u << 20) - got, 0);
+      if (k <= 0)
+        goto done;
+      got += (size_t)k;
+    }
+    hmock_request rq = {method,           path, ct[0] ? ct : NULL, auth[0] ? auth : NULL,
+                        buf + head_len,   want, want > HMOCK_DEFAULT_MAX_BODY};
+    hmock_response rs = {0};
+    hmock_handle(v->logic, &rq, &rs);
+    int n = atomic_fetch_add(&v->counter, 1);
+    int status = rs.status;
+    const char *rct = rs.content_type;
+    char *body = NULL;
+    size_t blen = 0;
+    char extra[256] = "";
+    if (status == 201) {
+      body = rerender(rs.body, rs.body_len, n);
+      blen = body ? strlen(body) : 0;
+      rct = "application/json; charset=utf-8";
+    } else if (status == 400) {
+      cJSON *p = cJSON_ParseWithLength(rs.body, rs.body_len);
+      if (n % 2)
+        cJSON_DeleteItemFromObjectCaseSensitive(p, "errors");
+      body = p ? cJSON_PrintUnformatted(p) : NULL;
+      cJSON_Delete(p);
+      blen = body ? strlen(body) : 0;
+      rct = "application/problem+json; charset=utf-8";
+    } else if (status == 405 && !strcmp(method, "DELETE")) {
+      status = 404;
+      body = strdup("not found\n");
+      blen = strlen(body);
+      rct = "text/plain";
+    } else if (status == 405 && !strcmp(method, "BREW")) {
+      status = 501;
+      rct = NULL;
+    } else {
+      if (rs.body_len) {
+        body = malloc(rs.body_len + 1);
+        memcpy(body, rs.body, rs.body_len);
+        blen = rs.body_len;
+      }
+      if (rs.allow)
+        snprintf(extra, sizeof extra, "Allow: %s, OPTIONS\r\n", rs.allow);
+      if (rs.www_authenticate)
+        snprintf(extra + strlen(extra), sizeof extra - strlen(extra),
+                 "WWW-Authenticate: %s\r\n", rs.www_authenticate);
+    }
+    hmock_response_clear(&rs);
+    int chunked = n % 2 == 0 && strcmp(method, "HEAD");
+    int close_now = n % 3 == 0;
+    char date[80] = "";
+    if (n % 3 != 2) {
+      time_t t = time(NULL) + (n % 3 == 0 ? -3 : 2);
+      struct tm tm;
+      gmtime_r(&t, &tm);
+      strftime(date, sizeof date, "Date: %a, %d %b %Y %H:%M:%S GMT\r\n", &tm);
+    }
+    char hdr[2048];
+    int hl = snprintf(hdr, sizeof hdr,
+                      "%sHTTP/1.1 %d Whatever\r\nServer: variant/1.0\r\nX-Request-Id: r-%d\r\n"
+                      "Cache-Control: no-store\r\n%s%s%s%s%s",
+                      n % 5 == 0 ? "HTTP/1.1 100 Continue\r\nX-Interim: 1\r\n\r\n" : "", status,
+                      n, date, extra, rct ? "Content-Type: " : "", rct ? rct : "",
+                      rct ? "\r\n" : "");
+    if (chunked)
+      hl += snprintf(hdr + hl, sizeof hdr - (size_t)hl, "Transfer-Encoding: chunked\r\n");
+    else
+      hl += snprintf(hdr + hl, sizeof hdr - (size_t)hl, "Content-Length: %zu\r\n", blen);
+    hl += snprintf(hdr + hl, sizeof hdr - (size_t)hl, "%s\r\n",
+                   close_now ? "Connection: close\r\n" : "");
+    int bad = wr(fd, hdr, (size_t)hl);
+    if (!bad && strcmp(method, "HEAD")) {
+      if (chunked) {
+        /* the body in chunks of at most 100 bytes */
+        for (size_t off = 0; !bad && off < blen; off += 100) {
+          size_t c = blen - off < 100 ? blen - off : 100;
+          char sz[32];
+          int sl = snprintf(sz, sizeof sz, "%zx\r\n", c);
+          bad = wr(fd, sz, (size_t)sl) || wr(fd, body + off, c) || wr(fd, "\r\n", 2);
+        }
+        if (!bad)
+          bad = wr(fd, "0\r\n\r\n", 5);
+      } else if (blen) {
+        bad = wr(fd, body, blen);
+      }
+    }
+    free(body);
+    memmove(buf, buf + head_len + want, got - head_len - want);
+    got -= head_len + want;
+    if (bad || close_now)
+      break;
+  }
+done: /* after 4 requests a kept-alive connection is dropped without notice */
+  free(buf);
+  close(fd);
+  atomic_fetch_sub(&v->open_conns, 1);
+  return NULL;
+}
+
+static void *variant_main(void *arg) {
+  variant *v = arg;
+  while (!atomic_load(&v->stop)) {
+    struct pollfd p = {v->lfd, POLLIN, 0};
+    if (poll(&p, 1, 100) <= 0)
+      continue;
+    int fd = accept(v->lfd, NULL, NULL);
+    if (fd < 0)
+      continue;
+    conn_arg *ca = malloc(sizeof *ca);
+    ca->v = v;
+    ca->fd = fd;
+    atomic_fetch_add(&v->open_conns, 1);
+    pthread_t t;
+    if (pthread_create(&t, NULL, variant_conn, ca) == 0) {
+      pthread_detach(t);
+    } else {
+      close(fd);
+      free(ca);
+      atomic_fetch_sub(&v->open_conns, 1);
+    }
+  }
+  return NULL;
+}
+
+Test(certify, healthy_variant_server_is_compliant, .timeout = 120) {
+  signal(SIGPIPE, SIG_IGN);
+  hmock_options mo = {0};
+  mo.spec_path = TEST_SOURCE_DIR "/spec/create-api-token.openapi.json";
+  mo.token = SECRET;
+  char err[256];
+  variant v = {0};
+  v.logic = hmock_new(&mo, err, sizeof err);
+  cr_assert(v.logic, "%s", err);
+  v.lfd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in sa = {0};
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  cr_assert_eq(bind(v.lfd, (struct sockaddr *)&sa, sizeof sa), 0);
+  cr_assert_eq(listen(v.lfd, 64), 0);
+  socklen_t sl = sizeof sa;
+  getsockname(v.lfd, (struct sockaddr *)&sa, &sl);
+  pthread_t t;
+  cr_assert_eq(pthread_create(&t, NULL, variant_main, &v), 0);
+  char dir[64], cmd[700];
+  tmpdir(dir, sizeof dir);
+  snprintf(cmd, sizeof cmd,
+           "HARNESS_TOKEN=" SECRET " " APIHARNESS_BIN
+           " certify --base-url http://127.0.0.1:%d --report-dir %s/r >%s/out 2>%s/err",
+           ntohs(sa.sin_port), dir, dir, dir);
+  int rc = run(cmd);
+  atomic_store(&v.stop, 1);
+  pthread_join(t, NULL);
+  for (int i = 0; i < 100 && atomic_load(&v.open_conns) > 0; i++)
+    usleep(50000);
+  close(v.lfd);
+  snprintf(cmd, sizeof cmd, "%s/r", dir);
+  cJSON *r = report(cmd);
+  const cJSON *cases = cJSON_GetObjectItemCaseSensitive(r, "cases");
+  for (const cJSON *c = cases ? cases->child : NULL; c; c = c->next)
+    cr_expect(strcmp(str(c, "status"), "fail") && strcmp(str(c, "status"), "error"), "%s: %s",
+              str(c, "id"), str(c, "detail"));
+  cr_expect_eq(rc, 0, "a healthy variant must be compliant (see %s/out)", dir);
+  cr_expect_str_eq(str(r, "verdict"), "compliant");
+  const cJSON *sum = cJSON_GetObjectItemCaseSensitive(r, "summary");
+  cr_expect_gt(cJSON_GetObjectItemCaseSensitive(sum, "warn")->valueint, 0,
+               "problem+json, 404 and 501 are reported as warnings");
+  cJSON_Delete(r);
+  if (atomic_load(&v.open_conns) == 0)
+    hmock_stop(v.logic); /* else a connection thread still uses it: leave it */
+  if (!getenv("KEEP_DIR"))
+    rmtree(dir);
+}
+
+/* ---- a hostile server: certify never hangs, never crashes, stays bounded,
+ * and judges every case (fail, not error) ---- */
+
+#define RAWLINE_405 "HTTP/1.1 405 Method Not Allowed\r\nAllow: POST\r\nContent-Length: 0\r\n\r\n"
+
+typedef struct {
+  int lfd;
+  atomic_int stop;
+  atomic_int counter;
+  atomic_int open_conns;
+} hostile;
+
+typedef struct {
+  hostile *h;
+  int fd;
+} hostile_arg;
+
+static void *hostile_conn(void *arg) {
+  hostile_arg *ha = arg;
+  hostile *hs = ha->h;
+  int fd = ha->fd;
+  free(ha);
+  struct timeval tv = {2, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  char *buf = malloc(1u << 20);
+  size_t got = 0;
+  char *end = NULL;
+  while (buf && !(end = find_crlfcrlf(buf, got)) && got < (1u << 20) - 1) {
+    ssize_t k = recv(fd, buf + got, (1u << 20) - 1 - got, 0);
+    if (k <= 0)
+      break;
+    got += (size_t)k;
+  }
+  if (!end || !strncmp(buf, "GET ", 4)) {
+    if (end) /* the reachability probe gets a proper answer */
+      wr(fd, RAWLINE_405, sizeof RAWLINE_405 - 1);
+    goto out;
+  }
+  int mode = atomic_fetch_add(&hs->counter, 1) % 7;
+  static const char ok_head[] = "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\n";
+  char line[256];
+  switch (mode) {
+  case 0: /* never answers */
+    for (int i = 0; i < 60 && !atomic_load(&hs->stop); i++)
+      usleep(50000);
+    break;
+  case 1: /* trickles a body, one byte per 50 ms */
+    snprintf(line, sizeof line, "%sContent-Length: 100000\r\n\r\n{", ok_head);
+    if (wr(fd, line, strlen(line)) == 0)
+      for (int i = 0; i < 60 && !atomic_load(&hs->stop) && wr(fd, "a", 1) == 0; i++)
+        usleep(50000);
+    break;
+  case 2: { /* a 1,000,000-deep JSON body */
+    size_t n = 1000000;
+    char *b = malloc(2 * n);
+    if (!b)
+      break;
+    memset(b, '[', n);
+    memset(b + n, ']', n);
+    snprintf(line, sizeof line, "%sContent-Length: %zu\r\n\r\n", ok_head, 2 * n);
+    if (wr(fd, line, strlen(line)) == 0)
+      wr(fd, b, 2 * n);
+    free(b);
+    break;
+  }
+  case 3: /* a 10 GB body: stops after 16 MiB or when the client hangs up */
+    snprintf(line, sizeof line, "%sContent-Length: 10737418240\r\n\r\n", ok_head);
+    if (wr(fd, line, strlen(line)) == 0) {
+      static char chunk[65536];
+      memset(chunk, 'a', sizeof chunk);
+      for (int i = 0; i < 256 && wr(fd, chunk, sizeof chunk) == 0; i++)
+        ;
+    }
+    break;
+  case 4: /* invalid chunked encoding */
+    snprintf(line, sizeof line, "%sTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
+             ok_head);
+    wr(fd, line, strlen(line));
+    break;
+  case 5: { /* 200 KB of headers */
+    wr(fd, "HTTP/1.1 201 Created\r\n", 22);
+    char h[128];
+    snprintf(h, sizeof h, "X-Filler: %0100d\r\n", 0);
+    for (int i = 0; i < 2000 && wr(fd, h, strlen(h)) == 0; i++)
+      ;
+    break;
+  }
+  default: /* invalid UTF-8 in a 400, then closes in the middle of it */
+    snprintf(line, sizeof line,
+             "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n"
+             "Content-Length: 500\r\n\r\n{\"title\":\"\xff\xfe");
+    wr(fd, line, strlen(line));
+    break;
+  }
+out:
+  free(buf);
+  close(fd);
+  atomic_fetch_sub(&hs->open_conns, 1);
+  return NULL;
+}
+
+static void *hostile_main(void *arg) {
+  hostile *hs = arg;
+  while (!atomic_load(&hs->stop)) {
+    struct pollfd p = {hs->lfd, POLLIN, 0};
+    if (poll(&p, 1, 100) <= 0)
+      continue;
+    int fd = accept(hs->lfd, NULL, NULL);
+    if (fd < 0)
+      continue;
+    hostile_arg *ha = malloc(sizeof *ha);
+    ha->h = hs;
+    ha->fd = fd;
+    atomic_fetch_add(&hs->open_conns, 1);
+    pthread_t t;
+    if (pthread_create(&t, NULL, hostile_conn, ha) == 0) {
+      pthread_detach(t);
+    } else {
+      close(fd);
+      free(ha);
+      atomic_fetch_sub(&hs->open_conns, 1);
+    }
+  }
+  return NULL;
+}
+
+Test(certify, hostile_server_is_judged_without_hanging, .timeout = 120) {
+  signal(SIGPIPE, SIG_IGN);
+  hostile hs = {0};
+  hs.lfd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in sa = {0};
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  cr_assert_eq(bind(hs.lfd, (struct sockaddr *)&sa, sizeof sa), 0);
+  cr_assert_eq(listen(hs.lfd, 64), 0);
+  socklen_t sl = sizeof sa;
+  getsockname(hs.lfd, (struct sockaddr *)&sa, &sl);
+  pthread_t t;
+  cr_assert_eq(pthread_create(&t, NULL, hostile_main, &hs), 0);
+  char dir[64], cmd[700];
+  tmpdir(dir, sizeof dir);
+  snprintf(cmd, sizeof cmd,
+           APIHARNESS_BIN " certify --base-url http://127.0.0.1:%d --timeout-ms 400 "
+                          "--filter 'pos.*' --report-dir %s/r >%s/out 2>%s/err",
+           ntohs(sa.sin_port), dir, dir, dir);
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  int rc = run(cmd);
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  atomic_store(&hs.stop, 1);
+  pthread_join(t, NULL);
+  for (int i = 0; i < 100 && atomic_load(&hs.open_conns) > 0; i++)
+    usleep(50000);
+  close(hs.lfd);
+  cr_expect_eq(rc, 1, "a hostile server is non-compliant, not a harness failure (%s/err)", dir);
+  double took = (double)(t1.tv_sec - t0.tv_sec);
+  cr_expect_lt(took, 60.0, "every case has a deadline: %.0f s", took);
+  snprintf(cmd, sizeof cmd, "%s/r", dir);
+  cJSON *r = report(cmd);
+  cr_expect_str_eq(str(r, "verdict"), "non-compliant");
+  int n = 0;
+  const cJSON *cases = cJSON_GetObjectItemCaseSensitive(r, "cases");
+  for (const cJSON *c = cases ? cases->child : NULL; c; c = c->next, n++)
+    cr_expect_str_eq(str(c, "status"), "fail", "%s: %s", str(c, "id"), str(c, "detail"));
+  cr_expect_gt(n, 10);
+  static const char *const reqs[] = {"http.no-timeout", "http.response-received",
+                                     "rfc8259.response-strict-json"};
+  for (size_t i = 0; i < sizeof reqs / sizeof reqs[0]; i++) {
+    const cJSON *q = requirement(r, reqs[i]);
+    cr_assert(q, "%s", reqs[i]);
+    cr_expect_str_eq(str(q, "status"), "fail", "%s", reqs[i]);
+  }
+  cJSON_Delete(r);
+  if (!getenv("KEEP_DIR"))
+    rmtree(dir);
+}

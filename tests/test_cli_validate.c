@@ -115,8 +115,9 @@ Test(validate, violation_names_instance_schema_location_and_keyword) {
   RUN(NULL, "validate", "--schema", "CreateApiTokenDto", f);
   cr_assert_eq(R.status, 1, "%s %s", R.out, R.err);
   cr_assert(strstr(R.out, "bad.json: /account/id: "), "%s", R.out);
-  cr_assert(strstr(R.out, "[pattern at #/components/schemas/AccountDto/properties/id/allOf/0/pattern]"),
-            "%s", R.out);
+  cr_assert(
+      strstr(R.out, "[pattern at #/components/schemas/AccountDto/properties/id/allOf/0/pattern]"),
+      "%s", R.out);
   cr_assert(strstr(R.out, "0 valid, 1 invalid"), "%s", R.out);
 }
 
@@ -139,14 +140,16 @@ Test(validate, duplicate_keys_and_nul_are_not_waved_through) {
 }
 
 Test(validate, ndjson_streams_lines_and_summarises) {
-  const char *f = WRITE("many.ndjson", VALID "\n\n{\"name\":5}\r\n   \n" VALID "\nnot json\n" VALID);
+  const char *f =
+      WRITE("many.ndjson", VALID "\n\n{\"name\":5}\r\n   \n" VALID "\nnot json\n" VALID);
   RUN(NULL, "validate", "--schema", "CreateApiTokenDto", "--ndjson", f);
   cr_assert_eq(R.status, 1, "%s", R.out);
   cr_assert(strstr(R.out, "many.ndjson:3: /name: "), "%s", R.out);
   cr_assert(strstr(R.out, "many.ndjson:6: invalid JSON at byte 0"), "%s", R.out);
   const char *last = strrchr(R.out, '\n');
   cr_assert_not_null(last);
-  cr_assert(strstr(R.out, "3 valid, 2 invalid\n") && strstr(R.out, "3 valid, 2 invalid\n") + 19 == last + 1,
+  cr_assert(strstr(R.out, "3 valid, 2 invalid\n") &&
+                strstr(R.out, "3 valid, 2 invalid\n") + 19 == last + 1,
             "summary must be the last line: %s", R.out);
 }
 
@@ -180,6 +183,33 @@ Test(validate, schema_file_accepts_scalars_and_definitions) {
             "%s", R.out);
 }
 
+Test(validate, hostile_patterns_are_bounded_and_named) {
+  /* catastrophic backtracking: a violation naming the limit, exit 1, no hang */
+  const char *cat = WRITE("cat.json", "{\"pattern\":\"^(a|a)*$\"}");
+  char inst[6000];
+  memset(inst, 'a', sizeof inst);
+  inst[0] = '"';
+  memcpy(inst + sizeof inst - 3, "b\"", 2);
+  inst[sizeof inst - 1] = '\n';
+  const char *i = write_file("long.json", inst, sizeof inst);
+  RUN(NULL, "validate", "--schema-file", cat, i);
+  cr_assert_eq(R.status, 1, "%s %s", R.out, R.err);
+  cr_assert(strstr(R.out, "pattern match limit exceeded"), "%s", R.out);
+  cr_assert(strstr(R.out, "[pattern at #/pattern]"), "%s", R.out);
+  /* a pattern that does not compile: exit 2, one line naming where */
+  const char *bad = WRITE("bad.json", "{\"properties\":{\"p\":{\"pattern\":\"a(\"}}}");
+  const char *one = WRITE("one.json", "1");
+  RUN(NULL, "validate", "--schema-file", bad, one);
+  cr_assert_eq(R.status, 2, "%s %s", R.out, R.err);
+  cr_assert(strstr(R.err, "#/properties/p/pattern"), "%s", R.err);
+  cr_assert_eq(strchr(R.err, '\n'), R.err + strlen(R.err) - 1, "one line: %s", R.err);
+  /* ECMA meaning through the command: '.' does not match U+2028 */
+  const char *dot = WRITE("dot.json", "{\"pattern\":\"^a.b$\"}");
+  const char *ls = WRITE("ls.json", "\"a\\u2028b\"");
+  RUN(NULL, "validate", "--schema-file", dot, ls);
+  cr_assert_eq(R.status, 1, "%s %s", R.out, R.err);
+}
+
 Test(validate, usage_errors_exit_2_with_one_line) {
   RUN(NULL, "validate", "--schema", "CreateApiTokenDto");
   cr_assert_eq(R.status, 2);
@@ -210,9 +240,10 @@ Test(validate, unknown_schema_and_missing_files_exit_2) {
 }
 
 Test(validate, broken_spec_or_schema_file_exits_2) {
-  const char *spec = WRITE("spec.json", "{\"openapi\":\"3.0.1\",\"info\":{\"title\":\"t\","
-                                        "\"version\":\"1\"},\"paths\":{},\"components\":{"
-                                        "\"schemas\":{\"A\":{\"$ref\":\"#/components/schemas/B\"}}}}");
+  const char *spec =
+      WRITE("spec.json", "{\"openapi\":\"3.0.1\",\"info\":{\"title\":\"t\","
+                         "\"version\":\"1\"},\"paths\":{},\"components\":{"
+                         "\"schemas\":{\"A\":{\"$ref\":\"#/components/schemas/B\"}}}}");
   const char *f = WRITE("ok.json", "{}");
   RUN(NULL, "validate", "--spec", spec, "--schema", "A", f);
   cr_assert_eq(R.status, 2);

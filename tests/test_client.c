@@ -350,3 +350,241 @@ Test(client, run_token_names_carry_the_run_id) {
   hrun_token_name(&cfg, "pos.minimal", name, sizeof name);
   cr_expect_str_eq(name, "apiharness-20261128T130501Z-3f9a-pos.minimal");
 }
+
+/* ---- a scripted hostile peer: several connections, several answers ---- */
+
+#define SCRIPT_MAX 4
+
+typedef struct {
+  const char *bytes; /* the answer, written verbatim */
+  size_t len;
+  int trickle_ms;  /* > 0: one byte every trickle_ms (then up to 10 s in all) */
+  int close_after; /* 1: close the connection after this answer */
+  int no_read;     /* 1: answer without reading the request */
+} step;
+
+typedef struct {
+  int lfd;
+  step steps[SCRIPT_MAX];
+  size_t n_steps;
+  int accepted; /* connections accepted */
+} script;
+
+/* Reads one request (head + Content-Length body); 0 when the peer hung up. */
+static int read_request(int fd) {
+  char buf[16384];
+  size_t got = 0;
+  for (;;) {
+    ssize_t n = read(fd, buf + got, sizeof buf - 1 - got);
+    if (n <= 0)
+      return 0;
+    got += (size_t)n;
+    buf[got] = '\0';
+    char *end = strstr(buf, "\r\n\r\n");
+    if (end) {
+      char *cl = strstr(buf, "Content-Length: ");
+      size_t want = cl ? (size_t)atol(cl + 16) : 0;
+      if (got >= (size_t)(end + 4 - buf) + want)
+        return 1;
+    }
+    if (got + 1 >= sizeof buf)
+      return 1;
+  }
+}
+
+static void *script_main(void *arg) {
+  script *s = arg;
+  int fd = -1;
+  for (size_t i = 0; i < s->n_steps; i++) {
+    const step *st = &s->steps[i];
+    for (int tries = 0; tries < 2; tries++) {
+      if (fd < 0) {
+        fd = accept(s->lfd, NULL, NULL);
+        if (fd < 0)
+          return NULL;
+        s->accepted++;
+      }
+      if (st->no_read || read_request(fd))
+        break;
+      close(fd); /* the client left this connection: take the next one */
+      fd = -1;
+    }
+    if (fd < 0)
+      return NULL;
+    if (st->trickle_ms > 0) {
+      for (size_t k = 0; k < st->len && k < 10000 / (size_t)st->trickle_ms; k++) {
+        if (write(fd, st->bytes + k, 1) != 1)
+          break;
+        usleep((useconds_t)st->trickle_ms * 1000);
+      }
+    } else {
+      size_t off = 0;
+      while (off < st->len) {
+        ssize_t n = write(fd, st->bytes + off, st->len - off);
+        if (n <= 0)
+          break;
+        off += (size_t)n;
+      }
+    }
+    if (st->close_after) {
+      close(fd);
+      fd = -1;
+    }
+  }
+  if (fd >= 0) {
+    shutdown(fd, SHUT_WR);
+    char sink[256];
+    while (read(fd, sink, sizeof sink) > 0)
+      ;
+    close(fd);
+  }
+  return NULL;
+}
+
+/* Starts the script on a loopback port; url gets its address. */
+static pthread_t script_start(script *s, char *url, size_t cap) {
+  s->lfd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in sa = {0};
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  cr_assert_eq(bind(s->lfd, (struct sockaddr *)&sa, sizeof sa), 0);
+  cr_assert_eq(listen(s->lfd, 4), 0);
+  socklen_t sl = sizeof sa;
+  getsockname(s->lfd, (struct sockaddr *)&sa, &sl);
+  snprintf(url, cap, "http://127.0.0.1:%d/public/v1/accounts/api-tokens", ntohs(sa.sin_port));
+  pthread_t t;
+  cr_assert_eq(pthread_create(&t, NULL, script_main, s), 0);
+  return t;
+}
+
+#define STEP(text, close) {text, sizeof text - 1, 0, close, 0}
+#define ANSWER_201                                                                                 \
+  "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+
+static double since(const struct timespec *t0) {
+  struct timespec t1;
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Performs n requests on one handle against the script. */
+static void run_script(script *s, hclient_options *o, hclient_response *r, size_t n) {
+  char url[128];
+  pthread_t t = script_start(s, url, sizeof url);
+  CURL *h = curl_easy_init();
+  char msg[HCLIENT_MSG_MAX];
+  cr_assert_eq(hclient_setup(h, o, msg), 0, "%s", msg);
+  for (size_t i = 0; i < n; i++) {
+    hclient_request req = {"POST", url, "application/json", NULL, BODY, strlen(BODY)};
+    hclient_perform(h, o, &req, &r[i]);
+  }
+  curl_easy_cleanup(h);
+  shutdown(s->lfd, SHUT_RDWR); /* wakes a pending accept */
+  pthread_join(t, NULL);
+  close(s->lfd);
+}
+
+Test(client, keep_alive_closed_by_the_server_reconnects_transparently) {
+  /* the server keeps no promise of keep-alive: it closes after each answer,
+   * once without saying so, once with Connection: close */
+  script s = {.steps = {STEP(ANSWER_201, 1),
+                        STEP("HTTP/1.1 201 Created\r\nConnection: close\r\nContent-Type: "
+                             "application/json\r\nContent-Length: 2\r\n\r\n{}",
+                             1),
+                        STEP(ANSWER_201, 0)},
+              .n_steps = 3};
+  hclient_options o = {2000, 0, NULL, 0};
+  hclient_response r[3];
+  run_script(&s, &o, r, 3);
+  for (int i = 0; i < 3; i++) {
+    cr_expect_eq(r[i].status, 201, "request %d: %d %s", i, r[i].status, r[i].error);
+    cr_expect_eq(r[i].transport_error, 0, "request %d: %s", i, r[i].error);
+    hclient_response_free(&r[i]);
+  }
+  cr_expect_eq(s.accepted, 3);
+}
+
+Test(client, interim_100_continue_and_chunked_answers) {
+  script s = {.steps = {STEP("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\n"
+                             "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+                             "\r\n3\r\n{\"a\r\n5\r\n\":1}\n\r\n0\r\n\r\n",
+                             0)},
+              .n_steps = 1};
+  hclient_options o = {2000, 0, NULL, 0};
+  hclient_response r;
+  run_script(&s, &o, &r, 1);
+  cr_expect_eq(r.status, 201, "%s", r.error);
+  cr_expect_eq(r.transport_error, 0, "%s", r.error);
+  cr_expect_str_eq(r.body, "{\"a\":1}\n");
+  cr_expect_str_eq(r.content_type, "application/json");
+  cr_expect_null(strstr(r.headers, "100 Continue"), "only the final answer's headers are kept");
+  hclient_response_free(&r);
+}
+
+Test(client, invalid_chunked_encoding_is_a_transport_error) {
+  script s = {.steps = {STEP("HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n"
+                             "zz\r\n{}\r\n0\r\n\r\n",
+                             1)},
+              .n_steps = 1};
+  hclient_options o = {2000, 0, NULL, 0};
+  hclient_response r;
+  run_script(&s, &o, &r, 1);
+  cr_expect_eq(r.transport_error, 1, "status %d", r.status);
+  cr_expect_neq(r.error[0], '\0');
+  hjudge_response j = hclient_judge_view(&r);
+  cr_expect_eq(j.transport_error, 1);
+  hclient_response_free(&r);
+}
+
+Test(client, close_in_the_middle_of_a_body_is_a_transport_error) {
+  script s = {.steps = {STEP("HTTP/1.1 201 Created\r\nContent-Type: application/json\r\n"
+                             "Content-Length: 100\r\n\r\n{\"id\":",
+                             1)},
+              .n_steps = 1};
+  hclient_options o = {2000, 0, NULL, 0};
+  hclient_response r;
+  struct timespec t0;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  run_script(&s, &o, &r, 1);
+  cr_expect_lt(since(&t0), 1.5, "no wait for the missing bytes");
+  cr_expect_eq(r.transport_error, 1);
+  cr_expect_eq(r.timed_out, 0);
+  hclient_response_free(&r);
+}
+
+Test(client, trickling_server_hits_the_deadline) {
+  /* one byte every 50 ms of a 10 MB body: the whole request has 400 ms */
+  script s = {.steps = {{"HTTP/1.1 201 Created\r\nContent-Length: 10000000\r\n\r\n{\"aaaaaaaaaaaaaaaaaaa"
+                         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                         120, 50, 1, 1}},
+              .n_steps = 1};
+  hclient_options o = {400, 0, NULL, 0};
+  hclient_response r;
+  struct timespec t0;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  run_script(&s, &o, &r, 1);
+  double took = since(&t0);
+  cr_expect_eq(r.timed_out, 1, "status %d error %s", r.status, r.error);
+  cr_expect_lt(took, 12.0, "the peer thread is bounded, the client is not held: %.2f s", took);
+  hjudge_response j = hclient_judge_view(&r);
+  cr_expect_eq(j.timed_out, 1);
+  hclient_response_free(&r);
+}
+
+Test(client, endless_body_is_cut_at_the_cap) {
+  /* a 10 GB announced body: the client keeps max_body bytes and stops */
+  static char big[1 << 20];
+  int n = snprintf(big, sizeof big,
+                   "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\n"
+                   "Content-Length: 10737418240\r\n\r\n");
+  memset(big + n, 'a', sizeof big - (size_t)n);
+  script s = {.steps = {{big, sizeof big, 0, 1, 0}}, .n_steps = 1};
+  hclient_options o = {3000, 64 << 10, NULL, 0};
+  hclient_response r;
+  run_script(&s, &o, &r, 1);
+  cr_expect_eq(r.status, 201);
+  cr_expect_eq(r.truncated, 1);
+  cr_expect_eq(r.body_len, (size_t)64 << 10);
+  cr_expect_eq(r.timed_out, 0);
+  hclient_response_free(&r);
+}

@@ -1,6 +1,7 @@
 /* The judge: every check's pass and fail paths, under each profile. */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "judge/hjudge.h"
@@ -288,12 +289,27 @@ Test(judge, method_not_allowed) {
   hjudge_response n = resp(501, NULL, NULL);
   hjudge_case c = {
       .expect = HJUDGE_EXPECT_METHOD_NOT_ALLOWED, .requirement = "r", .nonstandard_method = 1};
-  cr_expect_eq(hjudge_response_judge(judge, &c, &n, HJUDGE_PROFILE_STRICT, &v), HJUDGE_FAIL,
-               "501 is still a 5xx");
+  /* the issue: 501 is accepted for a non-standard method (not a server error) */
+  cr_expect_eq(hjudge_response_judge(judge, &c, &n, HJUDGE_PROFILE_STRICT, &v), HJUDGE_PASS,
+               "%s", v.detail);
   cr_expect_eq(check_status(&v, "status"), HJUDGE_PASS);
+  cr_expect_eq(check_status(&v, "no-5xx"), HJUDGE_PASS);
+  /* a standard method the server does not implement, or a router's 404: the
+   * spec says nothing of other methods, so only a warning (strict: fail) */
   c.nonstandard_method = 0;
-  hjudge_response_judge(judge, &c, &n, HJUDGE_PROFILE_DEFAULT, &v);
-  cr_expect_eq(check_status(&v, "status"), HJUDGE_FAIL);
+  cr_expect_eq(hjudge_response_judge(judge, &c, &n, HJUDGE_PROFILE_DEFAULT, &v), HJUDGE_WARN);
+  cr_expect_eq(check_status(&v, "status"), HJUDGE_WARN);
+  cr_expect_eq(hjudge_response_judge(judge, &c, &n, HJUDGE_PROFILE_STRICT, &v), HJUDGE_FAIL);
+  hjudge_response nf = resp(404, "text/html", "<h1>Not Found</h1>");
+  cr_expect_eq(hjudge_response_judge(judge, &c, &nf, HJUDGE_PROFILE_DEFAULT, &v), HJUDGE_WARN,
+               "%s", v.detail);
+  cr_expect_eq(hjudge_response_judge(judge, &c, &nf, HJUDGE_PROFILE_STRICT, &v), HJUDGE_FAIL);
+  /* other answers still fail; a 500 stays a server error */
+  hjudge_response bad = resp(400, "application/json", "{}");
+  cr_expect_eq(hjudge_response_judge(judge, &c, &bad, HJUDGE_PROFILE_DEFAULT, &v), HJUDGE_FAIL);
+  hjudge_response se = resp(500, NULL, NULL);
+  cr_expect_eq(hjudge_response_judge(judge, &c, &se, HJUDGE_PROFILE_DEFAULT, &v), HJUDGE_FAIL);
+  cr_expect_eq(check_status(&v, "no-5xx"), HJUDGE_FAIL);
   hjudge_response ok = resp(201, "application/json", GOOD_201);
   cr_expect_eq(run(HJUDGE_EXPECT_METHOD_NOT_ALLOWED, &ok, HJUDGE_PROFILE_DEFAULT), HJUDGE_FAIL);
 }
@@ -439,4 +455,160 @@ Test(judge, names_round_trip) {
   cr_expect_eq(hjudge_status_parse("error"), -1);
   cr_expect_eq(hjudge_status_parse("fail"), HJUDGE_FAIL);
   cr_expect_eq(hjudge_status_parse("bogus"), -2);
+}
+
+/* ---- what healthy implementations may legitimately do differently ---- */
+
+#define MIN_201                                                                                    \
+  "{\"id\":\"x\",\"name\":\"n1\",\"revision\":1,\"token\":\"t\","                                  \
+  "\"account\":{\"id\":\"ACC-1234-5678\"},\"modules\":[{\"id\":\"MOD-1234\"}]}"
+
+static hjudge_status judge_created(const char *body, const char *date, hjudge_profile p) {
+  hjudge_response r = resp(201, "application/json; charset=utf-8", body);
+  r.date = date;
+  r.server = NULL;
+  return run(HJUDGE_EXPECT_CREATED, &r, p);
+}
+
+Test(judge, healthy_201_variants_pass) {
+  /* charset parameter, key order, whitespace, no $meta / icon / description /
+   * audit at all, any id and token format, no Date header */
+  cr_expect_eq(judge_created(MIN_201, NULL, HJUDGE_PROFILE_STRICT), HJUDGE_PASS, "%s", v.detail);
+  cr_expect_eq(check_status(&v, "audit-created-at"), HJUDGE_SKIP);
+  cr_expect_eq(
+      judge_created("{ \"token\" : \"9f8e\",\n \"modules\":[{\"id\":\"MOD-1234\",\"name\":\"M\","
+                    "\"description\":\"d\",\"revision\":3}], \"revision\" : 1, \"id\":"
+                    "\"0c4a2a3e-5b7e-4d8f-9a0b-123456789abc\",\"$meta\":null,\"name\":\"n1\","
+                    "\"account\":{\"id\":\"ACC-1234-5678\",\"status\":null,\"type\":\"Vendor\"},"
+                    "\"audit\":{\"created\":{\"at\":\"2026-11-28T14:00:02.1234567+02:00\"},"
+                    "\"updated\":null},\"lastAccessAt\":null,\"extensions\":[]}",
+                    DATE, HJUDGE_PROFILE_STRICT),
+      HJUDGE_PASS, "%s", v.detail);
+  /* Date a few seconds away from audit.created.at (another clock): pass */
+  cr_expect_eq(check_status(&v, "audit-created-at"), HJUDGE_PASS);
+  cr_expect_eq(judge_created("{\"id\":\"x\",\"name\":\"n1\",\"revision\":1,\"token\":\"t\","
+                             "\"audit\":{\"created\":{\"at\":\"2026-11-28t12:00:09z\"}}}",
+                             DATE, HJUDGE_PROFILE_STRICT),
+               HJUDGE_PASS, "%s", v.detail);
+}
+
+Test(judge, healthy_400_variants) {
+  static const char *const bodies[] = {
+      "{\"type\":\"https://tools.ietf.org/html/rfc9110#section-15.5.1\",\"title\":\"One or more "
+      "validation errors occurred.\",\"status\":400,\"errors\":{\"name\":[\"required\"]},"
+      "\"traceId\":\"00-1\"}",
+      "{\"title\":\"Bad Request\",\"status\":400}", "{\"detail\":\"x\"}", "{}"};
+  for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+    hjudge_response r = resp(400, "application/json", bodies[i]);
+    cr_expect_eq(run(HJUDGE_EXPECT_BAD_REQUEST, &r, HJUDGE_PROFILE_STRICT), HJUDGE_PASS,
+                 "%s: %s", bodies[i], v.detail);
+    r.content_type = "application/problem+json; charset=utf-8";
+    cr_expect_eq(run(HJUDGE_EXPECT_BAD_REQUEST, &r, HJUDGE_PROFILE_DEFAULT), HJUDGE_WARN, "%s",
+                 v.detail);
+  }
+}
+
+Test(judge, tolerated_outcomes_warn_except_under_strict) {
+  hjudge_case c = {.expect = HJUDGE_EXPECT_CREATED,
+                   .requirement = "r",
+                   .tolerated = 1,
+                   .tolerated_reason = "an empty name may be refused"};
+  hjudge_response r = resp(400, "application/json", "{\"status\":400}");
+  cr_expect_eq(hjudge_response_judge(judge, &c, &r, HJUDGE_PROFILE_DEFAULT, &v), HJUDGE_WARN);
+  cr_expect(strstr(v.detail, "an empty name may be refused"), "%s", v.detail);
+  cr_expect_eq(hjudge_response_judge(judge, &c, &r, HJUDGE_PROFILE_STRICT, &v), HJUDGE_FAIL);
+  hjudge_response se = resp(500, NULL, NULL);
+  cr_expect_eq(hjudge_response_judge(judge, &c, &se, HJUDGE_PROFILE_DEFAULT, &v), HJUDGE_FAIL);
+  c.tolerated = 0;
+  cr_expect_eq(hjudge_response_judge(judge, &c, &r, HJUDGE_PROFILE_DEFAULT, &v), HJUDGE_FAIL);
+  hjudge_case n = {.expect = HJUDGE_EXPECT_BAD_REQUEST, .requirement = "r", .tolerated = 1};
+  hjudge_response ok = resp(201, "application/json", GOOD_201);
+  cr_expect_eq(hjudge_response_judge(judge, &n, &ok, HJUDGE_PROFILE_DEFAULT, &v), HJUDGE_WARN,
+               "%s", v.detail);
+  cr_expect_eq(hjudge_response_judge(judge, &n, &ok, HJUDGE_PROFILE_STRICT, &v), HJUDGE_FAIL);
+  n.tolerated = 0;
+  cr_expect_eq(hjudge_response_judge(judge, &n, &ok, HJUDGE_PROFILE_DEFAULT, &v), HJUDGE_FAIL);
+}
+
+Test(judge, echo_of_nulls_and_unmentioned_arrays) {
+  hjson_doc *d = hjson_doc_new();
+  const char *req_text = "{\"account\":{\"id\":\"ACC-1234-5678\"},\"name\":\"n1\",\"icon\":null,"
+                         "\"extensions\":null,\"modules\":[{\"id\":\"MOD-1234\"}]}";
+  const cJSON *req = hjson_parse(d, req_text, strlen(req_text), NULL, NULL);
+  cr_assert(req);
+  hjudge_case c = {.expect = HJUDGE_EXPECT_CREATED, .requirement = "r", .request_body = req};
+  /* null echoed as [] or left out: pass */
+  hjudge_response r = resp(201, "application/json", MIN_201);
+  cr_expect_eq(hjudge_response_judge(judge, &c, &r, HJUDGE_PROFILE_STRICT, &v), HJUDGE_PASS, "%s",
+               v.detail);
+  r = resp(201, "application/json",
+           "{\"id\":\"x\",\"name\":\"n1\",\"revision\":1,\"token\":\"t\",\"extensions\":[],"
+           "\"account\":{\"id\":\"ACC-1234-5678\"},\"modules\":[{\"id\":\"MOD-1234\"}]}");
+  cr_expect_eq(hjudge_response_judge(judge, &c, &r, HJUDGE_PROFILE_STRICT, &v), HJUDGE_PASS, "%s",
+               v.detail);
+  /* a default icon for a null one: the server's choice, a warning */
+  r = resp(201, "application/json",
+           "{\"id\":\"x\",\"name\":\"n1\",\"revision\":1,\"token\":\"t\",\"icon\":\"/i.png\","
+           "\"account\":{\"id\":\"ACC-1234-5678\"},\"modules\":[{\"id\":\"MOD-1234\"}]}");
+  cr_expect_eq(hjudge_response_judge(judge, &c, &r, HJUDGE_PROFILE_DEFAULT, &v), HJUDGE_WARN, "%s",
+               v.detail);
+  cr_expect_eq(check_status(&v, "echo:icon"), HJUDGE_WARN);
+  /* extensions (not mentioned by the page) not echoed: warning; modules (the
+   * page requires them) not echoed: failure */
+  const char *req2 = "{\"account\":{\"id\":\"ACC-1234-5678\"},\"name\":\"n1\","
+                     "\"extensions\":[{\"id\":\"EXT-1\"}],\"modules\":[{\"id\":\"MOD-1234\"}]}";
+  c.request_body = hjson_parse(d, req2, strlen(req2), NULL, NULL);
+  cr_assert(c.request_body);
+  r = resp(201, "application/json", MIN_201);
+  cr_expect_eq(hjudge_response_judge(judge, &c, &r, HJUDGE_PROFILE_DEFAULT, &v), HJUDGE_WARN, "%s",
+               v.detail);
+  cr_expect_eq(check_status(&v, "echo:extensions[].id"), HJUDGE_WARN);
+  r = resp(201, "application/json",
+           "{\"id\":\"x\",\"name\":\"n1\",\"revision\":1,\"token\":\"t\","
+           "\"account\":{\"id\":\"ACC-1234-5678\"},\"modules\":[{\"id\":\"MOD-9999\"}],"
+           "\"extensions\":[{\"id\":\"EXT-1\"}]}");
+  cr_expect_eq(hjudge_response_judge(judge, &c, &r, HJUDGE_PROFILE_DEFAULT, &v), HJUDGE_FAIL);
+  cr_expect_eq(check_status(&v, "echo:modules[].id"), HJUDGE_FAIL);
+  cr_expect_eq(check_status(&v, "echo:extensions[].id"), HJUDGE_PASS);
+  hjson_doc_free(d);
+}
+
+Test(judge, messages_are_one_clear_line) {
+  hjudge_response r = resp(201, "application/json",
+                           "{\"id\":\"x\",\"name\":\"n1\",\"revision\":2,\"token\":\"t\","
+                           "\"account\":{\"id\":5}}");
+  cr_expect_eq(run(HJUDGE_EXPECT_CREATED, &r, HJUDGE_PROFILE_DEFAULT), HJUDGE_FAIL);
+  const hjudge_check *rev = find(&v, "prose:prose.revision-one");
+  cr_assert(rev);
+  cr_expect(!strstr(rev->message, "/revision2"), "%s", rev->message);
+  cr_expect(strstr(rev->message, ", at /revision"), "%s", rev->message);
+  const hjudge_check *sc = find(&v, "schema");
+  cr_assert(sc);
+  cr_expect(strstr(sc->message, ", at /account/id"), "%s", sc->message);
+  for (size_t i = 0; i < v.n_checks; i++)
+    for (const char *q = v.checks[i].message; *q; q++)
+      cr_expect((unsigned char)*q >= 0x20, "control byte in %s", v.checks[i].name);
+}
+
+Test(judge, hostile_bodies_fail_without_crashing) {
+  /* 1,000,000 nested arrays, invalid UTF-8, a NUL byte: strict-json fails */
+  size_t n = 1000000;
+  char *deep = malloc(2 * n + 1);
+  cr_assert(deep);
+  memset(deep, '[', n);
+  memset(deep + n, ']', n);
+  deep[2 * n] = '\0';
+  hjudge_response r = resp(201, "application/json", deep);
+  cr_expect_eq(run(HJUDGE_EXPECT_CREATED, &r, HJUDGE_PROFILE_DEFAULT), HJUDGE_FAIL);
+  cr_expect_eq(check_status(&v, "strict-json"), HJUDGE_FAIL);
+  free(deep);
+  hjudge_response u = resp(400, "application/json", "{\"title\":\"\xff\xfe\"}");
+  cr_expect_eq(run(HJUDGE_EXPECT_BAD_REQUEST, &u, HJUDGE_PROFILE_DEFAULT), HJUDGE_FAIL);
+  cr_expect_eq(check_status(&v, "strict-json"), HJUDGE_FAIL);
+  hjudge_response z = {0};
+  z.status = 201;
+  z.content_type = "application/json";
+  z.body = "{\"id\":\"a\0\"}";
+  z.body_len = 11;
+  cr_expect_eq(run(HJUDGE_EXPECT_CREATED, &z, HJUDGE_PROFILE_DEFAULT), HJUDGE_FAIL);
 }

@@ -445,6 +445,45 @@ Test(mock, handle_without_sockets) {
   hmock_stop(m);
 }
 
+/* corpus/regressions/endpoint/e8ed4300...: a member name of DEL bytes and an emoji
+ * (each DEL quoted as 6 bytes) made the quoted name in the 400 message end in half
+ * a UTF-8 sequence; every 400 body must be strict JSON. */
+Test(mock, problem_details_stay_valid_utf8_when_names_are_cut) {
+  hmock_options o;
+  memset(&o, 0, sizeof o);
+  o.spec_path = SPEC_PATH;
+  char err[600];
+  hmock *m = hmock_new(&o, err, sizeof err);
+  cr_assert_not_null(m, "%s", err);
+  hjson_doc *doc = hjson_doc_new();
+  cr_assert_not_null(doc);
+  for (size_t dels = 0; dels < 40; dels++) {
+    char body[256];
+    size_t n = 0;
+    memcpy(body + n, "{\"d", 3);
+    n += 3;
+    memset(body + n, 0x7f, dels);
+    n += dels;
+    const char tail[] = "\\ud83d\\ude00\x7f\":null}";
+    memcpy(body + n, tail, sizeof tail - 1);
+    n += sizeof tail - 1;
+    hmock_request q = {.method = "POST",
+                       .path = API_PATH,
+                       .content_type = "application/json",
+                       .body = body,
+                       .body_len = n};
+    hmock_response r;
+    cr_assert_eq(hmock_handle(m, &q, &r), 400, "%zu DEL bytes", dels);
+    hjson_error e;
+    cr_assert_not_null(hjson_parse(doc, r.body, r.body_len, NULL, &e),
+                       "%zu DEL bytes: the 400 body is not strict JSON: %s at %zu", dels, e.msg,
+                       e.offset);
+    hmock_response_clear(&r);
+  }
+  hjson_doc_free(doc);
+  hmock_stop(m);
+}
+
 Test(mock, bad_options_are_refused_with_a_message) {
   char err[600];
   hmock_options o;

@@ -2,17 +2,17 @@
  * hand-built compliance.json fixtures (compliant, non-compliant with evidence,
  * hostile strings, secrets, missing fields, invalid files), redaction, atomic
  * writes, and the HTML page opened offline in headless Chromium. */
+#include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -27,8 +27,8 @@
 #define SECRET_BEARER "sk_live_S3CR3Tbearer0987"
 #define SECRET_TOKEN "idt:TKN-1234-5678:ABCDEFGHsecretpart99"
 
-static cJSON *requirement(const char *id, const char *cls, const char *title,
-                          const char *status, const char *case1, const char *case2) {
+static cJSON *requirement(const char *id, const char *cls, const char *title, const char *status,
+                          const char *case1, const char *case2) {
   cJSON *r = cJSON_CreateObject();
   cJSON_AddStringToObject(r, "id", id);
   cJSON_AddStringToObject(r, "class", cls);
@@ -99,7 +99,8 @@ static cJSON *fixture(int failing) {
   cJSON *spec = cJSON_AddObjectToObject(r, "spec");
   cJSON_AddStringToObject(spec, "title", "Marketplace API");
   cJSON_AddStringToObject(spec, "version", "5.0.5674-g0850f11d");
-  cJSON_AddStringToObject(spec, "sha256", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
+  cJSON_AddStringToObject(spec, "sha256",
+                          "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
   cJSON_AddStringToObject(spec, "path", "spec/create-api-token.openapi.json");
   cJSON *t = cJSON_AddObjectToObject(r, "target");
   cJSON_AddStringToObject(t, "url", "http://127.0.0.1:40123");
@@ -115,14 +116,14 @@ static cJSON *fixture(int failing) {
   cJSON_AddItemToArray(reqs, requirement("schema.request.AccountDto.id.pattern", "request-schema",
                                          "account.id matches the pattern", "pass",
                                          "neg.pattern.account-id.lowercase", NULL));
-  cJSON_AddItemToArray(reqs, requirement("prose.revision-is-one", "semantics",
-                                         "the 201 has revision 1", failing ? "fail" : "pass",
-                                         "sem.revision", NULL));
+  cJSON_AddItemToArray(reqs,
+                       requirement("prose.revision-is-one", "semantics", "the 201 has revision 1",
+                                   failing ? "fail" : "pass", "sem.revision", NULL));
   cJSON_AddItemToArray(reqs, requirement("http.media-type.response", "http",
                                          "response media type is documented",
                                          failing ? "warn" : "pass", "http.ct.problem", NULL));
-  cJSON_AddItemToArray(reqs, requirement("http.no-5xx", "http", "never a 5xx",
-                                         "pass", "raw.deep-nesting", NULL));
+  cJSON_AddItemToArray(
+      reqs, requirement("http.no-5xx", "http", "never a 5xx", "pass", "raw.deep-nesting", NULL));
   cJSON *skip = requirement("prose.token-only-on-create", "semantics",
                             "the token value is returned only on create", "skip", NULL, NULL);
   cJSON_AddStringToObject(skip, "reason", "the spec has no read operation");
@@ -148,10 +149,9 @@ static cJSON *fixture(int failing) {
                  "Bearer <redacted>");
   }
   cJSON_AddItemToArray(cases, sem);
-  cJSON *ct = test_case("http.ct.problem", "http.media-type.response", "http",
-                        failing ? "warn" : "pass",
-                        failing ? "application/problem+json where application/json is documented"
-                                : "");
+  cJSON *ct =
+      test_case("http.ct.problem", "http.media-type.response", "http", failing ? "warn" : "pass",
+                failing ? "application/problem+json where application/json is documented" : "");
   if (failing)
     add_evidence(ct, 400, "{}", "{\"status\":400}", "curl -sS -d '{}' http://127.0.0.1:40123/",
                  "Bearer <redacted>");
@@ -325,7 +325,8 @@ Test(report, compliant_verdict_first) {
   cr_assert_not_null(strstr(v.md, "Marketplace API 5.0.5674-g0850f11d"), "%s", v.md);
   cr_assert_not_null(strstr(v.md, "`20261128T130501Z-3f9a`"));
   cr_assert_not_null(strstr(v.md, "| Duration | 8.1 s |"));
-  cr_assert_not_null(strstr(v.md, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"));
+  cr_assert_not_null(
+      strstr(v.md, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"));
   cr_assert_not_null(strstr(v.md, "No case failed, errored or warned."));
   /* skipped requirement with its reason, created resources by id, token matrix */
   cr_assert_not_null(strstr(v.md, "`prose.token-only-on-create`"));
@@ -355,7 +356,8 @@ Test(report, noncompliant_with_evidence) {
   cr_assert(req && ev && req < ev);
   cr_assert_not_null(strstr(v.md, "### semantics"));
   cr_assert_not_null(strstr(v.md, "| fail | `prose.revision-is-one` |"));
-  cr_assert_not_null(strstr(v.md, "| error | `http.no-5xx` |"), "case error shown on its requirement");
+  cr_assert_not_null(strstr(v.md, "| error | `http.no-5xx` |"),
+                     "case error shown on its requirement");
   /* each failing, erroring and warning case has an evidence section with its id */
   cr_assert_not_null(strstr(v.md, "### FAIL `sem.revision`"));
   cr_assert_not_null(strstr(v.md, "### ERROR `raw.deep-nesting`"));
@@ -363,8 +365,9 @@ Test(report, noncompliant_with_evidence) {
   cr_assert(strstr(v.md, "### FAIL") < strstr(v.md, "### WARN"), "failures before warnings");
   cr_assert_not_null(strstr(v.md, "HTTP 201\nContent-Type: application/json\n"));
   cr_assert_not_null(strstr(v.md, "/revision: expected 1, got 2"));
-  cr_assert_not_null(strstr(v.md, "```sh\ncurl -sS -X POST 'http://127.0.0.1:40123/public/v1/"
-                                  "accounts/api-tokens' -H 'Authorization: Bearer $HARNESS_TOKEN'"));
+  cr_assert_not_null(strstr(v.md,
+                            "```sh\ncurl -sS -X POST 'http://127.0.0.1:40123/public/v1/"
+                            "accounts/api-tokens' -H 'Authorization: Bearer $HARNESS_TOKEN'"));
   cr_assert_not_null(strstr(v.md, "_No evidence recorded._"), "the error case has none");
 
   cr_assert_not_null(strstr(v.html, "Verdict: NON-COMPLIANT"));
@@ -397,9 +400,9 @@ Test(report, hostile_strings_escaped) {
                "curl '" HOSTILE_BODY "'", "Bearer <redacted>");
   cJSON_AddItemToArray(cases, hostile);
   cJSON *reqs = cJSON_GetObjectItem(r, "requirements");
-  cJSON_AddItemToArray(reqs, requirement("x.<svg onload=alert(4)>", "<style>*{}</style>",
-                                         "a | b ] [link](http://attacker.invalid/)", "pass",
-                                         NULL, NULL));
+  cJSON_AddItemToArray(reqs,
+                       requirement("x.<svg onload=alert(4)>", "<style>*{}</style>",
+                                   "a | b ] [link](http://attacker.invalid/)", "pass", NULL, NULL));
   rendered v;
   render_fixture(r, &v);
 
@@ -654,8 +657,7 @@ static char *chromium_dump(const char *chromium, const char *path, char *request
           "--no-first-run", "--disable-background-networking", "--disable-component-update",
           "--disable-sync", "--disable-default-apps", "--disable-extensions",
           "--disable-domain-reliability", "--no-pings", "--disable-breakpad",
-          "--proxy-bypass-list=<-loopback>", proxy, profile_arg, "--dump-dom", url,
-          (char *)NULL);
+          "--proxy-bypass-list=<-loopback>", proxy, profile_arg, "--dump-dom", url, (char *)NULL);
     _exit(127);
   }
   size_t used = 0;
@@ -691,8 +693,7 @@ static char *chromium_dump(const char *chromium, const char *path, char *request
   }
   close(ls);
   kill(-pid, SIGKILL); /* leftover helper processes of the browser's group */
-  cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "chromium failed (status %d)",
-            status);
+  cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "chromium failed (status %d)", status);
   char cmd[160];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", profile);
   cr_assert_eq(system(cmd), 0);
@@ -704,8 +705,7 @@ static char *chromium_dump(const char *chromium, const char *path, char *request
 /* Requests the browser makes for itself even with background networking off
  * (component updater, account check): not caused by the page. */
 static int browser_own_request(const char *line) {
-  static const char *const own[] = {".google.com", ".googleapis.com", ".gvt1.com",
-                                    ".gstatic.com"};
+  static const char *const own[] = {".google.com", ".googleapis.com", ".gvt1.com", ".gstatic.com"};
   const char *sp = strchr(line, ' ');
   if (!sp)
     return 0;

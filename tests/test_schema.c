@@ -236,6 +236,45 @@ Test(schema, control_characters_stay_escaped) {
                    "property \"a\\nb\\u0001\" is not allowed (additionalProperties is false)");
 }
 
+/* 1 when s is well-formed UTF-8 (no truncated or stray sequences). */
+static int utf8_ok(const char *s) {
+  const unsigned char *p = (const unsigned char *)s;
+  while (*p) {
+    int n = *p < 0x80             ? 0
+            : (*p & 0xE0) == 0xC0 ? 1
+            : (*p & 0xF0) == 0xE0 ? 2
+            : (*p & 0xF8) == 0xF0 ? 3
+                                  : -1;
+    if (n < 0)
+      return 0;
+    p++;
+    for (int k = 0; k < n; k++, p++)
+      if ((*p & 0xC0) != 0x80)
+        return 0;
+  }
+  return 1;
+}
+
+Test(schema, cut_names_and_pointers_never_end_in_half_a_character) {
+  /* names of N control bytes then 4-byte characters: wherever the quote or the
+   * pointer runs out of room, no partial sequence is left */
+  for (size_t ctl = 0; ctl < 200; ctl += ctl < 40 || ctl >= 150 ? 1 : 10) {
+    char inst[2048];
+    size_t o = 0;
+    o += (size_t)snprintf(inst + o, sizeof inst - o, "{\"");
+    for (size_t i = 0; i < ctl; i++)
+      o += (size_t)snprintf(inst + o, sizeof inst - o, "\\u007f");
+    for (size_t i = 0; i < 40; i++)
+      o += (size_t)snprintf(inst + o, sizeof inst - o, "\xf0\x9f\x98\x80");
+    snprintf(inst + o, sizeof inst - o, "\":1}");
+    const hschema *s = compile("{\"additionalProperties\":false}");
+    cr_assert_eq(check(s, inst), 0);
+    const hschema_violation *v = hschema_result_at(res, 0);
+    cr_assert(utf8_ok(v->message), "%zu: message is not UTF-8: %s", ctl, v->message);
+    cr_assert(utf8_ok(v->instance), "%zu: pointer is not UTF-8: %s", ctl, v->instance);
+  }
+}
+
 Test(schema, many_properties_use_the_table) {
   /* 200 declared properties: every one found, an undeclared one rejected */
   char schema[16384], inst[8192];
@@ -359,8 +398,7 @@ Test(schema, large_enum_lookup_and_message) {
   cr_assert_not_null(json);
   o += (size_t)snprintf(json + o, cap - o, "{\"enum\":[");
   for (size_t i = 0; i < n; i++)
-    o += (size_t)snprintf(json + o, cap - o, "%s\"value-number-%04zu-padding\"", i ? "," : "",
-                          i);
+    o += (size_t)snprintf(json + o, cap - o, "%s\"value-number-%04zu-padding\"", i ? "," : "", i);
   o += (size_t)snprintf(json + o, cap - o, ",12345678901234567890,null,[1,2],{\"k\":true}]}");
   valid(json, "\"value-number-0000-padding\"");
   valid(json, "\"value-number-1999-padding\"");
@@ -461,11 +499,15 @@ Test(schema, pattern_empty_classes_as_in_ecma) {
   invalid("{\"pattern\":\"^a[]\"}", "\"ab\"", "", "#/pattern", "pattern");
   valid("{\"pattern\":\"^a[^]b$\"}", "\"a\\nb\"");
   valid("{\"pattern\":\"^a[^]b$\"}", "\"a\\u2028b\"");
+  /* no POSIX classes: "[[:digit:]]" is the class {[ : d i g t} then a literal ']' */
+  valid("{\"pattern\":\"^[[:digit:]]$\"}", "\"d]\"");
+  invalid("{\"pattern\":\"^[[:digit:]]$\"}", "\"5\"", "", "#/pattern", "pattern");
 }
 
 Test(schema, pattern_compile_error_offset_is_in_the_written_pattern) {
   /* ".." is rewritten to two longer classes; the offset still counts the source */
-  compile_fails("{\"pattern\":\"..(\"}", "#", "#/pattern", "missing closing parenthesis at offset 3");
+  compile_fails("{\"pattern\":\"..(\"}", "#", "#/pattern",
+                "missing closing parenthesis at offset 3");
 }
 
 Test(schema, pattern_over_the_length_limit_is_a_compile_error) {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "spec/hspec.h"
@@ -581,6 +582,22 @@ Test(broken, file_that_does_not_exist) {
   cr_assert_null(s);
   cr_expect_eq(err.code, HSPEC_E_IO);
   cr_expect(strstr(err.msg, "Is a directory"), "%s", err.msg);
+}
+
+Test(broken, fifo_without_a_writer_does_not_hang, .timeout = 20) {
+  char dir[] = "/tmp/test_spec_fifoXXXXXX";
+  cr_assert_not_null(mkdtemp(dir));
+  char path[64];
+  snprintf(path, sizeof path, "%s/spec.json", dir);
+  cr_assert_eq(mkfifo(path, 0600), 0);
+  hspec_error err;
+  hspec *s = hspec_load_file(path, &err);
+  unlink(path);
+  rmdir(dir);
+  cr_assert_null(s);
+  cr_expect_eq(err.code, HSPEC_E_JSON, "code %d: %s", err.code, err.msg);
+  cr_expect(strstr(err.msg, path), "%s", err.msg);
+  cr_expect(strchr(err.msg, '\n') == NULL);
 }
 
 Test(broken, file_over_the_size_limit) {

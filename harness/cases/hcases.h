@@ -22,6 +22,7 @@
  *               "body_segments": [{"text": s} | {"hex": "efbbbf"} | {"repeat": s, "count": n}],
  *               optional flags: "echo", "creates", "repeat" (2: two creates),
  *               "nonstandard_method", "aspnet_tolerated" + "aspnet_reason",
+ *               "tolerated" + "tolerated_reason" (outcome left open by the documents),
  *               "lenient_surrogates", "requires_token", "skip" (reason)}]}
  * The string HCASES_NAME_PLACEHOLDER inside a body stands for the name of the
  * created token; the runner replaces it with "apiharness-<run id>-<case id>"
@@ -67,6 +68,8 @@ typedef struct {
   int aspnet_tolerated;
   const char *aspnet_reason;
   int lenient_surrogates;
+  int tolerated;                /* the other outcome is a warning (see hjudge_case) */
+  const char *tolerated_reason; /* why (may be NULL) */
   int requires_token; /* only meaningful when a bearer token is configured */
   const char *skip;   /* non-NULL: never sent, reported as skip with this reason */
   const cJSON *json;  /* the case object itself */

@@ -372,13 +372,15 @@ cJSON *hrun_case(CURL *h, hjudge *judge, const hrun_config *cfg, const hcases_ca
     reqdoc = hjson_doc_new();
     req_tree = reqdoc ? hjson_parse(reqdoc, body, len, NULL, NULL) : NULL;
   }
-  hjudge_case jc = {c->expect,
-                    c->requirement,
-                    c->nonstandard_method,
-                    c->aspnet_tolerated,
-                    c->aspnet_reason,
-                    c->lenient_surrogates,
-                    req_tree};
+  hjudge_case jc = {.expect = c->expect,
+                    .requirement = c->requirement,
+                    .nonstandard_method = c->nonstandard_method,
+                    .aspnet_tolerated = c->aspnet_tolerated,
+                    .aspnet_reason = c->aspnet_reason,
+                    .lenient_surrogates = c->lenient_surrogates,
+                    .request_body = req_tree,
+                    .tolerated = c->tolerated,
+                    .tolerated_reason = c->tolerated_reason};
   hjudge_verdict v, v2;
   cJSON *checks = cJSON_CreateArray();
   cJSON *created = cJSON_CreateArray();
@@ -400,14 +402,18 @@ cJSON *hrun_case(CURL *h, hjudge *judge, const hrun_config *cfg, const hcases_ca
       add_checks(checks, &v2, "second:");
     else
       add_checks(checks, &v, NULL);
-    if (r.status == 201 && r.body) {
-      char id[256];
+    if (r.status >= 200 && r.status < 300) {
+      /* any 2xx to a POST may have created a token (a server answering 200
+       * instead of 201 still did): list it, by id when the body has one,
+       * else by the name it was given, so an operator can revoke it */
+      char id[256] = "";
       char *tok = n_tokens < 3 ? tokens[n_tokens] : NULL;
-      if (hjudge_created_fields(judge, r.body, r.body_len, id, sizeof id, tok ? tok : id,
-                                tok ? TOKEN_CAP : 0) &&
-          id[0])
-        add_created(created, id, c->auth == HCASES_AUTH_TOKEN ? name : "(unauthenticated)",
-                    cfg->label);
+      if (r.body)
+        hjudge_created_fields(judge, r.body, r.body_len, id, sizeof id, tok ? tok : id,
+                              tok ? TOKEN_CAP : 0);
+      if (!strcmp(c->method, "POST"))
+        add_created(created, id[0] ? id : "(no id in the response)",
+                    c->auth == HCASES_AUTH_TOKEN ? name : "(unauthenticated)", cfg->label);
       if (tok && tok[0])
         n_tokens++;
     }

@@ -28,7 +28,10 @@
  * Profiles:
  *   DEFAULT  application/problem+json (or another +json) where application/json
  *            is documented: warn; another 4xx where 415 is expected: warn;
- *            401 without WWW-Authenticate: warn.
+ *            401 without WWW-Authenticate: warn; 404 (or 501) where 405 is
+ *            expected: warn; the other outcome of a case flagged `tolerated`:
+ *            warn; a request null echoed as a value, or an array the prose
+ *            does not require (extensions) not echoed: warn.
  *   STRICT   every deviation from the document fails.
  *   ASPNET   documents ASP.NET Core's known defaults: problem+json on errors,
  *            charset parameters, 415/405 bodies pass; cases flagged
@@ -122,6 +125,14 @@ typedef struct {
   const char *aspnet_reason; /* why (may be NULL) */
   int lenient_surrogates;    /* the request had a lone surrogate escape: a 201 may echo it */
   const cJSON *request_body;
+  /* The documents leave this case's outcome to the implementation's libraries
+   * (a regex dialect where '$' matches before a final newline or \d matches
+   * Unicode digits; an empty or very long name refused as "required" or over a
+   * length limit; a media type compared case-sensitively): the other outcome
+   * (201 for a negative case, a 4xx for a positive one) is a warning, a
+   * failure only under STRICT. */
+  int tolerated;
+  const char *tolerated_reason; /* why (may be NULL) */
 } hjudge_case;
 
 typedef struct {

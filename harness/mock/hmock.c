@@ -512,9 +512,19 @@ static void problem_violations(const hmock *m, const hschema_result *r, const un
       first_msg = 0;
       char msg[HSCHEMA_MSG_MAX + 512];
       const char *rule = hrules_violation_rule(m->rules, o);
-      snprintf(msg, sizeof msg, "%s (%s%s%s at %s)", o->message ? o->message : "invalid",
-               rule ? rule : "", rule ? ": " : "", o->keyword ? o->keyword : "?",
-               o->schema ? o->schema : "?");
+      int mn = snprintf(msg, sizeof msg, "%s (%s%s%s at %s)", o->message ? o->message : "invalid",
+                        rule ? rule : "", rule ? ": " : "", o->keyword ? o->keyword : "?",
+                        o->schema ? o->schema : "?");
+      if (mn >= (int)sizeof msg) {
+        /* cut: schema locations keep non-ASCII member names raw, so never end
+         * the JSON string in half a UTF-8 sequence */
+        size_t ml = sizeof msg - 1;
+        while (ml > 0 && ((unsigned char)msg[ml - 1] & 0xC0) == 0x80)
+          ml--;
+        if (ml > 0 && ((unsigned char)msg[ml - 1] & 0xC0) == 0xC0)
+          ml--;
+        msg[ml] = '\0';
+      }
       jw_cstr(&w, msg);
     }
     jw_raw(&w, "]", 1);

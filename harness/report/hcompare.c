@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json/hjson.h"
 #include "report/hreport.h"
 #include "report/hreport_int.h"
+#include "json/hjson.h"
 
 /* cJSON strings cannot hold NUL bytes: such a string is cut at the first one.
  * Every copied string goes through hreport_redact (the second line of defence

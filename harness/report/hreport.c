@@ -11,9 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "json/hjson.h"
 #include "report/hreport.h"
 #include "report/hreport_int.h"
+#include "json/hjson.h"
 
 #define MAX_EVIDENCE_SECTIONS 500 /* failing cases rendered with evidence per view */
 #define MAX_HEADERS 100           /* headers rendered per request/response */
@@ -31,8 +31,7 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...) {
 
 /* ---- loading ------------------------------------------------------------------ */
 
-int hreport_load(hjson_doc *doc, const char *path, const cJSON **root, char *err,
-                 size_t errlen) {
+int hreport_load(hjson_doc *doc, const char *path, const cJSON **root, char *err, size_t errlen) {
   char *data = NULL;
   int fd = -1, rc = -1;
   *root = NULL;
@@ -79,8 +78,8 @@ int hreport_load(hjson_doc *doc, const char *path, const cJSON **root, char *err
   memset(&jerr, 0, sizeof jerr);
   const cJSON *r = hjson_parse(doc, data, len, &opts, &jerr);
   if (!r) {
-    set_err(err, errlen, "%s: invalid JSON at offset %zu (pointer \"%s\"): %s", path,
-            jerr.offset, jerr.pointer, jerr.msg ? jerr.msg : hjson_code_name(jerr.code));
+    set_err(err, errlen, "%s: invalid JSON at offset %zu (pointer \"%s\"): %s", path, jerr.offset,
+            jerr.pointer, jerr.msg ? jerr.msg : hjson_code_name(jerr.code));
     goto fail;
   }
   if (!cJSON_IsObject(r)) {
@@ -162,9 +161,7 @@ fail:
  * around it (space, quotes, backslash, comma, semicolon, angle brackets).  Not
  * only token68 characters: real tokens hold ':' and the like ("idt:TKN-..:x"),
  * and stopping there would leave the rest of the secret in the output. */
-static int cred_byte(unsigned char c) {
-  return c > 0x20 && c != 0x7F && !strchr("\"'\\,;<>`", c);
-}
+static int cred_byte(unsigned char c) { return c > 0x20 && c != 0x7F && !strchr("\"'\\,;<>`", c); }
 
 /* Length of a placeholder at s ("<redacted>", "<anything-short>", "$VAR",
  * "${VAR}"), 0 if there is none. */
@@ -292,8 +289,7 @@ static int sensitive_header(const char *name, size_t n) {
 }
 
 /* "Name: value" with the value redacted when the header carries credentials. */
-static void header_line(hr_buf *b, const char *name, size_t nlen, const char *value,
-                        size_t vlen) {
+static void header_line(hr_buf *b, const char *name, size_t nlen, const char *value, size_t vlen) {
   hr_put(b, name, nlen);
   hr_puts(b, ": ");
   if (!sensitive_header(name, nlen)) {
@@ -341,8 +337,7 @@ static int facts_build(facts *f, const cJSON *root) {
   f->verdict = -1;
   if (f->verdict_text && f->verdict_len == 9 && !memcmp(f->verdict_text, "compliant", 9))
     f->verdict = 1;
-  else if (f->verdict_text && f->verdict_len == 13 &&
-           !memcmp(f->verdict_text, "non-compliant", 13))
+  else if (f->verdict_text && f->verdict_len == 13 && !memcmp(f->verdict_text, "non-compliant", 13))
     f->verdict = 0;
   for (size_t r = 0; r < f->ix.nreqs; r++) {
     f->req_count[hr_index_req_state(&f->ix, r)]++;
@@ -509,8 +504,7 @@ static void md_member_code(hr_buf *b, const cJSON *obj, const char *name, int in
   md_code(b, s, n, in_cell);
 }
 
-static void md_member_text(hr_buf *b, const cJSON *obj, const char *name, int in_cell,
-                           size_t max) {
+static void md_member_text(hr_buf *b, const cJSON *obj, const char *name, int in_cell, size_t max) {
   size_t n = 0;
   char tmp[64];
   const char *s = scalar_text(hr_get(obj, name), tmp, sizeof tmp, &n);
@@ -786,17 +780,13 @@ static void md_case(hr_buf *b, const hr_index *ix, size_t c, hr_buf *tmp) {
   }
 }
 
-static void md_evidence(hr_buf *b, const facts *f) {
-  const hr_index *ix = &f->ix;
-  size_t n = f->case_count[HR_ST_FAIL] + f->case_count[HR_ST_ERROR] + f->case_count[HR_ST_WARN];
-  hr_puts(b, "## Evidence for failures, errors and warnings\n\n");
-  if (n == 0) {
-    hr_puts(b, "No case failed, errored or warned.\n\n");
-    return;
-  }
+/* The evidence sections of both views: failures and errors first, then warnings,
+ * at most MAX_EVIDENCE_SECTIONS rendered by `one`; returns how many cases had
+ * evidence (shown or not). */
+typedef void (*case_view)(hr_buf *b, const hr_index *ix, size_t c, hr_buf *tmp);
+static size_t evidence_cases(hr_buf *b, const hr_index *ix, case_view one) {
   hr_buf tmp = {0};
   size_t shown = 0;
-  /* failures and errors first, then warnings */
   for (int pass = 0; pass < 2; pass++) {
     for (size_t c = 0; c < ix->ncases; c++) {
       hr_status st = hr_status_of(ix->cases[c]);
@@ -804,15 +794,26 @@ static void md_evidence(hr_buf *b, const facts *f) {
         continue;
       if (shown++ >= MAX_EVIDENCE_SECTIONS)
         continue;
-      md_case(b, ix, c, &tmp);
+      one(b, ix, c, &tmp);
     }
   }
-  if (shown > MAX_EVIDENCE_SECTIONS)
-    hr_printf(b, "%zu more cases are not shown here; see compliance.json.\n\n",
-              shown - MAX_EVIDENCE_SECTIONS);
   if (tmp.bad)
     b->bad = 1;
   free(tmp.p);
+  return shown;
+}
+
+static void md_evidence(hr_buf *b, const facts *f) {
+  size_t n = f->case_count[HR_ST_FAIL] + f->case_count[HR_ST_ERROR] + f->case_count[HR_ST_WARN];
+  hr_puts(b, "## Evidence for failures, errors and warnings\n\n");
+  if (n == 0) {
+    hr_puts(b, "No case failed, errored or warned.\n\n");
+    return;
+  }
+  size_t shown = evidence_cases(b, &f->ix, md_case);
+  if (shown > MAX_EVIDENCE_SECTIONS)
+    hr_printf(b, "%zu more cases are not shown here; see compliance.json.\n\n",
+              shown - MAX_EVIDENCE_SECTIONS);
 }
 
 static void md_skipped(hr_buf *b, const facts *f) {
@@ -934,8 +935,7 @@ static void html_text(hr_buf *b, const char *s, size_t n, size_t max) {
   hr_text(b, s, n, HR_TEXT_HTML, max);
 }
 
-static void html_member(hr_buf *b, const cJSON *obj, const char *name, size_t max,
-                        int code) {
+static void html_member(hr_buf *b, const cJSON *obj, const char *name, size_t max, int code) {
   size_t n = 0;
   char tmp[64];
   const char *s = scalar_text(hr_get(obj, name), tmp, sizeof tmp, &n);
@@ -1026,8 +1026,7 @@ static void html_header(hr_buf *b, const facts *f) {
   html_member(b, root, "finished_at", 64, 0);
   char dur[64];
   duration_text(root, dur, sizeof dur);
-  hr_printf(b, "</td></tr>\n<tr><th>Duration</th><td>%s</td></tr>\n<tr><th>Tool</th><td>",
-            dur);
+  hr_printf(b, "</td></tr>\n<tr><th>Duration</th><td>%s</td></tr>\n<tr><th>Tool</th><td>", dur);
   html_member(b, tool, "name", 64, 0);
   hr_puts(b, " ");
   html_member(b, tool, "version", 64, 0);
@@ -1035,17 +1034,20 @@ static void html_header(hr_buf *b, const facts *f) {
 
   hr_puts(b, "<h2 id=\"summary\">Summary</h2><table>\n<tr><th></th><th>total</th>"
              "<th>pass</th><th>fail</th><th>warn</th><th>skip</th><th>error</th></tr>\n");
-  hr_printf(b, "<tr><th>requirements</th><td>%zu</td><td>%zu</td><td>%zu</td><td>%zu</td>"
-               "<td>%zu</td><td>%zu</td></tr>\n",
+  hr_printf(b,
+            "<tr><th>requirements</th><td>%zu</td><td>%zu</td><td>%zu</td><td>%zu</td>"
+            "<td>%zu</td><td>%zu</td></tr>\n",
             f->ix.nreqs, f->req_count[HR_ST_PASS], f->req_count[HR_ST_FAIL],
             f->req_count[HR_ST_WARN], f->req_count[HR_ST_SKIP], f->req_count[HR_ST_ERROR]);
-  hr_printf(b, "<tr><th>cases</th><td>%zu</td><td>%zu</td><td>%zu</td><td>%zu</td>"
-               "<td>%zu</td><td>%zu</td></tr>\n</table>\n",
+  hr_printf(b,
+            "<tr><th>cases</th><td>%zu</td><td>%zu</td><td>%zu</td><td>%zu</td>"
+            "<td>%zu</td><td>%zu</td></tr>\n</table>\n",
             f->ix.ncases, f->case_count[HR_ST_PASS], f->case_count[HR_ST_FAIL],
             f->case_count[HR_ST_WARN], f->case_count[HR_ST_SKIP], f->case_count[HR_ST_ERROR]);
   if (f->req_count[HR_ST_UNKNOWN] || f->case_count[HR_ST_UNKNOWN])
-    hr_printf(b, "<p class=\"note\">%zu requirements and %zu cases have a missing or unknown "
-                 "status.</p>\n",
+    hr_printf(b,
+              "<p class=\"note\">%zu requirements and %zu cases have a missing or unknown "
+              "status.</p>\n",
               f->req_count[HR_ST_UNKNOWN], f->case_count[HR_ST_UNKNOWN]);
 }
 
@@ -1199,32 +1201,18 @@ static void html_case(hr_buf *b, const hr_index *ix, size_t c, hr_buf *tmp) {
 }
 
 static void html_evidence(hr_buf *b, const facts *f) {
-  const hr_index *ix = &f->ix;
   hr_puts(b, "<h2 id=\"evidence\">Evidence for failures, errors and warnings</h2>\n");
   size_t n = f->case_count[HR_ST_FAIL] + f->case_count[HR_ST_ERROR] + f->case_count[HR_ST_WARN];
   if (n == 0) {
     hr_puts(b, "<p>No case failed, errored or warned.</p>\n");
     return;
   }
-  hr_buf tmp = {0};
-  size_t shown = 0;
-  for (int pass = 0; pass < 2; pass++) {
-    for (size_t c = 0; c < ix->ncases; c++) {
-      hr_status st = hr_status_of(ix->cases[c]);
-      if (pass == 0 ? !(st == HR_ST_FAIL || st == HR_ST_ERROR) : st != HR_ST_WARN)
-        continue;
-      if (shown++ >= MAX_EVIDENCE_SECTIONS)
-        continue;
-      html_case(b, ix, c, &tmp);
-    }
-  }
+  size_t shown = evidence_cases(b, &f->ix, html_case);
   if (shown > MAX_EVIDENCE_SECTIONS)
-    hr_printf(b, "<p class=\"note\">%zu more cases are not shown here; see "
-                 "compliance.json.</p>\n",
+    hr_printf(b,
+              "<p class=\"note\">%zu more cases are not shown here; see "
+              "compliance.json.</p>\n",
               shown - MAX_EVIDENCE_SECTIONS);
-  if (tmp.bad)
-    b->bad = 1;
-  free(tmp.p);
 }
 
 static void html_tail(hr_buf *b, const facts *f) {

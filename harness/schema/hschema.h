@@ -19,8 +19,8 @@
  * searches, '.' excludes the four ECMA line terminators (\n \r U+2028 U+2029),
  * \s is ECMA's Unicode white space, [] and [^] are the empty and the full class,
  * escapes only PCRE knows (\Q \A \Z \h ...) are the letters themselves;
- * patterns over 64 KiB do not compile (see pattern.c).  A pattern that does not compile is a compile error naming its
- * location; a match that hits the match/depth limit is a violation.
+ * patterns over 64 KiB do not compile (see pattern.c).  A pattern that does not compile is a
+ * compile error naming its location; a match that hits the match/depth limit is a violation.
  *
  * format: date-time and date per RFC 3339 (real calendar: leap years, 60 only as
  * a leap second); int32 and int64 ranges, exact from the number's text; other
@@ -31,8 +31,8 @@
 #ifndef HSCHEMA_H
 #define HSCHEMA_H
 
-#include <stddef.h>
 #include <cjson/cJSON.h>
+#include <stddef.h>
 
 #define HSCHEMA_MSG_MAX 512
 #define HSCHEMA_DEFAULT_MAX_VIOLATIONS 100
@@ -108,10 +108,10 @@ void hschema_result_reset(hschema_result *r);
 int hschema_validate(const hschema *schema, const cJSON *instance, hschema_direction dir,
                      hschema_result *r);
 
-size_t hschema_result_count(const hschema_result *r);   /* kept violations */
-size_t hschema_result_errors(const hschema_result *r);  /* errors found, kept or not */
-size_t hschema_result_warnings(const hschema_result *r);/* warnings found */
-int hschema_result_truncated(const hschema_result *r);  /* 1 when the cap dropped some */
+size_t hschema_result_count(const hschema_result *r);    /* kept violations */
+size_t hschema_result_errors(const hschema_result *r);   /* errors found, kept or not */
+size_t hschema_result_warnings(const hschema_result *r); /* warnings found */
+int hschema_result_truncated(const hschema_result *r);   /* 1 when the cap dropped some */
 const hschema_violation *hschema_result_at(const hschema_result *r, size_t i);
 
 /* Appends a violation made elsewhere (the prose rules, the judge) so that one

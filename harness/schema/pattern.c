@@ -15,6 +15,7 @@
  *    missing code points, outside a class and inside one, \S outside a class
  *    becomes the negated class.  (\S inside a class keeps PCRE's meaning: a class
  *    cannot hold a negated set; such patterns are rare.)
+ *  - '[' inside a class is a plain character (PCRE reads "[:alpha:]" there).
  *  - \v is U+000B alone (PCRE: any vertical space); escapes that only PCRE
  *    knows (\A \Z \z \G \K \Q \E \h \H \R \X \N \C \g \e \a \o \L \l \F)
  *    are ECMA identity escapes: the letter itself.  Patterns are searched (unanchored) as
@@ -171,7 +172,10 @@ static size_t ecma_translate(const char *src, size_t len, char *out) {
     if (in_class) {
       if (ch == ']')
         in_class = 0;
-      PUT(&ch, 1);
+      if (ch == '[')
+        PUT("\\[", 2); /* ECMA: a plain '['; PCRE would start "[:alpha:]" */
+      else
+        PUT(&ch, 1);
     } else if (ch == '[') {
       /* with PCRE2_ALLOW_EMPTY_CLASS a ']' right after '[' or '[^' closes */
       in_class = 1;
@@ -236,10 +240,10 @@ const hpattern *hpattern_get(hpattern_cache *c, const char *src, size_t len, cha
     return NULL;
   }
   ecma_translate(src, len, tsrc);
-  pcre2_code *re = pcre2_compile((PCRE2_SPTR)tsrc, tlen,
-                                 PCRE2_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_ALT_BSUX |
-                                     PCRE2_ALLOW_EMPTY_CLASS,
-                                 &code, &offset, NULL);
+  pcre2_code *re =
+      pcre2_compile((PCRE2_SPTR)tsrc, tlen,
+                    PCRE2_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_ALT_BSUX | PCRE2_ALLOW_EMPTY_CLASS,
+                    &code, &offset, NULL);
   free(tsrc);
   if (!re) {
     PCRE2_UCHAR msg[256];

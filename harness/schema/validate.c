@@ -243,9 +243,14 @@ size_t hschema_quote(char *out, size_t cap, const char *s, size_t len, size_t ma
       out[o++] = (char)b;
     }
   }
-  if (i < stop) /* out of room: back off to a character boundary */
+  if (i < stop && ((unsigned char)s[i] & 0xC0) == 0x80) {
+    /* out of room inside a character: drop the part of it already written
+     * (its continuation bytes and its lead byte), never half a sequence */
     while (o > 1 && ((unsigned char)out[o - 1] & 0xC0) == 0x80)
       o--;
+    if (o > 1 && ((unsigned char)out[o - 1] & 0xC0) == 0xC0)
+      o--;
+  }
   out[o++] = '"';
   if (i < len) {
     memcpy(out + o, "...", 3);
@@ -335,12 +340,20 @@ static void instance_pointer(const vctx *c, char *buf, size_t cap) {
                : !hjson_pointer_push_index(raw, sizeof raw, &len, f->len))
       break;
   }
-  for (size_t i = 0; raw[i] && o + 7 < cap; i++) {
+  size_t i = 0;
+  for (; raw[i] && o + 7 < cap; i++) {
     unsigned char b = (unsigned char)raw[i];
     if (b < 0x20 || b == 0x7F)
       o += (size_t)snprintf(buf + o, cap - o, "\\u%04x", b);
     else
       buf[o++] = (char)b;
+  }
+  if (((unsigned char)raw[i] & 0xC0) == 0x80) {
+    /* out of room inside a character: never leave half a UTF-8 sequence */
+    while (o > 0 && ((unsigned char)buf[o - 1] & 0xC0) == 0x80)
+      o--;
+    if (o > 0 && ((unsigned char)buf[o - 1] & 0xC0) == 0xC0)
+      o--;
   }
   buf[o] = '\0';
 }

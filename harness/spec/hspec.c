@@ -1476,12 +1476,17 @@ hspec *hspec_load_file(const char *path, hspec_error *err) {
     return NULL;
   }
   const char *what = "cannot open";
-  fd = open(path, O_RDONLY | O_CLOEXEC);
+  /* O_NONBLOCK: opening a FIFO nobody writes to must not hang; reads block
+   * again below (a FIFO without a writer then reads as empty) */
+  fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0)
     goto ioerr;
   struct stat st;
   what = "cannot read";
   if (fstat(fd, &st) != 0)
+    goto ioerr;
+  int fl = fcntl(fd, F_GETFL);
+  if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0)
     goto ioerr;
   if (S_ISDIR(st.st_mode)) {
     errno = EISDIR;
