@@ -210,6 +210,16 @@ Test(validate, hostile_patterns_are_bounded_and_named) {
   cr_assert_eq(R.status, 1, "%s %s", R.out, R.err);
 }
 
+Test(validate, unwritable_output_exits_2) {
+  const char *f = WRITE("ok.json", VALID);
+  char cmd[1024];
+  snprintf(cmd, sizeof cmd, "%s validate --schema CreateApiTokenDto %s >/dev/full 2>/dev/null",
+           APIHARNESS_BIN, f);
+  int st = system(cmd);
+  cr_assert(WIFEXITED(st), "status %d", st);
+  cr_assert_eq(WEXITSTATUS(st), 2, "a lost verdict must not exit 0");
+}
+
 Test(validate, usage_errors_exit_2_with_one_line) {
   RUN(NULL, "validate", "--schema", "CreateApiTokenDto");
   cr_assert_eq(R.status, 2);

@@ -588,3 +588,30 @@ Test(client, endless_body_is_cut_at_the_cap) {
   cr_expect_eq(r.timed_out, 0);
   hclient_response_free(&r);
 }
+
+Test(client, connection_closed_during_a_large_upload_is_marked) {
+  /* the server refuses a 4 MiB body by closing without reading it */
+  script s = {.steps = {{"", 0, 0, 1, 1}}, .n_steps = 1};
+  size_t n = (size_t)4 << 20;
+  char *big = malloc(n);
+  cr_assert(big);
+  memset(big, 'a', n);
+  char url[128];
+  pthread_t t = script_start(&s, url, sizeof url);
+  hclient_options o = {3000, 0, NULL, 0};
+  CURL *h = curl_easy_init();
+  char msg[HCLIENT_MSG_MAX];
+  cr_assert_eq(hclient_setup(h, &o, msg), 0);
+  hclient_request req = {"POST", url, "application/json", NULL, big, n};
+  hclient_response r;
+  hclient_perform(h, &o, &req, &r);
+  curl_easy_cleanup(h);
+  pthread_join(t, NULL);
+  close(s.lfd);
+  free(big);
+  cr_expect_eq(r.transport_error, 1, "status %d", r.status);
+  cr_expect_eq(r.upload_aborted, 1, "%s", r.error);
+  hjudge_response j = hclient_judge_view(&r);
+  cr_expect_eq(j.upload_aborted, 1);
+  hclient_response_free(&r);
+}

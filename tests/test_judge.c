@@ -612,3 +612,37 @@ Test(judge, hostile_bodies_fail_without_crashing) {
   z.body_len = 11;
   cr_expect_eq(run(HJUDGE_EXPECT_CREATED, &z, HJUDGE_PROFILE_DEFAULT), HJUDGE_FAIL);
 }
+
+Test(judge, over_limit_upload_refused_by_closing_is_a_warning) {
+  hjudge_response r = {0};
+  r.transport_error = 1;
+  r.upload_aborted = 1;
+  r.transport_msg = "Connection reset by peer";
+  hjudge_case c = {.expect = HJUDGE_EXPECT_CREATED_BAD_OR_413, .requirement = "http.large-body"};
+  cr_expect_eq(hjudge_response_judge(judge, &c, &r, HJUDGE_PROFILE_DEFAULT, &v), HJUDGE_WARN);
+  cr_expect(strstr(v.detail, "413"), "%s", v.detail);
+  cr_expect_eq(hjudge_response_judge(judge, &c, &r, HJUDGE_PROFILE_STRICT, &v), HJUDGE_FAIL);
+  /* for any other case, or without the upload mark, it is a transport failure */
+  c.expect = HJUDGE_EXPECT_CREATED;
+  cr_expect_eq(hjudge_response_judge(judge, &c, &r, HJUDGE_PROFILE_DEFAULT, &v), HJUDGE_FAIL);
+  c.expect = HJUDGE_EXPECT_CREATED_BAD_OR_413;
+  r.upload_aborted = 0;
+  cr_expect_eq(hjudge_response_judge(judge, &c, &r, HJUDGE_PROFILE_DEFAULT, &v), HJUDGE_FAIL);
+}
+
+Test(judge, problem_status_only_binds_problem_documents) {
+  /* an undocumented 401 body that is not a problem document */
+  hjudge_response r = resp(401, "application/json", "{\"status\":\"Unauthorized\"}");
+  r.www_authenticate = "Bearer";
+  cr_expect_eq(run(HJUDGE_EXPECT_UNAUTHORIZED, &r, HJUDGE_PROFILE_STRICT), HJUDGE_PASS, "%s",
+               v.detail);
+  cr_expect_null(find(&v, "problem-status"));
+  /* the same as application/problem+json is bound by RFC 9457 */
+  r.content_type = "application/problem+json";
+  cr_expect_eq(run(HJUDGE_EXPECT_UNAUTHORIZED, &r, HJUDGE_PROFILE_DEFAULT), HJUDGE_FAIL);
+  cr_expect_eq(check_status(&v, "problem-status"), HJUDGE_FAIL);
+  r.body = "{\"status\":401}";
+  r.body_len = strlen(r.body);
+  cr_expect_eq(run(HJUDGE_EXPECT_UNAUTHORIZED, &r, HJUDGE_PROFILE_STRICT), HJUDGE_PASS, "%s",
+               v.detail);
+}

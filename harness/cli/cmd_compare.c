@@ -12,19 +12,18 @@
 #include <string.h>
 
 #include "cli.h"
-#include "json/hjson.h"
 #include "report/hreport.h"
 #include "report/hreport_int.h"
+#include "json/hjson.h"
 
 #define MAX_CASES_SHOWN 10 /* failing cases listed per regression in text output */
 
 static void usage(FILE *out) {
-  fprintf(out,
-          "usage: apiharness compare [--json] BASELINE.json CURRENT.json\n"
-          "  Compares two compliance.json reports requirement by requirement.\n"
-          "  --json   print the comparison as JSON on stdout\n"
-          "exit: 0 no regression, 1 a requirement that passed in BASELINE fails in CURRENT,\n"
-          "      2 usage error or a file that is not a readable compliance report\n");
+  fprintf(out, "usage: apiharness compare [--json] BASELINE.json CURRENT.json\n"
+               "  Compares two compliance.json reports requirement by requirement.\n"
+               "  --json   print the comparison as JSON on stdout\n"
+               "exit: 0 no regression, 1 a requirement that passed in BASELINE fails in CURRENT,\n"
+               "      2 usage error or a file that is not a readable compliance report\n");
 }
 
 /* Loads a report for comparison: strict JSON, "format" present and right, a
@@ -37,8 +36,8 @@ static const cJSON *load(hjson_doc *doc, const char *path, const char *role) {
     return NULL;
   }
   if (!hr_get(root, "format")) {
-    fprintf(stderr, "apiharness compare: %s report %s: no /format member (expected \"%s\")\n",
-            role, path, HREPORT_FORMAT);
+    fprintf(stderr, "apiharness compare: %s report %s: no /format member (expected \"%s\")\n", role,
+            path, HREPORT_FORMAT);
     return NULL;
   }
   if (!hr_array(root, "requirements")) {
@@ -90,7 +89,8 @@ static void print_section(FILE *out, const cJSON *diff, const char *key, const c
     size_t shown = 0, ncases = count(cases);
     for (const cJSON *c = cases ? cases->child : NULL; c; c = c->next) {
       if (shown++ == MAX_CASES_SHOWN) {
-        fprintf(out, "      ... %zu more cases (--json lists them all)\n", ncases - MAX_CASES_SHOWN);
+        fprintf(out, "      ... %zu more cases (--json lists them all)\n",
+                ncases - MAX_CASES_SHOWN);
         break;
       }
       fputs("      case ", out);
@@ -150,9 +150,12 @@ int cmd_compare(int argc, char **argv) {
   }
   size_t nreg = count(hr_array(diff, "regressions"));
   if (as_json) {
-    cJSON_AddStringToObject(diff, "baseline", files[0]);
-    cJSON_AddStringToObject(diff, "current", files[1]);
-    cJSON_AddBoolToObject(diff, "regression", nreg > 0);
+    if (!cJSON_AddStringToObject(diff, "baseline", files[0]) ||
+        !cJSON_AddStringToObject(diff, "current", files[1]) ||
+        !cJSON_AddBoolToObject(diff, "regression", nreg > 0)) {
+      fprintf(stderr, "apiharness compare: out of memory printing JSON\n");
+      goto fail;
+    }
     text = cJSON_Print(diff);
     if (!text) {
       fprintf(stderr, "apiharness compare: out of memory printing JSON\n");
@@ -165,8 +168,7 @@ int cmd_compare(int argc, char **argv) {
     printf(")\ncurrent:  %s (", files[1]);
     term(stdout, cur, "verdict", 32);
     printf(")\n");
-    print_section(stdout, diff, "regressions",
-                  "REGRESSIONS: passed in the baseline, fail now");
+    print_section(stdout, diff, "regressions", "REGRESSIONS: passed in the baseline, fail now");
     print_section(stdout, diff, "improvements", "Improvements: failed in the baseline, pass now");
     print_section(stdout, diff, "changed", "Other changes");
     print_section(stdout, diff, "added", "New requirements");
@@ -176,8 +178,7 @@ int cmd_compare(int argc, char **argv) {
     printf("\n%zu regressions, %zu improvements, %zu other changes, %zu new, %zu removed, "
            "%lld unchanged\n",
            nreg, count(hr_array(diff, "improvements")), count(hr_array(diff, "changed")),
-           count(hr_array(diff, "added")), count(hr_array(diff, "removed")),
-           (long long)unchanged);
+           count(hr_array(diff, "added")), count(hr_array(diff, "removed")), (long long)unchanged);
   }
   if (fflush(stdout) != 0) {
     fprintf(stderr, "apiharness compare: cannot write the output\n");

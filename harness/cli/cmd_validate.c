@@ -7,7 +7,8 @@
  *                       FILE|- ...
  *
  * Exit 0 when every document is valid, 1 when any is invalid (JSON that is not
- * strict RFC 8259 is invalid), 2 for usage, I/O or spec errors. */
+ * strict RFC 8259 is invalid), 2 for usage, I/O or spec errors (writing the
+ * results included). */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,9 +16,9 @@
 #include <string.h>
 
 #include "cli.h"
-#include "json/hjson.h"
 #include "schema/hschema.h"
 #include "spec/hspec.h"
+#include "json/hjson.h"
 
 #define DEFAULT_MAX_DOC ((size_t)64 << 20) /* 64 MiB per document */
 #define CHUNK ((size_t)1 << 20)
@@ -169,8 +170,8 @@ static void report_violations(validator *v, const char *file, unsigned long long
   }
   if (hschema_result_truncated(v->result)) {
     report_location(stdout, file, line);
-    printf(": ... %zu errors in all, only the first %zu shown\n",
-           hschema_result_errors(v->result), n);
+    printf(": ... %zu errors in all, only the first %zu shown\n", hschema_result_errors(v->result),
+           n);
   }
 }
 
@@ -324,8 +325,7 @@ static int parse_size(const char *arg, const char *flag, size_t *out) {
   errno = 0;
   unsigned long long x = strtoull(arg, &end, 10);
   if (errno || end == arg || *end || arg[0] == '-' || x == 0 || x > SIZE_MAX / 2) {
-    fprintf(stderr, "apiharness validate: %s takes a positive whole number, got '%s'\n", flag,
-            arg);
+    fprintf(stderr, "apiharness validate: %s takes a positive whole number, got '%s'\n", flag, arg);
     return 0;
   }
   *out = (size_t)x;
@@ -336,8 +336,7 @@ static int parse_size(const char *arg, const char *flag, size_t *out) {
 static char *read_file(const char *path, size_t *len) {
   FILE *f = fopen(path, "rb");
   if (!f) {
-    fprintf(stderr, "apiharness validate: cannot open schema file %s: %s\n", path,
-            strerror(errno));
+    fprintf(stderr, "apiharness validate: cannot open schema file %s: %s\n", path, strerror(errno));
     return NULL;
   }
   size_t cap = 64 << 10, n = 0;
@@ -365,8 +364,7 @@ static char *read_file(const char *path, size_t *len) {
     }
   }
   if (buf && ferror(f)) {
-    fprintf(stderr, "apiharness validate: cannot read schema file %s: %s\n", path,
-            strerror(errno));
+    fprintf(stderr, "apiharness validate: cannot read schema file %s: %s\n", path, strerror(errno));
     free(buf);
     buf = NULL;
   }
@@ -438,7 +436,8 @@ int cmd_validate(int argc, char **argv) {
       i++;
   }
   if (!!opt.schema_name == !!opt.schema_file) {
-    fprintf(stderr, "apiharness validate: give exactly one of --schema NAME or --schema-file FILE\n");
+    fprintf(stderr,
+            "apiharness validate: give exactly one of --schema NAME or --schema-file FILE\n");
     return CLI_EXIT_ERROR;
   }
   if (first_file >= argc) {
@@ -497,7 +496,8 @@ int cmd_validate(int argc, char **argv) {
   }
   if (!v.schema) {
     fprintf(stderr, "apiharness validate: %s: %s\n",
-            opt.schema_file ? opt.schema_file : (opt.spec_path ? opt.spec_path : cli_default_spec()),
+            opt.schema_file ? opt.schema_file
+                            : (opt.spec_path ? opt.spec_path : cli_default_spec()),
             serr.msg);
     goto fail;
   }
@@ -535,7 +535,12 @@ int cmd_validate(int argc, char **argv) {
     printf("{\"summary\":{\"valid\":%llu,\"invalid\":%llu}}\n", v.valid, v.invalid);
   else
     printf("%llu valid, %llu invalid\n", v.valid, v.invalid);
-  fflush(stdout);
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    /* a verdict nobody could read (full disk, closed pipe) is not a verdict */
+    fprintf(stderr, "apiharness validate: cannot write the results to standard output: %s\n",
+            strerror(errno));
+    io_error = 1;
+  }
   rc = io_error ? CLI_EXIT_ERROR : (v.invalid ? CLI_EXIT_FAIL : CLI_EXIT_OK);
   goto fail;
 nomem:

@@ -232,6 +232,12 @@ int hclient_perform(CURL *h, const hclient_options *o, const hclient_request *re
    * the connection: the answer counts, the failed upload does not */
   if (rc == CURLE_SEND_ERROR && resp->status >= 100 && !x.header_overflow)
     rc = CURLE_OK;
+  if (rc != CURLE_OK && rc != CURLE_OPERATION_TIMEDOUT && resp->status < 100 &&
+      req->body_len > 0) {
+    curl_off_t sent = 0;
+    curl_easy_getinfo(h, CURLINFO_SIZE_UPLOAD_T, &sent);
+    resp->upload_aborted = (size_t)sent < req->body_len;
+  }
   if (rc == CURLE_OPERATION_TIMEDOUT) {
     resp->timed_out = 1;
     snprintf(resp->error, sizeof resp->error, "no complete response within %ld ms",
@@ -269,6 +275,7 @@ hjudge_response hclient_judge_view(const hclient_response *r) {
   j.body = r->body;
   j.body_len = r->body_len;
   j.truncated = r->truncated;
+  j.upload_aborted = r->upload_aborted;
   return j;
 }
 

@@ -87,6 +87,7 @@ typedef struct {
   size_t body_len;
   int truncated; /* the body was longer than max_body */
   long time_ms;  /* total time of the transfer */
+  int upload_aborted; /* transport error while the request body was not fully sent */
 } hclient_response;
 
 /* curl_global_init once per process (idempotent, not thread-safe: call it from

@@ -723,6 +723,15 @@ hjudge_status hjudge_response_judge(hjudge *j, const hjudge_case *c, const hjudg
     finish_detail(v);
     return v->status;
   }
+  if (r->transport_error && r->upload_aborted && r->status < 100 &&
+      c->expect == HJUDGE_EXPECT_CREATED_BAD_OR_413) {
+    hjudge_add(v, "transport", (hjudge_status)profile_fail_or_warn(p), HJUDGE_REQ_TRANSPORT,
+               "the connection was closed before the whole body was sent, without a 413 "
+               "answer (%s)",
+               r->transport_msg ? r->transport_msg : "transport error");
+    finish_detail(v);
+    return v->status;
+  }
   if (r->transport_error || r->status < 100 || r->status > 999) {
     hjudge_add(v, "transport", HJUDGE_FAIL, HJUDGE_REQ_TRANSPORT, "no valid HTTP response: %s",
                r->transport_msg ? r->transport_msg : "transport error");
@@ -756,7 +765,14 @@ hjudge_status hjudge_response_judge(hjudge *j, const hjudge_case *c, const hjudg
   }
   if (root) {
     check_schema(j, v, r->status, root);
-    check_problem_status(v, r->status, root);
+    /* RFC 9457 binds the "status" of a problem document: a body documented
+     * as ProblemDetails, or one that says it is one (application/problem+json).
+     * Another error body (an auth proxy's {"status":"Unauthorized"}) is not. */
+    char bare[128] = "";
+    if (r->content_type)
+      bare_media(r->content_type, bare, sizeof bare);
+    if (documented || !strcmp(bare, "application/problem+json"))
+      check_problem_status(v, r->status, root);
     if (r->status == 201) {
       if (c->request_body)
         check_echo(j->rules, v, c->request_body, root);

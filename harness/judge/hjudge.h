@@ -113,6 +113,10 @@ typedef struct {
   const char *body;
   size_t body_len;
   int truncated; /* the body was longer than the client's cap */
+  /* the connection broke while the request body was still being sent, before
+   * any response: for a body over the size limit a server may refuse it that
+   * way (a warning for HJUDGE_EXPECT_CREATED_BAD_OR_413, strict: fail) */
+  int upload_aborted;
 } hjudge_response;
 
 /* What the case expects.  request_body (may be NULL) is the JSON body that was
