@@ -15,6 +15,15 @@
 
 #define SECRET "apiharness-test-SECRET-4711"
 
+/* Criterion 2.4.1's runner (not the tests, not apiharness) intermittently
+ * loses one 48-byte calloc of its own when several long tests of this suite
+ * finish together under --jobs=2 (LeakSanitizer: "Direct leak ... in
+ * libcriterion.so.3", no frame of ours).  The apiharness processes the tests
+ * start are separate programs with their own, unsuppressed leak checking;
+ * this hook only applies to this test binary. */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void) { return "leak:libcriterion.so\n"; }
+
 static int run(const char *cmd) {
   int st = system(cmd);
   return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
@@ -576,8 +585,13 @@ static void *variant_conn(void *arg) {
         goto done;
       got += (size_t)k;
     }
-    hmock_request rq = {method,           path, ct[0] ? ct : NULL, auth[0] ? auth : NULL,
-                        buf + head_len,   want, want > HMOCK_DEFAULT_MAX_BODY};
+    hmock_request rq = {method,
+                        path,
+                        ct[0] ? ct : NULL,
+                        auth[0] ? auth : NULL,
+                        buf + head_len,
+                        want,
+                        want > HMOCK_DEFAULT_MAX_BODY};
     hmock_response rs = {0};
     hmock_handle(v->logic, &rq, &rs);
     int n = atomic_fetch_add(&v->counter, 1);
@@ -615,8 +629,8 @@ static void *variant_conn(void *arg) {
       if (rs.allow)
         snprintf(extra, sizeof extra, "Allow: %s, OPTIONS\r\n", rs.allow);
       if (rs.www_authenticate)
-        snprintf(extra + strlen(extra), sizeof extra - strlen(extra),
-                 "WWW-Authenticate: %s\r\n", rs.www_authenticate);
+        snprintf(extra + strlen(extra), sizeof extra - strlen(extra), "WWW-Authenticate: %s\r\n",
+                 rs.www_authenticate);
     }
     hmock_response_clear(&rs);
     int chunked = n % 2 == 0 && strcmp(method, "HEAD");
@@ -632,9 +646,8 @@ static void *variant_conn(void *arg) {
     int hl = snprintf(hdr, sizeof hdr,
                       "%sHTTP/1.1 %d Whatever\r\nServer: variant/1.0\r\nX-Request-Id: r-%d\r\n"
                       "Cache-Control: no-store\r\n%s%s%s%s%s",
-                      n % 5 == 0 ? "HTTP/1.1 100 Continue\r\nX-Interim: 1\r\n\r\n" : "", status,
-                      n, date, extra, rct ? "Content-Type: " : "", rct ? rct : "",
-                      rct ? "\r\n" : "");
+                      n % 5 == 0 ? "HTTP/1.1 100 Continue\r\nX-Interim: 1\r\n\r\n" : "", status, n,
+                      date, extra, rct ? "Content-Type: " : "", rct ? rct : "", rct ? "\r\n" : "");
     if (chunked)
       hl += snprintf(hdr + hl, sizeof hdr - (size_t)hl, "Transfer-Encoding: chunked\r\n");
     else
@@ -906,8 +919,13 @@ Test(certify, hostile_server_is_judged_without_hanging, .timeout = 120) {
   cr_expect_str_eq(str(r, "verdict"), "non-compliant");
   int n = 0;
   const cJSON *cases = cJSON_GetObjectItemCaseSensitive(r, "cases");
-  for (const cJSON *c = cases ? cases->child : NULL; c; c = c->next, n++)
+  for (const cJSON *c = cases ? cases->child : NULL; c; c = c->next, n++) {
     cr_expect_str_eq(str(c, "status"), "fail", "%s: %s", str(c, "id"), str(c, "detail"));
+    /* one clear line: no repeated phrase, no endless pointer */
+    cr_expect_null(strstr(str(c, "detail"), "response: no complete response"), "%s",
+                   str(c, "detail"));
+    cr_expect_lt(strlen(str(c, "detail")), 200, "%s", str(c, "detail"));
+  }
   cr_expect_gt(n, 10);
   static const char *const reqs[] = {"http.no-timeout", "http.response-received",
                                      "rfc8259.response-strict-json"};
@@ -919,4 +937,32 @@ Test(certify, hostile_server_is_judged_without_hanging, .timeout = 120) {
   cJSON_Delete(r);
   if (!getenv("KEEP_DIR"))
     rmtree(dir);
+}
+
+Test(certify, silent_server_is_non_compliant_not_unreachable, .timeout = 60) {
+  /* a listening socket nobody accepts from: connections complete in the
+   * kernel, no byte ever comes back */
+  int lfd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in sa = {0};
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  cr_assert_eq(bind(lfd, (struct sockaddr *)&sa, sizeof sa), 0);
+  cr_assert_eq(listen(lfd, 64), 0);
+  socklen_t sl = sizeof sa;
+  getsockname(lfd, (struct sockaddr *)&sa, &sl);
+  char dir[64], cmd[700];
+  tmpdir(dir, sizeof dir);
+  snprintf(cmd, sizeof cmd,
+           APIHARNESS_BIN " certify --base-url http://127.0.0.1:%d --timeout-ms 300 "
+                          "--filter 'pos.m*' --report-dir %s/r >%s/out 2>%s/err",
+           ntohs(sa.sin_port), dir, dir, dir);
+  cr_expect_eq(run(cmd), 1, "silence is a failure of the server (see %s/err)", dir);
+  close(lfd);
+  snprintf(cmd, sizeof cmd, "%s/r", dir);
+  cJSON *r = report(cmd);
+  const cJSON *q = requirement(r, "http.no-timeout");
+  cr_assert(q);
+  cr_expect_str_eq(str(q, "status"), "fail");
+  cJSON_Delete(r);
+  rmtree(dir);
 }

@@ -457,7 +457,8 @@ static pthread_t script_start(script *s, char *url, size_t cap) {
   return t;
 }
 
-#define STEP(text, close) {text, sizeof text - 1, 0, close, 0}
+#define STEP(text, close)                                                                          \
+  { text, sizeof text - 1, 0, close, 0 }
 #define ANSWER_201                                                                                 \
   "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
 
@@ -554,10 +555,11 @@ Test(client, close_in_the_middle_of_a_body_is_a_transport_error) {
 
 Test(client, trickling_server_hits_the_deadline) {
   /* one byte every 50 ms of a 10 MB body: the whole request has 400 ms */
-  script s = {.steps = {{"HTTP/1.1 201 Created\r\nContent-Length: 10000000\r\n\r\n{\"aaaaaaaaaaaaaaaaaaa"
-                         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-                         120, 50, 1, 1}},
-              .n_steps = 1};
+  script s = {
+      .steps = {{"HTTP/1.1 201 Created\r\nContent-Length: 10000000\r\n\r\n{\"aaaaaaaaaaaaaaaaaaa"
+                 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                 120, 50, 1, 1}},
+      .n_steps = 1};
   hclient_options o = {400, 0, NULL, 0};
   hclient_response r;
   struct timespec t0;
@@ -613,5 +615,19 @@ Test(client, connection_closed_during_a_large_upload_is_marked) {
   cr_expect_eq(r.upload_aborted, 1, "%s", r.error);
   hjudge_response j = hclient_judge_view(&r);
   cr_expect_eq(j.upload_aborted, 1);
+  hclient_response_free(&r);
+}
+
+Test(client, bytes_without_a_status_line_are_a_transport_error) {
+  /* the fuzzer's regression: libcurl ends "HTTP/20\n" with CURLE_OK */
+  hclient_options o = {2000, 0, NULL, 0};
+  hclient_request req = {"GET", "http://127.0.0.1:9/x", NULL, NULL, NULL, 0};
+  hclient_response r;
+  peer p;
+  int rc = raw_exchange(RAW("HTTP/20\n"), &req, &o, &r, &p);
+  cr_expect_neq(rc, CURLE_OK);
+  cr_expect_eq(r.transport_error, 1);
+  cr_expect_eq(r.status, 0);
+  cr_expect(r.error[0], "one line says why");
   hclient_response_free(&r);
 }

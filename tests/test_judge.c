@@ -290,8 +290,8 @@ Test(judge, method_not_allowed) {
   hjudge_case c = {
       .expect = HJUDGE_EXPECT_METHOD_NOT_ALLOWED, .requirement = "r", .nonstandard_method = 1};
   /* the issue: 501 is accepted for a non-standard method (not a server error) */
-  cr_expect_eq(hjudge_response_judge(judge, &c, &n, HJUDGE_PROFILE_STRICT, &v), HJUDGE_PASS,
-               "%s", v.detail);
+  cr_expect_eq(hjudge_response_judge(judge, &c, &n, HJUDGE_PROFILE_STRICT, &v), HJUDGE_PASS, "%s",
+               v.detail);
   cr_expect_eq(check_status(&v, "status"), HJUDGE_PASS);
   cr_expect_eq(check_status(&v, "no-5xx"), HJUDGE_PASS);
   /* a standard method the server does not implement, or a router's 404: the
@@ -301,8 +301,8 @@ Test(judge, method_not_allowed) {
   cr_expect_eq(check_status(&v, "status"), HJUDGE_WARN);
   cr_expect_eq(hjudge_response_judge(judge, &c, &n, HJUDGE_PROFILE_STRICT, &v), HJUDGE_FAIL);
   hjudge_response nf = resp(404, "text/html", "<h1>Not Found</h1>");
-  cr_expect_eq(hjudge_response_judge(judge, &c, &nf, HJUDGE_PROFILE_DEFAULT, &v), HJUDGE_WARN,
-               "%s", v.detail);
+  cr_expect_eq(hjudge_response_judge(judge, &c, &nf, HJUDGE_PROFILE_DEFAULT, &v), HJUDGE_WARN, "%s",
+               v.detail);
   cr_expect_eq(hjudge_response_judge(judge, &c, &nf, HJUDGE_PROFILE_STRICT, &v), HJUDGE_FAIL);
   /* other answers still fail; a 500 stays a server error */
   hjudge_response bad = resp(400, "application/json", "{}");
@@ -475,6 +475,14 @@ Test(judge, healthy_201_variants_pass) {
    * audit at all, any id and token format, no Date header */
   cr_expect_eq(judge_created(MIN_201, NULL, HJUDGE_PROFILE_STRICT), HJUDGE_PASS, "%s", v.detail);
   cr_expect_eq(check_status(&v, "audit-created-at"), HJUDGE_SKIP);
+  static const char *const cts[] = {"application/json", "application/json;charset=UTF-8",
+                                    "Application/JSON; charset=\"utf-8\""};
+  for (size_t i = 0; i < sizeof cts / sizeof cts[0]; i++) {
+    hjudge_response r = resp(201, cts[i], MIN_201);
+    r.date = NULL;
+    cr_expect_eq(run(HJUDGE_EXPECT_CREATED, &r, HJUDGE_PROFILE_STRICT), HJUDGE_PASS, "%s: %s",
+                 cts[i], v.detail);
+  }
   cr_expect_eq(
       judge_created("{ \"token\" : \"9f8e\",\n \"modules\":[{\"id\":\"MOD-1234\",\"name\":\"M\","
                     "\"description\":\"d\",\"revision\":3}], \"revision\" : 1, \"id\":"
@@ -500,8 +508,8 @@ Test(judge, healthy_400_variants) {
       "{\"title\":\"Bad Request\",\"status\":400}", "{\"detail\":\"x\"}", "{}"};
   for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
     hjudge_response r = resp(400, "application/json", bodies[i]);
-    cr_expect_eq(run(HJUDGE_EXPECT_BAD_REQUEST, &r, HJUDGE_PROFILE_STRICT), HJUDGE_PASS,
-                 "%s: %s", bodies[i], v.detail);
+    cr_expect_eq(run(HJUDGE_EXPECT_BAD_REQUEST, &r, HJUDGE_PROFILE_STRICT), HJUDGE_PASS, "%s: %s",
+                 bodies[i], v.detail);
     r.content_type = "application/problem+json; charset=utf-8";
     cr_expect_eq(run(HJUDGE_EXPECT_BAD_REQUEST, &r, HJUDGE_PROFILE_DEFAULT), HJUDGE_WARN, "%s",
                  v.detail);
@@ -523,8 +531,8 @@ Test(judge, tolerated_outcomes_warn_except_under_strict) {
   cr_expect_eq(hjudge_response_judge(judge, &c, &r, HJUDGE_PROFILE_DEFAULT, &v), HJUDGE_FAIL);
   hjudge_case n = {.expect = HJUDGE_EXPECT_BAD_REQUEST, .requirement = "r", .tolerated = 1};
   hjudge_response ok = resp(201, "application/json", GOOD_201);
-  cr_expect_eq(hjudge_response_judge(judge, &n, &ok, HJUDGE_PROFILE_DEFAULT, &v), HJUDGE_WARN,
-               "%s", v.detail);
+  cr_expect_eq(hjudge_response_judge(judge, &n, &ok, HJUDGE_PROFILE_DEFAULT, &v), HJUDGE_WARN, "%s",
+               v.detail);
   cr_expect_eq(hjudge_response_judge(judge, &n, &ok, HJUDGE_PROFILE_STRICT, &v), HJUDGE_FAIL);
   n.tolerated = 0;
   cr_expect_eq(hjudge_response_judge(judge, &n, &ok, HJUDGE_PROFILE_DEFAULT, &v), HJUDGE_FAIL);

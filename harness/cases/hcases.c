@@ -566,7 +566,6 @@ static void neg_case_t(gen *g, const char *id, const char *spec_req, const char 
   set_body(c, body);
 }
 
-
 static void neg_case(gen *g, const char *id, const char *spec_req, const char *spec_title,
                      cJSON *body, const char *fmt, const char *arg, int aspnet,
                      const char *aspnet_reason) {

@@ -70,9 +70,9 @@ typedef struct {
   int lenient_surrogates;
   int tolerated;                /* the other outcome is a warning (see hjudge_case) */
   const char *tolerated_reason; /* why (may be NULL) */
-  int requires_token; /* only meaningful when a bearer token is configured */
-  const char *skip;   /* non-NULL: never sent, reported as skip with this reason */
-  const cJSON *json;  /* the case object itself */
+  int requires_token;           /* only meaningful when a bearer token is configured */
+  const char *skip;             /* non-NULL: never sent, reported as skip with this reason */
+  const cJSON *json;            /* the case object itself */
 } hcases_case;
 
 /* Generates the catalogue.  Returns a new cJSON tree (free with cJSON_Delete),

@@ -232,8 +232,12 @@ int hclient_perform(CURL *h, const hclient_options *o, const hclient_request *re
    * the connection: the answer counts, the failed upload does not */
   if (rc == CURLE_SEND_ERROR && resp->status >= 100 && !x.header_overflow)
     rc = CURLE_OK;
-  if (rc != CURLE_OK && rc != CURLE_OPERATION_TIMEDOUT && resp->status < 100 &&
-      req->body_len > 0) {
+  /* libcurl may finish "successfully" on bytes that carry no status line at
+   * all ("HTTP/20\n"): that is no HTTP response */
+  int no_status = rc == CURLE_OK && resp->status < 100;
+  if (no_status)
+    rc = CURLE_WEIRD_SERVER_REPLY;
+  if (rc != CURLE_OK && rc != CURLE_OPERATION_TIMEDOUT && resp->status < 100 && req->body_len > 0) {
     curl_off_t sent = 0;
     curl_easy_getinfo(h, CURLINFO_SIZE_UPLOAD_T, &sent);
     resp->upload_aborted = (size_t)sent < req->body_len;
@@ -249,6 +253,10 @@ int hclient_perform(CURL *h, const hclient_options *o, const hclient_request *re
   } else if (x.nomem) {
     resp->transport_error = 1;
     snprintf(resp->error, sizeof resp->error, "out of memory reading the response");
+  } else if (no_status) {
+    resp->transport_error = 1;
+    resp->status = 0;
+    snprintf(resp->error, sizeof resp->error, "no valid HTTP status line in the response");
   } else if (rc != CURLE_OK) {
     resp->transport_error = 1;
     snprintf(resp->error, sizeof resp->error, "%s", curl_easy_strerror(rc));

@@ -85,8 +85,8 @@ typedef struct {
   size_t headers_len;
   char *body; /* malloc'd, NUL-terminated after body_len; may be NULL when empty */
   size_t body_len;
-  int truncated; /* the body was longer than max_body */
-  long time_ms;  /* total time of the transfer */
+  int truncated;      /* the body was longer than max_body */
+  long time_ms;       /* total time of the transfer */
   int upload_aborted; /* transport error while the request body was not fully sent */
 } hclient_response;
 

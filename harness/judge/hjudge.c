@@ -332,8 +332,8 @@ static void check_status(hjudge_verdict *v, const hjudge_case *c, const hjudge_r
        * router's 404, or 501 for a method the server does not implement at
        * all, is legitimate HTTP, only less precise than RFC 9110's 405; so is
        * a 400 for a method name the server's HTTP parser does not know */
-      hjudge_add(v, "status", (hjudge_status)profile_fail_or_warn(p), req,
-                 "expected 405%s, got %d", c->nonstandard_method ? " or 501" : "", s);
+      hjudge_add(v, "status", (hjudge_status)profile_fail_or_warn(p), req, "expected 405%s, got %d",
+                 c->nonstandard_method ? " or 501" : "", s);
     else
       hjudge_add(v, "status", HJUDGE_FAIL, req, "expected 405%s, got %d",
                  c->nonstandard_method ? " or 501" : "", s);

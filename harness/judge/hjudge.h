@@ -10,8 +10,10 @@
  *
  * Checks, in order (names are stable, reports and tests use them):
  *   "transport"      the request got an HTTP response at all         HJUDGE_REQ_TRANSPORT
+ *                    (upload_aborted on an over-limit body: warn)
  *   "timeout"        no timeout (a timeout is a failure)             HJUDGE_REQ_NO_TIMEOUT
- *   "no-5xx"         never a 5xx                                     HJUDGE_REQ_NO_5XX
+ *   "no-5xx"         never a 5xx (a 501 to another method is judged   HJUDGE_REQ_NO_5XX
+ *                    by "status" instead)
  *   "status"         the status the case expects                     the case's requirement
  *   "allow"          405 carries Allow naming the documented methods HJUDGE_REQ_ALLOW
  *   "www-authenticate" 401 carries WWW-Authenticate                  HJUDGE_REQ_WWW_AUTHENTICATE
@@ -21,6 +23,7 @@
  *   "schema"         body valid against the documented schema        "schema.response.<status>"
  *   "prose:<id>"     a prose rule of the 201 body (revision 1, token) the hrules id
  *   "problem-status" ProblemDetails.status == HTTP status (RFC 9457) HJUDGE_REQ_PROBLEM_STATUS
+ *                    (documented problem bodies and application/problem+json only)
  *   "echo:<field>"   201 echoes the request's field                  HJUDGE_REQ_ECHO_PREFIX<field>
  *   "audit-created-at" audit.created.at near the Date header         HJUDGE_REQ_AUDIT_CREATED
  * Checks that do not apply are omitted or "skip" with the reason.
