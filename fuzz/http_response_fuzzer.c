@@ -246,6 +246,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (end == size) break;
     start = end + sep;
   }
-  curl_easy_cleanup(h);
+  hclient_cleanup(h);
   return 0;
 }

@@ -1484,35 +1484,7 @@ const cJSON *hcases_requirement(const cJSON *cat, const char *id) {
 }
 
 /* A growable buffer with a hard limit. */
-typedef struct {
-  char *p;
-  size_t n, cap;
-  int toobig, nomem;
-} gbuf;
 
-static void gb_add(gbuf *b, const char *s, size_t n) {
-  if (b->toobig || b->nomem)
-    return;
-  if (n > HCASES_MAX_BODY - b->n) {
-    b->toobig = 1;
-    return;
-  }
-  if (b->n + n + 1 > b->cap) {
-    size_t nc = b->cap ? b->cap : 256;
-    while (nc < b->n + n + 1)
-      nc *= 2;
-    char *q = realloc(b->p, nc);
-    if (!q) {
-      b->nomem = 1;
-      return;
-    }
-    b->p = q;
-    b->cap = nc;
-  }
-  memcpy(b->p + b->n, s, n);
-  b->n += n;
-  b->p[b->n] = '\0';
-}
 
 /* Appends s with every placeholder replaced by name. */
 static const char *find_bytes(const char *s, size_t n, const char *pat, size_t pl) {
@@ -1522,16 +1494,16 @@ static const char *find_bytes(const char *s, size_t n, const char *pat, size_t p
   return NULL;
 }
 
-static void gb_add_named(gbuf *b, const char *s, size_t n, const char *name) {
+static void gb_add_named(hbuf *b, const char *s, size_t n, const char *name) {
   const size_t pl = sizeof HCASES_NAME_PLACEHOLDER - 1;
   while (n) {
     const char *m = name ? find_bytes(s, n, HCASES_NAME_PLACEHOLDER, pl) : NULL;
     if (!m) {
-      gb_add(b, s, n);
+      hbuf_add(b, s, n);
       return;
     }
-    gb_add(b, s, (size_t)(m - s));
-    gb_add(b, name, strlen(name));
+    hbuf_add(b, s, (size_t)(m - s));
+    hbuf_add(b, name, strlen(name));
     n -= (size_t)(m - s) + pl;
     s = m + pl;
   }
@@ -1546,7 +1518,8 @@ static int hexval(char c) {
 
 int hcases_body(const hcases_case *c, const char *name, char **body, size_t *len,
                 hcases_error *err) {
-  gbuf b = {0};
+  hbuf b = {0};
+  b.limit = HCASES_MAX_BODY;
   const cJSON *j = c->json;
   const cJSON *jb = cJSON_GetObjectItemCaseSensitive(j, "body");
   const cJSON *jt = cJSON_GetObjectItemCaseSensitive(j, "body_text");
@@ -1575,13 +1548,13 @@ int hcases_body(const hcases_case *c, const char *name, char **body, size_t *len
             goto fail;
           }
           char byte = (char)(hi * 16 + lo);
-          gb_add(&b, &byte, 1);
+          hbuf_add(&b, &byte, 1);
         }
       } else if (rep && cJSON_IsNumber(count) && count->valuedouble >= 0 &&
                  count->valuedouble <= (double)HCASES_MAX_BODY) {
         size_t rl = strlen(rep);
         for (size_t i = 0; i < (size_t)count->valuedouble && !b.toobig && !b.nomem; i++)
-          gb_add(&b, rep, rl);
+          hbuf_add(&b, rep, rl);
       } else {
         snprintf(err->msg, sizeof err->msg,
                  "case %s: a body segment needs text, hex, or repeat with a count", c->id);

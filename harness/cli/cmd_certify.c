@@ -861,7 +861,7 @@ int cmd_certify(int argc, char **argv) {
     if (!h || hclient_setup(h, &co, msg) != 0) {
       fprintf(stderr, "apiharness certify: libcurl: %s\n", h ? msg : "init failed");
       if (h)
-        curl_easy_cleanup(h);
+        hclient_cleanup(h);
       goto out;
     }
     char url[1024];
@@ -873,10 +873,8 @@ int cmd_certify(int argc, char **argv) {
     /* connected but no answer (silence, garbage): the server is reachable and
      * the cases judge it (timeouts are failures); only a server that cannot
      * be reached at all stops the run */
-    curl_off_t connect_us = 0;
-    curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &connect_us);
-    curl_easy_cleanup(h);
-    if (rs.status == 0 && connect_us == 0) {
+    hclient_cleanup(h);
+    if (rs.status == 0 && !rs.connected) {
       fprintf(stderr, "apiharness certify: %s is unreachable: %s\n", base_url,
               rs.error[0] ? rs.error : "no HTTP response");
       hclient_response_free(&rs);

@@ -221,7 +221,7 @@ out:
   cJSON_Delete(result);
   hjudge_free(judge);
   if (h)
-    curl_easy_cleanup(h);
+    hclient_cleanup(h);
   hmock_stop(mock);
   cJSON_Delete(cat);
   hrules_free(rules);

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "json/hjson.h"
+
 /* Messages are cut to their fixed buffers on purpose. */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 
@@ -34,9 +36,33 @@ int hclient_setup(CURL *h, const hclient_options *o, char *msg) {
   SET(CURLOPT_ACCEPT_ENCODING, NULL); /* bodies are judged as sent: no decoding */
   SET(CURLOPT_USERAGENT, "apiharness/" APIHARNESS_VERSION);
 #undef SET
+  /* h is the template of the requests: hclient_perform runs each one on a
+   * fresh copy (see there) inside this multi handle, whose connection cache
+   * keeps the connection alive between them.  h owns it through
+   * CURLOPT_PRIVATE; hclient_cleanup frees it. */
+  if (rc == CURLE_OK) {
+    CURLM *m = NULL;
+    curl_easy_getinfo(h, CURLINFO_PRIVATE, (char **)&m);
+    if (!m) {
+      if (!(m = curl_multi_init()))
+        rc = CURLE_OUT_OF_MEMORY;
+      else if ((rc = curl_easy_setopt(h, CURLOPT_PRIVATE, (void *)m)) != CURLE_OK)
+        curl_multi_cleanup(m);
+    }
+  }
   if (rc != CURLE_OK && msg)
     snprintf(msg, HCLIENT_MSG_MAX, "libcurl setup: %s", curl_easy_strerror(rc));
   return (int)rc;
+}
+
+void hclient_cleanup(CURL *h) {
+  if (!h)
+    return;
+  CURLM *m = NULL;
+  curl_easy_getinfo(h, CURLINFO_PRIVATE, (char **)&m);
+  curl_easy_cleanup(h);
+  if (m)
+    curl_multi_cleanup(m);
 }
 
 void hclient_response_init(hclient_response *r) { memset(r, 0, sizeof *r); }
@@ -166,7 +192,7 @@ static size_t on_header(char *data, size_t size, size_t n, void *ud) {
   return len;
 }
 
-int hclient_perform(CURL *h, const hclient_options *o, const hclient_request *req,
+int hclient_perform(CURL *tmpl, const hclient_options *o, const hclient_request *req,
                     hclient_response *resp) {
   xfer x = {resp, o && o->max_body ? o->max_body : HCLIENT_DEFAULT_MAX_BODY, 0, 0, 0, 0};
   struct curl_slist *hdrs = NULL, *tmp;
@@ -174,6 +200,28 @@ int hclient_perform(CURL *h, const hclient_options *o, const hclient_request *re
   CURLcode rc;
   const char *method = req->method ? req->method : "POST";
   hclient_response_init(resp);
+  /* Every request runs on a fresh copy of the template handle.  libcurl 7.88
+   * keeps a pointer to the last stored response header of the previous
+   * transfer after freeing it (state.prevhead, lib/headers.c; fixed upstream
+   * in 8.1.0, curl PR 11103): a response whose first header line is a folded
+   * continuation (starts with SP or HT) makes a reused handle read and
+   * realloc() that freed block.  A new handle starts with no previous header;
+   * the connection stays in the cache of the multi handle hclient_setup
+   * attached (curl_easy_duphandle copies every option, socket callbacks
+   * included).  curl_easy_reset does not clear that pointer. */
+  CURLM *m = NULL;
+  curl_easy_getinfo(tmpl, CURLINFO_PRIVATE, (char **)&m);
+  if (!m) {
+    resp->transport_error = 1;
+    snprintf(resp->error, sizeof resp->error, "client handle not set up by hclient_setup");
+    return CURLE_BAD_FUNCTION_ARGUMENT;
+  }
+  CURL *h = curl_easy_duphandle(tmpl);
+  if (!h) {
+    resp->transport_error = 1;
+    snprintf(resp->error, sizeof resp->error, "out of memory");
+    return CURLE_OUT_OF_MEMORY;
+  }
   hdrs = curl_slist_append(NULL, "Expect:");
   if (req->content_type) {
     snprintf(line, sizeof line, "Content-Type: %s", req->content_type);
@@ -194,6 +242,7 @@ int hclient_perform(CURL *h, const hclient_options *o, const hclient_request *re
     }
   }
   if (!hdrs) {
+    curl_easy_cleanup(h);
     resp->transport_error = 1;
     snprintf(resp->error, sizeof resp->error, "out of memory");
     return CURLE_OUT_OF_MEMORY;
@@ -204,10 +253,6 @@ int hclient_perform(CURL *h, const hclient_options *o, const hclient_request *re
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &x);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &x);
-  /* reset the method state left by the previous request on this handle */
-  curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-  curl_easy_setopt(h, CURLOPT_NOBODY, 0L);
-  curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, NULL);
   if (!strcmp(method, "HEAD")) {
     curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
   } else if (req->body || !strcmp(method, "POST")) {
@@ -218,7 +263,27 @@ int hclient_perform(CURL *h, const hclient_options *o, const hclient_request *re
   } else if (strcmp(method, "GET")) {
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
   }
-  rc = curl_easy_perform(h);
+  /* the multi handle owns the connection cache: the connection outlives h */
+  if (curl_multi_add_handle(m, h) != CURLM_OK) {
+    rc = CURLE_OUT_OF_MEMORY;
+  } else {
+    int running = 1;
+    CURLMcode mc = CURLM_OK;
+    rc = CURLE_OK;
+    while (mc == CURLM_OK && running) {
+      mc = curl_multi_perform(m, &running);
+      if (mc == CURLM_OK && running)
+        mc = curl_multi_poll(m, NULL, 0, 1000, NULL);
+    }
+    if (mc != CURLM_OK)
+      rc = mc == CURLM_OUT_OF_MEMORY ? CURLE_OUT_OF_MEMORY : CURLE_RECV_ERROR;
+    CURLMsg *done;
+    int left;
+    while ((done = curl_multi_info_read(m, &left)))
+      if (done->msg == CURLMSG_DONE && done->easy_handle == h)
+        rc = done->data.result;
+    curl_multi_remove_handle(m, h);
+  }
   curl_off_t total_us = 0;
   curl_easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &total_us);
   resp->time_ms = (long)(total_us / 1000);
@@ -226,6 +291,15 @@ int hclient_perform(CURL *h, const hclient_options *o, const hclient_request *re
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
   if (code)
     resp->status = (int)code;
+  long connects = 0;
+  curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &connects);
+  resp->new_connections = connects;
+  curl_off_t connect_us = 0;
+  curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &connect_us);
+  resp->connected = connect_us > 0 || code >= 100 ||
+                    (connects == 0 && rc != CURLE_COULDNT_CONNECT &&
+                     rc != CURLE_COULDNT_RESOLVE_HOST && rc != CURLE_COULDNT_RESOLVE_PROXY &&
+                     rc != CURLE_OPERATION_TIMEDOUT && rc != CURLE_OUT_OF_MEMORY);
   if (rc == CURLE_WRITE_ERROR && resp->truncated && !x.header_overflow)
     rc = CURLE_OK;
   /* a server may answer (413, 400) before it has read the whole body and close
@@ -234,7 +308,7 @@ int hclient_perform(CURL *h, const hclient_options *o, const hclient_request *re
     rc = CURLE_OK;
   /* libcurl may finish "successfully" on bytes that carry no status line at
    * all ("HTTP/20\n"): that is no HTTP response */
-  int no_status = rc == CURLE_OK && resp->status < 100;
+  int no_status = rc == CURLE_OK && (resp->status < 100 || resp->status > 999);
   if (no_status)
     rc = CURLE_WEIRD_SERVER_REPLY;
   if (rc != CURLE_OK && rc != CURLE_OPERATION_TIMEDOUT && resp->status < 100 && req->body_len > 0) {
@@ -257,13 +331,17 @@ int hclient_perform(CURL *h, const hclient_options *o, const hclient_request *re
     resp->transport_error = 1;
     resp->status = 0;
     snprintf(resp->error, sizeof resp->error, "no valid HTTP status line in the response");
+  } else if (rc == CURLE_BAD_FUNCTION_ARGUMENT) {
+    /* every option is ours: libcurl's header store rejected a header line */
+    resp->transport_error = 1;
+    snprintf(resp->error, sizeof resp->error,
+             "malformed response header: a folded line with no header before it");
   } else if (rc != CURLE_OK) {
     resp->transport_error = 1;
     snprintf(resp->error, sizeof resp->error, "%s", curl_easy_strerror(rc));
   }
-  /* the handle keeps a pointer to the list: detach before freeing */
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
-  curl_easy_setopt(h, CURLOPT_POSTFIELDS, NULL);
+  /* the copy holds pointers to the list and the body: free it first */
+  curl_easy_cleanup(h);
   curl_slist_free_all(hdrs);
   return (int)rc;
 }
@@ -289,37 +367,12 @@ hjudge_response hclient_judge_view(const hclient_response *r) {
 
 /* ---- redaction ---- */
 
-typedef struct {
-  char *p;
-  size_t n, cap;
-  int nomem;
-} rbuf;
-
-static void rb_add(rbuf *b, const char *s, size_t n) {
-  if (b->nomem)
-    return;
-  if (b->n + n + 1 > b->cap) {
-    size_t nc = b->cap ? b->cap : 256;
-    while (nc < b->n + n + 1)
-      nc *= 2;
-    char *q = realloc(b->p, nc);
-    if (!q) {
-      b->nomem = 1;
-      return;
-    }
-    b->p = q;
-    b->cap = nc;
-  }
-  memcpy(b->p + b->n, s, n);
-  b->n += n;
-  b->p[b->n] = '\0';
-}
 
 #define TOKEN_KEEP 4
 
 char *hclient_redact(const char *text, size_t len, const char *const *secrets, size_t n,
                      size_t *out_len) {
-  rbuf b = {0};
+  hbuf b = {0};
   size_t i = 0;
   static const char key[] = "\"token\"";
   while (i < len) {
@@ -327,7 +380,7 @@ char *hclient_redact(const char *text, size_t len, const char *const *secrets, s
     for (size_t k = 0; k < n && !done; k++) {
       size_t sl = secrets[k] ? strlen(secrets[k]) : 0;
       if (sl >= 4 && i + sl <= len && !memcmp(text + i, secrets[k], sl)) {
-        rb_add(&b, "<redacted>", 10);
+        hbuf_add(&b, "<redacted>", 10);
         i += sl;
         done = 1;
       }
@@ -344,14 +397,14 @@ char *hclient_redact(const char *text, size_t len, const char *const *secrets, s
           j++;
         if (j < len && text[j] == '"') {
           /* the string value: keep a short prefix */
-          rb_add(&b, text + i, j + 1 - i);
+          hbuf_add(&b, text + i, j + 1 - i);
           size_t v = j + 1, kept = 0;
           while (v < len && text[v] != '"' && kept < TOKEN_KEEP && text[v] != '\\') {
-            rb_add(&b, text + v, 1);
+            hbuf_add(&b, text + v, 1);
             v++;
             kept++;
           }
-          rb_add(&b, "...<redacted>", 13);
+          hbuf_add(&b, "...<redacted>", 13);
           while (v < len && text[v] != '"') {
             if (text[v] == '\\' && v + 1 < len)
               v++;
@@ -362,11 +415,11 @@ char *hclient_redact(const char *text, size_t len, const char *const *secrets, s
         }
       }
     }
-    rb_add(&b, text + i, 1);
+    hbuf_add(&b, text + i, 1);
     i++;
   }
   if (!b.p && !b.nomem)
-    rb_add(&b, "", 0);
+    hbuf_add(&b, "", 0);
   if (b.nomem) {
     free(b.p);
     return NULL;

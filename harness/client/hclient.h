@@ -35,6 +35,14 @@
  * is never stored in the response or the evidence.  hclient_redact_* replace
  * it, and the token values of 201 bodies, before anything is written.
  *
+ * Each request runs on a fresh curl_easy_duphandle copy of h inside a multi
+ * handle that hclient_setup attaches to h (through CURLOPT_PRIVATE, which is
+ * therefore reserved): the multi's connection cache keeps the connection
+ * alive, and no per-transfer libcurl state survives from one response to the
+ * next (libcurl 7.88's header store keeps a freed header between transfers of
+ * one handle: a hostile response starting with a folded header line would
+ * corrupt the heap).  Free h with hclient_cleanup, not curl_easy_cleanup.
+ *
  * Threads: a handle is used by one thread at a time; curl_global_init must
  * have been called (hclient_global_init does it once per process). */
 #ifndef HCLIENT_H
@@ -87,6 +95,8 @@ typedef struct {
   size_t body_len;
   int truncated;      /* the body was longer than max_body */
   long time_ms;       /* total time of the transfer */
+  long new_connections; /* connections opened for it (0: an existing one was reused) */
+  int connected;        /* a connection to the server existed (new or reused) */
   int upload_aborted; /* transport error while the request body was not fully sent */
 } hclient_response;
 
@@ -97,6 +107,10 @@ int hclient_global_init(void);
 /* Options that do not change between requests.  0 on success, otherwise a
  * CURLcode with msg (HCLIENT_MSG_MAX) filled. */
 int hclient_setup(CURL *h, const hclient_options *opts, char *msg);
+
+/* Frees h and the multi handle hclient_setup attached to it; use it
+ * instead of curl_easy_cleanup on a handle given to hclient_setup. */
+void hclient_cleanup(CURL *h);
 
 void hclient_response_init(hclient_response *r);
 /* Frees the buffers and re-initialises r. */

@@ -166,44 +166,18 @@ static cJSON *response_headers(const hclient_response *r, const char *const *sec
 
 /* ---- the curl reproducer ---- */
 
-typedef struct {
-  char *p;
-  size_t n, cap;
-  int nomem;
-} sbuf;
 
-static void sb_add(sbuf *b, const char *s, size_t n) {
-  if (b->nomem)
-    return;
-  if (b->n + n + 1 > b->cap) {
-    size_t nc = b->cap ? b->cap : 512;
-    while (nc < b->n + n + 1)
-      nc *= 2;
-    char *q = realloc(b->p, nc);
-    if (!q) {
-      b->nomem = 1;
-      return;
-    }
-    b->p = q;
-    b->cap = nc;
-  }
-  memcpy(b->p + b->n, s, n);
-  b->n += n;
-  b->p[b->n] = '\0';
-}
-
-static void sb_str(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
 
 /* 'text' for a POSIX shell */
-static void sb_quoted(sbuf *b, const char *s, size_t n) {
-  sb_add(b, "'", 1);
+static void sb_quoted(hbuf *b, const char *s, size_t n) {
+  hbuf_add(b, "'", 1);
   for (size_t i = 0; i < n; i++) {
     if (s[i] == '\'')
-      sb_str(b, "'\\''");
+      hbuf_puts(b, "'\\''");
     else
-      sb_add(b, s + i, 1);
+      hbuf_add(b, s + i, 1);
   }
-  sb_add(b, "'", 1);
+  hbuf_add(b, "'", 1);
 }
 
 static int plain_text(const char *s, size_t n) {
@@ -218,65 +192,65 @@ static int plain_text(const char *s, size_t n) {
 
 static char *curl_line(const hrun_config *cfg, const hcases_case *c, const char *url,
                        const char *body, size_t len) {
-  sbuf b = {0};
+  hbuf b = {0};
   int inline_body = body && len <= CURL_BODY_INLINE_MAX;
   if (body && len > CURL_BODY_INLINE_MAX) {
     char tmp[512];
     snprintf(tmp, sizeof tmp, "apiharness replay --case %s --base-url ", c->id);
-    sb_str(&b, tmp);
+    hbuf_puts(&b, tmp);
     sb_quoted(&b, cfg->base_url, strlen(cfg->base_url));
     snprintf(tmp, sizeof tmp, "  # body of %zu bytes, described in the catalogue", len);
-    sb_str(&b, tmp);
+    hbuf_puts(&b, tmp);
     return b.nomem ? (free(b.p), NULL) : b.p;
   }
   int binary = inline_body && !plain_text(body, len);
   if (binary) {
     /* printf rebuilds any bytes, NUL included */
-    sb_str(&b, "printf '");
+    hbuf_puts(&b, "printf '");
     for (size_t i = 0; i < len; i++) {
       unsigned char ch = (unsigned char)body[i];
       char hex[8];
       if (ch == '%')
-        sb_str(&b, "%%");
+        hbuf_puts(&b, "%%");
       else if (ch == '\\')
-        sb_str(&b, "\\\\");
+        hbuf_puts(&b, "\\\\");
       else if (ch == '\'' || ch < 0x20 || ch >= 0x7f) {
         snprintf(hex, sizeof hex, "\\x%02x", ch);
-        sb_str(&b, hex);
+        hbuf_puts(&b, hex);
       } else
-        sb_add(&b, (const char *)&ch, 1);
+        hbuf_add(&b, (const char *)&ch, 1);
     }
-    sb_str(&b, "' | ");
+    hbuf_puts(&b, "' | ");
   }
-  sb_str(&b, "curl -sS -i -X ");
-  sb_str(&b, c->method);
-  sb_str(&b, " ");
+  hbuf_puts(&b, "curl -sS -i -X ");
+  hbuf_puts(&b, c->method);
+  hbuf_puts(&b, " ");
   sb_quoted(&b, url, strlen(url));
   if (c->content_type) {
-    sb_str(&b, " -H ");
+    hbuf_puts(&b, " -H ");
     char h[300];
     snprintf(h, sizeof h, "Content-Type: %s", c->content_type);
     sb_quoted(&b, h, strlen(h));
   } else if (body) {
-    sb_str(&b, " -H 'Content-Type:'");
+    hbuf_puts(&b, " -H 'Content-Type:'");
   }
   if (c->auth == HCASES_AUTH_TOKEN && cfg->bearer) {
     char h[200];
     snprintf(h, sizeof h, " -H \"Authorization: Bearer $%s\"",
              cfg->token_env ? cfg->token_env : "HARNESS_TOKEN");
-    sb_str(&b, h);
+    hbuf_puts(&b, h);
   } else if (c->auth == HCASES_AUTH_WRONG) {
-    sb_str(&b, " -H 'Authorization: Bearer " HRUN_WRONG_TOKEN "'");
+    hbuf_puts(&b, " -H 'Authorization: Bearer " HRUN_WRONG_TOKEN "'");
   }
-  sb_str(&b, " -H 'Expect:'");
+  hbuf_puts(&b, " -H 'Expect:'");
   if (binary)
-    sb_str(&b, " --data-binary @-");
+    hbuf_puts(&b, " --data-binary @-");
   else if (inline_body) {
-    sb_str(&b, " --data-binary ");
+    hbuf_puts(&b, " --data-binary ");
     sb_quoted(&b, body, len);
   }
   if (!strcmp(c->method, "HEAD"))
-    sb_str(&b, " --head");
+    hbuf_puts(&b, " --head");
   if (b.nomem) {
     free(b.p);
     return NULL;
@@ -622,6 +596,6 @@ fail:
   cJSON_Delete(result);
   hjudge_free(judge);
   if (h)
-    curl_easy_cleanup(h);
+    hclient_cleanup(h);
   return rc;
 }

@@ -128,4 +128,25 @@ int hjson_equal(const cJSON *a, const cJSON *b);
 /* A hash consistent with hjson_equal (equal values hash equal). */
 uint64_t hjson_hash(const cJSON *node);
 
+/* ---- hbuf: a growable byte buffer with a hard limit ----------------------
+ * Every layer that assembles text from peer data (reports, reproducers,
+ * redacted excerpts, generated bodies) uses it.  Appending past `limit` sets
+ * toobig, a failed allocation sets nomem; after either, appends are ignored, so
+ * callers check once at the end.  The content is always NUL-terminated when
+ * p != NULL.  Initialise with `hbuf b = {0}` (limit 0: HBUF_MAX) and set
+ * b.limit to cap it; free b.p with free() or hbuf_free. */
+#define HBUF_MAX ((size_t)1 << 30)
+typedef struct {
+  char *p;
+  size_t n, cap;
+  size_t limit; /* 0: HBUF_MAX */
+  int toobig, nomem;
+} hbuf;
+
+/* Appends s[0..n); returns 1, or 0 once the buffer has failed. */
+int hbuf_add(hbuf *b, const void *s, size_t n);
+int hbuf_puts(hbuf *b, const char *s);
+int hbuf_printf(hbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void hbuf_free(hbuf *b);
+
 #endif

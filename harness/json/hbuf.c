@@ -1,0 +1,64 @@
+/* hbuf: the growable byte buffer with a hard limit (see hjson.h). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json/hjson.h"
+
+int hbuf_add(hbuf *b, const void *s, size_t n) {
+  if (b->toobig || b->nomem)
+    return 0;
+  size_t limit = b->limit ? b->limit : HBUF_MAX;
+  if (n > limit || b->n > limit - n) {
+    b->toobig = 1;
+    return 0;
+  }
+  if (b->n + n + 1 > b->cap) {
+    size_t nc = b->cap ? b->cap : 256;
+    while (nc < b->n + n + 1)
+      nc *= 2;
+    char *q = realloc(b->p, nc);
+    if (!q) {
+      b->nomem = 1;
+      return 0;
+    }
+    b->p = q;
+    b->cap = nc;
+  }
+  if (n)
+    memcpy(b->p + b->n, s, n);
+  b->n += n;
+  b->p[b->n] = '\0';
+  return 1;
+}
+
+int hbuf_puts(hbuf *b, const char *s) { return hbuf_add(b, s, strlen(s)); }
+
+int hbuf_printf(hbuf *b, const char *fmt, ...) {
+  char small[256];
+  va_list ap;
+  va_start(ap, fmt);
+  int k = vsnprintf(small, sizeof small, fmt, ap);
+  va_end(ap);
+  if (k < 0)
+    return 0;
+  if ((size_t)k < sizeof small)
+    return hbuf_add(b, small, (size_t)k);
+  char *big = malloc((size_t)k + 1);
+  if (!big) {
+    b->nomem = 1;
+    return 0;
+  }
+  va_start(ap, fmt);
+  vsnprintf(big, (size_t)k + 1, fmt, ap);
+  va_end(ap);
+  int ok = hbuf_add(b, big, (size_t)k);
+  free(big);
+  return ok;
+}
+
+void hbuf_free(hbuf *b) {
+  free(b->p);
+  memset(b, 0, sizeof *b);
+}
