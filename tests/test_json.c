@@ -881,3 +881,35 @@ Test(json, equal_and_hash) {
   cr_assert(hjson_equal(NULL, NULL));
   cr_assert_not(hjson_equal(a, NULL));
 }
+
+/* A pointer cut at HJSON_POINTER_MAX never ends inside a UTF-8 character: it is
+ * echoed into JSON answers (the mock's 400 detail; an endpoint_fuzzer finding). */
+Test(json, cut_pointer_stays_whole_utf8) {
+  for (int shift = 0; shift < 4; shift++) {
+    char in[1200];
+    size_t n = 0;
+    in[n++] = '{';
+    in[n++] = '"';
+    for (int i = 0; i < shift; i++) /* moves the character boundaries past the cut */
+      in[n++] = 'a';
+    for (int i = 0; i < 300; i++) { /* 600 bytes of "\u00e9" in UTF-8 */
+      in[n++] = (char)0xC3;
+      in[n++] = (char)0xA9;
+    }
+    memcpy(in + n, "\":tru}", 7);
+    n += 7;
+    hjson_doc *d = hjson_doc_new();
+    hjson_error e;
+    cr_assert_null(hjson_parse(d, in, n, NULL, &e));
+    size_t pl = strlen(e.pointer);
+    cr_assert(pl > 3 && !strcmp(e.pointer + pl - 3, "..."), "shift %d: %s", shift, e.pointer);
+    size_t i = 0; /* every multi-byte sequence before the "..." is complete */
+    while (i < pl - 3) {
+      unsigned char c = (unsigned char)e.pointer[i];
+      size_t want = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+      cr_assert(i + want <= pl - 3, "shift %d: half a character at %zu", shift, i);
+      i += want;
+    }
+    hjson_doc_free(d);
+  }
+}

@@ -1130,6 +1130,21 @@ const cJSON *hjson_get(const cJSON *object, const char *name, size_t name_len) {
 
 /* ------------------------------------------------------------ JSON pointer */
 
+/* The length of the longest prefix of s[0..l) that does not end inside a
+ * UTF-8 sequence (a cut pointer must stay text: it reaches JSON answers). */
+static size_t utf8_whole_prefix(const char *s, size_t l) {
+  size_t i = l, k = 0;
+  while (i > 0 && k < 4 && ((unsigned char)s[i - 1] & 0xC0) == 0x80) {
+    i--;
+    k++;
+  }
+  if (i == 0)
+    return l;
+  unsigned char lead = (unsigned char)s[i - 1];
+  size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+  return k + 1 == want || (want == 1 && k == 0) ? l : i - 1;
+}
+
 int hjson_pointer_push(char *buf, size_t cap, size_t *len, const char *token, size_t token_len) {
   if (!buf || cap == 0)
     return 0;
@@ -1184,6 +1199,7 @@ int hjson_pointer_push(char *buf, size_t cap, size_t *len, const char *token, si
       l += el;
     }
   }
+  l = utf8_whole_prefix(buf, l); /* never end in half a character */
   memcpy(buf + l, "...", 4);
   *len = l + 3;
   return 0;
