@@ -695,8 +695,11 @@ static void build_created(hmock *m, const cJSON *root, hmock_response *out) {
   else
     jw_cstr(&w, MOCK_ACCOUNT_NAME);
   if (hmock_has(m, HMOCK_FAULT_BAD_ENUM)) {
+    /* a value the spec's enum cannot hold: its first value with a suffix */
+    char outside[160];
+    snprintf(outside, sizeof outside, "%s-not-in-enum", m->account_type ? m->account_type : "");
     jw_key(&w, &afirst, "type");
-    jw_cstr(&w, "Reseller");
+    jw_cstr(&w, outside);
   } else if (m->account_type) {
     jw_key(&w, &afirst, "type");
     jw_cstr(&w, m->account_type);

@@ -17,7 +17,7 @@ static const hmock_fault faults[] = {
      "a valid request"},
     {HMOCK_FAULT_WRONG_TYPE, "wrong-type", "account.name is a JSON number, not a string",
      "response 201 body matches the ApiToken schema (type at /account/name)", "a valid request"},
-    {HMOCK_FAULT_BAD_ENUM, "bad-enum", "account.type is \"Reseller\", outside the AccountType enum",
+    {HMOCK_FAULT_BAD_ENUM, "bad-enum", "account.type is outside the AccountType enum (its first value + \"-not-in-enum\")",
      "response 201 body matches the ApiToken schema (enum at /account/type)", "a valid request"},
     {HMOCK_FAULT_ACCEPT_BAD_ACCOUNT_ID, "accept-bad-account-id",
      "an account id not matching its pattern is accepted (201 instead of 400)",

@@ -362,18 +362,23 @@ static msgbuf err_begin(hspec_error *err, hspec_code code, const char *name) {
   return m;
 }
 
+/* Appends printf-formatted text, cut at the message size. */
+static void mb_vformat(msgbuf *m, const char *fmt, va_list ap) {
+  char tmp[HSPEC_MSG_MAX];
+  int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+  if (n > 0)
+    mb_add(m, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
 /* "NAME: <where>: <what>" for a shape problem at a pointer. */
 static void shape_err(loader *L, const strbuf *where, const char *fmt, ...) {
   msgbuf m = err_begin(L->err, HSPEC_E_SHAPE, L->spec->name);
   mb_text(&m, where->p ? where->p : "#", where->p ? where->len : 1, HSPEC_WHERE_MAX);
   mb_cstr(&m, ": ");
-  char tmp[HSPEC_MSG_MAX];
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+  mb_vformat(&m, fmt, ap);
   va_end(ap);
-  if (n > 0)
-    mb_add(&m, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
 }
 
 static void nomem_err(loader *L) {
@@ -758,13 +763,10 @@ static void ref_err(loader *L, const refent *r, const char *fmt, ...) {
   else
     mb_text(&m, where.p, where.len, HSPEC_WHERE_MAX);
   mb_cstr(&m, ": ");
-  char tmp[HSPEC_MSG_MAX];
   va_list ap;
   va_start(ap, fmt);
-  int k = vsnprintf(tmp, sizeof tmp, fmt, ap);
+  mb_vformat(&m, fmt, ap);
   va_end(ap);
-  if (k > 0)
-    mb_add(&m, tmp, (size_t)k < sizeof tmp ? (size_t)k : sizeof tmp - 1);
   sb_free(&where);
 }
 
