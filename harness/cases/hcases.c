@@ -1444,9 +1444,13 @@ int hcases_at(const cJSON *cat, size_t i, hcases_case *out, hcases_error *err) {
     return 0;
   }
   out->expect = (hjudge_expect)e;
-  out->auth = !auth || !strcmp(auth, "token") ? HCASES_AUTH_TOKEN
-              : !strcmp(auth, "none")         ? HCASES_AUTH_NONE
-                                              : HCASES_AUTH_WRONG;
+  int a = auth ? hcases_auth_parse(auth) : (int)HCASES_AUTH_TOKEN;
+  if (a < 0) {
+    snprintf(err->msg, sizeof err->msg, "catalogue: cases[%zu] (%s): unknown auth '%s'", i, out->id,
+             auth);
+    return 0;
+  }
+  out->auth = (hcases_auth)a;
   out->echo = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "echo"));
   out->creates = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "creates"));
   const cJSON *rep = cJSON_GetObjectItemCaseSensitive(c, "repeat");
@@ -1459,6 +1463,69 @@ int hcases_at(const cJSON *cat, size_t i, hcases_case *out, hcases_error *err) {
   out->tolerated_reason = str_member(c, "tolerated_reason");
   out->requires_token = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "requires_token"));
   out->skip = str_member(c, "skip");
+  const cJSON *hd = cJSON_GetObjectItemCaseSensitive(c, "headers");
+  out->headers = cJSON_IsArray(hd) ? hd : NULL;
+  const cJSON *seq = cJSON_GetObjectItemCaseSensitive(c, "sequence");
+  out->sequence = cJSON_IsArray(seq) ? seq : NULL;
+  if (out->headers && cJSON_GetArraySize(out->headers) > HCASES_MAX_HEADERS) {
+    snprintf(err->msg, sizeof err->msg, "catalogue: cases[%zu] (%s): more than %d headers", i,
+             out->id, HCASES_MAX_HEADERS);
+    return 0;
+  }
+  if (out->sequence && (cJSON_GetArraySize(out->sequence) < 1 ||
+                        cJSON_GetArraySize(out->sequence) > HCASES_MAX_STEPS)) {
+    snprintf(err->msg, sizeof err->msg, "catalogue: cases[%zu] (%s): a sequence has 1 to %d steps",
+             i, out->id, HCASES_MAX_STEPS);
+    return 0;
+  }
+  return 1;
+}
+
+static const char *const auth_names[] = {
+    "token",          "none",  "wrong",           "token-prefix",     "token-suffix",
+    "token-length",   "token-case", "token-extended", "token-truncated", "empty",
+    "basic",          "scheme-lowercase", "twice"};
+
+const char *hcases_auth_name(hcases_auth a) {
+  return (unsigned)a < sizeof auth_names / sizeof *auth_names ? auth_names[a] : "?";
+}
+
+int hcases_auth_parse(const char *name) {
+  for (size_t i = 0; name && i < sizeof auth_names / sizeof *auth_names; i++)
+    if (!strcmp(name, auth_names[i]))
+      return (int)i;
+  return -1;
+}
+
+int hcases_step(const hcases_case *c, size_t k, hcases_case *out, hcases_error *err) {
+  const cJSON *st = c->sequence ? cJSON_GetArrayItem(c->sequence, (int)k) : NULL;
+  if (!cJSON_IsObject(st)) {
+    snprintf(err->msg, sizeof err->msg, "catalogue: %s: no step %zu", c->id ? c->id : "?", k);
+    return 0;
+  }
+  *out = *c;
+  out->sequence = NULL;
+  out->json = st;
+  out->method = str_member(st, "method");
+  out->content_type = str_member(st, "content_type");
+  const char *auth = str_member(st, "auth");
+  int a = auth ? hcases_auth_parse(auth) : (int)HCASES_AUTH_TOKEN;
+  int e = hjudge_expect_parse(str_member(st, "expect"));
+  if (!out->method || a < 0 || e < 0) {
+    snprintf(err->msg, sizeof err->msg,
+             "catalogue: %s: step %zu needs a method, a known auth and a known expect",
+             c->id ? c->id : "?", k);
+    return 0;
+  }
+  out->auth = (hcases_auth)a;
+  out->expect = (hjudge_expect)e;
+  out->echo = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "echo"));
+  out->creates = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "creates"));
+  out->repeat = 1;
+  out->tolerated = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "tolerated"));
+  out->tolerated_reason = str_member(st, "tolerated_reason");
+  const cJSON *hd = cJSON_GetObjectItemCaseSensitive(st, "headers");
+  out->headers = cJSON_IsArray(hd) ? hd : NULL;
   return 1;
 }
 

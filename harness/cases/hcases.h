@@ -48,7 +48,61 @@ typedef struct {
   char msg[HCASES_MSG_MAX];
 } hcases_error;
 
-typedef enum { HCASES_AUTH_TOKEN = 0, HCASES_AUTH_NONE, HCASES_AUTH_WRONG } hcases_auth;
+/* How a case authenticates ("auth" in the catalogue).  The variants derived
+ * from the real token need a configured token (the case carries
+ * "requires_token": true); the runner derives the wrong value from it and
+ * never writes it anywhere (reproducers name the environment variable).
+ *   "token"            Authorization: Bearer <token>
+ *   "none"             no Authorization header
+ *   "wrong"            Bearer HRUN_WRONG_TOKEN (unrelated to the token)
+ *   "token-prefix"     Bearer <token with its LAST character changed> (shares the prefix)
+ *   "token-suffix"     Bearer <token with its FIRST character changed> (shares the suffix)
+ *   "token-length"     Bearer <as many characters as the token, none of them equal>
+ *   "token-case"       Bearer <token with the letter case of every letter flipped>
+ *                      (a token without letters: skipped)
+ *   "token-extended"   Bearer <token + "x"> (the token is a strict prefix of it)
+ *   "token-truncated"  Bearer <token without its last character>
+ *   "empty"            "Authorization: Bearer" with empty credentials
+ *   "basic"            Authorization: Basic <token> (another scheme, the right credentials)
+ *   "scheme-lowercase" Authorization: bearer <token> (RFC 9110 11.1: case-insensitive
+ *                      scheme; must be ACCEPTED like "token")
+ *   "twice"            two Authorization headers: first Bearer HRUN_WRONG_TOKEN, then
+ *                      Bearer <token> (a singleton field sent twice) */
+typedef enum {
+  HCASES_AUTH_TOKEN = 0,
+  HCASES_AUTH_NONE,
+  HCASES_AUTH_WRONG,
+  HCASES_AUTH_TOKEN_PREFIX,
+  HCASES_AUTH_TOKEN_SUFFIX,
+  HCASES_AUTH_TOKEN_LENGTH,
+  HCASES_AUTH_TOKEN_CASE,
+  HCASES_AUTH_TOKEN_EXTENDED,
+  HCASES_AUTH_TOKEN_TRUNCATED,
+  HCASES_AUTH_EMPTY,
+  HCASES_AUTH_BASIC,
+  HCASES_AUTH_SCHEME_LOWERCASE,
+  HCASES_AUTH_TWICE
+} hcases_auth;
+
+/* Catalogue name of an auth mode ("token", "none", ...); parse: -1 when unknown. */
+const char *hcases_auth_name(hcases_auth a);
+int hcases_auth_parse(const char *name);
+
+/* A case with "sequence" is a list of steps sent in order on ONE connection
+ * (keep-alive; the runner opens a fresh connection for the case).  Each step
+ * is an object with the same request fields as a case ("method",
+ * "content_type", "auth", "headers", "body" | "body_text" | "body_segments",
+ * "expect", "echo", "creates", "tolerated" + "tolerated_reason"); the case's
+ * own request fields are ignored when "sequence" is present.  Every step is
+ * judged; the case's status is the worst step's.  A server may close the
+ * connection after a step (Connection: close, or a clean close after a
+ * complete response): the runner then reconnects for the next step and
+ * records it; what fails is a mis-framed or wrong answer, never a close.
+ *
+ * "headers": [["Name", "value"], ...] extra request headers sent as given
+ * (after Content-Type and Authorization); at most HCASES_MAX_HEADERS. */
+#define HCASES_MAX_HEADERS 8
+#define HCASES_MAX_STEPS 8
 
 /* A case read from the catalogue: the strings point into the catalogue's
  * cJSON tree (valid while it lives). */
@@ -72,6 +126,8 @@ typedef struct {
   const char *tolerated_reason; /* why (may be NULL) */
   int requires_token;           /* only meaningful when a bearer token is configured */
   const char *skip;             /* non-NULL: never sent, reported as skip with this reason */
+  const cJSON *headers;         /* the "headers" array, or NULL */
+  const cJSON *sequence;        /* the "sequence" array of steps, or NULL (a lone request) */
   const cJSON *json;            /* the case object itself */
 } hcases_case;
 
@@ -102,6 +158,12 @@ int hcases_at(const cJSON *catalogue, size_t i, hcases_case *out, hcases_error *
 long hcases_find(const cJSON *catalogue, const char *id);
 /* The requirement object {"id","class","title","source"} with this id, NULL if none. */
 const cJSON *hcases_requirement(const cJSON *catalogue, const char *id);
+
+/* Step k (0-based) of a sequence case, decoded like a case into *out: id,
+ * requirement, class and title are the case's; the request fields and the
+ * expectation are the step's.  0 with err filled when k is out of range or the
+ * step is malformed. */
+int hcases_step(const hcases_case *c, size_t k, hcases_case *out, hcases_error *err);
 
 /* Materializes the body bytes of a case, with HCASES_NAME_PLACEHOLDER replaced
  * by name (NULL: left as is).  *body is malloc'd (free()), *len its length

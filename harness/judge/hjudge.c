@@ -56,7 +56,8 @@ static const char *const expect_names[] = {"created",
                                            "unsupported-media-type",
                                            "method-not-allowed",
                                            "unauthorized",
-                                           "not-5xx"};
+                                           "not-5xx",
+                                           "unauthorized-or-bad-request"};
 
 const char *hjudge_status_name(hjudge_status s) { return (unsigned)s < 4 ? status_names[s] : "?"; }
 
@@ -308,6 +309,12 @@ static void check_status(hjudge_verdict *v, const hjudge_case *c, const hjudge_r
       hjudge_add(v, "status", HJUDGE_PASS, req, "%s", "");
     else
       hjudge_add(v, "status", HJUDGE_FAIL, req, "expected 201 or 400, got %d", s);
+    return;
+  case HJUDGE_EXPECT_UNAUTHORIZED_OR_BAD:
+    if (s == 401 || s == 400)
+      hjudge_add(v, "status", HJUDGE_PASS, req, "%s", "");
+    else
+      hjudge_add(v, "status", HJUDGE_FAIL, req, "expected 401 or 400, got %d", s);
     return;
   case HJUDGE_EXPECT_CREATED_BAD_OR_413:
     if (s == 201 || s == 400 || s == 413)

@@ -98,7 +98,8 @@ typedef enum {
   HJUDGE_EXPECT_UNSUPPORTED_MEDIA,  /* 415; another 4xx: warn (strict: fail) */
   HJUDGE_EXPECT_METHOD_NOT_ALLOWED, /* 405 + Allow; 501 too when nonstandard_method */
   HJUDGE_EXPECT_UNAUTHORIZED,       /* 401 */
-  HJUDGE_EXPECT_NOT_5XX             /* anything but 5xx/timeout (fuzz oracles) */
+  HJUDGE_EXPECT_NOT_5XX,            /* anything but 5xx/timeout (fuzz oracles) */
+  HJUDGE_EXPECT_UNAUTHORIZED_OR_BAD /* 401 or 400 (two Authorization headers) */
 } hjudge_expect;
 
 /* The response as measured.  Strings may be NULL (header absent); they are
@@ -196,7 +197,8 @@ int hjudge_status_parse(const char *name);
 const char *hjudge_profile_name(hjudge_profile p);
 int hjudge_profile_parse(const char *name);
 /* "created", "bad-request", "created-or-bad-request", "created-bad-request-or-413",
- * "unsupported-media-type", "method-not-allowed", "unauthorized", "not-5xx". */
+ * "unsupported-media-type", "method-not-allowed", "unauthorized", "not-5xx",
+ * "unauthorized-or-bad-request". */
 const char *hjudge_expect_name(hjudge_expect e);
 int hjudge_expect_parse(const char *name);
 
