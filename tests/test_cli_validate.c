@@ -2,6 +2,7 @@
  * real program (APIHARNESS_BIN). */
 #include <criterion/criterion.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,6 +238,11 @@ Test(validate, usage_errors_exit_2_with_one_line) {
   cr_assert(strstr(R.err, "--schema needs a value"), "%s", R.err);
   RUN(NULL, "validate", "--max-depth", "-3", "--schema", "X", "f");
   cr_assert_eq(R.status, 2);
+  /* a repeated single-value option is refused, not silently "last one wins" */
+  RUN(VALID, "validate", "--schema", "CreateApiTokenDto", "--schema", "ApiToken", "-");
+  cr_assert_eq(R.status, 2);
+  cr_assert(strstr(R.err, "--schema given twice"),
+            "%s", R.err);
 }
 
 Test(validate, unknown_schema_and_missing_files_exit_2) {
@@ -291,4 +297,39 @@ Test(validate, help_and_unknown_command) {
   RUN(NULL, "frobnicate");
   cr_assert_eq(R.status, 2);
   cr_assert(strstr(R.err, "unknown command 'frobnicate'"), "%s", R.err);
+}
+
+/* An endless line (/dev/zero) is reported as soon as it passes
+ * --max-doc-bytes, in flat memory, while the program goes on skipping it. */
+Test(validate, endless_line_is_reported_at_once, .timeout = 30) {
+  int out[2];
+  cr_assert(pipe(out) == 0);
+  pid_t pid = fork();
+  cr_assert(pid >= 0);
+  if (pid == 0) {
+    dup2(out[1], 1);
+    close(out[0]);
+    int devnull = open("/dev/null", O_WRONLY);
+    if (devnull >= 0)
+      dup2(devnull, 2);
+    execl(APIHARNESS_BIN, APIHARNESS_BIN, "validate", "--schema", "CreateApiTokenDto", "--ndjson",
+          "--max-doc-bytes", "4096", "/dev/zero", (char *)NULL);
+    _exit(127);
+  }
+  close(out[1]);
+  char line[512];
+  size_t n = 0;
+  ssize_t got;
+  while (n < sizeof line - 1 && (got = read(out[0], line + n, sizeof line - 1 - n)) > 0) {
+    n += (size_t)got;
+    if (memchr(line, '\n', n))
+      break;
+  }
+  line[n] = '\0';
+  kill(pid, SIGKILL);
+  int st;
+  cr_assert(waitpid(pid, &st, 0) == pid);
+  close(out[0]);
+  cr_assert(WIFSIGNALED(st), "validate stopped by itself on an endless input: %s", line);
+  cr_expect(strstr(line, "/dev/zero:1: ") && strstr(line, "max-doc-bytes"), "%s", line);
 }

@@ -201,6 +201,8 @@ static void validate_one(validator *v, const char *data, size_t len, const char 
 static void report_too_long(validator *v, const char *file, unsigned long long line) {
   hjson_error e = {HJSON_E_LIMIT, "document longer than --max-doc-bytes", v->opt->max_doc, ""};
   report_json_error(v, file, line, &e);
+  /* said at once, even when the rest of the line is endless (/dev/zero) */
+  fflush(stdout);
 }
 
 /* Streams NDJSON: memory stays at one chunk plus the longest line (capped). */
@@ -251,8 +253,10 @@ static int validate_ndjson(validator *v, FILE *in, const char *file) {
     }
     size_t end = len + got, start = 0;
     for (size_t i = len; i < end; i++) {
-      if (buf[i] != '\n')
-        continue;
+      const char *nl = memchr(buf + i, '\n', end - i);
+      if (!nl)
+        break;
+      i = (size_t)(nl - buf);
       line++;
       if (skipping) {
         skipping = 0;
@@ -386,6 +390,15 @@ int cmd_validate(int argc, char **argv) {
     if (takes && !val) {
       fprintf(stderr, "apiharness validate: %s needs a value\n", a);
       return CLI_EXIT_ERROR;
+    }
+    /* every option of validate takes one value: given twice is a mistake,
+     * never "the last one wins" */
+    if (takes || !strcmp(a, "--ndjson") || !strcmp(a, "--json")) {
+      for (int k = 1; k < i; k++)
+        if (!strcmp(argv[k], a)) {
+          fprintf(stderr, "apiharness validate: %s given twice\n", a);
+          return CLI_EXIT_ERROR;
+        }
     }
     if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
       usage(stdout);
