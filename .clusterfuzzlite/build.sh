@@ -28,30 +28,50 @@ common=(-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$work/include" -
         -I"$src/fuzz" -DAPIHARNESS_VERSION="\"$version\""
         -DAPIHARNESS_DEFAULT_SPEC="\"$src/spec/create-api-token.openapi.json\"")
 
+# The spec, compiled in (what fuzz/embed.cmake generates for CMake builds):
+# fuzz_spec_data for the targets, hspec_embedded_spec for the library when it
+# has one (harness/spec/embedded.h; the top-level CMakeLists.txt generates it).
+spec=spec/create-api-token.openapi.json
+embed() { # name output
+  {
+    echo '#include <stddef.h>'
+    echo "extern const unsigned char $1[]; extern const size_t $1_len;"
+    echo "const unsigned char $1[] = {"
+    od -An -v -tx1 "$spec" | sed -E 's/ *([0-9a-f]{2})/0x\1,/g'
+    echo '0x00};'
+    echo "const size_t $1_len = $(wc -c <"$spec");"
+  } >"$2"
+}
+
 # cJSON and the library, instrumented by $CFLAGS.
 $CC $CFLAGS -std=c11 -c "$cjson/cJSON.c" -o "$work/obj/cJSON.o"
 lib_objs=()
 for f in harness/*/*.c; do
   case "$f" in harness/cli/*) continue ;; esac
   o="$work/obj/$(echo "${f%.c}" | tr / _).o"
+  # -Wno-unknown-warning-option: some files silence gcc's -Wformat-truncation
+  # with a pragma clang does not know.
   # shellcheck disable=SC2086
-  $CC $CFLAGS "${common[@]}" $deps_cflags -c "$f" -o "$o"
+  $CC $CFLAGS -Wno-unknown-warning-option "${common[@]}" $deps_cflags -c "$f" -o "$o"
   lib_objs+=("$o")
 done
+if [ -f harness/spec/embedded.h ]; then
+  embed hspec_embedded_spec "$work/hspec_embedded_spec.c"
+  $CC $CFLAGS "${common[@]}" -c "$work/hspec_embedded_spec.c" -o "$work/obj/hspec_embedded_spec.o"
+  lib_objs+=("$work/obj/hspec_embedded_spec.o")
+fi
 ar rcs "$work/libharness.a" "${lib_objs[@]}"
 
-# The spec, compiled in (what fuzz/embed.cmake generates for CMake builds).
-spec=spec/create-api-token.openapi.json
-{
-  echo '#include <stddef.h>'
-  echo 'extern const unsigned char fuzz_spec_data[]; extern const size_t fuzz_spec_data_len;'
-  echo 'const unsigned char fuzz_spec_data[] = {'
-  od -An -v -tx1 "$spec" | sed -E 's/ *([0-9a-f]{2})/0x\1,/g'
-  echo '0x00};'
-  echo "const size_t fuzz_spec_data_len = $(wc -c <"$spec");"
-} >"$work/fuzz_spec_blob.c"
+embed fuzz_spec_data "$work/fuzz_spec_blob.c"
 $CC $CFLAGS "${common[@]}" -c "$work/fuzz_spec_blob.c" -o "$work/obj/fuzz_spec_blob.o"
-$CC $CFLAGS "${common[@]}" -c fuzz/fuzz_common.c -o "$work/obj/fuzz_common.o"
+# The sources every target links (FUZZ_COMMON_SOURCES in fuzz/CMakeLists.txt).
+common_objs=("$work/obj/fuzz_spec_blob.o")
+for s in fuzz/fuzz_common.c fuzz/fuzz_rfc8259.c fuzz/fuzz_gen.c; do
+  o="$work/obj/$(basename "${s%.c}").o"
+  # shellcheck disable=SC2086
+  $CC $CFLAGS "${common[@]}" $deps_cflags -c "$s" -o "$o"
+  common_objs+=("$o")
+done
 
 # Headers a target needs beyond the core layers: as FUZZ_NEEDS_<name>.
 needs() {
@@ -59,6 +79,7 @@ needs() {
     api_token_response|problem_details) echo harness/judge/hjudge.h ;;
     http_response) echo harness/client/hclient.h ;;
     endpoint) echo harness/mock/hmock.h harness/judge/hjudge.h ;;
+    judge_multi) echo harness/judge/hjudge.h ;;
   esac
 }
 # Extra sources per target: as FUZZ_SOURCES_<name> in fuzz/CMakeLists.txt.
@@ -90,7 +111,7 @@ for f in fuzz/*_fuzzer.c; do
     objs+=("$o")
   done
   # shellcheck disable=SC2086
-  $CC $CFLAGS "${objs[@]}" "$work/obj/fuzz_common.o" "$work/obj/fuzz_spec_blob.o" \
+  $CC $CFLAGS "${objs[@]}" "${common_objs[@]}" \
     "$work/libharness.a" "$work/obj/cJSON.o" $LIB_FUZZING_ENGINE $deps_libs -lpthread -lm \
     -o "$OUT/${name}_fuzzer"
   d=$(dict_for "$name" || true)

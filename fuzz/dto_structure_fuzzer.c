@@ -8,16 +8,31 @@
  * (type swaps, near-miss pattern values, delete/duplicate/add keys, boundary
  * strings, escapes and invalid UTF-8, grow/empty arrays, valid values), prints
  * it back within MaxSize, and leaves some inputs to plain byte mutation
- * (LLVMFuzzerMutate).  Everything is drawn from libFuzzer's Seed.
+ * (LLVMFuzzerMutate).  When the explore phase is built (harness/explore), half
+ * the mutations come from its generator instead (hexplore_fuzz_mutate:
+ * prose-aware valid and invalid bodies, broken rules, hard strings).
+ * Everything is drawn from libFuzzer's Seed.
  *
  * The model the mutator uses (property names, types, nullable, patterns,
- * enums, item schemas) is read from the spec at start, through hspec: nothing
- * about the DTO is written here.  At exit the share of valid inputs is printed. */
+ * enums, item schemas) is read from the spec at start, through hspec
+ * (fuzz_gen.h): nothing about the DTO is written here.  The same model drives
+ * the structure oracle, run on every input (seeded by its hash): a body
+ * generated valid is accepted; a near miss of it, and of the input when it is
+ * valid, is rejected.  Explore's generator is not the oracle's: it learns the
+ * prose rules by probing hrules_check_request, the code under test.  At exit
+ * the share of valid inputs and the oracle's counts are printed. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz_common.h"
+#include "fuzz_gen.h"
+#if defined(__has_include)
+#if __has_include("explore/hexplore.h")
+#include "explore/hexplore.h"
+#define DS_HAVE_EXPLORE 1 /* the explore phase's generator drives half the mutations */
+#endif
+#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
@@ -27,245 +42,11 @@ size_t LLVMFuzzerCustomCrossOver(const uint8_t *data1, size_t size1, const uint8
                                  unsigned int seed);
 
 #define DS_NAME "dto_structure_fuzzer"
-#define DS_MAX_MODEL 96    /* schema nodes in the model */
-#define DS_MAX_PROPS 24    /* properties per object node */
-#define DS_MAX_PATTERNS 8  /* patterns per string node (allOf of patterns) */
-#define DS_MAX_DEPTH 8     /* model depth: cuts recursive schemas */
-#define DS_MAX_PICK 256    /* nodes considered for one mutation */
-#define DS_EXAMPLE_MAX 256 /* bytes of one generated pattern example */
 
-/* ---- the model: what the spec says about each place in a DTO ---------------- */
-
-typedef enum { DS_ANY = 0, DS_OBJECT, DS_ARRAY, DS_STRING, DS_NUMBER, DS_INTEGER, DS_BOOLEAN } ds_type;
-
-typedef struct ds_model ds_model;
-typedef struct {
-  const char *name;
-  ds_model *schema;
-} ds_prop;
-
-struct ds_model {
-  ds_type type;
-  int nullable;
-  int closed; /* additionalProperties: false */
-  const char *patterns[DS_MAX_PATTERNS];
-  size_t n_patterns;
-  const cJSON *enums; /* the enum array, or NULL */
-  ds_prop props[DS_MAX_PROPS];
-  size_t n_props;
-  ds_model *items;
-};
-
-typedef struct {
-  ds_model nodes[DS_MAX_MODEL];
-  size_t n;
-  ds_model *root;
-} ds_schema_model;
-
-static const cJSON *ds_deref(const hspec *spec, const cJSON *s) {
-  for (int hops = 0; s && hops < 16; hops++) {
-    const cJSON *ref = cJSON_GetObjectItemCaseSensitive(s, "$ref");
-    if (!cJSON_IsString(ref)) return s;
-    s = hspec_resolve(spec, ref->valuestring, NULL);
-  }
-  return s;
-}
-
-static ds_type ds_type_of(const char *t) {
-  if (!t) return DS_ANY;
-  if (!strcmp(t, "object")) return DS_OBJECT;
-  if (!strcmp(t, "array")) return DS_ARRAY;
-  if (!strcmp(t, "string")) return DS_STRING;
-  if (!strcmp(t, "number")) return DS_NUMBER;
-  if (!strcmp(t, "integer")) return DS_INTEGER;
-  if (!strcmp(t, "boolean")) return DS_BOOLEAN;
-  return DS_ANY;
-}
-
-static ds_model *ds_build(ds_schema_model *m, const hspec *spec, const cJSON *s, unsigned depth);
-
-/* Merges one schema object (and its allOf members) into node. */
-static void ds_merge(ds_schema_model *m, const hspec *spec, ds_model *node, const cJSON *s,
-                     unsigned depth) {
-  s = ds_deref(spec, s);
-  if (!cJSON_IsObject(s) || depth > DS_MAX_DEPTH) return;
-  const cJSON *t = cJSON_GetObjectItemCaseSensitive(s, "type");
-  if (cJSON_IsString(t) && node->type == DS_ANY) node->type = ds_type_of(t->valuestring);
-  if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(s, "nullable"))) node->nullable = 1;
-  const cJSON *p = cJSON_GetObjectItemCaseSensitive(s, "pattern");
-  if (cJSON_IsString(p) && node->n_patterns < DS_MAX_PATTERNS)
-    node->patterns[node->n_patterns++] = p->valuestring;
-  const cJSON *e = cJSON_GetObjectItemCaseSensitive(s, "enum");
-  if (cJSON_IsArray(e) && e->child) node->enums = e;
-  if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(s, "additionalProperties")))
-    node->closed = 1;
-  const cJSON *props = cJSON_GetObjectItemCaseSensitive(s, "properties");
-  if (cJSON_IsObject(props)) {
-    if (node->type == DS_ANY) node->type = DS_OBJECT;
-    for (const cJSON *q = props->child; q && node->n_props < DS_MAX_PROPS; q = q->next) {
-      if (!q->string) continue;
-      node->props[node->n_props].name = q->string;
-      node->props[node->n_props].schema = ds_build(m, spec, q, depth + 1);
-      node->n_props++;
-    }
-  }
-  const cJSON *items = cJSON_GetObjectItemCaseSensitive(s, "items");
-  if (items && !node->items) node->items = ds_build(m, spec, items, depth + 1);
-  const cJSON *all = cJSON_GetObjectItemCaseSensitive(s, "allOf");
-  if (cJSON_IsArray(all))
-    for (const cJSON *a = all->child; a; a = a->next) ds_merge(m, spec, node, a, depth + 1);
-}
-
-static ds_model *ds_build(ds_schema_model *m, const hspec *spec, const cJSON *s, unsigned depth) {
-  if (m->n >= DS_MAX_MODEL || depth > DS_MAX_DEPTH) return NULL;
-  ds_model *node = &m->nodes[m->n++];
-  memset(node, 0, sizeof *node);
-  ds_merge(m, spec, node, s, depth);
-  return node;
-}
-
-static const ds_model *ds_prop_model(const ds_model *obj, const char *name) {
-  if (!obj || !name) return NULL;
-  for (size_t i = 0; i < obj->n_props; i++)
-    if (!strcmp(obj->props[i].name, name)) return obj->props[i].schema;
-  return NULL;
-}
-
-/* ---- randomness: everything from libFuzzer's seed ---------------------------- */
-
-typedef struct {
-  uint64_t s;
-} ds_rng;
-
-static uint64_t ds_next(ds_rng *r) {
-  r->s ^= r->s >> 12;
-  r->s ^= r->s << 25;
-  r->s ^= r->s >> 27;
-  return r->s * 0x2545f4914f6cdd1du;
-}
-static size_t ds_below(ds_rng *r, size_t n) { return n ? (size_t)(ds_next(r) % n) : 0; }
-static void ds_seed(ds_rng *r, unsigned seed) { r->s = ((uint64_t)seed << 1 | 1u) * 0x9e3779b97f4a7c15u; }
-
-/* ---- values from patterns ------------------------------------------------- */
-
-/* Writes one string matching `pattern` into out (cap bytes) for the simple
- * regular expressions specs use: literals, escapes, \d \w \s, '.', classes
- * [a-z0-9_], and the quantifiers ? * + {n} {n,} {n,m}.  Anchors are dropped.
- * Returns 0 (out undefined) for anything else (groups, alternation). */
-static int ds_example(ds_rng *r, const char *pattern, char *out, size_t cap) {
-  size_t n = 0;
-  const char *p = pattern;
-  if (*p == '^') p++;
-  while (*p) {
-    char choices[128];
-    size_t nc = 0;
-    if (*p == '$' && p[1] == '\0') break;
-    if (*p == '(' || *p == ')' || *p == '|') return 0;
-    if (*p == '\\') {
-      p++;
-      if (*p == 'd') {
-        memcpy(choices, "0123456789", 10);
-        nc = 10;
-      } else if (*p == 'w') {
-        memcpy(choices, "azAZ09_", 7);
-        nc = 7;
-      } else if (*p == 's') {
-        choices[nc++] = ' ';
-      } else if (*p && strchr("bBDWSpPkgu0123456789", *p)) {
-        return 0;
-      } else if (*p) {
-        choices[nc++] = *p;
-      } else {
-        return 0;
-      }
-      p++;
-    } else if (*p == '[') {
-      p++;
-      if (*p == '^') return 0;
-      while (*p && *p != ']' && nc < sizeof choices - 1) {
-        char lo = *p == '\\' && p[1] ? *++p : *p;
-        p++;
-        if (*p == '-' && p[1] && p[1] != ']') {
-          char hi = p[1];
-          p += 2;
-          for (int c = (unsigned char)lo; c <= (unsigned char)hi && nc < sizeof choices - 1; c++)
-            choices[nc++] = (char)c;
-        } else {
-          choices[nc++] = lo;
-        }
-      }
-      if (*p != ']' || !nc) return 0;
-      p++;
-    } else if (*p == '.') {
-      choices[nc++] = 'a';
-      p++;
-    } else if (strchr("?*+{", *p)) {
-      return 0; /* a quantifier with nothing before it */
-    } else {
-      choices[nc++] = *p++;
-    }
-    size_t lo = 1, hi = 1;
-    if (*p == '?') {
-      lo = 0, p++;
-    } else if (*p == '*') {
-      lo = 0, hi = 3, p++;
-    } else if (*p == '+') {
-      hi = 3, p++;
-    } else if (*p == '{') {
-      char *end = NULL;
-      lo = hi = strtoul(p + 1, &end, 10);
-      if (!end || end == p + 1) return 0;
-      if (*end == ',') {
-        const char *m = end + 1;
-        hi = *m == '}' ? lo + 3 : strtoul(m, &end, 10);
-        if (hi < lo) return 0;
-      }
-      if (*end != '}') return 0;
-      p = end + 1;
-      if (hi > lo + 3) hi = lo + 3;
-    }
-    size_t times = lo + ds_below(r, hi - lo + 1);
-    for (size_t i = 0; i < times; i++) {
-      if (n + 1 >= cap) return 0;
-      out[n++] = choices[ds_below(r, nc)];
-    }
-  }
-  out[n] = '\0';
-  return 1;
-}
-
-/* A valid value for the model node (a small word for an unconstrained string). */
-static cJSON *ds_valid(ds_rng *r, const ds_model *m, unsigned depth) {
-  if (!m || depth > DS_MAX_DEPTH) return cJSON_CreateString("x");
-  if (m->enums) {
-    size_t k = ds_below(r, (size_t)cJSON_GetArraySize(m->enums));
-    return cJSON_Duplicate(cJSON_GetArrayItem(m->enums, (int)k), 1);
-  }
-  switch (m->type) {
-  case DS_OBJECT: {
-    cJSON *o = cJSON_CreateObject();
-    for (size_t i = 0; o && i < m->n_props; i++)
-      cJSON_AddItemToObject(o, m->props[i].name, ds_valid(r, m->props[i].schema, depth + 1));
-    return o;
-  }
-  case DS_ARRAY: {
-    cJSON *a = cJSON_CreateArray();
-    size_t count = 1 + ds_below(r, 2);
-    for (size_t i = 0; a && i < count; i++) cJSON_AddItemToArray(a, ds_valid(r, m->items, depth + 1));
-    return a;
-  }
-  case DS_STRING: {
-    char buf[DS_EXAMPLE_MAX];
-    if (m->n_patterns && ds_example(r, m->patterns[0], buf, sizeof buf))
-      return cJSON_CreateString(buf);
-    static const char *const words[] = {"token", "Reporting", "x", "caf\xc3\xa9", "a b"};
-    return cJSON_CreateString(words[ds_below(r, sizeof words / sizeof *words)]);
-  }
-  case DS_INTEGER: return cJSON_CreateNumber((double)ds_below(r, 100));
-  case DS_NUMBER: return cJSON_CreateNumber(0.5 + (double)ds_below(r, 100));
-  case DS_BOOLEAN: return cJSON_CreateBool(ds_below(r, 2) ? 1 : 0);
-  default: return cJSON_CreateString("x");
-  }
+/* The model, randomness and valid values come from fuzz_gen (shared with the
+ * structure oracle); the request direction leaves readOnly members out. */
+static cJSON *ds_valid(fg_rng *r, const fg_node *m, unsigned depth) {
+  return fg_valid(r, m, HSCHEMA_DIR_REQUEST, depth, NULL);
 }
 
 /* ---- raw text: what cJSON cannot hold (NUL, lone surrogates, bad UTF-8) ------ */
@@ -275,7 +56,7 @@ static cJSON *ds_valid(ds_rng *r, const ds_model *m, unsigned depth) {
 #define DS_MARK "\x7f\x7f"
 
 typedef struct {
-  char raw[DS_EXAMPLE_MAX + 64]; /* what replaces "DS_MARK" (inside the quotes) */
+  char raw[FG_EXAMPLE_MAX + 64]; /* what replaces "DS_MARK" (inside the quotes) */
   size_t raw_len;
   int used;
 } ds_raw;
@@ -307,73 +88,38 @@ static const struct {
 
 /* ---- mutation of a tree --------------------------------------------------- */
 
-typedef struct {
-  cJSON *node;
-  cJSON *parent;
-  const ds_model *model; /* what the spec says this place is; NULL: undeclared */
-} ds_place;
-
-typedef struct {
-  ds_place at[DS_MAX_PICK];
-  size_t n;
-} ds_places;
-
-static void ds_collect(ds_places *ps, cJSON *node, cJSON *parent, const ds_model *model,
-                       unsigned depth) {
-  if (ps->n >= DS_MAX_PICK || depth > 64) return;
-  ps->at[ps->n++] = (ds_place){node, parent, model};
-  for (cJSON *c = node->child; c; c = c->next) {
-    const ds_model *cm = NULL;
-    if (model && cJSON_IsObject(node)) cm = ds_prop_model(model, c->string);
-    if (model && cJSON_IsArray(node)) cm = model->items;
-    ds_collect(ps, c, node, cm, depth + 1);
-  }
-}
-
-/* Replaces place->node by `with` in its parent (or returns `with` as the new root). */
-static cJSON *ds_replace(cJSON *root, ds_place *place, cJSON *with) {
-  if (!with) return root;
-  if (!place->parent) {
-    cJSON_Delete(root);
-    return with;
-  }
-  cJSON_ReplaceItemViaPointer(place->parent, place->node, with);
-  place->node = with;
-  return root;
-}
-
-static cJSON *ds_other_type(ds_rng *r, const cJSON *node) {
+static cJSON *ds_other_type(fg_rng *r, const cJSON *node) {
   for (;;) {
     cJSON *v;
-    switch (ds_below(r, 9)) {
+    switch (fg_below(r, 9)) {
     case 0: v = cJSON_CreateString(""); break;
     case 1: v = cJSON_CreateNumber(0); break;
     case 2: v = cJSON_CreateNumber(-1); break;
     case 3: v = cJSON_CreateNumber(2147483648.0); break;
-    case 4: v = cJSON_CreateBool(ds_below(r, 2) ? 1 : 0); break;
+    case 4: v = cJSON_CreateBool(fg_below(r, 2) ? 1 : 0); break;
     case 5: v = cJSON_CreateNull(); break;
     case 6: v = cJSON_CreateArray(); break;
     case 7: v = cJSON_CreateObject(); break;
     default: v = cJSON_CreateNumber(1.5e300); break;
     }
-    if (!v || (v->type & 0xFF) != (node->type & 0xFF) || ds_below(r, 8) == 0) return v;
+    if (!v || (v->type & 0xFF) != (node->type & 0xFF) || fg_below(r, 8) == 0) return v;
     cJSON_Delete(v);
   }
 }
 
 /* A near miss of a valid patterned value: one edit a sloppy validator lets through. */
-static void ds_near_miss(ds_rng *r, const ds_model *m, cJSON **out, ds_raw *raw) {
-  char buf[DS_EXAMPLE_MAX + 8];
-  if (!m->n_patterns || !ds_example(r, m->patterns[ds_below(r, m->n_patterns)], buf, DS_EXAMPLE_MAX))
+static void ds_near_miss(fg_rng *r, const fg_node *m, cJSON **out, ds_raw *raw) {
+  char buf[FG_EXAMPLE_MAX + 8];
+  if (!m->n_patterns || !fg_example(r, m->patterns[fg_below(r, m->n_patterns)], buf, FG_EXAMPLE_MAX))
     snprintf(buf, sizeof buf, "x");
-  size_t len = strlen(buf), pos = ds_below(r, len ? len : 1);
-  switch (ds_below(r, 11)) {
+  size_t len = strlen(buf), pos = fg_below(r, len ? len : 1);
+  switch (fg_below(r, 11)) {
   case 0: /* drop a character */
     if (len) memmove(buf + pos, buf + pos + 1, len - pos);
     break;
   case 1: /* one more digit */
     memmove(buf + pos + 1, buf + pos, len - pos + 1);
-    buf[pos] = (char)('0' + ds_below(r, 10));
+    buf[pos] = (char)('0' + fg_below(r, 10));
     break;
   case 2: /* a digit becomes a letter */
     for (size_t i = 0; i < len; i++)
@@ -401,11 +147,11 @@ static void ds_near_miss(ds_rng *r, const ds_model *m, cJSON **out, ds_raw *raw)
     size_t d = len;
     while (d > 0 && !(buf[d - 1] >= '0' && buf[d - 1] <= '9')) d--;
     if (d > 0) {
-      char tail[DS_EXAMPLE_MAX + 8];
+      char tail[FG_EXAMPLE_MAX + 8];
       snprintf(tail, sizeof tail, "%s", buf + d);
       buf[d - 1] = '\0';
-      char frag[DS_EXAMPLE_MAX + 16];
-      snprintf(frag, sizeof frag, "%s%s", ds_below(r, 2) ? "\xd9\xa1" : "\xef\xbc\x91", tail);
+      char frag[FG_EXAMPLE_MAX + 16];
+      snprintf(frag, sizeof frag, "%s%s", fg_below(r, 2) ? "\xd9\xa1" : "\xef\xbc\x91", tail);
       ds_raw_set(raw, buf, frag, strlen(frag));
     }
     break;
@@ -420,14 +166,14 @@ static void ds_near_miss(ds_rng *r, const ds_model *m, cJSON **out, ds_raw *raw)
   *out = raw->used ? cJSON_CreateString(DS_MARK) : cJSON_CreateString(buf);
 }
 
-static cJSON *ds_boundary_string(ds_rng *r, size_t max_size, ds_raw *raw) {
-  switch (ds_below(r, 6)) {
+static cJSON *ds_boundary_string(fg_rng *r, size_t max_size, ds_raw *raw) {
+  switch (fg_below(r, 6)) {
   case 0: return cJSON_CreateString("");
   case 1: { /* long, within the size budget */
-    size_t n = 1 + ds_below(r, max_size > 64 ? max_size / 2 : 32);
+    size_t n = 1 + fg_below(r, max_size > 64 ? max_size / 2 : 32);
     char *s = malloc(n + 1);
     if (!s) return NULL;
-    memset(s, "aZ9 "[ds_below(r, 4)], n);
+    memset(s, "aZ9 "[fg_below(r, 4)], n);
     s[n] = '\0';
     cJSON *v = cJSON_CreateString(s);
     free(s);
@@ -436,19 +182,19 @@ static cJSON *ds_boundary_string(ds_rng *r, size_t max_size, ds_raw *raw) {
   case 2: return cJSON_CreateString("caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80");
   case 3: return cJSON_CreateString("\"\\/\b\f\n\r\t");
   default: {
-    size_t k = ds_below(r, sizeof ds_frags / sizeof *ds_frags);
-    ds_raw_set(raw, ds_below(r, 2) ? "x" : "", ds_frags[k].bytes, ds_frags[k].len);
+    size_t k = fg_below(r, sizeof ds_frags / sizeof *ds_frags);
+    ds_raw_set(raw, fg_below(r, 2) ? "x" : "", ds_frags[k].bytes, ds_frags[k].len);
     return cJSON_CreateString(DS_MARK);
   }
   }
 }
 
 /* Member names to add: declared ones (missing here), near misses of them, others. */
-static void ds_add_key(ds_rng *r, cJSON *obj, const ds_model *m, ds_raw *raw) {
+static void ds_add_key(fg_rng *r, cJSON *obj, const fg_node *m, ds_raw *raw) {
   char name[96];
-  const char *declared = m && m->n_props ? m->props[ds_below(r, m->n_props)].name : NULL;
-  const ds_model *pm = declared ? ds_prop_model(m, declared) : NULL;
-  switch (ds_below(r, 6)) {
+  const char *declared = m && m->n_props ? m->props[fg_below(r, m->n_props)].name : NULL;
+  const fg_node *pm = declared ? fg_prop_model(m, declared) : NULL;
+  switch (fg_below(r, 6)) {
   case 0:
   case 1:
     if (declared && !cJSON_GetObjectItemCaseSensitive(obj, declared)) {
@@ -463,52 +209,52 @@ static void ds_add_key(ds_rng *r, cJSON *obj, const ds_model *m, ds_raw *raw) {
     else if (name[0] >= 'A' && name[0] <= 'Z') name[0] = (char)(name[0] - 'A' + 'a');
     break;
   case 3: /* a declared name with a suffix or a NUL inside */
-    if (declared && ds_below(r, 2)) {
+    if (declared && fg_below(r, 2)) {
       ds_raw_set(raw, declared, "\\u0000", 6);
       snprintf(name, sizeof name, DS_MARK);
     } else {
       snprintf(name, sizeof name, "%s.x", declared ? declared : "group");
     }
     break;
-  case 4: snprintf(name, sizeof name, "%s", ds_below(r, 2) ? "" : "__proto__"); break;
+  case 4: snprintf(name, sizeof name, "%s", fg_below(r, 2) ? "" : "__proto__"); break;
   default: snprintf(name, sizeof name, "$meta"); break;
   }
   cJSON_AddItemToObject(obj, name, ds_valid(r, pm, 1));
 }
 
 /* One schema-typed mutation of the tree; returns the (possibly new) root. */
-static cJSON *ds_mutate_tree(ds_rng *r, cJSON *root, const ds_model *model, size_t max_size,
+static cJSON *ds_mutate_tree(fg_rng *r, cJSON *root, const fg_node *model, size_t max_size,
                              ds_raw *raw) {
-  ds_places ps = {.n = 0};
-  ds_collect(&ps, root, NULL, model, 0);
-  ds_place *p = &ps.at[ds_below(r, ps.n)];
-  const ds_model *m = p->model;
-  switch (ds_below(r, 16)) {
+  fg_places ps = {.n = 0};
+  fg_collect(&ps, root, model);
+  fg_place *p = &ps.at[fg_below(r, ps.n)];
+  const fg_node *m = p->model;
+  switch (fg_below(r, 16)) {
   case 0: /* type swap */
-    return ds_replace(root, p, ds_other_type(r, p->node));
+    return fg_replace(root, p, ds_other_type(r, p->node));
   case 1: /* another valid value for this place: new ids, boundary strings */
   case 2:
   case 3:
   case 4:
   case 15:
-    if (m && m->type == DS_STRING && !m->n_patterns && !m->enums && ds_below(r, 2)) {
+    if (m && m->type == FG_STRING && !m->n_patterns && !m->enums && fg_below(r, 2)) {
       ds_raw none = {.used = 0};
       cJSON *v = ds_boundary_string(r, max_size, &none);
-      if (!none.used) return ds_replace(root, p, v);
+      if (!none.used) return fg_replace(root, p, v);
       cJSON_Delete(v);
     }
-    if (m) return ds_replace(root, p, ds_valid(r, m, 0));
-    return ds_replace(root, p, ds_valid(r, model, 0));
+    if (m) return fg_replace(root, p, ds_valid(r, m, 0));
+    return fg_replace(root, p, ds_valid(r, model, 0));
   case 5: /* near miss of a pattern */
     for (size_t i = 0; i < ps.n; i++) {
-      ds_place *q = &ps.at[(ds_below(r, ps.n) + i) % ps.n];
+      fg_place *q = &ps.at[(fg_below(r, ps.n) + i) % ps.n];
       if (q->model && q->model->n_patterns) {
         cJSON *v = NULL;
         ds_near_miss(r, q->model, &v, raw);
-        return ds_replace(root, q, v);
+        return fg_replace(root, q, v);
       }
     }
-    return ds_replace(root, p, ds_boundary_string(r, max_size, raw));
+    return fg_replace(root, p, ds_boundary_string(r, max_size, raw));
   case 6: /* delete a key */
     if (p->parent && cJSON_IsObject(p->parent)) {
       cJSON_Delete(cJSON_DetachItemViaPointer(p->parent, p->node));
@@ -518,14 +264,14 @@ static cJSON *ds_mutate_tree(ds_rng *r, cJSON *root, const ds_model *model, size
   case 7: /* duplicate a key (the strict reader rejects, others keep the last) */
     if (p->parent && cJSON_IsObject(p->parent) && p->node->string) {
       /* the same value twice, or a different valid one under the same name */
-      cJSON *copy = ds_below(r, 2) ? cJSON_Duplicate(p->node, 1) : ds_valid(r, m, 1);
+      cJSON *copy = fg_below(r, 2) ? cJSON_Duplicate(p->node, 1) : ds_valid(r, m, 1);
       if (copy) cJSON_AddItemToObject(p->parent, p->node->string, copy);
       return root;
     }
     /* fall through */
   case 8: /* add a key */
     for (size_t i = 0; i < ps.n; i++) {
-      ds_place *q = &ps.at[(ds_below(r, ps.n) + i) % ps.n];
+      fg_place *q = &ps.at[(fg_below(r, ps.n) + i) % ps.n];
       if (cJSON_IsObject(q->node)) {
         ds_add_key(r, q->node, q->model, raw);
         return root;
@@ -534,29 +280,29 @@ static cJSON *ds_mutate_tree(ds_rng *r, cJSON *root, const ds_model *model, size
     return root;
   case 9: /* boundary strings, escapes, invalid UTF-8 */
   case 10:
-    if (m && m->type != DS_STRING && m->type != DS_ANY && ds_below(r, 2)) {
+    if (m && m->type != FG_STRING && m->type != FG_ANY && fg_below(r, 2)) {
       for (size_t i = 0; i < ps.n; i++) {
-        ds_place *q = &ps.at[(ds_below(r, ps.n) + i) % ps.n];
-        if (cJSON_IsString(q->node)) return ds_replace(root, q, ds_boundary_string(r, max_size, raw));
+        fg_place *q = &ps.at[(fg_below(r, ps.n) + i) % ps.n];
+        if (cJSON_IsString(q->node)) return fg_replace(root, q, ds_boundary_string(r, max_size, raw));
       }
     }
-    return ds_replace(root, p, ds_boundary_string(r, max_size, raw));
+    return fg_replace(root, p, ds_boundary_string(r, max_size, raw));
   case 11: /* arrays: grow, empty, many */
   case 12:
     for (size_t i = 0; i < ps.n; i++) {
-      ds_place *q = &ps.at[(ds_below(r, ps.n) + i) % ps.n];
+      fg_place *q = &ps.at[(fg_below(r, ps.n) + i) % ps.n];
       if (!cJSON_IsArray(q->node)) continue;
-      switch (ds_below(r, 4)) {
+      switch (fg_below(r, 4)) {
       case 0:
         while (q->node->child) cJSON_Delete(cJSON_DetachItemViaPointer(q->node, q->node->child));
         break;
       case 1:
-        cJSON_AddItemToArray(q->node, q->node->child && ds_below(r, 2)
+        cJSON_AddItemToArray(q->node, q->node->child && fg_below(r, 2)
                                           ? cJSON_Duplicate(q->node->child, 1)
                                           : ds_valid(r, q->model ? q->model->items : NULL, 1));
         break;
       default: {
-        size_t many = 2 + ds_below(r, 30);
+        size_t many = 2 + fg_below(r, 30);
         for (size_t k = 0; k < many; k++)
           cJSON_AddItemToArray(q->node, ds_valid(r, q->model ? q->model->items : NULL, 1));
         break;
@@ -566,15 +312,15 @@ static cJSON *ds_mutate_tree(ds_rng *r, cJSON *root, const ds_model *model, size
     }
     return root;
   case 13: /* null, mostly where the spec says nullable */
-    for (size_t i = 0; ds_below(r, 4) && i < ps.n; i++) {
-      ds_place *q = &ps.at[(ds_below(r, ps.n) + i) % ps.n];
-      if (q->model && q->model->nullable) return ds_replace(root, q, cJSON_CreateNull());
+    for (size_t i = 0; fg_below(r, 4) && i < ps.n; i++) {
+      fg_place *q = &ps.at[(fg_below(r, ps.n) + i) % ps.n];
+      if (q->model && q->model->nullable) return fg_replace(root, q, cJSON_CreateNull());
     }
-    return ds_replace(root, p, cJSON_CreateNull());
+    return fg_replace(root, p, cJSON_CreateNull());
   default: { /* numbers at their edges */
     static const double edges[] = {0, -0.0, 1, -1, 2147483647.0, 2147483648.0, -2147483649.0,
                                    9007199254740993.0, 1e-300, 1.7976931348623157e308, 0.1};
-    return ds_replace(root, p, cJSON_CreateNumber(edges[ds_below(r, sizeof edges / sizeof *edges)]));
+    return fg_replace(root, p, cJSON_CreateNumber(edges[fg_below(r, sizeof edges / sizeof *edges)]));
   }
   }
 }
@@ -582,8 +328,12 @@ static cJSON *ds_mutate_tree(ds_rng *r, cJSON *root, const ds_model *model, size
 /* ---- process state --------------------------------------------------------- */
 
 typedef struct {
-  ds_schema_model model;
+  const fg_node *root;    /* the model of the request schema (the oracle's) */
+  fuzz_gen_oracle *gen;   /* generated valid accepted, near misses rejected */
   fuzz_dto *dto;
+#ifdef DS_HAVE_EXPLORE
+  hexplore_gen *explore; /* NULL when it cannot model the spec: the own mutator alone */
+#endif
   hschema_result *repair; /* the mutator's own validation, to find what to repair */
   size_t runs, valid, json;
 } ds_state;
@@ -592,40 +342,40 @@ typedef struct {
  * undeclared member goes, a declared place gets a valid value, an object gets
  * the declared members it lacks.  Returns the (possibly new) root; *done is
  * set when something was changed. */
-static cJSON *ds_repair(ds_rng *r, ds_state *st, cJSON *root, int *done) {
+static cJSON *ds_repair(fg_rng *r, ds_state *st, cJSON *root, int *done) {
   const fuzz_env *env = fuzz_env_get();
   *done = 0;
   hschema_result_reset(st->repair);
   if (hrules_check_request(env->rules, env->dto, root, st->repair)) return root;
   size_t nv = hschema_result_count(st->repair);
   if (!nv) return root;
-  const hschema_violation *v = hschema_result_at(st->repair, ds_below(r, nv));
+  const hschema_violation *v = hschema_result_at(st->repair, fg_below(r, nv));
   if (!v || !v->instance) return root;
   const cJSON *target = hjson_pointer_get(root, v->instance, strlen(v->instance), NULL);
   if (!target) return root;
-  ds_places ps = {.n = 0};
-  ds_collect(&ps, root, NULL, st->model.root, 0);
+  fg_places ps = {.n = 0};
+  fg_collect(&ps, root, st->root);
   for (size_t i = 0; i < ps.n; i++) {
-    ds_place *p = &ps.at[i];
+    fg_place *p = &ps.at[i];
     if (p->node != target) continue;
     *done = 1;
     if (!p->model && p->parent && cJSON_IsObject(p->parent)) {
       cJSON_Delete(cJSON_DetachItemViaPointer(p->parent, p->node));
       return root;
     }
-    if (p->model && p->model->type == DS_OBJECT && cJSON_IsObject(p->node)) {
+    if (p->model && p->model->type == FG_OBJECT && cJSON_IsObject(p->node)) {
       for (size_t k = 0; k < p->model->n_props; k++) {
         const char *name = p->model->props[k].name;
         if (!cJSON_GetObjectItemCaseSensitive(p->node, name))
           cJSON_AddItemToObject(p->node, name, ds_valid(r, p->model->props[k].schema, 1));
       }
-      if (ds_below(r, 2)) return root;
+      if (fg_below(r, 2)) return root;
     }
-    if (p->model && p->model->type == DS_ARRAY && cJSON_IsArray(p->node) && !p->node->child) {
+    if (p->model && p->model->type == FG_ARRAY && cJSON_IsArray(p->node) && !p->node->child) {
       cJSON_AddItemToArray(p->node, ds_valid(r, p->model->items, 1));
       return root;
     }
-    return ds_replace(root, p, ds_valid(r, p->model ? p->model : st->model.root, 0));
+    return fg_replace(root, p, ds_valid(r, p->model ? p->model : st->root, 0));
   }
   return root;
 }
@@ -638,9 +388,12 @@ static ds_state *ds_the_state;
 static void ds_report(void) {
   ds_state *st = ds_the_state;
   if (!st || !st->runs) return;
-  fprintf(stderr, DS_NAME ": %zu of %zu inputs valid (%.1f%%), %zu strict JSON (%.1f%%)\n",
+  size_t gv = 0, ge = 0;
+  fuzz_gen_counts(st->gen, &gv, &ge);
+  fprintf(stderr, DS_NAME ": %zu of %zu inputs valid (%.1f%%), %zu strict JSON (%.1f%%); "
+          "structure oracle: %zu generated bodies accepted, %zu near misses rejected\n",
           st->valid, st->runs, 100.0 * (double)st->valid / (double)st->runs, st->json,
-          100.0 * (double)st->json / (double)st->runs);
+          100.0 * (double)st->json / (double)st->runs, gv, ge);
   const char *path = getenv("APIHARNESS_FUZZ_STATS");
   if (path && *path) {
     FILE *f = fopen(path, "a");
@@ -660,9 +413,15 @@ static ds_state *ds_get(void) {
   const hspec_operation *op = hrules_operation(env->rules);
   if (!op || !op->n_request || !op->request[0].schema)
     fuzz_die(DS_NAME, "the spec documents no request schema to build the mutator's model from");
-  st->model.root = ds_build(&st->model, env->spec, op->request[0].schema, 0);
-  if (!st->model.root || st->model.root->type != DS_OBJECT)
+  st->gen = fuzz_gen_oracle_new(DS_NAME, env->spec, op->request[0].schema, env->dto,
+                                HSCHEMA_DIR_REQUEST);
+  st->root = fuzz_gen_oracle_model(st->gen);
+  if (!st->root || st->root->type != FG_OBJECT)
     fuzz_die(DS_NAME, "the request schema is not an object schema");
+#ifdef DS_HAVE_EXPLORE
+  char err[HEXPLORE_MSG_MAX];
+  st->explore = hexplore_gen_new(env->rules, err);
+#endif
   ds_the_state = st;
   atexit(ds_report);
   return st;
@@ -671,6 +430,12 @@ static ds_state *ds_get(void) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   ds_state *st = ds_get();
   int v = fuzz_dto_check(st->dto, DS_NAME, data, size);
+  /* The structure oracle, seeded by the input: a generated valid body is
+   * accepted, near misses of it and of this input (when valid) rejected. */
+  const cJSON *root = v == 1 ? fuzz_dto_root(st->dto) : NULL;
+  cJSON *accepted = root && !fuzz_tree_has_nul(root) ? cJSON_Duplicate(root, 1) : NULL;
+  fuzz_gen_check(st->gen, fg_hash(data, size), accepted);
+  cJSON_Delete(accepted);
   st->runs++;
   if (v >= 0) st->json++;
   if (v == 1) st->valid++;
@@ -702,38 +467,47 @@ static size_t ds_emit(cJSON *tree, const ds_raw *raw, uint8_t *out, size_t cap) 
   return n;
 }
 
-static cJSON *ds_parse_or_valid(ds_rng *r, const ds_state *st, const uint8_t *data, size_t size) {
+static cJSON *ds_parse_or_valid(fg_rng *r, const ds_state *st, const uint8_t *data, size_t size) {
   const char *end = NULL;
   cJSON *tree = size ? cJSON_ParseWithLengthOpts((const char *)data, size, &end, 0) : NULL;
-  if (!tree) tree = ds_valid(r, st->model.root, 0);
+  if (!tree) tree = ds_valid(r, st->root, 0);
   return tree;
 }
 
 size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed) {
   ds_state *st = ds_get();
-  ds_rng r;
-  ds_seed(&r, seed);
+  fg_rng r;
+  fg_seed(&r, seed);
   /* Some plain byte mutation: the reader's edge cases live between tokens. */
-  if (ds_below(&r, 8) == 0) return LLVMFuzzerMutate(data, size, max_size);
+  if (fg_below(&r, 8) == 0) return LLVMFuzzerMutate(data, size, max_size);
+#ifdef DS_HAVE_EXPLORE
+  /* Half the time, the explore phase's generator (prose-aware valid and
+   * invalid bodies, broken rules, hard strings); the rest below: this
+   * mutator's spec-model edits and raw splices of escapes and bad UTF-8. */
+  if (st->explore && fg_below(&r, 2) == 0) {
+    size_t n = hexplore_fuzz_mutate(st->explore, data, size, max_size, (unsigned)fg_next(&r));
+    if (n) return n;
+  }
+#endif
   cJSON *tree = ds_parse_or_valid(&r, st, data, size);
   if (!tree) return LLVMFuzzerMutate(data, size, max_size);
   ds_raw raw = {.used = 0};
   /* Mostly, first repair what the validator finds wrong (up to three
    * places): mutations then start from valid or nearly valid DTOs. */
   int repaired = 0;
-  if (ds_below(&r, 4) != 0) {
+  if (fg_below(&r, 4) != 0) {
     for (int i = 0, done = 1; i < 3 && done; i++) {
       tree = ds_repair(&r, st, tree, &done);
       repaired |= done;
     }
   }
-  size_t rounds = repaired && ds_below(&r, 2) == 0 ? 0 : 1 + (ds_below(&r, 4) == 0 ? ds_below(&r, 3) : 0);
+  size_t rounds = repaired && fg_below(&r, 2) == 0 ? 0 : 1 + (fg_below(&r, 4) == 0 ? fg_below(&r, 3) : 0);
   for (size_t i = 0; i < rounds; i++) {
     ds_raw one = {.used = 0};
-    tree = ds_mutate_tree(&r, tree, st->model.root, max_size, raw.used ? &one : &raw);
+    tree = ds_mutate_tree(&r, tree, st->root, max_size, raw.used ? &one : &raw);
     if (one.used) { /* only one raw splice per input: drop the second marker */
       cJSON_Delete(tree);
-      tree = ds_valid(&r, st->model.root, 0);
+      tree = ds_valid(&r, st->root, 0);
       raw.used = 0;
     }
   }
@@ -746,26 +520,26 @@ size_t LLVMFuzzerCustomCrossOver(const uint8_t *data1, size_t size1, const uint8
                                  size_t size2, uint8_t *out, size_t max_out_size,
                                  unsigned int seed) {
   ds_state *st = ds_get();
-  ds_rng r;
-  ds_seed(&r, seed);
+  fg_rng r;
+  fg_seed(&r, seed);
   cJSON *a = ds_parse_or_valid(&r, st, data1, size1);
   cJSON *b = ds_parse_or_valid(&r, st, data2, size2);
   size_t n = 0;
   if (a && b) {
-    ds_places pa = {.n = 0}, pb = {.n = 0};
-    ds_collect(&pa, a, NULL, st->model.root, 0);
-    ds_collect(&pb, b, NULL, st->model.root, 0);
+    fg_places pa = {.n = 0}, pb = {.n = 0};
+    fg_collect(&pa, a, st->root);
+    fg_collect(&pb, b, st->root);
     /* Prefer a place of b with the same model as a place of a (same property). */
-    ds_place *to = &pa.at[ds_below(&r, pa.n)];
-    const ds_place *from = &pb.at[ds_below(&r, pb.n)];
+    fg_place *to = &pa.at[fg_below(&r, pa.n)];
+    const fg_place *from = &pb.at[fg_below(&r, pb.n)];
     for (size_t i = 0; i < pb.n; i++) {
-      const ds_place *c = &pb.at[(ds_below(&r, pb.n) + i) % pb.n];
+      const fg_place *c = &pb.at[(fg_below(&r, pb.n) + i) % pb.n];
       if (c->model && c->model == to->model && c->node != b) {
         from = c;
         break;
       }
     }
-    a = ds_replace(a, to, cJSON_Duplicate(from->node, 1));
+    a = fg_replace(a, to, cJSON_Duplicate(from->node, 1));
     ds_raw none = {.used = 0};
     n = ds_emit(a, &none, out, max_out_size);
   }

@@ -1,5 +1,6 @@
 /* fuzz_common: spec loading, oracle failure, the request-body pipeline. */
 #include "fuzz_common.h"
+#include "fuzz_rfc8259.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,6 +11,20 @@
  * target is single-purpose, so this is the one place global state is right. */
 static fuzz_env fuzz_the_env;
 static int fuzz_env_loaded;
+
+int fuzz_oracle_enabled(const char *name) {
+  static const char *off;
+  static int read;
+  if (!read) {
+    off = getenv("APIHARNESS_FUZZ_ORACLES_OFF");
+    read = 1;
+  }
+  if (!off || !*off) return 1;
+  size_t n = strlen(name);
+  for (const char *p = off; (p = strstr(p, name)) != NULL; p += n)
+    if ((p == off || p[-1] == ',') && (p[n] == '\0' || p[n] == ',')) return 0;
+  return 1;
+}
 
 void fuzz_die(const char *target, const char *fmt, ...) {
   va_list ap;
@@ -58,6 +73,23 @@ const fuzz_env *fuzz_env_get(void) {
   return &fuzz_the_env;
 }
 
+const cJSON *fuzz_spec_schema(const fuzz_env *env, int status) {
+  const hspec_operation *op = hrules_operation(env->rules);
+  if (!op) return NULL;
+  if (status == 0) return op->n_request ? op->request[0].schema : NULL;
+  for (size_t i = 0; i < op->n_responses; i++) {
+    const hspec_response *r = &op->responses[i];
+    if (r->status != status) continue;
+    for (size_t k = 0; k < r->n_media; k++) {
+      const char *mt = r->media[k].media_type;
+      size_t ml = mt ? strlen(mt) : 0;
+      if (mt && (!strcmp(mt, "application/json") || (ml >= 5 && !strcmp(mt + ml - 5, "+json"))))
+        return r->media[k].schema;
+    }
+  }
+  return NULL;
+}
+
 static int fuzz_str_eq(const char *a, const char *b) {
   if (!a || !b) return a == b;
   return strcmp(a, b) == 0;
@@ -80,6 +112,27 @@ int fuzz_results_equal(const hschema_result *a, const hschema_result *b) {
   return 1;
 }
 
+void fuzz_escape(char *out, size_t cap, const uint8_t *data, size_t size) {
+  size_t n = 0, i = 0;
+  if (!cap) return;
+  for (; i < size; i++) {
+    char tmp[8];
+    unsigned char c = data[i];
+    if (c == '\n') snprintf(tmp, sizeof tmp, "\\n");
+    else if (c == '\r') snprintf(tmp, sizeof tmp, "\\r");
+    else if (c == '\t') snprintf(tmp, sizeof tmp, "\\t");
+    else if (c == '\\') snprintf(tmp, sizeof tmp, "\\\\");
+    else if (c >= 0x20 && c < 0x7f) snprintf(tmp, sizeof tmp, "%c", c);
+    else snprintf(tmp, sizeof tmp, "\\x%02x", c);
+    size_t tl = strlen(tmp);
+    if (n + tl + 24 >= cap) break;
+    memcpy(out + n, tmp, tl);
+    n += tl;
+  }
+  out[n] = '\0';
+  if (i < size) snprintf(out + n, cap - n, "...(%zu bytes)", size);
+}
+
 int fuzz_tree_has_nul(const cJSON *node) {
   for (; node; node = node->next) {
     size_t len = 0;
@@ -92,6 +145,7 @@ int fuzz_tree_has_nul(const cJSON *node) {
 }
 
 struct fuzz_dto {
+  const cJSON *root;
   hjson_doc *doc, *again;
   hschema_result *r1, *r2;
 };
@@ -109,6 +163,8 @@ fuzz_dto *fuzz_dto_new(void) {
   }
   return d;
 }
+
+const cJSON *fuzz_dto_root(const fuzz_dto *d) { return d->root; }
 
 void fuzz_dto_free(fuzz_dto *d) {
   if (!d) return;
@@ -143,6 +199,7 @@ int fuzz_dto_check(fuzz_dto *d, const char *target, const uint8_t *data, size_t 
   const fuzz_env *env = fuzz_env_get();
   hjson_error err;
   const cJSON *root = hjson_parse(d->doc, (const char *)data, size, NULL, &err);
+  d->root = root;
   if (!root) {
     if (!err.msg || !*err.msg)
       fuzz_die(target, "the strict reader rejected the input without a message (code %d)",
@@ -152,6 +209,7 @@ int fuzz_dto_check(fuzz_dto *d, const char *target, const uint8_t *data, size_t 
                err.offset, size);
     return -1;
   }
+  fuzz_rfc8259_walk(target, root);
 
   /* Strict-accepts is a subset of cJSON-accepts. */
   const char *end = NULL;

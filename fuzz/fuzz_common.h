@@ -35,6 +35,16 @@ typedef struct {
  * load (a broken build, not a finding).  Owned by the process. */
 const fuzz_env *fuzz_env_get(void);
 
+/* The spec's schema node (possibly a {"$ref"}) of the first JSON media type
+ * documented for a response status (as hrules_response_schema picks it), or of
+ * the first request media type when status is 0; NULL when none. */
+const cJSON *fuzz_spec_schema(const fuzz_env *env, int status);
+
+/* 1 unless APIHARNESS_FUZZ_ORACLES_OFF (a comma-separated list) names the
+ * oracle: "walk" (fuzz_rfc8259.h), "gen" (fuzz_gen.h).  For bench/fuzz/run,
+ * which measures each oracle's cost as a ratio to the target without it. */
+int fuzz_oracle_enabled(const char *name);
+
 /* Prints "<target>: oracle failed: <message>" and aborts. */
 void fuzz_die(const char *target, const char *fmt, ...)
     __attribute__((noreturn, format(printf, 2, 3)));
@@ -47,6 +57,7 @@ int fuzz_results_equal(const hschema_result *a, const hschema_result *b);
  * with its oracles:
  *  - whatever the strict reader accepts, cJSON accepts (except cJSON's own
  *    documented limit: number literals longer than 63 characters);
+ *  - the RFC 8259 invariant walk holds on every accepted tree (fuzz_rfc8259.h);
  *  - the verdict and the violation list are deterministic (checked twice);
  *  - hrules_check_request's verdict agrees with its error count;
  *  - a body that validates, printed by cJSON and read again, validates again
@@ -58,6 +69,14 @@ typedef struct fuzz_dto fuzz_dto;
 fuzz_dto *fuzz_dto_new(void); /* NULL when out of memory; free with fuzz_dto_free */
 void fuzz_dto_free(fuzz_dto *d);
 int fuzz_dto_check(fuzz_dto *d, const char *target, const uint8_t *data, size_t size);
+/* The tree the last fuzz_dto_check read (NULL when it was not strict JSON),
+ * valid until the next call. */
+const cJSON *fuzz_dto_root(const fuzz_dto *d);
+
+/* Writes an escaped, one-line excerpt of data into out (cap bytes, always
+ * NUL-terminated): printable ASCII as is, \n \r \t \\ escaped, other
+ * bytes as \xNN; "...(N bytes)" appended when cut.  For oracle messages. */
+void fuzz_escape(char *out, size_t cap, const uint8_t *data, size_t size);
 
 /* 1 when some string or member name under node holds a NUL byte. */
 int fuzz_tree_has_nul(const cJSON *node);

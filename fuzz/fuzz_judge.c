@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "fuzz_common.h"
+#include "fuzz_gen.h"
+#include "fuzz_rfc8259.h"
 #include "judge/hjudge.h"
 
 /* A request body the 201's echo checks compare with: test data, valid for the
@@ -19,6 +21,8 @@ typedef struct {
   const cJSON *request;
   hschema_result *result;
   hjudge_verdict a, b, strict;
+  fuzz_gen_oracle *gen; /* the response-side structure oracle, NULL: no schema documented */
+  int gen_tried;
 } fuzz_judge_state;
 
 static fuzz_judge_state *fuzz_judge_the_state;
@@ -112,6 +116,30 @@ void fuzz_judge_body(const char *target, int status, const char *content_type,
   /* The body, read and validated here directly. */
   hjson_error err;
   const cJSON *root = hjson_parse(st->body_doc, (const char *)data, size, NULL, &err);
+  if (root) fuzz_rfc8259_walk(target, root);
+
+  /* The response-side structure oracle: a body generated valid from the
+   * documented schema is accepted, its near misses (and those of this input,
+   * when the schema accepts it) are rejected. */
+  if (!st->gen_tried) {
+    st->gen_tried = 1;
+    const cJSON *ss = fuzz_spec_schema(env, status);
+    const hschema *sc = hrules_response_schema(env->rules, status);
+    if (ss && sc) st->gen = fuzz_gen_oracle_new(target, env->spec, ss, sc, HSCHEMA_DIR_RESPONSE);
+    /* a generated 201 body is large next to most fuzz inputs: one input in 4 */
+    if (st->gen) fuzz_gen_oracle_sample(st->gen, 4);
+  }
+  uint64_t h = fg_hash(data, size);
+  if (st->gen && (h >> 7) % 4 == 0) {
+    cJSON *accepted = NULL;
+    hschema_result_reset(st->result);
+    if (root && !fuzz_tree_has_nul(root) &&
+        hschema_validate(hrules_response_schema(env->rules, status), root, HSCHEMA_DIR_RESPONSE,
+                         st->result))
+      accepted = cJSON_Duplicate(root, 1);
+    fuzz_gen_check(st->gen, h, accepted);
+    cJSON_Delete(accepted);
+  }
   /* Rejected: the check fails (or warns, for the empty 400 body the default
    * profile tolerates).  Accepted: it does not fail. */
   const hjudge_check *sj = fuzz_judge_find(&st->a, "strict-json");

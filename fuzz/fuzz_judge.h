@@ -7,7 +7,13 @@
  *  - (400) "problem-status" fails exactly when ProblemDetails.status is a
  *    number other than the HTTP status;
  *  - no check message and no detail contains the body's token value (secrets
- *    never reach a report). */
+ *    never reach a report);
+ *  - the RFC 8259 walk on the body when the strict reader accepts it
+ *    (fuzz_rfc8259.h);
+ *  - the structure oracle on the schema documented for the status (fuzz_gen.h),
+ *    on one input in four: a generated valid body (nullable allOf members,
+ *    boundary date-times) is accepted, near misses of it and of the input
+ *    (when the schema accepts it) are rejected. */
 #ifndef FUZZ_JUDGE_H
 #define FUZZ_JUDGE_H
 

@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Writes the hand-made seed inputs of corpus/<target>/ (named by SHA-1, like
 libFuzzer names corpus files) and the dictionaries corpus/create_dto.dict,
-response.dict and spec.dict (corpus/http_response.dict is written by hand).
+response.dict, judge_multi.dict and spec.dict (corpus/http_response.dict is
+written by hand).  Seeds include the boundaries the oracles need: duplicate
+names below the top level, leading zeros at depth, member names near the
+JSON pointer caps, boundary date-times (T24:00:00Z, leap seconds), null for
+allOf-wrapped members, and pairs of 201 bodies for judge_multi.
 
 Usage: fuzz/gen-corpus.py [REPO]   (default: the repository this file is in)
 
@@ -69,6 +73,14 @@ dto = [
  '{"account":{"id":"ACC-1234-5678"},"name":"\\x41","modules":[{"id":"MOD-1234"}]}',
  '{"account":{"id":"ACC-1234-5678"},"name":"n","modules":[{"id":"MOD-1234"}],"extensions":[{"id":1e400}]}',
  '{"account":{"id":"ACC-1234-5678"},"name":"n","modules":[{"id":"MOD-1234"}],"extensions":[{"id":-0.5e-3}, 012]}',
+ # duplicate names below the top level, leading zeros at depth
+ '{"account":{"id":"ACC-1234-5678","id":"ACC-1234-5678"},"name":"n","modules":[{"id":"MOD-1234"}]}',
+ '{"account":{"id":"ACC-1234-5678"},"name":"n","modules":[{"id":"MOD-1234","id":"MOD-1234"}]}',
+ '{"account":{"id":"ACC-1234-5678"},"name":"n","modules":[{"id":"MOD-1234"}],"extensions":[{"id":"E","id":"F"}]}',
+ '{"account":{"id":"ACC-1234-5678"},"name":"n","modules":[{"id":"MOD-1234"}],"extensions":[{"id":"E"}],"icon":null,"description":"d","x":[00]}',
+ # member names near the pointer caps (the reader's 256-byte error pointer, the validator's 1024)
+ '{"' + 'k' * 250 + '":[1,]}',
+ '{"account":{"id":"ACC-1234-5678","' + 'k' * 1000 + '":1},"name":"n","modules":[{"id":"MOD-1234"}]}',
  '[' * 200 + ']' * 200,
  '', 'null', '[]', '{}', '"ACC-1234-5678"', '0', '-1.5E+10', 'true',
 ]
@@ -101,6 +113,15 @@ r201 = [v(), json.dumps(tok, indent=2), v(revision=2), v(token=Ellipsis), v(toke
   v(extensions=[{"id":"EXT-1","status":"Public","audit":None}]),
   '{"id":"x"}', '{}', '[]', 'null', '', '{"token":"secret-token-value-123456", "revision": 1', 'not json',
 ]
+r201 += [v(lastAccessAt="2026-11-28T24:00:00Z"), v(lastAccessAt="1990-12-31T23:59:60Z"), v(lastAccessAt="1990-12-31T15:59:60-08:00"),
+  v(lastAccessAt="2026-11-28T12:00:60Z"), v(lastAccessAt="2026-11-28t12:00:00.5z"), v(lastAccessAt="2026-11-28T12:00:00+24:00"),
+  v(audit={"created":{"at":"2026-11-28T12:00:00Z\n","by":{"id":"USR-1"}},"updated":None}),
+  v(account={"id":"ACC-1234-5678","type":None,"status":None,"extra":1}), v(modules=[{"id":"MOD-1234","filters":None,"settings":{"eligibility":None,"x":1}}]),
+  v(**{"$meta":{"omitted":["token"],"x":1}}), v(revision=1.5), v(revision=1e0)]
+raw201 = [v().replace('"status":"Active"}', '"status":"Active","status":"Active"}').encode(),
+          v().replace('"revision":1,"status"', '"revision":01,"status"').encode(),
+          v().replace('Harness', 'Har\xed\xa0\x80ness').encode('latin-1').replace(b'\\xed\\xa0\\x80', b'\xed\xa0\x80')]
+for b in raw201: put('api_token_response', b)
 raw201 = [v().encode().replace(b'Acme', b'Ac\xc3\x28me'), v().replace('"revision":1', '"revision":1,"revision":2').encode(), b'\xef\xbb\xbf' + v().encode(),
           v().replace('Reporting', 'Rep\\ud800orting').encode()]
 for s in r201: put('api_token_response', s)
@@ -118,6 +139,18 @@ r400 = [p(), p(status=Ellipsis), p(status=401), p(status="400"), p(status=None),
   '{"type":"about:blank","status":400,"status":500}', 'Bad Request']
 for s in r400: put('problem_details', s)
 put('problem_details', p().encode().replace(b'validation', b'valid\xff'))
+
+# judge_multi: "201 body\n@@@@\n201 body\n@@@@\nrequest body"
+SEP = '\n@@@@\n'
+other = v(id="TKN-0009-0008-0007", token="idt:TKN-0009:zyxwvutsrqponmlkjihgfedcba543210")
+req = '{"account":{"id":"ACC-1234-5678"},"name":"Reporting token","description":"fuzz","modules":[{"id":"MOD-1234"}]}'
+for s_ in [v() + SEP + other, v() + SEP + v(), v() + SEP + v(id="TKN-0009-0008-0007"), v() + SEP + v(token="idt:TKN-0009:other"),
+           v(), v() + SEP + other + SEP + req, v(name="Other") + SEP + other + SEP + req,
+           v() + SEP + other + SEP + req.replace('"Reporting token"', '"idt:TKN-0001:abcdefghijklmnopqrstuvwxyz012345"'),
+           v(token=Ellipsis) + SEP + other, v() + SEP + 'not json', '[]' + SEP + '{}', v(token="idt:\u0041bcdefghij") + SEP + v(token="idt:Abcdefghij"),
+           v() + SEP + other + SEP + '{"name":"n","modules":[{"id":"MOD-1234"}],"extensions":[{"id":"idt:TKN-0001:abcdefghijklmnopqrstuvwxyz012345"}]}',
+           v() + SEP + other + SEP + '{"account":{"id":"ACC-1234-5678","name":"x"},"name":"Reporting token","icon":null}']:
+    put('judge_multi', s_)
 
 raw_spec = open(SPEC, 'rb').read()
 put('spec', raw_spec)
@@ -241,12 +274,20 @@ for v in ['AccountDto', 'ModuleDto']:
     for a in S[v]['properties']['id'].get('allOf', []):
         pats.append(a['pattern'])
 write(CORPUS + '/create_dto.dict', 'create_dto_fuzzer, dto_structure_fuzzer, endpoint_fuzzer', dto_names,
-      ['ACC-', 'MOD-', '"ACC-1234-5678"', '"MOD-1234"', '-1234', '1234-5678', 'acc-', 'mod-', '\u0661\u0662', '\\n"', ' "'])
+      ['ACC-', 'MOD-', '"ACC-1234-5678"', '"MOD-1234"', '-1234', '1234-5678', 'acc-', 'mod-', '\u0661\u0662', '\\n"', ' "',
+       '"ACC-1234-5678\\n"', '"MOD-1234\\n"', '"id":"ACC-1234-5678","id":', '00', '01'])
 resp_names = props([n for n in S if n not in ('CreateApiTokenDto','AccountDto','ModuleDto','ExtensionDto')])
 enums = sorted({e for n in S for e in S[n].get('enum', [])})
+# members that are nullable next to allOf: [{$ref}] (null must be accepted there)
+nullable_allof = sorted({k for n in S for k, ps in S[n].get('properties', {}).items() if ps.get('nullable') and 'allOf' in ps})
 write(CORPUS + '/response.dict', 'api_token_response_fuzzer, problem_details_fuzzer', resp_names,
       ['"%s"' % e for e in enums] + ['"2026-11-28T12:00:00Z"', '"2026-11-28T12:00:00.123+01:00"', '"2024-02-29T23:59:60Z"', 'T', 'Z', '+00:00',
-       '"application/problem+json"', '"https://tools.ietf.org/html/rfc9110#section-15.5.1"', '"errors"', '400', '201', '"ACC-', '"MOD-'])
+       '"application/problem+json"', '"https://tools.ietf.org/html/rfc9110#section-15.5.1"', '"errors"', '400', '201', '"ACC-', '"MOD-',
+       '"2026-11-28T24:00:00Z"', 'T24:00:00', '"1990-12-31T23:59:60Z"', '"1990-12-31T15:59:60-08:00"', ':60Z', '+24:00', '.5z', 't', 'z',
+       '"2026-02-29T00:00:00Z"', '\\n"', '01']
+      + ['"%s":null' % n for n in nullable_allof])
+write(CORPUS + '/judge_multi.dict', 'judge_multi_fuzzer (two 201 bodies and a request, separated by "\\n@@@@\\n")', resp_names,
+      ['"%s"' % e for e in enums] + ['\n@@@@\n', '"idt:TKN-0001:abcdefghijklmnopqrstuvwxyz012345"', '"TKN-0001-0002-0003"', '"token":', '"id":'])
 oas = ['"openapi"', '"3.0.1"', '"3.1.0"', '"info"', '"title"', '"version"', '"paths"', '"components"', '"schemas"', '"$ref"', '"#/components/schemas/"',
        '"#/"', '"~0"', '"~1"', '"%25"', '"post"', '"get"', '"requestBody"', '"content"', '"application/json"', '"application/*+json"', '"text/json"',
        '"responses"', '"default"', '"4XX"', '"schema"', '"type"', '"object"', '"array"', '"string"', '"integer"', '"number"', '"boolean"',

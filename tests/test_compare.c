@@ -191,8 +191,12 @@ Test(compare, regression_exit_1_with_requirement_and_cases) {
   cr_assert_not_null(strstr(imp, "http.c  fail -> pass"));
   cr_assert_not_null(strstr(r.out, "New requirements (1):\n  http.e  fail"));
   cr_assert_not_null(strstr(r.out, "no longer in the current report (1):\n  http.d  pass"));
-  cr_assert_not_null(strstr(r.out, "2 regressions, 1 improvements, 0 other changes, 1 new, "
-                                   "1 removed, 1 unchanged"),
+  /* a requirement that passed and is gone is lost coverage */
+  cr_assert_not_null(strstr(r.out, "COVERAGE LOST: passed in the baseline, now skipped, not "
+                                   "exercised or missing (1):\n  http.d  pass -> missing"),
+                     "%s", r.out);
+  cr_assert_not_null(strstr(r.out, "2 regressions, 1 coverage lost, 1 improvements, 0 other "
+                                   "changes, 1 new, 1 removed, 1 unchanged"),
                      "%s", r.out);
   run_free(&r);
   rm_dir(r.dir);
@@ -211,18 +215,177 @@ Test(compare, case_error_is_a_regression) {
 }
 
 Test(compare, no_regression_exit_0) {
-  const char *base[] = {"http.a:fail", "http.b:pass", "http.c:pass", NULL};
-  const char *cur[] = {"http.a:pass", "http.b:warn", "http.c:skip", "http.n:pass", NULL};
+  const char *base[] = {"http.a:fail", "http.b:pass", "http.c:skip", NULL};
+  const char *cur[] = {"http.a:pass", "http.b:warn", "http.c:pass", "http.n:pass", NULL};
   run_result r;
   compare_reports(base, cur, 0, &r);
   cr_assert_eq(r.code, 0, "exit %d: %s %s", r.code, r.out, r.err);
   cr_assert_null(strstr(r.out, "REGRESSIONS"));
+  cr_assert_null(strstr(r.out, "COVERAGE LOST"));
   cr_assert_not_null(strstr(r.out, "Other changes (2):"), "%s", r.out);
   cr_assert_not_null(strstr(r.out, "http.b  pass -> warn"));
-  cr_assert_not_null(strstr(r.out, "http.c  pass -> skip"));
-  cr_assert_not_null(strstr(r.out, "0 regressions, 1 improvements"));
+  cr_assert_not_null(strstr(r.out, "http.c  skip -> pass"));
+  cr_assert_not_null(strstr(r.out, "0 regressions, 0 coverage lost, 1 improvements"));
   run_free(&r);
   rm_dir(r.dir);
+}
+
+/* The hole in the gate: a later run with --filter skipped what passed before. */
+Test(compare, pass_to_skip_fails_the_gate) {
+  const char *base[] = {"http.a:pass", "http.b:pass", "http.c:pass", NULL};
+  const char *cur[] = {"http.a:pass", "http.b:skip", NULL};
+  run_result r;
+  compare_reports(base, cur, 0, &r);
+  cr_assert_eq(r.code, 1, "exit %d: %s %s", r.code, r.out, r.err);
+  cr_assert_not_null(strstr(r.out, "COVERAGE LOST"), "%s", r.out);
+  cr_assert_not_null(strstr(r.out, "  http.b  pass -> not exercised  title of http.b"), "%s", r.out);
+  cr_assert_not_null(strstr(r.out, "  http.c  pass -> missing  title of http.c"), "%s", r.out);
+  cr_assert_not_null(strstr(r.out, "0 regressions, 2 coverage lost"), "%s", r.out);
+  run_free(&r);
+  rm_dir(r.dir);
+}
+
+/* --allow-coverage-loss relaxes only the lost coverage, never a regression. */
+Test(compare, allow_coverage_loss) {
+  char dir[64], bp[128], cp[128];
+  make_dir(dir, sizeof dir);
+  const char *base[] = {"http.a:pass", "http.b:pass", NULL};
+  const char *cur1[] = {"http.a:pass", "http.b:skip", NULL};
+  const char *cur2[] = {"http.a:fail", "http.b:skip", NULL};
+  char *b = report(base), *c1 = report(cur1), *c2 = report(cur2);
+  write_file(dir, "base.json", b, bp, sizeof bp);
+  write_file(dir, "cur.json", c1, cp, sizeof cp);
+  const char *args[] = {"--allow-coverage-loss", bp, cp, NULL};
+  run_result r;
+  run_compare(dir, args, &r);
+  cr_assert_eq(r.code, 0, "exit %d: %s %s", r.code, r.out, r.err);
+  cr_assert_not_null(strstr(r.out, "Coverage lost (allowed by --allow-coverage-loss) (1):"),
+                     "%s", r.out);
+  run_free(&r);
+  write_file(dir, "cur.json", c2, cp, sizeof cp);
+  run_compare(dir, args, &r);
+  cr_assert_eq(r.code, 1, "a regression still fails: %s", r.out);
+  run_free(&r);
+  /* --json says which */
+  const char *jargs[] = {"--json", "--allow-coverage-loss", bp, cp, NULL};
+  run_compare(dir, jargs, &r);
+  cJSON *j = cJSON_Parse(r.out);
+  cr_assert_not_null(j, "%s", r.out);
+  cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(j, "regression")));
+  cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(j, "coverage_lost")));
+  cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(j, "gate_failed")));
+  cJSON *loss = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "coverage_loss"), 0);
+  cr_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(loss, "after")), "not exercised");
+  cJSON_Delete(j);
+  run_free(&r);
+  free(b);
+  free(c1);
+  free(c2);
+  rm_dir(dir);
+}
+
+/* A requirement whose status says pass but that no case judged is not exercised. */
+Test(compare, pass_without_cases_is_not_exercised) {
+  char dir[64], bp[128], cp[128];
+  make_dir(dir, sizeof dir);
+  write_file(dir, "base.json",
+             "{\"format\":\"apiharness-compliance/1\",\"requirements\":[{\"id\":\"r\","
+             "\"status\":\"pass\"},{\"id\":\"q\",\"status\":\"pass\"}],\"cases\":[{\"id\":\"c1\","
+             "\"requirement\":\"q\",\"status\":\"pass\",\"checks\":[{\"name\":\"x\",\"status\":"
+             "\"pass\",\"requirement\":\"r\"}]}]}",
+             bp, sizeof bp);
+  write_file(dir, "cur.json",
+             "{\"format\":\"apiharness-compliance/1\",\"requirements\":[{\"id\":\"r\","
+             "\"status\":\"pass\"},{\"id\":\"q\",\"status\":\"pass\"}],\"cases\":[{\"id\":\"c1\","
+             "\"requirement\":\"q\",\"status\":\"pass\",\"checks\":[]}]}",
+             cp, sizeof cp);
+  const char *args[] = {bp, cp, NULL};
+  run_result r;
+  run_compare(dir, args, &r);
+  cr_assert_eq(r.code, 1, "exit %d: %s %s", r.code, r.out, r.err);
+  cr_assert_not_null(strstr(r.out, "  r  pass -> not exercised"), "%s", r.out);
+  run_free(&r);
+  rm_dir(dir);
+}
+
+/* Reports of different spec documents or profiles are not comparable. */
+static char *with_spec(const char *const *reqs, const char *sha, const char *profile) {
+  char *text = report(reqs);
+  cJSON *j = cJSON_Parse(text);
+  free(text);
+  cJSON *spec = cJSON_AddObjectToObject(j, "spec");
+  cJSON_AddStringToObject(spec, "sha256", sha);
+  cJSON_AddStringToObject(j, "profile", profile);
+  text = cJSON_Print(j);
+  cJSON_Delete(j);
+  return text;
+}
+
+Test(compare, different_specs_refused_unless_allowed) {
+  char dir[64], bp[128], cp[128];
+  make_dir(dir, sizeof dir);
+  const char *base[] = {"http.a:pass", "http.old:pass", NULL};
+  const char *cur[] = {"http.a:pass", "http.label:pass", NULL};
+  char *b = with_spec(base, "aaaa1111", "default"), *c = with_spec(cur, "bbbb2222", "default");
+  write_file(dir, "base.json", b, bp, sizeof bp);
+  write_file(dir, "cur.json", c, cp, sizeof cp);
+  const char *args[] = {bp, cp, NULL};
+  run_result r;
+  run_compare(dir, args, &r);
+  cr_assert_eq(r.code, 2, "exit %d: %s %s", r.code, r.out, r.err);
+  cr_assert_not_null(strstr(r.err, "come from different spec documents (aaaa1111 vs bbbb2222)"),
+                     "%s", r.err);
+  cr_assert_not_null(strstr(r.err, "--allow-spec-change"));
+  cr_assert_str_empty(r.out);
+  run_free(&r);
+  const char *allow[] = {"--allow-spec-change", "--allow-coverage-loss", bp, cp, NULL};
+  run_compare(dir, allow, &r);
+  cr_assert_eq(r.code, 0, "exit %d: %s %s", r.code, r.out, r.err);
+  cr_assert_not_null(strstr(r.out, "note: the reports come from different spec documents"));
+  cr_assert_not_null(strstr(r.out, "New requirements (1):\n  http.label  pass"), "%s", r.out);
+  cr_assert_not_null(strstr(r.out, "no longer in the current report (1):\n  http.old  pass"));
+  run_free(&r);
+  free(c);
+  c = with_spec(base, "aaaa1111", "strict");
+  write_file(dir, "cur.json", c, cp, sizeof cp);
+  run_compare(dir, args, &r);
+  cr_assert_eq(r.code, 2, "exit %d: %s", r.code, r.out);
+  cr_assert_not_null(strstr(r.err, "different profiles (default vs strict)"), "%s", r.err);
+  run_free(&r);
+  free(b);
+  free(c);
+  rm_dir(dir);
+}
+
+Test(compare, new_findings_listed) {
+  char dir[64], bp[128], cp[128];
+  make_dir(dir, sizeof dir);
+  static const char head[] = "{\"format\":\"apiharness-compliance/1\",\"requirements\":["
+                             "{\"id\":\"r\",\"status\":\"warn\"}],\"cases\":[";
+  char b[1024], c[1024];
+  snprintf(b, sizeof b,
+           "%s{\"id\":\"c1\",\"requirement\":\"r\",\"status\":\"warn\",\"checks\":[{\"name\":"
+           "\"media-type\",\"status\":\"warn\",\"requirement\":\"r\",\"message\":\"odd type "
+           "at offset 3\"}]}]}",
+           head);
+  snprintf(c, sizeof c,
+           "%s{\"id\":\"c1\",\"requirement\":\"r\",\"status\":\"warn\",\"checks\":[{\"name\":"
+           "\"media-type\",\"status\":\"warn\",\"requirement\":\"r\",\"message\":\"odd type "
+           "at offset 9\"}]},{\"id\":\"c2\",\"requirement\":\"r\",\"status\":\"warn\","
+           "\"checks\":[{\"name\":\"allow\",\"status\":\"warn\",\"requirement\":\"r\","
+           "\"message\":\"Allow lists PUT\"}]}]}",
+           head);
+  write_file(dir, "base.json", b, bp, sizeof bp);
+  write_file(dir, "cur.json", c, cp, sizeof cp);
+  const char *args[] = {bp, cp, NULL};
+  run_result r;
+  run_compare(dir, args, &r);
+  cr_assert_eq(r.code, 0, "exit %d: %s %s", r.code, r.out, r.err);
+  cr_assert_not_null(strstr(r.out, "New findings since the baseline (1):\n  warn  r [allow] 1 "
+                                   "case, e.g. c2\n      Allow lists PUT\n"),
+                     "the same cause at another offset is not new: %s", r.out);
+  run_free(&r);
+  rm_dir(dir);
 }
 
 Test(compare, identical_reports) {
@@ -230,8 +393,8 @@ Test(compare, identical_reports) {
   run_result r;
   compare_reports(base, base, 0, &r);
   cr_assert_eq(r.code, 0);
-  cr_assert_not_null(strstr(r.out, "0 regressions, 0 improvements, 0 other changes, 0 new, "
-                                   "0 removed, 2 unchanged"),
+  cr_assert_not_null(strstr(r.out, "0 regressions, 0 coverage lost, 0 improvements, 0 other "
+                                   "changes, 0 new, 0 removed, 2 unchanged, 0 new findings"),
                      "%s", r.out);
   run_free(&r);
   rm_dir(r.dir);
@@ -318,7 +481,8 @@ Test(compare, secrets_in_case_details_are_redacted) {
 static void expect_error(const char *base_text, const char *cur_text, const char *message) {
   char dir[64], bp[128], cp[128];
   make_dir(dir, sizeof dir);
-  const char *ok = "{\"format\":\"apiharness-compliance/1\",\"requirements\":[]}";
+  const char *ok = "{\"format\":\"apiharness-compliance/1\",\"requirements\":[{\"id\":\"r\","
+                   "\"status\":\"pass\"}]}";
   if (base_text)
     write_file(dir, "base.json", base_text, bp, sizeof bp);
   else
@@ -338,7 +502,8 @@ static void expect_error(const char *base_text, const char *cur_text, const char
 }
 
 Test(compare, bad_files_exit_2) {
-  const char *ok = "{\"format\":\"apiharness-compliance/1\",\"requirements\":[]}";
+  const char *ok = "{\"format\":\"apiharness-compliance/1\",\"requirements\":[{\"id\":\"r\","
+                   "\"status\":\"pass\"}]}";
   expect_error(NULL, NULL, "baseline report");
   expect_error(NULL, NULL, "cannot open: No such file or directory");
   expect_error("{\"format\":", NULL, "invalid JSON at offset 10");
@@ -352,6 +517,38 @@ Test(compare, bad_files_exit_2) {
   expect_error("{\"format\":\"apiharness-compliance/1\",\"format\":\"apiharness-compliance/1\"}",
                NULL, "invalid JSON");
   expect_error(ok, "", "current report");
+}
+
+/* Malformed content: exit 2 naming the file and the JSON pointer of the problem. */
+Test(compare, malformed_reports_exit_2_with_pointer) {
+#define F "{\"format\":\"apiharness-compliance/1\","
+#define OK F "\"requirements\":[{\"id\":\"r\",\"status\":\"pass\"}]}"
+  expect_error(F "\"requirements\":[]}", NULL, ": /requirements: empty");
+  expect_error(OK, F "\"requirements\":[]}", ": /requirements: empty");
+  expect_error(F "\"requirements\":[1,2,3]}", NULL, ": /requirements/0: not an object");
+  expect_error(F "\"requirements\":[{\"id\":\"a\",\"status\":\"pass\"},{\"status\":\"pass\"}]}",
+               NULL, ": /requirements/1/id: missing");
+  expect_error(F "\"requirements\":[{\"id\":\"\",\"status\":\"pass\"}]}", NULL,
+               ": /requirements/0/id: not a non-empty string");
+  expect_error(F "\"requirements\":[{\"id\":\"a\",\"status\":\"pass\"},{\"id\":\"b\","
+                 "\"status\":\"pass\"},{\"id\":\"a\",\"status\":\"fail\"}]}",
+               NULL, ": /requirements/2/id: duplicate id \"a\" (first at /requirements/0)");
+  expect_error(OK, F "\"requirements\":[{\"id\":\"a\",\"status\":\"unknown\"}]}",
+               ": /requirements/0/status: unknown status \"unknown\" (pass, fail, warn, skip or "
+               "error)");
+  expect_error(F "\"requirements\":[{\"id\":\"a\"}]}", NULL, ": /requirements/0/status: missing");
+  expect_error(F "\"requirements\":[{\"id\":\"a\",\"status\":\"pass\"}],\"cases\":[{\"id\":"
+                 "\"c\",\"status\":\"pass\"},{\"id\":\"c\",\"status\":\"fail\"}]}",
+               NULL, ": /cases/1/id: duplicate id \"c\" (first at /cases/0)");
+  expect_error(F "\"requirements\":[{\"id\":\"a\",\"status\":\"pass\"}],\"cases\":{}}", NULL,
+               ": /cases: not an array");
+  expect_error(F "\"requirements\":[{\"id\":\"a\",\"status\":\"pass\"}],\"spec\":{\"sha256\":"
+                 "5}}",
+               NULL, ": /spec/sha256: not a string");
+  expect_error(F "\"requirements\":[{\"id\":\"a\",\"status\":\"pass\"}],\"findings\":[{}]}",
+               NULL, ": /findings/0/key: missing or not a string");
+#undef OK
+#undef F
 }
 
 Test(compare, usage_errors) {

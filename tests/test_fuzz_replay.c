@@ -115,3 +115,42 @@ Test(fuzz_replay, structure_mutator_runs_and_reports_valid_share) {
   cr_expect_gt(valid * 100, runs * 5, "only %lu of %lu valid", valid, runs);
   free(out);
 }
+
+/* The structure oracle (fuzz_gen.h) runs on every input of dto_structure:
+ * generated valid bodies accepted, near misses rejected, and it says how many. */
+Test(fuzz_replay, structure_oracle_asserts_bodies_and_near_misses) {
+  char *out = NULL;
+  int rc = run("dto_structure", TEST_SOURCE_DIR "/corpus/dto_structure", &out);
+  cr_expect_eq(rc, 0, "%s", out);
+  const char *p = strstr(out, "structure oracle: ");
+  cr_assert_not_null(p, "%s", out);
+  unsigned long valid = 0, edits = 0;
+  cr_assert_eq(sscanf(p, "structure oracle: %lu generated bodies accepted, %lu near misses rejected",
+                      &valid, &edits), 2, "%s", p);
+  cr_expect_gt(valid, 0ul, "no generated body was asserted valid");
+  cr_expect_gt(edits, valid, "fewer near misses than bodies: %lu", edits);
+  free(out);
+}
+
+/* APIHARNESS_FUZZ_ORACLES_OFF switches it off (bench/fuzz/run's cost figures). */
+Test(fuzz_replay, structure_oracle_can_be_switched_off) {
+  char *out = NULL;
+  setenv("APIHARNESS_FUZZ_ORACLES_OFF", "walk,gen", 1);
+  int rc = run("dto_structure", TEST_SOURCE_DIR "/corpus/dto_structure", &out);
+  unsetenv("APIHARNESS_FUZZ_ORACLES_OFF");
+  cr_expect_eq(rc, 0, "%s", out);
+  cr_expect(strstr(out, "structure oracle: 0 generated bodies accepted, 0 near misses rejected") != NULL,
+            "%s", out);
+  free(out);
+}
+
+/* The judge's multi-response target replays its seeds (two creates, echoes,
+ * a token equal in both, escaped tokens) without an oracle failure. */
+Test(fuzz_replay, judge_multi_corpus_passes) {
+  char *out = NULL;
+  int rc = run("judge_multi", TEST_SOURCE_DIR "/corpus/judge_multi " TEST_SOURCE_DIR
+               "/corpus/regressions/judge_multi", &out);
+  cr_expect_eq(rc, 0, "%s", out);
+  cr_expect(strstr(out, "all passed") != NULL, "%s", out);
+  free(out);
+}

@@ -349,12 +349,25 @@ Test(judge, audit_created_at_against_date) {
   cr_expect_eq(run(HJUDGE_EXPECT_CREATED, &r, HJUDGE_PROFILE_DEFAULT), HJUDGE_FAIL);
   cr_expect_eq(check_status(&v, "audit-created-at"), HJUDGE_FAIL);
   cr_expect_str_eq(find(&v, "audit-created-at")->requirement, HJUDGE_REQ_AUDIT_CREATED);
+  /* no Date: itself a failure (RFC 9110 6.6.1); audit.created.at is then
+   * compared with the harness's clock, or skipped when there is none */
   r.date = NULL;
-  cr_expect_eq(run(HJUDGE_EXPECT_CREATED, &r, HJUDGE_PROFILE_DEFAULT), HJUDGE_PASS);
+  cr_expect_eq(run(HJUDGE_EXPECT_CREATED, &r, HJUDGE_PROFILE_DEFAULT), HJUDGE_FAIL);
+  cr_expect_eq(check_status(&v, "date-header"), HJUDGE_FAIL);
+  cr_expect_str_eq(find(&v, "date-header")->requirement, HJUDGE_REQ_DATE);
   cr_expect_eq(check_status(&v, "audit-created-at"), HJUDGE_SKIP);
+  r.now_unix = 1795867205 + 3600; /* an hour after audit.created.at + 5 s */
+  run(HJUDGE_EXPECT_CREATED, &r, HJUDGE_PROFILE_DEFAULT);
+  cr_expect_eq(check_status(&v, "audit-created-at"), HJUDGE_FAIL);
+  cr_expect(strstr(find(&v, "audit-created-at")->message, "harness's clock"), "%s",
+            find(&v, "audit-created-at")->message);
+  r.now_unix = 1795867205 - HJUDGE_LOCAL_CLOCK_SKEW_S; /* at the edge of the tolerance */
+  run(HJUDGE_EXPECT_CREATED, &r, HJUDGE_PROFILE_DEFAULT);
+  cr_expect_eq(check_status(&v, "audit-created-at"), HJUDGE_PASS);
   r.date = "garbage";
   run(HJUDGE_EXPECT_CREATED, &r, HJUDGE_PROFILE_DEFAULT);
-  cr_expect_eq(check_status(&v, "audit-created-at"), HJUDGE_SKIP);
+  cr_expect_eq(check_status(&v, "date-header"), HJUDGE_FAIL);
+  cr_expect_eq(check_status(&v, "audit-created-at"), HJUDGE_PASS);
 }
 
 Test(judge, distinct_creates) {
@@ -472,14 +485,13 @@ static hjudge_status judge_created(const char *body, const char *date, hjudge_pr
 
 Test(judge, healthy_201_variants_pass) {
   /* charset parameter, key order, whitespace, no $meta / icon / description /
-   * audit at all, any id and token format, no Date header */
-  cr_expect_eq(judge_created(MIN_201, NULL, HJUDGE_PROFILE_STRICT), HJUDGE_PASS, "%s", v.detail);
+   * audit at all, any id and token format */
+  cr_expect_eq(judge_created(MIN_201, DATE, HJUDGE_PROFILE_STRICT), HJUDGE_PASS, "%s", v.detail);
   cr_expect_eq(check_status(&v, "audit-created-at"), HJUDGE_SKIP);
   static const char *const cts[] = {"application/json", "application/json;charset=UTF-8",
                                     "Application/JSON; charset=\"utf-8\""};
   for (size_t i = 0; i < sizeof cts / sizeof cts[0]; i++) {
     hjudge_response r = resp(201, cts[i], MIN_201);
-    r.date = NULL;
     cr_expect_eq(run(HJUDGE_EXPECT_CREATED, &r, HJUDGE_PROFILE_STRICT), HJUDGE_PASS, "%s: %s",
                  cts[i], v.detail);
   }
@@ -653,4 +665,251 @@ Test(judge, problem_status_only_binds_problem_documents) {
   r.body_len = strlen(r.body);
   cr_expect_eq(run(HJUDGE_EXPECT_UNAUTHORIZED, &r, HJUDGE_PROFILE_STRICT), HJUDGE_PASS, "%s",
                v.detail);
+}
+
+/* ---- data-driven cases: the .json files under tests/data/judge/ ----
+ *
+ * Each file is an array of groups:
+ *   {"description": "...", "case": {...}, "response": {...}, "profile": "default",
+ *    "tests": [{"description": "...", "case": {...}, "response": {...},
+ *               "profile": "...", "verdict": "fail",
+ *               "checks": {"<check name>": "pass|warn|fail|skip|absent"},
+ *               "messages": {"<check name>": "substring of its message"},
+ *               "never_in_messages": ["text no message may contain"]}]}
+ * A test's "case" and "response" members override the group's, member by
+ * member.  case: expect (hjudge_expect_name), requirement, method,
+ * request_body (a JSON value), tolerated, tolerated_reason, aspnet_tolerated,
+ * aspnet_reason, nonstandard_method, lenient_surrogates, not_operation.  response: status,
+ * content_type, allow, www_authenticate, date, server (strings; null or absent:
+ * no header), body (the exact text) or body_json (a value, printed compactly),
+ * now_unix, timed_out, transport_error, truncated, upload_aborted. */
+
+#include <dirent.h>
+
+static char *read_text(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  char *buf = NULL;
+  size_t cap = 0, n = 0;
+  for (;;) {
+    if (n + 4096 > cap) {
+      cap = cap ? cap * 2 : 65536;
+      char *nb = realloc(buf, cap);
+      if (!nb) {
+        free(buf);
+        fclose(f);
+        return NULL;
+      }
+      buf = nb;
+    }
+    size_t got = fread(buf + n, 1, cap - n, f);
+    n += got;
+    if (got == 0)
+      break;
+  }
+  fclose(f);
+  *len = n;
+  return buf;
+}
+
+/* The member `name` of the test, else of the group. */
+static const cJSON *member2(const cJSON *test, const cJSON *group, const char *obj,
+                            const char *name) {
+  const cJSON *t = cJSON_GetObjectItemCaseSensitive(test, obj);
+  const cJSON *x = cJSON_IsObject(t) ? cJSON_GetObjectItemCaseSensitive(t, name) : NULL;
+  if (x)
+    return x;
+  const cJSON *g = cJSON_GetObjectItemCaseSensitive(group, obj);
+  return cJSON_IsObject(g) ? cJSON_GetObjectItemCaseSensitive(g, name) : NULL;
+}
+
+static const char *str2(const cJSON *test, const cJSON *group, const char *obj, const char *name) {
+  const cJSON *x = member2(test, group, obj, name);
+  return cJSON_IsString(x) ? x->valuestring : NULL;
+}
+
+static long long num2(const cJSON *test, const cJSON *group, const char *obj, const char *name) {
+  const cJSON *x = member2(test, group, obj, name);
+  if (cJSON_IsBool(x))
+    return cJSON_IsTrue(x);
+  return cJSON_IsNumber(x) ? (long long)x->valuedouble : 0;
+}
+
+/* Runs one data test; returns the number of mismatches (each reported). */
+static int run_data_test(const char *where, const cJSON *group, const cJSON *test) {
+  hjudge_case c = {0};
+  const char *ex = str2(test, group, "case", "expect");
+  int e = hjudge_expect_parse(ex ? ex : "created");
+  cr_assert(e >= 0, "%s: unknown expect '%s'", where, ex);
+  c.expect = (hjudge_expect)e;
+  c.requirement = str2(test, group, "case", "requirement");
+  if (!c.requirement)
+    c.requirement = "data.case";
+  c.method = str2(test, group, "case", "method");
+  c.request_body = member2(test, group, "case", "request_body");
+  c.tolerated = (int)num2(test, group, "case", "tolerated");
+  c.tolerated_reason = str2(test, group, "case", "tolerated_reason");
+  c.aspnet_tolerated = (int)num2(test, group, "case", "aspnet_tolerated");
+  c.aspnet_reason = str2(test, group, "case", "aspnet_reason");
+  c.nonstandard_method = (int)num2(test, group, "case", "nonstandard_method");
+  c.lenient_surrogates = (int)num2(test, group, "case", "lenient_surrogates");
+  c.not_operation = (int)num2(test, group, "case", "not_operation");
+
+  hjudge_response r = {0};
+  r.status = (int)num2(test, group, "response", "status");
+  r.content_type = str2(test, group, "response", "content_type");
+  r.allow = str2(test, group, "response", "allow");
+  r.www_authenticate = str2(test, group, "response", "www_authenticate");
+  r.date = str2(test, group, "response", "date");
+  r.server = str2(test, group, "response", "server");
+  r.now_unix = num2(test, group, "response", "now_unix");
+  r.timed_out = (int)num2(test, group, "response", "timed_out");
+  r.transport_error = (int)num2(test, group, "response", "transport_error");
+  r.truncated = (int)num2(test, group, "response", "truncated");
+  r.upload_aborted = (int)num2(test, group, "response", "upload_aborted");
+  char *printed = NULL;
+  const cJSON *body = member2(test, group, "response", "body");
+  const cJSON *body_json = member2(test, group, "response", "body_json");
+  size_t blen;
+  const char *btext = hjson_string(body, &blen);
+  if (btext) {
+    r.body = btext;
+    r.body_len = blen;
+  } else if (body_json) {
+    printed = cJSON_PrintUnformatted(body_json);
+    cr_assert(printed);
+    r.body = printed;
+    r.body_len = strlen(printed);
+  }
+  const cJSON *pj = cJSON_GetObjectItemCaseSensitive(test, "profile");
+  if (!pj)
+    pj = cJSON_GetObjectItemCaseSensitive(group, "profile");
+  int p = hjudge_profile_parse(cJSON_IsString(pj) ? pj->valuestring : "default");
+  cr_assert(p >= 0, "%s: unknown profile", where);
+
+  hjudge_verdict out;
+  hjudge_status got = hjudge_response_judge(judge, &c, &r, (hjudge_profile)p, &out);
+  free(printed);
+  int bad = 0;
+  const cJSON *verdict = cJSON_GetObjectItemCaseSensitive(test, "verdict");
+  if (cJSON_IsString(verdict)) {
+    int want = hjudge_status_parse(verdict->valuestring);
+    cr_assert(want >= 0, "%s: unknown verdict '%s'", where, verdict->valuestring);
+    if ((int)got != want) {
+      cr_log_error("%s: verdict %s, expected %s (detail: %s)", where, hjudge_status_name(got),
+                   verdict->valuestring, out.detail);
+      bad++;
+    }
+  }
+  const cJSON *checks = cJSON_GetObjectItemCaseSensitive(test, "checks");
+  for (const cJSON *k = checks ? checks->child : NULL; k; k = k->next) {
+    const hjudge_check *ck = find(&out, k->string);
+    cr_assert(cJSON_IsString(k), "%s: checks.%s must be a string", where, k->string);
+    if (!strcmp(k->valuestring, "absent")) {
+      if (ck) {
+        cr_log_error("%s: check %s is %s, expected absent (%s)", where, k->string,
+                     hjudge_status_name(ck->status), ck->message);
+        bad++;
+      }
+      continue;
+    }
+    int want = hjudge_status_parse(k->valuestring);
+    cr_assert(want >= 0, "%s: unknown status '%s'", where, k->valuestring);
+    if (!ck) {
+      cr_log_error("%s: no check %s (detail: %s)", where, k->string, out.detail);
+      bad++;
+    } else if ((int)ck->status != want) {
+      cr_log_error("%s: check %s is %s, expected %s (%s)", where, k->string,
+                   hjudge_status_name(ck->status), k->valuestring, ck->message);
+      bad++;
+    }
+  }
+  const cJSON *msgs = cJSON_GetObjectItemCaseSensitive(test, "messages");
+  for (const cJSON *k = msgs ? msgs->child : NULL; k; k = k->next) {
+    const hjudge_check *ck = find(&out, k->string);
+    if (!ck || !cJSON_IsString(k) || !strstr(ck->message, k->valuestring)) {
+      cr_log_error("%s: message of %s is \"%s\", expected to contain \"%s\"", where, k->string,
+                   ck ? ck->message : "(no such check)", cJSON_IsString(k) ? k->valuestring : "");
+      bad++;
+    }
+  }
+  const cJSON *never = cJSON_GetObjectItemCaseSensitive(test, "never_in_messages");
+  for (const cJSON *k = never ? never->child : NULL; k; k = k->next) {
+    for (size_t i = 0; cJSON_IsString(k) && i < out.n_checks; i++)
+      if (strstr(out.checks[i].message, k->valuestring)) {
+        cr_log_error("%s: check %s says \"%s\"", where, out.checks[i].name,
+                     out.checks[i].message);
+        bad++;
+      }
+    if (cJSON_IsString(k) && strstr(out.detail, k->valuestring)) {
+      cr_log_error("%s: detail says \"%s\"", where, out.detail);
+      bad++;
+    }
+  }
+  /* every message is one printable line */
+  for (size_t i = 0; i < out.n_checks; i++)
+    for (const char *q = out.checks[i].message; *q; q++)
+      if ((unsigned char)*q < 0x20) {
+        cr_log_error("%s: control byte in the message of %s", where, out.checks[i].name);
+        bad++;
+        break;
+      }
+  return bad;
+}
+
+static int name_cmp(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+Test(judge, data_driven_cases) {
+  const char *dir = TEST_DATA_DIR "/judge";
+  DIR *d = opendir(dir);
+  cr_assert(d, "cannot open %s", dir);
+  char *names[256];
+  size_t nn = 0;
+  struct dirent *de;
+  while ((de = readdir(d)) && nn < 256) {
+    size_t l = strlen(de->d_name);
+    if (l > 5 && !strcmp(de->d_name + l - 5, ".json"))
+      names[nn++] = strdup(de->d_name);
+  }
+  closedir(d);
+  qsort(names, nn, sizeof names[0], name_cmp);
+  cr_assert(nn > 0, "no data files in %s", dir);
+  size_t tests = 0;
+  int bad = 0;
+  for (size_t f = 0; f < nn; f++) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, names[f]);
+    size_t len;
+    char *text = read_text(path, &len);
+    cr_assert(text, "cannot read %s", path);
+    hjson_doc *doc = hjson_doc_new();
+    hjson_error err;
+    const cJSON *root = hjson_parse(doc, text, len, NULL, &err);
+    cr_assert(root, "%s: %s at offset %zu", path, err.msg, err.offset);
+    cr_assert(cJSON_IsArray(root), "%s: an array of groups expected", path);
+    for (const cJSON *g = root->child; g; g = g->next) {
+      const cJSON *gd = cJSON_GetObjectItemCaseSensitive(g, "description");
+      const cJSON *ts = cJSON_GetObjectItemCaseSensitive(g, "tests");
+      cr_assert(cJSON_IsString(gd) && cJSON_IsArray(ts), "%s: a group needs description and tests",
+                path);
+      for (const cJSON *t = ts->child; t; t = t->next) {
+        const cJSON *td = cJSON_GetObjectItemCaseSensitive(t, "description");
+        cr_assert(cJSON_IsString(td), "%s: %s: a test needs a description", path,
+                  gd->valuestring);
+        char where[768];
+        snprintf(where, sizeof where, "%s: %s: %s", names[f], gd->valuestring, td->valuestring);
+        bad += run_data_test(where, g, t);
+        tests++;
+      }
+    }
+    hjson_doc_free(doc);
+    free(text);
+    free(names[f]);
+  }
+  cr_log_info("%zu judge data tests", tests);
+  cr_expect(tests >= 20, "only %zu judge data tests", tests);
+  cr_expect_eq(bad, 0, "%d mismatches in the judge data tests (see the log)", bad);
 }

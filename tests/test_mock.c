@@ -144,7 +144,9 @@ static const cJSON *expect_problem(mc_judge *j, const mc_resp *r, long status) {
   char ct[256], viol[4096];
   cr_assert_eq(r->rc, CURLE_OK, "curl: %s", curl_easy_strerror(r->rc));
   cr_assert_eq(r->status, status, "status %ld, wanted %ld: %s", r->status, status, r->body);
-  cr_assert_str_eq(mc_header(r, "Content-Type", ct, sizeof ct), "application/problem+json");
+  /* the media type the spec documents for a ProblemDetails (the 400's) */
+  cr_assert_str_eq(mc_header(r, "Content-Type", ct, sizeof ct), "application/json");
+  cr_assert(mc_header(r, "Date", ct, sizeof ct)[0], "every answer carries a Date");
   hjson_error e;
   const cJSON *p = mc_parse(j, r, &e);
   cr_assert_not_null(p, "problem body is not strict JSON: %s", e.msg);
@@ -517,4 +519,255 @@ Test(mock, fault_table_is_complete_and_findable) {
   }
   cr_assert_null(hmock_fault_at(hmock_fault_count()));
   cr_assert_null(hmock_fault_find("no-such-fault"));
+}
+
+/* ---- the reference is clean: exactly what the documents say ---- */
+
+/* --problem-json (hmock_options.problem_json): ASP.NET Core's media type. */
+Test(mock, problem_json_option_gives_application_problem_json) {
+  mc_judge j;
+  mc_judge_init(&j);
+  hmock_options o;
+  memset(&o, 0, sizeof o);
+  o.problem_json = 1;
+  hmock *m = mc_start_opts(&o);
+  mc_resp r;
+  char ct[256];
+  mc_post(hmock_port(m), "application/json", "{}", &r);
+  cr_assert_eq(r.status, 400);
+  cr_assert_str_eq(mc_header(&r, "Content-Type", ct, sizeof ct), "application/problem+json");
+  mc_free(&r);
+  mc_request(hmock_port(m), "PUT", API_PATH, "application/json", NULL, NULL, 0, 0, &r);
+  cr_assert_eq(r.status, 405);
+  cr_assert_str_eq(mc_header(&r, "Content-Type", ct, sizeof ct), "application/problem+json");
+  mc_free(&r);
+  mc_post(hmock_port(m), "application/json", VALID_BODY, &r);
+  cr_assert_eq(r.status, 201);
+  cr_assert_str_eq(mc_header(&r, "Content-Type", ct, sizeof ct), "application/json");
+  mc_free(&r);
+  hmock_stop(m);
+  mc_judge_fini(&j);
+}
+
+/* RFC 9110 6.6.1: an origin server with a clock sends Date on every answer. */
+Test(mock, every_answer_carries_a_date) {
+  hmock *m = mc_start(0, "tok-123456789");
+  static const struct {
+    const char *method, *ctype, *auth, *body;
+    long status;
+  } reqs[] = {
+      {"POST", "application/json", "Authorization: Bearer tok-123456789", VALID_BODY, 201},
+      {"POST", "application/json", "Authorization: Bearer tok-123456789", "{", 400},
+      {"POST", "application/json", NULL, VALID_BODY, 401},
+      {"POST", "text/plain", "Authorization: Bearer tok-123456789", VALID_BODY, 415},
+      {"GET", NULL, NULL, NULL, 405},
+      {"HEAD", NULL, NULL, NULL, 405},
+  };
+  for (size_t i = 0; i < sizeof reqs / sizeof reqs[0]; i++) {
+    mc_resp r;
+    char date[128];
+    mc_request(hmock_port(m), reqs[i].method, API_PATH, reqs[i].ctype, reqs[i].auth,
+               reqs[i].body, reqs[i].body ? strlen(reqs[i].body) : 0, 0, &r);
+    cr_assert_eq(r.status, reqs[i].status, "%s: %ld", reqs[i].method, r.status);
+    mc_header(&r, "Date", date, sizeof date);
+    char wday[4], mon[4];
+    int d, y, hh, mm, ss, used = 0;
+    int got = sscanf(date, "%3[A-Za-z], %2d %3[A-Za-z] %4d %2d:%2d:%2d GMT%n", wday, &d, mon, &y,
+                     &hh, &mm, &ss, &used);
+    cr_assert(got == 7 && used == (int)strlen(date) && strlen(date) == 29,
+              "%s %ld: Date '%s' is not an IMF-fixdate", reqs[i].method, reqs[i].status, date);
+    mc_free(&r);
+  }
+  hmock_stop(m);
+}
+
+/* Sends raw bytes on one connection and reads until the peer closes or
+ * timeout_ms passes; returns what came back (malloc'd). */
+static char *raw_exchange(int port, const char *req, size_t len, int timeout_ms) {
+  int fd = mc_connect(port);
+  cr_assert_eq(send(fd, req, len, MSG_NOSIGNAL), (ssize_t)len);
+  char *buf = malloc(1 << 16);
+  cr_assert_not_null(buf);
+  long got = mc_read_all(fd, buf, 1 << 16, timeout_ms);
+  if (got < 0)
+    buf[0] = 0;
+  close(fd);
+  return buf;
+}
+
+static int count_of(const char *hay, const char *needle) {
+  int n = 0;
+  for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+    n++;
+  return n;
+}
+
+/* A HEAD answer has no body, and the connection stays usable for the next
+ * request (RFC 9110 9.3.2; RFC 9112 9.3). */
+Test(mock, head_has_no_body_and_keeps_the_connection) {
+  hmock *m = mc_start(0, NULL);
+  char req[2048];
+  int n = snprintf(req, sizeof req,
+                   "HEAD " API_PATH " HTTP/1.1\r\nHost: x\r\n\r\n"
+                   "POST " API_PATH " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                   "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+                   strlen(VALID_BODY), VALID_BODY);
+  char *out = raw_exchange(hmock_port(m), req, (size_t)n, 3000);
+  cr_assert_eq(strncmp(out, "HTTP/1.1 405 ", 13), 0, "%s", out);
+  char *second = strstr(out, "\r\n\r\n");
+  cr_assert_not_null(second);
+  second += 4; /* no body after the HEAD's head: the next answer starts here */
+  cr_assert_eq(strncmp(second, "HTTP/1.1 201 ", 13), 0, "after the HEAD answer: %.80s", second);
+  free(out);
+  hmock_stop(m);
+}
+
+/* Refused requests (401, 405, 415) have their body read and dropped: the next
+ * request on the connection is framed correctly. */
+Test(mock, refused_request_bodies_are_read_and_the_connection_kept) {
+  hmock *m = mc_start(0, "tok-123456789");
+  const char *refused[] = {
+      "POST " API_PATH " HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+      "Authorization: Bearer tok-123456789\r\nContent-Length: 40\r\n\r\n"
+      "GET / HTTP/1.1\r\nHost: x\r\n\r\n0123456789abc",
+      "PUT " API_PATH " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Content-Length: 40\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n0123456789abc",
+      "POST " API_PATH " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Content-Length: 40\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n0123456789abc",
+  };
+  const long status[] = {415, 405, 401};
+  for (size_t i = 0; i < 3; i++) {
+    char req[2048];
+    int n = snprintf(req, sizeof req,
+                     "%sPOST " API_PATH " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     "Authorization: Bearer tok-123456789\r\nContent-Length: %zu\r\n"
+                     "Connection: close\r\n\r\n%s",
+                     refused[i], strlen(VALID_BODY), VALID_BODY);
+    char *out = raw_exchange(hmock_port(m), req, (size_t)n, 3000);
+    char want[32];
+    snprintf(want, sizeof want, "HTTP/1.1 %ld ", status[i]);
+    cr_assert_eq(strncmp(out, want, strlen(want)), 0, "%s", out);
+    cr_assert_eq(count_of(out, "HTTP/1.1 "), 2, "two answers: %s", out);
+    cr_assert_not_null(strstr(out, "HTTP/1.1 201 "), "the valid request after it: %s", out);
+    cr_assert_null(strstr(out, "HTTP/1.1 404"), "the body was read as a request: %s", out);
+    free(out);
+  }
+  hmock_stop(m);
+}
+
+/* RFC 9110 11.1: the scheme is case-insensitive; the credentials are compared
+ * whole: every near miss of the token is refused. */
+Test(mock, bearer_scheme_any_case_and_near_miss_tokens_refused) {
+  static const char tok[] = "Tok-9f8e7d6c5b4a";
+  hmock *m = mc_start(0, tok);
+  static const struct {
+    const char *header;
+    long status;
+  } tries[] = {
+      {"Authorization: Bearer Tok-9f8e7d6c5b4a", 201},
+      {"Authorization: bearer Tok-9f8e7d6c5b4a", 201},
+      {"Authorization: BEARER Tok-9f8e7d6c5b4a", 201},
+      {"Authorization: Bearer Tok-9f8e7d6c5b4b", 401},  /* shares the prefix */
+      {"Authorization: Bearer Xok-9f8e7d6c5b4a", 401},  /* shares the suffix */
+      {"Authorization: Bearer abcdefghijklmnop", 401},  /* same length */
+      {"Authorization: Bearer tOK-9F8E7D6C5B4A", 401},  /* letter case flipped */
+      {"Authorization: Bearer Tok-9f8e7d6c5b4ax", 401}, /* the token is a prefix */
+      {"Authorization: Bearer Tok-9f8e7d6c5b4", 401},   /* truncated */
+      {"Authorization: Bearer", 401},                   /* no credentials */
+      {"Authorization: Bearer ", 401},
+      {"Authorization: Basic Tok-9f8e7d6c5b4a", 401}, /* another scheme */
+      {"Authorization: BearerTok-9f8e7d6c5b4a", 401},
+      {"Authorization: Bearer Tok-9f8e7d6c5b4a\r\nAuthorization: Bearer Tok-9f8e7d6c5b4a",
+       400}, /* a singleton field twice */
+      {"Authorization: Bearer wrong\r\nAuthorization: Bearer Tok-9f8e7d6c5b4a", 400},
+  };
+  for (size_t i = 0; i < sizeof tries / sizeof tries[0]; i++) {
+    char req[2048];
+    int n = snprintf(req, sizeof req,
+                     "POST " API_PATH " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     "%s\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
+                     tries[i].header, strlen(VALID_BODY), VALID_BODY);
+    char *out = raw_exchange(hmock_port(m), req, (size_t)n, 3000);
+    char want[32];
+    snprintf(want, sizeof want, "HTTP/1.1 %ld ", tries[i].status);
+    cr_assert_eq(strncmp(out, want, strlen(want)), 0, "try %zu: wanted %ld, got %.40s", i,
+                 tries[i].status, out);
+    if (tries[i].status == 401)
+      cr_assert_not_null(strstr(out, "WWW-Authenticate: Bearer"), "try %zu", i);
+    free(out);
+  }
+  hmock_stop(m);
+}
+
+/* Every valid body shape is created with the exact decoded values echoed:
+ * member order, escapes, pretty printing, repeated and many modules, long,
+ * non-BMP and NUL-holding strings. */
+Test(mock, every_valid_body_shape_is_created_with_an_exact_echo) {
+  mc_judge j;
+  mc_judge_init(&j);
+  hmock *m = mc_start(0, NULL);
+  size_t big = 65536;
+  char *long_name = malloc(big + 1);
+  memset(long_name, 'n', big);
+  long_name[big] = 0;
+  char *thousand = malloc(1000 * 20 + 64);
+  size_t o = (size_t)sprintf(thousand, "[");
+  for (int i = 0; i < 1000; i++)
+    o += (size_t)sprintf(thousand + o, "%s{\"id\":\"MOD-%04d\"}", i ? "," : "", i % 7);
+  sprintf(thousand + o, "]");
+  char *bodies[8];
+  size_t nb = 0;
+  bodies[nb++] = strdup("{\"modules\":[{\"id\":\"MOD-0001\"}],\"name\":\"last account\","
+                        "\"account\":{\"id\":\"ACC-0000-0000\"}}");
+  bodies[nb++] = strdup("\r\n{\r\n\t\"account\" :\t{ \"id\" : \"ACC-9999-9999\" } ,\r\n"
+                        "\t\"name\": \"pretty\",\n\t\"modules\": [ { \"id\": \"MOD-1234\" } ]\r\n}\r\n");
+  bodies[nb++] = strdup("{\"account\":{\"id\":\"ACC-\\u0031234-5678\"},\"name\":\"a\\/b \\u00e9 "
+                        "\\ud83d\\ude00 \\u0000 \\\"\\\\\",\"modules\":[{\"id\":\"MOD-\\u0031234\"}]}");
+  bodies[nb++] = strdup("{\"account\":{\"id\":\"ACC-1234-5678\"},\"name\":\"twice\","
+                        "\"modules\":[{\"id\":\"MOD-1234\"},{\"id\":\"MOD-1234\"}]}");
+  char *b = malloc(big + 4096);
+  sprintf(b, "{\"account\":{\"id\":\"ACC-1234-5678\"},\"name\":\"%s\",\"description\":\"%s\","
+             "\"modules\":[{\"id\":\"MOD-1234\"}]}",
+          long_name, "\xf0\x9f\x98\x80 \xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d e\xcc\x81");
+  bodies[nb++] = b;
+  b = malloc(strlen(thousand) + 256);
+  sprintf(b, "{\"account\":{\"id\":\"ACC-1234-5678\"},\"name\":\"many\",\"modules\":%s,"
+             "\"extensions\":[{\"id\":\"x\"},{\"id\":\"x\"}]}",
+          thousand);
+  bodies[nb++] = b;
+  for (size_t i = 0; i < nb; i++) {
+    mc_resp r;
+    mc_request(hmock_port(m), "POST", API_PATH, "application/json", NULL, bodies[i],
+               strlen(bodies[i]), 0, &r);
+    const cJSON *t = expect_created(&j, &r);
+    /* the request, read by the same strict reader, against the echo */
+    hjson_doc *d = hjson_doc_new();
+    const cJSON *q = hjson_parse(d, bodies[i], strlen(bodies[i]), NULL, NULL);
+    cr_assert_not_null(q, "body %zu is valid JSON", i);
+    static const char *const fields[] = {"name", "description", "icon"};
+    for (size_t k = 0; k < 3; k++) {
+      size_t ql = 0, tl = 0;
+      const char *qs = hjson_string(get(q, fields[k]), &ql);
+      const char *ts = hjson_string(get(t, fields[k]), &tl);
+      cr_assert_eq(!qs, !ts, "body %zu: %s present in both", i, fields[k]);
+      cr_assert(!qs || (ql == tl && !memcmp(qs, ts, ql)), "body %zu: %s echoed exactly", i,
+                fields[k]);
+    }
+    size_t ql, tl;
+    const char *qa = hjson_string(get(get(q, "account"), "id"), &ql);
+    const char *ta = hjson_string(get(get(t, "account"), "id"), &tl);
+    cr_assert(qa && ta && ql == tl && !memcmp(qa, ta, ql), "body %zu: account.id", i);
+    const cJSON *qm = get(q, "modules"), *tm = get(t, "modules");
+    cr_assert_eq(cJSON_GetArraySize(qm), cJSON_GetArraySize(tm), "body %zu: every module, in order",
+                 i);
+    for (const cJSON *x = qm->child, *y = tm->child; x && y; x = x->next, y = y->next)
+      cr_assert_str_eq(str(x, "id"), str(y, "id"), "body %zu", i);
+    hjson_doc_free(d);
+    mc_free(&r);
+    free(bodies[i]);
+  }
+  free(long_name);
+  free(thousand);
+  hmock_stop(m);
+  mc_judge_fini(&j);
 }

@@ -2,6 +2,7 @@
  * hand-built compliance.json fixtures (compliant, non-compliant with evidence,
  * hostile strings, secrets, missing fields, invalid files), redaction, atomic
  * writes, and the HTML page opened offline in headless Chromium. */
+#define _GNU_SOURCE /* memmem, open_memstream */
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
 #include <dirent.h>
@@ -327,7 +328,7 @@ Test(report, compliant_verdict_first) {
   cr_assert_not_null(strstr(v.md, "| Duration | 8.1 s |"));
   cr_assert_not_null(
       strstr(v.md, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"));
-  cr_assert_not_null(strstr(v.md, "No case failed, errored or warned."));
+  cr_assert_not_null(strstr(v.md, "No case failed, errored or warned: nothing to report."));
   /* skipped requirement with its reason, created resources by id, token matrix */
   cr_assert_not_null(strstr(v.md, "`prose.token-only-on-create`"));
   cr_assert_not_null(strstr(v.md, "the spec has no read operation"));
@@ -343,47 +344,53 @@ Test(report, compliant_verdict_first) {
   rendered_free(&v);
 }
 
-Test(report, noncompliant_with_evidence) {
+Test(report, noncompliant_findings_first) {
   rendered v;
   render_fixture(fixture(1), &v);
   char line[256];
   cr_assert_str_eq(first_content_line(v.md, line, sizeof line), "# Verdict: NON-COMPLIANT");
-  cr_assert_not_null(strstr(v.md, "1 of 5 requirements fail, 1 with cases that could not run"),
+  cr_assert_not_null(strstr(v.md, "1 of 5 requirements fail, 1 with cases that could not run, "
+                                  "1 not exercised; 1 of 4 cases failed."),
                      "%s", v.md);
-  /* order: verdict, requirements by class, evidence */
+  /* order: verdict, findings, summary, requirements */
+  const char *fi = strstr(v.md, "## Findings");
+  const char *sum = strstr(v.md, "## Summary");
   const char *req = strstr(v.md, "## Requirements by class");
-  const char *ev = strstr(v.md, "## Evidence");
-  cr_assert(req && ev && req < ev);
-  cr_assert_not_null(strstr(v.md, "### semantics"));
-  cr_assert_not_null(strstr(v.md, "| fail | `prose.revision-is-one` |"));
-  cr_assert_not_null(strstr(v.md, "| error | `http.no-5xx` |"),
-                     "case error shown on its requirement");
-  /* each failing, erroring and warning case has an evidence section with its id */
-  cr_assert_not_null(strstr(v.md, "### FAIL `sem.revision`"));
-  cr_assert_not_null(strstr(v.md, "### ERROR `raw.deep-nesting`"));
-  cr_assert_not_null(strstr(v.md, "### WARN `http.ct.problem`"));
-  cr_assert(strstr(v.md, "### FAIL") < strstr(v.md, "### WARN"), "failures before warnings");
-  cr_assert_not_null(strstr(v.md, "HTTP 201\nContent-Type: application/json\n"));
-  cr_assert_not_null(strstr(v.md, "/revision: expected 1, got 2"));
-  cr_assert_not_null(strstr(v.md,
-                            "```sh\ncurl -sS -X POST 'http://127.0.0.1:40123/public/v1/"
-                            "accounts/api-tokens' -H 'Authorization: Bearer $HARNESS_TOKEN'"));
-  cr_assert_not_null(strstr(v.md, "_No evidence recorded._"), "the error case has none");
+  cr_assert(fi && sum && req && fi < sum && sum < req, "%s", v.md);
+  /* one finding per problem, most severe first, each with its evidence */
+  const char *f1 = strstr(v.md, "### 1. FAIL `prose.revision-is-one` check `prose`");
+  const char *f2 = strstr(v.md, "### 2. ERROR `http.no-5xx` check `run`");
+  const char *f3 = strstr(v.md, "### 3. WARN `http.media-type.response` check `case`");
+  cr_assert(f1 && f2 && f3 && f1 < f2 && f2 < f3, "%s", v.md);
+  cr_assert_not_null(strstr(f1, "/revision: expected 1, got 2"));
+  cr_assert_not_null(strstr(f1, "HTTP 201\nContent-Type: application/json\n"));
+  cr_assert_not_null(strstr(f1, "```sh\ncurl -sS -X POST 'http://127.0.0.1:40123/public/v1/"
+                                "accounts/api-tokens' -H 'Authorization: Bearer $HARNESS_TOKEN'"));
+  cr_assert(strstr(f2, "_No evidence recorded._") < f3, "the error case has none");
+  /* the requirement tables: the skipped one is "not exercised", failing cases per requirement */
+  cr_assert_not_null(strstr(v.md, "| fail | `prose.revision-is-one` | the 201 has revision 1 | "
+                                  "spec | 1 | `sem.revision` |"),
+                     "%s", v.md);
+  cr_assert_not_null(strstr(v.md, "| error | `http.no-5xx` | never a 5xx | spec | 0 | "
+                                  "`raw.deep-nesting` |"),
+                     "%s", v.md);
+  cr_assert_not_null(strstr(v.md, "| not exercised | `prose.token-only-on-create` |"), "%s", v.md);
 
-  cr_assert_not_null(strstr(v.html, "Verdict: NON-COMPLIANT"));
   cr_assert_not_null(strstr(v.html, "class=\"verdict v-fail\""));
-  cr_assert(strstr(v.html, "Verdict: NON-COMPLIANT") < strstr(v.html, "id=\"requirements\""));
-  cr_assert(strstr(v.html, "id=\"requirements\"") < strstr(v.html, "id=\"evidence\""));
-  cr_assert_not_null(strstr(v.html, "<code>sem.revision</code>"));
-  cr_assert_not_null(strstr(v.html, "<code>raw.deep-nesting</code>"));
-  cr_assert_not_null(strstr(v.html, "<code>http.ct.problem</code>"));
+  const char *hf = strstr(v.html, "id=\"findings\"");
+  cr_assert(hf && hf < strstr(v.html, "id=\"summary\"") &&
+            strstr(v.html, "id=\"summary\"") < strstr(v.html, "id=\"requirements\""));
+  cr_assert_not_null(strstr(v.html, "<section class=\"finding f-fail\" id=\"finding-0\">"));
   cr_assert_not_null(strstr(v.html, "curl -sS -X POST &#39;http://127.0.0.1:40123/public/v1/"
                                     "accounts/api-tokens&#39; -H &#39;Authorization: Bearer "
                                     "$HARNESS_TOKEN&#39;"));
-  /* the class with failures is open, the requirement links to its evidence */
+  /* the class with failures is open, the failing case links to its row among all cases */
   cr_assert_not_null(strstr(v.html, "<details open><summary>semantics"));
   cr_assert_not_null(strstr(v.html, "<a href=\"#case-1\"><code>sem.revision</code></a>"));
-  cr_assert_not_null(strstr(v.html, "<article id=\"case-1\" class=\"c-fail\">"));
+  cr_assert_not_null(strstr(v.html, "<tr id=\"case-1\" data-status=\"fail\">"));
+  const char *all = strstr(v.html, "id=\"cases\"");
+  cr_assert(all && strstr(all, "<details><summary>4 cases (1 fail, 1 warn, 1 error)</summary>"),
+            "every case on demand");
   assert_self_contained(v.html);
   rendered_free(&v);
 }
@@ -604,19 +611,27 @@ Test(report, many_failures_capped_and_big_excerpt) {
   free(big);
   rendered v;
   render_fixture(r, &v);
-  cr_assert_not_null(strstr(v.md, "more cases are not shown here; see compliance.json"));
+  /* one finding for the 600 cases of one cause; its representative's excerpt is cut */
+  cr_assert_not_null(strstr(v.md, "600 cases: `gen.case.0`, `gen.case.1`"), "%s", v.md);
+  cr_assert_not_null(strstr(v.md, "and 594 more"));
   cr_assert_not_null(strstr(v.md, "more bytes of excerpt in compliance.json"));
-  cr_assert_lt(v.md_len, 2000000);
+  cr_assert_lt(v.md_len, 60000);
   rendered_free(&v);
 }
 
 /* ---- the page in headless Chromium -------------------------------------------------- */
 
+/* The browser, or NULL: the test is then skipped, except under CI=true (CI
+ * installs chromium, so a missing one there is a broken setup, not a skip). */
 static const char *chromium_path(void) {
   static const char *const candidates[] = {"/usr/bin/chromium", "/usr/bin/chromium-browser"};
   for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++)
     if (access(candidates[i], X_OK) == 0)
       return candidates[i];
+  const char *ci = getenv("CI");
+  if (ci && !strcmp(ci, "true"))
+    cr_assert_fail("chromium is not installed, and CI=true requires it (Debian package "
+                   "'chromium')");
   return NULL;
 }
 
@@ -799,6 +814,11 @@ Test(report, renders_any_object) {
   hjson_doc *doc = hjson_doc_new();
   struct dirent *e;
   int objects = 0;
+  char tmpdir[64], junit[128], sarif[128], summary[128];
+  make_dir(tmpdir, sizeof tmpdir);
+  snprintf(junit, sizeof junit, "%s/junit.xml", tmpdir);
+  snprintf(sarif, sizeof sarif, "%s/out.sarif", tmpdir);
+  snprintf(summary, sizeof summary, "%s/summary.md", tmpdir);
   while ((e = readdir(d)) != NULL) {
     if (e->d_name[0] != 'y' && e->d_name[0] != 'i')
       continue;
@@ -815,10 +835,571 @@ Test(report, renders_any_object) {
       cr_assert_not_null(strstr(md, "# Verdict: UNKNOWN"), "%s", e->d_name);
       free(md);
       free(html);
+      /* and every other consumer of a model */
+      cJSON *f = hreport_findings(root), *cov = hreport_coverage(root, root);
+      cr_assert(f && cov, "%s", e->d_name);
+      cJSON_Delete(f);
+      cJSON_Delete(cov);
+      char err[256] = "";
+      cr_assert_eq(hreport_write_junit(junit, root, err, sizeof err), 0, "%s: %s", e->d_name, err);
+      cr_assert_eq(hreport_write_sarif(sarif, root, err, sizeof err), 0, "%s: %s", e->d_name, err);
+      cr_assert_eq(hreport_write_summary_md(summary, root, NULL, err, sizeof err), 0, "%s: %s",
+                   e->d_name, err);
+      char ptr[64], msg[128];
+      cr_assert_neq(hreport_validate(root, ptr, sizeof ptr, msg, sizeof msg), 0, "%s", e->d_name);
     }
     free(text);
   }
   closedir(d);
   hjson_doc_free(doc);
+  rm_dir(tmpdir);
   cr_assert_geq(objects, 5, "only %d object documents read", objects);
+}
+
+/* ---- findings, coverage and CI outputs from a report model (tests/data/report) ------- */
+
+static cJSON *load_data(const char *name) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/report/%s", TEST_DATA_DIR, name);
+  char *text = read_text(path, NULL);
+  cr_assert_not_null(text, "cannot read %s", path);
+  cJSON *j = cJSON_Parse(text);
+  cr_assert_not_null(j, "%s is not JSON", path);
+  free(text);
+  return j;
+}
+
+static const char *str_of(const cJSON *o, const char *name) {
+  const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, name));
+  cr_assert_not_null(s, "no string member %s", name);
+  return s;
+}
+
+static int has_id(const cJSON *arr, const char *id) {
+  for (const cJSON *x = arr ? arr->child : NULL; x; x = x->next)
+    if (cJSON_IsString(x) && !strcmp(x->valuestring, id))
+      return 1;
+  return 0;
+}
+
+Test(report, findings_from_model) {
+  cJSON *r = load_data("findings-report.json");
+  cr_assert_eq(hreport_add_findings(r), 0);
+  const cJSON *f = cJSON_GetObjectItem(r, "findings");
+  cr_assert_eq(cJSON_GetArraySize(f), 6, "one finding per distinct problem");
+  /* most severe first; within a severity the most frequent first */
+  static const char *const order[][3] = {
+      {"fail", "rfc9457.problem-status-matches", "problem-status"},
+      {"fail", "schema.request.ModuleDto.id.pattern", "status"},
+      {"fail", "semantics.echo.name", "echo:name"},
+      {"fail", "http.no-server-error", "no-5xx"},
+      {"error", "rfc8259.deep-nesting-rejected", "run"},
+      {"warn", "response.media-type-documented", "media-type"}};
+  for (int i = 0; i < 6; i++) {
+    const cJSON *x = cJSON_GetArrayItem(f, i);
+    cr_assert_str_eq(str_of(x, "severity"), order[i][0], "finding %d", i);
+    cr_assert_str_eq(str_of(x, "requirement"), order[i][1], "finding %d", i);
+    cr_assert_str_eq(str_of(x, "check"), order[i][2], "finding %d", i);
+    cr_assert_eq(str_of(x, "id")[0], 'F');
+    cr_assert_eq(strlen(str_of(x, "id")), 9);
+  }
+  /* the pattern finding: three catalogue cases and the explore phase's shrunk case */
+  const cJSON *pat = cJSON_GetArrayItem(f, 1);
+  cr_assert_eq(cJSON_GetObjectItem(pat, "count")->valuedouble, 3);
+  cr_assert_eq(cJSON_GetObjectItem(pat, "explore_count")->valuedouble, 40);
+  const cJSON *cases = cJSON_GetObjectItem(pat, "cases");
+  cr_assert(has_id(cases, "neg.mod.long") && has_id(cases, "neg.mod.short") &&
+            has_id(cases, "neg.mod.mid"));
+  const cJSON *rep = cJSON_GetObjectItem(pat, "representative");
+  cr_assert_str_eq(str_of(rep, "source"), "explore");
+  cr_assert_str_eq(str_of(rep, "case"), "explore.2");
+  cr_assert_not_null(strstr(str_of(rep, "curl"), "2-schema.request.ModuleDto.id.pattern.body"));
+  /* the recorded evidence is the smallest catalogue case's */
+  cr_assert_str_eq(str_of(rep, "evidence_case"), "neg.mod.short");
+  cr_assert_str_eq(str_of(cJSON_GetObjectItem(cJSON_GetObjectItem(rep, "evidence"), "request"),
+                          "body_excerpt"),
+                   "{\"modules\":[{\"id\":\"MOD-1\"}]}");
+  /* offsets and quoted request values do not split a cause; the names stay */
+  /* equal counts: ordered by key; the sequence's two steps with the problem count once */
+  const cJSON *ps = cJSON_GetArrayItem(f, 0);
+  cr_assert_eq(cJSON_GetObjectItem(ps, "count")->valuedouble, 3);
+  cr_assert(has_id(cJSON_GetObjectItem(ps, "cases"), "seq.after-400"));
+  cr_assert_str_eq(str_of(ps, "cause"),
+                   "problem \"status\" is 422, the HTTP status is 400 (at offset N)");
+  const cJSON *psr = cJSON_GetObjectItem(ps, "representative");
+  cr_assert_str_eq(str_of(psr, "case"), "neg.acc.short", "the smallest body represents");
+  cr_assert_str_eq(str_of(psr, "source"), "catalogue");
+  const cJSON *echo = cJSON_GetArrayItem(f, 2);
+  cr_assert_eq(cJSON_GetObjectItem(echo, "count")->valuedouble, 2);
+  cr_assert_str_eq(str_of(echo, "cause"), "request value '...' missing from the 201 body");
+  /* explore-only finding, error finding, the warning with its tolerated reason */
+  cr_assert_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(f, 3), "count")->valuedouble, 0);
+  cr_assert_str_eq(str_of(cJSON_GetObjectItem(cJSON_GetArrayItem(f, 3), "representative"), "case"),
+                   "explore.7");
+  cr_assert_str_eq(str_of(cJSON_GetObjectItem(cJSON_GetArrayItem(f, 4), "representative"), "case"),
+                   "raw.deep");
+  const cJSON *w = cJSON_GetArrayItem(f, 5);
+  cr_assert_eq(cJSON_GetObjectItem(w, "count")->valuedouble, 2);
+  cr_assert_str_eq(str_of(w, "tolerated_reason"), "RFC 9457 recommends application/problem+json");
+  /* stable: the same model gives the same ids */
+  cJSON *again = hreport_findings(r);
+  cr_assert_not_null(again);
+  for (int i = 0; i < 6; i++)
+    cr_assert_str_eq(str_of(cJSON_GetArrayItem(again, i), "id"),
+                     str_of(cJSON_GetArrayItem(f, i), "id"));
+  cJSON_Delete(again);
+  cJSON_Delete(r);
+}
+
+Test(report, normalise_message) {
+  struct {
+    const char *in, *out;
+  } cases[] = {
+      {"expected 400, got 201", "expected 400, got 201"},
+      {"body is not strict JSON: bad, at offset 412 (/a/3)", "body is not strict JSON: bad, at offset N (/a/N)"},
+      {"\"ACC-1234-567\" does not match pattern", "\"...\" does not match pattern"},
+      {"problem \"status\" is 422", "problem \"status\" is 422"},
+      {"audit.created.at is 1234 s from the Date header", "audit.created.at is N s from the Date header"},
+      {"id TKN-1234-5678-9012  differs", "id TKN-N-N-N differs"},
+      {"unterminated 'abc", "unterminated '...'"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char out[256];
+    hreport_normalise_message(cases[i].in, strlen(cases[i].in), out, sizeof out);
+    cr_assert_str_eq(out, cases[i].out, "case %zu", i);
+  }
+}
+
+/* The terminal lines: every finding names a case that really failed that check. */
+Test(report, print_findings_names_failing_cases) {
+  cJSON *r = load_data("findings-report.json");
+  cr_assert_eq(hreport_add_findings(r), 0);
+  char *text = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream(&text, &len);
+  hreport_print_findings(out, r, 3);
+  fclose(out);
+  cr_assert_not_null(strstr(text, "findings (6 distinct: 4 fail, 1 error, 1 warn; most severe "
+                                  "first):\n"),
+                     "%s", text);
+  cr_assert_not_null(strstr(text, "FAIL  schema.request.ModuleDto.id.pattern [status] 3 cases + "
+                                  "40 explore requests, e.g. explore.2 (shrunk"),
+                     "%s", text);
+  cr_assert_not_null(strstr(text, "FAIL  rfc9457.problem-status-matches [problem-status] 3 cases, "
+                                  "e.g. neg.acc.short\n"),
+                     "%s", text);
+  cr_assert_not_null(strstr(text, "... 3 more findings in compliance.json"), "%s", text);
+  /* neg.acc.short's own requirement passed: it is named for the check it failed */
+  const cJSON *cases = cJSON_GetObjectItem(r, "cases");
+  for (const cJSON *c = cases->child; c; c = c->next) {
+    if (strcmp(str_of(c, "id"), "neg.acc.short"))
+      continue;
+    int failed = 0;
+    for (const cJSON *k = cJSON_GetObjectItem(c, "checks")->child; k; k = k->next)
+      failed |= !strcmp(str_of(k, "requirement"), "rfc9457.problem-status-matches") &&
+                !strcmp(str_of(k, "status"), "fail");
+    cr_assert(failed);
+  }
+  free(text);
+  /* all of them, warnings included, on a run without any failure too */
+  text = NULL;
+  out = open_memstream(&text, &len);
+  hreport_print_findings(out, r, -1);
+  fclose(out);
+  cr_assert_not_null(strstr(text, "WARN  response.media-type-documented [media-type] 2 cases, "
+                                  "e.g. neg.name.type"),
+                     "%s", text);
+  free(text);
+  cJSON_Delete(r);
+}
+
+Test(report, requirement_rows_are_honest) {
+  cJSON *r = load_data("findings-report.json");
+  cr_assert_eq(hreport_add_findings(r), 0);
+  char *md = hreport_render_md(r, NULL);
+  cr_assert_not_null(md);
+  /* the account pattern passed: the cases that failed another requirement are not its failures */
+  cr_assert_not_null(strstr(md, "| pass | `schema.request.AccountDto.id.pattern` | account.id "
+                                "matches its pattern | spec | 2 |  |"),
+                     "%s", md);
+  cr_assert_not_null(strstr(md, "| fail | `rfc9457.problem-status-matches` | problem status "
+                                "equals the HTTP status | rfc9457 | 3 | `neg.acc.short` "
+                                "`neg.acc.long` `seq.after-400` |"),
+                     "%s", md);
+  /* status "pass" in the file, but no case judged it */
+  cr_assert_not_null(strstr(md, "| not exercised | `http.401-www-authenticate` |"), "%s", md);
+  cr_assert_null(strstr(md, "| pass | `http.401-www-authenticate` |"));
+  cr_assert_not_null(strstr(md, "| warn | `response.media-type-documented` | the response "
+                                "Content-Type is documented | spec | 2 (2 warned) |  |"),
+                     "%s", md);
+  /* the findings open the view, each with its tolerated reason where it applies */
+  const char *fi = strstr(md, "## Findings");
+  cr_assert(fi && fi < strstr(md, "## Requirements by class"));
+  cr_assert_not_null(strstr(md, "**Left open by the documents:** RFC 9457 recommends "
+                                "application/problem+json"),
+                     "%s", md);
+  cr_assert_not_null(strstr(md, "shrunk by the explore phase (body 9 bytes, from 180)"), "%s", md);
+  /* its reproducer is the shrunk one; the recorded exchange the smallest case's */
+  cr_assert_not_null(strstr(md, "```sh\ncurl -sS -i -X POST 'http://127.0.0.1:40123/public/v1/"
+                                "accounts/api-tokens' --data-binary "
+                                "@'/tmp/r/explore/2-schema.request.ModuleDto.id.pattern.body'\n"),
+                     "%s", md);
+  cr_assert_not_null(strstr(md, "{\"modules\":[{\"id\":\"MOD-1\"}]}\n```"), "%s", md);
+  free(md);
+  cJSON_Delete(r);
+}
+
+Test(report, schema_coverage) {
+  cJSON *r = load_data("findings-report.json");
+  cJSON *cat = load_data("findings-catalogue.json");
+  cJSON *cov = hreport_coverage(r, cat);
+  cr_assert_not_null(cov);
+  cr_assert_str_eq(str_of(cov, "source"), "catalogue");
+  int seen = 0;
+  for (const cJSON *x = cJSON_GetObjectItem(cov, "rows")->child; x; x = x->next) {
+    const char *id = str_of(x, "requirement");
+    double p = cJSON_GetObjectItem(x, "positive")->valuedouble;
+    double n = cJSON_GetObjectItem(x, "negative")->valuedouble;
+    if (!strcmp(id, "schema.request.ModuleDto.id.pattern")) {
+      cr_assert_str_eq(str_of(x, "location"), "ModuleDto.id");
+      cr_assert_str_eq(str_of(x, "keyword"), "pattern");
+      cr_assert(p == 0 && n == 3, "%g %g", p, n);
+      seen++;
+    } else if (!strcmp(id, "schema.request.CreateApiTokenDto.icon.optional")) {
+      cr_assert_str_eq(str_of(x, "keyword"), "optional");
+      cr_assert(p == 1 && n == 0, "%g %g", p, n);
+      seen++;
+    } else if (!strcmp(id, "prose.modules-required")) {
+      cr_assert_str_eq(str_of(x, "kind"), "prose");
+      cr_assert(p == 0 && n == 0);
+      seen++;
+    }
+    cr_assert(strncmp(id, "http.", 5), "only schema keywords and prose rules: %s", id);
+  }
+  cr_assert_eq(seen, 3);
+  const cJSON *missed = cJSON_GetObjectItem(cov, "not_reached");
+  cr_assert(has_id(missed, "prose.modules-required"));
+  cr_assert(has_id(missed, "schema.request.ExtensionDto.id.type"), "a catalogue-only keyword");
+  cr_assert(!has_id(missed, "schema.request.AccountDto.id.pattern"));
+  /* the views show it, from the catalogue beside the report */
+  rendered v;
+  memset(&v, 0, sizeof v);
+  make_dir(v.dir, sizeof v.dir);
+  char path[128];
+  char *text = cJSON_Print(cat);
+  snprintf(path, sizeof path, "%s/catalogue.json", v.dir);
+  write_text(path, text, strlen(text));
+  free(text);
+  text = cJSON_Print(r);
+  snprintf(path, sizeof path, "%s/compliance.json", v.dir);
+  write_text(path, text, strlen(text));
+  free(text);
+  char err[256] = "";
+  cr_assert_eq(hreport_write_views(v.dir, err, sizeof err), 0, "%s", err);
+  snprintf(path, sizeof path, "%s/compliance.md", v.dir);
+  v.md = read_text(path, NULL);
+  cr_assert_not_null(strstr(v.md, "## Schema coverage"));
+  cr_assert_not_null(strstr(v.md, "| `ModuleDto.id` | pattern | "
+                                  "`schema.request.ModuleDto.id.pattern` | 0 | 3 |"),
+                     "%s", v.md);
+  cr_assert_not_null(strstr(v.md, "**Not reached by any case:** `prose.modules-required`"));
+  rendered_free(&v);
+  cJSON_Delete(cov);
+  cJSON_Delete(cat);
+  cJSON_Delete(r);
+}
+
+/* ~150 failing cases of a few causes, 2 KB bodies each: the Markdown view stays small. */
+Test(report, many_failures_stay_small) {
+  cJSON *r = fixture(1);
+  cJSON *cases = cJSON_GetObjectItem(r, "cases");
+  char body[2049];
+  memset(body, 'x', 2048);
+  body[2048] = '\0';
+  static const char *const causes[] = {"expected 400, got 201", "expected 400, got 500",
+                                       "problem \"status\" is 422, the HTTP status is 400"};
+  for (int i = 0; i < 150; i++) {
+    char id[32], msg[160];
+    snprintf(id, sizeof id, "gen.case.%03d", i);
+    snprintf(msg, sizeof msg, "%s (at offset %d)", causes[i % 3], i * 7);
+    cJSON *c = test_case(id, "prose.revision-is-one", "negative-body", "fail", msg);
+    cJSON *checks = cJSON_AddArrayToObject(c, "checks");
+    cJSON *k = cJSON_CreateObject();
+    cJSON_AddStringToObject(k, "name", i % 3 == 2 ? "problem-status" : "status");
+    cJSON_AddStringToObject(k, "status", "fail");
+    cJSON_AddStringToObject(k, "message", msg);
+    cJSON_AddStringToObject(k, "requirement", i % 3 == 2 ? "http.no-5xx" : "prose.revision-is-one");
+    cJSON_AddItemToArray(checks, k);
+    add_evidence(c, 400, body, body, "curl x", "Bearer <redacted>");
+    cJSON_AddItemToArray(cases, c);
+  }
+  cr_assert_eq(hreport_add_findings(r), 0);
+  cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(r, "findings")), 6,
+               "three causes + the fixture's three");
+  rendered v;
+  render_fixture(r, &v);
+  cr_assert_lt(v.md_len, 60000, "compliance.md is %zu bytes", v.md_len);
+  cr_assert_lt(v.html_len, 200000, "compliance.html is %zu bytes", v.html_len);
+  cr_assert_not_null(strstr(v.md, "50 cases: `gen.case.000`, `gen.case.003`"), "%s", v.md);
+  cr_assert_not_null(strstr(v.md, "and 44 more"));
+  cr_assert_not_null(strstr(v.html, "gen.case.149"), "the HTML lists every case");
+  rendered_free(&v);
+}
+
+/* Runs python3's XML parser on a file; returns its exit status (0: well-formed). */
+static int xml_parse_status(const char *path, char *out, size_t cap) {
+  char cmd[512];
+  snprintf(cmd, sizeof cmd,
+           "python3 -c 'import sys,xml.etree.ElementTree as E; r=E.parse(sys.argv[1]).getroot(); "
+           "print(len(list(r.iter(\"testcase\"))))' '%s' 2>&1",
+           path);
+  FILE *p = popen(cmd, "r");
+  cr_assert_not_null(p);
+  size_t n = fread(out, 1, cap - 1, p);
+  out[n] = '\0';
+  return pclose(p);
+}
+
+static cJSON *hostile_model(void) {
+  cJSON *r = fixture(1);
+  cJSON *cases = cJSON_GetObjectItem(r, "cases");
+  /* strings no writer may trust: invalid UTF-8, control characters, markup, a secret */
+  cJSON *c = test_case("neg.hostile\x01<x>", "prose.revision-is-one", "negative-body", "fail",
+                       "bad \xff\xfe byte");
+  cJSON *checks = cJSON_AddArrayToObject(c, "checks");
+  cJSON *k = cJSON_CreateObject();
+  cJSON_AddStringToObject(k, "name", "media-type");
+  cJSON_AddStringToObject(k, "status", "fail");
+  cJSON_AddStringToObject(k, "message", "Content-Type text/\xc3\x28html]]>\x1b[0m where "
+                                        "application/json is documented");
+  cJSON_AddStringToObject(k, "requirement", "http.media-type.response");
+  cJSON_AddItemToArray(checks, k);
+  add_evidence(c, 400, "{\"a\":\"\x02\"}", "\xef\xbf\xbe</failure>\x0c",
+               "curl -H 'Authorization: Bearer " SECRET_BEARER "' http://h/", "Bearer <redacted>");
+  cJSON_AddItemToArray(cases, c);
+  return r;
+}
+
+Test(report, junit_well_formed_with_findings) {
+  cJSON *r = hostile_model();
+  cr_assert_eq(hreport_add_findings(r), 0);
+  char dir[64], path[128], err[256] = "", out[512];
+  make_dir(dir, sizeof dir);
+  snprintf(path, sizeof path, "%s/junit.xml", dir);
+  cr_assert_eq(hreport_write_junit(path, r, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(xml_parse_status(path, out, sizeof out), 0, "not well-formed XML: %s", out);
+  cr_assert_eq(atoi(out), 5, "5 testcases: %s", out);
+  char *x = read_text(path, NULL);
+  cr_assert_null(strstr(x, SECRET_BEARER), "a secret in junit.xml");
+  cr_assert_null(strchr(x, '\x01'));
+  cr_assert_null(strchr(x, '\x1b'));
+  cr_assert_not_null(strstr(x, "\\x01&lt;x&gt;"), "control characters shown as text");
+  cr_assert_not_null(strstr(x, "text/\\xC3(html]]&gt;\\x1B[0m"), "invalid UTF-8 as \\xNN: %s", x);
+  /* the failing case: its finding, its checks, the reproducer, an evidence excerpt */
+  const char *fail = strstr(x, "name=\"sem.revision\"");
+  cr_assert_not_null(fail);
+  cr_assert_not_null(strstr(fail, "<failure message=\"[F"));
+  cr_assert_not_null(strstr(fail, "prose.revision-is-one: /revision: expected 1, got 2\""));
+  cr_assert_not_null(strstr(fail, "reproduce:\ncurl -sS -X POST"));
+  cr_assert_not_null(strstr(fail, "evidence:\nPOST http://127.0.0.1:40123/"));
+  cr_assert_not_null(strstr(fail, "-&gt; HTTP 201\n"));
+  /* the warning: skipped with its message, and a property */
+  const char *warn = strstr(x, "name=\"http.ct.problem\"");
+  cr_assert_not_null(warn);
+  cr_assert_not_null(strstr(warn, "<skipped message=\"warning: application/problem+json"));
+  cr_assert_not_null(strstr(warn, "<property name=\"warning\""));
+  cr_assert_not_null(strstr(x, "<error message=\"[F"), "the case that could not run");
+  free(x);
+  rm_dir(dir);
+  cJSON_Delete(r);
+}
+
+Test(report, sanitize_makes_any_model_writable) {
+  cJSON *r = hostile_model();
+  cJSON_ReplaceItemInObject(cJSON_GetObjectItem(r, "target"), "server",
+                            cJSON_CreateString("srv\xc0\xaf\xed\xa0\x80"));
+  int fixed = hreport_sanitize(r);
+  cr_assert_eq(fixed, 3, "fixed %d strings (server, detail, message)", fixed);
+  cr_assert_eq(hreport_add_findings(r), 0);
+  char *text = cJSON_PrintUnformatted(r);
+  hjson_doc *doc = hjson_doc_new();
+  hjson_error e;
+  cr_assert_not_null(hjson_parse(doc, text, strlen(text), NULL, &e),
+                     "strict JSON after sanitizing: %s at %zu", e.msg, e.offset);
+  cr_assert_not_null(strstr(text, "srv\\\\xC0\\\\xAF\\\\xED\\\\xA0\\\\x80"), "%s", text);
+  hjson_doc_free(doc);
+  /* and the views of it render */
+  rendered v;
+  render_fixture(r, &v);
+  cr_assert_null(strstr(v.md, SECRET_BEARER));
+  cr_assert_null(strstr(v.html, SECRET_BEARER));
+  rendered_free(&v);
+  free(text);
+}
+
+Test(report, sarif_structure) {
+  cJSON *r = load_data("findings-report.json");
+  char path_spec[512];
+  snprintf(path_spec, sizeof path_spec, "%s/../../spec/create-api-token.openapi.json",
+           TEST_DATA_DIR);
+  cJSON_ReplaceItemInObject(cJSON_GetObjectItem(r, "spec"), "path",
+                            cJSON_CreateString(path_spec));
+  cr_assert_eq(hreport_add_findings(r), 0);
+  char dir[64], path[128], err[256] = "";
+  make_dir(dir, sizeof dir);
+  snprintf(path, sizeof path, "%s/out.sarif", dir);
+  cr_assert_eq(hreport_write_sarif(path, r, err, sizeof err), 0, "%s", err);
+  char *text = read_text(path, NULL);
+  cJSON *s = cJSON_Parse(text);
+  cr_assert_not_null(s);
+  cr_assert_str_eq(str_of(s, "version"), "2.1.0");
+  cr_assert_not_null(strstr(str_of(s, "$schema"), "sarif-2.1.0"));
+  cJSON *run = cJSON_GetArrayItem(cJSON_GetObjectItem(s, "runs"), 0);
+  cJSON *driver = cJSON_GetObjectItem(cJSON_GetObjectItem(run, "tool"), "driver");
+  cr_assert_str_eq(str_of(driver, "name"), "apiharness");
+  cJSON *rules = cJSON_GetObjectItem(driver, "rules");
+  cJSON *results = cJSON_GetObjectItem(run, "results");
+  cr_assert_eq(cJSON_GetArraySize(results), 6, "one result per finding");
+  for (const cJSON *x = results->child; x; x = x->next) {
+    int ri = cJSON_GetObjectItem(x, "ruleIndex")->valueint;
+    cr_assert(ri >= 0 && ri < cJSON_GetArraySize(rules));
+    cr_assert_str_eq(str_of(cJSON_GetArrayItem(rules, ri), "id"), str_of(x, "ruleId"));
+    const char *level = str_of(x, "level");
+    cr_assert(!strcmp(level, "error") || !strcmp(level, "warning"));
+    cr_assert_not_null(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(x, "message"), "text")));
+    cJSON *loc = cJSON_GetArrayItem(cJSON_GetObjectItem(x, "locations"), 0);
+    cJSON *phys = cJSON_GetObjectItem(loc, "physicalLocation");
+    cr_assert_str_eq(str_of(cJSON_GetObjectItem(phys, "artifactLocation"), "uri"), path_spec);
+    cr_assert_geq(cJSON_GetObjectItem(cJSON_GetObjectItem(phys, "region"), "startLine")->valueint, 1);
+    const char *fq = str_of(cJSON_GetArrayItem(cJSON_GetObjectItem(loc, "logicalLocations"), 0),
+                            "fullyQualifiedName");
+    cr_assert_eq(fq[0], '#');
+    cr_assert_eq(fq[1], '/');
+  }
+  cJSON *first = cJSON_GetArrayItem(results, 0);
+  cJSON *second = cJSON_GetArrayItem(results, 1);
+  cr_assert_str_eq(str_of(first, "ruleId"), "rfc9457.problem-status-matches");
+  cr_assert_str_eq(str_of(second, "ruleId"), "schema.request.ModuleDto.id.pattern");
+  first = second;
+  const char *fq = str_of(cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetArrayItem(
+                                                 cJSON_GetObjectItem(first, "locations"), 0),
+                                                                 "logicalLocations"),
+                                             0),
+                          "fullyQualifiedName");
+  cr_assert_str_eq(fq, "#/components/schemas/ModuleDto/properties/id");
+  /* the region points into the spec where that schema's id property is */
+  cr_assert_gt(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(
+                   cJSON_GetObjectItem(first, "locations"), 0), "physicalLocation"), "region"),
+                   "startLine")->valueint, 1);
+  cJSON *last = cJSON_GetArrayItem(results, 5);
+  cr_assert_str_eq(str_of(last, "level"), "warning");
+  cJSON_Delete(s);
+  free(text);
+  rm_dir(dir);
+  cJSON_Delete(r);
+}
+
+Test(report, summary_md_short) {
+  cJSON *r = load_data("findings-report.json");
+  char dir[64], path[128], err[256] = "";
+  make_dir(dir, sizeof dir);
+  snprintf(path, sizeof path, "%s/summary.md", dir);
+  cr_assert_eq(hreport_write_summary_md(path, r, "reports/x", err, sizeof err), 0, "%s", err);
+  size_t len = 0;
+  char *md = read_text(path, &len);
+  cr_assert_lt(len, 4096);
+  cr_assert_not_null(strstr(md, "### apiharness certify: NON-COMPLIANT\n"), "%s", md);
+  cr_assert_not_null(strstr(md, "| FAIL | expected 400, got 201 | "
+                                "`schema.request.ModuleDto.id.pattern` | 3 | `explore.2` |"),
+                     "%s", md);
+  cr_assert_not_null(strstr(md, "Full report: `reports/x/compliance.html`"));
+  free(md);
+  rm_dir(dir);
+  cJSON_Delete(r);
+}
+
+Test(report, findings_render_first_in_chromium, .timeout = 240) {
+  const char *chromium = chromium_path();
+  if (!chromium)
+    cr_skip_test("chromium is not installed (Debian package 'chromium'; CI installs it)");
+  cJSON *r = load_data("findings-report.json");
+  rendered v;
+  render_fixture(r, &v);
+  char path[128], requests[8192];
+  snprintf(path, sizeof path, "%s/compliance.html", v.dir);
+  char *dom = chromium_dump(chromium, path, requests, sizeof requests);
+  const char *verdict = strstr(dom, "Verdict: NON-COMPLIANT");
+  const char *findings = strstr(dom, "id=\"findings\"");
+  const char *first = strstr(dom, "id=\"finding-0\"");
+  const char *reqs = strstr(dom, "id=\"requirements\"");
+  cr_assert(verdict && findings && first && reqs, "sections missing from the DOM");
+  cr_assert(verdict < findings && findings < first && first < reqs,
+            "the findings are not the first thing after the verdict");
+  /* nothing but the verdict banner comes before the findings heading */
+  const char *main_el = strstr(dom, "<main>");
+  cr_assert_not_null(main_el);
+  cr_assert_null(memmem(main_el, (size_t)(findings - main_el), "<table", 6),
+                 "a table renders before the findings");
+  cr_assert_not_null(strstr(first, "schema.request.ModuleDto.id.pattern"));
+  free(dom);
+  rendered_free(&v);
+}
+
+/* One bad byte from a peer (a header value, the Server header) never costs the
+ * report: all four files are written, the JSON is strict, the XML well-formed,
+ * and the views of an earlier run in the same directory are replaced. */
+Test(report, write_report_never_fails_on_peer_bytes) {
+  cJSON *r = hostile_model();
+  cJSON *cases = cJSON_GetObjectItem(r, "cases");
+  cJSON *last = cJSON_GetArrayItem(cases, cJSON_GetArraySize(cases) - 1);
+  cJSON *rh = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(last, "evidence"),
+                                                      "response"),
+                                  "headers");
+  cJSON_AddItemToArray(rh, header("Content-Type", "application/json\xff\x80; x=\x01"));
+  cJSON_ReplaceItemInObject(cJSON_GetObjectItem(r, "target"), "server",
+                            cJSON_CreateString("nginx\xfe"));
+  char dir[64], path[128], err[256] = "", out[512];
+  make_dir(dir, sizeof dir);
+  snprintf(path, sizeof path, "%s/compliance.md", dir);
+  write_text(path, "# Verdict: COMPLIANT\n", 21); /* a stale view of an earlier run */
+  cr_assert_eq(hreport_write_report(dir, r, NULL, err, sizeof err), 0, "%s", err);
+  char *md = read_text(path, NULL);
+  cr_assert_not_null(strstr(md, "# Verdict: NON-COMPLIANT"), "the stale view was kept");
+  free(md);
+  snprintf(path, sizeof path, "%s/compliance.json", dir);
+  size_t len = 0;
+  char *json = read_text(path, &len);
+  hjson_doc *doc = hjson_doc_new();
+  hjson_error e;
+  const cJSON *back = hjson_parse(doc, json, len, NULL, &e);
+  cr_assert_not_null(back, "compliance.json is not strict JSON: %s at %zu", e.msg, e.offset);
+  cr_assert_not_null(cJSON_GetObjectItem(back, "findings"));
+  cr_assert_not_null(strstr(json, "nginx\\\\xFE"));
+  cr_assert_not_null(strstr(json, "application/json\\\\xFF\\\\x80; x=\\u0001"), "%s", json);
+  hjson_doc_free(doc);
+  free(json);
+  snprintf(path, sizeof path, "%s/junit.xml", dir);
+  cr_assert_eq(xml_parse_status(path, out, sizeof out), 0, "junit.xml: %s", out);
+  snprintf(path, sizeof path, "%s/compliance.html", dir);
+  char *html = read_text(path, NULL);
+  cr_assert_not_null(strstr(html, "(server <code>nginx\\xFE</code>)"), "the Server header shown");
+  free(html);
+  rm_dir(dir);
+  cJSON_Delete(r);
+}
+
+/* A link to a case (from a requirement row) opens the closed list of every case. */
+Test(report, case_link_opens_all_cases_in_chromium, .timeout = 240) {
+  const char *chromium = chromium_path();
+  if (!chromium)
+    cr_skip_test("chromium is not installed (Debian package 'chromium'; CI installs it)");
+  rendered v;
+  render_fixture(fixture(1), &v);
+  cr_assert_not_null(strstr(v.html, "<details><summary>4 cases"), "closed in the file");
+  char path[160], requests[8192];
+  snprintf(path, sizeof path, "%s/compliance.html#case-1", v.dir);
+  char *dom = chromium_dump(chromium, path, requests, sizeof requests);
+  cr_assert_not_null(strstr(dom, "<details open=\"\"><summary>4 cases"), "not opened");
+  free(dom);
+  rendered_free(&v);
 }

@@ -129,11 +129,14 @@ Test(schema, type_array_of_names) {
   cr_assert_str_eq(v->message, "expected string or null, got boolean");
 }
 
-Test(schema, type_integer_accepts_integral_numbers) {
+Test(schema, type_integer_is_a_number_without_fraction_or_exponent) {
   valid("{\"type\":\"integer\"}", "1");
-  valid("{\"type\":\"integer\"}", "1.0");
-  valid("{\"type\":\"integer\"}", "1.5e1");
   valid("{\"type\":\"integer\"}", "-0");
+  /* OpenAPI 3.0 / draft 4-5: 1.0 and 1e0 are numbers, not integers */
+  const hschema_violation *w = invalid("{\"type\":\"integer\"}", "1.0", "", "#/type", "type");
+  cr_assert_str_eq(w->message, "expected integer, got number 1.0");
+  invalid("{\"type\":\"integer\"}", "1.5e1", "", "#/type", "type");
+  invalid("{\"type\":\"integer\"}", "10E-1", "", "#/type", "type");
   const hschema_violation *v = invalid("{\"type\":\"integer\"}", "1.5", "", "#/type", "type");
   cr_assert_str_eq(v->message, "expected integer, got number 1.5");
   invalid("{\"type\":\"integer\"}", "1e-1", "", "#/type", "type");
@@ -614,8 +617,8 @@ Test(schema, int32_int64_exact) {
   const char *i64 = "{\"type\":\"integer\",\"format\":\"int64\"}";
   valid(i32, "2147483647");
   valid(i32, "-2147483648");
-  valid(i32, "1.0");
-  valid(i32, "2.147483647e9");
+  invalid(i32, "1.0", "", "#/type", "type");
+  invalid(i32, "2.147483647e9", "", "#/type", "type");
   const hschema_violation *v = invalid(i32, "2147483648", "", "#/format", "format");
   cr_assert_str_eq(v->message, "2147483648 is outside the int32 range");
   invalid(i32, "-2147483649", "", "#/format", "format");
@@ -623,7 +626,9 @@ Test(schema, int32_int64_exact) {
   valid(i64, "-9223372036854775808");
   invalid(i64, "9223372036854775808", "", "#/format", "format");
   invalid(i64, "-9223372036854775809", "", "#/format", "format");
-  invalid(i64, "1e19", "", "#/format", "format");
+  invalid(i64, "1e19", "", "#/type", "type"); /* an exponent: not an integer */
+  const hschema_violation *x = invalid("{\"format\":\"int64\"}", "1e19", "", "#/format", "format");
+  cr_assert_str_eq(x->message, "1e19 is not an integer (format int64)");
   /* integer-ness without "type": the format's own rule */
   v = invalid("{\"format\":\"int32\"}", "1.5", "", "#/format", "format");
   cr_assert_str_eq(v->message, "1.5 is not an integer (format int32)");
@@ -1253,4 +1258,120 @@ Test(schema, threads_share_a_set) {
     pthread_join(t[i], NULL);
     cr_assert_eq(args[i].failures, 0, "thread %d saw %d wrong results", i, args[i].failures);
   }
+}
+
+/* ---- data-driven cases: the .json files under tests/data/schema/ ----
+ *
+ * JSON-Schema-Test-Suite style: each file is an array of groups
+ *   {"description": "...", "schema": {...}, "direction": "request|response" (optional),
+ *    "tests": [{"description": "...", "data": <instance>, "valid": true|false}]}
+ * Files are read with the strict reader, so every number keeps its exact text
+ * (1.0 stays 1.0) and "$ref" resolves inside the group's schema. */
+
+#include <dirent.h>
+
+static char *slurp(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  char *buf = NULL;
+  size_t cap = 0, n = 0;
+  for (;;) {
+    if (n + 4096 > cap) {
+      cap = cap ? cap * 2 : 65536;
+      char *nb = realloc(buf, cap);
+      if (!nb) {
+        free(buf);
+        fclose(f);
+        return NULL;
+      }
+      buf = nb;
+    }
+    size_t got = fread(buf + n, 1, cap - n, f);
+    n += got;
+    if (got == 0)
+      break;
+  }
+  fclose(f);
+  *len = n;
+  return buf;
+}
+
+static int data_name_cmp(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+Test(schema, data_driven_suite) {
+  const char *dir = TEST_DATA_DIR "/schema";
+  DIR *d = opendir(dir);
+  cr_assert(d, "cannot open %s", dir);
+  char *names[256];
+  size_t nn = 0;
+  struct dirent *de;
+  while ((de = readdir(d)) && nn < 256) {
+    size_t l = strlen(de->d_name);
+    if (l > 5 && !strcmp(de->d_name + l - 5, ".json"))
+      names[nn++] = strdup(de->d_name);
+  }
+  closedir(d);
+  qsort(names, nn, sizeof names[0], data_name_cmp);
+  cr_assert(nn > 0, "no data files in %s", dir);
+  size_t tests = 0, bad = 0;
+  for (size_t f = 0; f < nn; f++) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, names[f]);
+    size_t len;
+    char *text = slurp(path, &len);
+    cr_assert(text, "cannot read %s", path);
+    hjson_error err;
+    const cJSON *root = hjson_parse(schema_doc, text, len, NULL, &err);
+    cr_assert(root, "%s: %s at offset %zu", path, err.msg, err.offset);
+    cr_assert(cJSON_IsArray(root), "%s: an array of groups expected", path);
+    for (const cJSON *g = root->child; g; g = g->next) {
+      const cJSON *gd = cJSON_GetObjectItemCaseSensitive(g, "description");
+      const cJSON *sc = cJSON_GetObjectItemCaseSensitive(g, "schema");
+      const cJSON *ts = cJSON_GetObjectItemCaseSensitive(g, "tests");
+      const cJSON *dj = cJSON_GetObjectItemCaseSensitive(g, "direction");
+      cr_assert(cJSON_IsString(gd) && sc && cJSON_IsArray(ts),
+                "%s: a group needs description, schema and tests", path);
+      hschema_direction dir_ = HSCHEMA_DIR_NONE;
+      if (cJSON_IsString(dj))
+        dir_ = !strcmp(dj->valuestring, "request") ? HSCHEMA_DIR_REQUEST : HSCHEMA_DIR_RESPONSE;
+      hschema_set_free(set);
+      set = hschema_set_new(sc, NULL);
+      cr_assert(set);
+      hschema_error he;
+      const hschema *s = hschema_compile(set, "#", &he);
+      cr_assert(s, "%s: %s: compile: %s", names[f], gd->valuestring, he.msg);
+      for (const cJSON *t = ts->child; t; t = t->next) {
+        const cJSON *td = cJSON_GetObjectItemCaseSensitive(t, "description");
+        const cJSON *data = cJSON_GetObjectItemCaseSensitive(t, "data");
+        const cJSON *valid_ = cJSON_GetObjectItemCaseSensitive(t, "valid");
+        cr_assert(cJSON_IsString(td) && data && cJSON_IsBool(valid_),
+                  "%s: %s: a test needs description, data and valid", names[f], gd->valuestring);
+        hschema_result_reset(res);
+        int got = hschema_validate(s, data, dir_, res);
+        tests++;
+        if (got != cJSON_IsTrue(valid_)) {
+          bad++;
+          cr_log_error("%s: %s: %s: %s, expected %s%s%s", names[f], gd->valuestring,
+                       td->valuestring, got ? "valid" : "invalid",
+                       cJSON_IsTrue(valid_) ? "valid" : "invalid",
+                       hschema_result_count(res) ? "; first violation: " : "",
+                       hschema_result_count(res) ? hschema_result_at(res, 0)->message : "");
+        } else if (!got && hschema_result_count(res) == 0) {
+          bad++;
+          cr_log_error("%s: %s: %s: invalid without a violation", names[f], gd->valuestring,
+                       td->valuestring);
+        }
+      }
+    }
+    hschema_set_free(set);
+    set = NULL;
+    free(text);
+    free(names[f]);
+  }
+  cr_log_info("%zu schema data tests", tests);
+  cr_expect(tests >= 40, "only %zu schema data tests", tests);
+  cr_expect_eq(bad, 0, "%zu mismatches in the schema data tests (see the log)", bad);
 }

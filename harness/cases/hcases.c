@@ -1,51 +1,24 @@
-/* hcases: the catalogue generator and reader.  See hcases.h. */
+/* hcases: the catalogue generator - the schema walk, the fixed families (one
+ * rule at one location, raw bytes, HTTP, semantics) and hcases_generate.  The
+ * families that explore around every rule are in hcases_families.c, reading
+ * and materializing in hcases_io.c.  See hcases.h. */
 #include "cases/hcases.h"
 
 #include <ctype.h>
-#include <errno.h>
-#include <fnmatch.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "cases/hcases_int.h"
 #include "json/hjson.h"
 
 /* Messages and ids are cut to their fixed buffers on purpose. */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 
-#define MAX_PROPS 48
-#define MAX_PATTERNS 8
-#define MAX_DEPTH 16
-#define RAW_MARK "@@apiharness-raw@@"
-#define OVER_LIMIT_BYTES ((size_t)1 << 20) /* "a body over 1 MiB" */
-#define LONG_NAME_CHARS 10000
-#define DEEP_NESTING 10000
-
-/* The top-level property that names the token: the runner puts the run id
- * there so an operator can find (and revoke) what a certification created. */
-#define NAME_PROPERTY "name"
-
 /* ---------- a view of a raw schema: $ref and allOf merged ---------- */
-
-typedef struct {
-  const char *name;
-  const cJSON *schema;
-} sprop;
-
-typedef struct {
-  const char *comp; /* component name of the nearest $ref ("AccountDto"), NULL if none */
-  const char *type;
-  int nullable;
-  int additional_false;
-  const cJSON *items;
-  const char *patterns[MAX_PATTERNS];
-  size_t n_patterns;
-  sprop props[MAX_PROPS];
-  size_t n_props;
-} sview;
 
 static void collect(const hspec *spec, const cJSON *node, sview *v, int depth) {
   if (!cJSON_IsObject(node) || depth > MAX_DEPTH)
@@ -80,6 +53,28 @@ static void collect(const hspec *spec, const cJSON *node, sview *v, int depth) {
   }
   if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(node, "additionalProperties")))
     v->additional_false = 1;
+  const cJSON *e = cJSON_GetObjectItemCaseSensitive(node, "enum");
+  if (cJSON_IsArray(e) && e->child && !v->enumv)
+    v->enumv = e;
+  const cJSON *f = cJSON_GetObjectItemCaseSensitive(node, "format");
+  if (cJSON_IsString(f) && !v->format)
+    v->format = f->valuestring;
+  const cJSON *mn = cJSON_GetObjectItemCaseSensitive(node, "minimum");
+  if (cJSON_IsNumber(mn) && !v->has_min) {
+    v->has_min = 1;
+    v->min = mn->valuedouble;
+  }
+  const cJSON *mx = cJSON_GetObjectItemCaseSensitive(node, "maximum");
+  if (cJSON_IsNumber(mx) && !v->has_max) {
+    v->has_max = 1;
+    v->max = mx->valuedouble;
+  }
+  const cJSON *ml = cJSON_GetObjectItemCaseSensitive(node, "minLength");
+  if (cJSON_IsNumber(ml) && ml->valuedouble >= 0 && ml->valuedouble < 1e6 && v->min_len < 0)
+    v->min_len = (long)ml->valuedouble;
+  const cJSON *xl = cJSON_GetObjectItemCaseSensitive(node, "maxLength");
+  if (cJSON_IsNumber(xl) && xl->valuedouble >= 0 && xl->valuedouble < 1e6 && v->max_len < 0)
+    v->max_len = (long)xl->valuedouble;
   const cJSON *items = cJSON_GetObjectItemCaseSensitive(node, "items");
   if (items && !v->items)
     v->items = items;
@@ -90,31 +85,15 @@ static void collect(const hspec *spec, const cJSON *node, sview *v, int depth) {
     v->type = "object";
 }
 
-static void view_of(const hspec *spec, const cJSON *schema, sview *v) {
+void hc_view_of(const hspec *spec, const cJSON *schema, sview *v) {
   memset(v, 0, sizeof *v);
+  v->min_len = v->max_len = -1;
   collect(spec, schema, v, 0);
 }
 
 /* ---------- generator state ---------- */
 
-typedef struct {
-  const hrules *rules;
-  const hspec *spec;
-  hschema_result *res;
-  hjson_doc *doc;
-  uint64_t rng;
-  const cJSON *root_schema;
-  const char *default_ct;
-  char default_ct_buf[128];
-  cJSON *full;
-  cJSON *minimal;
-  cJSON *reqs;  /* array */
-  cJSON *cases; /* array */
-  hcases_error *err;
-  int failed;
-} gen;
-
-static uint64_t next_rand(gen *g) {
+uint64_t hc_rand(gen *g) {
   uint64_t x = g->rng;
   x ^= x << 13;
   x ^= x >> 7;
@@ -123,8 +102,7 @@ static uint64_t next_rand(gen *g) {
   return x;
 }
 
-static void gfail(gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void gfail(gen *g, const char *fmt, ...) {
+void hc_fail(gen *g, const char *fmt, ...) {
   if (g->failed)
     return;
   g->failed = 1;
@@ -144,8 +122,8 @@ typedef struct {
 /* Generates one string matching an ECMA-262 pattern of the simple kind specs
  * use (anchors, literals, escapes, \d \w, classes with ranges, quantifiers,
  * '.').  Returns 0 for anything else (alternation, groups, negated classes). */
-static int gen_pattern(gen *g, const char *pat, char *out, size_t cap) {
-  size_t o = 0;
+int hc_gen_pattern(gen *g, const char *pat, char *out, size_t cap) {
+  size_t o = 0, picks = 0;
   const char *p = pat;
   size_t len = strlen(pat);
   if (*p == '^')
@@ -232,7 +210,14 @@ static int gen_pattern(gen *g, const char *pat, char *out, size_t cap) {
     for (unsigned long i = 0; i < min; i++) {
       if (o + 1 >= cap)
         return 0;
-      out[o++] = cs.set[next_rand(g) % cs.n];
+      size_t k = g->pick == HC_PICK_FIRST   ? 0
+                 : g->pick == HC_PICK_LAST  ? cs.n - 1
+                 : g->pick == HC_PICK_CYCLE ? (picks + g->pick_offset) % cs.n
+                                            : (size_t)(hc_rand(g) % cs.n);
+      picks += cs.n > 1;
+      if (cs.n > g->pick_max)
+        g->pick_max = cs.n;
+      out[o++] = cs.set[k];
     }
   }
   out[o] = '\0';
@@ -241,9 +226,9 @@ static int gen_pattern(gen *g, const char *pat, char *out, size_t cap) {
 
 /* ---------- values and bodies ---------- */
 
-static cJSON *gen_value(gen *g, const cJSON *schema, const char *prop, int top, int depth) {
+cJSON *hc_gen_value(gen *g, const cJSON *schema, const char *prop, int top, int depth) {
   sview v;
-  view_of(g->spec, schema, &v);
+  hc_view_of(g->spec, schema, &v);
   if (depth > MAX_DEPTH)
     return cJSON_CreateNull();
   const char *type = v.type ? v.type : "string";
@@ -251,38 +236,70 @@ static cJSON *gen_value(gen *g, const cJSON *schema, const char *prop, int top, 
     cJSON *o = cJSON_CreateObject();
     for (size_t i = 0; i < v.n_props; i++)
       cJSON_AddItemToObject(o, v.props[i].name,
-                            gen_value(g, v.props[i].schema, v.props[i].name, 0, depth + 1));
+                            hc_gen_value(g, v.props[i].schema, v.props[i].name, 0, depth + 1));
     return o;
   }
   if (!strcmp(type, "array")) {
     cJSON *a = cJSON_CreateArray();
     if (v.items)
-      cJSON_AddItemToArray(a, gen_value(g, v.items, prop, 0, depth + 1));
+      cJSON_AddItemToArray(a, hc_gen_value(g, v.items, prop, 0, depth + 1));
     return a;
   }
-  if (!strcmp(type, "integer") || !strcmp(type, "number"))
-    return cJSON_CreateNumber(1);
+  if (v.enumv)
+    return cJSON_Duplicate(v.enumv->child, 1); /* the first documented value */
+  if (!strcmp(type, "integer") || !strcmp(type, "number")) {
+    double x = 1;
+    if (v.has_min && x < v.min)
+      x = !strcmp(type, "integer") ? ceil(v.min) : v.min;
+    if (v.has_max && x > v.max)
+      x = !strcmp(type, "integer") ? floor(v.max) : v.max;
+    return cJSON_CreateNumber(x);
+  }
   if (!strcmp(type, "boolean"))
     return cJSON_CreateTrue();
+  if (v.format && !v.n_patterns) {
+    /* a value of the formats the validator checks, and the common others */
+    static const struct {
+      const char *format, *value;
+    } fv[] = {{"date-time", "2026-01-02T03:04:05Z"},
+              {"date", "2026-01-02"},
+              {"time", "03:04:05Z"},
+              {"uuid", "0b9e8f3c-6a1d-4c2e-9f7a-5d3b2a1c0e4f"},
+              {"email", "apiharness@example.com"},
+              {"uri", "https://example.com/apiharness"},
+              {"hostname", "apiharness.example.com"},
+              {"ipv4", "192.0.2.1"},
+              {"ipv6", "2001:db8::1"}};
+    for (size_t i = 0; i < sizeof fv / sizeof fv[0]; i++)
+      if (!strcmp(v.format, fv[i].format))
+        return cJSON_CreateString(fv[i].value);
+  }
   if (v.n_patterns) {
     char buf[512];
-    if (!gen_pattern(g, v.patterns[0], buf, sizeof buf)) {
-      gfail(g, "cannot generate a string for pattern '%s' (property %s)", v.patterns[0],
-            prop ? prop : "?");
+    if (!hc_gen_pattern(g, v.patterns[0], buf, sizeof buf)) {
+      hc_fail(g, "cannot generate a string for pattern '%s' (property %s)", v.patterns[0],
+              prop ? prop : "?");
       return cJSON_CreateString("");
     }
     return cJSON_CreateString(buf);
   }
   if (top && prop && !strcmp(prop, NAME_PROPERTY))
     return cJSON_CreateString(HCASES_NAME_PLACEHOLDER);
-  char buf[128];
+  char buf[512];
   snprintf(buf, sizeof buf, "apiharness %s", prop ? prop : "value");
+  /* within minLength / maxLength when the schema states them */
+  size_t n = strlen(buf);
+  while (v.min_len >= 0 && n < (size_t)v.min_len && n + 1 < sizeof buf)
+    buf[n++] = 'x';
+  buf[n] = '\0';
+  if (v.max_len >= 0 && n > (size_t)v.max_len)
+    buf[v.max_len] = '\0';
   return cJSON_CreateString(buf);
 }
 
 /* Validates body: 1 valid; 0 invalid with *prose the first prose rule id
  * violated (NULL if none) and *spec_bad 1 when the spec schema failed. */
-static int classify(gen *g, const cJSON *body, const char **prose, int *spec_bad) {
+int hc_classify(gen *g, const cJSON *body, const char **prose, int *spec_bad) {
   hschema_result_reset(g->res);
   int ok = hrules_check_request(g->rules, NULL, body, g->res);
   if (prose)
@@ -302,20 +319,14 @@ static int classify(gen *g, const cJSON *body, const char **prose, int *spec_bad
   return ok;
 }
 
-static int classify_text(gen *g, const char *text, size_t len, const char **prose, int *spec_bad) {
+int hc_classify_text(gen *g, const char *text, size_t len, const char **prose, int *spec_bad) {
   const cJSON *root = hjson_parse(g->doc, text, len, NULL, NULL);
   if (!root)
     return 0;
-  return classify(g, root, prose, spec_bad);
+  return hc_classify(g, root, prose, spec_bad);
 }
 
-/* Path into a body: property names, "[]" for element 0 of an array. */
-typedef struct {
-  const char *tok[MAX_DEPTH];
-  size_t n;
-} bpath;
-
-static cJSON *at(cJSON *node, const bpath *p, size_t upto) {
+cJSON *hc_at(cJSON *node, const bpath *p, size_t upto) {
   for (size_t i = 0; node && i < upto; i++)
     node = !strcmp(p->tok[i], "[]")
                ? (cJSON_IsArray(node) ? node->child : NULL)
@@ -325,12 +336,12 @@ static cJSON *at(cJSON *node, const bpath *p, size_t upto) {
 
 /* A copy of the base body (minimal when the location exists there, else full)
  * with the value at p replaced by val (taken); p->n == 0 replaces the root. */
-static cJSON *with_value(gen *g, const bpath *p, cJSON *val) {
-  cJSON *base = at(g->minimal, p, p->n) ? g->minimal : g->full;
+cJSON *hc_with_value(gen *g, const bpath *p, cJSON *val) {
+  cJSON *base = hc_at(g->minimal, p, p->n) ? g->minimal : g->full;
   if (p->n == 0)
     return val;
   cJSON *b = cJSON_Duplicate(base, 1);
-  cJSON *parent = at(b, p, p->n - 1);
+  cJSON *parent = hc_at(b, p, p->n - 1);
   const char *last = p->tok[p->n - 1];
   if (!strcmp(last, "[]")) {
     if (!cJSON_IsArray(parent) || !parent->child) {
@@ -352,9 +363,9 @@ static cJSON *with_value(gen *g, const bpath *p, cJSON *val) {
   return b;
 }
 
-static cJSON *without(gen *g, const bpath *p, int from_full) {
+cJSON *hc_without(gen *g, const bpath *p, int from_full) {
   cJSON *b = cJSON_Duplicate(from_full ? g->full : g->minimal, 1);
-  cJSON *parent = at(b, p, p->n - 1);
+  cJSON *parent = hc_at(b, p, p->n - 1);
   if (!cJSON_IsObject(parent) || !cJSON_GetObjectItemCaseSensitive(parent, p->tok[p->n - 1])) {
     cJSON_Delete(b);
     return NULL;
@@ -364,7 +375,7 @@ static cJSON *without(gen *g, const bpath *p, int from_full) {
 }
 
 /* Prints body (unformatted) with the string RAW_MARK replaced by raw (JSON text). */
-static char *print_with_raw(const cJSON *body, const char *raw) {
+char *hc_print_with_raw(const cJSON *body, const char *raw) {
   char *t = cJSON_PrintUnformatted(body);
   if (!t)
     return NULL;
@@ -384,10 +395,8 @@ static char *print_with_raw(const cJSON *body, const char *raw) {
 
 /* ---------- catalogue building ---------- */
 
-static void add_req(gen *g, const char *id, const char *klass, const char *source, const char *fmt,
-                    ...) __attribute__((format(printf, 5, 6)));
-static void add_req(gen *g, const char *id, const char *klass, const char *source, const char *fmt,
-                    ...) {
+void hc_add_req(gen *g, const char *id, const char *klass, const char *source, const char *fmt,
+                ...) {
   for (const cJSON *r = g->reqs->child; r; r = r->next)
     if (!strcmp(cJSON_GetObjectItemCaseSensitive(r, "id")->valuestring, id))
       return;
@@ -404,11 +413,8 @@ static void add_req(gen *g, const char *id, const char *klass, const char *sourc
   cJSON_AddItemToArray(g->reqs, r);
 }
 
-static cJSON *add_case(gen *g, const char *id, const char *req, const char *klass,
-                       hjudge_expect expect, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
-static cJSON *add_case(gen *g, const char *id, const char *req, const char *klass,
-                       hjudge_expect expect, const char *fmt, ...) {
+cJSON *hc_add_case(gen *g, const char *id, const char *req, const char *klass, hjudge_expect expect,
+                   const char *fmt, ...) {
   char title[400];
   va_list ap;
   va_start(ap, fmt);
@@ -433,42 +439,56 @@ static cJSON *add_case(gen *g, const char *id, const char *req, const char *klas
   return c;
 }
 
-static void set_body(cJSON *c, cJSON *body) { cJSON_AddItemToObject(c, "body", body); }
+void hc_set_body(cJSON *c, cJSON *body) { cJSON_AddItemToObject(c, "body", body); }
 
 /* The documents leave the outcome to the implementation: the other outcome is
  * a warning (hjudge_case.tolerated). */
-static void set_tolerated(cJSON *c, const char *why) {
+void hc_set_tolerated(cJSON *c, const char *why) {
   cJSON_AddTrueToObject(c, "tolerated");
   cJSON_AddStringToObject(c, "tolerated_reason", why);
 }
 
-static void set_text(cJSON *c, const char *text) {
+void hc_set_text(cJSON *c, const char *text) {
   cJSON_DeleteItemFromObjectCaseSensitive(c, "echo");
   cJSON_AddStringToObject(c, "body_text", text);
   /* a text body is still JSON when it parses: the runner reads it for echoes */
 }
 
-static cJSON *seg_text(const char *t) {
+cJSON *hc_seg_text(const char *t) {
   cJSON *s = cJSON_CreateObject();
   cJSON_AddStringToObject(s, "text", t);
   return s;
 }
 
-static cJSON *seg_repeat(const char *t, size_t n) {
+cJSON *hc_seg_repeat(const char *t, size_t n) {
   cJSON *s = cJSON_CreateObject();
   cJSON_AddStringToObject(s, "repeat", t);
   cJSON_AddNumberToObject(s, "count", (double)n);
   return s;
 }
 
-static cJSON *seg_hex(const char *hex) {
+cJSON *hc_seg_hex(const char *hex) {
   cJSON *s = cJSON_CreateObject();
   cJSON_AddStringToObject(s, "hex", hex);
   return s;
 }
 
+cJSON *hc_segs_padded(const char *min, size_t pad) {
+  cJSON *segs = cJSON_CreateArray();
+  cJSON_AddItemToArray(segs, hc_seg_text("{\"x-apiharness-padding\":\""));
+  cJSON_AddItemToArray(segs, hc_seg_repeat("a", pad));
+  size_t ml = strlen(min);
+  char *tail = malloc(ml + 8);
+  if (tail) {
+    snprintf(tail, ml + 8, "\",%s", min + 1);
+    cJSON_AddItemToArray(segs, hc_seg_text(tail));
+    free(tail);
+  }
+  return segs;
+}
+
 /* "account-id", "modules-id", "body" */
-static void slug(const bpath *p, char *buf, size_t cap) {
+void hc_slug(const bpath *p, char *buf, size_t cap) {
   size_t o = 0;
   buf[0] = '\0';
   for (size_t i = 0; i < p->n; i++) {
@@ -487,7 +507,7 @@ static void slug(const bpath *p, char *buf, size_t cap) {
 }
 
 /* "account.id", "modules[0].id", "the body" */
-static void human(const bpath *p, char *buf, size_t cap) {
+void hc_human(const bpath *p, char *buf, size_t cap) {
   size_t o = 0;
   buf[0] = '\0';
   for (size_t i = 0; i < p->n && o + 4 < cap; i++) {
@@ -501,7 +521,7 @@ static void human(const bpath *p, char *buf, size_t cap) {
     snprintf(buf, cap, "the body");
 }
 
-static int type_allowed(const sview *v, const char *t) {
+int hc_type_allowed(const sview *v, const char *t) {
   if (!strcmp(t, "null"))
     return v->nullable;
   if (!v->type)
@@ -511,7 +531,7 @@ static int type_allowed(const sview *v, const char *t) {
   return !strcmp(v->type, t) || (!strcmp(v->type, "number") && !strcmp(t, "integer"));
 }
 
-static cJSON *sample_of(const char *t) {
+cJSON *hc_sample_of(const char *t) {
   if (!strcmp(t, "string"))
     return cJSON_CreateString("apiharness");
   if (!strcmp(t, "number"))
@@ -526,8 +546,8 @@ static cJSON *sample_of(const char *t) {
 }
 
 /* The requirement id of a keyword at a location: owner component + property. */
-static void req_id(char *buf, size_t cap, const char *owner, const char *prop, int items,
-                   const char *keyword) {
+void hc_req_id(char *buf, size_t cap, const char *owner, const char *prop, int items,
+               const char *keyword) {
   if (prop)
     snprintf(buf, cap, "schema.request.%s.%s%s.%s", owner ? owner : "body", prop,
              items ? ".items" : "", keyword);
@@ -538,14 +558,14 @@ static void req_id(char *buf, size_t cap, const char *owner, const char *prop, i
 /* A negative case, if the body is indeed rejected; the requirement is
  * `spec_req` when the spec schema rejects it, else the prose rule that does.
  * tolerated (may be NULL): why a 201 is only a warning (hjudge_case). */
-static void neg_case_t(gen *g, const char *id, const char *spec_req, const char *spec_title,
-                       cJSON *body, const char *fmt, const char *arg, int aspnet,
-                       const char *aspnet_reason, const char *tolerated) {
+void hc_neg_case_t(gen *g, const char *id, const char *spec_req, const char *spec_title,
+                   cJSON *body, const char *fmt, const char *arg, int aspnet,
+                   const char *aspnet_reason, const char *tolerated) {
   if (!body)
     return;
   const char *prose;
   int spec_bad;
-  if (classify(g, body, &prose, &spec_bad)) {
+  if (hc_classify(g, body, &prose, &spec_bad)) {
     cJSON_Delete(body); /* the spec accepts it after all: not a negative case */
     return;
   }
@@ -555,33 +575,32 @@ static void neg_case_t(gen *g, const char *id, const char *spec_req, const char 
     return;
   }
   if (req == spec_req)
-    add_req(g, spec_req, "request-schema", "spec", "%s", spec_title);
-  cJSON *c = add_case(g, id, req, "negative-body", HJUDGE_EXPECT_BAD_REQUEST, fmt, arg);
+    hc_add_req(g, spec_req, "request-schema", "spec", "%s", spec_title);
+  cJSON *c = hc_add_case(g, id, req, "negative-body", HJUDGE_EXPECT_BAD_REQUEST, fmt, arg);
   if (aspnet) {
     cJSON_AddTrueToObject(c, "aspnet_tolerated");
     cJSON_AddStringToObject(c, "aspnet_reason", aspnet_reason);
   }
   if (tolerated)
-    set_tolerated(c, tolerated);
-  set_body(c, body);
+    hc_set_tolerated(c, tolerated);
+  hc_set_body(c, body);
 }
 
-static void neg_case(gen *g, const char *id, const char *spec_req, const char *spec_title,
-                     cJSON *body, const char *fmt, const char *arg, int aspnet,
-                     const char *aspnet_reason) {
-  neg_case_t(g, id, spec_req, spec_title, body, fmt, arg, aspnet, aspnet_reason, NULL);
+void hc_neg_case(gen *g, const char *id, const char *spec_req, const char *spec_title, cJSON *body,
+                 const char *fmt, const char *arg, int aspnet, const char *aspnet_reason) {
+  hc_neg_case_t(g, id, spec_req, spec_title, body, fmt, arg, aspnet, aspnet_reason, NULL);
 }
 
-static void pos_case(gen *g, const char *id, const char *req, cJSON *body, const char *fmt,
-                     const char *arg) {
+void hc_pos_case(gen *g, const char *id, const char *req, cJSON *body, const char *fmt,
+                 const char *arg) {
   if (!body)
     return;
-  if (!classify(g, body, NULL, NULL)) {
+  if (!hc_classify(g, body, NULL, NULL)) {
     cJSON_Delete(body);
     return;
   }
-  cJSON *c = add_case(g, id, req, "positive", HJUDGE_EXPECT_CREATED, fmt, arg);
-  set_body(c, body);
+  cJSON *c = hc_add_case(g, id, req, "positive", HJUDGE_EXPECT_CREATED, fmt, arg);
+  hc_set_body(c, body);
 }
 
 typedef struct {
@@ -599,15 +618,15 @@ typedef struct {
 /* Near misses of a valid pattern value. */
 static void pattern_cases(gen *g, const bpath *p, const sview *v, const char *owner,
                           const char *prop) {
-  cJSON *cur = at(g->full, p, p->n);
+  cJSON *cur = hc_at(g->full, p, p->n);
   if (!cJSON_IsString(cur))
     return;
   const char *val = cur->valuestring;
   size_t n = strlen(val);
   char req[160], title[300], where[128], sl[96];
-  req_id(req, sizeof req, owner, prop, 0, "pattern");
-  human(p, where, sizeof where);
-  slug(p, sl, sizeof sl);
+  hc_req_id(req, sizeof req, owner, prop, 0, "pattern");
+  hc_human(p, where, sizeof where);
+  hc_slug(p, sl, sizeof sl);
   snprintf(title, sizeof title, "%s matches %s", where, v->patterns[0]);
   /* the last run of digits, for the digit-count near misses */
   size_t ds = n, de = n;
@@ -655,8 +674,8 @@ static void pattern_cases(gen *g, const bpath *p, const sview *v, const char *ow
     /* the regex-dialect near misses (.NET, Python, Java: '$' before a final
      * newline, Unicode \d) are answered 201 by healthy servers built on those
      * engines: a warning outside --profile strict */
-    neg_case_t(g, id, req, title, with_value(g, p, cJSON_CreateString(m[i].s)), "%s", t,
-               m[i].aspnet, m[i].why, m[i].aspnet ? m[i].why : NULL);
+    hc_neg_case_t(g, id, req, title, hc_with_value(g, p, cJSON_CreateString(m[i].s)), "%s", t,
+                  m[i].aspnet, m[i].why, m[i].aspnet ? m[i].why : NULL);
   }
   /* \u0000 after a valid value: only expressible as text */
   char raw[700];
@@ -667,20 +686,20 @@ static void pattern_cases(gen *g, const bpath *p, const sview *v, const char *ow
     return;
   snprintf(raw, sizeof raw, "%.*s\\u0000\"", (int)strlen(q) - 1, q);
   free(q);
-  cJSON *body = with_value(g, p, cJSON_CreateString(RAW_MARK));
-  char *text = body ? print_with_raw(body, raw) : NULL;
+  cJSON *body = hc_with_value(g, p, cJSON_CreateString(RAW_MARK));
+  char *text = body ? hc_print_with_raw(body, raw) : NULL;
   cJSON_Delete(body);
   if (!text)
     return;
   const char *prose;
   int spec_bad;
-  if (!classify_text(g, text, strlen(text), &prose, &spec_bad) && spec_bad) {
-    add_req(g, req, "request-schema", "spec", "%s", title);
+  if (!hc_classify_text(g, text, strlen(text), &prose, &spec_bad) && spec_bad) {
+    hc_add_req(g, req, "request-schema", "spec", "%s", title);
     char id[200];
     snprintf(id, sizeof id, "neg.pattern.%s.nul-suffix", sl);
-    cJSON *c = add_case(g, id, req, "negative-body", HJUDGE_EXPECT_BAD_REQUEST,
-                        "%s followed by \\u0000", where);
-    set_text(c, text);
+    cJSON *c = hc_add_case(g, id, req, "negative-body", HJUDGE_EXPECT_BAD_REQUEST,
+                           "%s followed by \\u0000", where);
+    hc_set_text(c, text);
   }
   free(text);
 }
@@ -691,31 +710,31 @@ static void walk(gen *g, const cJSON *schema, bpath *p, const char *owner, const
 static void location_cases(gen *g, const sview *v, bpath *p, const char *owner, const char *prop,
                            int items) {
   char where[128], sl[96], req[160], title[300];
-  human(p, where, sizeof where);
-  slug(p, sl, sizeof sl);
+  hc_human(p, where, sizeof where);
+  hc_slug(p, sl, sizeof sl);
   /* every JSON type that the location does not allow */
   static const char *const types[] = {"string", "number", "boolean", "null", "array", "object"};
-  req_id(req, sizeof req, prop ? owner : v->comp, prop, items, "type");
+  hc_req_id(req, sizeof req, prop ? owner : v->comp, prop, items, "type");
   snprintf(title, sizeof title, "%s is of type %s%s", where, v->type ? v->type : "any",
            v->nullable ? " or null" : "");
   for (size_t i = 0; i < sizeof types / sizeof types[0] && v->type; i++) {
-    if (type_allowed(v, types[i]))
+    if (hc_type_allowed(v, types[i]))
       continue;
     char id[200], t[300];
     snprintf(id, sizeof id, "neg.type.%s.%s", sl, types[i]);
     snprintf(t, sizeof t, "%s%s as %s", where, "", types[i]);
-    neg_case(g, id, req, title, with_value(g, p, sample_of(types[i])), "%s", t, 0, NULL);
+    hc_neg_case(g, id, req, title, hc_with_value(g, p, hc_sample_of(types[i])), "%s", t, 0, NULL);
   }
   /* undeclared properties at every object level */
-  if (v->type && !strcmp(v->type, "object") && v->additional_false && at(g->full, p, p->n)) {
+  if (v->type && !strcmp(v->type, "object") && v->additional_false && hc_at(g->full, p, p->n)) {
     char r2[160], t2[300], id[200];
-    req_id(r2, sizeof r2, v->comp ? v->comp : owner, NULL, 0, "additionalProperties");
+    hc_req_id(r2, sizeof r2, v->comp ? v->comp : owner, NULL, 0, "additionalProperties");
     snprintf(t2, sizeof t2, "%s has no undeclared properties", where);
-    cJSON *obj = cJSON_Duplicate(at(g->full, p, p->n), 1);
+    cJSON *obj = cJSON_Duplicate(hc_at(g->full, p, p->n), 1);
     cJSON_AddNumberToObject(obj, "x-apiharness-undeclared", 1);
     snprintf(id, sizeof id, "neg.undeclared.%s", sl);
-    neg_case(g, id, r2, t2, with_value(g, p, obj), "%s with an undeclared property", where, 1,
-             "ASP.NET Core ignores unknown JSON properties by default");
+    hc_neg_case(g, id, r2, t2, hc_with_value(g, p, obj), "%s with an undeclared property", where, 1,
+                "ASP.NET Core ignores unknown JSON properties by default");
     if (v->n_props) {
       /* a case variant of the first declared name, in place of it */
       const char *pn = v->props[0].name;
@@ -726,15 +745,15 @@ static void location_cases(gen *g, const sview *v, bpath *p, const char *owner, 
       snprintf(variant, sizeof variant, "%s", pn);
       variant[0] = (char)toupper((unsigned char)variant[0]);
       if (strcmp(variant, pn)) {
-        cJSON *o2 = cJSON_Duplicate(at(g->full, p, p->n), 1);
+        cJSON *o2 = cJSON_Duplicate(hc_at(g->full, p, p->n), 1);
         cJSON *val = cJSON_DetachItemFromObjectCaseSensitive(o2, pn);
         if (val)
           cJSON_AddItemToObject(o2, variant, val);
         snprintf(id, sizeof id, "neg.case-variant.%s", sl);
         char t3[300];
         snprintf(t3, sizeof t3, "%s with \"%s\" in place of \"%s\"", where, variant, pn);
-        neg_case(g, id, r2, t2, with_value(g, p, o2), "%s", t3, 1,
-                 "ASP.NET Core matches property names case-insensitively by default");
+        hc_neg_case(g, id, r2, t2, hc_with_value(g, p, o2), "%s", t3, 1,
+                    "ASP.NET Core matches property names case-insensitively by default");
       }
     }
   }
@@ -746,57 +765,57 @@ static void location_cases(gen *g, const sview *v, bpath *p, const char *owner, 
 static void property_variants(gen *g, bpath *p, const sview *pv, const char *owner,
                               const char *prop) {
   char where[128], sl[96], id[200], req[160];
-  human(p, where, sizeof where);
-  slug(p, sl, sizeof sl);
+  hc_human(p, where, sizeof where);
+  hc_slug(p, sl, sizeof sl);
   /* absent */
-  cJSON *b = without(g, p, 1);
+  cJSON *b = hc_without(g, p, 1);
   if (b) {
     const char *prose;
     int spec_bad;
-    if (classify(g, b, &prose, &spec_bad)) {
-      req_id(req, sizeof req, owner, prop, 0, "optional");
-      add_req(g, req, "request-schema", "spec", "%s may be absent", where);
+    if (hc_classify(g, b, &prose, &spec_bad)) {
+      hc_req_id(req, sizeof req, owner, prop, 0, "optional");
+      hc_add_req(g, req, "request-schema", "spec", "%s may be absent", where);
       snprintf(id, sizeof id, "pos.optional.%s.absent", sl);
-      pos_case(g, id, req, b, "%s absent", where);
+      hc_pos_case(g, id, req, b, "%s absent", where);
     } else if (prose) {
       /* required by the prose: absent from the minimal body */
       cJSON_Delete(b);
-      b = without(g, p, 0);
+      b = hc_without(g, p, 0);
       snprintf(id, sizeof id, "neg.missing.%s", sl);
       char dummy[8] = "";
-      neg_case(g, id, dummy, "", b, "%s missing", where, 0, NULL);
+      hc_neg_case(g, id, dummy, "", b, "%s missing", where, 0, NULL);
     } else {
       cJSON_Delete(b);
     }
   }
   /* null */
   if (pv->nullable) {
-    cJSON *nb = with_value(g, p, cJSON_CreateNull());
-    if (nb && classify(g, nb, NULL, NULL)) {
-      req_id(req, sizeof req, owner, prop, 0, "nullable");
-      add_req(g, req, "request-schema", "spec", "%s may be null", where);
+    cJSON *nb = hc_with_value(g, p, cJSON_CreateNull());
+    if (nb && hc_classify(g, nb, NULL, NULL)) {
+      hc_req_id(req, sizeof req, owner, prop, 0, "nullable");
+      hc_add_req(g, req, "request-schema", "spec", "%s may be null", where);
       snprintf(id, sizeof id, "pos.optional.%s.null", sl);
-      pos_case(g, id, req, nb, "%s null", where);
+      hc_pos_case(g, id, req, nb, "%s null", where);
     } else {
       snprintf(id, sizeof id, "neg.null.%s", sl);
       char dummy[8] = "";
-      neg_case(g, id, dummy, "", nb, "%s null (nullable in the schema, required by the page)",
-               where, 0, NULL);
+      hc_neg_case(g, id, dummy, "", nb, "%s null (nullable in the schema, required by the page)",
+                  where, 0, NULL);
     }
   }
   /* arrays: empty, and several items */
   if (pv->type && !strcmp(pv->type, "array") && pv->items) {
-    cJSON *eb = with_value(g, p, cJSON_CreateArray());
-    if (eb && classify(g, eb, NULL, NULL)) {
-      req_id(req, sizeof req, owner, prop, 0, "type");
-      add_req(g, req, "request-schema", "spec", "%s is an array%s", where,
-              pv->nullable ? " or null" : "");
+    cJSON *eb = hc_with_value(g, p, cJSON_CreateArray());
+    if (eb && hc_classify(g, eb, NULL, NULL)) {
+      hc_req_id(req, sizeof req, owner, prop, 0, "type");
+      hc_add_req(g, req, "request-schema", "spec", "%s is an array%s", where,
+                 pv->nullable ? " or null" : "");
       snprintf(id, sizeof id, "pos.array.%s.empty", sl);
-      pos_case(g, id, req, eb, "%s empty", where);
+      hc_pos_case(g, id, req, eb, "%s empty", where);
     } else {
       snprintf(id, sizeof id, "neg.array.%s.empty", sl);
       char dummy[8] = "";
-      neg_case(g, id, dummy, "", eb, "%s empty", where, 0, NULL);
+      hc_neg_case(g, id, dummy, "", eb, "%s empty", where, 0, NULL);
     }
     cJSON *arr = cJSON_CreateArray();
     char seen[3][512];
@@ -804,7 +823,7 @@ static void property_variants(gen *g, bpath *p, const sview *pv, const char *own
       cJSON *item = NULL;
       for (int tries = 0; tries < 16; tries++) {
         cJSON_Delete(item);
-        item = gen_value(g, pv->items, prop, 0, 1);
+        item = hc_gen_value(g, pv->items, prop, 0, 1);
         char *t = cJSON_PrintUnformatted(item);
         int dup = 0;
         for (int j = 0; t && j < i; j++)
@@ -834,10 +853,10 @@ static void property_variants(gen *g, bpath *p, const sview *pv, const char *own
       }
       cJSON_AddItemToArray(arr, item);
     }
-    req_id(req, sizeof req, owner, prop, 0, "items");
-    add_req(g, req, "request-schema", "spec", "%s accepts several items", where);
+    hc_req_id(req, sizeof req, owner, prop, 0, "items");
+    hc_add_req(g, req, "request-schema", "spec", "%s accepts several items", where);
     snprintf(id, sizeof id, "pos.array.%s.several", sl);
-    pos_case(g, id, req, with_value(g, p, arr), "%s with three items", where);
+    hc_pos_case(g, id, req, hc_with_value(g, p, arr), "%s with three items", where);
   }
 }
 
@@ -846,7 +865,7 @@ static void walk(gen *g, const cJSON *schema, bpath *p, const char *owner, const
   if (depth > MAX_DEPTH || g->failed)
     return;
   sview v;
-  view_of(g->spec, schema, &v);
+  hc_view_of(g->spec, schema, &v);
   location_cases(g, &v, p, owner, prop, items);
   if (v.type && !strcmp(v.type, "object")) {
     int in_array = 0;
@@ -856,7 +875,7 @@ static void walk(gen *g, const cJSON *schema, bpath *p, const char *owner, const
       p->tok[p->n++] = v.props[i].name;
       if (!in_array) {
         sview pv;
-        view_of(g->spec, v.props[i].schema, &pv);
+        hc_view_of(g->spec, v.props[i].schema, &pv);
         property_variants(g, p, &pv, v.comp ? v.comp : owner, v.props[i].name);
       }
       walk(g, v.props[i].schema, p, v.comp ? v.comp : owner, v.props[i].name, 0, depth + 1);
@@ -872,7 +891,7 @@ static void walk(gen *g, const cJSON *schema, bpath *p, const char *owner, const
 /* Removes, greedily, every property (outside arrays) the rules do not need:
  * each removal is tried on a copy first. */
 static void minimize(gen *g, cJSON *body, bpath *p) {
-  cJSON *node = at(body, p, p->n);
+  cJSON *node = hc_at(body, p, p->n);
   if (!cJSON_IsObject(node) || p->n + 1 >= MAX_DEPTH)
     return;
   char names[MAX_PROPS][128];
@@ -882,10 +901,10 @@ static void minimize(gen *g, cJSON *body, bpath *p) {
   for (size_t i = 0; i < n; i++) {
     p->tok[p->n++] = names[i];
     cJSON *copy = cJSON_Duplicate(body, 1);
-    cJSON *parent = at(copy, p, p->n - 1);
+    cJSON *parent = hc_at(copy, p, p->n - 1);
     cJSON_DeleteItemFromObjectCaseSensitive(parent, names[i]);
-    if (classify(g, copy, NULL, NULL))
-      cJSON_DeleteItemFromObjectCaseSensitive(at(body, p, p->n - 1), names[i]);
+    if (hc_classify(g, copy, NULL, NULL))
+      cJSON_DeleteItemFromObjectCaseSensitive(hc_at(body, p, p->n - 1), names[i]);
     else
       minimize(g, body, p);
     cJSON_Delete(copy);
@@ -895,7 +914,7 @@ static void minimize(gen *g, cJSON *body, bpath *p) {
 
 /* ---------- the fixed families (media types, raw bytes, HTTP, semantics) ---------- */
 
-static void concrete_media(const char *mt, char *buf, size_t cap) {
+void hc_concrete_media(const char *mt, char *buf, size_t cap) {
   const char *star = strchr(mt, '*');
   if (!star) {
     snprintf(buf, cap, "%s", mt);
@@ -911,12 +930,13 @@ static void concrete_media(const char *mt, char *buf, size_t cap) {
 
 static void media_cases(gen *g) {
   const hspec_operation *op = hrules_operation(g->rules);
-  add_req(g, "http.request-media-types", "http", "spec",
-          "every documented request media type is accepted (also with a charset parameter and "
-          "in upper case)");
+  hc_add_req(g, "http.request-media-types", "http", "spec",
+             "every documented request media type is accepted, with parameters as RFC 9110 8.3 "
+             "allows (charset in either case, quoted, without or with spaces around ';', extra "
+             "parameters) and in upper case");
   for (size_t i = 0; i < op->n_request; i++) {
     char ct[128], sl[128], id[200], up[128], cs[160];
-    concrete_media(op->request[i].media_type, ct, sizeof ct);
+    hc_concrete_media(op->request[i].media_type, ct, sizeof ct);
     size_t k = 0;
     for (const char *s = ct; *s && k + 1 < sizeof sl; s++)
       sl[k++] = isalnum((unsigned char)*s) ? *s : '-';
@@ -924,18 +944,41 @@ static void media_cases(gen *g) {
     for (k = 0; ct[k]; k++)
       up[k] = (char)toupper((unsigned char)ct[k]);
     up[k] = '\0';
+    char cu[160], cq[160], nsp[160], wsp[160], extra[200];
     snprintf(cs, sizeof cs, "%s; charset=utf-8", ct);
-    const char *variants[3][2] = {{ct, ""}, {cs, ".charset"}, {up, ".upper-case"}};
-    for (int v = 0; v < 3; v++) {
+    snprintf(cu, sizeof cu, "%s; charset=UTF-8", ct);
+    snprintf(cq, sizeof cq, "%s; charset=\"utf-8\"", ct);
+    snprintf(nsp, sizeof nsp, "%s;charset=utf-8", ct);
+    snprintf(wsp, sizeof wsp, "%s ; charset=utf-8", ct);
+    snprintf(extra, sizeof extra, "%s; charset=utf-8; x-apiharness=1", ct);
+    const char *variants[8][2] = {{ct, ""},
+                                  {cs, ".charset"},
+                                  {up, ".upper-case"},
+                                  {cu, ".charset-upper-case"},
+                                  {cq, ".charset-quoted"},
+                                  {nsp, ".charset-no-space"},
+                                  {wsp, ".space-before-semicolon"},
+                                  {extra, ".extra-parameter"}};
+    for (int v = 0; v < 8; v++) {
       snprintf(id, sizeof id, "pos.media.%s%s", sl, variants[v][1]);
-      cJSON *c = add_case(g, id, "http.request-media-types", "positive", HJUDGE_EXPECT_CREATED,
-                          "minimal body sent as %s (documented: %s)", variants[v][0],
-                          op->request[i].media_type);
+      cJSON *c = hc_add_case(g, id, "http.request-media-types", "positive", HJUDGE_EXPECT_CREATED,
+                             "minimal body sent as %s (documented: %s)", variants[v][0],
+                             op->request[i].media_type);
       cJSON_ReplaceItemInObjectCaseSensitive(c, "content_type", cJSON_CreateString(variants[v][0]));
       if (v == 2)
-        set_tolerated(c, "media types are case-insensitive (RFC 9110 8.3.1), but many servers "
-                         "compare them case-sensitively");
-      set_body(c, cJSON_Duplicate(g->minimal, 1));
+        hc_set_tolerated(c, "media types are case-insensitive (RFC 9110 8.3.1), but many servers "
+                            "compare them case-sensitively");
+      else if (v == 4)
+        hc_set_tolerated(c, "a quoted charset value is the same parameter (RFC 9110 8.3.1, 5.6.6), "
+                            "but several media-type parsers compare the value literally");
+      else if (v == 6)
+        hc_set_tolerated(c, "RFC 9110 5.6.6 allows white space before ';', but common media-type "
+                            "parsers (Express type-is/media-typer) then do not recognize the "
+                            "type");
+      else if (v == 7)
+        hc_set_tolerated(c, "RFC 9110 8.3.1 allows parameters the server does not know, but "
+                            "several frameworks refuse a media type with an unknown parameter");
+      hc_set_body(c, cJSON_Duplicate(g->minimal, 1));
     }
   }
 }
@@ -943,50 +986,50 @@ static void media_cases(gen *g) {
 static void name_cases(gen *g) {
   if (!cJSON_GetObjectItemCaseSensitive(g->minimal, NAME_PROPERTY))
     return;
-  add_req(g, "schema.request.name.boundaries", "request-schema", "spec",
-          "name accepts any string: empty, 10,000 characters, non-ASCII, escapes");
+  hc_add_req(g, "schema.request.name.boundaries", "request-schema", "spec",
+             "name accepts any string: empty, 10,000 characters, non-ASCII, escapes");
   bpath p = {{NAME_PROPERTY}, 1};
-  cJSON *b = with_value(g, &p, cJSON_CreateString(""));
-  cJSON *c = add_case(g, "pos.name.empty", "schema.request.name.boundaries", "positive",
-                      HJUDGE_EXPECT_CREATED, "name is the empty string (exact name)");
-  set_tolerated(c, "the page requires a name: an empty one may be refused as missing");
-  set_body(c, b);
-  b = with_value(g, &p,
-                 cJSON_CreateString(HCASES_NAME_PLACEHOLDER
-                                    " Z\xc3\xbcrich \xe6\x9d\xb1\xe4\xba\xac "
-                                    "\xd8\xa7\xd9\x84\xd8\xb9\xd8\xb1\xd8\xa8\xd9\x8a\xd8\xa9 "
-                                    "\xf0\x9f\x9a\x80"));
-  c = add_case(g, "pos.name.non-ascii", "schema.request.name.boundaries", "positive",
-               HJUDGE_EXPECT_CREATED, "name with Latin-1, CJK, Arabic and an emoji (UTF-8)");
-  set_body(c, b);
+  cJSON *b = hc_with_value(g, &p, cJSON_CreateString(""));
+  cJSON *c = hc_add_case(g, "pos.name.empty", "schema.request.name.boundaries", "positive",
+                         HJUDGE_EXPECT_CREATED, "name is the empty string (exact name)");
+  hc_set_tolerated(c, "the page requires a name: an empty one may be refused as missing");
+  hc_set_body(c, b);
+  b = hc_with_value(g, &p,
+                    cJSON_CreateString(HCASES_NAME_PLACEHOLDER
+                                       " Z\xc3\xbcrich \xe6\x9d\xb1\xe4\xba\xac "
+                                       "\xd8\xa7\xd9\x84\xd8\xb9\xd8\xb1\xd8\xa8\xd9\x8a\xd8\xa9 "
+                                       "\xf0\x9f\x9a\x80"));
+  c = hc_add_case(g, "pos.name.non-ascii", "schema.request.name.boundaries", "positive",
+                  HJUDGE_EXPECT_CREATED, "name with Latin-1, CJK, Arabic and an emoji (UTF-8)");
+  hc_set_body(c, b);
   /* escapes written as escapes: only expressible as text */
-  cJSON *base = with_value(g, &p, cJSON_CreateString(RAW_MARK));
-  char *t = print_with_raw(base, "\"" HCASES_NAME_PLACEHOLDER
-                                 " \\\"q\\\" \\\\ \\/ \\t \\n \\u00e9 \\ud83d\\ude80\"");
+  cJSON *base = hc_with_value(g, &p, cJSON_CreateString(RAW_MARK));
+  char *t = hc_print_with_raw(base, "\"" HCASES_NAME_PLACEHOLDER
+                                    " \\\"q\\\" \\\\ \\/ \\t \\n \\u00e9 \\ud83d\\ude80\"");
   cJSON_Delete(base);
-  if (t && classify_text(g, t, strlen(t), NULL, NULL)) {
-    c = add_case(g, "pos.name.escapes", "schema.request.name.boundaries", "positive",
-                 HJUDGE_EXPECT_CREATED,
-                 "name written with JSON escapes (\\\" \\\\ \\/ \\t \\n "
-                 "\\u00e9, a surrogate pair)");
-    set_text(c, t);
+  if (t && hc_classify_text(g, t, strlen(t), NULL, NULL)) {
+    c = hc_add_case(g, "pos.name.escapes", "schema.request.name.boundaries", "positive",
+                    HJUDGE_EXPECT_CREATED,
+                    "name written with JSON escapes (\\\" \\\\ \\/ \\t \\n "
+                    "\\u00e9, a surrogate pair)");
+    hc_set_text(c, t);
     cJSON_AddTrueToObject(c, "echo");
   }
   free(t);
   /* 10,000 characters: described, not stored */
-  base = with_value(g, &p, cJSON_CreateString(RAW_MARK));
+  base = hc_with_value(g, &p, cJSON_CreateString(RAW_MARK));
   char *s = cJSON_PrintUnformatted(base);
   cJSON_Delete(base);
   char *m = s ? strstr(s, RAW_MARK) : NULL;
   if (m) {
-    c = add_case(g, "pos.name.10000-chars", "schema.request.name.boundaries", "positive",
-                 HJUDGE_EXPECT_CREATED, "name of %d characters (exact name)", LONG_NAME_CHARS);
-    set_tolerated(c, "the schema sets no maxLength, a server may still enforce a storage limit");
+    c = hc_add_case(g, "pos.name.10000-chars", "schema.request.name.boundaries", "positive",
+                    HJUDGE_EXPECT_CREATED, "name of %d characters (exact name)", LONG_NAME_CHARS);
+    hc_set_tolerated(c, "the schema sets no maxLength, a server may still enforce a storage limit");
     cJSON *segs = cJSON_CreateArray();
     *m = '\0';
-    cJSON_AddItemToArray(segs, seg_text(s));
-    cJSON_AddItemToArray(segs, seg_repeat("n", LONG_NAME_CHARS));
-    cJSON_AddItemToArray(segs, seg_text(m + strlen(RAW_MARK)));
+    cJSON_AddItemToArray(segs, hc_seg_text(s));
+    cJSON_AddItemToArray(segs, hc_seg_repeat("n", LONG_NAME_CHARS));
+    cJSON_AddItemToArray(segs, hc_seg_text(m + strlen(RAW_MARK)));
     cJSON_AddItemToObject(c, "body_segments", segs);
   }
   free(s);
@@ -995,12 +1038,12 @@ static void name_cases(gen *g) {
 static void raw_cases(gen *g) {
   char *min = cJSON_PrintUnformatted(g->minimal);
   if (!min) {
-    gfail(g, "out of memory");
+    hc_fail(g, "out of memory");
     return;
   }
   size_t ml = strlen(min);
-  add_req(g, "rfc8259.malformed-rejected", "rfc8259", "rfc8259",
-          "a body that is not JSON gets 400");
+  hc_add_req(g, "rfc8259.malformed-rejected", "rfc8259", "rfc8259",
+             "a body that is not JSON gets 400");
   raw_text bad[4];
   bad[0] = (raw_text){"raw.malformed.truncated", "the minimal body cut in half", NULL};
   bad[0].text = strndup(min, ml / 2);
@@ -1018,43 +1061,43 @@ static void raw_cases(gen *g) {
   for (int i = 0; i < 4; i++) {
     if (!bad[i].text)
       continue;
-    cJSON *c = add_case(g, bad[i].id, "rfc8259.malformed-rejected", "raw-bytes",
-                        HJUDGE_EXPECT_BAD_REQUEST, "%s", bad[i].title);
-    set_text(c, bad[i].text);
+    cJSON *c = hc_add_case(g, bad[i].id, "rfc8259.malformed-rejected", "raw-bytes",
+                           HJUDGE_EXPECT_BAD_REQUEST, "%s", bad[i].title);
+    hc_set_text(c, bad[i].text);
     free(bad[i].text);
   }
-  add_req(g, "rfc8259.trailing-data-rejected", "rfc8259", "rfc8259",
-          "data after the JSON value gets 400");
-  cJSON *c = add_case(g, "raw.trailing-garbage", "rfc8259.trailing-data-rejected", "raw-bytes",
-                      HJUDGE_EXPECT_BAD_REQUEST, "the minimal body followed by garbage");
+  hc_add_req(g, "rfc8259.trailing-data-rejected", "rfc8259", "rfc8259",
+             "data after the JSON value gets 400");
+  cJSON *c = hc_add_case(g, "raw.trailing-garbage", "rfc8259.trailing-data-rejected", "raw-bytes",
+                         HJUDGE_EXPECT_BAD_REQUEST, "the minimal body followed by garbage");
   cJSON *segs = cJSON_CreateArray();
-  cJSON_AddItemToArray(segs, seg_text(min));
-  cJSON_AddItemToArray(segs, seg_text(" garbage"));
+  cJSON_AddItemToArray(segs, hc_seg_text(min));
+  cJSON_AddItemToArray(segs, hc_seg_text(" garbage"));
   cJSON_AddItemToObject(c, "body_segments", segs);
-  c = add_case(g, "raw.trailing-second-value", "rfc8259.trailing-data-rejected", "raw-bytes",
-               HJUDGE_EXPECT_BAD_REQUEST, "the minimal body twice");
+  c = hc_add_case(g, "raw.trailing-second-value", "rfc8259.trailing-data-rejected", "raw-bytes",
+                  HJUDGE_EXPECT_BAD_REQUEST, "the minimal body twice");
   segs = cJSON_CreateArray();
-  cJSON_AddItemToArray(segs, seg_text(min));
-  cJSON_AddItemToArray(segs, seg_text(min));
+  cJSON_AddItemToArray(segs, hc_seg_text(min));
+  cJSON_AddItemToArray(segs, hc_seg_text(min));
   cJSON_AddItemToObject(c, "body_segments", segs);
 
-  add_req(g, "http.empty-body-rejected", "http", "spec",
-          "the request body is required: an empty body gets 400");
-  c = add_case(g, "raw.empty-body", "http.empty-body-rejected", "raw-bytes",
-               HJUDGE_EXPECT_BAD_REQUEST, "an empty body with a JSON Content-Type");
-  set_text(c, "");
+  hc_add_req(g, "http.empty-body-rejected", "http", "spec",
+             "the request body is required: an empty body gets 400");
+  c = hc_add_case(g, "raw.empty-body", "http.empty-body-rejected", "raw-bytes",
+                  HJUDGE_EXPECT_BAD_REQUEST, "an empty body with a JSON Content-Type");
+  hc_set_text(c, "");
 
-  add_req(g, "rfc8259.bom-either", "rfc8259", "rfc8259",
-          "a UTF-8 byte order mark may be accepted or rejected (RFC 8259 8.1), never a 5xx");
-  c = add_case(g, "raw.utf8-bom", "rfc8259.bom-either", "raw-bytes", HJUDGE_EXPECT_CREATED_OR_BAD,
-               "the minimal body after a UTF-8 BOM");
+  hc_add_req(g, "rfc8259.bom-either", "rfc8259", "rfc8259",
+             "a UTF-8 byte order mark may be accepted or rejected (RFC 8259 8.1), never a 5xx");
+  c = hc_add_case(g, "raw.utf8-bom", "rfc8259.bom-either", "raw-bytes",
+                  HJUDGE_EXPECT_CREATED_OR_BAD, "the minimal body after a UTF-8 BOM");
   segs = cJSON_CreateArray();
-  cJSON_AddItemToArray(segs, seg_hex("efbbbf"));
-  cJSON_AddItemToArray(segs, seg_text(min));
+  cJSON_AddItemToArray(segs, hc_seg_hex("efbbbf"));
+  cJSON_AddItemToArray(segs, hc_seg_text(min));
   cJSON_AddItemToObject(c, "body_segments", segs);
 
-  add_req(g, "rfc8259.invalid-utf8-rejected", "rfc8259", "rfc8259",
-          "a body that is not valid UTF-8 gets 400 (RFC 8259 8.1)");
+  hc_add_req(g, "rfc8259.invalid-utf8-rejected", "rfc8259", "rfc8259",
+             "a body that is not valid UTF-8 gets 400 (RFC 8259 8.1)");
   /* the bytes go inside the name's string */
   char *at_name = strstr(min, HCASES_NAME_PLACEHOLDER);
   static const struct {
@@ -1064,89 +1107,82 @@ static void raw_cases(gen *g) {
               {"raw.invalid-utf8.truncated", "e282", "a truncated 3-byte sequence in the name"},
               {"raw.invalid-utf8.surrogate", "eda080", "an encoded surrogate U+D800 in the name"}};
   for (size_t i = 0; at_name && i < sizeof utf8 / sizeof utf8[0]; i++) {
-    c = add_case(g, utf8[i].id, "rfc8259.invalid-utf8-rejected", "raw-bytes",
-                 HJUDGE_EXPECT_BAD_REQUEST, "%s", utf8[i].title);
+    c = hc_add_case(g, utf8[i].id, "rfc8259.invalid-utf8-rejected", "raw-bytes",
+                    HJUDGE_EXPECT_BAD_REQUEST, "%s", utf8[i].title);
     segs = cJSON_CreateArray();
     size_t pre = (size_t)(at_name - min) + strlen(HCASES_NAME_PLACEHOLDER);
     char *head = strndup(min, pre);
-    cJSON_AddItemToArray(segs, seg_text(head ? head : ""));
+    cJSON_AddItemToArray(segs, hc_seg_text(head ? head : ""));
     free(head);
-    cJSON_AddItemToArray(segs, seg_hex(utf8[i].hex));
-    cJSON_AddItemToArray(segs, seg_text(min + pre));
+    cJSON_AddItemToArray(segs, hc_seg_hex(utf8[i].hex));
+    cJSON_AddItemToArray(segs, hc_seg_text(min + pre));
     cJSON_AddItemToObject(c, "body_segments", segs);
-    set_tolerated(c, "common JSON libraries (Go encoding/json, WHATWG decoders) replace invalid "
-                     "UTF-8 with U+FFFD instead of refusing it");
+    hc_set_tolerated(c, "common JSON libraries (Go encoding/json, WHATWG decoders) replace invalid "
+                        "UTF-8 with U+FFFD instead of refusing it");
   }
 
-  add_req(g, "rfc8259.lone-surrogate-rejected", "rfc8259", "rfc8259",
-          "a lone surrogate escape (no Unicode character, RFC 8259 8.2) gets 400");
+  hc_add_req(g, "rfc8259.lone-surrogate-rejected", "rfc8259", "rfc8259",
+             "a lone surrogate escape (no Unicode character, RFC 8259 8.2) gets 400");
   if (at_name) {
     bpath p = {{NAME_PROPERTY}, 1};
-    cJSON *base = with_value(g, &p, cJSON_CreateString(RAW_MARK));
-    char *t = print_with_raw(base, "\"" HCASES_NAME_PLACEHOLDER " \\ud800\"");
+    cJSON *base = hc_with_value(g, &p, cJSON_CreateString(RAW_MARK));
+    char *t = hc_print_with_raw(base, "\"" HCASES_NAME_PLACEHOLDER " \\ud800\"");
     cJSON_Delete(base);
     if (t) {
-      c = add_case(g, "raw.lone-surrogate", "rfc8259.lone-surrogate-rejected", "raw-bytes",
-                   HJUDGE_EXPECT_BAD_REQUEST, "a lone high surrogate escape \\ud800 in the name");
-      set_text(c, t);
+      c = hc_add_case(g, "raw.lone-surrogate", "rfc8259.lone-surrogate-rejected", "raw-bytes",
+                      HJUDGE_EXPECT_BAD_REQUEST,
+                      "a lone high surrogate escape \\ud800 in the name");
+      hc_set_text(c, t);
       cJSON_AddTrueToObject(c, "lenient_surrogates");
-      set_tolerated(c, "RFC 8259 8.2 leaves the handling of a lone surrogate unpredictable "
-                       "(JavaScript and Python accept it)");
+      hc_set_tolerated(c, "RFC 8259 8.2 leaves the handling of a lone surrogate unpredictable "
+                          "(JavaScript and Python accept it)");
       free(t);
     }
   }
 
-  add_req(g, "rfc8259.duplicate-names-either", "rfc8259", "rfc8259",
-          "duplicate member names may be accepted or rejected (RFC 8259 4), never a 5xx");
+  hc_add_req(g, "rfc8259.duplicate-names-either", "rfc8259", "rfc8259",
+             "duplicate member names may be accepted or rejected (RFC 8259 4), never a 5xx");
   if (at_name) {
-    c = add_case(g, "raw.duplicate-keys", "rfc8259.duplicate-names-either", "raw-bytes",
-                 HJUDGE_EXPECT_CREATED_OR_BAD, "the member \"%s\" twice", NAME_PROPERTY);
+    c = hc_add_case(g, "raw.duplicate-keys", "rfc8259.duplicate-names-either", "raw-bytes",
+                    HJUDGE_EXPECT_CREATED_OR_BAD, "the member \"%s\" twice", NAME_PROPERTY);
     char *t = malloc(ml + 64);
     if (t) {
       snprintf(t, ml + 64, "{\"%s\":\"%s\",%s", NAME_PROPERTY, HCASES_NAME_PLACEHOLDER, min + 1);
-      set_text(c, t);
+      hc_set_text(c, t);
       free(t);
     }
   }
 
-  add_req(g, "rfc8259.deep-nesting-rejected", "rfc8259", "http",
-          "a body nested 10,000 deep gets 400, not a crash or a 5xx");
-  c = add_case(g, "raw.deep-nesting", "rfc8259.deep-nesting-rejected", "raw-bytes",
-               HJUDGE_EXPECT_BAD_REQUEST, "arrays nested %d deep", DEEP_NESTING);
+  hc_add_req(g, "rfc8259.deep-nesting-rejected", "rfc8259", "http",
+             "a body nested deep (16 to 16,384 levels, or 10,000) gets 400, not a crash, a hang "
+             "or a 5xx");
+  c = hc_add_case(g, "raw.deep-nesting", "rfc8259.deep-nesting-rejected", "raw-bytes",
+                  HJUDGE_EXPECT_BAD_REQUEST, "arrays nested %d deep", DEEP_NESTING);
   segs = cJSON_CreateArray();
-  cJSON_AddItemToArray(segs, seg_repeat("[", DEEP_NESTING));
-  cJSON_AddItemToArray(segs, seg_repeat("]", DEEP_NESTING));
+  cJSON_AddItemToArray(segs, hc_seg_repeat("[", DEEP_NESTING));
+  cJSON_AddItemToArray(segs, hc_seg_repeat("]", DEEP_NESTING));
   cJSON_AddItemToObject(c, "body_segments", segs);
-  c = add_case(g, "raw.deep-nesting-objects", "rfc8259.deep-nesting-rejected", "raw-bytes",
-               HJUDGE_EXPECT_BAD_REQUEST, "objects nested %d deep", DEEP_NESTING);
+  c = hc_add_case(g, "raw.deep-nesting-objects", "rfc8259.deep-nesting-rejected", "raw-bytes",
+                  HJUDGE_EXPECT_BAD_REQUEST, "objects nested %d deep", DEEP_NESTING);
   segs = cJSON_CreateArray();
-  cJSON_AddItemToArray(segs, seg_repeat("{\"a\":", DEEP_NESTING));
-  cJSON_AddItemToArray(segs, seg_text("1"));
-  cJSON_AddItemToArray(segs, seg_repeat("}", DEEP_NESTING));
+  cJSON_AddItemToArray(segs, hc_seg_repeat("{\"a\":", DEEP_NESTING));
+  cJSON_AddItemToArray(segs, hc_seg_text("1"));
+  cJSON_AddItemToArray(segs, hc_seg_repeat("}", DEEP_NESTING));
   cJSON_AddItemToObject(c, "body_segments", segs);
 
-  add_req(g, "http.large-body", "http", "http",
-          "a body over 1 MiB gets 201, 400 or 413 in time, never a 5xx or a hang");
+  hc_add_req(g, "http.large-body", "http", "http",
+             "a body over 1 MiB gets 201, 400 or 413 in time, never a 5xx or a hang");
   /* the minimal body with a string of 1 MiB in the first declared string
    * property the minimal body does not carry (else the name) */
-  c = add_case(g, "raw.over-1mib", "http.large-body", "raw-bytes", HJUDGE_EXPECT_CREATED_BAD_OR_413,
-               "the minimal body padded to over 1 MiB");
-  segs = cJSON_CreateArray();
-  cJSON_AddItemToArray(segs, seg_text("{\"x-apiharness-padding\":\""));
-  cJSON_AddItemToArray(segs, seg_repeat("a", OVER_LIMIT_BYTES));
-  char *tail = malloc(ml + 8);
-  if (tail) {
-    snprintf(tail, ml + 8, "\",%s", min + 1);
-    cJSON_AddItemToArray(segs, seg_text(tail));
-    free(tail);
-  }
-  cJSON_AddItemToObject(c, "body_segments", segs);
+  c = hc_add_case(g, "raw.over-1mib", "http.large-body", "raw-bytes",
+                  HJUDGE_EXPECT_CREATED_BAD_OR_413, "the minimal body padded to over 1 MiB");
+  cJSON_AddItemToObject(c, "body_segments", hc_segs_padded(min, OVER_LIMIT_BYTES));
   free(min);
 }
 
 static void http_cases(gen *g) {
-  add_req(g, "http.unsupported-media-type", "http", "http",
-          "a missing or undocumented Content-Type gets 415");
+  hc_add_req(g, "http.unsupported-media-type", "http", "http",
+             "a missing or undocumented Content-Type gets 415");
   static const struct {
     const char *id, *ct;
   } bad_ct[] = {{"http.content-type.missing", NULL},
@@ -1158,17 +1194,17 @@ static void http_cases(gen *g) {
     const hspec_operation *op = hrules_operation(g->rules);
     if (bad_ct[i].ct && hspec_match_media(op->request, op->n_request, bad_ct[i].ct))
       continue; /* documented after all */
-    cJSON *c = add_case(g, bad_ct[i].id, "http.unsupported-media-type", "http",
-                        HJUDGE_EXPECT_UNSUPPORTED_MEDIA, "a valid body %s%s",
-                        bad_ct[i].ct ? "sent as " : "without a Content-Type",
-                        bad_ct[i].ct ? bad_ct[i].ct : "");
+    cJSON *c = hc_add_case(g, bad_ct[i].id, "http.unsupported-media-type", "http",
+                           HJUDGE_EXPECT_UNSUPPORTED_MEDIA, "a valid body %s%s",
+                           bad_ct[i].ct ? "sent as " : "without a Content-Type",
+                           bad_ct[i].ct ? bad_ct[i].ct : "");
     cJSON_ReplaceItemInObjectCaseSensitive(
         c, "content_type", bad_ct[i].ct ? cJSON_CreateString(bad_ct[i].ct) : cJSON_CreateNull());
-    set_body(c, cJSON_Duplicate(g->minimal, 1));
+    hc_set_body(c, cJSON_Duplicate(g->minimal, 1));
   }
-  add_req(g, "http.method-not-allowed", "http", "http",
-          "another method on the path gets 405 with an Allow header naming the documented "
-          "methods (501 accepted for a non-standard method)");
+  hc_add_req(g, "http.method-not-allowed", "http", "http",
+             "another method on the path gets 405 with an Allow header naming the documented "
+             "methods (501 accepted for a non-standard method)");
   const char *allowed = hspec_allowed_methods(hrules_spec(g->rules), HRULES_PATH);
   static const char *const methods[] = {"GET", "PUT", "PATCH", "DELETE", "HEAD", "BREW"};
   for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
@@ -1182,108 +1218,119 @@ static void http_cases(gen *g) {
     snprintf(id, sizeof id, "http.method.%s", lower);
     int nonstandard = i == sizeof methods / sizeof methods[0] - 1;
     cJSON *c =
-        add_case(g, id, "http.method-not-allowed", "http", HJUDGE_EXPECT_METHOD_NOT_ALLOWED,
-                 "%s on the path%s", methods[i], nonstandard ? " (a non-standard method)" : "");
+        hc_add_case(g, id, "http.method-not-allowed", "http", HJUDGE_EXPECT_METHOD_NOT_ALLOWED,
+                    "%s on the path%s", methods[i], nonstandard ? " (a non-standard method)" : "");
     cJSON_ReplaceItemInObjectCaseSensitive(c, "method", cJSON_CreateString(methods[i]));
     if (nonstandard)
       cJSON_AddTrueToObject(c, "nonstandard_method");
     if (!strcmp(methods[i], "PUT") || !strcmp(methods[i], "PATCH"))
-      set_body(c, cJSON_Duplicate(g->minimal, 1));
+      hc_set_body(c, cJSON_Duplicate(g->minimal, 1));
     else
       cJSON_ReplaceItemInObjectCaseSensitive(c, "content_type", cJSON_CreateNull());
   }
-  add_req(g, "http.authentication-required", "http", "http",
-          "with a token configured, a request without a valid bearer token gets 401");
+  hc_add_req(g, "http.authentication-required", "http", "http",
+             "with a token configured, a request without a valid bearer token gets 401");
   static const struct {
     const char *id, *auth, *title;
   } auth[] = {{"http.auth.none", "none", "a valid body without Authorization"},
               {"http.auth.wrong", "wrong", "a valid body with a wrong bearer token"}};
   for (size_t i = 0; i < 2; i++) {
-    cJSON *c = add_case(g, auth[i].id, "http.authentication-required", "http",
-                        HJUDGE_EXPECT_UNAUTHORIZED, "%s", auth[i].title);
+    cJSON *c = hc_add_case(g, auth[i].id, "http.authentication-required", "http",
+                           HJUDGE_EXPECT_UNAUTHORIZED, "%s", auth[i].title);
     cJSON_ReplaceItemInObjectCaseSensitive(c, "auth", cJSON_CreateString(auth[i].auth));
     cJSON_AddTrueToObject(c, "requires_token");
-    set_body(c, cJSON_Duplicate(g->minimal, 1));
+    hc_set_body(c, cJSON_Duplicate(g->minimal, 1));
   }
 }
 
 static void semantic_cases(gen *g) {
   for (size_t i = 0; i < hrules_count(g->rules); i++) {
     const hrules_rule *r = hrules_at(g->rules, i);
-    add_req(g, r->id, "prose", "prose", "%s", r->title);
+    hc_add_req(g, r->id, "prose", "prose", "%s", r->title);
     if (r->scope != HRULES_SCOPE_RESPONSE_201)
       continue;
     char id[160];
     snprintf(id, sizeof id, "sem.%s", strncmp(r->id, "prose.", 6) ? r->id : r->id + 6);
-    cJSON *c = add_case(g, id, r->id, "semantics", HJUDGE_EXPECT_CREATED, "a create answers: %s",
-                        r->title);
-    set_body(c, cJSON_Duplicate(g->minimal, 1));
+    cJSON *c = hc_add_case(g, id, r->id, "semantics", HJUDGE_EXPECT_CREATED, "a create answers: %s",
+                           r->title);
+    hc_set_body(c, cJSON_Duplicate(g->minimal, 1));
   }
-  add_req(g, HJUDGE_REQ_DISTINCT, "semantics", "prose",
-          "two creates give distinct ids and distinct token values");
-  cJSON *c = add_case(g, "sem.distinct-creates", HJUDGE_REQ_DISTINCT, "semantics",
-                      HJUDGE_EXPECT_CREATED, "the same valid body sent twice");
+  hc_add_req(g, HJUDGE_REQ_DISTINCT, "semantics", "prose",
+             "two creates give distinct ids and distinct token values");
+  cJSON *c = hc_add_case(g, "sem.distinct-creates", HJUDGE_REQ_DISTINCT, "semantics",
+                         HJUDGE_EXPECT_CREATED, "the same valid body sent twice");
   cJSON_AddNumberToObject(c, "repeat", 2);
-  set_body(c, cJSON_Duplicate(g->minimal, 1));
-  add_req(g, HJUDGE_REQ_AUDIT_CREATED, "semantics", "prose",
-          "audit.created.at is RFC 3339 and within 300 s of the Date header");
-  c = add_case(g, "sem.audit-created-at", HJUDGE_REQ_AUDIT_CREATED, "semantics",
-               HJUDGE_EXPECT_CREATED, "a create's audit.created.at against its Date header");
-  set_body(c, cJSON_Duplicate(g->minimal, 1));
+  hc_set_body(c, cJSON_Duplicate(g->minimal, 1));
+  hc_add_req(g, HJUDGE_REQ_AUDIT_CREATED, "semantics", "prose",
+             "audit.created.at is RFC 3339 and within 300 s of the Date header");
+  c = hc_add_case(g, "sem.audit-created-at", HJUDGE_REQ_AUDIT_CREATED, "semantics",
+                  HJUDGE_EXPECT_CREATED, "a create's audit.created.at against its Date header");
+  hc_set_body(c, cJSON_Duplicate(g->minimal, 1));
   /* the echo requirements, one per echoed field of the full body */
   for (const cJSON *m = g->full->child; m; m = m->next) {
     char rid[160];
     if (cJSON_IsString(m) || cJSON_IsNull(m)) {
       snprintf(rid, sizeof rid, HJUDGE_REQ_ECHO_PREFIX "%s", m->string);
-      add_req(g, rid, "semantics", "prose", "the 201 echoes the request's %s", m->string);
+      hc_add_req(g, rid, "semantics", "prose", "the 201 echoes the request's %s", m->string);
     } else if (cJSON_IsObject(m)) {
       for (const cJSON *s = m->child; s; s = s->next) {
         snprintf(rid, sizeof rid, HJUDGE_REQ_ECHO_PREFIX "%s.%s", m->string, s->string);
-        add_req(g, rid, "semantics", "prose", "the 201 echoes the request's %s.%s", m->string,
-                s->string);
+        hc_add_req(g, rid, "semantics", "prose", "the 201 echoes the request's %s.%s", m->string,
+                   s->string);
       }
     } else if (cJSON_IsArray(m) && cJSON_IsObject(m->child)) {
       /* a null in place of the array is echoed as null (or left out) */
       snprintf(rid, sizeof rid, HJUDGE_REQ_ECHO_PREFIX "%s", m->string);
-      add_req(g, rid, "semantics", "prose", "the 201 echoes the request's %s when it is null",
-              m->string);
+      hc_add_req(g, rid, "semantics", "prose", "the 201 echoes the request's %s when it is null",
+                 m->string);
       for (const cJSON *s = m->child->child; s; s = s->next) {
         snprintf(rid, sizeof rid, HJUDGE_REQ_ECHO_PREFIX "%s[].%s", m->string, s->string);
-        add_req(g, rid, "semantics", "prose", "the 201 echoes the request's %s[].%s", m->string,
-                s->string);
+        hc_add_req(g, rid, "semantics", "prose", "the 201 echoes the request's %s[].%s", m->string,
+                   s->string);
       }
     }
   }
-  c = add_case(g, "sem.echo-full", HJUDGE_REQ_ECHO_PREFIX NAME_PROPERTY, "semantics",
-               HJUDGE_EXPECT_CREATED, "a create with every property echoes them");
-  set_body(c, cJSON_Duplicate(g->full, 1));
-  add_req(g, HJUDGE_REQ_TOKEN_ONLY_ON_CREATE, "semantics", "prose",
-          "the token value is returned only on create");
-  c = add_case(g, "sem.token-only-on-create", HJUDGE_REQ_TOKEN_ONLY_ON_CREATE, "semantics",
-               HJUDGE_EXPECT_CREATED, "the token value is not returned by a later read");
+  c = hc_add_case(g, "sem.echo-full", HJUDGE_REQ_ECHO_PREFIX NAME_PROPERTY, "semantics",
+                  HJUDGE_EXPECT_CREATED, "a create with every property echoes them");
+  hc_set_body(c, cJSON_Duplicate(g->full, 1));
+  hc_add_req(g, HJUDGE_REQ_TOKEN_ONLY_ON_CREATE, "semantics", "prose",
+             "the token value is returned only on create");
+  c = hc_add_case(g, "sem.token-only-on-create", HJUDGE_REQ_TOKEN_ONLY_ON_CREATE, "semantics",
+                  HJUDGE_EXPECT_CREATED, "the token value is not returned by a later read");
   cJSON_AddStringToObject(c, "skip",
                           "the spec has no read operation for API tokens: cannot be checked");
   /* response-side requirements every case's checks feed */
-  add_req(g, HJUDGE_REQ_TRANSPORT, "http", "http", "every request gets an HTTP response");
-  add_req(g, HJUDGE_REQ_NO_TIMEOUT, "http", "http", "every request is answered within the timeout");
-  add_req(g, HJUDGE_REQ_NO_5XX, "http", "http", "no request gets a 5xx");
-  add_req(g, HJUDGE_REQ_ALLOW, "http", "http", "a 405 names the allowed methods in Allow");
-  add_req(g, HJUDGE_REQ_WWW_AUTHENTICATE, "http", "http", "a 401 carries WWW-Authenticate");
-  add_req(g, HJUDGE_REQ_MEDIA_TYPE, "response", "spec",
-          "the response Content-Type is documented for its status");
-  add_req(g, HJUDGE_REQ_STRICT_JSON, "response", "rfc8259",
-          "response bodies are strict JSON (valid UTF-8, no duplicate names)");
+  hc_add_req(g, HJUDGE_REQ_TRANSPORT, "http", "http", "every request gets an HTTP response");
+  hc_add_req(g, HJUDGE_REQ_NO_TIMEOUT, "http", "http",
+             "every request is answered within the timeout");
+  hc_add_req(g, HJUDGE_REQ_NO_5XX, "http", "http", "no request gets a 5xx");
+  hc_add_req(g, HJUDGE_REQ_ALLOW, "http", "http", "a 405 names the allowed methods in Allow");
+  hc_add_req(g, HJUDGE_REQ_WWW_AUTHENTICATE, "http", "http", "a 401 carries WWW-Authenticate");
+  hc_add_req(g, HJUDGE_REQ_MEDIA_TYPE, "response", "spec",
+             "the response Content-Type is documented for its status");
+  hc_add_req(g, HJUDGE_REQ_STRICT_JSON, "response", "rfc8259",
+             "response bodies are strict JSON (valid UTF-8, no duplicate names)");
   const hspec_operation *op = hrules_operation(g->rules);
   for (size_t i = 0; i < op->n_responses; i++) {
     if (op->responses[i].status < 100 || !hrules_response_schema(g->rules, op->responses[i].status))
       continue;
     char rid[64];
     snprintf(rid, sizeof rid, HJUDGE_REQ_SCHEMA_PREFIX "%d", op->responses[i].status);
-    add_req(g, rid, "response", "spec", "a %d body is valid against its documented schema",
-            op->responses[i].status);
+    hc_add_req(g, rid, "response", "spec", "a %d body is valid against its documented schema",
+               op->responses[i].status);
   }
-  add_req(g, HJUDGE_REQ_PROBLEM_STATUS, "response", "rfc9457",
-          "a problem's \"status\" equals the HTTP status (RFC 9457)");
+  hc_add_req(g, HJUDGE_REQ_PROBLEM_STATUS, "response", "rfc9457",
+             "a problem's \"status\" equals the HTTP status (RFC 9457)");
+  hc_add_req(g, HJUDGE_REQ_DATE, "http", "rfc9110",
+             "every 2xx and 4xx answer carries a valid Date header (RFC 9110 6.6.1: an origin "
+             "server with a clock MUST send it)");
+  hc_add_req(g, HJUDGE_REQ_HEAD_NO_BODY, "http", "rfc9110",
+             "an answer to HEAD carries no body (RFC 9110 9.3.2)");
+  hc_add_req(g, HJUDGE_REQ_CREATED_ID, "semantics", "spec", "a 201 names the created token's id");
+  /* the runner's framing check (HRUN_REQ_FRAMING in client/hrun.h) */
+  hc_add_req(g, "http.keep-alive-framing", "http", "rfc9112",
+             "every answer on a kept-alive connection is framed exactly: no bytes before or "
+             "after it (RFC 9112 6.3)");
 }
 
 cJSON *hcases_generate(const hrules *rules, unsigned seed, hcases_error *err) {
@@ -1305,7 +1352,7 @@ cJSON *hcases_generate(const hrules *rules, unsigned seed, hcases_error *err) {
     return NULL;
   }
   g.root_schema = op->request[0].schema;
-  concrete_media(op->request[0].media_type, g.default_ct_buf, sizeof g.default_ct_buf);
+  hc_concrete_media(op->request[0].media_type, g.default_ct_buf, sizeof g.default_ct_buf);
   g.default_ct = g.default_ct_buf;
   g.res = hschema_result_new(0);
   g.doc = hjson_doc_new();
@@ -1315,20 +1362,20 @@ cJSON *hcases_generate(const hrules *rules, unsigned seed, hcases_error *err) {
     snprintf(err->msg, sizeof err->msg, "out of memory");
     goto fail;
   }
-  g.full = gen_value(&g, g.root_schema, NULL, 1, 0);
+  g.full = hc_gen_value(&g, g.root_schema, NULL, 1, 0);
   /* top-level values first, so NAME_PROPERTY gets the placeholder */
   if (cJSON_IsObject(g.full)) {
     sview v;
-    view_of(g.spec, g.root_schema, &v);
+    hc_view_of(g.spec, g.root_schema, &v);
     cJSON_Delete(g.full);
     g.full = cJSON_CreateObject();
     for (size_t i = 0; i < v.n_props; i++)
       cJSON_AddItemToObject(g.full, v.props[i].name,
-                            gen_value(&g, v.props[i].schema, v.props[i].name, 1, 1));
+                            hc_gen_value(&g, v.props[i].schema, v.props[i].name, 1, 1));
   }
   if (g.failed)
     goto fail;
-  if (!classify(&g, g.full, NULL, NULL)) {
+  if (!hc_classify(&g, g.full, NULL, NULL)) {
     const hschema_violation *x = hschema_result_count(g.res) ? hschema_result_at(g.res, 0) : NULL;
     snprintf(err->msg, sizeof err->msg,
              "cannot build a valid request body from the spec: %s at %s (%s)", x ? x->message : "?",
@@ -1338,27 +1385,31 @@ cJSON *hcases_generate(const hrules *rules, unsigned seed, hcases_error *err) {
   g.minimal = cJSON_Duplicate(g.full, 1);
   bpath mp = {{0}, 0};
   minimize(&g, g.minimal, &mp);
-  if (!classify(&g, g.minimal, NULL, NULL)) {
+  if (!hc_classify(&g, g.minimal, NULL, NULL)) {
     snprintf(err->msg, sizeof err->msg, "internal: the minimal body is not valid");
     goto fail;
   }
-  add_req(&g, "positive.minimal", "positive", "spec",
-          "the smallest body the spec and the page accept is created");
-  add_req(&g, "positive.full", "positive", "spec",
-          "a body with every declared property is created");
-  cJSON *c = add_case(&g, "pos.minimal", "positive.minimal", "positive", HJUDGE_EXPECT_CREATED,
-                      "the minimal valid body");
-  set_body(c, cJSON_Duplicate(g.minimal, 1));
-  c = add_case(&g, "pos.full", "positive.full", "positive", HJUDGE_EXPECT_CREATED,
-               "every declared property present");
-  set_body(c, cJSON_Duplicate(g.full, 1));
+  hc_add_req(&g, "positive.minimal", "positive", "spec",
+             "the smallest body the spec and the page accept is created");
+  hc_add_req(&g, "positive.full", "positive", "spec",
+             "a body with every declared property is created");
+  cJSON *c = hc_add_case(&g, "pos.minimal", "positive.minimal", "positive", HJUDGE_EXPECT_CREATED,
+                         "the minimal valid body");
+  hc_set_body(c, cJSON_Duplicate(g.minimal, 1));
+  c = hc_add_case(&g, "pos.full", "positive.full", "positive", HJUDGE_EXPECT_CREATED,
+                  "every declared property present");
+  hc_set_body(c, cJSON_Duplicate(g.full, 1));
   bpath p = {{0}, 0};
   walk(&g, g.root_schema, &p, NULL, NULL, 0, 0);
   name_cases(&g);
+  hc_positive_families(&g);
   media_cases(&g);
+  hc_negative_families(&g);
   raw_cases(&g);
   http_cases(&g);
+  hc_auth_cases(&g);
   semantic_cases(&g);
+  hc_sequence_cases(&g);
   if (g.failed)
     goto fail;
   /* ids must be unique */
@@ -1389,368 +1440,4 @@ fail:
   hschema_result_free(g.res);
   hjson_doc_free(g.doc);
   return cat;
-}
-
-/* ---------- reading, writing, materializing ---------- */
-
-char *hcases_render(const cJSON *catalogue) {
-  char *t = cJSON_Print(catalogue);
-  if (!t)
-    return NULL;
-  size_t n = strlen(t);
-  char *o = realloc(t, n + 2);
-  if (!o) {
-    free(t);
-    return NULL;
-  }
-  o[n] = '\n';
-  o[n + 1] = '\0';
-  return o;
-}
-
-static const char *str_member(const cJSON *o, const char *name) {
-  const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, name);
-  return cJSON_IsString(m) ? m->valuestring : NULL;
-}
-
-size_t hcases_count(const cJSON *cat) {
-  const cJSON *cases = cJSON_GetObjectItemCaseSensitive(cat, "cases");
-  return cJSON_IsArray(cases) ? (size_t)cJSON_GetArraySize(cases) : 0;
-}
-
-int hcases_at(const cJSON *cat, size_t i, hcases_case *out, hcases_error *err) {
-  memset(out, 0, sizeof *out);
-  const cJSON *cases = cJSON_GetObjectItemCaseSensitive(cat, "cases");
-  const cJSON *c = cJSON_IsArray(cases) ? cJSON_GetArrayItem(cases, (int)i) : NULL;
-  if (!cJSON_IsObject(c)) {
-    snprintf(err->msg, sizeof err->msg, "catalogue: cases[%zu] is not an object", i);
-    return 0;
-  }
-  out->json = c;
-  out->id = str_member(c, "id");
-  out->requirement = str_member(c, "requirement");
-  out->klass = str_member(c, "class");
-  out->title = str_member(c, "title");
-  out->method = str_member(c, "method");
-  out->content_type = str_member(c, "content_type");
-  const char *auth = str_member(c, "auth");
-  const char *expect = str_member(c, "expect");
-  int e = hjudge_expect_parse(expect);
-  if (!out->id || !out->requirement || !out->klass || !out->method || e < 0) {
-    snprintf(err->msg, sizeof err->msg,
-             "catalogue: cases[%zu] (%s): needs id, requirement, class, method and a known "
-             "expect",
-             i, out->id ? out->id : "no id");
-    return 0;
-  }
-  out->expect = (hjudge_expect)e;
-  int a = auth ? hcases_auth_parse(auth) : (int)HCASES_AUTH_TOKEN;
-  if (a < 0) {
-    snprintf(err->msg, sizeof err->msg, "catalogue: cases[%zu] (%s): unknown auth '%s'", i, out->id,
-             auth);
-    return 0;
-  }
-  out->auth = (hcases_auth)a;
-  out->echo = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "echo"));
-  out->creates = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "creates"));
-  const cJSON *rep = cJSON_GetObjectItemCaseSensitive(c, "repeat");
-  out->repeat = cJSON_IsNumber(rep) && rep->valueint > 1 && rep->valueint <= 8 ? rep->valueint : 1;
-  out->nonstandard_method = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "nonstandard_method"));
-  out->aspnet_tolerated = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "aspnet_tolerated"));
-  out->aspnet_reason = str_member(c, "aspnet_reason");
-  out->lenient_surrogates = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "lenient_surrogates"));
-  out->tolerated = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "tolerated"));
-  out->tolerated_reason = str_member(c, "tolerated_reason");
-  out->requires_token = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "requires_token"));
-  out->skip = str_member(c, "skip");
-  const cJSON *hd = cJSON_GetObjectItemCaseSensitive(c, "headers");
-  out->headers = cJSON_IsArray(hd) ? hd : NULL;
-  const cJSON *seq = cJSON_GetObjectItemCaseSensitive(c, "sequence");
-  out->sequence = cJSON_IsArray(seq) ? seq : NULL;
-  if (out->headers && cJSON_GetArraySize(out->headers) > HCASES_MAX_HEADERS) {
-    snprintf(err->msg, sizeof err->msg, "catalogue: cases[%zu] (%s): more than %d headers", i,
-             out->id, HCASES_MAX_HEADERS);
-    return 0;
-  }
-  if (out->sequence && (cJSON_GetArraySize(out->sequence) < 1 ||
-                        cJSON_GetArraySize(out->sequence) > HCASES_MAX_STEPS)) {
-    snprintf(err->msg, sizeof err->msg, "catalogue: cases[%zu] (%s): a sequence has 1 to %d steps",
-             i, out->id, HCASES_MAX_STEPS);
-    return 0;
-  }
-  return 1;
-}
-
-static const char *const auth_names[] = {
-    "token",          "none",  "wrong",           "token-prefix",     "token-suffix",
-    "token-length",   "token-case", "token-extended", "token-truncated", "empty",
-    "basic",          "scheme-lowercase", "twice"};
-
-const char *hcases_auth_name(hcases_auth a) {
-  return (unsigned)a < sizeof auth_names / sizeof *auth_names ? auth_names[a] : "?";
-}
-
-int hcases_auth_parse(const char *name) {
-  for (size_t i = 0; name && i < sizeof auth_names / sizeof *auth_names; i++)
-    if (!strcmp(name, auth_names[i]))
-      return (int)i;
-  return -1;
-}
-
-int hcases_step(const hcases_case *c, size_t k, hcases_case *out, hcases_error *err) {
-  const cJSON *st = c->sequence ? cJSON_GetArrayItem(c->sequence, (int)k) : NULL;
-  if (!cJSON_IsObject(st)) {
-    snprintf(err->msg, sizeof err->msg, "catalogue: %s: no step %zu", c->id ? c->id : "?", k);
-    return 0;
-  }
-  *out = *c;
-  out->sequence = NULL;
-  out->json = st;
-  out->method = str_member(st, "method");
-  out->content_type = str_member(st, "content_type");
-  const char *auth = str_member(st, "auth");
-  int a = auth ? hcases_auth_parse(auth) : (int)HCASES_AUTH_TOKEN;
-  int e = hjudge_expect_parse(str_member(st, "expect"));
-  if (!out->method || a < 0 || e < 0) {
-    snprintf(err->msg, sizeof err->msg,
-             "catalogue: %s: step %zu needs a method, a known auth and a known expect",
-             c->id ? c->id : "?", k);
-    return 0;
-  }
-  out->auth = (hcases_auth)a;
-  out->expect = (hjudge_expect)e;
-  out->echo = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "echo"));
-  out->creates = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "creates"));
-  out->repeat = 1;
-  out->tolerated = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "tolerated"));
-  out->tolerated_reason = str_member(st, "tolerated_reason");
-  const cJSON *hd = cJSON_GetObjectItemCaseSensitive(st, "headers");
-  out->headers = cJSON_IsArray(hd) ? hd : NULL;
-  return 1;
-}
-
-long hcases_find(const cJSON *cat, const char *id) {
-  const cJSON *cases = cJSON_GetObjectItemCaseSensitive(cat, "cases");
-  long i = 0;
-  for (const cJSON *c = cJSON_IsArray(cases) ? cases->child : NULL; c; c = c->next, i++) {
-    const char *cid = str_member(c, "id");
-    if (cid && !strcmp(cid, id))
-      return i;
-  }
-  return -1;
-}
-
-const cJSON *hcases_requirement(const cJSON *cat, const char *id) {
-  const cJSON *reqs = cJSON_GetObjectItemCaseSensitive(cat, "requirements");
-  for (const cJSON *r = cJSON_IsArray(reqs) ? reqs->child : NULL; r; r = r->next) {
-    const char *rid = str_member(r, "id");
-    if (rid && !strcmp(rid, id))
-      return r;
-  }
-  return NULL;
-}
-
-/* A growable buffer with a hard limit. */
-
-
-/* Appends s with every placeholder replaced by name. */
-static const char *find_bytes(const char *s, size_t n, const char *pat, size_t pl) {
-  for (size_t i = 0; i + pl <= n; i++)
-    if (!memcmp(s + i, pat, pl))
-      return s + i;
-  return NULL;
-}
-
-static void gb_add_named(hbuf *b, const char *s, size_t n, const char *name) {
-  const size_t pl = sizeof HCASES_NAME_PLACEHOLDER - 1;
-  while (n) {
-    const char *m = name ? find_bytes(s, n, HCASES_NAME_PLACEHOLDER, pl) : NULL;
-    if (!m) {
-      hbuf_add(b, s, n);
-      return;
-    }
-    hbuf_add(b, s, (size_t)(m - s));
-    hbuf_add(b, name, strlen(name));
-    n -= (size_t)(m - s) + pl;
-    s = m + pl;
-  }
-}
-
-static int hexval(char c) {
-  return isdigit((unsigned char)c) ? c - '0'
-         : (c >= 'a' && c <= 'f')  ? c - 'a' + 10
-         : (c >= 'A' && c <= 'F')  ? c - 'A' + 10
-                                   : -1;
-}
-
-int hcases_body(const hcases_case *c, const char *name, char **body, size_t *len,
-                hcases_error *err) {
-  hbuf b = {0};
-  b.limit = HCASES_MAX_BODY;
-  const cJSON *j = c->json;
-  const cJSON *jb = cJSON_GetObjectItemCaseSensitive(j, "body");
-  const cJSON *jt = cJSON_GetObjectItemCaseSensitive(j, "body_text");
-  const cJSON *js = cJSON_GetObjectItemCaseSensitive(j, "body_segments");
-  if (jb) {
-    char *t = cJSON_PrintUnformatted(jb);
-    if (!t)
-      goto nomem;
-    gb_add_named(&b, t, strlen(t), name);
-    free(t);
-  } else if (cJSON_IsString(jt)) {
-    gb_add_named(&b, jt->valuestring, strlen(jt->valuestring), name);
-  } else if (cJSON_IsArray(js)) {
-    for (const cJSON *s = js->child; s; s = s->next) {
-      const char *text = str_member(s, "text"), *hex = str_member(s, "hex"),
-                 *rep = str_member(s, "repeat");
-      const cJSON *count = cJSON_GetObjectItemCaseSensitive(s, "count");
-      if (text) {
-        gb_add_named(&b, text, strlen(text), name);
-      } else if (hex) {
-        size_t hl = strlen(hex);
-        for (size_t i = 0; i + 1 < hl + 1 && i < hl; i += 2) {
-          int hi = hexval(hex[i]), lo = i + 1 < hl ? hexval(hex[i + 1]) : -1;
-          if (hi < 0 || lo < 0) {
-            snprintf(err->msg, sizeof err->msg, "case %s: bad hex segment '%s'", c->id, hex);
-            goto fail;
-          }
-          char byte = (char)(hi * 16 + lo);
-          hbuf_add(&b, &byte, 1);
-        }
-      } else if (rep && cJSON_IsNumber(count) && count->valuedouble >= 0 &&
-                 count->valuedouble <= (double)HCASES_MAX_BODY) {
-        size_t rl = strlen(rep);
-        for (size_t i = 0; i < (size_t)count->valuedouble && !b.toobig && !b.nomem; i++)
-          hbuf_add(&b, rep, rl);
-      } else {
-        snprintf(err->msg, sizeof err->msg,
-                 "case %s: a body segment needs text, hex, or repeat with a count", c->id);
-        goto fail;
-      }
-    }
-  }
-  if (b.toobig) {
-    snprintf(err->msg, sizeof err->msg, "case %s: body over %zu bytes", c->id, HCASES_MAX_BODY);
-    goto fail;
-  }
-  if (b.nomem)
-    goto nomem;
-  if (!b.p) {
-    b.p = malloc(1);
-    if (!b.p)
-      goto nomem;
-    b.p[0] = '\0';
-  }
-  *body = b.p;
-  *len = b.n;
-  return 1;
-nomem:
-  snprintf(err->msg, sizeof err->msg, "case %s: out of memory building the body",
-           c->id ? c->id : "?");
-fail:
-  free(b.p);
-  *body = NULL;
-  *len = 0;
-  return 0;
-}
-
-int hcases_match(const char *glob, const char *id) {
-  return !glob || !*glob || fnmatch(glob, id, 0) == 0;
-}
-
-cJSON *hcases_read_file(const char *path, hcases_error *err) {
-  FILE *f = fopen(path, "rb");
-  char *data = NULL;
-  cJSON *cat = NULL;
-  hjson_doc *doc = NULL;
-  if (!f) {
-    snprintf(err->msg, sizeof err->msg, "%s: %s", path, strerror(errno));
-    return NULL;
-  }
-  size_t cap = 1 << 16, n = 0;
-  data = malloc(cap);
-  while (data) {
-    size_t r = fread(data + n, 1, cap - n, f);
-    n += r;
-    if (r == 0)
-      break;
-    if (n == cap) {
-      if (cap >= HCASES_MAX_BODY) {
-        snprintf(err->msg, sizeof err->msg, "%s: larger than %zu bytes", path, HCASES_MAX_BODY);
-        goto fail;
-      }
-      char *q = realloc(data, cap * 2);
-      if (!q)
-        break;
-      data = q;
-      cap *= 2;
-    }
-  }
-  if (!data || ferror(f)) {
-    snprintf(err->msg, sizeof err->msg, "%s: read error", path);
-    goto fail;
-  }
-  doc = hjson_doc_new();
-  hjson_error je;
-  const cJSON *strict = doc ? hjson_parse(doc, data, n, NULL, &je) : NULL;
-  if (!strict) {
-    snprintf(err->msg, sizeof err->msg, "%s: offset %zu (%s): %s", path, doc ? je.offset : 0,
-             doc && je.pointer[0] ? je.pointer : "root", doc ? je.msg : "out of memory");
-    goto fail;
-  }
-  const char *fmt = str_member(strict, "format");
-  if (!fmt || strcmp(fmt, HCASES_FORMAT)) {
-    snprintf(err->msg, sizeof err->msg, "%s: \"format\" is not \"%s\"", path, HCASES_FORMAT);
-    goto fail;
-  }
-  cat = cJSON_ParseWithLength(data, n);
-  if (!cat) {
-    snprintf(err->msg, sizeof err->msg, "%s: out of memory", path);
-    goto fail;
-  }
-  for (size_t i = 0; i < hcases_count(cat); i++) {
-    hcases_case c;
-    if (!hcases_at(cat, i, &c, err)) {
-      cJSON_Delete(cat);
-      cat = NULL;
-      goto fail;
-    }
-  }
-fail:
-  if (f)
-    fclose(f);
-  free(data);
-  hjson_doc_free(doc);
-  return cat;
-}
-
-int hcases_write_file(const cJSON *catalogue, const char *path, hcases_error *err) {
-  char *text = hcases_render(catalogue);
-  char tmp[4096];
-  if (!text) {
-    snprintf(err->msg, sizeof err->msg, "out of memory rendering the catalogue");
-    return -1;
-  }
-  snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-  FILE *f = fopen(tmp, "wb");
-  int rc = -1;
-  if (!f) {
-    snprintf(err->msg, sizeof err->msg, "%s: %s", tmp, strerror(errno));
-    goto fail;
-  }
-  size_t n = strlen(text);
-  if (fwrite(text, 1, n, f) != n || fclose(f) != 0) {
-    snprintf(err->msg, sizeof err->msg, "%s: write failed", tmp);
-    remove(tmp);
-    goto fail;
-  }
-  if (rename(tmp, path) != 0) {
-    snprintf(err->msg, sizeof err->msg, "%s: %s", path, strerror(errno));
-    remove(tmp);
-    goto fail;
-  }
-  rc = 0;
-fail:
-  free(text);
-  return rc;
 }

@@ -23,7 +23,20 @@
  *               optional flags: "echo", "creates", "repeat" (2: two creates),
  *               "nonstandard_method", "aspnet_tolerated" + "aspnet_reason",
  *               "tolerated" + "tolerated_reason" (outcome left open by the documents),
- *               "lenient_surrogates", "requires_token", "skip" (reason)}]}
+ *               "lenient_surrogates", "requires_token", "skip" (reason),
+ *               "headers" (extra request headers), "sequence" (steps on one
+ *               connection, see hcases_step), "echo_body" (the value a 201 must
+ *               echo when the bytes sent are not a plain rendering of it)}]}
+ *
+ * Families (ids, expectations and the outcomes left open:
+ * conformance/cases/README.md): one rule at one location (pos.optional.*,
+ * neg.type.*, neg.pattern.*, neg.missing.*, neg.undeclared.*), valid bodies in
+ * every form (pos.order.*, pos.format.*, pos.escape.*, pos.pattern.*,
+ * pos.string.*, pos.array.*, pos.pairwise.*, pos.item-empty.*, pos.media.*),
+ * rules broken at every position and in combination (neg.item.*, neg.multi.*,
+ * neg.number.*, neg.nesting.*, neg.undeclared-name.*, raw.duplicate.*), raw
+ * bytes (raw.*), HTTP (http.content-type.*, http.method.*, http.auth.*),
+ * keep-alive sequences (seq.*) and the page's semantics (sem.*).
  * The string HCASES_NAME_PLACEHOLDER inside a body stands for the name of the
  * created token; the runner replaces it with "apiharness-<run id>-<case id>"
  * (cases that need an exact name do not use it).

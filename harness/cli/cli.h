@@ -16,9 +16,9 @@ int cmd_cases(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 
-/* The default spec: $APIHARNESS_SPEC, else spec/create-api-token.openapi.json
- * of the source tree the binary was built from, else the same relative to the
- * current directory. */
+/* The default spec: $APIHARNESS_SPEC, else the copy of
+ * spec/create-api-token.openapi.json compiled into the program
+ * (HSPEC_BUILTIN_DEFAULT, "builtin:create-api-token.openapi.json"). */
 const char *cli_default_spec(void);
 
 #endif

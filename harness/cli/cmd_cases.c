@@ -1,33 +1,52 @@
 /* apiharness cases: regenerate (or check) the checked-in case catalogue. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cases/hcases.h"
 #include "cli.h"
 #include "rules/hrules.h"
 #include "spec/hspec.h"
+#include "util/hutil.h"
 
 static void cases_usage(FILE *out) {
   fprintf(out, "usage: apiharness cases [--spec FILE] [--out DIR] [--seed N] [--check] [--list]\n"
                "  Generates the conformance case catalogue from the spec and the page's prose\n"
-               "  rules into DIR/" HCASES_FILE " (default: conformance/cases of the source tree).\n"
+               "  rules into DIR/" HCASES_FILE " (default: conformance/cases of the source tree,\n"
+               "  when run from its build tree; an installed program needs --out).\n"
                "  --check  compare with the file instead of writing it: exit 1 when it is stale\n"
                "  --list   print one line per case (id, expectation, title) to stdout\n"
                "exit: 0 written/up to date, 1 stale (--check), 2 could not run\n");
 }
 
-/* conformance/cases next to the spec/ folder of the default spec. */
-static void default_out(char *buf, size_t cap) {
-  const char *spec = APIHARNESS_DEFAULT_SPEC;
-  const char *slash = strrchr(spec, '/');
-  size_t n = slash ? (size_t)(slash - spec) : 0;
-  /* strip "/spec" */
-  if (n >= 5 && !strncmp(spec + n - 5, "/spec", 5))
-    n -= 5;
-  snprintf(buf, cap, "%.*s%sconformance/cases", (int)n, spec, n ? "/" : "");
+#ifndef APIHARNESS_SOURCE_DIR
+#define APIHARNESS_SOURCE_DIR ""
+#endif
+#ifndef APIHARNESS_BUILD_DIR
+#define APIHARNESS_BUILD_DIR ""
+#endif
+
+/* The source tree's conformance/cases, but only when this program runs from
+ * the build tree it was built in (build/apiharness): an installed or copied
+ * binary never reaches into a checkout.  0 otherwise. */
+static int default_out(char *buf, size_t cap) {
+  char exe[PATH_MAX], build[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n <= 0 || !*APIHARNESS_BUILD_DIR || !*APIHARNESS_SOURCE_DIR)
+    return 0;
+  exe[n] = '\0';
+  char *slash = strrchr(exe, '/');
+  if (!slash)
+    return 0;
+  *slash = '\0';
+  if (!realpath(APIHARNESS_BUILD_DIR, build) || strcmp(build, exe) != 0)
+    return 0;
+  snprintf(buf, cap, "%s/conformance/cases", APIHARNESS_SOURCE_DIR);
+  return 1;
 }
 
 int cmd_cases(int argc, char **argv) {
@@ -67,8 +86,12 @@ int cmd_cases(int argc, char **argv) {
       return CLI_EXIT_ERROR;
     }
   }
-  if (!out) {
-    default_out(outbuf, sizeof outbuf);
+  if (!out && !list) {
+    if (!default_out(outbuf, sizeof outbuf)) {
+      fprintf(stderr, "apiharness cases: no source tree: this program does not run from its "
+                      "build tree, so give --out DIR\n");
+      return CLI_EXIT_ERROR;
+    }
     out = outbuf;
   }
   int rc = CLI_EXIT_ERROR;
@@ -106,23 +129,24 @@ int cmd_cases(int argc, char **argv) {
   snprintf(path, sizeof path, "%s/%s", out, HCASES_FILE);
   if (check) {
     text = hcases_render(cat);
-    FILE *f = fopen(path, "rb");
     if (!text) {
       fprintf(stderr, "apiharness cases: out of memory\n");
       goto fail;
     }
-    if (!f) {
-      fprintf(stderr, "apiharness cases: %s: %s (run 'apiharness cases' to generate it)\n", path,
-              strerror(errno));
+    size_t want = strlen(text), got = 0;
+    char err[512];
+    int big = 0;
+    /* a file longer than the rendering is stale: no need to read it all */
+    old = hutil_slurp(path, want, 0, &got, &big, err, sizeof err);
+    if (!old && big) {
+      fprintf(stderr, "apiharness cases: %s is stale (longer than %zu bytes); regenerate it with "
+              "'apiharness cases'\n", path, want);
       rc = CLI_EXIT_FAIL;
       goto fail;
     }
-    size_t want = strlen(text);
-    old = malloc(want + 2);
-    size_t got = old ? fread(old, 1, want + 1, f) : 0;
-    fclose(f);
     if (!old) {
-      fprintf(stderr, "apiharness cases: out of memory\n");
+      fprintf(stderr, "apiharness cases: %s (run 'apiharness cases' to generate it)\n", err);
+      rc = CLI_EXIT_FAIL;
       goto fail;
     }
     if (got != want || memcmp(old, text, want)) {

@@ -1,10 +1,16 @@
-/* apiharness compare [--json] BASELINE.json CURRENT.json
+/* apiharness compare [--json] [--allow-coverage-loss] [--allow-spec-change]
+ *                    BASELINE.json CURRENT.json
  *
- * The release regression gate: lists the requirements that passed (or warned)
- * in the baseline report and fail now (or have a case that could not run),
- * with their failing cases; also improvements, other changes, new and vanished
- * requirements.  Exit 1 when there is a regression, 0 otherwise, 2 when a file
- * cannot be read, is not strict JSON or is not a compliance report.
+ * The release gate: lists the requirements that passed (or warned) in the
+ * baseline report and fail now (or have a case that could not run), with their
+ * failing cases; the coverage lost (passed before, now skipped, not exercised
+ * or missing); the findings new since the baseline; improvements, other
+ * changes, new and vanished requirements.  Exit 1 on a regression or on lost
+ * coverage (--allow-coverage-loss: only on a regression), 0 otherwise, 2 when
+ * a file cannot be read, is not strict JSON, is not a well-formed compliance
+ * report (the file and a JSON pointer are named), or when the two reports come
+ * from different spec documents or profiles (--allow-spec-change compares
+ * them anyway and lists the requirements added and removed).
  * Report strings are hostile (server output): on the terminal their control
  * characters are shown escaped. */
 #include <stdio.h>
@@ -19,11 +25,19 @@
 #define MAX_CASES_SHOWN 10 /* failing cases listed per regression in text output */
 
 static void usage(FILE *out) {
-  fprintf(out, "usage: apiharness compare [--json] BASELINE.json CURRENT.json\n"
-               "  Compares two compliance.json reports requirement by requirement.\n"
-               "  --json   print the comparison as JSON on stdout\n"
-               "exit: 0 no regression, 1 a requirement that passed in BASELINE fails in CURRENT,\n"
-               "      2 usage error or a file that is not a readable compliance report\n");
+  fprintf(out,
+          "usage: apiharness compare [--json] [--allow-coverage-loss] [--allow-spec-change]\n"
+          "                          BASELINE.json CURRENT.json\n"
+          "  Compares two compliance.json reports requirement by requirement.\n"
+          "  --json                 print the comparison as JSON on stdout\n"
+          "  --allow-coverage-loss  a requirement that passed before and is now skipped, not\n"
+          "                         exercised or missing does not fail the gate\n"
+          "  --allow-spec-change    compare reports of different spec documents (sha256) or\n"
+          "                         profiles, listing the requirements added and removed\n"
+          "exit: 0 no regression, 1 a requirement that passed in BASELINE fails in CURRENT, or\n"
+          "      (without --allow-coverage-loss) is skipped, not exercised or missing,\n"
+          "      2 usage error, a file that is not a well-formed compliance report, or\n"
+          "      reports of different specs or profiles without --allow-spec-change\n");
 }
 
 /* Loads a report for comparison: strict JSON, "format" present and right, a
@@ -43,6 +57,12 @@ static const cJSON *load(hjson_doc *doc, const char *path, const char *role) {
   if (!hr_array(root, "requirements")) {
     fprintf(stderr, "apiharness compare: %s report %s: /requirements is missing or not an array\n",
             role, path);
+    return NULL;
+  }
+  char ptr[128], msg[256];
+  if (hreport_validate(root, ptr, sizeof ptr, msg, sizeof msg) != 0) {
+    fprintf(stderr, "apiharness compare: %s report %s: %s: %s\n", role, path, ptr[0] ? ptr : "/",
+            msg);
     return NULL;
   }
   return root;
@@ -84,6 +104,11 @@ static void print_section(FILE *out, const cJSON *diff, const char *key, const c
       fprintf(out, "  %s", hr_str(e, "status", NULL));
     fputs("  ", out);
     term(out, e, "title", 200);
+    if (hr_str(e, "reason", NULL)) {
+      fputs(" (", out);
+      term(out, e, "reason", 200);
+      fputc(')', out);
+    }
     fputc('\n', out);
     const cJSON *cases = hr_array(e, "cases");
     size_t shown = 0, ncases = count(cases);
@@ -102,8 +127,31 @@ static void print_section(FILE *out, const cJSON *diff, const char *key, const c
   }
 }
 
+static void print_findings(FILE *out, const cJSON *diff) {
+  const cJSON *arr = hr_array(diff, "new_findings");
+  size_t n = count(arr);
+  if (n == 0)
+    return;
+  fprintf(out, "\nNew findings since the baseline (%zu):\n", n);
+  for (const cJSON *f = arr->child; f; f = f->next) {
+    fputs("  ", out);
+    term(out, f, "severity", 8);
+    fputs("  ", out);
+    term(out, f, "requirement", 200);
+    fputs(" [", out);
+    term(out, f, "check", 100);
+    int64_t c = 0;
+    hr_int(f, "count", &c);
+    fprintf(out, "] %lld case%s, e.g. ", (long long)c, c == 1 ? "" : "s");
+    term(out, f, "case", 200);
+    fputs("\n      ", out);
+    term(out, f, "message", 300);
+    fputc('\n', out);
+  }
+}
+
 int cmd_compare(int argc, char **argv) {
-  int as_json = 0;
+  int as_json = 0, allow_loss = 0, allow_spec = 0;
   const char *files[2] = {NULL, NULL};
   int nfiles = 0, only_files = 0;
   for (int i = 1; i < argc; i++) {
@@ -113,6 +161,10 @@ int cmd_compare(int argc, char **argv) {
       return CLI_EXIT_OK;
     } else if (!only_files && !strcmp(a, "--json")) {
       as_json = 1;
+    } else if (!only_files && !strcmp(a, "--allow-coverage-loss")) {
+      allow_loss = 1;
+    } else if (!only_files && !strcmp(a, "--allow-spec-change")) {
+      allow_spec = 1;
     } else if (!only_files && !strcmp(a, "--")) {
       only_files = 1;
     } else if (!only_files && a[0] == '-' && a[1] != '\0') {
@@ -149,10 +201,28 @@ int cmd_compare(int argc, char **argv) {
     goto fail;
   }
   size_t nreg = count(hr_array(diff, "regressions"));
+  size_t nloss = count(hr_array(diff, "coverage_loss"));
+  int same_spec = cJSON_IsTrue(hr_get(hr_get(diff, "spec"), "same"));
+  int same_profile = cJSON_IsTrue(hr_get(hr_get(diff, "profile"), "same"));
+  if ((!same_spec || !same_profile) && !allow_spec) {
+    const cJSON *w = hr_get(diff, same_spec ? "profile" : "spec");
+    fprintf(stderr, "apiharness compare: %s and %s come from different %s (", files[0], files[1],
+            same_spec ? "profiles" : "spec documents");
+    term(stderr, w, "baseline", 80);
+    fputs(" vs ", stderr);
+    term(stderr, w, "current", 80);
+    fputs("); their requirements are not comparable (--allow-spec-change compares them "
+          "anyway)\n",
+          stderr);
+    goto fail;
+  }
+  int gate_fail = nreg > 0 || (nloss > 0 && !allow_loss);
   if (as_json) {
     if (!cJSON_AddStringToObject(diff, "baseline", files[0]) ||
         !cJSON_AddStringToObject(diff, "current", files[1]) ||
-        !cJSON_AddBoolToObject(diff, "regression", nreg > 0)) {
+        !cJSON_AddBoolToObject(diff, "regression", nreg > 0) ||
+        !cJSON_AddBoolToObject(diff, "coverage_lost", nloss > 0) ||
+        !cJSON_AddBoolToObject(diff, "gate_failed", gate_fail)) {
       fprintf(stderr, "apiharness compare: out of memory printing JSON\n");
       goto fail;
     }
@@ -168,23 +238,34 @@ int cmd_compare(int argc, char **argv) {
     printf(")\ncurrent:  %s (", files[1]);
     term(stdout, cur, "verdict", 32);
     printf(")\n");
+    if (!same_spec || !same_profile)
+      printf("note: the reports come from different %s%s%s (--allow-spec-change): requirements "
+             "added and removed are listed below\n",
+             same_spec ? "" : "spec documents", !same_spec && !same_profile ? " and " : "",
+             same_profile ? "" : "profiles");
     print_section(stdout, diff, "regressions", "REGRESSIONS: passed in the baseline, fail now");
+    print_section(stdout, diff, "coverage_loss",
+                  allow_loss ? "Coverage lost (allowed by --allow-coverage-loss)"
+                             : "COVERAGE LOST: passed in the baseline, now skipped, not "
+                               "exercised or missing");
     print_section(stdout, diff, "improvements", "Improvements: failed in the baseline, pass now");
     print_section(stdout, diff, "changed", "Other changes");
     print_section(stdout, diff, "added", "New requirements");
     print_section(stdout, diff, "removed", "Requirements no longer in the current report");
+    print_findings(stdout, diff);
     int64_t unchanged = 0;
     hr_int(diff, "unchanged", &unchanged);
-    printf("\n%zu regressions, %zu improvements, %zu other changes, %zu new, %zu removed, "
-           "%lld unchanged\n",
-           nreg, count(hr_array(diff, "improvements")), count(hr_array(diff, "changed")),
-           count(hr_array(diff, "added")), count(hr_array(diff, "removed")), (long long)unchanged);
+    printf("\n%zu regressions, %zu coverage lost, %zu improvements, %zu other changes, %zu new, "
+           "%zu removed, %lld unchanged, %zu new findings\n",
+           nreg, nloss, count(hr_array(diff, "improvements")), count(hr_array(diff, "changed")),
+           count(hr_array(diff, "added")), count(hr_array(diff, "removed")), (long long)unchanged,
+           count(hr_array(diff, "new_findings")));
   }
   if (fflush(stdout) != 0) {
     fprintf(stderr, "apiharness compare: cannot write the output\n");
     goto fail;
   }
-  rc = nreg > 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+  rc = gate_fail ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 fail:
   free(text);
   cJSON_Delete(diff);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_extra.h"
 #include "mock/hmock.h"
 
 static void usage(FILE *out) {
@@ -18,7 +19,8 @@ static void usage(FILE *out) {
           "usage: apiharness mock [--host H] [--port N] [--spec FILE] [--token-env VAR]\n"
           "                       [--fault NAME]... [--list-faults] [--max-body BYTES]\n"
           "                       [--threads N] [--connection-limit N] [--idle-timeout S]\n"
-          "                       [--request-timeout S] [--hang S] [--verbose]\n"
+          "                       [--request-timeout S] [--hang S] [--problem-json]\n"
+          "                       [--verbose] [--config FILE]\n"
           "\n"
           "Serves POST /public/v1/accounts/api-tokens by the spec until SIGINT/SIGTERM.\n"
           "  --host H             address to bind (default %s)\n"
@@ -27,7 +29,7 @@ static void usage(FILE *out) {
           "  --spec FILE          OpenAPI document (default: %s)\n"
           "  --token-env VAR      require 'Authorization: Bearer <$VAR>' (never printed)\n"
           "  --fault NAME         break one rule on purpose (repeatable; see --list-faults)\n"
-          "  --list-faults        print each fault name and the rule it breaks, then exit\n"
+          "  --list-faults        print 'NAME<TAB>REQUIREMENT<TAB>RULE' per fault, then exit\n"
           "  --max-body BYTES     largest request body, else 413 (default %zu)\n"
           "  --threads N          server threads (default %u)\n"
           "  --connection-limit N concurrent connections (default %u)\n"
@@ -35,7 +37,11 @@ static void usage(FILE *out) {
           "  --request-timeout S  a whole request must arrive within S seconds of the\n"
           "                       connection or the previous response (default %u)\n"
           "  --hang S             how long the hang-large-body fault holds (default %u)\n"
+          "  --problem-json       send ProblemDetails as application/problem+json (RFC 9457,\n"
+          "                       ASP.NET Core) instead of the documented application/json\n"
           "  --verbose            log 'METHOD PATH STATUS' per request on stderr\n"
+          "  --config FILE        options from a JSON object {\"port\": 8080, ...} (long\n"
+          "                       option names without dashes); the command line wins\n"
           "exit codes: 0 clean shutdown, 2 could not start\n",
           HMOCK_DEFAULT_HOST, cli_default_spec(), HMOCK_DEFAULT_MAX_BODY, HMOCK_DEFAULT_THREADS,
           HMOCK_DEFAULT_CONNECTION_LIMIT, HMOCK_DEFAULT_IDLE_TIMEOUT, HMOCK_DEFAULT_REQUEST_TIMEOUT,
@@ -64,7 +70,7 @@ static int parse_num(const char *opt, const char *s, unsigned long long min, uns
   return 1;
 }
 
-int cmd_mock(int argc, char **argv) {
+static int mock_run(int argc, char **argv) {
   enum {
     O_HOST = 1,
     O_PORT,
@@ -78,6 +84,7 @@ int cmd_mock(int argc, char **argv) {
     O_IDLE,
     O_REQ_TIMEOUT,
     O_HANG,
+    O_PROBLEM_JSON,
     O_VERBOSE,
     O_HELP
   };
@@ -94,6 +101,7 @@ int cmd_mock(int argc, char **argv) {
       {"idle-timeout", required_argument, NULL, O_IDLE},
       {"request-timeout", required_argument, NULL, O_REQ_TIMEOUT},
       {"hang", required_argument, NULL, O_HANG},
+      {"problem-json", no_argument, NULL, O_PROBLEM_JSON},
       {"verbose", no_argument, NULL, O_VERBOSE},
       {"help", no_argument, NULL, O_HELP},
       {NULL, 0, NULL, 0},
@@ -159,6 +167,7 @@ int cmd_mock(int argc, char **argv) {
         return CLI_EXIT_ERROR;
       o.hang_s = (unsigned)v;
       break;
+    case O_PROBLEM_JSON: o.problem_json = 1; break;
     case O_VERBOSE: o.verbose = 1; break;
     case O_HELP: usage(stdout); return CLI_EXIT_OK;
     default:
@@ -176,7 +185,7 @@ int cmd_mock(int argc, char **argv) {
   if (list) {
     for (size_t i = 0; i < hmock_fault_count(); i++) {
       const hmock_fault *f = hmock_fault_at(i);
-      printf("%s\t%s\n", f->name, f->rule);
+      printf("%s\t%s\t%s\n", f->name, f->requirement, f->rule);
     }
     return CLI_EXIT_OK;
   }
@@ -216,4 +225,17 @@ int cmd_mock(int argc, char **argv) {
   fprintf(stderr, "apiharness mock: %s, shutting down\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
   hmock_stop(m);
   return CLI_EXIT_OK;
+}
+
+/* --config FILE first (cli_extra.h): its options, then the command line's. */
+int cmd_mock(int argc, char **argv) {
+  int cargc;
+  char **cargv, err[1024];
+  if (cli_config_expand("mock", argc, argv, &cargc, &cargv, err, sizeof err) != 0) {
+    fprintf(stderr, "%s\n", err);
+    return CLI_EXIT_ERROR;
+  }
+  int rc = mock_run(cargc, cargv);
+  cli_config_free(cargv);
+  return rc;
 }

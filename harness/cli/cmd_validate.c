@@ -19,9 +19,11 @@
 #include "schema/hschema.h"
 #include "spec/hspec.h"
 #include "json/hjson.h"
+#include "util/hutil.h"
 
 #define DEFAULT_MAX_DOC ((size_t)64 << 20) /* 64 MiB per document */
 #define CHUNK ((size_t)1 << 20)
+#define SCHEMA_FILE_MAX ((size_t)64 << 20) /* 64 MiB for --schema-file */
 
 typedef struct {
   const char *spec_path;
@@ -338,42 +340,10 @@ static int parse_size(const char *arg, const char *flag, size_t *out) {
 
 /* Loads a file fully for the --schema-file document; NULL with a message. */
 static char *read_file(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    fprintf(stderr, "apiharness validate: cannot open schema file %s: %s\n", path, strerror(errno));
-    return NULL;
-  }
-  size_t cap = 64 << 10, n = 0;
-  char *buf = malloc(cap);
-  while (buf) {
-    size_t got = fread(buf + n, 1, cap - n, f);
-    n += got;
-    if (got == 0)
-      break;
-    if (n == cap) {
-      if (cap >= ((size_t)64 << 20)) {
-        fprintf(stderr, "apiharness validate: schema file %s is over 64 MiB\n", path);
-        free(buf);
-        buf = NULL;
-        break;
-      }
-      char *nb = realloc(buf, cap * 2);
-      if (!nb) {
-        free(buf);
-        buf = NULL;
-        break;
-      }
-      buf = nb;
-      cap *= 2;
-    }
-  }
-  if (buf && ferror(f)) {
-    fprintf(stderr, "apiharness validate: cannot read schema file %s: %s\n", path, strerror(errno));
-    free(buf);
-    buf = NULL;
-  }
-  fclose(f);
-  *len = n;
+  char err[512];
+  char *buf = hutil_slurp(path, SCHEMA_FILE_MAX, 0, len, NULL, err, sizeof err);
+  if (!buf)
+    fprintf(stderr, "apiharness validate: schema file %s\n", err);
   return buf;
 }
 

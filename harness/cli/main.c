@@ -2,9 +2,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
+#include "cli_extra.h"
+#include "spec/hspec.h"
 
 typedef struct {
   const char *name;
@@ -25,9 +26,7 @@ const char *cli_default_spec(void) {
   const char *env = getenv("APIHARNESS_SPEC");
   if (env && *env)
     return env;
-  if (access(APIHARNESS_DEFAULT_SPEC, R_OK) == 0)
-    return APIHARNESS_DEFAULT_SPEC;
-  return "spec/create-api-token.openapi.json";
+  return HSPEC_BUILTIN_DEFAULT;
 }
 
 static void usage(FILE *out) {
@@ -47,10 +46,8 @@ int main(int argc, char **argv) {
     usage(stdout);
     return CLI_EXIT_OK;
   }
-  if (!strcmp(argv[1], "--version")) {
-    printf("apiharness %s\n", APIHARNESS_VERSION);
-    return CLI_EXIT_OK;
-  }
+  if (!strcmp(argv[1], "--version"))
+    return cli_print_version(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_ERROR;
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
     if (strcmp(argv[1], commands[i].name) != 0)
       continue;

@@ -1,5 +1,7 @@
 /* hclient: libcurl requests with timeouts, caps and redaction.  See hclient.h. */
 #include "client/hclient.h"
+#include "client/hresponse_int.h"
+#include "client/hsanitize.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -81,34 +83,40 @@ typedef struct {
   int nomem;
 } xfer;
 
-static size_t on_body(char *data, size_t size, size_t n, void *ud) {
-  xfer *x = ud;
-  size_t len = size * n;
-  hclient_response *r = x->r;
-  size_t room = x->max_body - r->body_len;
-  size_t take = len < room ? len : room;
-  if (r->body_len + take + 1 > x->body_cap) {
-    size_t nc = x->body_cap ? x->body_cap : 4096;
+int hresponse_body_add(hclient_response *r, size_t *cap, size_t max_body, int *nomem,
+                       const char *p, size_t n) {
+  size_t room = max_body - r->body_len;
+  size_t take = n < room ? n : room;
+  if (r->body_len + take + 1 > *cap) {
+    size_t nc = *cap ? *cap : 4096;
     while (nc < r->body_len + take + 1)
       nc *= 2;
-    if (nc > x->max_body + 1)
-      nc = x->max_body + 1;
+    if (nc > max_body + 1)
+      nc = max_body + 1;
     char *q = realloc(r->body, nc);
     if (!q) {
-      x->nomem = 1;
+      *nomem = 1;
       return 0;
     }
     r->body = q;
-    x->body_cap = nc;
+    *cap = nc;
   }
-  memcpy(r->body + r->body_len, data, take);
+  if (take)
+    memcpy(r->body + r->body_len, p, take);
   r->body_len += take;
   r->body[r->body_len] = '\0';
-  if (take < len) {
+  if (take < n) {
     r->truncated = 1;
-    return 0; /* stop reading: the rest is not wanted */
+    return 0;
   }
-  return len;
+  return 1;
+}
+
+static size_t on_body(char *data, size_t size, size_t n, void *ud) {
+  xfer *x = ud;
+  size_t len = size * n;
+  /* 0 stops the transfer: out of memory, or the rest is not wanted */
+  return hresponse_body_add(x->r, &x->body_cap, x->max_body, &x->nomem, data, len) ? len : 0;
 }
 
 /* Copies a header value (trimmed) into dst; a repeated header is joined with ", ". */
@@ -129,6 +137,25 @@ static void keep(char *dst, int *has, const char *v, size_t n) {
     dst[cur + i] = (v[i] == '\0') ? '?' : v[i];
   dst[cur + take] = '\0';
   *has = 1;
+}
+
+int hresponse_keep_header(hclient_response *r, const char *name, size_t nl, const char *v,
+                          size_t vl) {
+#define IS(lit) (nl == sizeof lit - 1 && !strncasecmp(name, lit, nl))
+  if (IS("Content-Type"))
+    keep(r->content_type, &r->has_content_type, v, vl);
+  else if (IS("Allow"))
+    keep(r->allow, &r->has_allow, v, vl);
+  else if (IS("WWW-Authenticate"))
+    keep(r->www_authenticate, &r->has_www_authenticate, v, vl);
+  else if (IS("Date"))
+    keep(r->date, &r->has_date, v, vl);
+  else if (IS("Server"))
+    keep(r->server, &r->has_server, v, vl);
+  else
+    return 0;
+#undef IS
+  return 1;
 }
 
 static size_t on_header(char *data, size_t size, size_t n, void *ud) {
@@ -156,44 +183,34 @@ static size_t on_header(char *data, size_t size, size_t n, void *ud) {
     r->headers_len = 0;
     r->status = s;
   }
-  if (r->headers_len + len + 1 > x->headers_cap) {
-    size_t nc = x->headers_cap ? x->headers_cap : 1024;
-    while (nc < r->headers_len + len + 1)
-      nc *= 2;
-    char *q = realloc(r->headers, nc);
-    if (!q) {
-      x->nomem = 1;
-      return 0;
-    }
-    r->headers = q;
-    x->headers_cap = nc;
+  /* the block is an hbuf lent for one append (its cap was checked above) */
+  hbuf hb = {.p = r->headers, .n = r->headers_len, .cap = x->headers_cap};
+  int ok = hbuf_add(&hb, data, len);
+  r->headers = hb.p;
+  r->headers_len = hb.n;
+  x->headers_cap = hb.cap;
+  if (!ok) {
+    x->nomem = 1;
+    return 0;
   }
-  memcpy(r->headers + r->headers_len, data, len);
-  r->headers_len += len;
-  r->headers[r->headers_len] = '\0';
   const char *colon = memchr(data, ':', len);
   if (!colon)
     return len;
   size_t nl = (size_t)(colon - data);
   const char *v = colon + 1;
   size_t vl = len - nl - 1;
-#define IS(name) (nl == sizeof name - 1 && !strncasecmp(data, name, nl))
-  if (IS("Content-Type"))
-    keep(r->content_type, &r->has_content_type, v, vl);
-  else if (IS("Allow"))
-    keep(r->allow, &r->has_allow, v, vl);
-  else if (IS("WWW-Authenticate"))
-    keep(r->www_authenticate, &r->has_www_authenticate, v, vl);
-  else if (IS("Date"))
-    keep(r->date, &r->has_date, v, vl);
-  else if (IS("Server"))
-    keep(r->server, &r->has_server, v, vl);
-#undef IS
+  hresponse_keep_header(r, data, nl, v, vl);
   return len;
 }
 
-int hclient_perform(CURL *tmpl, const hclient_options *o, const hclient_request *req,
+int hclient_perform(CURL *h, const hclient_options *o, const hclient_request *req,
                     hclient_response *resp) {
+  return hclient_perform_lines(h, o, req, NULL, 0, resp);
+}
+
+int hclient_perform_lines(CURL *tmpl, const hclient_options *o, const hclient_request *req,
+                          const char *const *header_lines, size_t n_header_lines,
+                          hclient_response *resp) {
   xfer x = {resp, o && o->max_body ? o->max_body : HCLIENT_DEFAULT_MAX_BODY, 0, 0, 0, 0};
   struct curl_slist *hdrs = NULL, *tmp;
   char line[HCLIENT_HEADER_VALUE_MAX + 64];
@@ -240,6 +257,27 @@ int hclient_perform(CURL *tmpl, const hclient_options *o, const hclient_request 
       memset(auth, 0, bl);
       free(auth);
     }
+  }
+  for (size_t i = 0; hdrs && i < n_header_lines; i++) {
+    const char *l = header_lines[i];
+    size_t ll = strlen(l);
+    /* libcurl drops "Name:" with nothing after it; "Name;" sends it empty */
+    const char *colon = strchr(l, ':');
+    int empty = colon && colon[1 + strspn(colon + 1, " \t")] == '\0';
+    char *line_copy = malloc(ll + 2);
+    if (!line_copy) {
+      curl_slist_free_all(hdrs);
+      hdrs = NULL;
+      break;
+    }
+    if (empty)
+      snprintf(line_copy, ll + 2, "%.*s;", (int)(colon - l), l);
+    else
+      memcpy(line_copy, l, ll + 1);
+    if ((tmp = curl_slist_append(hdrs, line_copy)))
+      hdrs = tmp;
+    memset(line_copy, 0, ll + 1);
+    free(line_copy);
   }
   if (!hdrs) {
     curl_easy_cleanup(h);
@@ -367,64 +405,7 @@ hjudge_response hclient_judge_view(const hclient_response *r) {
 
 /* ---- redaction ---- */
 
-
-#define TOKEN_KEEP 4
-
 char *hclient_redact(const char *text, size_t len, const char *const *secrets, size_t n,
                      size_t *out_len) {
-  hbuf b = {0};
-  size_t i = 0;
-  static const char key[] = "\"token\"";
-  while (i < len) {
-    int done = 0;
-    for (size_t k = 0; k < n && !done; k++) {
-      size_t sl = secrets[k] ? strlen(secrets[k]) : 0;
-      if (sl >= 4 && i + sl <= len && !memcmp(text + i, secrets[k], sl)) {
-        hbuf_add(&b, "<redacted>", 10);
-        i += sl;
-        done = 1;
-      }
-    }
-    if (done)
-      continue;
-    if (i + sizeof key - 1 <= len && !memcmp(text + i, key, sizeof key - 1)) {
-      size_t j = i + sizeof key - 1;
-      while (j < len && (text[j] == ' ' || text[j] == '\t' || text[j] == '\n' || text[j] == '\r'))
-        j++;
-      if (j < len && text[j] == ':') {
-        j++;
-        while (j < len && (text[j] == ' ' || text[j] == '\t' || text[j] == '\n' || text[j] == '\r'))
-          j++;
-        if (j < len && text[j] == '"') {
-          /* the string value: keep a short prefix */
-          hbuf_add(&b, text + i, j + 1 - i);
-          size_t v = j + 1, kept = 0;
-          while (v < len && text[v] != '"' && kept < TOKEN_KEEP && text[v] != '\\') {
-            hbuf_add(&b, text + v, 1);
-            v++;
-            kept++;
-          }
-          hbuf_add(&b, "...<redacted>", 13);
-          while (v < len && text[v] != '"') {
-            if (text[v] == '\\' && v + 1 < len)
-              v++;
-            v++;
-          }
-          i = v; /* the closing quote is copied next */
-          continue;
-        }
-      }
-    }
-    hbuf_add(&b, text + i, 1);
-    i++;
-  }
-  if (!b.p && !b.nomem)
-    hbuf_add(&b, "", 0);
-  if (b.nomem) {
-    free(b.p);
-    return NULL;
-  }
-  if (out_len)
-    *out_len = b.n;
-  return b.p;
+  return hsanitize_redact(text, len, secrets, n, out_len); /* one policy: hsanitize.h */
 }

@@ -93,11 +93,11 @@ typedef struct {
   size_t headers_len;
   char *body; /* malloc'd, NUL-terminated after body_len; may be NULL when empty */
   size_t body_len;
-  int truncated;      /* the body was longer than max_body */
-  long time_ms;       /* total time of the transfer */
+  int truncated;        /* the body was longer than max_body */
+  long time_ms;         /* total time of the transfer */
   long new_connections; /* connections opened for it (0: an existing one was reused) */
   int connected;        /* a connection to the server existed (new or reused) */
-  int upload_aborted; /* transport error while the request body was not fully sent */
+  int upload_aborted;   /* transport error while the request body was not fully sent */
 } hclient_response;
 
 /* curl_global_init once per process (idempotent, not thread-safe: call it from
@@ -123,14 +123,22 @@ void hclient_response_free(hclient_response *r);
 int hclient_perform(CURL *h, const hclient_options *opts, const hclient_request *req,
                     hclient_response *resp);
 
+/* hclient_perform with more header lines ("Name: value", no CR/LF), sent as
+ * given after Content-Type and the bearer (a line with an empty value is sent
+ * as "Name:" with nothing after it; the Authorization lines of the auth
+ * variants travel here). */
+int hclient_perform_lines(CURL *h, const hclient_options *opts, const hclient_request *req,
+                          const char *const *lines, size_t n_lines, hclient_response *resp);
+
 /* The judge's view of a response: pointers into r (valid while r lives). */
 hjudge_response hclient_judge_view(const hclient_response *r);
 
 /* A malloc'd copy of text[0..len) (NUL-terminated) with every occurrence of
- * each secret in secrets[0..n) (non-NULL, at least 4 bytes long) replaced by
- * "<redacted>", and the string value of every JSON member "token" cut to its
- * first 4 characters followed by "...<redacted>".  *out_len gets the length.
- * NULL when out of memory. */
+ * each secret in secrets[0..n) (non-NULL, at least 4 bytes long; also when
+ * written with JSON or percent escapes) replaced by "<redacted>", and the
+ * string value of every JSON member "token" cut to its first 4 characters
+ * followed by "...<redacted>".  *out_len gets the length.  NULL when out of
+ * memory.  The same policy as hsanitize (hsanitize_redact). */
 char *hclient_redact(const char *text, size_t len, const char *const *secrets, size_t n,
                      size_t *out_len);
 

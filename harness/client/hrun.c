@@ -1,23 +1,32 @@
-/* hrun: one catalogue case -> request -> judgement -> result object.  See hrun.h. */
+/* hrun: one catalogue case -> request(s) -> judgement -> result object.  See hrun.h. */
 #include "client/hrun.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "client/hconn.h"
+#include "client/hsanitize.h"
 #include "rules/hrules.h"
 #include "json/hjson.h"
+#include "util/hutil.h"
 
 /* Messages are cut to their fixed buffers on purpose. */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 
 #define CURL_BODY_INLINE_MAX 4096 /* larger bodies are reproduced with apiharness replay */
 #define TOKEN_CAP 4096
+#define MAX_TOKENS (HCASES_MAX_STEPS + 2)
+#define MSG_CAP 640 /* bytes kept of a check message or detail */
+#define REPRO_CAP ((size_t)24 << 10)
+#define ARG_MARK "@@hrun-arg-" /* stands for a secret-derived value in a reproducer */
 
 void hrun_token_name(const hrun_config *cfg, const char *case_id, char *buf, size_t cap) {
   snprintf(buf, cap, HRUN_NAME_PREFIX "%s-%s", cfg->run_id ? cfg->run_id : "run", case_id);
@@ -57,77 +66,374 @@ static void rate_wait(const hrun_config *cfg) {
   close(fd);
 }
 
-/* ---- excerpts ---- */
+/* ---- the secrets of a case: bearer, derived auth values, 201 token values ---- */
 
-/* Length of a valid UTF-8 sequence at s (max n bytes), 0 when invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n) {
-  if (s[0] < 0x80)
-    return 1;
-  size_t len;
-  unsigned cp;
-  if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-    len = 2;
-    cp = s[0] & 0x1F;
-  } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-    len = 3;
-    cp = s[0] & 0x0F;
-  } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-    len = 4;
-    cp = s[0] & 0x07;
-  } else {
-    return 0;
-  }
-  if (n < len)
-    return 0;
-  for (size_t i = 1; i < len; i++) {
-    if ((s[i] & 0xC0) != 0x80)
-      return 0;
-    cp = (cp << 6) | (s[i] & 0x3F);
-  }
-  if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-      (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-    return 0;
-  return len;
+typedef struct {
+  const char *list[8 + MAX_TOKENS + 2 * HCASES_MAX_STEPS];
+  size_t n;
+  char *tokens[MAX_TOKENS]; /* 201 token values seen (owned) */
+  size_t n_tokens;
+} secrets;
+
+static void sec_add(secrets *s, const char *v) {
+  if (!v || strlen(v) < HSANITIZE_MIN_SECRET)
+    return;
+  for (size_t i = 0; i < s->n; i++)
+    if (!strcmp(s->list[i], v))
+      return;
+  if (s->n < sizeof s->list / sizeof s->list[0])
+    s->list[s->n++] = v;
 }
 
-/* Text excerpt of data: at most max input bytes, invalid UTF-8 and control
- * bytes (except \n, \t) shown as \xNN.  malloc'd. */
-static char *excerpt(const char *data, size_t len, size_t max) {
-  size_t n = len < max ? len : max;
-  char *o = malloc(n * 4 + 16);
-  if (!o)
-    return NULL;
-  size_t k = 0;
-  for (size_t i = 0; i < n;) {
-    const unsigned char *s = (const unsigned char *)data + i;
-    size_t l = utf8_len(s, n - i);
-    if (l == 1 && (s[0] >= 0x20 || s[0] == '\n' || s[0] == '\t') && s[0] != 0x7f) {
-      o[k++] = (char)s[0];
-    } else if (l > 1) {
-      memcpy(o + k, s, l);
-      k += l;
-    } else {
-      k += (size_t)sprintf(o + k, "\\x%02x", s[0]);
-      l = 1;
+static void sec_free(secrets *s) {
+  for (size_t i = 0; i < s->n_tokens; i++) {
+    memset(s->tokens[i], 0, strlen(s->tokens[i]));
+    free(s->tokens[i]);
+  }
+  s->n_tokens = 0;
+}
+
+/* A sanitized copy for a result (never NULL: "" when out of memory). */
+static char *clean(const secrets *s, const char *t, size_t n, size_t cap, unsigned flags) {
+  char *o = hsanitize(t, n, s->list, s->n, cap, flags);
+  return o ? o : calloc(1, 1);
+}
+
+static void add_clean(cJSON *obj, const char *key, const secrets *s, const char *t, size_t cap) {
+  char *o = clean(s, t ? t : "", t ? strlen(t) : 0, cap, 0);
+  cJSON_AddStringToObject(obj, key, o ? o : "");
+  free(o);
+}
+
+/* ---- authentication: the header lines of each mode ---- */
+
+/* One character changed within its class (letters and digits rotate; any
+ * other byte becomes 'x'): the same rule as ROT_SH, so reproducers rebuild it. */
+static char rot(char ch) {
+  if (ch >= 'A' && ch <= 'Z')
+    return ch == 'Z' ? 'A' : (char)(ch + 1);
+  if (ch >= 'a' && ch <= 'z')
+    return ch == 'z' ? 'a' : (char)(ch + 1);
+  if (ch >= '0' && ch <= '9')
+    return ch == '9' ? '0' : (char)(ch + 1);
+  return 'x';
+}
+#define ROT_SH "tr 'A-Za-z0-9' 'B-ZAb-za1-90' | tr -c 'A-Za-z0-9' x"
+
+typedef struct {
+  char *line;      /* "Authorization: ..." as sent (malloc'd; may hold a secret) */
+  char *value;     /* the credentials part when derived from the token (owned by line) */
+  char shown[160]; /* evidence form, never a secret */
+  char sh[640];    /* reproducer: the whole line as a double-quoted shell word body */
+  int secret;      /* the line holds a secret */
+} auth_line;
+
+typedef struct {
+  auth_line l[2];
+  size_t n;
+  char *derived; /* a value derived from the token (a secret), malloc'd, or NULL */
+  const char *skip;
+} auth_plan;
+
+static void auth_free(auth_plan *a) {
+  for (size_t i = 0; i < a->n; i++) {
+    if (a->l[i].line) {
+      memset(a->l[i].line, 0, strlen(a->l[i].line));
+      free(a->l[i].line);
     }
-    i += l;
   }
-  if (len > max)
-    k += (size_t)sprintf(o + k, "...");
-  o[k] = '\0';
-  return o;
+  if (a->derived) {
+    memset(a->derived, 0, strlen(a->derived));
+    free(a->derived);
+  }
+  memset(a, 0, sizeof *a);
 }
 
-static void add_excerpt(cJSON *obj, const char *data, size_t len, const char *const *secrets,
-                        size_t ns) {
-  size_t rl = 0;
-  char *red = hclient_redact(data ? data : "", data ? len : 0, secrets, ns, &rl);
-  char *ex = red ? excerpt(red, rl, HRUN_EXCERPT_MAX) : NULL;
-  cJSON_AddStringToObject(obj, "body_excerpt", ex ? ex : "");
-  free(ex);
-  free(red);
-  cJSON_AddNumberToObject(obj, "body_bytes", (double)len);
+static int shell_name(const char *v) {
+  if (!v || !(isalpha((unsigned char)v[0]) || v[0] == '_'))
+    return 0;
+  for (const char *p = v; *p; p++)
+    if (!isalnum((unsigned char)*p) && *p != '_')
+      return 0;
+  return 1;
 }
+
+/* Adds a line "Authorization: <scheme><value>"; value NULL: the scheme alone. */
+static int auth_push(auth_plan *a, const char *scheme, const char *value, int secret,
+                     const char *shown, const char *sh_value) {
+  auth_line *l = &a->l[a->n];
+  size_t n = strlen("Authorization: ") + strlen(scheme) + (value ? strlen(value) : 0) + 1;
+  l->line = malloc(n);
+  if (!l->line)
+    return 0;
+  snprintf(l->line, n, "Authorization: %s%s", scheme, value ? value : "");
+  l->secret = secret;
+  snprintf(l->shown, sizeof l->shown, "%s%s", scheme, shown ? shown : (value ? value : ""));
+  snprintf(l->sh, sizeof l->sh, "Authorization: %s%s", scheme, sh_value ? sh_value : "");
+  a->n++;
+  return 1;
+}
+
+/* The plan of mode m for cfg: 1, or 0 when out of memory.  a->skip is set
+ * when the mode cannot be sent (no token configured, a token without letters
+ * for token-case ...). */
+static int auth_plan_make(const hrun_config *cfg, hcases_auth m, auth_plan *a) {
+  memset(a, 0, sizeof *a);
+  const char *t = cfg->bearer;
+  const char *env = cfg->token_env ? cfg->token_env : "HARNESS_TOKEN";
+  int sh = shell_name(env);
+  char v[96]; /* $VAR */
+  snprintf(v, sizeof v, "%s", env);
+  char e[700] = ""; /* the shell expression of the value */
+  const char *shown = "<redacted>";
+  if (m == HCASES_AUTH_NONE)
+    return 1;
+  if (m == HCASES_AUTH_WRONG)
+    return auth_push(a, "Bearer ", HRUN_WRONG_TOKEN, 0, NULL, HRUN_WRONG_TOKEN);
+  if (m == HCASES_AUTH_EMPTY)
+    return auth_push(a, "Bearer", NULL, 0, NULL, NULL);
+  if (!t) {
+    if (m != HCASES_AUTH_TOKEN)
+      a->skip = "no bearer token configured (--token-env): this authentication variant is "
+                "derived from the token";
+    return 1; /* "token" without a token: no Authorization header */
+  }
+  size_t tl = strlen(t);
+  char *d = NULL;
+  switch (m) {
+  case HCASES_AUTH_TOKEN:
+  case HCASES_AUTH_BASIC:
+  case HCASES_AUTH_SCHEME_LOWERCASE:
+  case HCASES_AUTH_TWICE: snprintf(e, sizeof e, "${%s}", v); break;
+  case HCASES_AUTH_TOKEN_PREFIX:
+    if (!(d = strdup(t)))
+      return 0;
+    d[tl - 1] = rot(d[tl - 1]);
+    snprintf(e, sizeof e, "${%s%%?}$(printf %%s \"${%s#\"${%s%%?}\"}\" | " ROT_SH ")", v, v, v);
+    shown = "<token with its last character changed>";
+    break;
+  case HCASES_AUTH_TOKEN_SUFFIX:
+    if (!(d = strdup(t)))
+      return 0;
+    d[0] = rot(d[0]);
+    snprintf(e, sizeof e, "$(printf %%s \"${%s%%\"${%s#?}\"}\" | " ROT_SH ")${%s#?}", v, v, v);
+    shown = "<token with its first character changed>";
+    break;
+  case HCASES_AUTH_TOKEN_LENGTH:
+    if (!(d = strdup(t)))
+      return 0;
+    for (size_t i = 0; i < tl; i++)
+      d[i] = rot(d[i]);
+    snprintf(e, sizeof e, "$(printf %%s \"${%s}\" | " ROT_SH ")", v);
+    shown = "<as many characters as the token, each one changed>";
+    break;
+  case HCASES_AUTH_TOKEN_CASE: {
+    int letters = 0;
+    for (size_t i = 0; i < tl; i++)
+      letters |= isalpha((unsigned char)t[i]) != 0;
+    if (!letters) {
+      a->skip = "the configured token has no letters: a letter-case variant cannot differ from it";
+      return 1;
+    }
+    if (!(d = strdup(t)))
+      return 0;
+    for (size_t i = 0; i < tl; i++) {
+      unsigned char ch = (unsigned char)d[i];
+      if (ch < 0x80 && isupper(ch))
+        d[i] = (char)tolower(ch);
+      else if (ch < 0x80 && islower(ch))
+        d[i] = (char)toupper(ch);
+    }
+    snprintf(e, sizeof e, "$(printf %%s \"${%s}\" | tr 'A-Za-z' 'a-zA-Z')", v);
+    shown = "<token with the letter case of every letter flipped>";
+    break;
+  }
+  case HCASES_AUTH_TOKEN_EXTENDED:
+    if (!(d = malloc(tl + 2)))
+      return 0;
+    snprintf(d, tl + 2, "%sx", t);
+    snprintf(e, sizeof e, "${%s}x", v);
+    shown = "<token followed by x>";
+    break;
+  case HCASES_AUTH_TOKEN_TRUNCATED:
+    if (tl < 2) {
+      a->skip = "the configured token has one character: a truncated variant would be empty";
+      return 1;
+    }
+    if (!(d = strdup(t)))
+      return 0;
+    d[tl - 1] = '\0';
+    snprintf(e, sizeof e, "${%s%%?}", v);
+    shown = "<token without its last character>";
+    break;
+  default: break;
+  }
+  a->derived = d;
+  const char *val = d ? d : t;
+  char shown_full[160];
+  snprintf(shown_full, sizeof shown_full, "%s", shown);
+  if (!sh)
+    snprintf(e, sizeof e, "%s", shown); /* not a shell name: describe instead */
+  int ok = 1;
+  if (m == HCASES_AUTH_TWICE) {
+    ok = auth_push(a, "Bearer ", HRUN_WRONG_TOKEN, 0, NULL, HRUN_WRONG_TOKEN) &&
+         auth_push(a, "Bearer ", val, 1, shown_full, e);
+  } else {
+    const char *scheme = m == HCASES_AUTH_BASIC              ? "Basic "
+                         : m == HCASES_AUTH_SCHEME_LOWERCASE ? "bearer "
+                                                             : "Bearer ";
+    ok = auth_push(a, scheme, val, 1, shown_full, e);
+  }
+  for (size_t i = 0; i < a->n; i++)
+    if (a->l[i].secret)
+      a->l[i].value = a->l[i].line + strlen(a->l[i].line) - strlen(val);
+  return ok;
+}
+
+/* ---- one prepared request (a lone case or a step) ---- */
+
+typedef struct {
+  const hcases_case *c; /* the case or the decoded step */
+  char *body;
+  size_t len;
+  int has_body;
+  auth_plan auth;
+  const char *extra[HCASES_MAX_HEADERS];
+  size_t n_extra;
+  char *extra_own[HCASES_MAX_HEADERS];
+  const char *lines[2 + HCASES_MAX_HEADERS]; /* auth lines, then the extra headers */
+  size_t n_lines;
+  hjson_doc *reqdoc;
+  const cJSON *req_tree;
+  const char *skip;
+} prep;
+
+static void prep_free(prep *p) {
+  free(p->body);
+  auth_free(&p->auth);
+  for (size_t i = 0; i < p->n_extra; i++)
+    free(p->extra_own[i]);
+  hjson_doc_free(p->reqdoc);
+  memset(p, 0, sizeof *p);
+}
+
+static int bad_header_bytes(const char *s) { return strchr(s, '\r') || strchr(s, '\n'); }
+
+/* The JSON the 201 must echo: "echo_body" when the case has it (with the
+ * name placeholder replaced), else the body sent. */
+static int echo_tree(prep *p, const char *name, hcases_error *ce) {
+  p->reqdoc = hjson_doc_new();
+  if (!p->reqdoc)
+    return 1;
+  const cJSON *eb = cJSON_GetObjectItemCaseSensitive(p->c->json, "echo_body");
+  if (!eb) {
+    p->req_tree = hjson_parse(p->reqdoc, p->body, p->len, NULL, NULL);
+    return 1;
+  }
+  cJSON *holder = cJSON_CreateObject();
+  cJSON *copy = cJSON_Duplicate(eb, 1);
+  if (!holder || !copy) {
+    cJSON_Delete(holder);
+    cJSON_Delete(copy);
+    return 1;
+  }
+  cJSON_AddItemToObject(holder, "body", copy);
+  hcases_case tmp = *p->c;
+  tmp.json = holder;
+  char *t = NULL;
+  size_t tl = 0;
+  int ok = hcases_body(&tmp, name, &t, &tl, ce);
+  if (ok)
+    p->req_tree = hjson_parse(p->reqdoc, t, tl, NULL, NULL);
+  free(t);
+  cJSON_Delete(holder);
+  return ok;
+}
+
+/* Builds what case/step c sends.  1, or 0 with err filled (malformed case). */
+static int prep_make(const hrun_config *cfg, const hcases_case *c, const char *name, prep *p,
+                     const char *what, char *err) {
+  memset(p, 0, sizeof *p);
+  p->c = c;
+  hcases_error ce;
+  if (!hcases_body(c, name, &p->body, &p->len, &ce)) {
+    snprintf(err, HCASES_MSG_MAX, "%s", ce.msg);
+    return 0;
+  }
+  p->has_body = cJSON_GetObjectItemCaseSensitive(c->json, "body") ||
+                cJSON_GetObjectItemCaseSensitive(c->json, "body_text") ||
+                cJSON_GetObjectItemCaseSensitive(c->json, "body_segments");
+  if (!auth_plan_make(cfg, c->auth, &p->auth)) {
+    snprintf(err, HCASES_MSG_MAX, "out of memory");
+    return 0;
+  }
+  p->skip = p->auth.skip;
+  size_t i = 0;
+  for (const cJSON *h = c->headers ? c->headers->child : NULL; h; h = h->next, i++) {
+    const cJSON *nm = cJSON_IsArray(h) ? cJSON_GetArrayItem(h, 0) : NULL;
+    const cJSON *vl = cJSON_IsArray(h) ? cJSON_GetArrayItem(h, 1) : NULL;
+    if (!cJSON_IsString(nm) || !cJSON_IsString(vl) || cJSON_GetArraySize(h) != 2) {
+      snprintf(err, HCASES_MSG_MAX, "case %s%s: headers[%zu] is not a [\"Name\", \"value\"] pair",
+               c->id, what, i);
+      return 0;
+    }
+    const char *n = nm->valuestring, *v = vl->valuestring;
+    if (!n[0] || strchr(n, ':') || bad_header_bytes(n) || strpbrk(n, " \t")) {
+      snprintf(err, HCASES_MSG_MAX,
+               "case %s%s: headers[%zu]: the name is empty or holds ':', space, CR or LF", c->id,
+               what, i);
+      return 0;
+    }
+    if (bad_header_bytes(v)) {
+      snprintf(err, HCASES_MSG_MAX, "case %s%s: headers[%zu] (%s): the value holds CR or LF", c->id,
+               what, i, n);
+      return 0;
+    }
+    if (i >= HCASES_MAX_HEADERS) {
+      snprintf(err, HCASES_MSG_MAX, "case %s%s: more than %d headers", c->id, what,
+               HCASES_MAX_HEADERS);
+      return 0;
+    }
+    size_t l = strlen(n) + strlen(v) + 3;
+    char *line = malloc(l);
+    if (!line) {
+      snprintf(err, HCASES_MSG_MAX, "out of memory");
+      return 0;
+    }
+    if (v[0])
+      snprintf(line, l, "%s: %s", n, v);
+    else
+      snprintf(line, l, "%s:", n); /* an empty value: nothing after the colon */
+    p->extra_own[p->n_extra] = line;
+    p->extra[p->n_extra++] = line;
+  }
+  for (size_t k = 0; k < p->auth.n; k++)
+    p->lines[p->n_lines++] = p->auth.l[k].line;
+  for (size_t k = 0; k < p->n_extra; k++)
+    p->lines[p->n_lines++] = p->extra[k];
+  if (c->echo && !echo_tree(p, name, &ce)) {
+    snprintf(err, HCASES_MSG_MAX, "%s (echo_body)", ce.msg);
+    return 0;
+  }
+  return 1;
+}
+
+static hjudge_case judge_case(const prep *p) {
+  const hcases_case *c = p->c;
+  hjudge_case jc = {.expect = c->expect,
+                    .requirement = c->requirement,
+                    .nonstandard_method = c->nonstandard_method,
+                    .aspnet_tolerated = c->aspnet_tolerated,
+                    .aspnet_reason = c->aspnet_reason,
+                    .lenient_surrogates = c->lenient_surrogates,
+                    .request_body = p->req_tree,
+                    .tolerated = c->tolerated,
+                    .tolerated_reason = c->tolerated_reason,
+                    .method = c->method};
+  return jc;
+}
+
+/* ---- evidence (every peer-derived string through hsanitize) ---- */
 
 static void add_header(cJSON *arr, const char *name, const char *value) {
   cJSON *pair = cJSON_CreateArray();
@@ -136,37 +442,91 @@ static void add_header(cJSON *arr, const char *name, const char *value) {
   cJSON_AddItemToArray(arr, pair);
 }
 
-/* Parses the raw header block into [[name, value]...], redacted. */
-static cJSON *response_headers(const hclient_response *r, const char *const *secrets, size_t ns) {
-  cJSON *arr = cJSON_CreateArray();
-  if (!r->headers)
-    return arr;
-  size_t rl = 0;
-  char *red = hclient_redact(r->headers, r->headers_len, secrets, ns, &rl);
-  if (!red)
-    return arr;
-  char *save = NULL;
-  for (char *line = strtok_r(red, "\r\n", &save); line; line = strtok_r(NULL, "\r\n", &save)) {
-    char *colon = strchr(line, ':');
-    if (!colon || !strncmp(line, "HTTP/", 5))
-      continue;
-    *colon = '\0';
-    char *v = colon + 1;
-    while (*v == ' ' || *v == '\t')
-      v++;
-    char *ex = excerpt(v, strlen(v), 512);
-    char *exn = excerpt(line, strlen(line), 128);
-    add_header(arr, exn ? exn : "?", ex ? ex : "");
-    free(ex);
-    free(exn);
-  }
-  free(red);
-  return arr;
+static void add_excerpt(cJSON *obj, const secrets *s, const char *data, size_t len) {
+  char *ex = clean(s, data ? data : "", data ? len : 0, HRUN_EXCERPT_MAX, HSANITIZE_MULTILINE);
+  cJSON_AddStringToObject(obj, "body_excerpt", ex ? ex : "");
+  free(ex);
+  cJSON_AddNumberToObject(obj, "body_bytes", (double)len);
 }
 
-/* ---- the curl reproducer ---- */
+/* The raw header block as [[name, value]...]: at most HRUN_MAX_HEADERS
+ * headers and HRUN_MAX_HEADER_BYTES bytes kept, the rest counted in
+ * "headers_omitted". */
+static void response_headers(cJSON *rs, const hclient_response *r, const secrets *s) {
+  cJSON *arr = cJSON_AddArrayToObject(rs, "headers");
+  size_t kept = 0, bytes = 0, omitted = 0;
+  const char *h = r->headers;
+  size_t n = h ? r->headers_len : 0;
+  for (size_t i = 0; i < n;) {
+    size_t j = i;
+    while (j < n && h[j] != '\n')
+      j++;
+    size_t e = j > i && h[j - 1] == '\r' ? j - 1 : j;
+    const char *ln = h + i;
+    size_t ll = e - i;
+    i = j + 1;
+    if (!ll || (ll >= 5 && !memcmp(ln, "HTTP/", 5)))
+      continue;
+    const char *colon = memchr(ln, ':', ll);
+    if (!colon)
+      continue;
+    size_t nl = (size_t)(colon - ln);
+    if (kept >= HRUN_MAX_HEADERS || bytes + ll > HRUN_MAX_HEADER_BYTES) {
+      omitted++;
+      continue;
+    }
+    const char *v = colon + 1;
+    size_t vl = ll - nl - 1;
+    while (vl && (*v == ' ' || *v == '\t')) {
+      v++;
+      vl--;
+    }
+    char *cn = clean(s, ln, nl, 128, 0);
+    char *cv = clean(s, v, vl, 512, 0);
+    add_header(arr, cn ? cn : "?", cv ? cv : "");
+    free(cn);
+    free(cv);
+    kept++;
+    bytes += ll;
+  }
+  if (omitted)
+    cJSON_AddNumberToObject(rs, "headers_omitted", (double)omitted);
+}
 
+static void request_evidence(cJSON *ev, const prep *p, const char *url, const secrets *s) {
+  cJSON *rq = cJSON_AddObjectToObject(ev, "request");
+  cJSON_AddStringToObject(rq, "method", p->c->method);
+  add_clean(rq, "url", s, url, 2048);
+  cJSON *hd = cJSON_AddArrayToObject(rq, "headers");
+  if (p->c->content_type)
+    add_header(hd, "Content-Type", p->c->content_type);
+  for (size_t k = 0; k < p->auth.n; k++)
+    add_header(hd, "Authorization", p->auth.l[k].shown);
+  for (size_t k = 0; k < p->n_extra; k++) {
+    const char *colon = strchr(p->extra[k], ':');
+    char name[128];
+    snprintf(name, sizeof name, "%.*s", (int)(colon - p->extra[k]), p->extra[k]);
+    const char *v = colon[1] == ' ' ? colon + 2 : colon + 1;
+    char *cv = clean(s, v, strlen(v), 512, 0);
+    add_header(hd, name, cv ? cv : "");
+    free(cv);
+  }
+  add_excerpt(rq, s, p->has_body ? p->body : "", p->has_body ? p->len : 0);
+}
 
+static void response_evidence(cJSON *ev, const hclient_response *r, const secrets *s) {
+  cJSON *rs = cJSON_AddObjectToObject(ev, "response");
+  cJSON_AddNumberToObject(rs, "status", r->status);
+  response_headers(rs, r, s);
+  add_excerpt(rs, s, r->body, r->body_len);
+  cJSON_AddNumberToObject(rs, "time_ms", (double)r->time_ms);
+  if (r->truncated)
+    cJSON_AddTrueToObject(rs, "truncated");
+  if (r->error[0])
+    add_clean(rs, "error", s, r->error, HCLIENT_MSG_MAX);
+}
+
+/* ---- reproducers ---- */
 
 /* 'text' for a POSIX shell */
 static void sb_quoted(hbuf *b, const char *s, size_t n) {
@@ -180,9 +540,17 @@ static void sb_quoted(hbuf *b, const char *s, size_t n) {
   hbuf_add(b, "'", 1);
 }
 
+/* "text" for a POSIX shell, where text is already a shell word body meant
+ * to expand (only " and \ and ` need no care: the expressions are ours) */
+static void sb_dquoted(hbuf *b, const char *s) {
+  hbuf_add(b, "\"", 1);
+  hbuf_puts(b, s);
+  hbuf_add(b, "\"", 1);
+}
+
 static int plain_text(const char *s, size_t n) {
   for (size_t i = 0; i < n;) {
-    size_t l = utf8_len((const unsigned char *)s + i, n - i);
+    size_t l = hutil_utf8_decode((const unsigned char *)s + i, n - i, NULL, NULL);
     if (!l || (l == 1 && ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)))
       return 0;
     i += l;
@@ -190,87 +558,206 @@ static int plain_text(const char *s, size_t n) {
   return 1;
 }
 
-static char *curl_line(const hrun_config *cfg, const hcases_case *c, const char *url,
-                       const char *body, size_t len) {
-  hbuf b = {0};
-  int inline_body = body && len <= CURL_BODY_INLINE_MAX;
-  if (body && len > CURL_BODY_INLINE_MAX) {
-    char tmp[512];
-    snprintf(tmp, sizeof tmp, "apiharness replay --case %s --base-url ", c->id);
-    hbuf_puts(&b, tmp);
-    sb_quoted(&b, cfg->base_url, strlen(cfg->base_url));
-    snprintf(tmp, sizeof tmp, "  # body of %zu bytes, described in the catalogue", len);
-    hbuf_puts(&b, tmp);
-    return b.nomem ? (free(b.p), NULL) : b.p;
+/* A printf(1) format of bytes (POSIX: octal escapes only). */
+static void printf_bytes(hbuf *b, const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    unsigned char ch = (unsigned char)s[i];
+    char oct[8];
+    if (ch == '%')
+      hbuf_puts(b, "%%");
+    else if (ch == '\\')
+      hbuf_puts(b, "\\\\");
+    else if (ch == '\r')
+      hbuf_puts(b, "\\r");
+    else if (ch == '\n')
+      hbuf_puts(b, "\\n");
+    else if (ch == '\'' || ch < 0x20 || ch >= 0x7f) {
+      snprintf(oct, sizeof oct, "\\%03o", ch);
+      hbuf_puts(b, oct);
+    } else
+      hbuf_add(b, (const char *)&ch, 1);
   }
-  int binary = inline_body && !plain_text(body, len);
-  if (binary) {
-    /* printf rebuilds any bytes, NUL included */
-    hbuf_puts(&b, "printf '");
-    for (size_t i = 0; i < len; i++) {
-      unsigned char ch = (unsigned char)body[i];
-      char hex[8];
-      if (ch == '%')
-        hbuf_puts(&b, "%%");
-      else if (ch == '\\')
-        hbuf_puts(&b, "\\\\");
-      else if (ch == '\'' || ch < 0x20 || ch >= 0x7f) {
-        snprintf(hex, sizeof hex, "\\x%02x", ch);
-        hbuf_puts(&b, hex);
-      } else
-        hbuf_add(&b, (const char *)&ch, 1);
-    }
-    hbuf_puts(&b, "' | ");
-  }
-  hbuf_puts(&b, "curl -sS -i -X ");
-  hbuf_puts(&b, c->method);
-  hbuf_puts(&b, " ");
-  sb_quoted(&b, url, strlen(url));
+}
+
+/* The curl arguments of one request (after "curl"); 0 when the body cannot
+ * be given inline (too large or not plain text when stdin is taken). */
+static int curl_args(hbuf *b, const prep *p, const char *url, int allow_stdin, int *uses_stdin) {
+  const hcases_case *c = p->c;
+  const char *body = p->has_body ? p->body : NULL;
+  size_t len = p->has_body ? p->len : 0;
+  if (body && len > CURL_BODY_INLINE_MAX)
+    return 0;
+  int binary = body && !plain_text(body, len);
+  if (binary && !allow_stdin)
+    return 0;
+  hbuf_puts(b, " -sS -i -X ");
+  hbuf_puts(b, c->method);
+  hbuf_puts(b, " ");
+  sb_quoted(b, url, strlen(url));
   if (c->content_type) {
-    hbuf_puts(&b, " -H ");
+    hbuf_puts(b, " -H ");
     char h[300];
     snprintf(h, sizeof h, "Content-Type: %s", c->content_type);
-    sb_quoted(&b, h, strlen(h));
+    sb_quoted(b, h, strlen(h));
   } else if (body) {
-    hbuf_puts(&b, " -H 'Content-Type:'");
+    hbuf_puts(b, " -H 'Content-Type:'");
   }
-  if (c->auth == HCASES_AUTH_TOKEN && cfg->bearer) {
-    char h[200];
-    snprintf(h, sizeof h, " -H \"Authorization: Bearer $%s\"",
-             cfg->token_env ? cfg->token_env : "HARNESS_TOKEN");
-    hbuf_puts(&b, h);
-  } else if (c->auth == HCASES_AUTH_WRONG) {
-    hbuf_puts(&b, " -H 'Authorization: Bearer " HRUN_WRONG_TOKEN "'");
+  for (size_t k = 0; k < p->auth.n; k++) {
+    hbuf_puts(b, " -H ");
+    if (p->auth.l[k].secret)
+      sb_dquoted(b, p->auth.l[k].sh);
+    else if (!strcmp(p->auth.l[k].line, "Authorization: Bearer"))
+      hbuf_puts(b, "'Authorization: Bearer'");
+    else
+      sb_quoted(b, p->auth.l[k].line, strlen(p->auth.l[k].line));
   }
-  hbuf_puts(&b, " -H 'Expect:'");
-  if (binary)
-    hbuf_puts(&b, " --data-binary @-");
-  else if (inline_body) {
-    hbuf_puts(&b, " --data-binary ");
-    sb_quoted(&b, body, len);
+  for (size_t k = 0; k < p->n_extra; k++) {
+    const char *l = p->extra[k];
+    hbuf_puts(b, " -H ");
+    size_t ll = strlen(l);
+    if (ll >= 1 && l[ll - 1] == ':') {
+      char tmp[256];
+      snprintf(tmp, sizeof tmp, "%.*s;", (int)(ll - 1), l); /* curl: "Name;" sends it empty */
+      sb_quoted(b, tmp, strlen(tmp));
+    } else {
+      sb_quoted(b, l, ll);
+    }
+  }
+  hbuf_puts(b, " -H 'Expect:'");
+  if (binary) {
+    hbuf_puts(b, " --data-binary @-");
+    *uses_stdin = 1;
+  } else if (body) {
+    hbuf_puts(b, " --data-binary ");
+    sb_quoted(b, body, len);
   }
   if (!strcmp(c->method, "HEAD"))
-    hbuf_puts(&b, " --head");
-  if (b.nomem) {
-    free(b.p);
-    return NULL;
+    hbuf_puts(b, " --head");
+  return 1;
+}
+
+static void replay_line(hbuf *b, const hrun_config *cfg, const char *case_id, const char *why) {
+  hbuf_printf(b, "apiharness replay --case %s --base-url ", case_id);
+  sb_quoted(b, cfg->base_url, strlen(cfg->base_url));
+  hbuf_printf(b, "  # %s", why);
+}
+
+/* The reproducer of one or more requests (steps), on one connection. */
+static char *reproducer(const hrun_config *cfg, const char *case_id, const prep *ps, size_t n,
+                        const char *url, hconn *hc) {
+  hbuf b = {0};
+  b.limit = REPRO_CAP;
+  if (hc) {
+    /* the exact bytes, step by step, on one connection */
+    for (size_t k = 0; k < n; k++)
+      if (ps[k].has_body && ps[k].len > CURL_BODY_INLINE_MAX) {
+        replay_line(&b, cfg, case_id, "a body over 4096 bytes, described in the catalogue");
+        goto done;
+      }
+    hbuf_puts(&b, "{ ");
+    for (size_t k = 0; k < n; k++) {
+      const prep *p = &ps[k];
+      const char *lines[3 + HCASES_MAX_HEADERS];
+      char marks[2][40];
+      size_t nl = 0, nargs = 0;
+      char ct[300];
+      if (p->c->content_type) {
+        snprintf(ct, sizeof ct, "Content-Type: %s", p->c->content_type);
+        lines[nl++] = ct;
+      }
+      const char *args[2];
+      for (size_t a = 0; a < p->auth.n; a++) {
+        if (p->auth.l[a].secret) {
+          /* the part after the scheme comes from the shell expression */
+          size_t pre = (size_t)(p->auth.l[a].value - p->auth.l[a].line);
+          snprintf(marks[nargs], sizeof marks[nargs], "%.*s" ARG_MARK "%zu@@", (int)pre,
+                   p->auth.l[a].line, nargs);
+          args[nargs] = p->auth.l[a].sh + pre;
+          lines[nl++] = marks[nargs++];
+        } else {
+          lines[nl++] = p->auth.l[a].line;
+        }
+      }
+      for (size_t a = 0; a < p->n_extra; a++)
+        lines[nl++] = p->extra[a];
+      hconn_request rq = {
+          p->c->method, cfg->path ? cfg->path : HRULES_PATH, lines,
+          nl,           p->has_body ? p->body : NULL,        p->has_body ? p->len : 0};
+      hbuf head = {0};
+      hconn_format_head(hc, &rq, &head);
+      hbuf_puts(&b, "printf '");
+      const char *h = head.p ? head.p : "";
+      size_t done = 0;
+      for (;;) {
+        const char *m = strstr(h + done, ARG_MARK);
+        size_t upto = m ? (size_t)(m - h) : head.n;
+        printf_bytes(&b, h + done, upto - done);
+        if (!m)
+          break;
+        hbuf_puts(&b, "%s");
+        const char *end = strstr(m + strlen(ARG_MARK), "@@");
+        done = (size_t)(end + 2 - h);
+      }
+      if (p->has_body)
+        printf_bytes(&b, p->body, p->len);
+      hbuf_puts(&b, "'");
+      for (size_t a = 0; a < nargs; a++) {
+        hbuf_puts(&b, " ");
+        sb_dquoted(&b, args[a]);
+      }
+      hbuf_puts(&b, "; sleep 1; ");
+      hbuf_free(&head);
+    }
+    hbuf_printf(&b, "} | nc %s %d", hconn_host(hc), hconn_port(hc));
+    goto done;
+  }
+  int uses_stdin = 0;
+  hbuf args = {0};
+  args.limit = REPRO_CAP;
+  int ok = 1;
+  for (size_t k = 0; k < n && ok; k++) {
+    if (k)
+      hbuf_puts(&args, " --next");
+    ok = curl_args(&args, &ps[k], url, n == 1, &uses_stdin);
+  }
+  if (!ok) {
+    replay_line(&b, cfg, case_id,
+                n == 1 ? "a body over 4096 bytes, described in the catalogue"
+                       : "bodies a curl command line cannot carry");
+  } else {
+    if (uses_stdin) {
+      hbuf_puts(&b, "printf '");
+      printf_bytes(&b, ps[0].body, ps[0].len);
+      hbuf_puts(&b, "' | ");
+    }
+    hbuf_puts(&b, "curl");
+    hbuf_add(&b, args.p ? args.p : "", args.n);
+  }
+  hbuf_free(&args);
+done:
+  if (b.nomem || b.toobig) {
+    hbuf_free(&b);
+    hbuf c2 = {0};
+    replay_line(&c2, cfg, case_id, "the request is too large to show here");
+    return c2.p;
   }
   return b.p;
 }
 
 /* ---- checks -> JSON ---- */
 
-static void add_checks(cJSON *arr, const hjudge_verdict *v, const char *prefix) {
+static void add_checks(cJSON *arr, const hjudge_verdict *v, const char *prefix, int skip_passes,
+                       const secrets *s) {
   for (size_t i = 0; i < v->n_checks; i++) {
     const hjudge_check *k = &v->checks[i];
-    if (prefix && (k->status == HJUDGE_PASS || k->status == HJUDGE_SKIP))
+    if (skip_passes && (k->status == HJUDGE_PASS || k->status == HJUDGE_SKIP))
       continue;
     cJSON *o = cJSON_CreateObject();
     char name[HJUDGE_NAME_MAX + 16];
     snprintf(name, sizeof name, "%s%s", prefix ? prefix : "", k->name);
     cJSON_AddStringToObject(o, "name", name);
     cJSON_AddStringToObject(o, "status", hjudge_status_name(k->status));
-    cJSON_AddStringToObject(o, "message", k->message);
+    add_clean(o, "message", s, k->message, MSG_CAP);
     cJSON_AddStringToObject(o, "requirement", k->requirement);
     cJSON_AddItemToArray(arr, o);
   }
@@ -286,130 +773,238 @@ static cJSON *base_result(const hcases_case *c, const hrun_config *cfg) {
   return r;
 }
 
-static void add_created(cJSON *created, const char *id, const char *name, const char *label) {
+static void add_created(cJSON *created, const secrets *s, const char *id, const char *name,
+                        const char *label) {
   cJSON *o = cJSON_CreateObject();
-  cJSON_AddStringToObject(o, "id", id);
-  char cut[128];
-  snprintf(cut, sizeof cut, "%s%s", name, strlen(name) > 100 ? "..." : "");
-  if (strlen(name) > 100)
-    memcpy(cut + 100, "...", 4);
-  char *ex = excerpt(cut, strlen(cut), sizeof cut);
-  cJSON_AddStringToObject(o, "name", ex ? ex : "");
-  free(ex);
+  add_clean(o, "id", s, id, 128);
+  char *n = clean(s, name, strlen(name), 100, 0);
+  cJSON_AddStringToObject(o, "name", n ? n : "");
+  free(n);
   cJSON_AddStringToObject(o, "label", label ? label : "default");
   cJSON_AddItemToArray(created, o);
 }
 
-cJSON *hrun_case(CURL *h, hjudge *judge, const hrun_config *cfg, const hcases_case *c,
-                 const char *skip_reason, char *err) {
-  cJSON *res = base_result(c, cfg);
-  char *body = NULL, *first_body = NULL, *curl = NULL;
-  size_t len = 0, first_len = 0;
-  hjson_doc *reqdoc = NULL;
-  hclient_response r;
-  hclient_response_init(&r);
-  char url[2048], name[256];
-  char tokens[3][TOKEN_CAP]; /* 201 token values seen: redacted from the evidence */
-  size_t n_tokens = 0;
-  if (!skip_reason && c->skip)
-    skip_reason = c->skip;
-  if (!skip_reason && c->requires_token && !cfg->bearer)
-    skip_reason = "no bearer token configured (--token-env): authentication cannot be checked";
-  if (skip_reason) {
-    cJSON_AddStringToObject(res, "status", "skip");
-    cJSON_AddStringToObject(res, "detail", skip_reason);
-    cJSON_AddItemToObject(res, "checks", cJSON_CreateArray());
-    return res;
-  }
-  hrun_token_name(cfg, c->id, name, sizeof name);
-  hcases_error ce;
-  if (!hcases_body(c, name, &body, &len, &ce)) {
-    snprintf(err, HCASES_MSG_MAX, "%s", ce.msg);
-    cJSON_Delete(res);
-    return NULL;
-  }
+static cJSON *skipped(cJSON *res, const char *reason) {
+  cJSON_AddStringToObject(res, "status", "skip");
+  cJSON_AddStringToObject(res, "detail", reason);
+  cJSON_AddItemToObject(res, "checks", cJSON_CreateArray());
+  return res;
+}
+
+static void make_url(const hrun_config *cfg, char *url, size_t cap) {
   const char *base = cfg->base_url;
   size_t bl = strlen(base);
   while (bl && base[bl - 1] == '/')
     bl--;
-  snprintf(url, sizeof url, "%.*s%s", (int)bl, base, cfg->path ? cfg->path : HRULES_PATH);
-  const char *bearer = c->auth == HCASES_AUTH_TOKEN   ? cfg->bearer
-                       : c->auth == HCASES_AUTH_WRONG ? HRUN_WRONG_TOKEN
-                                                      : NULL;
-  int has_body = cJSON_GetObjectItemCaseSensitive(c->json, "body") ||
-                 cJSON_GetObjectItemCaseSensitive(c->json, "body_text") ||
-                 cJSON_GetObjectItemCaseSensitive(c->json, "body_segments");
-  hclient_request req = {c->method,         url, c->content_type, bearer, has_body ? body : NULL,
-                         has_body ? len : 0};
-  const cJSON *req_tree = NULL;
-  if (c->echo) {
-    reqdoc = hjson_doc_new();
-    req_tree = reqdoc ? hjson_parse(reqdoc, body, len, NULL, NULL) : NULL;
+  snprintf(url, cap, "%.*s%s", (int)bl, base, cfg->path ? cfg->path : HRULES_PATH);
+}
+
+/* A 2xx to a POST may have created a token: list it (by id when the body
+ * has one, else by name) and keep its token value as a secret. */
+static void note_created(hjudge *judge, const prep *p, const hclient_response *r, secrets *s,
+                         cJSON *created, const char *name, const hrun_config *cfg) {
+  if (r->status < 200 || r->status >= 300)
+    return;
+  char id[256] = "";
+  char *tok = s->n_tokens < MAX_TOKENS ? calloc(1, TOKEN_CAP) : NULL;
+  if (r->body)
+    hjudge_created_fields(judge, r->body, r->body_len, id, sizeof id, tok ? tok : id,
+                          tok ? TOKEN_CAP : 0);
+  if (tok && tok[0]) {
+    s->tokens[s->n_tokens++] = tok;
+    sec_add(s, tok);
+  } else {
+    free(tok);
   }
-  hjudge_case jc = {.expect = c->expect,
-                    .requirement = c->requirement,
-                    .nonstandard_method = c->nonstandard_method,
-                    .aspnet_tolerated = c->aspnet_tolerated,
-                    .aspnet_reason = c->aspnet_reason,
-                    .lenient_surrogates = c->lenient_surrogates,
-                    .request_body = req_tree,
-                    .tolerated = c->tolerated,
-                    .tolerated_reason = c->tolerated_reason};
+  if (!strcmp(p->c->method, "POST"))
+    add_created(created, s, id[0] ? id : "(no id in the response)",
+                p->auth.n ? name : "(unauthenticated)", cfg->label);
+}
+
+/* Sends one prepared request: the raw client when hc (http://), else libcurl. */
+static void send_one(CURL *h, hconn *hc, const hrun_config *cfg, const prep *p, const char *url,
+                     hconn_result *out) {
+  rate_wait(cfg);
+  if (hc) {
+    const char *lines[3 + HCASES_MAX_HEADERS];
+    size_t nl = 0;
+    char ct[300];
+    if (p->c->content_type) {
+      snprintf(ct, sizeof ct, "Content-Type: %s", p->c->content_type);
+      lines[nl++] = ct;
+    }
+    for (size_t k = 0; k < p->n_lines; k++)
+      lines[nl++] = p->lines[k];
+    hconn_request rq = {
+        p->c->method, cfg->path ? cfg->path : HRULES_PATH, lines,
+        nl,           p->has_body ? p->body : NULL,        p->has_body ? p->len : 0};
+    hconn_exchange(hc, &rq, cfg->client.timeout_ms, cfg->client.max_body, out);
+    return;
+  }
+  memset(out, 0, sizeof *out);
+  hclient_request req = {p->c->method,
+                         url,
+                         p->c->content_type,
+                         NULL,
+                         p->has_body ? p->body : NULL,
+                         p->has_body ? p->len : 0};
+  hclient_perform_lines(h, &cfg->client, &req, p->lines, p->n_lines, &out->r);
+  out->head = !strcmp(p->c->method, "HEAD");
+}
+
+/* The judge's view; for HEAD over the raw client, bytes after the head are
+ * the body the server sent (RFC 9110 9.3.2: there must be none). */
+static hjudge_response judge_view(const hconn_result *x) {
+  hjudge_response jr = hclient_judge_view(&x->r);
+  if (x->head && x->extra_len) {
+    jr.body = x->extra;
+    jr.body_len = x->extra_kept;
+  }
+  jr.now_unix = (long long)time(NULL);
+  return jr;
+}
+
+static int has_check(const hjudge_verdict *v, const char *name) {
+  for (size_t i = 0; i < v->n_checks; i++)
+    if (!strcmp(v->checks[i].name, name))
+      return 1;
+  return 0;
+}
+
+/* The raw client's own checks of one exchange: framing, and no body after
+ * HEAD (when the judge did not already check it). */
+static void raw_checks(const hconn_result *x, hjudge_verdict *v, const secrets *s) {
+  if (x->head && x->extra_len && !has_check(v, "head-no-body"))
+    hjudge_add(v, "head-no-body", HJUDGE_FAIL, HRUN_REQ_HEAD_NO_BODY,
+               "the answer to HEAD was followed by %zu body bytes", x->extra_len);
+  if (x->malformed) {
+    char *e = clean(s, x->r.error, strlen(x->r.error), 200, 0);
+    hjudge_add(v, "framing", HJUDGE_FAIL, HRUN_REQ_FRAMING, "the response did not parse: %s",
+               e ? e : "");
+    free(e);
+  } else if (x->extra_len) {
+    char *e = clean(s, x->extra, x->extra_kept, 60, 0);
+    hjudge_add(v, "framing", HJUDGE_FAIL, HRUN_REQ_FRAMING,
+               "%zu bytes came after the complete response (%s), unasked: '%s'", x->extra_len,
+               x->framing, e ? e : "");
+    free(e);
+  } else if (x->r.status >= 100) {
+    hjudge_add(v, "framing", HJUDGE_PASS, HRUN_REQ_FRAMING, "%s", "");
+  }
+}
+
+static void connection_evidence(cJSON *ev, const hconn_result *x, int raw, size_t step) {
+  cJSON *cn = cJSON_AddObjectToObject(ev, "connection");
+  char note[400];
+  if (!raw) {
+    cJSON_AddStringToObject(cn, "client", "libcurl");
+    snprintf(note, sizeof note, "sent with libcurl (https): framing is not observable");
+  } else {
+    cJSON_AddStringToObject(cn, "client", "raw");
+    cJSON_AddBoolToObject(cn, "reused", x->reused);
+    cJSON_AddBoolToObject(cn, "new_connection", x->new_connection);
+    cJSON_AddBoolToObject(cn, "server_closed", x->server_closed);
+    cJSON_AddBoolToObject(cn, "connection_close", x->connection_close);
+    if (x->retried)
+      cJSON_AddTrueToObject(cn, "retried");
+    if (x->framing[0])
+      cJSON_AddStringToObject(cn, "framing", x->framing);
+    snprintf(note, sizeof note, "%s%s%s%s",
+             x->reused    ? "sent on the connection of the previous step"
+             : step == 0  ? "sent on a new connection"
+             : x->retried ? "the kept connection was closed before this request: resent on a "
+                            "new one"
+                          : "the server had closed the connection after the previous step: "
+                            "sent on a new one",
+             x->connection_close ? "; the answer said Connection: close" : "",
+             x->server_closed && !x->connection_close
+                 ? "; the server closed the connection after the answer"
+                 : "",
+             x->extra_len ? "; unasked bytes followed the answer: connection dropped" : "");
+  }
+  cJSON_AddStringToObject(cn, "note", note);
+}
+/* ---- a lone request (repeat: several creates) ---- */
+
+static cJSON *run_lone(CURL *h, hjudge *judge, const hrun_config *cfg, const hcases_case *c,
+                       char *err) {
+  cJSON *res = base_result(c, cfg);
+  char url[2048], name[256];
+  make_url(cfg, url, sizeof url);
+  hrun_token_name(cfg, c->id, name, sizeof name);
+  prep p;
+  if (!prep_make(cfg, c, name, &p, "", err)) {
+    prep_free(&p);
+    cJSON_Delete(res);
+    return NULL;
+  }
+  if (p.skip) {
+    cJSON *r = skipped(res, p.skip);
+    prep_free(&p);
+    return r;
+  }
+  secrets s;
+  memset(&s, 0, sizeof s);
+  sec_add(&s, cfg->bearer);
+  sec_add(&s, p.auth.derived);
+  /* a HEAD goes through the raw client: libcurl would hide a body after it */
+  hconn *hc = NULL;
+  if (!strcmp(c->method, "HEAD") && !strncasecmp(cfg->base_url, "http://", 7)) {
+    char herr[HCONN_MSG_MAX];
+    hc = hconn_new(cfg->base_url, herr);
+  }
+  hconn_result x, first;
+  memset(&x, 0, sizeof x);
+  memset(&first, 0, sizeof first);
   hjudge_verdict v, v2;
+  hjudge_verdict_init(&v);
+  hjudge_verdict_init(&v2);
   cJSON *checks = cJSON_CreateArray();
   cJSON *created = cJSON_CreateArray();
   char server[HCLIENT_HEADER_VALUE_MAX] = "";
+  int have_server = 0;
   for (int round = 0; round < c->repeat; round++) {
     if (round) {
-      first_body = r.body;
-      first_len = r.body_len;
-      r.body = NULL;
-      hclient_response_free(&r);
+      hconn_result_free(&first);
+      first = x;
+      memset(&x, 0, sizeof x);
       /* the next create gets its own name: a server may legitimately refuse
        * a second token of the same name, and the point is distinct ids */
       char again[sizeof name + 16];
       snprintf(again, sizeof again, "%s-%d", name, round + 1);
       char *b2 = NULL;
       size_t l2 = 0;
+      hcases_error ce;
       if (hcases_body(c, again, &b2, &l2, &ce)) {
-        free(body);
-        body = b2;
-        len = l2;
-        req.body = has_body ? body : NULL;
-        req.body_len = has_body ? len : 0;
+        free(p.body);
+        p.body = b2;
+        p.len = l2;
         snprintf(name, sizeof name, "%s", again);
-        if (reqdoc)
-          jc.request_body = hjson_parse(reqdoc, body, len, NULL, NULL);
+        if (c->echo) {
+          hjson_doc_free(p.reqdoc);
+          p.reqdoc = NULL;
+          p.req_tree = NULL;
+          if (!echo_tree(&p, name, &ce))
+            p.req_tree = NULL;
+        }
       }
     }
-    rate_wait(cfg);
-    hclient_perform(h, &cfg->client, &req, &r);
-    if (r.has_server && !server[0])
-      snprintf(server, sizeof server, "%s", r.server);
-    hjudge_response jr = hclient_judge_view(&r);
-    hjudge_response_judge(judge, &jc, &jr, cfg->profile, round ? &v2 : &v);
-    if (round)
-      add_checks(checks, &v2, "second:");
-    else
-      add_checks(checks, &v, NULL);
-    if (r.status >= 200 && r.status < 300) {
-      /* any 2xx to a POST may have created a token (a server answering 200
-       * instead of 201 still did): list it, by id when the body has one,
-       * else by the name it was given, so an operator can revoke it */
-      char id[256] = "";
-      char *tok = n_tokens < 3 ? tokens[n_tokens] : NULL;
-      if (r.body)
-        hjudge_created_fields(judge, r.body, r.body_len, id, sizeof id, tok ? tok : id,
-                              tok ? TOKEN_CAP : 0);
-      if (!strcmp(c->method, "POST"))
-        add_created(created, id[0] ? id : "(no id in the response)",
-                    c->auth == HCASES_AUTH_TOKEN ? name : "(unauthenticated)", cfg->label);
-      if (tok && tok[0])
-        n_tokens++;
+    send_one(h, hc, cfg, &p, url, &x);
+    if (x.r.has_server && !have_server) {
+      snprintf(server, sizeof server, "%s", x.r.server);
+      have_server = 1;
     }
+    note_created(judge, &p, &x.r, &s, created, name, cfg);
+    hjudge_response jr = judge_view(&x);
+    hjudge_case jc = judge_case(&p);
+    hjudge_verdict *vv = round ? &v2 : &v;
+    hjudge_response_judge(judge, &jc, &jr, cfg->profile, vv);
+    if (hc)
+      raw_checks(&x, vv, &s);
+    add_checks(checks, vv, round ? "second:" : NULL, round != 0, &s);
   }
   hjudge_status st = v.status;
-  char detail[HJUDGE_MSG_MAX];
+  char detail[HJUDGE_MSG_MAX + 32];
   snprintf(detail, sizeof detail, "%s", v.detail);
   if (c->repeat > 1) {
     if (v2.status > st)
@@ -418,66 +1013,220 @@ cJSON *hrun_case(CURL *h, hjudge *judge, const hrun_config *cfg, const hcases_ca
       snprintf(detail, sizeof detail, "second request: %s", v2.detail);
     hjudge_verdict vd;
     hjudge_verdict_init(&vd);
-    hjudge_distinct(judge, first_body, first_len, r.body, r.body_len, &vd);
-    add_checks(checks, &vd, NULL);
+    hjudge_distinct(judge, first.r.body, first.r.body_len, x.r.body, x.r.body_len, &vd);
+    add_checks(checks, &vd, NULL, 0, &s);
     if (vd.status > st)
       st = vd.status;
     if (vd.status == HJUDGE_FAIL && (v.status < HJUDGE_FAIL && v2.status < HJUDGE_FAIL))
       snprintf(detail, sizeof detail, "%s", vd.detail);
   }
-  const char *secrets[5];
-  size_t ns = 0;
-  for (size_t i = 0; i < n_tokens; i++)
-    secrets[ns++] = tokens[i];
-  if (cfg->bearer && strlen(cfg->bearer) >= 4)
-    secrets[ns++] = cfg->bearer;
-  /* the detail and messages come from the judge, which never copies token
-   * values; redact anyway in case a server echoes a secret into a message */
-  size_t dl;
-  char *rd = hclient_redact(detail, strlen(detail), secrets, ns, &dl);
   cJSON_AddStringToObject(res, "status", hjudge_status_name(st));
-  cJSON_AddStringToObject(res, "detail", rd ? rd : "");
-  free(rd);
+  add_clean(res, "detail", &s, detail, MSG_CAP);
   cJSON_AddItemToObject(res, "checks", checks);
-  if (server[0])
-    cJSON_AddStringToObject(res, "server", server);
+  if (have_server)
+    add_clean(res, "server", &s, server, 256);
   if (st == HJUDGE_FAIL || st == HJUDGE_WARN) {
     cJSON *ev = cJSON_AddObjectToObject(res, "evidence");
-    cJSON *rq = cJSON_AddObjectToObject(ev, "request");
-    cJSON_AddStringToObject(rq, "method", c->method);
-    cJSON_AddStringToObject(rq, "url", url);
-    cJSON *hd = cJSON_AddArrayToObject(rq, "headers");
-    if (c->content_type)
-      add_header(hd, "Content-Type", c->content_type);
-    if (c->auth == HCASES_AUTH_TOKEN && cfg->bearer)
-      add_header(hd, "Authorization", "Bearer <redacted>");
-    else if (c->auth == HCASES_AUTH_WRONG)
-      add_header(hd, "Authorization", "Bearer " HRUN_WRONG_TOKEN);
-    add_excerpt(rq, has_body ? body : "", has_body ? len : 0, secrets, ns);
-    cJSON *rs = cJSON_AddObjectToObject(ev, "response");
-    cJSON_AddNumberToObject(rs, "status", r.status);
-    cJSON_AddItemToObject(rs, "headers", response_headers(&r, secrets, ns));
-    add_excerpt(rs, r.body, r.body_len, secrets, ns);
-    cJSON_AddNumberToObject(rs, "time_ms", (double)r.time_ms);
-    if (r.truncated)
-      cJSON_AddTrueToObject(rs, "truncated");
-    if (r.error[0])
-      cJSON_AddStringToObject(rs, "error", r.error);
-    curl = curl_line(cfg, c, url, has_body ? body : NULL, has_body ? len : 0);
-    size_t cl;
-    char *rc = curl ? hclient_redact(curl, strlen(curl), secrets, ns, &cl) : NULL;
+    request_evidence(ev, &p, url, &s);
+    response_evidence(ev, &x.r, &s);
+    if (hc)
+      connection_evidence(ev, &x, 1, 0);
+    char *curl = reproducer(cfg, c->id, &p, 1, url, NULL);
+    char *rc = curl ? clean(&s, curl, strlen(curl), REPRO_CAP, 0) : NULL;
     cJSON_AddStringToObject(ev, "curl", rc ? rc : "");
     free(rc);
+    free(curl);
   }
   cJSON_AddItemToObject(res, "created", created);
-  for (size_t i = 0; i < n_tokens; i++)
-    memset(tokens[i], 0, TOKEN_CAP);
-  free(body);
-  free(first_body);
-  free(curl);
-  hclient_response_free(&r);
-  hjson_doc_free(reqdoc);
+  sec_free(&s);
+  hconn_result_free(&x);
+  hconn_result_free(&first);
+  hconn_free(hc);
+  prep_free(&p);
   return res;
+}
+
+/* ---- a sequence: steps in order on one connection ---- */
+
+static cJSON *run_sequence(CURL *h, hjudge *judge, const hrun_config *cfg, const hcases_case *c,
+                           char *err) {
+  cJSON *res = base_result(c, cfg);
+  char url[2048], name[256];
+  make_url(cfg, url, sizeof url);
+  hrun_token_name(cfg, c->id, name, sizeof name);
+  size_t n = (size_t)cJSON_GetArraySize(c->sequence);
+  if (n > HCASES_MAX_STEPS)
+    n = HCASES_MAX_STEPS;
+  hcases_case st[HCASES_MAX_STEPS];
+  prep ps[HCASES_MAX_STEPS];
+  hconn_result xs[HCASES_MAX_STEPS];
+  memset(ps, 0, sizeof ps);
+  memset(xs, 0, sizeof xs);
+  secrets s;
+  memset(&s, 0, sizeof s);
+  hconn *hc = NULL;
+  cJSON *out = NULL;
+  const char *skip = NULL;
+  char skipbuf[HCASES_MSG_MAX];
+  size_t made = 0;
+  for (size_t k = 0; k < n; k++) {
+    hcases_error ce;
+    char what[32];
+    snprintf(what, sizeof what, " step %zu", k + 1);
+    if (!hcases_step(c, k, &st[k], &ce)) {
+      snprintf(err, HCASES_MSG_MAX, "%s", ce.msg);
+      goto fail;
+    }
+    made = k + 1;
+    if (!prep_make(cfg, &st[k], name, &ps[k], what, err))
+      goto fail;
+    if (ps[k].skip && !skip) {
+      snprintf(skipbuf, sizeof skipbuf, "step %zu: %s", k + 1, ps[k].skip);
+      skip = skipbuf;
+    }
+  }
+  if (skip) {
+    out = skipped(res, skip);
+    res = NULL;
+    goto fail;
+  }
+  sec_add(&s, cfg->bearer);
+  for (size_t k = 0; k < n; k++)
+    sec_add(&s, ps[k].auth.derived);
+  const char *note = NULL;
+  if (!strncasecmp(cfg->base_url, "http://", 7)) {
+    char herr[HCONN_MSG_MAX];
+    hc = hconn_new(cfg->base_url, herr);
+    if (!hc)
+      note = "the raw client could not use the base URL: the steps were sent with libcurl; "
+             "framing after HEAD and error answers is not observable";
+  } else {
+    note = "https: the steps were sent with libcurl on one kept connection; framing after HEAD "
+           "and error answers is not observable";
+  }
+  cJSON *checks = cJSON_CreateArray();
+  cJSON *steps = cJSON_CreateArray();
+  cJSON *created = cJSON_CreateArray();
+  hjudge_status worst = HJUDGE_SKIP;
+  char detail[HJUDGE_MSG_MAX + 32] = "";
+  long bad_step = -1;
+  hjudge_status bad_status = HJUDGE_PASS;
+  char server[HCLIENT_HEADER_VALUE_MAX] = "";
+  int have_server = 0;
+  for (size_t k = 0; k < n; k++) {
+    send_one(h, hc, cfg, &ps[k], url, &xs[k]);
+    if (xs[k].r.has_server && !have_server) {
+      snprintf(server, sizeof server, "%s", xs[k].r.server);
+      have_server = 1;
+    }
+    note_created(judge, &ps[k], &xs[k].r, &s, created, name, cfg);
+    hjudge_verdict v;
+    hjudge_response jr = judge_view(&xs[k]);
+    hjudge_case jc = judge_case(&ps[k]);
+    hjudge_response_judge(judge, &jc, &jr, cfg->profile, &v);
+    if (hc)
+      raw_checks(&xs[k], &v, &s);
+    char prefix[24];
+    snprintf(prefix, sizeof prefix, "step%zu:", k + 1);
+    add_checks(checks, &v, prefix, 0, &s);
+    cJSON *so = cJSON_CreateObject();
+    cJSON_AddStringToObject(so, "status", hjudge_status_name(v.status));
+    add_clean(so, "detail", &s, v.detail, MSG_CAP);
+    cJSON *sc = cJSON_AddArrayToObject(so, "checks");
+    add_checks(sc, &v, NULL, 0, &s);
+    cJSON *ev = cJSON_AddObjectToObject(so, "evidence");
+    connection_evidence(ev, &xs[k], hc != NULL, k);
+    if (v.status == HJUDGE_FAIL || v.status == HJUDGE_WARN) {
+      request_evidence(ev, &ps[k], url, &s);
+      response_evidence(ev, &xs[k].r, &s);
+    }
+    cJSON_AddItemToArray(steps, so);
+    if (v.status > worst)
+      worst = v.status;
+    if ((v.status == HJUDGE_FAIL && bad_status != HJUDGE_FAIL) ||
+        (v.status == HJUDGE_WARN && bad_step < 0)) {
+      bad_step = (long)k;
+      bad_status = v.status;
+      snprintf(detail, sizeof detail, "step %zu: %s", k + 1, v.detail);
+    }
+  }
+  /* every create of the sequence is a distinct token */
+  long prev = -1;
+  for (size_t k = 0; k < n; k++) {
+    if (!ps[k].c->creates || xs[k].r.status < 200 || xs[k].r.status >= 300)
+      continue;
+    if (prev >= 0) {
+      hjudge_verdict vd;
+      hjudge_verdict_init(&vd);
+      hjudge_distinct(judge, xs[prev].r.body, xs[prev].r.body_len, xs[k].r.body, xs[k].r.body_len,
+                      &vd);
+      char prefix[40];
+      snprintf(prefix, sizeof prefix, "step%ld+%zu:", prev + 1, k + 1);
+      add_checks(checks, &vd, prefix, 0, &s);
+      if (vd.status > worst)
+        worst = vd.status;
+      if (vd.status == HJUDGE_FAIL && bad_status != HJUDGE_FAIL) {
+        bad_status = HJUDGE_FAIL;
+        bad_step = (long)k;
+        snprintf(detail, sizeof detail, "steps %ld and %zu: %s", prev + 1, k + 1, vd.detail);
+      }
+    }
+    prev = (long)k;
+  }
+  cJSON_AddStringToObject(res, "status", hjudge_status_name(worst));
+  add_clean(res, "detail", &s, detail, MSG_CAP);
+  cJSON_AddItemToObject(res, "checks", checks);
+  if (have_server)
+    add_clean(res, "server", &s, server, 256);
+  if (note)
+    cJSON_AddStringToObject(res, "note", note);
+  if ((worst == HJUDGE_FAIL || worst == HJUDGE_WARN) && bad_step >= 0) {
+    cJSON *ev = cJSON_AddObjectToObject(res, "evidence");
+    cJSON_AddNumberToObject(ev, "step", (double)(bad_step + 1));
+    request_evidence(ev, &ps[bad_step], url, &s);
+    response_evidence(ev, &xs[bad_step].r, &s);
+    char *curl = reproducer(cfg, c->id, ps, n, url, hc);
+    char *rc = curl ? clean(&s, curl, strlen(curl), REPRO_CAP, 0) : NULL;
+    cJSON_AddStringToObject(ev, "curl", rc ? rc : "");
+    free(rc);
+    free(curl);
+  }
+  cJSON_AddItemToObject(res, "created", created);
+  cJSON_AddItemToObject(res, "steps", steps);
+  out = res;
+  res = NULL;
+fail:
+  cJSON_Delete(res);
+  for (size_t k = 0; k < made && k < n; k++) {
+    prep_free(&ps[k]);
+    hconn_result_free(&xs[k]);
+  }
+  sec_free(&s);
+  hconn_free(hc);
+  return out;
+}
+
+long hrun_case_budget_ms(const hcases_case *c, long timeout_ms) {
+  if (timeout_ms <= 0)
+    timeout_ms = HCLIENT_DEFAULT_TIMEOUT_MS;
+  long n =
+      c->sequence ? (long)cJSON_GetArraySize(c->sequence) : (long)(c->repeat > 1 ? c->repeat : 1);
+  if (n < 1)
+    n = 1;
+  /* one deadline covers an exchange, its connect and a resend on a kept
+   * connection found closed; the quiet window follows it */
+  return n * (timeout_ms + HCONN_QUIET_MS + 100);
+}
+
+cJSON *hrun_case(CURL *h, hjudge *judge, const hrun_config *cfg, const hcases_case *c,
+                 const char *skip_reason, char *err) {
+  if (!skip_reason && c->skip)
+    skip_reason = c->skip;
+  if (!skip_reason && c->requires_token && !cfg->bearer)
+    skip_reason = "no bearer token configured (--token-env): authentication cannot be checked";
+  if (skip_reason)
+    return skipped(base_result(c, cfg), skip_reason);
+  return c->sequence ? run_sequence(h, judge, cfg, c, err) : run_lone(h, judge, cfg, c, err);
 }
 
 void hrun_print(FILE *out, const cJSON *result) {
@@ -517,20 +1266,7 @@ static double pnum(const cJSON *o, const char *name, double dflt) {
 }
 
 static int write_atomic(const char *path, const char *text, char *err) {
-  char tmp[4200];
-  snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-  FILE *f = fopen(tmp, "wb");
-  if (!f) {
-    snprintf(err, HCASES_MSG_MAX, "%s: %s", tmp, strerror(errno));
-    return -1;
-  }
-  size_t n = strlen(text);
-  if (fwrite(text, 1, n, f) != n || fclose(f) != 0 || rename(tmp, path) != 0) {
-    snprintf(err, HCASES_MSG_MAX, "%s: write failed", path);
-    remove(tmp);
-    return -1;
-  }
-  return 0;
+  return hutil_write_atomic(path, text, strlen(text), err, HCASES_MSG_MAX);
 }
 
 int hrun_entry(const cJSON *plan, size_t index, const hrules *rules, const cJSON *cat, char *err) {

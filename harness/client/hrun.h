@@ -13,6 +13,39 @@
  * token's environment variable ("$HARNESS_TOKEN"), 201 token values are cut
  * to a 4-character prefix.
  *
+ * Authentication (hcases_auth): the variants derived from the token are
+ * computed here and count as secrets; a variant that needs a token when none
+ * is configured, "token-case" on a token without letters and
+ * "token-truncated" on a one-character token are skipped with the reason.
+ * Reproducers rebuild each variant from the environment variable with a
+ * POSIX shell expression ("${HARNESS_TOKEN%?}..."), never from its value.
+ * "headers" are sent as given (a name with ':', space, CR or LF, or a value
+ * with CR or LF, makes the case malformed: hrun_case returns NULL with err).
+ *
+ * Sequences ("sequence"): the steps are sent in order on ONE fresh connection
+ * with the raw client hconn (http://; https:// falls back to libcurl and says
+ * so in "note").  Each step is judged like a lone request, its checks named
+ * "step<k>:<check>" (k from 1), plus "step<k>:framing" (requirement
+ * HRUN_REQ_FRAMING: the response parsed and nothing came after it unasked)
+ * and, for HEAD, "head-no-body" (HRUN_REQ_HEAD_NO_BODY) when the judge did
+ * not check it itself.  Two creates of one sequence must be distinct
+ * ("step<a>+<b>:distinct-creates").  The result adds
+ *   "steps": [{"status", "detail", "checks", "evidence": {"connection": {
+ *              "client", "reused", "new_connection", "server_closed",
+ *              "connection_close", "framing", "note"}, "request"/"response"
+ *              (fail/warn only)}}]
+ * and its evidence (fail/warn) shows the first failing step ("step": k) with a
+ * reproducer of the whole sequence on one connection
+ * ("{ printf '...' "$VAR"; sleep 1; ...; } | nc HOST PORT").  A lone HEAD
+ * request also goes through the raw client, so a body after it is seen.
+ * "echo_body" (when present) is the JSON the 201 echo is judged against.
+ *
+ * Every string derived from the peer (header values, check messages, detail,
+ * created ids, excerpts, errors) passes through hsanitize with the case's
+ * secrets; evidence keeps at most HRUN_MAX_HEADERS response headers and
+ * HRUN_MAX_HEADER_BYTES of them ("headers_omitted" counts the rest) and
+ * HRUN_EXCERPT_MAX bytes of each body.
+ *
  * Rate limit: when rate_file is set, every request first takes an exclusive
  * lock on that file and waits until 1/rate_per_s seconds have passed since the
  * last request of ANY process sharing the file (the file holds the time). */
@@ -27,6 +60,10 @@
 #include "judge/hjudge.h"
 
 #define HRUN_WRONG_TOKEN "apiharness-wrong-token-0000"
+#define HRUN_REQ_FRAMING "http.keep-alive-framing" /* RFC 9112 6.3, 9.3 */
+#define HRUN_REQ_HEAD_NO_BODY "http.head-no-body"  /* RFC 9110 9.3.2 */
+#define HRUN_MAX_HEADERS 100                       /* response headers kept per evidence */
+#define HRUN_MAX_HEADER_BYTES ((size_t)16 << 10)   /* and their bytes */
 #define HRUN_EXCERPT_MAX 2048
 #define HRUN_NAME_PREFIX "apiharness-"
 
@@ -48,6 +85,12 @@ typedef struct {
  * description is malformed (*err filled, HCASES_MSG_MAX). */
 cJSON *hrun_case(CURL *h, hjudge *judge, const hrun_config *cfg, const hcases_case *c,
                  const char *skip_reason, char *err) __attribute__((warn_unused_result));
+
+/* The longest a case can take with this per-request timeout, in ms: every
+ * request (each step of a sequence, each repeat) may use the whole timeout,
+ * plus the quiet window after each raw exchange.  For the runners' watchdogs
+ * (certify's per-case alarm).  Rate-limit waits are not included. */
+long hrun_case_budget_ms(const hcases_case *c, long timeout_ms);
 
 /* The token name the runner gives the case's created token. */
 void hrun_token_name(const hrun_config *cfg, const char *case_id, char *buf, size_t cap);

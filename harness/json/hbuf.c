@@ -6,7 +6,7 @@
 
 #include "json/hjson.h"
 
-int hbuf_add(hbuf *b, const void *s, size_t n) {
+int hbuf_reserve(hbuf *b, size_t n) {
   if (b->toobig || b->nomem)
     return 0;
   size_t limit = b->limit ? b->limit : HBUF_MAX;
@@ -26,6 +26,12 @@ int hbuf_add(hbuf *b, const void *s, size_t n) {
     b->p = q;
     b->cap = nc;
   }
+  return 1;
+}
+
+int hbuf_add(hbuf *b, const void *s, size_t n) {
+  if (!hbuf_reserve(b, n))
+    return 0;
   if (n)
     memcpy(b->p + b->n, s, n);
   b->n += n;
@@ -35,26 +41,37 @@ int hbuf_add(hbuf *b, const void *s, size_t n) {
 
 int hbuf_puts(hbuf *b, const char *s) { return hbuf_add(b, s, strlen(s)); }
 
-int hbuf_printf(hbuf *b, const char *fmt, ...) {
+int hbuf_vprintf(hbuf *b, const char *fmt, va_list ap) {
   char small[256];
-  va_list ap;
-  va_start(ap, fmt);
+  va_list again;
+  va_copy(again, ap);
   int k = vsnprintf(small, sizeof small, fmt, ap);
-  va_end(ap);
-  if (k < 0)
+  if (k < 0) {
+    va_end(again);
     return 0;
-  if ((size_t)k < sizeof small)
+  }
+  if ((size_t)k < sizeof small) {
+    va_end(again);
     return hbuf_add(b, small, (size_t)k);
+  }
   char *big = malloc((size_t)k + 1);
   if (!big) {
+    va_end(again);
     b->nomem = 1;
     return 0;
   }
-  va_start(ap, fmt);
-  vsnprintf(big, (size_t)k + 1, fmt, ap);
-  va_end(ap);
+  vsnprintf(big, (size_t)k + 1, fmt, again);
+  va_end(again);
   int ok = hbuf_add(b, big, (size_t)k);
   free(big);
+  return ok;
+}
+
+int hbuf_printf(hbuf *b, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int ok = hbuf_vprintf(b, fmt, ap);
+  va_end(ap);
   return ok;
 }
 

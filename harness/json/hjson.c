@@ -15,6 +15,8 @@
  * earlier parse left, at most ARENA_RETAIN: more is freed at the next parse). */
 #include "json/hjson.h"
 
+#include "util/hutil.h"
+
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -269,59 +271,10 @@ static void fail(pctx *c, hjson_code code, const char *msg, const unsigned char 
 
 /* Length of the valid UTF-8 sequence at p (RFC 3629), or 0 with *msg set. */
 static size_t utf8_seq(const unsigned char *p, const unsigned char *end, const char **msg) {
-  unsigned c = p[0];
-  if (c < 0x80)
-    return 1;
-  unsigned lo = 0x80, hi = 0xBF;
-  size_t n;
-  if (c < 0xC0) {
-    *msg = "invalid UTF-8: unexpected continuation byte";
-    return 0;
-  } else if (c < 0xC2) {
-    *msg = "invalid UTF-8: overlong encoding";
-    return 0;
-  } else if (c < 0xE0) {
-    n = 2;
-  } else if (c < 0xF0) {
-    n = 3;
-    if (c == 0xE0)
-      lo = 0xA0;
-    if (c == 0xED)
-      hi = 0x9F;
-  } else if (c < 0xF5) {
-    n = 4;
-    if (c == 0xF0)
-      lo = 0x90;
-    if (c == 0xF4)
-      hi = 0x8F;
-  } else {
-    *msg = c < 0xF8 ? "invalid UTF-8: code point above U+10FFFF" : "invalid UTF-8: byte 0xF8-0xFF";
-    return 0;
-  }
-  if ((size_t)(end - p) < 2) {
-    *msg = "invalid UTF-8: truncated sequence";
-    return 0;
-  }
-  unsigned b = p[1];
-  if (b < lo || b > hi) {
-    if (b >= 0x80 && b <= 0xBF) {
-      if (c == 0xED)
-        *msg = "invalid UTF-8: encoded surrogate code point";
-      else if (c == 0xF4)
-        *msg = "invalid UTF-8: code point above U+10FFFF";
-      else
-        *msg = "invalid UTF-8: overlong encoding";
-    } else {
-      *msg = "invalid UTF-8: truncated sequence";
-    }
-    return 0;
-  }
-  for (size_t i = 2; i < n; i++) {
-    if (p + i >= end || (p[i] & 0xC0) != 0x80) {
-      *msg = "invalid UTF-8: truncated sequence";
-      return 0;
-    }
-  }
+  hutil_utf8_err why = HUTIL_UTF8_OK;
+  size_t n = hutil_utf8_decode(p, (size_t)(end - p), NULL, &why);
+  if (!n)
+    *msg = hutil_utf8_msg(why);
   return n;
 }
 
@@ -337,46 +290,9 @@ static const unsigned char str_class[256] = {
     4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
 };
 
-static int hexval(unsigned c) {
-  if (c >= '0' && c <= '9')
-    return (int)(c - '0');
-  c |= 0x20;
-  if (c >= 'a' && c <= 'f')
-    return (int)(c - 'a' + 10);
-  return -1;
-}
-
 /* Reads 4 hex digits of a \u escape at p (p points after "\u"); -1 if invalid. */
 static long hex4(const unsigned char *p, const unsigned char *end) {
-  if (end - p < 4)
-    return -1;
-  int a = hexval(p[0]), b = hexval(p[1]), c = hexval(p[2]), d = hexval(p[3]);
-  if ((a | b | c | d) < 0)
-    return -1;
-  return (long)((a << 12) | (b << 8) | (c << 4) | d);
-}
-
-static size_t put_utf8(unsigned char *o, unsigned long cp) {
-  if (cp < 0x80) {
-    o[0] = (unsigned char)cp;
-    return 1;
-  }
-  if (cp < 0x800) {
-    o[0] = (unsigned char)(0xC0 | (cp >> 6));
-    o[1] = (unsigned char)(0x80 | (cp & 0x3F));
-    return 2;
-  }
-  if (cp < 0x10000) {
-    o[0] = (unsigned char)(0xE0 | (cp >> 12));
-    o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-    o[2] = (unsigned char)(0x80 | (cp & 0x3F));
-    return 3;
-  }
-  o[0] = (unsigned char)(0xF0 | (cp >> 18));
-  o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-  o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-  o[3] = (unsigned char)(0x80 | (cp & 0x3F));
-  return 4;
+  return end - p < 4 ? -1 : hutil_hex4((const char *)p);
 }
 
 /* Reads the string whose opening quote is at *pp.  On success *out is an arena
@@ -515,7 +431,7 @@ static int parse_string(pctx *c, const unsigned char **pp, char **out) {
           r += 6;
           cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
         }
-        w += put_utf8(w, cp);
+        w += hutil_utf8_encode((uint32_t)cp, w);
         break;
       }
       default: *w++ = (unsigned char)e; break; /* '"', '\\', '/' */
@@ -1216,7 +1132,18 @@ int hjson_pointer_push_index(char *buf, size_t cap, size_t *len, size_t index) {
   return hjson_pointer_push(buf, cap, len, tmp + sizeof tmp - n, n);
 }
 
-/* Compares an escaped reference token with raw bytes. */
+size_t hjson_pointer_unescape(const char *tok, size_t n, char *out) {
+  size_t o = 0;
+  for (size_t i = 0; i < n; i++) {
+    char ch = tok[i];
+    if (ch == '~' && i + 1 < n && (tok[i + 1] == '0' || tok[i + 1] == '1'))
+      ch = tok[++i] == '0' ? '~' : '/';
+    out[o++] = ch;
+  }
+  return o;
+}
+
+/* Compares an escaped reference token with raw bytes (no copy: hot path). */
 static int token_equals(const char *tok, size_t tlen, const char *key, size_t klen) {
   size_t i = 0, j = 0;
   while (i < tlen) {

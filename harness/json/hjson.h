@@ -26,6 +26,7 @@
 #ifndef HJSON_H
 #define HJSON_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cjson/cJSON.h>
@@ -110,6 +111,11 @@ int hjson_pointer_push(char *buf, size_t cap, size_t *len, const char *token, si
 /* The same for an array index. */
 int hjson_pointer_push_index(char *buf, size_t cap, size_t *len, size_t index);
 
+/* Decodes one reference token tok[0..n) (the text between two '/') into out,
+ * which has room for n bytes: "~1" becomes '/', "~0" '~'; any other '~' is
+ * kept as it is.  Returns the decoded length (<= n); out is not terminated. */
+size_t hjson_pointer_unescape(const char *tok, size_t n, char *out);
+
 /* Resolves an RFC 6901 pointer ("" or "/a/0/b~1c") in the tree under root.  The
  * pointer is NOT a URI fragment: strip a leading '#' and percent-decoding is the
  * caller's business.  Returns NULL when a token is missing, an index is not a
@@ -147,6 +153,11 @@ typedef struct {
 int hbuf_add(hbuf *b, const void *s, size_t n);
 int hbuf_puts(hbuf *b, const char *s);
 int hbuf_printf(hbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int hbuf_vprintf(hbuf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+/* Makes room for extra more bytes (and the NUL) without adding any: the
+ * caller may then write up to p[n + extra] directly and move n itself.
+ * Returns 1, or 0 (toobig or nomem set) when that room cannot be had. */
+int hbuf_reserve(hbuf *b, size_t extra);
 void hbuf_free(hbuf *b);
 
 #endif

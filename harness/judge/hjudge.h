@@ -17,16 +17,53 @@
  *   "status"         the status the case expects                     the case's requirement
  *   "allow"          405 carries Allow naming the documented methods HJUDGE_REQ_ALLOW
  *   "www-authenticate" 401 carries WWW-Authenticate                  HJUDGE_REQ_WWW_AUTHENTICATE
+ *   "head-no-body"   a HEAD answer carries no body (RFC 9110 9.3.2)  HJUDGE_REQ_HEAD_NO_BODY
+ *   "date-header"    a 2xx/3xx/4xx answer carries a valid Date       HJUDGE_REQ_DATE
+ *                    (RFC 9110 6.6.1: an origin server with a clock
+ *                    MUST send it; 1xx and 5xx MAY omit it)
  *   "media-type"     Content-Type documented for the status          HJUDGE_REQ_MEDIA_TYPE
  *   "strict-json"    body is RFC 8259 JSON (UTF-8, no dup names)     HJUDGE_REQ_STRICT_JSON
  *   "truncated"      body within the client's cap                    HJUDGE_REQ_STRICT_JSON
  *   "schema"         body valid against the documented schema        "schema.response.<status>"
  *   "prose:<id>"     a prose rule of the 201 body (revision 1, token) the hrules id
+ *   "created-id"     the 201 body names the new token: a non-empty   HJUDGE_REQ_CREATED_ID
+ *                    string "id" ("Returns the created API token
+ *                    object"; without it the token cannot be named)
  *   "problem-status" ProblemDetails.status == HTTP status (RFC 9457) HJUDGE_REQ_PROBLEM_STATUS
  *                    (documented problem bodies and application/problem+json only)
  *   "echo:<field>"   201 echoes the request's field                  HJUDGE_REQ_ECHO_PREFIX<field>
- *   "audit-created-at" audit.created.at near the Date header         HJUDGE_REQ_AUDIT_CREATED
+ *   "audit-created-at" audit.created.at near the Date header, or     HJUDGE_REQ_AUDIT_CREATED
+ *                    near now_unix when there is no valid Date
  * Checks that do not apply are omitted or "skip" with the reason.
+ *
+ * Judging by what was asked.  A response is judged against the operation's
+ * documented responses (media type, schema, problem-status of a documented
+ * body, prose rules, created-id, echo, audit) and by "date-header" only when
+ * the request WAS that operation: hjudge_case.method is the documented method
+ * (NULL means POST; methods compare case-sensitively, RFC 9110 9.1) and the
+ * case expects neither 405 (another method) nor 415 (an undocumented request
+ * media type) nor is flagged not_operation.  Any other answer (a GET, HEAD or an unknown method such as
+ * BREW, which an HTTP parser may answer with a bare 400; a text/plain body
+ * refused) is judged only by the HTTP rules its requirement states: transport,
+ * timeout, no-5xx, status, Allow on a 405, WWW-Authenticate on a 401, no body
+ * on a HEAD answer; and a body that declares itself JSON (or
+ * application/problem+json) must be strict JSON (with a matching problem
+ * "status").
+ *
+ * Echo of a 201 (request_body given).  Every scalar member is compared
+ * exactly, byte for byte: no trimming, case folding or Unicode normalisation;
+ * a truncated value or one with a replacement character fails.  Objects are
+ * compared member by member ("echo:account.id").  An array the page requires
+ * (modules: "at least one module") is echoed as the exact multiset of its
+ * items' values: per member name ("echo:modules[].id") every requested value
+ * appears as often as it was requested (a repeated id collapsed into one
+ * fails), nothing that was never requested appears, and the array has as many
+ * items as the request.  A requested item without the member (modules:[{}])
+ * stands for one item whose value the server chooses: any id or none, as long
+ * as the item is there.  An array the page does not mention (extensions) may be
+ * resolved or filtered by the server: a requested value missing from it is a
+ * warning only.  A request null echoed as null, [] or left out passes; echoed
+ * as a value (a default icon) it is a warning: the documents do not forbid it.
  *
  * Profiles:
  *   DEFAULT  application/problem+json (or another +json) where application/json
@@ -34,7 +71,9 @@
  *            401 without WWW-Authenticate: warn; 404 (or 501) where 405 is
  *            expected: warn; the other outcome of a case flagged `tolerated`:
  *            warn; a request null echoed as a value, or an array the prose
- *            does not require (extensions) not echoed: warn.
+ *            does not require (extensions) not echoed: warn.  Each tolerated
+ *            result says what the documents leave open and what this server
+ *            answered; it never names a platform's behaviour.
  *   STRICT   every deviation from the document fails.
  *   ASPNET   documents ASP.NET Core's known defaults: problem+json on errors,
  *            charset parameters, 415/405 bodies pass; cases flagged
@@ -68,9 +107,16 @@
 #define HJUDGE_REQ_AUDIT_CREATED "semantics.audit-created-at-near-date"
 #define HJUDGE_REQ_DISTINCT "semantics.distinct-creates"
 #define HJUDGE_REQ_TOKEN_ONLY_ON_CREATE "semantics.token-only-on-create"
+#define HJUDGE_REQ_DATE "http.date-header"          /* RFC 9110 6.6.1 */
+#define HJUDGE_REQ_HEAD_NO_BODY "http.head-no-body" /* RFC 9110 9.3.2 */
+#define HJUDGE_REQ_CREATED_ID "semantics.created-id"
 
 /* How far audit.created.at may be from the Date header, in seconds. */
 #define HJUDGE_CLOCK_SKEW_S 300
+/* How far audit.created.at may be from the harness's own clock (now_unix) when
+ * the answer has no valid Date: the two clocks are independent (NTP keeps
+ * them within a second; allow for an unsynchronised one and a slow answer). */
+#define HJUDGE_LOCAL_CLOCK_SKEW_S 300
 
 #define HJUDGE_MAX_CHECKS 40
 #define HJUDGE_NAME_MAX 64
@@ -112,7 +158,7 @@ typedef struct {
   const char *content_type;
   const char *allow;
   const char *www_authenticate;
-  const char *date; /* HTTP-date, for the audit.created.at check */
+  const char *date; /* the Date header (HTTP-date): "date-header", "audit-created-at" */
   const char *server;
   const char *body;
   size_t body_len;
@@ -121,6 +167,11 @@ typedef struct {
    * any response: for a body over the size limit a server may refuse it that
    * way (a warning for HJUDGE_EXPECT_CREATED_BAD_OR_413, strict: fail) */
   int upload_aborted;
+  /* The harness's own clock (Unix seconds) when the response arrived; 0:
+   * unknown.  Without a valid Date header, audit.created.at is compared with
+   * it (tolerance HJUDGE_LOCAL_CLOCK_SKEW_S) instead of being skipped.  The
+   * judge reads no clock itself. */
+  long long now_unix;
 } hjudge_response;
 
 /* What the case expects.  request_body (may be NULL) is the JSON body that was
@@ -141,6 +192,15 @@ typedef struct {
    * failure only under STRICT. */
   int tolerated;
   const char *tolerated_reason; /* why (may be NULL) */
+  /* The request method as sent ("POST", "HEAD", "BREW" ...); NULL means POST.
+   * With the case's expect kind it decides whether the request was the
+   * documented operation (see "Judging by what was asked" above). */
+  const char *method;
+  /* 1: the request was not the documented operation for a reason method and
+   * expect kind do not show (another path, a request media type the case knows
+   * to be undocumented while expecting another status); judged by the HTTP
+   * rules only, as above. */
+  int not_operation;
 } hjudge_case;
 
 typedef struct {

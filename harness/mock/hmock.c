@@ -251,7 +251,20 @@ fail:
   return NULL;
 }
 
-static void worker_put(hmock *m, hmock_worker *w) {
+/* A worker that read a large body gives its arena back (the next parse would
+ * keep it until then); the freed memory is returned to the system by the
+ * server's reaper (malloc_trim), so RSS falls back after a burst. */
+static void worker_put(hmock *m, hmock_worker *w, size_t body_len) {
+  if (body_len > HMOCK_ARENA_KEEP) {
+    hjson_doc *fresh = hjson_doc_new();
+    if (fresh) {
+      hjson_doc_free(w->doc);
+      w->doc = fresh;
+      hjson_doc_free(w->doc2);
+      w->doc2 = NULL;
+      atomic_store(&m->trim_wanted, 1);
+    }
+  }
   pthread_mutex_lock(&m->pool_lock);
   w->next_free = m->free_workers;
   m->free_workers = w;
@@ -266,8 +279,10 @@ static const char *problem_type(int status) {
   case 401: return "https://tools.ietf.org/html/rfc9110#section-15.5.2";
   case 404: return "https://tools.ietf.org/html/rfc9110#section-15.5.5";
   case 405: return "https://tools.ietf.org/html/rfc9110#section-15.5.6";
+  case 409: return "https://tools.ietf.org/html/rfc9110#section-15.5.10";
   case 413: return "https://tools.ietf.org/html/rfc9110#section-15.5.14";
   case 415: return "https://tools.ietf.org/html/rfc9110#section-15.5.16";
+  case 501: return "https://tools.ietf.org/html/rfc9110#section-15.6.2";
   case 503: return "https://tools.ietf.org/html/rfc9110#section-15.6.4";
   default: return "https://tools.ietf.org/html/rfc9110#section-15.6.1";
   }
@@ -279,8 +294,10 @@ static const char *status_title(int status) {
   case 401: return "Unauthorized";
   case 404: return "Not Found";
   case 405: return "Method Not Allowed";
+  case 409: return "Conflict";
   case 413: return "Content Too Large";
   case 415: return "Unsupported Media Type";
+  case 501: return "Not Implemented";
   case 503: return "Service Unavailable";
   default: return "Internal Server Error";
   }
@@ -288,11 +305,11 @@ static const char *status_title(int status) {
 
 static size_t body_cap(const hmock *m) { return 4 * m->max_body + 65536; }
 
-static void fill_plain_500(hmock_response *out) {
+static void fill_plain_500(const hmock *m, hmock_response *out) {
   static const char text[] = "{\"status\":500,\"title\":\"Internal Server Error\"}";
   hmock_response_clear(out);
   out->status = 500;
-  out->content_type = "application/problem+json";
+  out->content_type = m->problem_ct;
   out->body = malloc(sizeof text - 1);
   if (out->body) {
     memcpy(out->body, text, sizeof text - 1);
@@ -322,18 +339,18 @@ static void problem_finish(const hmock *m, jw *w, int status, hmock_response *ou
   jw_raw(w, "}", 1);
   if (w->failed) {
     free(w->buf);
-    fill_plain_500(out);
+    fill_plain_500(m, out);
     return;
   }
   out->status = status;
-  out->content_type = "application/problem+json";
+  out->content_type = m->problem_ct;
   if (status == 400 && hmock_has(m, HMOCK_FAULT_PROBLEM_NOT_JSON)) {
     /* The fault: the same Content-Type over a body that is not JSON. */
     static const char text[] = "Bad Request: the request body is invalid";
     free(w->buf);
     w->buf = malloc(sizeof text - 1);
     if (!w->buf) {
-      fill_plain_500(out);
+      fill_plain_500(m, out);
       return;
     }
     memcpy(w->buf, text, sizeof text - 1);
@@ -349,6 +366,25 @@ static void problem_simple(const hmock *m, int status, const char *detail, hmock
   problem_finish(m, &w, status, out);
 }
 
+void hmock_problem(const hmock *m, int status, const char *detail, hmock_response *out) {
+  memset(out, 0, sizeof *out);
+  problem_simple(m, status, detail, out);
+}
+
+/* A 400 with one error: {"errors": {pointer: [message]}}. */
+static void problem_one(const hmock *m, const char *detail, const char *pointer, const char *msg,
+                        hmock_response *out) {
+  jw w = {.max = body_cap(m)};
+  problem_begin(m, &w, 400, detail);
+  int first = 1;
+  jw_lit(&w, ",\"errors\":{");
+  jw_key(&w, &first, pointer[0] ? pointer : "$");
+  jw_raw(&w, "[", 1);
+  jw_cstr(&w, msg);
+  jw_raw(&w, "]}", 2);
+  problem_finish(m, &w, 400, out);
+}
+
 /* ---------------------------------------------------------------- precheck */
 
 static void problem_auth(const hmock *m, int wrong, hmock_response *out) {
@@ -359,21 +395,46 @@ static void problem_auth(const hmock *m, int wrong, hmock_response *out) {
                                 : "Bearer realm=\"apiharness\"";
 }
 
-/* 1 when the Authorization value carries the configured bearer token. */
+/* 1 when the Authorization value carries the configured bearer token.  The
+ * scheme is case-insensitive (RFC 9110 11.1); the credentials are compared
+ * whole, in constant time over the token's length.  The auth-* faults are the
+ * ordinary ways this comparison goes wrong. */
 static int auth_ok(const hmock *m, const char *value, int *wrong) {
   *wrong = 0;
   if (!value)
     return 0;
   *wrong = 1;
   size_t scheme = strlen("Bearer");
-  if (strncasecmp(value, "Bearer", scheme) != 0 || (value[scheme] != ' ' && value[scheme] != '\t'))
-    return 0;
-  const char *tok = value + scheme;
+  const char *tok;
+  if (hmock_has(m, HMOCK_FAULT_AUTH_ANY_SCHEME)) {
+    /* the fault: whatever the scheme, the credentials after it */
+    tok = value + strcspn(value, " \t");
+  } else {
+    int same = hmock_has(m, HMOCK_FAULT_AUTH_SCHEME_CASE) ? strncmp(value, "Bearer", scheme) == 0
+                                                         : strncasecmp(value, "Bearer", scheme) == 0;
+    if (!same)
+      return 0;
+    if (value[scheme] == '\0' && hmock_has(m, HMOCK_FAULT_AUTH_EMPTY_BEARER))
+      return 1; /* the fault: "Bearer" alone passes */
+    if (value[scheme] != ' ' && value[scheme] != '\t')
+      return 0;
+    tok = value + scheme;
+  }
   while (*tok == ' ' || *tok == '\t')
     tok++;
   size_t len = strlen(tok);
   while (len > 0 && (tok[len - 1] == ' ' || tok[len - 1] == '\t'))
     len--;
+  if (len == 0 && hmock_has(m, HMOCK_FAULT_AUTH_EMPTY_BEARER))
+    return 1;
+  if (hmock_has(m, HMOCK_FAULT_AUTH_PREFIX_ONLY)) {
+    size_t n = m->token_len < 8 ? m->token_len : 8;
+    return len >= n && memcmp(tok, m->token, n) == 0;
+  }
+  if (hmock_has(m, HMOCK_FAULT_AUTH_LENGTH_ONLY))
+    return len == m->token_len;
+  if (hmock_has(m, HMOCK_FAULT_AUTH_CASE_INSENSITIVE))
+    return len == m->token_len && strncasecmp(tok, m->token, len) == 0;
   return secret_equal(tok, len, m->token, m->token_len);
 }
 
@@ -393,7 +454,20 @@ int hmock_precheck(hmock *m, const hmock_request *req, hmock_response *out) {
   }
   if (m->token && !hmock_has(m, HMOCK_FAULT_IGNORE_AUTH)) {
     int wrong;
-    if (!auth_ok(m, req->authorization, &wrong)) {
+    const char *value = req->authorization;
+    if (req->authorization_count > 1) {
+      if (hmock_has(m, HMOCK_FAULT_AUTH_LAST_HEADER_WINS)) {
+        value = req->authorization_last;
+      } else {
+        /* a singleton field sent twice: which one counts is undefined */
+        char detail[128];
+        snprintf(detail, sizeof detail, "the Authorization header is sent %u times; send it once",
+                 req->authorization_count);
+        problem_one(m, detail, "$", "Authorization must be sent once", out);
+        return 1;
+      }
+    }
+    if (!auth_ok(m, value, &wrong)) {
       problem_auth(m, wrong, out);
       return 1;
     }
@@ -413,6 +487,13 @@ int hmock_precheck(hmock *m, const hmock_request *req, hmock_response *out) {
   if (schema && media && hmock_has(m, HMOCK_FAULT_REJECT_TEXT_JSON) &&
       !strcasecmp(media->media_type, "text/json"))
     schema = NULL;
+  if (schema && hmock_has(m, HMOCK_FAULT_CHARSET_EXACT)) {
+    /* the fault: parameters compared as a string against the one spelling the
+     * developer tried */
+    const char *params = strchr(req->content_type, ';');
+    if (params && strcmp(params, "; charset=utf-8") != 0)
+      schema = NULL;
+  }
   if (!schema) {
     char detail[512];
     snprintf(detail, sizeof detail, "%s; the documented request media types are %s",
@@ -445,11 +526,30 @@ static void problem_parse(const hmock *m, const hjson_error *e, hmock_response *
   problem_finish(m, &w, 400, out);
 }
 
+/* The index of an array item the pointer is in: "/modules/3/id" -> 3 for
+ * "/modules/"; -1 when the pointer is not inside an item of that array. */
+static long item_index(const char *at, const char *array) {
+  size_t n = strlen(array);
+  if (strncmp(at, array, n) != 0 || at[n] < '0' || at[n] > '9')
+    return -1;
+  char *end = NULL;
+  long i = strtol(at + n, &end, 10);
+  return *end == '\0' || *end == '/' ? i : -1;
+}
+
 /* A violation the active faults let through. */
-static int excused(const hmock *m, const hschema_violation *v) {
+static int excused(const hmock *m, const cJSON *root, const hschema_violation *v) {
   const char *rule = hrules_violation_rule(m->rules, v);
   const char *kw = v->keyword ? v->keyword : "";
   const char *at = v->instance ? v->instance : "";
+  /* the fault: `validate(body.modules[0])`, the other items never looked at */
+  if (hmock_has(m, HMOCK_FAULT_ITEM_RULES_FIRST_ONLY) && !rule &&
+      (item_index(at, "/modules/") > 0 || item_index(at, "/extensions/") > 0))
+    return 1;
+  /* the fault: a deserializer drops null members before the unknown-member check */
+  if (hmock_has(m, HMOCK_FAULT_UNDECLARED_NULL_IGNORED) && !strcmp(kw, "additionalProperties") &&
+      cJSON_IsNull(hjson_pointer_get(root, at, strlen(at), NULL)))
+    return 1;
   if (hmock_has(m, HMOCK_FAULT_ACCEPT_BAD_ACCOUNT_ID) && !rule && !strcmp(at, "/account/id") &&
       !strcmp(kw, "pattern"))
     return 1;
@@ -483,16 +583,44 @@ static int instance_seen_before(const hschema_result *r, size_t upto, const char
   return 0;
 }
 
+/* The string value a violation is about, NULL when it is not a string. */
+static const char *violated_string(const cJSON *root, const hschema_violation *v, size_t *len) {
+  const char *at = v->instance ? v->instance : "";
+  return hjson_string(hjson_pointer_get(root, at, strlen(at), NULL), len);
+}
+
 /* 400 with errors grouped by instance pointer, in order of first appearance. */
-static void problem_violations(const hmock *m, const hschema_result *r, const unsigned char *keep,
-                               size_t failures, hmock_response *out) {
+static void problem_violations(const hmock *m, const cJSON *root, const hschema_result *r,
+                               const unsigned char *keep, size_t failures, hmock_response *out) {
   jw w = {.max = body_cap(m)};
   size_t n = hschema_result_count(r);
   char detail[160];
   size_t total = failures + (hschema_result_errors(r) - hschema_result_count(r));
   snprintf(detail, sizeof detail, "the request body breaks %zu rule%s of the spec", total,
            total == 1 ? "" : "s");
-  problem_begin(m, &w, 400, detail);
+  const char *raw = NULL;
+  size_t raw_len = 0;
+  for (size_t i = 0; i < n && hmock_has(m, HMOCK_FAULT_UNESCAPED_DETAIL) && !raw; i++)
+    if (keep[i])
+      raw = violated_string(root, hschema_result_at(r, i), &raw_len);
+  if (raw) {
+    /* the fault: detail = "invalid value '" + value + "'", pasted into the
+     * JSON text without escaping */
+    int first = 1;
+    jw_raw(&w, "{", 1);
+    jw_key(&w, &first, "type");
+    jw_cstr(&w, problem_type(400));
+    jw_key(&w, &first, "title");
+    jw_cstr(&w, status_title(400));
+    jw_key(&w, &first, "status");
+    jw_int(&w, 400);
+    jw_key(&w, &first, "detail");
+    jw_lit(&w, "\"invalid value '");
+    jw_raw(&w, raw, raw_len);
+    jw_lit(&w, "'\"");
+  } else {
+    problem_begin(m, &w, 400, detail);
+  }
   jw_lit(&w, ",\"errors\":{");
   int first = 1;
   for (size_t i = 0; i < n; i++) {
@@ -500,6 +628,8 @@ static void problem_violations(const hmock *m, const hschema_result *r, const un
     const char *inst = v->instance ? v->instance : "";
     if (!keep[i] || instance_seen_before(r, i, inst, keep))
       continue;
+    if (hmock_has(m, HMOCK_FAULT_TWO_ERRORS_INVALID_JSON) && !first)
+      first = 1; /* the fault: the separator written only after the first member */
     jw_key(&w, &first, inst[0] ? inst : "$");
     jw_raw(&w, "[", 1);
     int first_msg = 1;
@@ -535,7 +665,69 @@ static void problem_violations(const hmock *m, const hschema_result *r, const un
 
 /* ---------------------------------------------------------------- 201 */
 
-static void echo_string_or_null(jw *w, int *first, const cJSON *root, const char *name) {
+/* Bytes of the UTF-8 sequence led by c (the reader only lets valid UTF-8 in). */
+static size_t utf8_len(unsigned char c) {
+  return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+}
+
+/* A request string as this server stores and echoes it: exactly, unless an
+ * echo fault is on (each is the way a storage layer commonly mangles text). */
+static void jw_echo(const hmock *m, jw *w, const char *s, size_t len, int is_name) {
+  if (hmock_has(m, HMOCK_FAULT_NUL_TRUNCATES)) { /* a C string */
+    const char *z = memchr(s, 0, len);
+    if (z)
+      len = (size_t)(z - s);
+  }
+  if (is_name && hmock_has(m, HMOCK_FAULT_NAME_TRIMMED)) { /* name.Trim() */
+    while (len > 0 && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')) {
+      s++;
+      len--;
+    }
+    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\n' ||
+                       s[len - 1] == '\r'))
+      len--;
+  }
+  if (is_name && hmock_has(m, HMOCK_FAULT_NAME_TRUNCATED_255)) { /* a VARCHAR(255) column */
+    size_t chars = 0, i = 0;
+    while (i < len && chars < 255) {
+      i += utf8_len((unsigned char)s[i]);
+      chars++;
+    }
+    len = i < len ? i : len;
+  }
+  int ascii = hmock_has(m, HMOCK_FAULT_NON_ASCII_AS_QUESTION); /* an ASCII encoder, '?' for the rest */
+  int bmp = hmock_has(m, HMOCK_FAULT_NON_BMP_REPLACED);         /* UCS-2 / utf8mb3 storage */
+  if (!ascii && !bmp) {
+    jw_str(w, s, len);
+    return;
+  }
+  char *t = malloc(len + 1);
+  if (!t) {
+    w->failed = 1;
+    return;
+  }
+  size_t o = 0;
+  for (size_t i = 0; i < len;) {
+    size_t k = utf8_len((unsigned char)s[i]);
+    if (k > len - i)
+      k = len - i;
+    if (k > 1 && ascii) {
+      t[o++] = '?';
+    } else if (k == 4 && bmp) {
+      memcpy(t + o, "\xEF\xBF\xBD", 3); /* U+FFFD */
+      o += 3;
+    } else {
+      memcpy(t + o, s + i, k);
+      o += k;
+    }
+    i += k;
+  }
+  jw_str(w, t, o);
+  free(t);
+}
+
+static void echo_string_or_null(const hmock *m, jw *w, int *first, const cJSON *root,
+                                const char *name) {
   const cJSON *v = hjson_get(root, name, strlen(name));
   size_t len;
   const char *s;
@@ -546,30 +738,70 @@ static void echo_string_or_null(jw *w, int *first, const cJSON *root, const char
     jw_lit(w, "null");
   } else if ((s = hjson_string(v, &len))) {
     jw_key(w, first, name);
-    jw_str(w, s, len);
+    jw_echo(m, w, s, len, 0);
   }
 }
 
-/* [{"id": ...}, ...] from an array of objects with string ids. */
-static void echo_id_refs(jw *w, const cJSON *arr) {
+static uint64_t fnv1a(const void *p, size_t n, uint64_t h) {
+  const unsigned char *b = p;
+  for (size_t i = 0; i < n; i++) {
+    h ^= b[i];
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+#define FNV_BASIS 0xcbf29ce484222325ULL
+
+/* 1 when the id was already in the set (an open-addressing table of hashes). */
+static int seen_before(uint64_t *set, size_t cap, const char *id, size_t len) {
+  uint64_t h = fnv1a(id, len, FNV_BASIS) | 1;
+  for (size_t i = (size_t)(h % cap);; i = (i + 1) % cap) {
+    if (set[i] == h)
+      return 1;
+    if (!set[i]) {
+      set[i] = h;
+      return 0;
+    }
+  }
+}
+
+/* [{"id": ...}, ...] from an array of objects with string ids; `modules`
+ * applies the module echo faults. */
+static void echo_id_refs(const hmock *m, jw *w, const cJSON *arr, int modules) {
+  int dedup = modules && hmock_has(m, HMOCK_FAULT_MODULES_DEDUPLICATED); /* a set, not a list */
+  size_t cap = dedup ? 2 * (size_t)cJSON_GetArraySize(arr) + 1 : 0;
+  uint64_t *set = cap ? calloc(cap, sizeof *set) : NULL;
+  if (cap && !set) {
+    w->failed = 1;
+    return;
+  }
   jw_raw(w, "[", 1);
   int first_item = 1;
+  size_t written = 0;
   const cJSON *it;
   cJSON_ArrayForEach(it, arr) {
+    size_t len;
+    const char *id = hjson_string(hjson_get(it, "id", 2), &len);
+    if (modules && hmock_has(m, HMOCK_FAULT_MODULES_CAPPED) && written == 100)
+      break; /* the fault: the first page of a paged lookup */
+    if (set && id && seen_before(set, cap, id, len))
+      continue;
     if (!first_item)
       jw_raw(w, ",", 1);
     first_item = 0;
     int first = 1;
     jw_raw(w, "{", 1);
-    size_t len;
-    const char *id = hjson_string(hjson_get(it, "id", 2), &len);
     if (id) {
       jw_key(w, &first, "id");
-      jw_str(w, id, len);
+      jw_echo(m, w, id, len, 0);
     }
     jw_raw(w, "}", 1);
+    written++;
   }
+  if (modules && hmock_has(m, HMOCK_FAULT_EXTRA_MODULE_ECHOED)) /* a default module granted */
+    jw_lit(w, first_item ? "{\"id\":\"MOD-0000\"}" : ",{\"id\":\"MOD-0000\"}");
   jw_raw(w, "]", 1);
+  free(set);
 }
 
 static int unusual(const cJSON *root, const char *name) {
@@ -662,14 +894,17 @@ static void build_created(hmock *m, const cJSON *root, hmock_response *out) {
   const char *name = hjson_string(hjson_get(root, "name", 4), &len);
   if (name) {
     jw_key(&w, &first, "name");
-    jw_str(&w, name, len);
+    jw_echo(m, &w, name, len, 1);
   }
-  echo_string_or_null(&w, &first, root, "icon");
+  echo_string_or_null(m, &w, &first, root, "icon");
   jw_key(&w, &first, "revision");
-  jw_int(&w, hmock_has(m, HMOCK_FAULT_REVISION_NOT_1) ? 2 : 1);
+  if (hmock_has(m, HMOCK_FAULT_REVISION_FLOAT))
+    jw_lit(&w, "1.0"); /* the fault: a float serializer */
+  else
+    jw_int(&w, hmock_has(m, HMOCK_FAULT_REVISION_NOT_1) ? 2 : 1);
   jw_key(&w, &first, "status");
   jw_cstr(&w, MOCK_STATUS);
-  echo_string_or_null(&w, &first, root, "description");
+  echo_string_or_null(m, &w, &first, root, "description");
   jw_key(&w, &first, "lastAccessAt");
   jw_lit(&w, "null");
   if (!hmock_has(m, HMOCK_FAULT_NO_TOKEN)) {
@@ -685,7 +920,7 @@ static void build_created(hmock *m, const cJSON *root, hmock_response *out) {
   const char *acc_id = hjson_string(hjson_get(account, "id", 2), &len);
   if (acc_id) {
     jw_key(&w, &afirst, "id");
-    jw_str(&w, acc_id, len);
+    jw_echo(m, &w, acc_id, len, 0);
   }
   jw_key(&w, &afirst, "name");
   if (hmock_has(m, HMOCK_FAULT_WRONG_TYPE))
@@ -713,13 +948,13 @@ static void build_created(hmock *m, const cJSON *root, hmock_response *out) {
   jw_key(&w, &first, "modules");
   const cJSON *modules = hjson_get(root, "modules", 7);
   if (cJSON_IsArray(modules))
-    echo_id_refs(&w, modules);
+    echo_id_refs(m, &w, modules, 1);
   else
     jw_lit(&w, "[]");
   const cJSON *ext = hjson_get(root, "extensions", 10);
   if (cJSON_IsArray(ext)) {
     jw_key(&w, &first, "extensions");
-    echo_id_refs(&w, ext);
+    echo_id_refs(m, &w, ext, 0);
   } else if (cJSON_IsNull(ext)) {
     jw_key(&w, &first, "extensions");
     jw_lit(&w, "null");
@@ -746,27 +981,186 @@ static void build_created(hmock *m, const cJSON *root, hmock_response *out) {
 
 /* ---------------------------------------------------------------- handle */
 
+/* What a hand-written tokenizer sees of the raw body: the deepest nesting and
+ * whether a tab or CR stands between tokens (outside strings). */
+static void raw_scan(const char *b, size_t n, size_t *depth, int *tab_or_cr) {
+  size_t d = 0;
+  int in_str = 0;
+  *depth = 0;
+  *tab_or_cr = 0;
+  for (size_t i = 0; i < n; i++) {
+    char c = b[i];
+    if (in_str) {
+      if (c == '\\')
+        i++;
+      else if (c == '"')
+        in_str = 0;
+    } else if (c == '"') {
+      in_str = 1;
+    } else if (c == '[' || c == '{') {
+      if (++d > *depth)
+        *depth = d;
+    } else if (c == ']' || c == '}') {
+      d -= d > 0;
+    } else if (c == '\t' || c == '\r') {
+      *tab_or_cr = 1;
+    }
+  }
+}
+
+/* Detaches the members of every object that another member of the same name
+ * follows (keep_last) or precedes (!keep_last): one value per name remains.
+ * The nodes live in the doc's arena: detaching frees nothing. */
+static void keep_one_of_each(cJSON *node, int keep_last, int depth) {
+  if (!node || depth > (int)HJSON_HARD_MAX_DEPTH)
+    return;
+  if (cJSON_IsObject(node) && cJSON_GetArraySize(node) <= 1024) { /* quadratic: bounded */
+    cJSON *it = node->child;
+    while (it) {
+      cJSON *next = it->next;
+      size_t kl;
+      const char *k = hjson_key(it, &kl);
+      int drop = 0;
+      if (keep_last) {
+        for (cJSON *o = it->next; o && !drop; o = o->next) {
+          size_t ol;
+          const char *ok = hjson_key(o, &ol);
+          drop = ol == kl && !memcmp(ok, k, kl);
+        }
+      } else {
+        for (cJSON *o = node->child; o != it && !drop; o = o->next) {
+          size_t ol;
+          const char *ok = hjson_key(o, &ol);
+          drop = ol == kl && !memcmp(ok, k, kl);
+        }
+      }
+      if (drop)
+        cJSON_DetachItemViaPointer(node, it);
+      it = next;
+    }
+  }
+  for (cJSON *it = node->child; it; it = it->next)
+    keep_one_of_each(it, keep_last, depth + 1);
+}
+
+/* The same-name-conflict fault: 1 when the name was used before (then 409). */
+static int name_taken(hmock *m, const cJSON *root) {
+  size_t len;
+  const char *name = hjson_string(hjson_get(root, "name", 4), &len);
+  if (!name || !m->seen_names)
+    return 0;
+  uint64_t h = fnv1a(name, len, FNV_BASIS) | 1;
+  int taken = 0;
+  pthread_mutex_lock(&m->seen_lock);
+  for (size_t i = 0; i < HMOCK_SEEN_NAMES && !taken; i++)
+    taken = m->seen_names[i] == h;
+  if (!taken) {
+    m->seen_names[m->seen_names_next] = h;
+    m->seen_names_next = (m->seen_names_next + 1) % HMOCK_SEEN_NAMES;
+  }
+  pthread_mutex_unlock(&m->seen_lock);
+  return taken;
+}
+
+/* The same-body-same-token fault: an "idempotency" cache keyed by the body
+ * bytes.  Fills *out with the first answer and returns 1 on a hit. */
+static int body_replayed(hmock *m, uint64_t h, hmock_response *out) {
+  int hit = 0;
+  pthread_mutex_lock(&m->seen_lock);
+  for (size_t i = 0; i < HMOCK_SEEN_BODIES && !hit; i++) {
+    hmock_seen_body *sb = &m->seen_bodies[i];
+    if (sb->answer && sb->hash == h && (out->body = malloc(sb->len))) {
+      memcpy(out->body, sb->answer, sb->len);
+      out->body_len = sb->len;
+      hit = 1;
+    }
+  }
+  pthread_mutex_unlock(&m->seen_lock);
+  if (hit) {
+    out->status = 201;
+    out->content_type = "application/json";
+    out->no_store = 1;
+  }
+  return hit;
+}
+
+static void body_remember(hmock *m, uint64_t h, const hmock_response *r) {
+  char *copy = malloc(r->body_len ? r->body_len : 1);
+  if (!copy)
+    return;
+  memcpy(copy, r->body, r->body_len);
+  pthread_mutex_lock(&m->seen_lock);
+  hmock_seen_body *sb = &m->seen_bodies[m->seen_bodies_next];
+  m->seen_bodies_next = (m->seen_bodies_next + 1) % HMOCK_SEEN_BODIES;
+  if (sb->answer) {
+    explicit_bzero(sb->answer, sb->len);
+    free(sb->answer);
+  }
+  sb->hash = h;
+  sb->answer = copy;
+  sb->len = r->body_len;
+  pthread_mutex_unlock(&m->seen_lock);
+}
+
 int hmock_handle(hmock *m, const hmock_request *req, hmock_response *out) {
   unsigned char keep_small[HSCHEMA_DEFAULT_MAX_VIOLATIONS + 28]; /* no malloc in the usual case */
   unsigned char *keep = NULL;
   if (hmock_precheck(m, req, out))
     return out->status;
   const hschema *schema = hrules_request_schema(m->rules, req->content_type, NULL);
+  const char *body = req->body ? req->body : "";
+  if (hmock_has(m, HMOCK_FAULT_PRETTY_REFUSED) || hmock_has(m, HMOCK_FAULT_500_ON_DEEP_NESTING)) {
+    size_t depth;
+    int tab_or_cr;
+    raw_scan(body, req->body_len, &depth, &tab_or_cr);
+    if (hmock_has(m, HMOCK_FAULT_500_ON_DEEP_NESTING) && depth >= 1000) {
+      /* the fault: a recursive reader runs out of stack; the error is unhandled */
+      problem_simple(m, 500, "maximum recursion depth exceeded", out);
+      return out->status;
+    }
+    if (hmock_has(m, HMOCK_FAULT_PRETTY_REFUSED) && tab_or_cr) {
+      /* the fault: a tokenizer that skips only spaces and line feeds */
+      problem_one(m, "the request body is not valid JSON", "$", "unexpected character", out);
+      return out->status;
+    }
+  }
+  uint64_t body_hash = 0;
+  if (hmock_has(m, HMOCK_FAULT_SAME_BODY_SAME_TOKEN)) {
+    body_hash = fnv1a(body, req->body_len, FNV_BASIS);
+    if (body_replayed(m, body_hash, out))
+      return out->status;
+  }
   hmock_worker *wk = worker_get(m);
   if (!wk) {
-    fill_plain_500(out);
+    fill_plain_500(m, out);
     return out->status;
   }
+  int last_wins = hmock_has(m, HMOCK_FAULT_DUPLICATE_LAST_WINS);
   hjson_error e;
   memset(&e, 0, sizeof e);
-  hjson_options jo = {.max_bytes = m->max_body};
-  const cJSON *root = hjson_parse(wk->doc, req->body ? req->body : "", req->body_len, &jo, &e);
+  hjson_options jo = {.max_bytes = m->max_body, .max_nodes = HMOCK_MAX_NODES,
+                      .allow_duplicates = last_wins};
+  const cJSON *root = hjson_parse(wk->doc, body, req->body_len, &jo, &e);
   if (!root) {
     if (e.code == HJSON_E_NOMEM)
-      fill_plain_500(out);
+      fill_plain_500(m, out);
+    else if (e.code == HJSON_E_RANGE && hmock_has(m, HMOCK_FAULT_500_ON_HUGE_NUMBER))
+      problem_simple(m, 500, "Value was either too large or too small for a Double.", out);
     else
       problem_parse(m, &e, out);
     goto done;
+  }
+  if (last_wins) /* the fault: the validator reads the first of two members... */
+    keep_one_of_each((cJSON *)root, 0, 0);
+  if (hmock_has(m, HMOCK_FAULT_MEMBER_ORDER) && cJSON_IsObject(root) && root->child) {
+    size_t kl;
+    const char *k = hjson_key(root->child, &kl);
+    if (kl != 7 || memcmp(k, "account", 7) != 0) {
+      /* the fault: a streaming reader that expects the account first */
+      problem_one(m, "the request body breaks 1 rule of the spec", "/account",
+                  "account is required", out);
+      goto done;
+    }
   }
   hschema_result_reset(wk->result);
   hrules_check_request(m->rules, schema, root, wk->result);
@@ -788,25 +1182,44 @@ int hmock_handle(hmock *m, const hmock_request *req, hmock_response *out) {
   size_t failures = 0;
   keep = n <= sizeof keep_small ? keep_small : calloc(n, 1);
   if (!keep) {
-    fill_plain_500(out);
+    fill_plain_500(m, out);
     goto done;
   }
   memset(keep, 0, n);
   for (size_t i = 0; i < n; i++) {
     const hschema_violation *v = hschema_result_at(wk->result, i);
-    if (v->warning || excused(m, v))
+    if (v->warning || excused(m, root, v))
       continue;
     keep[i] = 1;
     failures++;
   }
-  if (failures || hschema_result_errors(wk->result) > n)
-    problem_violations(m, wk->result, keep, failures, out);
-  else
-    build_created(m, root, out);
+  if (failures || hschema_result_errors(wk->result) > n) {
+    problem_violations(m, root, wk->result, keep, failures, out);
+    goto done;
+  }
+  if (last_wins) { /* ...and the handler stores the last one, never validated */
+    if (!wk->doc2)
+      wk->doc2 = hjson_doc_new();
+    const cJSON *again = wk->doc2 ? hjson_parse(wk->doc2, body, req->body_len, &jo, &e) : NULL;
+    if (!again) {
+      fill_plain_500(m, out);
+      goto done;
+    }
+    keep_one_of_each((cJSON *)again, 1, 0);
+    root = again;
+  }
+  if (hmock_has(m, HMOCK_FAULT_SAME_NAME_CONFLICT) && name_taken(m, root)) {
+    /* the fault: a unique index on the name column */
+    problem_simple(m, 409, "a token with this name already exists", out);
+    goto done;
+  }
+  build_created(m, root, out);
+  if (body_hash && out->status == 201)
+    body_remember(m, body_hash, out);
 done:
-  if (keep != keep_small)
+  if (keep && keep != keep_small)
     free(keep);
-  worker_put(m, wk);
+  worker_put(m, wk, req->body_len);
   return out->status;
 }
 
@@ -825,6 +1238,7 @@ hmock *hmock_new(const hmock_options *opts, char *err, size_t errlen) {
   }
   pthread_mutex_init(&m->pool_lock, NULL);
   pthread_mutex_init(&m->conn_lock, NULL);
+  pthread_mutex_init(&m->seen_lock, NULL);
   pthread_cond_init(&m->reaper_cv, NULL);
   m->port = -1;
   m->faults = opts->faults;
@@ -848,6 +1262,14 @@ hmock *hmock_new(const hmock_options *opts, char *err, size_t errlen) {
       opts->request_timeout_s ? opts->request_timeout_s : HMOCK_DEFAULT_REQUEST_TIMEOUT;
   m->hang_s = opts->hang_s ? opts->hang_s : HMOCK_DEFAULT_HANG;
   m->verbose = opts->verbose;
+  m->problem_ct = opts->problem_json ? "application/problem+json" : "application/json";
+  if (hmock_has(m, HMOCK_FAULT_SAME_NAME_CONFLICT)) {
+    m->seen_names = calloc(HMOCK_SEEN_NAMES, sizeof *m->seen_names);
+    if (!m->seen_names) {
+      set_err(err, errlen, "out of memory");
+      goto fail;
+    }
+  }
   snprintf(m->host, sizeof m->host, "%s", opts->host ? opts->host : HMOCK_DEFAULT_HOST);
   if (opts->host && strlen(opts->host) >= sizeof m->host) {
     set_err(err, errlen, "host name too long");
@@ -911,6 +1333,7 @@ hmock *hmock_new(const hmock_options *opts, char *err, size_t errlen) {
   }
   atomic_init(&m->seq, 0);
   atomic_init(&m->body_used, 0);
+  atomic_init(&m->trim_wanted, 0);
   return m;
 fail:
   hmock_free_parts(m);
@@ -924,6 +1347,7 @@ void hmock_free_parts(hmock *m) {
   while (w) {
     hmock_worker *next = w->next_all;
     hjson_doc_free(w->doc);
+    hjson_doc_free(w->doc2);
     hschema_result_free(w->result);
     free(w);
     w = next;
@@ -934,6 +1358,14 @@ void hmock_free_parts(hmock *m) {
     explicit_bzero(m->token, m->token_len);
     free(m->token);
   }
+  for (size_t i = 0; i < HMOCK_SEEN_BODIES; i++) {
+    if (m->seen_bodies[i].answer) {
+      explicit_bzero(m->seen_bodies[i].answer, m->seen_bodies[i].len);
+      free(m->seen_bodies[i].answer);
+    }
+  }
+  free(m->seen_names);
+  pthread_mutex_destroy(&m->seen_lock);
   pthread_mutex_destroy(&m->pool_lock);
   pthread_mutex_destroy(&m->conn_lock);
   pthread_cond_destroy(&m->reaper_cv);

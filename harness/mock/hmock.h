@@ -6,13 +6,44 @@
  * hjson_parse (strict) and checked by hrules_check_request (schema + prose).
  * Nothing in this layer re-describes the request fields.
  *
- *   valid body                 -> 201 application/json ApiToken (fresh id, token)
- *   invalid JSON / schema      -> 400 application/problem+json ProblemDetails with
- *                                 errors {"<instance pointer, "$" for the root>": [msg...]}
+ *   valid body                 -> 201 application/json ApiToken (fresh id, token),
+ *                                 every request string echoed exactly as decoded
+ *                                 (\u0000, non-BMP, 65,536 characters ...), the
+ *                                 modules as the exact requested list
+ *   invalid JSON / schema      -> 400 ProblemDetails with errors
+ *                                 {"<instance pointer, "$" for the root>": [msg...]}
  *   missing/undocumented type  -> 415      other method on the path -> 405 + Allow
  *   other path                 -> 404      body over max_body       -> 413
- *   token set, bad/no bearer   -> 401 + WWW-Authenticate: Bearer
+ *   token set, bad/no bearer   -> 401 + WWW-Authenticate: Bearer (scheme in any
+ *                                 case, RFC 9110 11.1; credentials compared whole,
+ *                                 in constant time); two Authorization fields -> 400
  *   body buffers over the total budget -> 503 + Retry-After
+ * Every ProblemDetails is application/json, the media type the spec documents
+ * for the 400 (hmock_options.problem_json: application/problem+json instead,
+ * ASP.NET Core's default).  Every answer carries Date; a HEAD answer no body.
+ * A refused request (401, 404, 405, 415) has its body read and dropped before
+ * the answer, so the connection stays usable.
+ *
+ * Framing (hmock_front.c, before libmicrohttpd): Content-Length listed, signed
+ * or sent twice, or with Transfer-Encoding -> 400; a transfer coding other than
+ * one "chunked" -> 501; a chunk size over 2^63 or not hex, a chunk-size line
+ * over 4 KiB (extensions), chunk data without CRLF -> 400; a chunk over
+ * max_body -> 413; a request head over 16 KiB -> 431.  Each a ProblemDetails,
+ * then the connection closes.
+ *
+ * Memory bound (the mock process, beyond its ~10 MB baseline):
+ *     connection_limit x 65 KiB       (front relay 2 x 16 KiB, libmicrohttpd's
+ *                                      32 KiB header pool, the connection)
+ *   + max_total_body                  (every request body buffer together; a
+ *                                      buffer kept between requests is at most
+ *                                      64 KiB and counts here too)
+ *   + threads x (64 B x HMOCK_MAX_NODES + 6 x max_body)
+ *                                     (one parse arena, one request copy and one
+ *                                      answer per request in progress)
+ * = about 160 MiB with the defaults (1024 connections, 64 MiB, 2 threads of
+ * 14 MiB).  After a burst, arenas over 64 KiB and large buffers are freed and
+ * the pages handed back (malloc_trim), so RSS returns near the baseline
+ * (tests/test_mock_hostile.c measures both).
  *
  * Faults (hmock_fault_*): each breaks exactly one rule so that a conformance run
  * against the faulty mock must report it; the table names the rule and the
@@ -47,6 +78,7 @@
 #define HMOCK_DEFAULT_REQUEST_TIMEOUT 30u /* s for a whole request to arrive */
 #define HMOCK_DEFAULT_HANG 30u            /* s the hang-large-body fault holds a request */
 #define HMOCK_MAX_THREADS 64u
+#define HMOCK_MAX_NODES 131072u /* JSON values per request body, else 400 (bounds the parse arena) */
 
 /* The named faults.  HMOCK_FAULT_BIT(id) is the bit in hmock_options.faults. */
 typedef enum {
@@ -72,6 +104,38 @@ typedef enum {
   HMOCK_FAULT_IGNORE_AUTH,        /* bearer token never checked */
   HMOCK_FAULT_HANG_LARGE_BODY,    /* body over max_body never answered */
   HMOCK_FAULT_WRONG_CONTENT_TYPE, /* 201 with Content-Type text/plain */
+  /* ordinary bugs a little to the side of the catalogue's fixed points */
+  HMOCK_FAULT_ITEM_RULES_FIRST_ONLY,   /* array item rules checked at index 0 only */
+  HMOCK_FAULT_UNDECLARED_NULL_IGNORED, /* undeclared member with value null accepted */
+  HMOCK_FAULT_TWO_ERRORS_INVALID_JSON, /* 400 errors of two locations: missing comma */
+  HMOCK_FAULT_DUPLICATE_LAST_WINS,     /* first value validated, last value stored */
+  HMOCK_FAULT_NAME_TRUNCATED_255,      /* name stored in 255 characters */
+  HMOCK_FAULT_NAME_TRIMMED,            /* name stored without surrounding white space */
+  HMOCK_FAULT_NON_ASCII_AS_QUESTION,   /* non-ASCII characters echoed as '?' */
+  HMOCK_FAULT_NON_BMP_REPLACED,        /* characters over U+FFFF echoed as U+FFFD */
+  HMOCK_FAULT_NUL_TRUNCATES,           /* strings cut at \u0000 (C strings) */
+  HMOCK_FAULT_MODULES_DEDUPLICATED,    /* repeated module ids echoed once */
+  HMOCK_FAULT_EXTRA_MODULE_ECHOED,     /* a default module added to the echo */
+  HMOCK_FAULT_MODULES_CAPPED,          /* at most 100 modules echoed */
+  HMOCK_FAULT_500_ON_HUGE_NUMBER,      /* a number beyond double range: 500 */
+  HMOCK_FAULT_500_ON_DEEP_NESTING,     /* nesting of 1,000 levels or more: 500 */
+  HMOCK_FAULT_UNESCAPED_DETAIL,        /* invalid value copied raw into the 400 detail */
+  HMOCK_FAULT_AUTH_PREFIX_ONLY,        /* the first 8 characters of the token compared */
+  HMOCK_FAULT_AUTH_LENGTH_ONLY,        /* only the token's length compared */
+  HMOCK_FAULT_AUTH_CASE_INSENSITIVE,   /* token compared ignoring letter case */
+  HMOCK_FAULT_AUTH_EMPTY_BEARER,       /* "Bearer" without credentials accepted */
+  HMOCK_FAULT_AUTH_ANY_SCHEME,         /* "Basic <token>" accepted: scheme not checked */
+  HMOCK_FAULT_AUTH_SCHEME_CASE,        /* "bearer <token>" refused: scheme case-sensitive */
+  HMOCK_FAULT_AUTH_LAST_HEADER_WINS,   /* two Authorization headers: the last is used */
+  HMOCK_FAULT_SAME_NAME_CONFLICT,      /* a name already used: 409 */
+  HMOCK_FAULT_SAME_BODY_SAME_TOKEN,    /* a repeated body gets the first answer again */
+  HMOCK_FAULT_KEEP_ALIVE_MISFRAME,     /* a refused body is parsed as the next request */
+  HMOCK_FAULT_HEAD_WITH_BODY,          /* a HEAD answer carries its body */
+  HMOCK_FAULT_NO_DATE,                 /* no Date header */
+  HMOCK_FAULT_REVISION_FLOAT,          /* revision written 1.0 */
+  HMOCK_FAULT_CHARSET_EXACT,           /* only "; charset=utf-8" exactly: other spellings 415 */
+  HMOCK_FAULT_MEMBER_ORDER,            /* account must be the first member */
+  HMOCK_FAULT_PRETTY_REFUSED,          /* tab or CR between tokens: 400 */
   HMOCK_FAULT_COUNT_
 } hmock_fault_id;
 
@@ -80,8 +144,8 @@ typedef enum {
 typedef struct {
   hmock_fault_id id;
   const char *name;        /* "--fault NAME": "revision-not-1" */
-  const char *rule;        /* the rule it breaks, one line */
-  const char *requirement; /* what a conformance run must report to catch it */
+  const char *rule;        /* the rule it breaks (the bug, as a real server has it), one line */
+  const char *requirement; /* the requirement id a certify run must fail: "prose.revision-one" */
   const char *trigger;     /* the request that shows it (for tests and docs) */
 } hmock_fault;
 
@@ -105,6 +169,10 @@ typedef struct {
   unsigned request_timeout_s; /* 0: HMOCK_DEFAULT_REQUEST_TIMEOUT */
   unsigned hang_s;            /* 0: HMOCK_DEFAULT_HANG */
   int verbose;                /* 1: "METHOD PATH STATUS" per request on stderr */
+  /* 0 (default): every ProblemDetails is sent as application/json, the media
+   * type the spec documents for the 400; 1: as application/problem+json
+   * (RFC 9457, ASP.NET Core's default), which the default profile warns about. */
+  int problem_json;
 } hmock_options;
 
 typedef struct hmock hmock;
@@ -118,6 +186,10 @@ typedef struct {
   const char *body;
   size_t body_len;
   int body_too_large; /* 1: the body went over max_body (not all of it is in body) */
+  /* How many Authorization fields the request had (0 is read as 0 or 1 from
+   * `authorization`); with two or more, authorization_last is the last one. */
+  unsigned authorization_count;
+  const char *authorization_last;
 } hmock_request;
 
 /* A response value.  body is malloc'd (free with hmock_response_clear, or take

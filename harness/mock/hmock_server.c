@@ -9,11 +9,17 @@
  *    client trickling one byte a second cannot keep a slot forever.
  * Memory: headers live in MHD's per-connection pool (CONNECTION_MEMORY_LIMIT,
  * oversized headers are refused by MHD); bodies in a per-connection buffer of at
- * most max_body bytes, all of them together under max_total_body (503 past it). */
+ * most max_body bytes, all of them together under max_total_body (503 past it).
+ * The bound for the whole process is in hmock.h.
+ *
+ * The clients reach libmicrohttpd through hmock_front (the framing checks);
+ * there is one libmicrohttpd daemon per thread, each with its own epoll loop. */
+#include <malloc.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -42,6 +48,17 @@ typedef struct hmock_conn {
   size_t discarded;
   char *body;
   size_t len, cap; /* cap is charged to m->body_used */
+  /* an answer decided from the request head alone (401, 404, 405, 415 ...):
+   * sent once the body has been read and dropped, so the connection stays
+   * usable; a body over max_body is not read: the answer goes out at once and
+   * the connection closes */
+  hmock_response pending;
+  int has_pending;
+  /* faults: keep-alive-misframe (the next request reads as garbage) and
+   * head-with-body (bytes written after the HEAD answer) */
+  int poisoned;
+  char *head_extra;
+  size_t head_extra_len;
 } hmock_conn;
 
 static long long now_ms(void) {
@@ -53,6 +70,8 @@ static long long now_ms(void) {
 static void body_release(hmock_conn *c) {
   if (c->cap)
     atomic_fetch_sub(&c->m->body_used, c->cap);
+  if (c->cap > KEEP_BUFFER)
+    atomic_store(&c->m->trim_wanted, 1);
   free(c->body);
   c->body = NULL;
   c->len = c->cap = 0;
@@ -167,6 +186,32 @@ static void hang(hmock *m, hmock_conn *c, struct MHD_Connection *mc, const char 
   pthread_mutex_unlock(&m->conn_lock);
 }
 
+/* The header fields that decide framing and authentication, counted (MHD's
+ * lookup returns only the first of a repeated field). */
+typedef struct {
+  unsigned n_cl, n_te, n_auth;
+  const char *cl, *te, *auth_last;
+} head_facts;
+
+static enum MHD_Result count_field(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value) {
+  (void)kind;
+  head_facts *h = cls;
+  if (!key)
+    return MHD_YES;
+  if (!strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
+    h->n_cl++;
+    h->cl = value;
+  } else if (!strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
+    h->n_te++;
+    h->te = value;
+  } else if (!strcasecmp(key, MHD_HTTP_HEADER_AUTHORIZATION)) {
+    h->n_auth++;
+    h->auth_last = value;
+  }
+  return MHD_YES;
+}
+
 static void request_from(struct MHD_Connection *mc, const char *url, const char *method,
                          hmock_request *req) {
   memset(req, 0, sizeof *req);
@@ -176,6 +221,42 @@ static void request_from(struct MHD_Connection *mc, const char *url, const char 
       MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
   req->authorization =
       MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+  head_facts h;
+  memset(&h, 0, sizeof h);
+  MHD_get_connection_values(mc, MHD_HEADER_KIND, count_field, &h);
+  req->authorization_count = h.n_auth;
+  req->authorization_last = h.auth_last;
+}
+
+/* RFC 9112 6.1 and 6.3: the message framing this server accepts.  0 when the
+ * request is framed by one Content-Length, by "Transfer-Encoding: chunked"
+ * alone, or by neither; else the status to answer (the connection then
+ * closes: what follows cannot be delimited) with *why filled. */
+static int framing_error(struct MHD_Connection *mc, const char **why) {
+  head_facts h;
+  memset(&h, 0, sizeof h);
+  MHD_get_connection_values(mc, MHD_HEADER_KIND, count_field, &h);
+  if (h.n_te) {
+    const char *v = h.te;
+    while (*v == ' ' || *v == '\t')
+      v++;
+    size_t n = strlen(v);
+    while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+      n--;
+    if (h.n_te > 1 || n != 7 || strncasecmp(v, "chunked", 7) != 0) {
+      *why = "the only transfer coding this server implements is chunked, sent alone";
+      return 501;
+    }
+    if (h.n_cl) {
+      *why = "Transfer-Encoding and Content-Length together: the framing is ambiguous";
+      return 400;
+    }
+  }
+  if (h.n_cl > 1) {
+    *why = "Content-Length is sent more than once";
+    return 400;
+  }
+  return 0;
 }
 
 /* Content-Length over max_body (or not a number MHD let through). */
@@ -194,10 +275,22 @@ static int declared_too_big(struct MHD_Connection *mc, size_t max) {
   return v > (unsigned long long)max;
 }
 
-static int has_body(struct MHD_Connection *mc) {
-  const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-  return (cl && strcmp(cl, "0") != 0) ||
-         MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+
+/* The keep-alive-misframe fault, second half: the previous body, never read by
+ * this server's parser, is taken for the start of this request. */
+static enum MHD_Result answer_garbage(hmock *m, struct MHD_Connection *mc, const char *method,
+                                      const char *url) {
+  static const char text[] = "Bad Request: malformed request line\n";
+  hmock_response r;
+  memset(&r, 0, sizeof r);
+  r.status = 400;
+  r.content_type = "text/plain";
+  r.body = malloc(sizeof text - 1);
+  if (r.body) {
+    memcpy(r.body, text, sizeof text - 1);
+    r.body_len = sizeof text - 1;
+  }
+  return send_response(m, mc, method, url, &r, 1);
 }
 
 static enum MHD_Result on_access(void *cls, struct MHD_Connection *mc, const char *url,
@@ -219,6 +312,20 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *mc, const cha
     c->too_big = c->over_budget = 0;
     c->discarded = 0;
     c->len = 0;
+    if (c->poisoned) {
+      c->poisoned = 0;
+      atomic_store(&c->deadline_ms, 0);
+      return answer_garbage(m, mc, method, url);
+    }
+    const char *why = NULL;
+    int bad = framing_error(mc, &why);
+    if (bad) {
+      /* answered before the body, which cannot be delimited: MHD closes the
+       * connection after an answer queued this early */
+      atomic_store(&c->deadline_ms, 0);
+      hmock_problem(m, bad, why, &r);
+      return send_response(m, mc, method, url, &r, 1);
+    }
     request_from(mc, url, method, &req);
     req.body_too_large = declared_too_big(mc, m->max_body);
     if (!hmock_precheck(m, &req, &r))
@@ -227,9 +334,14 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *mc, const cha
       hang(m, c, mc, method, url);
       return MHD_YES;
     }
-    atomic_store(&c->deadline_ms, 0);
-    /* a body, if one follows, is not read: the connection closes after the answer */
-    return send_response(m, mc, method, url, &r, has_body(mc));
+    if (req.body_too_large) {
+      /* not worth reading: answer now and close */
+      atomic_store(&c->deadline_ms, 0);
+      return send_response(m, mc, method, url, &r, 1);
+    }
+    c->pending = r; /* sent when the body has been read (and dropped) */
+    c->has_pending = 1;
+    return MHD_YES;
   }
   pthread_mutex_lock(&m->conn_lock);
   int hung = c->hung;
@@ -240,6 +352,17 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *mc, const cha
   if (*upload_size) {
     size_t n = *upload_size;
     *upload_size = 0;
+    if (c->has_pending) {
+      c->discarded += n;
+      if (c->discarded <= m->max_body)
+        return MHD_YES;
+      /* too much to drop: answer now, the connection closes */
+      c->has_pending = 0;
+      atomic_store(&c->deadline_ms, 0);
+      r = c->pending;
+      memset(&c->pending, 0, sizeof c->pending);
+      return send_response(m, mc, method, url, &r, 1);
+    }
     if (!c->too_big && !c->over_budget) {
       int ok = body_reserve(c, n);
       if (ok < 0)
@@ -259,20 +382,22 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *mc, const cha
 
   /* the whole request is in */
   atomic_store(&c->deadline_ms, 0);
-  if (c->over_budget) {
-    memset(&r, 0, sizeof r);
-    static const char text[] =
-        "{\"type\":\"https://tools.ietf.org/html/rfc9110#section-15.6.4\","
-        "\"title\":\"Service Unavailable\",\"status\":503,"
-        "\"detail\":\"the server is holding too many request bodies; retry later\"}";
-    r.status = 503;
-    r.content_type = "application/problem+json";
-    r.retry_after = "1";
-    r.body = malloc(sizeof text - 1);
-    if (r.body) {
-      memcpy(r.body, text, sizeof text - 1);
-      r.body_len = sizeof text - 1;
+  if (c->has_pending) {
+    c->has_pending = 0;
+    r = c->pending;
+    memset(&c->pending, 0, sizeof c->pending);
+    if (c->discarded && hmock_has(m, HMOCK_FAULT_KEEP_ALIVE_MISFRAME))
+      c->poisoned = 1;
+    if (r.body && r.body_len && !strcmp(method, "HEAD") && hmock_has(m, HMOCK_FAULT_HEAD_WITH_BODY) &&
+        (c->head_extra = malloc(r.body_len))) {
+      memcpy(c->head_extra, r.body, r.body_len);
+      c->head_extra_len = r.body_len;
     }
+    return send_response(m, mc, method, url, &r, 0);
+  }
+  if (c->over_budget) {
+    hmock_problem(m, 503, "the server is holding too many request bodies; retry later", &r);
+    r.retry_after = "1";
     return send_response(m, mc, method, url, &r, 1);
   }
   request_from(mc, url, method, &req);
@@ -290,7 +415,6 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *mc, const cha
 static void on_completed(void *cls, struct MHD_Connection *mc, void **req_cls,
                          enum MHD_RequestTerminationCode toe) {
   (void)mc;
-  (void)toe;
   hmock *m = cls;
   hmock_conn *c = *req_cls;
   if (!c)
@@ -298,6 +422,21 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **req_cls,
   *req_cls = NULL;
   c->started = 0;
   c->len = 0;
+  if (c->has_pending) {
+    hmock_response_clear(&c->pending);
+    c->has_pending = 0;
+  }
+  if (c->head_extra) {
+    /* the head-with-body fault: the body MHD rightly left out, written after
+     * the answer as a careless server would */
+    if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK && c->fd >= 0 &&
+        send(c->fd, c->head_extra, c->head_extra_len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+      /* the peer is gone or its window is full: nothing to add */
+    }
+    free(c->head_extra);
+    c->head_extra = NULL;
+    c->head_extra_len = 0;
+  }
   if (c->cap > KEEP_BUFFER)
     body_release(c);
   atomic_store(&c->deadline_ms, now_ms() + (long long)m->request_timeout_s * 1000LL);
@@ -339,6 +478,8 @@ static void on_connection(void *cls, struct MHD_Connection *mc, void **socket_co
     c->next->prev = c->prev;
   pthread_mutex_unlock(&m->conn_lock);
   body_release(c);
+  hmock_response_clear(&c->pending);
+  free(c->head_extra);
   free(c);
   *socket_context = NULL;
 }
@@ -357,6 +498,15 @@ static void *reaper_main(void *arg) {
     pthread_cond_timedwait(&m->reaper_cv, &m->conn_lock, &ts);
     if (m->stopping)
       break;
+    if (atomic_exchange(&m->trim_wanted, 0)) {
+      /* large body buffers or parse arenas were freed: hand the pages back,
+       * so RSS returns near its baseline once a burst is over */
+      pthread_mutex_unlock(&m->conn_lock);
+      malloc_trim(0);
+      pthread_mutex_lock(&m->conn_lock);
+      if (m->stopping)
+        break;
+    }
     long long now = now_ms();
     for (hmock_conn *c = m->conns; c; c = c->next) {
       if (c->hung) {
@@ -407,32 +557,40 @@ hmock *hmock_start(const hmock_options *opts, char *err, size_t errlen) {
     goto fail;
   }
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
-                   MHD_USE_ERROR_LOG;
-  if (ai->ai_family == AF_INET6)
-    flags |= MHD_USE_IPv6;
-  struct MHD_OptionItem pool[] = {
-      {MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)m->threads, NULL},
-      {MHD_OPTION_END, 0, NULL},
-  };
-  if (m->threads < 2)
-    pool[0].option = MHD_OPTION_END;
-  struct MHD_Daemon *d = MHD_start_daemon(
-      flags, (uint16_t)port, NULL, NULL, on_access, m, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, m,
-      MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_ARRAY, pool, MHD_OPTION_CONNECTION_LIMIT,
-      m->connection_limit, MHD_OPTION_CONNECTION_TIMEOUT, m->idle_timeout_s,
-      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY, MHD_OPTION_LISTEN_BACKLOG_SIZE,
-      1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, m, MHD_OPTION_NOTIFY_CONNECTION,
-      on_connection, m, MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
-  freeaddrinfo(ai);
-  ai = NULL;
-  if (!d) {
-    snprintf(err, errlen, "cannot listen on %s port %d (in use, or not a local address?)", m->host,
-             port);
+                   MHD_USE_ERROR_LOG | MHD_USE_NO_LISTEN_SOCKET;
+  if (hmock_has(m, HMOCK_FAULT_NO_DATE))
+    flags |= MHD_USE_SUPPRESS_DATE_NO_CLOCK; /* the fault: a server without a clock */
+  /* no listening socket of their own: hmock_front accepts and hands each
+   * client over (MHD_add_connection) after checking the request framing.  One
+   * daemon per thread, each with its own polling thread, instead of MHD's
+   * thread pool, whose workers each refuse past a share of the limit (the
+   * refusal path below). */
+  /* The connection limit is the front's (it stops accepting there).  Each
+   * daemon's own limit is set out of reach: 0.9.75 can deadlock its thread on
+   * the path that refuses a connection added over its limit (seen: a daemon
+   * thread blocked on its own mutex when closed connections were not yet
+   * cleaned up). */
+  unsigned share = m->connection_limit + 64u;
+  for (unsigned i = 0; i < m->threads; i++) {
+    struct MHD_Daemon *d = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_access, m, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, m,
+        MHD_OPTION_CONNECTION_LIMIT, share, MHD_OPTION_CONNECTION_TIMEOUT, m->idle_timeout_s,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, m, MHD_OPTION_NOTIFY_CONNECTION, on_connection, m,
+        MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
+    if (!d) {
+      snprintf(err, errlen, "cannot start the HTTP server");
+      goto fail;
+    }
+    m->daemons[m->n_daemons++] = d;
+  }
+  m->port = port;
+  if (hmock_front_start(m, ai->ai_addr, ai->ai_addrlen, err, errlen) != 0) {
+    m->port = -1;
     goto fail;
   }
-  m->daemon = d;
-  const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-  m->port = di ? (int)di->port : port;
+  freeaddrinfo(ai);
+  ai = NULL;
   if (pthread_create(&m->reaper, NULL, reaper_main, m) != 0) {
     snprintf(err, errlen, "cannot start the reaper thread");
     goto fail;
@@ -457,7 +615,7 @@ void hmock_stop(hmock *m) {
     pthread_join(m->reaper, NULL);
     m->reaper_started = 0;
   }
-  if (m->daemon) {
+  if (m->n_daemons) {
     /* MHD must not be stopped with suspended connections: resume every hung one
      * (its handler then closes it without an answer). */
     pthread_mutex_lock(&m->conn_lock);
@@ -468,8 +626,10 @@ void hmock_stop(hmock *m) {
       }
     }
     pthread_mutex_unlock(&m->conn_lock);
-    MHD_stop_daemon(m->daemon);
-    m->daemon = NULL;
+    hmock_front_stop(m); /* every client closes; MHD's ends see the end of stream */
+    for (unsigned i = 0; i < m->n_daemons; i++)
+      MHD_stop_daemon(m->daemons[i]);
+    m->n_daemons = 0;
   }
   hmock_free_parts(m);
 }

@@ -8,59 +8,45 @@
 #include "json/hjson.h"
 #include "report/hreport.h"
 #include "report/hreport_int.h"
+#include "util/hutil.h"
 
 /* ---- buffer ---------------------------------------------------------------- */
+
+/* hr_buf is an hbuf with the report's cap and a single failure flag: both
+ * functions below lend its fields to an hbuf for one append. */
+static hbuf lend(const hr_buf *b) {
+  hbuf h = {.p = b->p, .n = b->len, .cap = b->cap, .limit = HREPORT_MAX_OUTPUT};
+  return h;
+}
+
+static void take_back(hr_buf *b, const hbuf *h) {
+  b->p = h->p;
+  b->len = h->n;
+  b->cap = h->cap;
+  b->bad = h->toobig || h->nomem;
+}
 
 void hr_put(hr_buf *b, const char *s, size_t n) {
   if (b->bad || n == 0)
     return;
-  if (n > HREPORT_MAX_OUTPUT - b->len) {
-    b->bad = 1;
-    return;
-  }
-  if (b->len + n + 1 > b->cap) {
-    size_t nc = b->cap ? b->cap : 4096;
-    while (nc < b->len + n + 1)
-      nc *= 2;
-    char *np = realloc(b->p, nc);
-    if (!np) {
-      b->bad = 1;
-      return;
-    }
-    b->p = np;
-    b->cap = nc;
-  }
-  memcpy(b->p + b->len, s, n);
-  b->len += n;
-  b->p[b->len] = '\0';
+  hbuf h = lend(b);
+  hbuf_add(&h, s, n);
+  take_back(b, &h);
 }
 
 void hr_puts(hr_buf *b, const char *s) { hr_put(b, s, strlen(s)); }
 
 void hr_printf(hr_buf *b, const char *fmt, ...) {
-  char small[512];
+  if (b->bad)
+    return;
+  hbuf h = lend(b);
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(small, sizeof small, fmt, ap);
+  int ok = hbuf_vprintf(&h, fmt, ap);
   va_end(ap);
-  if (n < 0) {
-    b->bad = 1;
-    return;
-  }
-  if ((size_t)n < sizeof small) {
-    hr_put(b, small, (size_t)n);
-    return;
-  }
-  char *big = malloc((size_t)n + 1);
-  if (!big) {
-    b->bad = 1;
-    return;
-  }
-  va_start(ap, fmt);
-  vsnprintf(big, (size_t)n + 1, fmt, ap);
-  va_end(ap);
-  hr_put(b, big, (size_t)n);
-  free(big);
+  take_back(b, &h);
+  if (!ok)
+    b->bad = 1; /* an encoding error, not only a full buffer */
 }
 
 char *hr_finish(hr_buf *b, size_t *len) {
@@ -82,42 +68,35 @@ char *hr_finish(hr_buf *b, size_t *len) {
 
 /* ---- text ------------------------------------------------------------------ */
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n, uint32_t *cp) {
-  unsigned c = s[0];
-  size_t len;
-  uint32_t v, min;
-  if (c < 0x80) {
-    *cp = c;
-    return 1;
-  } else if (c >= 0xC2 && c <= 0xDF) {
-    len = 2, v = c & 0x1F, min = 0x80;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3, v = c & 0x0F, min = 0x800;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4, v = c & 0x07, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (n < len)
-    return 0;
-  for (size_t i = 1; i < len; i++) {
-    if ((s[i] & 0xC0) != 0x80)
-      return 0;
-    v = (v << 6) | (s[i] & 0x3F);
-  }
-  if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-    return 0;
-  *cp = v;
-  return len;
-}
-
 /* Code points that must not reach a page or a terminal as such: C1 controls,
  * bidi embeddings/overrides/isolates (Trojan Source), line/paragraph separators. */
 static int hostile_cp(uint32_t cp) {
   return (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
          (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E || cp == 0x200F || cp == 0x2028 ||
-         cp == 0x2029 || cp == 0xFEFF;
+         cp == 0x2029 || cp == 0xFEFF || cp == 0xFFFE || cp == 0xFFFF;
+}
+
+int hr_utf8_valid(const char *s, size_t n) {
+  return hutil_utf8_valid(s, n);
+}
+
+char *hr_utf8_fix(const char *s, size_t n, size_t *out_len) {
+  hr_buf b = {0};
+  const unsigned char *u = (const unsigned char *)s;
+  size_t run = 0, i = 0;
+  while (i < n) {
+    uint32_t cp;
+    size_t l = hutil_utf8_decode(u + i, n - i, &cp, NULL);
+    if (l > 0 && u[i] != 0) {
+      i += l;
+      continue;
+    }
+    hr_put(&b, s + run, i - run);
+    hr_printf(&b, "\\x%02X", u[i]);
+    run = ++i;
+  }
+  hr_put(&b, s + run, n - run);
+  return hr_finish(&b, out_len);
 }
 
 static int md_special(unsigned char c) {
@@ -128,14 +107,11 @@ void hr_text(hr_buf *b, const char *s, size_t n, hr_text_mode mode, size_t max) 
   if (!s)
     return;
   size_t limit = n;
-  if (max && n > max) {
-    limit = max;
-    /* do not cut a UTF-8 sequence in two */
-    while (limit > 0 && ((unsigned char)s[limit] & 0xC0) == 0x80)
-      limit--;
-  }
+  if (max && n > max)
+    limit = hutil_utf8_cut(s, n, max); /* do not cut a UTF-8 sequence in two */
   const unsigned char *u = (const unsigned char *)s;
-  int keep_lines = mode == HR_TEXT_HTML || mode == HR_TEXT_CODE;
+  int xml = mode == HR_TEXT_XML || mode == HR_TEXT_XML_ATTR;
+  int keep_lines = mode == HR_TEXT_HTML || mode == HR_TEXT_CODE || mode == HR_TEXT_XML;
   size_t run = 0; /* start of the pending run of plain bytes */
   size_t i = 0;
   char esc[16];
@@ -145,9 +121,9 @@ void hr_text(hr_buf *b, const char *s, size_t n, hr_text_mode mode, size_t max) 
     size_t adv = 1;
     if (c < 0x20 || c == 0x7F) {
       if (c == '\n') {
-        rep = keep_lines ? NULL : " ";
+        rep = mode == HR_TEXT_XML_ATTR ? "&#10;" : keep_lines ? NULL : " ";
       } else if (c == '\t') {
-        rep = keep_lines ? NULL : " ";
+        rep = mode == HR_TEXT_XML_ATTR ? "&#9;" : keep_lines ? NULL : " ";
       } else if (c == '\r' && i + 1 < limit && u[i + 1] == '\n' && keep_lines) {
         rep = ""; /* CRLF shown as a line break */
       } else {
@@ -156,7 +132,7 @@ void hr_text(hr_buf *b, const char *s, size_t n, hr_text_mode mode, size_t max) 
       }
     } else if (c >= 0x80) {
       uint32_t cp = 0;
-      size_t l = utf8_len(u + i, limit - i, &cp);
+      size_t l = hutil_utf8_decode(u + i, limit - i, &cp, NULL);
       if (l == 0) {
         snprintf(esc, sizeof esc, "\\x%02X", c);
         rep = esc;
@@ -168,7 +144,7 @@ void hr_text(hr_buf *b, const char *s, size_t n, hr_text_mode mode, size_t max) 
         i += l;
         continue;
       }
-    } else if (mode == HR_TEXT_HTML) {
+    } else if (mode == HR_TEXT_HTML || xml) {
       switch (c) {
       case '&': rep = "&amp;"; break;
       case '<': rep = "&lt;"; break;

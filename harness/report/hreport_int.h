@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cjson/cJSON.h>
 
+#include "json/hjson.h"
+
 /* A growable output buffer with a hard cap (HREPORT_MAX_OUTPUT): once an
  * allocation fails or the cap is hit, `bad` is set and further writes are
  * ignored; the owner checks `bad` at the end and frees p with free(). */
@@ -31,7 +33,10 @@ typedef enum {
   HR_TEXT_MD_CELL,  /* as HR_TEXT_MD (a table cell: | escaped too) */
   HR_TEXT_CODE,     /* literal (fenced block): only control characters made visible */
   HR_TEXT_CODE_CELL,/* literal in an inline code span inside a table: | -> \|, newline -> space */
-  HR_TEXT_TERM      /* terminal line: control characters made visible, newline -> space */
+  HR_TEXT_TERM,     /* terminal line: control characters made visible, newline -> space */
+  HR_TEXT_XML,      /* XML element text: & < > " ' escaped, newlines kept; every character
+                       XML 1.0 forbids (controls, U+FFFE/U+FFFF) made visible as text */
+  HR_TEXT_XML_ATTR  /* as HR_TEXT_XML inside an attribute value: newline -> &#10;, tab -> &#9; */
 } hr_text_mode;
 
 /* Writes s[0..n) in mode; in every mode control characters (but \n and \t
@@ -39,6 +44,13 @@ typedef enum {
  * as \xNN / \uNNNN, and at most `max` bytes of input are written (then
  * "... (N bytes more)"); max 0 means no limit. */
 void hr_text(hr_buf *b, const char *s, size_t n, hr_text_mode mode, size_t max);
+
+/* 1 when s[0..n) is valid UTF-8 (no surrogates, no overlong forms). */
+int hr_utf8_valid(const char *s, size_t n);
+/* A copy of s[0..n) where every byte that is not part of valid UTF-8, and every
+ * NUL, is written as the four characters \xNN; other bytes unchanged.
+ * malloc'd, NUL-terminated (free()); NULL when out of memory. */
+char *hr_utf8_fix(const char *s, size_t n, size_t *out_len);
 
 /* Tolerant accessors: NULL / fallback when the member is absent or of another type. */
 const cJSON *hr_get(const cJSON *obj, const char *name);
@@ -87,5 +99,19 @@ size_t hr_index_req_case(const hr_index *ix, size_t r, hr_case_iter *it);
 /* The effective state of requirement r: its status, but HR_ST_ERROR when it is
  * not "fail" and one of its cases has status "error". */
 hr_status hr_index_req_state(const hr_index *ix, size_t r);
+
+/* Redaction (see hreport.h) of text[0..len) appended to b. */
+void hr_redact_into(hr_buf *b, const char *text, size_t len);
+/* "Name: value" appended to b, the value redacted (credentials headers entirely). */
+void hr_header_line(hr_buf *b, const char *name, size_t nlen, const char *value, size_t vlen);
+
+/* A view of a report, rendered from one model: html 0 Markdown, 1 HTML.
+ * catalogue (may be NULL) is the run's catalogue.json, for schema coverage
+ * when the report carries no "coverage".  malloc'd text or NULL (out of
+ * memory, or over HREPORT_MAX_OUTPUT). */
+char *hr_render_view(const cJSON *report, const cJSON *catalogue, int html, size_t *len);
+
+/* Reads and strictly parses any JSON file (at most HREPORT_MAX_INPUT bytes). */
+int hr_load_json(hjson_doc *doc, const char *path, const cJSON **root, char *err, size_t errlen);
 
 #endif

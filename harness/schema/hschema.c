@@ -23,28 +23,18 @@
 
 #include "schema/hschema_impl.h"
 #include "json/hjson.h"
+#include "util/hutil.h"
 
 #define HSCHEMA_MAX_INPLACE 64    /* longest $ref/allOf/anyOf/oneOf/not chain */
 #define HSCHEMA_ENUM_DESC_MAX 200 /* bytes of the allowed values listed in a message */
 #define HSCHEMA_ENUM_LINEAR 8     /* larger enums get a hash table */
 
-/* ---- arena (the set's memory), with mark/rollback for failed compiles ---- */
-
-typedef struct ablock {
-  struct ablock *next; /* older block */
-  size_t used, cap;
-  _Alignas(16) unsigned char data[];
-} ablock;
-
-typedef struct {
-  ablock *head;
-  size_t used;
-} amark;
+/* ---- the set's memory: an arena, rolled back when a compile fails ---- */
 
 struct hschema_set {
   const cJSON *root;
   char *name; /* "" when none */
-  ablock *arena;
+  hutil_arena arena;
   hschema **list; /* every compiled schema, in creation order */
   size_t n, cap, pending;
   hschema **map; /* node -> schema, open addressing */
@@ -53,49 +43,11 @@ struct hschema_set {
 };
 
 static void *arena_alloc(hschema_set *set, size_t size) {
-  if (size > SIZE_MAX / 4)
-    return NULL; /* the rounding and the block header below must not wrap */
-  size = (size + 15) & ~(size_t)15;
-  if (size == 0)
-    size = 16;
-  ablock *b = set->arena;
-  if (!b || b->cap - b->used < size) {
-    size_t cap = size > 16384 ? size : 16384;
-    ablock *nb = malloc(sizeof *nb + cap);
-    if (!nb)
-      return NULL;
-    nb->next = b;
-    nb->used = 0;
-    nb->cap = cap;
-    set->arena = b = nb;
-  }
-  void *p = b->data + b->used;
-  b->used += size;
-  return p;
+  return hutil_arena_alloc(&set->arena, size);
 }
 
 static void *arena_calloc(hschema_set *set, size_t n, size_t size) {
-  if (size && n > SIZE_MAX / size)
-    return NULL;
-  void *p = arena_alloc(set, n * size);
-  if (p)
-    memset(p, 0, n * size);
-  return p;
-}
-
-static amark arena_mark(const hschema_set *set) {
-  amark m = {set->arena, set->arena ? set->arena->used : 0};
-  return m;
-}
-
-static void arena_rollback(hschema_set *set, amark m) {
-  while (set->arena && set->arena != m.head) {
-    ablock *b = set->arena;
-    set->arena = b->next;
-    free(b);
-  }
-  if (set->arena)
-    set->arena->used = m.used;
+  return hutil_arena_calloc(&set->arena, n, size);
 }
 
 /* ---- the set ---- */
@@ -118,7 +70,7 @@ fail:
 void hschema_set_free(hschema_set *set) {
   if (!set)
     return;
-  arena_rollback(set, (amark){NULL, 0});
+  hutil_arena_free(&set->arena);
   free(set->list);
   free(set->map);
   hpattern_cache_free(set->patterns);
@@ -266,16 +218,6 @@ static char *loc_from_fragment(hschema_set *set, const char *frag, size_t len) {
   return out;
 }
 
-static int hexval(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 /* Resolves a URI fragment (after '#') in root: %-decoding, then RFC 6901. */
 static const cJSON *resolve_fragment(const cJSON *root, const char *frag, size_t len,
                                      const char **why) {
@@ -288,8 +230,8 @@ static const cJSON *resolve_fragment(const cJSON *root, const char *frag, size_t
   size_t o = 0;
   for (size_t i = 0; i < len; i++) {
     int h, l;
-    if (frag[i] == '%' && i + 2 < len && (h = hexval(frag[i + 1])) >= 0 &&
-        (l = hexval(frag[i + 2])) >= 0) {
+    if (frag[i] == '%' && i + 2 < len && (h = hutil_hexval(frag[i + 1])) >= 0 &&
+        (l = hutil_hexval(frag[i + 2])) >= 0) {
       buf[o++] = (char)(h * 16 + l);
       i += 2;
     } else {
@@ -508,7 +450,7 @@ static int compile_enum(cctx *c, hschema *s, const cJSON *v) {
     if (cJSON_IsString(e)) {
       size_t len;
       const char *str = hjson_string(e, &len);
-      n = hschema_quote(item, sizeof item, str, len, 40);
+      n = hutil_quote(item, sizeof item, str, len, 40);
     } else if (cJSON_IsNumber(e)) {
       const char *t = hjson_number_text(e);
       n = (size_t)snprintf(item, sizeof item, "%.40s", t ? t : "");
@@ -587,7 +529,7 @@ static int compile_type(cctx *c, hschema *s, const cJSON *v) {
     int bit = type_bit(t, len);
     if (!bit) {
       char q[96];
-      hschema_quote(q, sizeof q, t, len, 40);
+      hutil_quote(q, sizeof q, t, len, 40);
       return cfail(c, s, "type", "unknown type %s", q);
     }
     s->types = (unsigned)bit;
@@ -603,7 +545,7 @@ static int compile_type(cctx *c, hschema *s, const cJSON *v) {
     if (!bit) {
       char q[96];
       if (t)
-        hschema_quote(q, sizeof q, t, len, 40);
+        hutil_quote(q, sizeof q, t, len, 40);
       else
         snprintf(q, sizeof q, "(a %s)", hschema_json_type(e));
       return cfail(c, s, "type", "unknown type %s", q);
@@ -619,7 +561,7 @@ static int compile_ref(cctx *c, hschema *s, const cJSON *v) {
   if (!ref)
     return cfail(c, s, "$ref", "\"$ref\" must be a string, got %s", hschema_json_type(v));
   char q[96];
-  hschema_quote(q, sizeof q, ref, len, 80);
+  hutil_quote(q, sizeof q, ref, len, 80);
   if (len == 0 || ref[0] != '#')
     return cfail(c, s, "$ref",
                  "$ref %s is not a local reference (\"#/...\"); remote references "
@@ -1020,7 +962,7 @@ const hschema *hschema_compile(hschema_set *set, const char *pointer, hschema_er
     return NULL;
   }
   cctx c = {set, err};
-  amark mark = arena_mark(set);
+  hutil_amark mark = hutil_arena_mark(&set->arena);
   size_t n0 = set->n, p0 = hpattern_cache_size(set->patterns);
   const cJSON *node;
   const char *why = NULL;
@@ -1029,14 +971,14 @@ const hschema *hschema_compile(hschema_set *set, const char *pointer, hschema_er
   size_t flen = pointer[0] == '#' ? plen - 1 : plen;
   if (flen && frag[0] != '/') {
     char q[96];
-    hschema_quote(q, sizeof q, pointer, plen, 60);
+    hutil_quote(q, sizeof q, pointer, plen, 60);
     snprintf(err->msg, sizeof err->msg, "schema pointer %s must be \"#\" or start with \"#/\"", q);
     return NULL;
   }
   node = resolve_fragment(set->root, frag, flen, &why);
   if (!node) {
     char q[160];
-    hschema_quote(q, sizeof q, pointer, plen, 120);
+    hutil_quote(q, sizeof q, pointer, plen, 120);
     snprintf(err->msg, sizeof err->msg, "%s%s%s: no schema there: %s", set->name,
              set->name[0] ? " " : "", q, why);
     return NULL;
@@ -1069,7 +1011,7 @@ fail:
     for (size_t i = 0; i < set->n; i++)
       map_put(set, set->list[i]);
   }
-  arena_rollback(set, mark);
+  hutil_arena_rollback(&set->arena, mark);
   hpattern_cache_truncate(set->patterns, p0);
   if (!err->msg[0])
     snprintf(err->msg, sizeof err->msg, "out of memory compiling schemas");

@@ -195,10 +195,6 @@ static inline const hprop *hschema_prop_find(const hschema *s, const char *name,
   return NULL;
 }
 
-/* "text" with quotes and escapes (control characters as \n, \t, \u00XX), at
- * most max source bytes ("..." after the closing quote when cut), always one
- * line; returns the length written (validate.c). */
-size_t hschema_quote(char *out, size_t cap, const char *s, size_t len, size_t max);
 /* "string", "number", "object" ... of a node (validate.c). */
 const char *hschema_json_type(const cJSON *n);
 

@@ -8,7 +8,12 @@
  * violation.  A step budget (scaled by the instance size) stops a schema whose
  * combinators would make validation exponential, and a nesting cap bounds the
  * C stack.  Results keep their memory between validations: after warm-up a
- * validation calls malloc only when a document breaks a new size record. */
+ * validation calls malloc only when a document breaks a new size record.
+ *
+ * Numbers: "type": "integer" accepts only a number text without a fraction or
+ * an exponent part ("1", "-0"; never "1.0", "1e0", "10E-1"), the OpenAPI 3.0 /
+ * JSON Schema draft 4-5 reading (see is_integral); the int32 / int64 formats
+ * use the same rule and then check the range exactly from the text. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -19,6 +24,7 @@
 #include "schema/hschema.h"
 #include "schema/hschema_impl.h"
 #include "json/hjson.h"
+#include "util/hutil.h"
 
 #define HSCHEMA_STEP_BUDGET 1000000u /* schema evaluations before counting nodes */
 #define HSCHEMA_STEPS_PER_NODE 64u   /* ... and then per instance value */
@@ -211,55 +217,6 @@ const char *hschema_json_type(const cJSON *n) {
   }
 }
 
-/* "text" with quotes and escapes, at most max source bytes ("..." after the
- * closing quote when cut), always one line; returns the length written. */
-size_t hschema_quote(char *out, size_t cap, const char *s, size_t len, size_t max) {
-  size_t o = 0, i = 0;
-  if (cap < 16)
-    return 0;
-  size_t lim = cap - 12; /* room for an escape, the quote, the dots and NUL */
-  out[o++] = '"';
-  size_t stop = len < max ? len : max;
-  if (stop < len) /* cut at a character boundary */
-    while (stop > 0 && ((unsigned char)s[stop] & 0xC0) == 0x80)
-      stop--;
-  for (i = 0; i < stop && o < lim; i++) {
-    unsigned char b = (unsigned char)s[i];
-    if (b == '"' || b == '\\') {
-      out[o++] = '\\';
-      out[o++] = (char)b;
-    } else if (b == '\n') {
-      out[o++] = '\\';
-      out[o++] = 'n';
-    } else if (b == '\t') {
-      out[o++] = '\\';
-      out[o++] = 't';
-    } else if (b == '\r') {
-      out[o++] = '\\';
-      out[o++] = 'r';
-    } else if (b < 0x20 || b == 0x7F) {
-      o += (size_t)snprintf(out + o, cap - o, "\\u%04x", b);
-    } else {
-      out[o++] = (char)b;
-    }
-  }
-  if (i < stop && ((unsigned char)s[i] & 0xC0) == 0x80) {
-    /* out of room inside a character: drop the part of it already written
-     * (its continuation bytes and its lead byte), never half a sequence */
-    while (o > 1 && ((unsigned char)out[o - 1] & 0xC0) == 0x80)
-      o--;
-    if (o > 1 && ((unsigned char)out[o - 1] & 0xC0) == 0xC0)
-      o--;
-  }
-  out[o++] = '"';
-  if (i < len) {
-    memcpy(out + o, "...", 3);
-    o += 3;
-  }
-  out[o] = '\0';
-  return o;
-}
-
 /* The pattern's source for a message, as written (backslashes kept), control
  * characters escaped so the message stays one line, capped. */
 static void pattern_text(char *out, size_t cap, const hpattern *p) {
@@ -398,7 +355,7 @@ __attribute__((noinline)) static void emit_quoted(vctx *c, const hschema *s, con
                                                   int warning, const char *before, const char *str,
                                                   size_t len, const char *after) {
   char q[96];
-  hschema_quote(q, sizeof q, str, len, HSCHEMA_QUOTE_MAX);
+  hutil_quote(q, sizeof q, str, len, HSCHEMA_QUOTE_MAX);
   emit(c, s, keyword, keyword, warning, "%s%s%s", before, q, after);
 }
 
@@ -409,14 +366,17 @@ static size_t count_nodes(const cJSON *x) {
   return n;
 }
 
+/* "type": "integer" (and the int32/int64 formats): a number written without a
+ * fraction or an exponent part.  "1.0", "1e0" and "10E-1" are numbers, not
+ * integers: OpenAPI 3.0 uses JSON Schema Wright draft 00 (draft 4/5), where an
+ * integer is a JSON number with no fraction or exponent part, and strict
+ * clients (.NET System.Text.Json into int, Java/Jackson with
+ * ACCEPT_FLOAT_AS_INT off) refuse them.  The reader keeps each number's text;
+ * a tree built by cJSON itself has none, and there an integral double counts. */
 static int is_integral(const cJSON *x) {
   const char *t = hjson_number_text(x);
-  if (t) {
-    if (!strpbrk(t, ".eE"))
-      return 1;
-    hdec d;
-    return hdec_parse(&d, t, strlen(t)) && hdec_is_integer(&d);
-  }
+  if (t)
+    return strpbrk(t, ".eE") == NULL;
   double v = x->valuedouble;
   return isfinite(v) && floor(v) == v;
 }
@@ -676,7 +636,7 @@ __attribute__((noinline)) static int v_string(vctx *c, const hschema *s, const c
     if (m != HPATTERN_MATCH) {
       if (!c->silent) {
         char q[96], pat[300];
-        hschema_quote(q, sizeof q, str, len, HSCHEMA_QUOTE_MAX);
+        hutil_quote(q, sizeof q, str, len, HSCHEMA_QUOTE_MAX);
         pattern_text(pat, sizeof pat, s->pattern);
         if (m == HPATTERN_NOMATCH)
           emit(c, s, "pattern", "pattern", 0, "%s does not match pattern %s", q, pat);
@@ -695,7 +655,7 @@ __attribute__((noinline)) static int v_string(vctx *c, const hschema *s, const c
     if (!good) {
       if (!c->silent) {
         char q[96];
-        hschema_quote(q, sizeof q, str, len, HSCHEMA_QUOTE_MAX);
+        hutil_quote(q, sizeof q, str, len, HSCHEMA_QUOTE_MAX);
         emit(c, s, "format", "format", 0, "%s is not a valid RFC 3339 %s", q,
              s->format == FMT_DATE_TIME ? "date-time" : "full-date (format date)");
       }
@@ -754,8 +714,12 @@ __attribute__((noinline)) static int v_number(vctx *c, const hschema *s, const c
   }
   if (s->format == FMT_INT32 || s->format == FMT_INT64) {
     int bits = s->format == FMT_INT32 ? 32 : 64;
-    int integer = hdec_is_integer(&d);
-    if (!integer || !hdec_fits_int(&d, bits)) {
+    int integer = hdec_is_integer(&d) && is_integral(x);
+    /* a non-integer under "type": "integer" is that keyword's violation
+     * (one report); the format's own integer rule speaks when no type does */
+    if (!integer && (s->types & T_INTEGER) && !(s->types & T_NUMBER)) {
+      /* already refused by "type" */
+    } else if (!integer || !hdec_fits_int(&d, bits)) {
       if (!c->silent) {
         number_text(nt, sizeof nt, x);
         if (!integer)
@@ -799,7 +763,7 @@ __attribute__((noinline)) static int v_enum(vctx *c, const hschema *s, const cJS
     if (t == T_STRING) {
       size_t len;
       const char *str = hjson_string(x, &len);
-      hschema_quote(q, sizeof q, str, len, HSCHEMA_QUOTE_MAX);
+      hutil_quote(q, sizeof q, str, len, HSCHEMA_QUOTE_MAX);
     } else if (t == T_NUMBER) {
       number_text(q, sizeof q, x);
     } else {

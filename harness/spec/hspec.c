@@ -13,6 +13,8 @@
 #include "spec/hspec.h"
 
 #include "json/hjson.h"
+#include "spec/embedded.h"
+#include "util/hutil.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -39,104 +41,11 @@ static const char *const hspec_methods[] = {"get",     "put",  "post",  "delete"
                                             "options", "head", "patch", "trace"};
 #define HSPEC_N_METHODS (sizeof hspec_methods / sizeof hspec_methods[0])
 
-/* ------------------------------------------------------------------ arena */
-
-typedef struct ablock {
-  struct ablock *next;
-  size_t used, cap;
-} ablock;
-#define ABLOCK_HDR ((sizeof(ablock) + 15u) & ~(size_t)15u)
-
-typedef struct {
-  ablock *head;
-} arena;
-
-static void *arena_alloc(arena *a, size_t n) {
-  if (n > SIZE_MAX / 4)
-    return NULL;
-  n = n ? (n + 15u) & ~(size_t)15u : 16u;
-  if (!a->head || a->head->cap - a->head->used < n) {
-    size_t cap = n > 16384u ? n : 16384u;
-    ablock *b = malloc(ABLOCK_HDR + cap);
-    if (!b)
-      return NULL;
-    b->next = a->head;
-    b->used = 0;
-    b->cap = cap;
-    a->head = b;
-  }
-  void *p = (char *)a->head + ABLOCK_HDR + a->head->used;
-  a->head->used += n;
-  return p;
-}
-
-static char *arena_strndup(arena *a, const char *s, size_t n) {
-  char *p = arena_alloc(a, n + 1);
-  if (p) {
-    if (n)
-      memcpy(p, s, n);
-    p[n] = '\0';
-  }
-  return p;
-}
-
-static void arena_free(arena *a) {
-  ablock *b = a->head;
-  while (b) {
-    ablock *next = b->next;
-    free(b);
-    b = next;
-  }
-  a->head = NULL;
-}
-
 /* ------------------------------------------------- growable string buffer */
 
-typedef struct {
-  char *p;
-  size_t len, cap;
-  int oom;
-} strbuf;
-
-static int sb_reserve(strbuf *b, size_t extra) {
-  if (b->oom)
-    return 0;
-  if (extra > SIZE_MAX / 4 - b->len) {
-    b->oom = 1;
-    return 0;
-  }
-  if (b->len + extra + 1 <= b->cap)
-    return 1;
-  size_t cap = b->cap ? b->cap : 64;
-  while (cap < b->len + extra + 1)
-    cap *= 2;
-  char *p = realloc(b->p, cap);
-  if (!p) {
-    b->oom = 1;
-    return 0;
-  }
-  b->p = p;
-  b->cap = cap;
-  return 1;
-}
-
-static void sb_add(strbuf *b, const char *s, size_t n) {
-  if (!sb_reserve(b, n))
-    return;
-  if (n)
-    memcpy(b->p + b->len, s, n);
-  b->len += n;
-  b->p[b->len] = '\0';
-}
-
-static void sb_cstr(strbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
-
-static void sb_free(strbuf *b) {
-  free(b->p);
-  b->p = NULL;
-  b->len = b->cap = 0;
-  b->oom = 0;
-}
+/* Pointers and locations are built in an hbuf (json/hjson.h); one flag says
+ * whether building failed (out of memory, or past the buffer's limit). */
+static int sb_bad(const hbuf *b) { return b->nomem || b->toobig; }
 
 /* Characters RFC 3986 allows raw in a fragment (besides '/', which a pointer
  * token never contains after ~1 escaping). */
@@ -147,29 +56,29 @@ static int frag_raw(unsigned char c) {
 }
 
 /* Appends "/" and one reference token, ~-escaped and percent-encoded. */
-static void sb_ptr_push(strbuf *b, const char *tok, size_t n) {
+static void sb_ptr_push(hbuf *b, const char *tok, size_t n) {
   static const char hex[] = "0123456789ABCDEF";
-  sb_add(b, "/", 1);
-  for (size_t i = 0; i < n && !b->oom; i++) {
+  hbuf_add(b, "/", 1);
+  for (size_t i = 0; i < n && !sb_bad(b); i++) {
     unsigned char c = (unsigned char)tok[i];
     if (c == '~')
-      sb_add(b, "~0", 2);
+      hbuf_add(b, "~0", 2);
     else if (c == '/')
-      sb_add(b, "~1", 2);
+      hbuf_add(b, "~1", 2);
     else if (frag_raw(c))
-      sb_add(b, (const char *)&tok[i], 1);
+      hbuf_add(b, (const char *)&tok[i], 1);
     else {
       char e[3] = {'%', hex[c >> 4], hex[c & 15]};
-      sb_add(b, e, 3);
+      hbuf_add(b, e, 3);
     }
   }
 }
 
-static void sb_ptr_index(strbuf *b, size_t i) {
+static void sb_ptr_index(hbuf *b, size_t i) {
   char num[32];
   int n = snprintf(num, sizeof num, "/%zu", i);
   if (n > 0)
-    sb_add(b, num, (size_t)n);
+    hbuf_add(b, num, (size_t)n);
 }
 
 /* ---------------------------------------------------- pointer -> size_t map */
@@ -274,7 +183,7 @@ struct hspec {
   char *name;
   const char *title, *version;
   char sha[HSPEC_SHA256_HEX];
-  arena mem;
+  hutil_arena mem;
   hspec_operation *ops;
   size_t n_ops;
   pathent *paths;
@@ -299,7 +208,7 @@ typedef struct {
   ptrmap idxmap; /* container -> index in idx */
   cindex *idx;
   size_t n_idx, cap_idx;
-  arena tmp; /* index tables; released at the end of the load */
+  hutil_arena tmp; /* index tables; released at the end of the load */
 } loader;
 
 /* ---------------------------------------------------------------- errors */
@@ -371,9 +280,9 @@ static void mb_vformat(msgbuf *m, const char *fmt, va_list ap) {
 }
 
 /* "NAME: <where>: <what>" for a shape problem at a pointer. */
-static void shape_err(loader *L, const strbuf *where, const char *fmt, ...) {
+static void shape_err(loader *L, const hbuf *where, const char *fmt, ...) {
   msgbuf m = err_begin(L->err, HSPEC_E_SHAPE, L->spec->name);
-  mb_text(&m, where->p ? where->p : "#", where->p ? where->len : 1, HSPEC_WHERE_MAX);
+  mb_text(&m, where->p ? where->p : "#", where->p ? where->n : 1, HSPEC_WHERE_MAX);
   mb_cstr(&m, ": ");
   va_list ap;
   va_start(ap, fmt);
@@ -441,22 +350,12 @@ static int ascii_caseeq(const char *a, size_t an, const char *b, size_t bn) {
   return 1;
 }
 
-static int hexval(int c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 /* Turns a ref "#..." into the RFC 6901 pointer it names: percent-decoded,
  * then checked (empty or starting with '/', every '~' followed by 0 or 1).
  * Returns 0 with *why set when the ref is not a valid local pointer. */
-static int ref_to_pointer(const char *ref, size_t n, strbuf *out, const char **why) {
-  out->len = 0;
-  if (!sb_reserve(out, n)) {
+static int ref_to_pointer(const char *ref, size_t n, hbuf *out, const char **why) {
+  out->n = 0;
+  if (!hbuf_reserve(out, n)) {
     *why = "out of memory";
     return 0;
   }
@@ -464,8 +363,8 @@ static int ref_to_pointer(const char *ref, size_t n, strbuf *out, const char **w
   for (size_t i = 1; i < n; i++) {
     char c = ref[i];
     if (c == '%') {
-      int hi = i + 2 < n ? hexval((unsigned char)ref[i + 1]) : -1;
-      int lo = i + 2 < n ? hexval((unsigned char)ref[i + 2]) : -1;
+      int hi = i + 2 < n ? hutil_hexval((unsigned char)ref[i + 1]) : -1;
+      int lo = i + 2 < n ? hutil_hexval((unsigned char)ref[i + 2]) : -1;
       if (hi < 0 || lo < 0) {
         *why = "invalid percent-escape (expected % and two hex digits)";
         return 0;
@@ -473,15 +372,15 @@ static int ref_to_pointer(const char *ref, size_t n, strbuf *out, const char **w
       c = (char)(hi * 16 + lo);
       i += 2;
     }
-    out->p[out->len++] = c;
+    out->p[out->n++] = c;
   }
-  out->p[out->len] = '\0';
-  if (out->len && out->p[0] != '/') {
+  out->p[out->n] = '\0';
+  if (out->n && out->p[0] != '/') {
     *why = "invalid JSON pointer (it must be empty or start with '/')";
     return 0;
   }
-  for (size_t i = 0; i < out->len; i++)
-    if (out->p[i] == '~' && (i + 1 >= out->len || (out->p[i + 1] != '0' && out->p[i + 1] != '1'))) {
+  for (size_t i = 0; i < out->n; i++)
+    if (out->p[i] == '~' && (i + 1 >= out->n || (out->p[i + 1] != '0' && out->p[i + 1] != '1'))) {
       *why = "invalid JSON pointer escape ('~' must be followed by 0 or 1)";
       return 0;
     }
@@ -489,18 +388,12 @@ static int ref_to_pointer(const char *ref, size_t n, strbuf *out, const char **w
 }
 
 /* Unescapes one token p[0..n) (~1 -> '/', ~0 -> '~') into tok. */
-static void token_unescape(const char *p, size_t n, strbuf *tok) {
-  tok->len = 0;
-  if (!sb_reserve(tok, n))
+static void token_unescape(const char *p, size_t n, hbuf *tok) {
+  tok->n = 0;
+  if (!hbuf_reserve(tok, n))
     return;
-  for (size_t i = 0; i < n; i++) {
-    if (p[i] == '~' && i + 1 < n) {
-      tok->p[tok->len++] = p[i + 1] == '1' ? '/' : '~';
-      i++;
-    } else
-      tok->p[tok->len++] = p[i];
-  }
-  tok->p[tok->len] = '\0';
+  tok->n = hjson_pointer_unescape(p, n, tok->p);
+  tok->p[tok->n] = '\0';
 }
 
 /* A plain decimal array index ("0", "17"; no sign, no leading zero). */
@@ -521,20 +414,20 @@ static int parse_index(const char *s, size_t n, size_t *out) {
 }
 
 /* Re-encodes a valid pointer as a canonical fragment "#/a/b". */
-static void pointer_to_fragment(const char *p, size_t n, strbuf *out, strbuf *tok) {
-  out->len = 0;
-  sb_add(out, "#", 1);
+static void pointer_to_fragment(const char *p, size_t n, hbuf *out, hbuf *tok) {
+  out->n = 0;
+  hbuf_add(out, "#", 1);
   size_t i = 0;
   while (i < n) {
     size_t j = i + 1;
     while (j < n && p[j] != '/')
       j++;
     token_unescape(p + i + 1, j - i - 1, tok);
-    if (tok->oom) {
-      out->oom = 1;
+    if (sb_bad(tok)) {
+      out->nomem = 1;
       return;
     }
-    sb_ptr_push(out, tok->p, tok->len);
+    sb_ptr_push(out, tok->p, tok->n);
     i = j;
   }
 }
@@ -567,7 +460,7 @@ static size_t index_build(loader *L, const cJSON *c) {
   cindex ix = {NULL, 0};
   if (cJSON_IsArray(c)) {
     ix.n = count;
-    ix.slots = arena_alloc(&L->tmp, count * sizeof *ix.slots);
+    ix.slots = hutil_arena_alloc(&L->tmp, count * sizeof *ix.slots);
     if (!ix.slots)
       return SIZE_MAX;
     size_t i = 0;
@@ -579,7 +472,7 @@ static size_t index_build(loader *L, const cJSON *c) {
       ix.n *= 2;
     if (ix.n > SIZE_MAX / sizeof *ix.slots)
       return SIZE_MAX;
-    ix.slots = arena_alloc(&L->tmp, ix.n * sizeof *ix.slots);
+    ix.slots = hutil_arena_alloc(&L->tmp, ix.n * sizeof *ix.slots);
     if (!ix.slots)
       return SIZE_MAX;
     memset(ix.slots, 0, ix.n * sizeof *ix.slots);
@@ -717,12 +610,12 @@ static int refs_collect(loader *L, const cJSON *node, int is_map, unsigned depth
 }
 
 /* The location of node in the document as a fragment, for messages. */
-static int find_path(const cJSON *cur, const cJSON *target, strbuf *b, unsigned depth) {
+static int find_path(const cJSON *cur, const cJSON *target, hbuf *b, unsigned depth) {
   if (cur == target)
     return 1;
   if (depth > HSPEC_PARSE_DEPTH + 1 || (!cJSON_IsObject(cur) && !cJSON_IsArray(cur)))
     return 0;
-  size_t mark = b->len, i = 0;
+  size_t mark = b->n, i = 0;
   for (const cJSON *c = cur->child; c; c = c->next, i++) {
     if (cJSON_IsArray(cur))
       sb_ptr_index(b, i);
@@ -731,11 +624,11 @@ static int find_path(const cJSON *cur, const cJSON *target, strbuf *b, unsigned 
       const char *k = hjson_key(c, &kn);
       sb_ptr_push(b, k ? k : "", k ? kn : 0);
     }
-    if (b->oom)
+    if (sb_bad(b))
       return 0;
     if (find_path(c, target, b, depth + 1))
       return 1;
-    b->len = mark;
+    b->n = mark;
     b->p[mark] = '\0';
   }
   return 0;
@@ -744,8 +637,8 @@ static int find_path(const cJSON *cur, const cJSON *target, strbuf *b, unsigned 
 /* HSPEC_E_REF: NAME: $ref "REF" at LOCATION: WHAT */
 static void ref_err(loader *L, const refent *r, const char *fmt, ...) {
   const cJSON *rv = member(r->obj, "$ref");
-  strbuf where = {0};
-  sb_add(&where, "#", 1);
+  hbuf where = {0};
+  hbuf_add(&where, "#", 1);
   find_path(L->spec->root, r->obj, &where, 0);
   msgbuf m = err_begin(L->err, HSPEC_E_REF, L->spec->name);
   mb_cstr(&m, "$ref ");
@@ -758,22 +651,22 @@ static void ref_err(loader *L, const refent *r, const char *fmt, ...) {
   } else
     mb_cstr(&m, "member");
   mb_cstr(&m, " at ");
-  if (where.oom)
+  if (sb_bad(&where))
     mb_cstr(&m, "(location unknown: out of memory)");
   else
-    mb_text(&m, where.p, where.len, HSPEC_WHERE_MAX);
+    mb_text(&m, where.p, where.n, HSPEC_WHERE_MAX);
   mb_cstr(&m, ": ");
   va_list ap;
   va_start(ap, fmt);
   mb_vformat(&m, fmt, ap);
   va_end(ap);
-  sb_free(&where);
+  hbuf_free(&where);
 }
 
 /* Checks each ref and finds its direct target. */
 static int refs_resolve(loader *L) {
   hspec *s = L->spec;
-  strbuf ptr = {0}, tok = {0};
+  hbuf ptr = {0}, tok = {0};
   int ok = 0;
   for (size_t i = 0; i < s->n_refs; i++) {
     refent *r = &s->refs[i];
@@ -792,22 +685,22 @@ static int refs_resolve(loader *L) {
     }
     const char *why = NULL;
     if (!ref_to_pointer(str, n, &ptr, &why)) {
-      if (ptr.oom)
+      if (sb_bad(&ptr))
         goto nomem;
       ref_err(L, r, "%s", why);
       goto fail;
     }
     const cJSON *cur = s->root;
     size_t i0 = 0;
-    while (cur && i0 < ptr.len) {
+    while (cur && i0 < ptr.n) {
       size_t j = i0 + 1;
-      while (j < ptr.len && ptr.p[j] != '/')
+      while (j < ptr.n && ptr.p[j] != '/')
         j++;
       token_unescape(ptr.p + i0 + 1, j - i0 - 1, &tok);
-      if (tok.oom)
+      if (sb_bad(&tok))
         goto nomem;
       int oom = 0;
-      cur = child_lookup(L, cur, tok.p, tok.len, &oom);
+      cur = child_lookup(L, cur, tok.p, tok.n, &oom);
       if (oom)
         goto nomem;
       i0 = j;
@@ -823,8 +716,8 @@ static int refs_resolve(loader *L) {
 nomem:
   nomem_err(L);
 fail:
-  sb_free(&ptr);
-  sb_free(&tok);
+  hbuf_free(&ptr);
+  hbuf_free(&tok);
   return ok;
 }
 
@@ -888,21 +781,21 @@ static int refs_chains(loader *L) {
 /* node itself, or the value its $ref chain ends at.  *loc gets the fragment
  * locating the result (the last ref string of the chain, canonicalized), or
  * is left alone when node is not a ref. */
-static const cJSON *deref(loader *L, const cJSON *node, strbuf *loc) {
+static const cJSON *deref(loader *L, const cJSON *node, hbuf *loc) {
   size_t i;
   if (!cJSON_IsObject(node) || !ptrmap_get(&L->spec->refmap, node, &i))
     return node;
   const refent *r = &L->spec->refs[i];
   size_t n;
   const char *str = hjson_string(member(L->spec->refs[r->last].obj, "$ref"), &n);
-  strbuf ptr = {0}, tok = {0};
+  hbuf ptr = {0}, tok = {0};
   const char *why;
   if (str && ref_to_pointer(str, n, &ptr, &why))
-    pointer_to_fragment(ptr.p, ptr.len, loc, &tok);
-  if (ptr.oom || tok.oom)
-    loc->oom = 1;
-  sb_free(&ptr);
-  sb_free(&tok);
+    pointer_to_fragment(ptr.p, ptr.n, loc, &tok);
+  if (sb_bad(&ptr) || sb_bad(&tok))
+    loc->nomem = 1;
+  hbuf_free(&ptr);
+  hbuf_free(&tok);
   return r->final;
 }
 
@@ -943,7 +836,7 @@ static int check_version(loader *L) {
 
 /* Type checks: "want" is a cJSON type bit.  where is the member's pointer. */
 static int expect_type(loader *L, const cJSON *v, int want, const char *want_name,
-                       const strbuf *where) {
+                       const hbuf *where) {
   if (v && (v->type & 0xFF & want))
     return 1;
   if (!v)
@@ -955,46 +848,46 @@ static int expect_type(loader *L, const cJSON *v, int want, const char *want_nam
 
 /* An optional member of the given type. */
 static int optional_type(loader *L, const cJSON *obj, const char *name, int want,
-                         const char *want_name, strbuf *where) {
+                         const char *want_name, hbuf *where) {
   const cJSON *v = member(obj, name);
   if (!v)
     return 1;
-  size_t mark = where->len;
+  size_t mark = where->n;
   sb_ptr_push(where, name, strlen(name));
-  int ok = where->oom ? 0 : expect_type(L, v, want, want_name, where);
-  if (where->oom)
+  int ok = sb_bad(where) ? 0 : expect_type(L, v, want, want_name, where);
+  if (sb_bad(where))
     nomem_err(L);
-  where->len = mark;
+  where->n = mark;
   where->p[mark] = '\0';
   return ok;
 }
 
 /* where += "/name"; returns 0 (and reports) when out of memory. */
-static int push(loader *L, strbuf *where, const char *name, size_t n) {
+static int push(loader *L, hbuf *where, const char *name, size_t n) {
   sb_ptr_push(where, name, n);
-  if (where->oom) {
+  if (sb_bad(where)) {
     nomem_err(L);
     return 0;
   }
   return 1;
 }
 
-static void pop(strbuf *where, size_t mark) {
-  where->len = mark;
+static void pop(hbuf *where, size_t mark) {
+  where->n = mark;
   if (where->p)
     where->p[mark] = '\0';
 }
 
 static int check_top(loader *L) {
   hspec *s = L->spec;
-  strbuf w = {0};
+  hbuf w = {0};
   int ok = 0;
-  sb_add(&w, "#", 1);
+  hbuf_add(&w, "#", 1);
   const cJSON *info = member(s->root, "info");
   if (!push(L, &w, "info", 4) || !expect_type(L, info, cJSON_Object, "an object", &w))
     goto fail;
   const cJSON *title = member(info, "title"), *version = member(info, "version");
-  size_t info_mark = w.len;
+  size_t info_mark = w.n;
   if (!push(L, &w, "title", 5) || !expect_type(L, title, cJSON_String, "a string", &w))
     goto fail;
   pop(&w, info_mark);
@@ -1020,7 +913,7 @@ static int check_top(loader *L) {
     const cJSON *schemas = member(comp, "schemas");
     if (!push(L, &w, "schemas", 7))
       goto fail;
-    size_t mark = w.len, count = 0;
+    size_t mark = w.n, count = 0;
     for (const cJSON *c = schemas ? schemas->child : NULL; c; c = c->next) {
       size_t kn;
       const char *k = hjson_key(c, &kn);
@@ -1029,46 +922,46 @@ static int check_top(loader *L) {
       pop(&w, mark);
       count++;
     }
-    s->comps = arena_alloc(&s->mem, (count ? count : 1) * sizeof *s->comps);
+    s->comps = hutil_arena_alloc(&s->mem, (count ? count : 1) * sizeof *s->comps);
     if (!s->comps)
       goto nomem;
-    strbuf p = {0};
+    hbuf p = {0};
     for (const cJSON *c = schemas ? schemas->child : NULL; c; c = c->next) {
       size_t kn;
       const char *k = hjson_key(c, &kn);
-      p.len = 0;
-      sb_cstr(&p, "#/components/schemas");
+      p.n = 0;
+      hbuf_puts(&p, "#/components/schemas");
       sb_ptr_push(&p, k, kn);
-      char *ptr = p.oom ? NULL : arena_strndup(&s->mem, p.p, p.len);
+      char *ptr = sb_bad(&p) ? NULL : hutil_arena_strndup(&s->mem, p.p, p.n);
       if (!ptr) {
-        sb_free(&p);
+        hbuf_free(&p);
         goto nomem;
       }
       compent ce = {k, kn, ptr};
       s->comps[s->n_comps++] = ce;
     }
-    sb_free(&p);
+    hbuf_free(&p);
   }
   ok = 1;
   goto fail;
 nomem:
   nomem_err(L);
 fail:
-  sb_free(&w);
+  hbuf_free(&w);
   return ok;
 }
 
 /* A content map (media type -> Media Type Object).  base locates the object
  * holding "content"; its pointer strings are built from it. */
-static int index_content(loader *L, const cJSON *content, strbuf *where, const hspec_media **out,
+static int index_content(loader *L, const cJSON *content, hbuf *where, const hspec_media **out,
                          size_t *n_out) {
   hspec *s = L->spec;
-  size_t count = 0, mark = where->len;
+  size_t count = 0, mark = where->n;
   *out = NULL;
   *n_out = 0;
   for (const cJSON *c = content->child; c; c = c->next)
     count++;
-  hspec_media *media = arena_alloc(&s->mem, (count ? count : 1) * sizeof *media);
+  hspec_media *media = hutil_arena_alloc(&s->mem, (count ? count : 1) * sizeof *media);
   if (!media) {
     nomem_err(L);
     return 0;
@@ -1087,7 +980,7 @@ static int index_content(loader *L, const cJSON *content, strbuf *where, const h
     if (schema && !expect_type(L, schema, cJSON_Object, "a Schema Object", where))
       return 0;
     hspec_media m = {k, schema, NULL};
-    if (schema && !(m.schema_pointer = arena_strndup(&s->mem, where->p, where->len))) {
+    if (schema && !(m.schema_pointer = hutil_arena_strndup(&s->mem, where->p, where->n))) {
       nomem_err(L);
       return 0;
     }
@@ -1112,9 +1005,9 @@ static int response_code(const char *k, size_t n) {
   return (k[0] - '0') * 100 + (k[1] - '0') * 10 + (k[2] - '0');
 }
 
-static int index_operation(loader *L, const cJSON *op, strbuf *where, hspec_operation *o) {
+static int index_operation(loader *L, const cJSON *op, hbuf *where, hspec_operation *o) {
   hspec *s = L->spec;
-  size_t mark = where->len;
+  size_t mark = where->n;
   if (!expect_type(L, op, cJSON_Object, "an Operation Object", where))
     return 0;
   static const char *const strs[] = {"operationId", "summary", "description"};
@@ -1132,41 +1025,41 @@ static int index_operation(loader *L, const cJSON *op, strbuf *where, hspec_oper
     o->summary = v->valuestring;
   if ((v = member(op, "description")))
     o->description = v->valuestring;
-  if (!(o->pointer = arena_strndup(&s->mem, where->p, where->len))) {
+  if (!(o->pointer = hutil_arena_strndup(&s->mem, where->p, where->n))) {
     nomem_err(L);
     return 0;
   }
 
   const cJSON *rb = member(op, "requestBody");
   if (rb) {
-    strbuf loc = {0};
+    hbuf loc = {0};
     if (!push(L, where, "requestBody", 11))
       return 0;
     if (!expect_type(L, rb, cJSON_Object, "a Request Body Object", where))
       return 0;
     const cJSON *body = deref(L, rb, &loc);
-    strbuf *bw = where;
+    hbuf *bw = where;
     if (body != rb) {
       bw = &loc;
-      if (loc.oom) {
-        sb_free(&loc);
+      if (sb_bad(&loc)) {
+        hbuf_free(&loc);
         nomem_err(L);
         return 0;
       }
       if (!expect_type(L, body, cJSON_Object, "a Request Body Object", bw)) {
-        sb_free(&loc);
+        hbuf_free(&loc);
         return 0;
       }
     }
     int ok = optional_type(L, body, "required", cJSON_True | cJSON_False, "a boolean", bw) &&
              optional_type(L, body, "description", cJSON_String, "a string", bw);
     const cJSON *content = member(body, "content");
-    size_t bmark = bw->len;
+    size_t bmark = bw->n;
     ok = ok && push(L, bw, "content", 7) &&
          expect_type(L, content, cJSON_Object, "an object (media type -> Media Type Object)", bw) &&
          index_content(L, content, bw, &o->request, &o->n_request);
     pop(bw, bmark);
-    sb_free(&loc);
+    hbuf_free(&loc);
     if (!ok)
       return 0;
     o->has_body = 1;
@@ -1179,7 +1072,7 @@ static int index_operation(loader *L, const cJSON *op, strbuf *where, hspec_oper
     return 0;
   if (!expect_type(L, resps, cJSON_Object, "an object (status code -> Response Object)", where))
     return 0;
-  size_t count = 0, rmark = where->len;
+  size_t count = 0, rmark = where->n;
   for (const cJSON *c = resps->child; c; c = c->next) {
     size_t kn;
     const char *k = hjson_key(c, &kn);
@@ -1190,7 +1083,7 @@ static int index_operation(loader *L, const cJSON *op, strbuf *where, hspec_oper
     shape_err(L, where, "declares no response (at least one is required)");
     return 0;
   }
-  hspec_response *out = arena_alloc(&s->mem, count * sizeof *out);
+  hspec_response *out = hutil_arena_alloc(&s->mem, count * sizeof *out);
   if (!out) {
     nomem_err(L);
     return 0;
@@ -1204,7 +1097,7 @@ static int index_operation(loader *L, const cJSON *op, strbuf *where, hspec_oper
     int code = response_code(k, kn);
     if (code == 0) {
       msgbuf m = err_begin(L->err, HSPEC_E_SHAPE, s->name);
-      mb_text(&m, where->p, where->len, HSPEC_WHERE_MAX);
+      mb_text(&m, where->p, where->n, HSPEC_WHERE_MAX);
       mb_cstr(&m, ": \"");
       mb_text(&m, k, kn, HSPEC_QUOTE_MAX);
       mb_cstr(&m, "\" is not a response code (expected \"100\"-\"599\", \"1XX\"-\"5XX\" or "
@@ -1213,13 +1106,13 @@ static int index_operation(loader *L, const cJSON *op, strbuf *where, hspec_oper
     }
     if (!push(L, where, k, kn) || !expect_type(L, c, cJSON_Object, "a Response Object", where))
       return 0;
-    strbuf loc = {0};
+    hbuf loc = {0};
     const cJSON *r = deref(L, c, &loc);
-    strbuf *bw = where;
+    hbuf *bw = where;
     if (r != c) {
       bw = &loc;
-      if (loc.oom) {
-        sb_free(&loc);
+      if (sb_bad(&loc)) {
+        hbuf_free(&loc);
         nomem_err(L);
         return 0;
       }
@@ -1232,13 +1125,13 @@ static int index_operation(loader *L, const cJSON *op, strbuf *where, hspec_oper
                            "an object (media type -> Media Type Object)", bw);
     const cJSON *content = ok ? member(r, "content") : NULL;
     if (content) {
-      size_t bmark = bw->len;
+      size_t bmark = bw->n;
       ok = push(L, bw, "content", 7) && index_content(L, content, bw, &resp.media, &resp.n_media);
       pop(bw, bmark);
     }
     if (ok && member(r, "description"))
       resp.description = member(r, "description")->valuestring;
-    sb_free(&loc);
+    hbuf_free(&loc);
     if (!ok)
       return 0;
     out[n++] = resp;
@@ -1268,14 +1161,14 @@ static int index_paths(loader *L) {
   const cJSON *paths = member(s->root, "paths");
   size_t cap_ops = 0, n_paths = 0;
   int ok = 0;
-  strbuf w = {0}, loc = {0};
+  hbuf w = {0}, loc = {0};
   for (const cJSON *c = paths->child; c; c = c->next)
     n_paths++;
-  s->paths = arena_alloc(&s->mem, (n_paths ? n_paths : 1) * sizeof *s->paths);
+  s->paths = hutil_arena_alloc(&s->mem, (n_paths ? n_paths : 1) * sizeof *s->paths);
   if (!s->paths)
     goto nomem;
-  sb_cstr(&w, "#/paths");
-  if (w.oom)
+  hbuf_puts(&w, "#/paths");
+  if (sb_bad(&w))
     goto nomem;
   for (const cJSON *c = paths->child; c; c = c->next) {
     size_t kn;
@@ -1291,11 +1184,11 @@ static int index_paths(loader *L) {
     }
     if (!push(L, &w, k, kn) || !expect_type(L, c, cJSON_Object, "a Path Item Object", &w))
       goto fail;
-    loc.len = 0;
+    loc.n = 0;
     const cJSON *item = deref(L, c, &loc);
-    strbuf *iw = &w;
+    hbuf *iw = &w;
     if (item != c) {
-      if (loc.oom)
+      if (sb_bad(&loc))
         goto nomem;
       iw = &loc;
       if (!expect_type(L, item, cJSON_Object, "a Path Item Object", iw))
@@ -1306,7 +1199,7 @@ static int index_paths(loader *L) {
       const char *mk = hjson_key(m, &mn);
       if (mk && !path_item_member_ok(mk, mn)) {
         msgbuf mb = err_begin(L->err, HSPEC_E_SHAPE, s->name);
-        mb_text(&mb, iw->p, iw->len, HSPEC_WHERE_MAX);
+        mb_text(&mb, iw->p, iw->n, HSPEC_WHERE_MAX);
         mb_cstr(&mb, ": unknown member \"");
         mb_text(&mb, mk, mn, HSPEC_QUOTE_MAX);
         mb_cstr(&mb, "\" in a Path Item (methods are lower case: get, put, post, delete, "
@@ -1322,7 +1215,7 @@ static int index_paths(loader *L) {
     pathent pe = {k, kn, s->n_ops, 0, NULL};
     char allowed[64];
     size_t alen = 0;
-    size_t imark = iw->len;
+    size_t imark = iw->n;
     for (size_t mi = 0; mi < HSPEC_N_METHODS; mi++) {
       const cJSON *op = member(item, hspec_methods[mi]);
       if (!op)
@@ -1353,7 +1246,7 @@ static int index_paths(loader *L) {
       for (const char *mc = hspec_methods[mi]; *mc; mc++)
         allowed[alen++] = (char)(*mc - 'a' + 'A');
     }
-    if (!(pe.allowed = arena_strndup(&s->mem, allowed, alen)))
+    if (!(pe.allowed = hutil_arena_strndup(&s->mem, allowed, alen)))
       goto nomem;
     s->paths[s->n_paths++] = pe;
     pop(&w, 7);
@@ -1363,8 +1256,8 @@ static int index_paths(loader *L) {
 nomem:
   nomem_err(L);
 fail:
-  sb_free(&w);
-  sb_free(&loc);
+  hbuf_free(&w);
+  hbuf_free(&loc);
   return ok;
 }
 
@@ -1452,16 +1345,34 @@ hspec *hspec_load(const char *data, size_t len, const char *name, hspec_error *e
     qsort(s->comps, s->n_comps, sizeof *s->comps, compent_cmp);
   ptrmap_free(&L.idxmap);
   free(L.idx);
-  arena_free(&L.tmp);
+  hutil_arena_free(&L.tmp);
   return s;
 nomem:
   nomem_err(&L);
 fail:
   ptrmap_free(&L.idxmap);
   free(L.idx);
-  arena_free(&L.tmp);
+  hutil_arena_free(&L.tmp);
   hspec_free(s);
   return NULL;
+}
+
+int hspec_builtin(const char *name, const char **data, size_t *len) {
+  if (!name)
+    return 0;
+  if (!strncmp(name, HSPEC_BUILTIN_PREFIX, sizeof HSPEC_BUILTIN_PREFIX - 1))
+    name += sizeof HSPEC_BUILTIN_PREFIX - 1;
+  if (strcmp(name, HSPEC_EMBEDDED_SPEC_NAME) != 0)
+    return 0;
+  if (data)
+    *data = (const char *)hspec_embedded_spec;
+  if (len)
+    *len = hspec_embedded_spec_len;
+  return 1;
+}
+
+hspec *hspec_load_default(hspec_error *err) {
+  return hspec_load_file(HSPEC_BUILTIN_DEFAULT, err);
 }
 
 hspec *hspec_load_file(const char *path, hspec_error *err) {
@@ -1476,6 +1387,19 @@ hspec *hspec_load_file(const char *path, hspec_error *err) {
     msgbuf m = err_begin(err, HSPEC_E_IO, "spec");
     mb_cstr(&m, "no file name given");
     return NULL;
+  }
+  if (!strncmp(path, HSPEC_BUILTIN_PREFIX, sizeof HSPEC_BUILTIN_PREFIX - 1)) {
+    const char *data;
+    size_t len;
+    if (!hspec_builtin(path, &data, &len)) {
+      msgbuf m = err_begin(err, HSPEC_E_IO, path);
+      mb_cstr(&m, "no such embedded spec (this build embeds " HSPEC_BUILTIN_PREFIX
+                  HSPEC_EMBEDDED_SPEC_NAME "; write ./");
+      mb_text(&m, path, strlen(path), HSPEC_QUOTE_MAX);
+      mb_cstr(&m, " for a file of that name)");
+      return NULL;
+    }
+    return hspec_load(data, len, path, err);
   }
   const char *what = "cannot open";
   /* O_NONBLOCK: opening a FIFO nobody writes to must not hang; reads block
@@ -1560,7 +1484,7 @@ void hspec_free(hspec *spec) {
   if (!spec)
     return;
   hjson_doc_free(spec->doc);
-  arena_free(&spec->mem);
+  hutil_arena_free(&spec->mem);
   free(spec->ops);
   free(spec->refs);
   ptrmap_free(&spec->refmap);
@@ -1709,11 +1633,11 @@ const cJSON *hspec_resolve(const hspec *spec, const char *ref, const char **why)
     *why = "not a local ref (it must start with \"#\")";
     return NULL;
   }
-  strbuf ptr = {0};
+  hbuf ptr = {0};
   const cJSON *node = NULL;
   if (!ref_to_pointer(ref, n, &ptr, why))
     goto fail;
-  node = hjson_pointer_get(spec->root, ptr.p ? ptr.p : "", ptr.len, why);
+  node = hjson_pointer_get(spec->root, ptr.p ? ptr.p : "", ptr.n, why);
   if (!node) {
     if (!*why)
       *why = "no such target";
@@ -1723,7 +1647,7 @@ const cJSON *hspec_resolve(const hspec *spec, const char *ref, const char **why)
   if (cJSON_IsObject(node) && ptrmap_get(&spec->refmap, node, &i))
     node = spec->refs[i].final;
 fail:
-  sb_free(&ptr);
+  hbuf_free(&ptr);
   return node;
 }
 

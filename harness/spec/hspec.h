@@ -135,4 +135,25 @@ const char *hspec_code_name(hspec_code code);
 #define HSPEC_SHA256_HEX 65
 void hspec_sha256_hex(const void *data, size_t len, char out[HSPEC_SHA256_HEX]);
 
+/* ---- The embedded spec (ship) ---- */
+
+/* A name that starts with HSPEC_BUILTIN_PREFIX names a document compiled into
+ * the library rather than a file: hspec_load_file accepts it (so does anything
+ * that hands a spec path on, such as a certify plan), and the hspec carries the
+ * name as given ("builtin:create-api-token.openapi.json") and the document's
+ * SHA-256, exactly as if the file had been read.  HSPEC_BUILTIN_DEFAULT is
+ * spec/create-api-token.openapi.json of the tree the library was built from,
+ * embedded at build time.  To read a file whose name starts with "builtin:",
+ * write "./builtin:...". */
+#define HSPEC_BUILTIN_PREFIX "builtin:"
+#define HSPEC_BUILTIN_DEFAULT "builtin:create-api-token.openapi.json"
+
+/* hspec_load_file(HSPEC_BUILTIN_DEFAULT, err). */
+hspec *hspec_load_default(hspec_error *err) __attribute__((warn_unused_result));
+
+/* The bytes of embedded document name ("builtin:x.json" or just "x.json"):
+ * returns 1 with *data (NUL-terminated) and *len set, 0 when there is no such
+ * document. */
+int hspec_builtin(const char *name, const char **data, size_t *len);
+
 #endif

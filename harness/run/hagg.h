@@ -1,0 +1,41 @@
+/* hagg: aggregation of a run's results into the report's requirement list -
+ * below the CLI.
+ *
+ * A requirement's status is the worst status of every check that carries it
+ * (the "status" check carries the case's own requirement), over the catalogue
+ * cases and the explore phase: a requirement failed by explore is failed.  A
+ * case that could not run ("error") makes its own requirement fail (what could
+ * not run cannot be certified); a requirement no case judged is "skip" with
+ * the reason.  Requirements that checks name but the catalogue lacks are added
+ * (class guessed from the id prefix, or given by explore). */
+#ifndef HAGG_H
+#define HAGG_H
+
+#include <stddef.h>
+#include <cjson/cJSON.h>
+
+#define HAGG_CASES_LISTED 50 /* case ids listed per requirement */
+
+typedef struct hagg hagg;
+
+/* catalogue_requirements: the catalogue's "requirements" array (copied). */
+hagg *hagg_new(const cJSON *catalogue_requirements) __attribute__((warn_unused_result));
+void hagg_free(hagg *a);
+
+/* Folds one case result ({"status", "detail", "checks": [...]}) whose own
+ * requirement is `requirement`, listed under the id shown_id. */
+void hagg_case(hagg *a, const char *requirement, const cJSON *result, const char *shown_id);
+
+/* Folds the explore section's "requirements" ([{"id","class","title","status"}]). */
+void hagg_explore(hagg *a, const cJSON *explore);
+
+/* The requirement array of the report (cJSON_Delete; the hagg is spent);
+ * *any_fail is set when one of them failed.  NULL when out of memory. */
+cJSON *hagg_finish(hagg *a, int *any_fail) __attribute__((warn_unused_result));
+size_t hagg_count(const hagg *a);
+
+/* "skip" 0, "pass" 1, "warn" 2, "fail" 3, anything else -1; and back. */
+int hagg_status_rank(const char *s);
+const char *hagg_rank_name(int r);
+
+#endif

@@ -1,0 +1,881 @@
+/* apiharness certify, the run itself: SIGINT/SIGTERM stop a run cleanly (an
+ * interrupted report, no work directory left, reports/latest untouched),
+ * partial runs say so (--filter by case id, requirement id or class,
+ * --max-creates), a filter that matches nothing is a usage error, and the
+ * preflight tells setup mistakes (wrong base path, missing token, refused
+ * connection, a service that is not HTTP) from a broken server.
+ *
+ * certify runs as a child process against the embedded mock, the mock started
+ * in this process, or tiny loopback servers (one behaviour each). */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <glob.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mock/hmock.h"
+#include "report/hreport.h"
+
+#define SECRET "apiharness-run-SECRET-0815"
+
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void) { return "leak:libcriterion.so\n"; }
+
+/* ---- helpers ---- */
+
+static int run(const char *cmd) {
+  int st = system(cmd);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static char *slurp(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *buf = malloc((size_t)n + 1);
+  size_t got = buf ? fread(buf, 1, (size_t)n, f) : 0;
+  fclose(f);
+  if (buf)
+    buf[got] = '\0';
+  return buf;
+}
+
+static char *slurpf(const char *dir, const char *name) {
+  char p[1200];
+  snprintf(p, sizeof p, "%s/%s", dir, name);
+  char *t = slurp(p);
+  return t ? t : calloc(1, 1);
+}
+
+static cJSON *report_at(const char *dir) {
+  char path[1200];
+  snprintf(path, sizeof path, "%s/compliance.json", dir);
+  char *t = slurp(path);
+  cr_assert(t, "no %s", path);
+  cJSON *r = cJSON_Parse(t);
+  free(t);
+  cr_assert(r, "%s is not JSON", path);
+  return r;
+}
+
+static const char *str(const cJSON *o, const char *k) {
+  const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, k);
+  return cJSON_IsString(m) ? m->valuestring : "";
+}
+
+static double num(const cJSON *o, const char *k) {
+  return cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(o, k));
+}
+
+static int is_true(const cJSON *o, const char *k) {
+  return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, k));
+}
+
+static void tmpdir(char *buf, size_t cap) {
+  snprintf(buf, cap, "/tmp/test_certify_run_XXXXXX");
+  cr_assert(mkdtemp(buf));
+}
+
+static void rmtree(const char *dir) {
+  char cmd[700];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  (void)!system(cmd);
+}
+
+static int exists(const char *path) {
+  struct stat st;
+  return lstat(path, &st) == 0;
+}
+
+static long long now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Starts `sh -c CMD`; CMD ends with "exec env ... apiharness ..." so that the
+ * pid is certify's own. */
+static pid_t spawn(const char *cmd) {
+  pid_t pid = fork();
+  cr_assert(pid >= 0);
+  if (pid == 0) {
+    execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+    _exit(127);
+  }
+  return pid;
+}
+
+/* Until no signal is pending for pid (its handler took it), at most 2 s. */
+static void wait_delivered(pid_t pid) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+  for (int i = 0; i < 2000; i++) {
+    FILE *f = fopen(path, "r"); /* /proc files have no size: read, not seek */
+    if (!f)
+      return;
+    char st[8192];
+    size_t n = fread(st, 1, sizeof st - 1, f);
+    fclose(f);
+    st[n] = '\0';
+    const char *a = strstr(st, "SigPnd:"), *b = strstr(st, "ShdPnd:");
+    int pending = !a || !b || strtoull(a + 7, NULL, 16) || strtoull(b + 7, NULL, 16);
+    if (!pending)
+      return;
+    usleep(1000);
+  }
+}
+
+/* The exit status of pid, waiting at most ms (-1: still running, killed). */
+static int wait_exit(pid_t pid, long ms) {
+  long long until = now_ms() + ms;
+  int st;
+  while (now_ms() < until) {
+    pid_t w = waitpid(pid, &st, WNOHANG);
+    if (w == pid)
+      return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    usleep(20000);
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, &st, 0);
+  return -1;
+}
+
+/* The work directory of a run: the one whose plan.json holds needle (the
+ * target's "127.0.0.1:<port>" or the path of the run's own spec copy). */
+static int find_work_dir_by(const char *needle, char *out, size_t cap) {
+  glob_t g;
+  int found = 0;
+  if (glob("/tmp/apiharness-certify-*", GLOB_NOSORT, NULL, &g) != 0)
+    return 0;
+  for (size_t i = 0; i < g.gl_pathc && !found; i++) {
+    char *plan = slurpf(g.gl_pathv[i], "plan.json");
+    if (strstr(plan, needle)) {
+      snprintf(out, cap, "%s", g.gl_pathv[i]);
+      found = 1;
+    }
+    free(plan);
+  }
+  globfree(&g);
+  return found;
+}
+
+static int find_work_dir(int port, char *out, size_t cap) {
+  char needle[64];
+  snprintf(needle, sizeof needle, "127.0.0.1:%d\"", port);
+  return find_work_dir_by(needle, out, cap);
+}
+
+/* Result files (<index>.json) in a work directory. */
+static int results_in(const char *work) {
+  char pat[600];
+  snprintf(pat, sizeof pat, "%s/[0-9]*.json", work);
+  glob_t g;
+  int n = glob(pat, GLOB_NOSORT, NULL, &g) == 0 ? (int)g.gl_pathc : 0;
+  globfree(&g);
+  return n;
+}
+
+static int port_open(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in sa = {0};
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  sa.sin_port = htons((uint16_t)port);
+  int ok = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+  close(fd);
+  return ok;
+}
+
+/* ---- a loopback server with one behaviour ---- */
+
+typedef enum {
+  S_404,    /* every request: 404 */
+  S_401,    /* every request: 401 */
+  S_SLOW,   /* every request: 400 problem after 300 ms */
+  S_GARBAGE /* a line that is not HTTP, then close */
+} smode;
+
+typedef struct {
+  int lfd, port;
+  smode mode;
+  atomic_int stop, requests, open_conns;
+  pthread_t thread;
+} server;
+
+typedef struct {
+  server *s;
+  int fd;
+} conn_arg;
+
+static void wr(int fd, const char *s) {
+  size_t n = strlen(s);
+  while (n) {
+    ssize_t k = send(fd, s, n, MSG_NOSIGNAL);
+    if (k <= 0)
+      return;
+    s += k;
+    n -= (size_t)k;
+  }
+}
+
+static void *conn_main(void *arg) {
+  conn_arg *ca = arg;
+  server *s = ca->s;
+  int fd = ca->fd;
+  free(ca);
+  char buf[65536];
+  size_t got = 0;
+  char *end = NULL;
+  struct pollfd p = {fd, POLLIN, 0};
+  if (s->mode != S_GARBAGE) {
+    while (!end && got < sizeof buf - 1 && poll(&p, 1, 2000) > 0) {
+      ssize_t k = recv(fd, buf + got, sizeof buf - 1 - got, 0);
+      if (k <= 0)
+        break;
+      got += (size_t)k;
+      buf[got] = '\0';
+      end = strstr(buf, "\r\n\r\n");
+    }
+    if (end) { /* the body, so that the client sees a clean answer */
+      const char *cl = strcasestr(buf, "\r\ncontent-length:");
+      size_t want = cl && cl < end ? (size_t)strtoul(cl + 17, NULL, 10) : 0;
+      size_t have = got - (size_t)(end + 4 - buf);
+      while (have < want && poll(&p, 1, 2000) > 0) {
+        ssize_t k = recv(fd, buf, sizeof buf, 0);
+        if (k <= 0)
+          break;
+        have += (size_t)k;
+      }
+    }
+  }
+  atomic_fetch_add(&s->requests, 1);
+  static const char problem[] = "{\"title\":\"x\",\"status\":%d}";
+  char body[128], head[512];
+  switch (s->mode) {
+  case S_404:
+  case S_401:
+  case S_SLOW: {
+    int status = s->mode == S_404 ? 404 : s->mode == S_401 ? 401 : 400;
+    if (s->mode == S_SLOW)
+      for (int i = 0; i < 6 && !atomic_load(&s->stop); i++)
+        usleep(50000);
+    snprintf(body, sizeof body, problem, status);
+    snprintf(head, sizeof head,
+             "HTTP/1.1 %d X\r\nContent-Type: application/problem+json\r\nContent-Length: "
+             "%zu\r\nConnection: close\r\n%s\r\n",
+             status, strlen(body), status == 401 ? "WWW-Authenticate: Bearer\r\n" : "");
+    wr(fd, head);
+    wr(fd, body);
+    break;
+  }
+  case S_GARBAGE: wr(fd, "SSH-2.0-OpenSSH_9.2p1 Debian-2\r\nProtocol mismatch.\r\n"); break;
+  }
+  shutdown(fd, SHUT_WR);
+  close(fd);
+  atomic_fetch_sub(&s->open_conns, 1);
+  return NULL;
+}
+
+static void *server_main(void *arg) {
+  server *s = arg;
+  while (!atomic_load(&s->stop)) {
+    struct pollfd p = {s->lfd, POLLIN, 0};
+    if (poll(&p, 1, 50) <= 0)
+      continue;
+    int fd = accept(s->lfd, NULL, NULL);
+    if (fd < 0)
+      continue;
+    conn_arg *ca = malloc(sizeof *ca);
+    ca->s = s;
+    ca->fd = fd;
+    atomic_fetch_add(&s->open_conns, 1);
+    pthread_t t;
+    if (pthread_create(&t, NULL, conn_main, ca) == 0) {
+      pthread_detach(t);
+    } else {
+      close(fd);
+      free(ca);
+      atomic_fetch_sub(&s->open_conns, 1);
+    }
+  }
+  return NULL;
+}
+
+static void server_start(server *s, smode mode) {
+  memset(s, 0, sizeof *s);
+  s->mode = mode;
+  s->lfd = socket(AF_INET, SOCK_STREAM, 0);
+  int one = 1;
+  setsockopt(s->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  struct sockaddr_in sa = {0};
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  cr_assert_eq(bind(s->lfd, (struct sockaddr *)&sa, sizeof sa), 0);
+  cr_assert_eq(listen(s->lfd, 128), 0);
+  socklen_t sl = sizeof sa;
+  getsockname(s->lfd, (struct sockaddr *)&sa, &sl);
+  s->port = ntohs(sa.sin_port);
+  cr_assert_eq(pthread_create(&s->thread, NULL, server_main, s), 0);
+}
+
+static void server_stop(server *s) {
+  atomic_store(&s->stop, 1);
+  pthread_join(s->thread, NULL);
+  for (int i = 0; i < 100 && atomic_load(&s->open_conns) > 0; i++)
+    usleep(20000);
+  close(s->lfd);
+}
+
+/* ---- interruption ---- */
+
+Test(certify_run, sigint_during_the_cases_writes_an_interrupted_report, .timeout = 120) {
+  server s;
+  server_start(&s, S_SLOW);
+  char dir[64], cmd[1024];
+  tmpdir(dir, sizeof dir);
+  /* reports/latest of an earlier run, which an interrupted run leaves alone */
+  snprintf(cmd, sizeof cmd, "mkdir -p %s/reports/old && ln -s old %s/reports/latest", dir, dir);
+  cr_assert_eq(run(cmd), 0);
+  snprintf(cmd, sizeof cmd,
+           "cd %s && exec env HARNESS_TOKEN=" SECRET " " APIHARNESS_BIN
+           " certify --base-url http://127.0.0.1:%d --no-preflight --jobs 2 --explore 5 "
+           ">%s/out 2>%s/err",
+           dir, s.port, dir, dir);
+  pid_t pid = spawn(cmd);
+  char work[512] = "";
+  long long until = now_ms() + 30000;
+  while (now_ms() < until && !find_work_dir(s.port, work, sizeof work))
+    usleep(20000);
+  cr_assert(work[0], "no work directory appeared for the run");
+  while (now_ms() < until && results_in(work) < 3)
+    usleep(20000);
+  cr_assert_geq(results_in(work), 3, "no case finished");
+  kill(pid, SIGINT);
+  int rc = wait_exit(pid, 20000);
+  cr_expect_eq(rc, 130, "an interrupted run exits 130 (see %s/err)", dir);
+  cr_expect_not(exists(work), "the work directory %s is left behind", work);
+  /* reports/latest still points at the earlier run */
+  char link[600], target[256] = "";
+  snprintf(link, sizeof link, "%s/reports/latest", dir);
+  ssize_t n = readlink(link, target, sizeof target - 1);
+  cr_expect_gt(n, 0);
+  target[n > 0 ? n : 0] = '\0';
+  cr_expect_str_eq(target, "old", "reports/latest moved to %s", target);
+  /* the report of the run: the cases that finished, marked interrupted */
+  snprintf(cmd, sizeof cmd, "%s/reports/2*/compliance.json", dir);
+  glob_t g;
+  cr_assert_eq(glob(cmd, 0, NULL, &g), 0, "no report written");
+  cr_assert_eq(g.gl_pathc, 1);
+  char rdir[600];
+  snprintf(rdir, sizeof rdir, "%.*s", (int)(strlen(g.gl_pathv[0]) - strlen("/compliance.json")),
+           g.gl_pathv[0]);
+  globfree(&g);
+  cJSON *r = report_at(rdir);
+  cr_expect_str_eq(str(r, "verdict"), "incomplete");
+  cr_expect(is_true(r, "interrupted"));
+  const cJSON *sum = cJSON_GetObjectItemCaseSensitive(r, "summary");
+  int ran = (int)num(sum, "cases");
+  cr_expect_geq(ran, 3);
+  cr_expect_gt(num(r, "cases_not_run"), 100.0, "the run stopped scheduling cases");
+  cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "cases")), ran);
+  for (const cJSON *c = cJSON_GetObjectItemCaseSensitive(r, "cases")->child; c; c = c->next)
+    cr_expect_str_neq(str(c, "status"), "error", "%s: an interrupted case is not an error",
+                      str(c, "id"));
+  /* the explore phase never started */
+  cr_expect(strstr(str(cJSON_GetObjectItemCaseSensitive(r, "explore"), "skipped"), "interrupted"));
+  char *out = slurpf(dir, "out");
+  cr_expect(strstr(out, "verdict: INCOMPLETE (interrupted:"), "%s", out);
+  free(out);
+  /* the views are written too */
+  snprintf(cmd, sizeof cmd, "%s/compliance.html", rdir);
+  cr_expect(exists(cmd));
+  cJSON_Delete(r);
+  /* no request after the run ended: the case processes were stopped */
+  int before = atomic_load(&s.requests);
+  usleep(800000);
+  cr_expect_eq(atomic_load(&s.requests), before, "requests went on after the run stopped");
+  server_stop(&s);
+  rmtree(dir);
+}
+
+Test(certify_run, sigterm_during_explore_stops_explore_and_the_mock, .timeout = 180) {
+  char dir[64], cmd[1024];
+  tmpdir(dir, sizeof dir);
+  snprintf(cmd, sizeof cmd,
+           "cp " TEST_SOURCE_DIR "/spec/create-api-token.openapi.json %s/spec.json", dir);
+  cr_assert_eq(run(cmd), 0);
+  snprintf(cmd, sizeof cmd,
+           "exec env HARNESS_TOKEN=" SECRET " " APIHARNESS_BIN
+           " certify --spec %s/spec.json --filter 'pos.*' --explore 10000000 --report-dir %s/r "
+           ">%s/out 2>%s/err",
+           dir, dir, dir, dir);
+  pid_t pid = spawn(cmd);
+  /* our work dir: the plan names our own copy of the spec */
+  char work[512] = "", spec[128];
+  snprintf(spec, sizeof spec, "%s/spec.json", dir);
+  long long until = now_ms() + 60000;
+  while (now_ms() < until && !find_work_dir_by(spec, work, sizeof work))
+    usleep(20000);
+  cr_assert(work[0], "no work directory");
+  /* the catalogue done (every result file there): explore is running */
+  char *plan_text = slurpf(work, "plan.json");
+  cJSON *pj = cJSON_Parse(plan_text);
+  int entries = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(pj, "entries"));
+  cJSON_Delete(pj);
+  while (now_ms() < until && results_in(work) < entries)
+    usleep(20000);
+  const char *u = strstr(plan_text, "\"base_url\"");
+  const char *colon = u ? strstr(u, "127.0.0.1:") : NULL;
+  int port = colon ? atoi(colon + 10) : 0;
+  free(plan_text);
+  usleep(700000);
+  cr_assert(port_open(port), "the embedded mock is not serving on %d", port);
+  long long t0 = now_ms();
+  kill(pid, SIGTERM);
+  int rc = wait_exit(pid, 30000);
+  cr_expect_eq(rc, 130, "see %s/err", dir);
+  cr_expect_lt(now_ms() - t0, 10000, "the explore phase did not stop promptly");
+  cr_expect_not(exists(work), "the work directory is left behind");
+  usleep(300000);
+  cr_expect_not(port_open(port), "the embedded mock still serves after the run");
+  snprintf(cmd, sizeof cmd, "%s/r", dir);
+  cJSON *r = report_at(cmd);
+  cr_expect_str_eq(str(r, "verdict"), "incomplete");
+  cr_expect(is_true(r, "interrupted"));
+  cr_expect_eq((int)num(cJSON_GetObjectItemCaseSensitive(r, "summary"), "cases"), entries);
+  cr_expect_eq((int)num(r, "cases_not_run"), 0);
+  cr_expect(strstr(str(cJSON_GetObjectItemCaseSensitive(r, "explore"), "skipped"), "interrupted"));
+  cJSON_Delete(r);
+  rmtree(dir);
+}
+
+Test(certify_run, a_second_signal_stops_at_once, .timeout = 120) {
+  server s;
+  server_start(&s, S_SLOW);
+  char dir[64], cmd[1024];
+  tmpdir(dir, sizeof dir);
+  snprintf(cmd, sizeof cmd,
+           "exec env HARNESS_TOKEN=" SECRET " " APIHARNESS_BIN
+           " certify --base-url http://127.0.0.1:%d --no-preflight --jobs 4 --report-dir %s/r "
+           ">%s/out 2>%s/err",
+           s.port, dir, dir, dir);
+  pid_t pid = spawn(cmd);
+  char work[512] = "";
+  long long until = now_ms() + 30000;
+  while (now_ms() < until && !find_work_dir(s.port, work, sizeof work))
+    usleep(20000);
+  cr_assert(work[0]);
+  while (now_ms() < until && results_in(work) < 2)
+    usleep(20000);
+  kill(pid, SIGINT);
+  /* two pending SIGINTs would be one: the second after the first was taken */
+  wait_delivered(pid);
+  kill(pid, SIGINT);
+  long long t0 = now_ms();
+  int rc = wait_exit(pid, 20000);
+  cr_expect_eq(rc, 130);
+  cr_expect_lt(now_ms() - t0, 3000);
+  cr_expect_not(exists(work), "the work directory is left behind");
+  char *err = slurpf(dir, "err");
+  cr_expect(strstr(err, "interrupted twice"), "%s", err);
+  free(err);
+  /* the case processes were killed: no request comes after a short while */
+  usleep(500000);
+  int before = atomic_load(&s.requests);
+  usleep(800000);
+  cr_expect_eq(atomic_load(&s.requests), before);
+  server_stop(&s);
+  rmtree(dir);
+}
+
+/* ---- partial runs ---- */
+
+static const cJSON *left_out(const cJSON *r) {
+  return cJSON_GetObjectItemCaseSensitive(r, "left_out");
+}
+
+Test(certify_run, a_filtered_run_is_partial_in_the_verdict_and_the_report, .timeout = 120) {
+  char dir[64], cmd[1024];
+  tmpdir(dir, sizeof dir);
+  snprintf(cmd, sizeof cmd,
+           "HARNESS_TOKEN=" SECRET " " APIHARNESS_BIN
+           " certify --filter 'http.*' --explore 0 --report-dir %s/r >%s/out 2>%s/err",
+           dir, dir, dir);
+  cr_assert_eq(run(cmd), 0, "see %s/err", dir);
+  snprintf(cmd, sizeof cmd, "%s/r", dir);
+  cJSON *r = report_at(cmd);
+  cr_expect(is_true(r, "partial"));
+  cr_expect_not(is_true(r, "interrupted"));
+  cr_expect_str_eq(str(r, "verdict"), "compliant");
+  const cJSON *lo = left_out(r);
+  cr_assert(lo);
+  cr_expect_str_eq(str(lo, "filter"), "http.*");
+  int ran = (int)num(cJSON_GetObjectItemCaseSensitive(r, "summary"), "cases");
+  int left = (int)num(lo, "cases_left_out");
+  cr_expect_gt(ran, 5);
+  cr_expect_gt(left, 100);
+  cr_expect_eq((int)num(lo, "skipped_by_max_creates"), 0);
+  char want[200];
+  snprintf(want, sizeof want, "verdict: COMPLIANT (PARTIAL: %d of %d cases, --filter 'http.*')",
+           ran, ran + left);
+  char *out = slurpf(dir, "out");
+  cr_expect(strstr(out, want), "want \"%s\" in:\n%s", want, out);
+  free(out);
+  cJSON_Delete(r);
+  rmtree(dir);
+}
+
+/* Every case of the report matches the filter by id, requirement or class,
+ * and at least one matches only by requirement or class. */
+static void check_selected(const char *filter, int *by_other) {
+  char dir[64], cmd[1024];
+  tmpdir(dir, sizeof dir);
+  snprintf(cmd, sizeof cmd,
+           "HARNESS_TOKEN=" SECRET " " APIHARNESS_BIN
+           " certify --filter '%s' --explore 0 --report-dir %s/r >%s/out 2>%s/err",
+           filter, dir, dir, dir);
+  cr_assert_eq(run(cmd), 0, "--filter %s: see %s/err", filter, dir);
+  snprintf(cmd, sizeof cmd, "%s/r", dir);
+  cJSON *r = report_at(cmd);
+  cr_expect(is_true(r, "partial"));
+  int n = 0;
+  *by_other = 0;
+  for (const cJSON *c = cJSON_GetObjectItemCaseSensitive(r, "cases")->child; c; c = c->next, n++) {
+    int by_id = fnmatch(filter, str(c, "id"), 0) == 0;
+    int other =
+        fnmatch(filter, str(c, "requirement"), 0) == 0 || fnmatch(filter, str(c, "class"), 0) == 0;
+    cr_expect(by_id || other, "%s does not match %s", str(c, "id"), filter);
+    *by_other += !by_id && other;
+  }
+  cr_expect_gt(n, 0, "--filter %s selected nothing", filter);
+  cJSON_Delete(r);
+  rmtree(dir);
+}
+
+Test(certify_run, filter_by_requirement_id_and_by_class, .timeout = 120) {
+  int other = 0;
+  check_selected("schema.request.*", &other);
+  cr_expect_gt(other, 0, "no case was selected by its requirement id");
+  check_selected("negative-body", &other);
+  cr_expect_gt(other, 0, "no case was selected by its class");
+}
+
+Test(certify_run, max_creates_that_skips_cases_is_partial, .timeout = 120) {
+  char dir[64], cmd[1024];
+  tmpdir(dir, sizeof dir);
+  snprintf(cmd, sizeof cmd,
+           "HARNESS_TOKEN=" SECRET " " APIHARNESS_BIN
+           " certify --filter 'pos.*' --max-creates 5 --explore 0 --report-dir %s/r >%s/out "
+           "2>%s/err",
+           dir, dir, dir);
+  cr_assert_eq(run(cmd), 0, "see %s/err", dir);
+  snprintf(cmd, sizeof cmd, "%s/r", dir);
+  cJSON *r = report_at(cmd);
+  cr_expect(is_true(r, "partial"));
+  const cJSON *lo = left_out(r);
+  int skipped = (int)num(lo, "skipped_by_max_creates");
+  cr_expect_gt(skipped, 0);
+  char want[100];
+  snprintf(want, sizeof want, "%d skipped by --max-creates 5)", skipped);
+  char *out = slurpf(dir, "out");
+  cr_expect(strstr(out, "verdict: COMPLIANT (PARTIAL: "), "%s", out);
+  cr_expect(strstr(out, want), "want \"%s\" in:\n%s", want, out);
+  free(out);
+  cJSON_Delete(r);
+  rmtree(dir);
+}
+
+Test(certify_run, a_filter_that_matches_nothing_is_a_usage_error, .timeout = 60) {
+  server s;
+  server_start(&s, S_404);
+  char dir[64], cmd[1024];
+  tmpdir(dir, sizeof dir);
+  snprintf(cmd, sizeof cmd, "mkdir -p %s/reports/old && ln -s old %s/reports/latest", dir, dir);
+  cr_assert_eq(run(cmd), 0);
+  snprintf(cmd, sizeof cmd, "cd %s && " APIHARNESS_BIN " certify --filter 'typo*' >%s/out 2>%s/err",
+           dir, dir, dir);
+  cr_expect_eq(run(cmd), 2);
+  snprintf(cmd, sizeof cmd,
+           "cd %s && " APIHARNESS_BIN
+           " certify --base-url http://127.0.0.1:%d --filter 'typo*' --report-dir %s/r "
+           ">>%s/out 2>>%s/err",
+           dir, s.port, dir, dir, dir);
+  cr_expect_eq(run(cmd), 2);
+  cr_expect_eq(atomic_load(&s.requests), 0, "a usage error sends no request");
+  char *err = slurpf(dir, "err");
+  cr_expect(strstr(err, "--filter 'typo*' matches no case"), "%s", err);
+  free(err);
+  /* no report: reports/ holds only the old run, latest untouched */
+  snprintf(cmd, sizeof cmd, "%s/r", dir);
+  cr_expect_not(exists(cmd));
+  snprintf(cmd, sizeof cmd, "%s/reports/2*", dir);
+  glob_t g;
+  cr_expect_neq(glob(cmd, 0, NULL, &g), 0, "a report directory was made");
+  globfree(&g);
+  char link[600], target[64] = "";
+  snprintf(link, sizeof link, "%s/reports/latest", dir);
+  cr_expect_eq(readlink(link, target, sizeof target - 1), 3);
+  server_stop(&s);
+  rmtree(dir);
+}
+
+/* ---- preflight ---- */
+
+Test(certify_run, preflight_stops_on_a_wrong_base_path, .timeout = 60) {
+  server s;
+  server_start(&s, S_404);
+  char dir[64], cmd[1024];
+  tmpdir(dir, sizeof dir);
+  snprintf(cmd, sizeof cmd,
+           "HARNESS_TOKEN=" SECRET " " APIHARNESS_BIN
+           " certify --base-url http://127.0.0.1:%d --report-dir %s/r >%s/out 2>%s/err",
+           s.port, dir, dir, dir);
+  cr_expect_eq(run(cmd), 2);
+  char *err = slurpf(dir, "err");
+  char want[200];
+  snprintf(want, sizeof want,
+           "every POST to http://127.0.0.1:%d/public/v1/accounts/api-tokens was answered 404",
+           s.port);
+  cr_expect(strstr(err, want), "%s", err);
+  cr_expect_eq(strchr(err, '\n') ? (int)(strchr(err, '\n') - err) > 0 : 0, 1);
+  free(err);
+  snprintf(cmd, sizeof cmd, "%s/r", dir);
+  cr_expect_not(exists(cmd), "a preflight stop writes no report");
+  cr_expect_leq(atomic_load(&s.requests), 3, "the preflight is a few probes");
+  server_stop(&s);
+
+  /* the real mock, with a base URL that already carries the path prefix */
+  hmock_options mo;
+  memset(&mo, 0, sizeof mo);
+  mo.spec_path = TEST_SOURCE_DIR "/spec/create-api-token.openapi.json";
+  mo.token = SECRET;
+  char e[256];
+  hmock *m = hmock_start(&mo, e, sizeof e);
+  cr_assert(m, "%s", e);
+  snprintf(cmd, sizeof cmd,
+           "HARNESS_TOKEN=" SECRET " " APIHARNESS_BIN
+           " certify --base-url http://user:pw@127.0.0.1:%d/public/v1/ --report-dir %s/r "
+           ">%s/out 2>%s/err",
+           hmock_port(m), dir, dir, dir);
+  cr_expect_eq(run(cmd), 2);
+  err = slurpf(dir, "err");
+  snprintf(want, sizeof want, "http://127.0.0.1:%d/public/v1/public/v1/accounts/api-tokens",
+           hmock_port(m));
+  cr_expect(strstr(err, want), "%s", err);
+  cr_expect(strstr(err, "already ends with /public/v1"), "%s", err);
+  cr_expect_null(strstr(err, "pw@"), "credentials printed: %s", err);
+  cr_expect_null(strstr(err, SECRET), "the token printed: %s", err);
+  free(err);
+  hmock_stop(m);
+  rmtree(dir);
+}
+
+Test(certify_run, preflight_stops_when_no_token_is_configured_and_the_server_wants_one,
+     .timeout = 60) {
+  server s;
+  server_start(&s, S_401);
+  char dir[64], cmd[1024];
+  tmpdir(dir, sizeof dir);
+  snprintf(cmd, sizeof cmd,
+           "env -u HARNESS_TOKEN " APIHARNESS_BIN
+           " certify --base-url http://127.0.0.1:%d --report-dir %s/r >%s/out 2>%s/err",
+           s.port, dir, dir, dir);
+  cr_expect_eq(run(cmd), 2);
+  char *err = slurpf(dir, "err");
+  cr_expect(strstr(err, "refused with 401 and no token is configured: set HARNESS_TOKEN"), "%s",
+            err);
+  cr_expect(strstr(err, "--token-env"), "%s", err);
+  free(err);
+  snprintf(cmd, sizeof cmd, "%s/r", dir);
+  cr_expect_not(exists(cmd));
+  server_stop(&s);
+  rmtree(dir);
+}
+
+Test(certify_run, a_refused_token_is_a_warning_and_the_run_goes_on, .timeout = 120) {
+  server s;
+  server_start(&s, S_401);
+  char dir[64], cmd[1024];
+  tmpdir(dir, sizeof dir);
+  snprintf(cmd, sizeof cmd,
+           "HARNESS_TOKEN=" SECRET " " APIHARNESS_BIN
+           " certify --base-url http://127.0.0.1:%d --filter 'pos.m*' --report-dir %s/r >%s/out "
+           "2>%s/err",
+           s.port, dir, dir, dir);
+  cr_expect_eq(run(cmd), 1, "a server refusing the token is non-compliant (see %s/err)", dir);
+  char *err = slurpf(dir, "err");
+  cr_expect(strstr(err, "warning: every request with the token was refused with 401: check the "
+                        "token"),
+            "%s", err);
+  cr_expect_null(strstr(err, SECRET));
+  free(err);
+  snprintf(cmd, sizeof cmd, "%s/r", dir);
+  cJSON *r = report_at(cmd);
+  cr_expect_str_eq(str(r, "verdict"), "non-compliant");
+  cr_expect_gt(num(cJSON_GetObjectItemCaseSensitive(r, "summary"), "fail"), 0.0);
+  cJSON_Delete(r);
+  server_stop(&s);
+  rmtree(dir);
+}
+
+Test(certify_run, preflight_stops_on_a_refused_connection_and_a_non_http_service, .timeout = 60) {
+  /* a port nobody listens on: bound, then closed */
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in sa = {0};
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  cr_assert_eq(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+  socklen_t sl = sizeof sa;
+  getsockname(fd, (struct sockaddr *)&sa, &sl);
+  int dead = ntohs(sa.sin_port);
+  close(fd);
+  char dir[64], cmd[1024];
+  tmpdir(dir, sizeof dir);
+  snprintf(cmd, sizeof cmd,
+           "HARNESS_TOKEN=" SECRET " " APIHARNESS_BIN
+           " certify --base-url http://127.0.0.1:%d --report-dir %s/r >%s/out 2>%s/err",
+           dead, dir, dir, dir);
+  cr_expect_eq(run(cmd), 2);
+  char *err = slurpf(dir, "err");
+  cr_expect(strstr(err, "unreachable"), "%s", err);
+  free(err);
+  snprintf(cmd, sizeof cmd, "%s/r", dir);
+  cr_expect_not(exists(cmd));
+
+  server s;
+  server_start(&s, S_GARBAGE);
+  snprintf(cmd, sizeof cmd,
+           "HARNESS_TOKEN=" SECRET " " APIHARNESS_BIN
+           " certify --base-url http://127.0.0.1:%d --report-dir %s/r >%s/out 2>%s/err",
+           s.port, dir, dir, dir);
+  cr_expect_eq(run(cmd), 2);
+  err = slurpf(dir, "err");
+  cr_expect(strstr(err, "does not answer HTTP"), "%s", err);
+  free(err);
+  snprintf(cmd, sizeof cmd, "%s/r", dir);
+  cr_expect_not(exists(cmd));
+  server_stop(&s);
+  rmtree(dir);
+}
+
+Test(certify_run, no_preflight_certifies_what_the_preflight_would_stop, .timeout = 120) {
+  server s;
+  server_start(&s, S_404);
+  char dir[64], cmd[1024];
+  tmpdir(dir, sizeof dir);
+  snprintf(cmd, sizeof cmd,
+           "HARNESS_TOKEN=" SECRET " " APIHARNESS_BIN
+           " certify --base-url http://127.0.0.1:%d --no-preflight --filter 'pos.m*' "
+           "--report-dir %s/r >%s/out 2>%s/err",
+           s.port, dir, dir, dir);
+  cr_expect_eq(run(cmd), 1, "see %s/err", dir);
+  char *err = slurpf(dir, "err");
+  cr_expect_null(strstr(err, "preflight"), "%s", err);
+  free(err);
+  snprintf(cmd, sizeof cmd, "%s/r", dir);
+  cJSON *r = report_at(cmd);
+  cr_expect_str_eq(str(r, "verdict"), "non-compliant");
+  cJSON_Delete(r);
+  server_stop(&s);
+  rmtree(dir);
+}
+
+Test(certify_run, the_preflight_create_is_listed_and_counts_against_max_creates, .timeout = 120) {
+  hmock_options mo;
+  memset(&mo, 0, sizeof mo);
+  mo.spec_path = TEST_SOURCE_DIR "/spec/create-api-token.openapi.json";
+  mo.token = SECRET;
+  char e[256];
+  hmock *m = hmock_start(&mo, e, sizeof e);
+  cr_assert(m, "%s", e);
+  char dir[64], cmd[1024];
+  tmpdir(dir, sizeof dir);
+  snprintf(cmd, sizeof cmd,
+           "HARNESS_TOKEN=" SECRET " " APIHARNESS_BIN
+           " certify --base-url http://127.0.0.1:%d --filter 'pos.*' --max-creates 4 "
+           "--report-dir %s/r >%s/out 2>%s/err",
+           hmock_port(m), dir, dir, dir);
+  cr_expect_eq(run(cmd), 0, "see %s/err", dir);
+  snprintf(cmd, sizeof cmd, "%s/r", dir);
+  cJSON *r = report_at(cmd);
+  const cJSON *created = cJSON_GetObjectItemCaseSensitive(r, "created_resources");
+  int pf = 0;
+  for (const cJSON *c = created ? created->child : NULL; c; c = c->next)
+    if (!strcmp(str(c, "source"), "preflight")) {
+      pf++;
+      cr_expect(strstr(str(c, "name"), "preflight"), "%s", str(c, "name"));
+      cr_expect(strlen(str(c, "id")) > 0);
+    }
+  cr_expect_eq(pf, 1, "the preflight's create is listed once");
+  cr_expect_eq(cJSON_GetArraySize(created), 4, "--max-creates 4 counts the preflight's create");
+  char *all = slurpf(cmd, "compliance.json");
+  cr_expect_null(strstr(all, SECRET));
+  free(all);
+  cJSON_Delete(r);
+  hmock_stop(m);
+  rmtree(dir);
+}
+
+/* ---- findings: an explore representative shows its own evidence ---- */
+
+Test(certify_run, an_explore_representative_shows_the_explore_evidence) {
+  static const char report_json[] =
+      "{\"format\":\"apiharness-compliance/1\",\"verdict\":\"non-compliant\","
+      "\"requirements\":[{\"id\":\"prose.name\",\"status\":\"fail\"}],"
+      "\"cases\":[{\"id\":\"neg.name.long\",\"requirement\":\"prose.name\","
+      "\"class\":\"negative-body\",\"status\":\"fail\",\"checks\":[{\"name\":\"status\","
+      "\"requirement\":\"prose.name\",\"status\":\"fail\",\"message\":\"expected 400, got "
+      "201\"}],\"evidence\":{\"request\":{\"body\":\"CATALOGUE-BODY\"},"
+      "\"response\":{\"status\":201},\"curl\":\"curl catalogue\"}}],"
+      "\"explore\":{\"failures\":[{\"requirement\":\"prose.name\",\"check\":\"status\","
+      "\"message\":\"expected 400, got 201\",\"count\":3,\"case_file\":\"explore/1.json\","
+      "\"body_file\":\"explore/1.body\",\"curl\":\"curl explore\",\"original_size\":90,"
+      "\"shrunk_size\":12,\"evidence\":{\"request\":{\"body\":\"EXPLORE-BODY\"},"
+      "\"response\":{\"status\":201},\"curl\":\"curl explore\"}}]}}";
+  cJSON *r = cJSON_Parse(report_json);
+  cr_assert(r);
+  cJSON *f = hreport_findings(r);
+  cr_assert(f);
+  cr_assert_eq(cJSON_GetArraySize(f), 1);
+  const cJSON *rep = cJSON_GetObjectItemCaseSensitive(f->child, "representative");
+  cr_expect_str_eq(str(rep, "source"), "explore");
+  char *ev = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(rep, "evidence"));
+  cr_assert(ev);
+  cr_expect(strstr(ev, "EXPLORE-BODY"), "%s", ev);
+  cr_expect_null(strstr(ev, "CATALOGUE-BODY"), "%s", ev);
+  free(ev);
+  cr_expect_null(cJSON_GetObjectItemCaseSensitive(rep, "evidence_case"));
+  cr_expect_str_eq(str(rep, "curl"), "curl explore");
+  cJSON_Delete(f);
+  /* an explore failure without evidence (an older report) falls back on the
+   * catalogue case's, and names it */
+  cJSON *x = cJSON_GetObjectItemCaseSensitive(r, "explore");
+  cJSON_DeleteItemFromObjectCaseSensitive(
+      cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(x, "failures"), 0), "evidence");
+  f = hreport_findings(r);
+  cr_assert(f);
+  rep = cJSON_GetObjectItemCaseSensitive(f->child, "representative");
+  ev = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(rep, "evidence"));
+  cr_expect(ev && strstr(ev, "CATALOGUE-BODY"), "%s", ev ? ev : "");
+  free(ev);
+  cr_expect_str_eq(str(rep, "evidence_case"), "neg.name.long");
+  cJSON_Delete(f);
+  cJSON_Delete(r);
+}

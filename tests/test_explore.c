@@ -1,0 +1,568 @@
+/* The explore phase: a deterministic generator driven by the spec and the
+ * prose rules, an exact differential oracle, failures caught and shrunk
+ * against faulty mocks, and certify's --base-url / --explore handling. */
+#include <criterion/criterion.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "explore/hexplore.h"
+#include "json/hjson.h"
+#include "mock/hmock.h"
+#include "rules/hrules.h"
+#include "spec/hspec.h"
+
+#define SPEC TEST_SOURCE_DIR "/spec/create-api-token.openapi.json"
+#define SECRET "apiharness-explore-SECRET-0815"
+
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void) { return "leak:libcriterion.so\n"; }
+
+static hspec *spec;
+static hrules *rules;
+
+static void setup(void) {
+  hspec_error se;
+  spec = hspec_load_file(SPEC, &se);
+  cr_assert(spec, "%s", se.msg);
+  hschema_error he;
+  rules = hrules_new(spec, &he);
+  cr_assert(rules, "%s", he.msg);
+  cr_assert_eq(hclient_global_init(), 0);
+}
+
+static void teardown(void) {
+  hrules_free(rules);
+  hspec_free(spec);
+}
+
+static hexplore_gen *gen(void) {
+  char err[HEXPLORE_MSG_MAX];
+  hexplore_gen *g = hexplore_gen_new(rules, err);
+  cr_assert(g, "%s", err);
+  return g;
+}
+
+static int valid_by_rules(const char *body, size_t len) {
+  hjson_doc *d = hjson_doc_new();
+  hschema_result *r = hschema_result_new(0);
+  const cJSON *j = hjson_parse(d, body, len, NULL, NULL);
+  int ok = j && hrules_check_request(rules, NULL, j, r);
+  hschema_result_free(r);
+  hjson_doc_free(d);
+  return ok;
+}
+
+TestSuite(explore, .init = setup, .fini = teardown);
+
+Test(explore, same_seed_same_requests) {
+  hexplore_gen *a = gen(), *b = gen();
+  size_t differ = 0;
+  for (uint64_t s = 0; s < 300; s++) {
+    for (int k = 0; k < 3; k++) {
+      hbuf x = {0}, y = {0}, z = {0};
+      cr_assert(hexplore_generate(a, s, (hexplore_kind)k, 8, &x));
+      cr_assert(hexplore_generate(b, s, (hexplore_kind)k, 8, &y));
+      cr_assert(hexplore_generate(a, s + 1000, (hexplore_kind)k, 8, &z));
+      cr_assert_eq(x.n, y.n, "seed %llu kind %d: different lengths", (unsigned long long)s, k);
+      cr_assert(!memcmp(x.p, y.p, x.n), "seed %llu kind %d: different bytes",
+                (unsigned long long)s, k);
+      differ += z.n != x.n || memcmp(x.p, z.p, x.n) != 0;
+      cr_assert_str_eq(hexplore_content_type(a, s), hexplore_content_type(b, s));
+      hbuf_free(&x);
+      hbuf_free(&y);
+      hbuf_free(&z);
+    }
+  }
+  cr_expect_gt(differ, 850, "another seed must give other requests (%zu of 900 differ)", differ);
+  hexplore_gen_free(a);
+  hexplore_gen_free(b);
+}
+
+Test(explore, valid_bodies_pass_the_rules_and_vary_in_shape) {
+  hexplore_gen *g = gen();
+  size_t nulls = 0, escapes = 0, crlf = 0, nonbmp = 0, many_modules = 0, reordered = 0;
+  for (uint64_t s = 0; s < 800; s++) {
+    hbuf b = {0};
+    cr_assert(hexplore_generate(g, s, HEXPLORE_VALID, 8, &b));
+    cr_assert(valid_by_rules(b.p, b.n), "seed %llu: a generated valid body is refused: %.300s",
+              (unsigned long long)s, b.p);
+    nulls += strstr(b.p, "null") != NULL;
+    escapes += strstr(b.p, "\\u") != NULL;
+    crlf += strstr(b.p, "\r\n") != NULL;
+    nonbmp += strstr(b.p, "\xf0\x9f\x98\x80") != NULL || strstr(b.p, "\\ud83d") != NULL ||
+              strstr(b.p, "\\uD83D") != NULL;
+    const char *m = strstr(b.p, "MOD-");
+    many_modules += m && strstr(m + 4, "MOD-") != NULL;
+    const char *acc = strstr(b.p, "\"account\""), *name = strstr(b.p, "\"name\"");
+    reordered += acc && name && name < acc;
+    hbuf_free(&b);
+  }
+  cr_expect_gt(nulls, 100, "nullable members are set to null now and then (%zu)", nulls);
+  cr_expect_gt(escapes, 100, "\\u escapes (%zu)", escapes);
+  cr_expect_gt(crlf, 50, "pretty printing with CRLF (%zu)", crlf);
+  cr_expect_gt(nonbmp, 20, "non-BMP characters (%zu)", nonbmp);
+  cr_expect_gt(many_modules, 300, "arrays of several items (%zu)", many_modules);
+  cr_expect_gt(reordered, 100, "member order varies (%zu)", reordered);
+  hexplore_gen_free(g);
+}
+
+Test(explore, invalid_bodies_fail_the_rules) {
+  hexplore_gen *g = gen();
+  hexplore_oracle *o = hexplore_oracle_new(rules);
+  cr_assert(o);
+  size_t created_or_bad = 0, reqs_seen = 0;
+  char seen[64][HJUDGE_REQ_MAX];
+  for (uint64_t s = 0; s < 800; s++) {
+    hbuf b = {0};
+    cr_assert(hexplore_generate(g, s, HEXPLORE_INVALID, 8, &b));
+    cr_assert(!valid_by_rules(b.p, b.n), "seed %llu: a generated invalid body passes: %.300s",
+              (unsigned long long)s, b.p);
+    hexplore_expectation x;
+    cr_assert(hexplore_oracle_expect(o, "application/json", b.p, b.n, &x));
+    cr_assert(!x.valid);
+    cr_assert_neq(x.expect, HJUDGE_EXPECT_CREATED, "seed %llu", (unsigned long long)s);
+    created_or_bad += x.expect == HJUDGE_EXPECT_CREATED_OR_BAD; /* duplicate names */
+    int known = 0;
+    for (size_t i = 0; i < reqs_seen; i++)
+      known |= !strcmp(seen[i], x.requirement);
+    if (!known && reqs_seen < 64)
+      snprintf(seen[reqs_seen++], HJUDGE_REQ_MAX, "%s", x.requirement);
+    hbuf_free(&b);
+  }
+  /* the broken rules are spread over the body: types, patterns, undeclared
+   * members, prose requirements, at several levels */
+  cr_expect_gt(reqs_seen, 12, "only %zu distinct requirements broken", reqs_seen);
+  int pattern_mod = 0, prose = 0, addl = 0;
+  for (size_t i = 0; i < reqs_seen; i++) {
+    pattern_mod |= !strcmp(seen[i], "schema.request.ModuleDto.id.pattern");
+    prose |= !strncmp(seen[i], "prose.", 6);
+    addl |= strstr(seen[i], "additionalProperties") != NULL;
+  }
+  cr_expect(pattern_mod && prose && addl);
+  hexplore_oracle_free(o);
+  hexplore_gen_free(g);
+}
+
+Test(explore, fuzz_mutator_stays_within_bounds_and_is_deterministic) {
+  hexplore_gen *g = gen();
+  uint8_t a[4096], b[4096];
+  size_t size = 2;
+  memcpy(a, "{}", 2);
+  size_t valid = 0;
+  for (unsigned seed = 0; seed < 3000; seed++) {
+    size_t max = seed % 7 == 0 ? 64 : sizeof a;
+    if (size > max)
+      size = max;
+    memcpy(b, a, size);
+    size_t n1 = hexplore_fuzz_mutate(g, a, size, max, seed);
+    size_t n2 = hexplore_fuzz_mutate(g, b, size, max, seed);
+    cr_assert_leq(n1, max);
+    cr_assert_eq(n1, n2, "seed %u: the same input and seed give the same output", seed);
+    cr_assert(!memcmp(a, b, n1));
+    valid += valid_by_rules((const char *)a, n1);
+    size = n1 ? n1 : 2;
+    if (!n1)
+      memcpy(a, "{}", 2);
+  }
+  /* the mutator keeps a useful share of inputs valid (byte mutation alone: ~0.1%) */
+  cr_expect_gt(valid, 300, "only %zu of 3000 mutated inputs valid", valid);
+  hexplore_gen_free(g);
+}
+
+static void expect_of(hexplore_oracle *o, const char *body, hexplore_expectation *x) {
+  cr_assert(hexplore_oracle_expect(o, "application/json", body, strlen(body), x));
+}
+
+Test(explore, oracle_names_open_outcomes_and_requirements) {
+  hexplore_oracle *o = hexplore_oracle_new(rules);
+  cr_assert(o);
+  hexplore_expectation x;
+#define OK_BODY(acc, mod) "{\"account\":{\"id\":\"" acc "\"},\"name\":\"n\",\"modules\":[{\"id\":\"" mod "\"}]}"
+  expect_of(o, OK_BODY("ACC-1234-5678", "MOD-1234"), &x);
+  cr_expect(x.valid && x.expect == HJUDGE_EXPECT_CREATED && !x.tolerated && x.echo);
+  expect_of(o, OK_BODY("ACC-1234-5678", "MOD-12345"), &x);
+  cr_expect_eq(x.expect, HJUDGE_EXPECT_BAD_REQUEST);
+  cr_expect_str_eq(x.requirement, "schema.request.ModuleDto.id.pattern");
+  cr_expect(!x.tolerated);
+  expect_of(o, OK_BODY("ACC-1234-5678\\n", "MOD-1234"), &x); /* '$' before a final newline */
+  cr_expect_eq(x.expect, HJUDGE_EXPECT_BAD_REQUEST);
+  cr_expect(x.tolerated);
+  expect_of(o, "\xef\xbb\xbf" OK_BODY("ACC-1234-5678", "MOD-1234"), &x);
+  cr_expect_eq(x.expect, HJUDGE_EXPECT_CREATED_OR_BAD);
+  cr_expect_str_eq(x.requirement, "rfc8259.bom-either");
+  cr_expect(x.echo != NULL);
+  expect_of(o, "{\"account\":{\"id\":\"ACC-1234-5678\"},\"name\":\"n\",\"name\":5,\"modules\":[{\"id\":\"MOD-1234\"}]}", &x);
+  cr_expect_eq(x.expect, HJUDGE_EXPECT_CREATED_OR_BAD, "the first name is valid");
+  expect_of(o, "{\"account\":{\"id\":\"ACC-1234-5678\"},\"name\":5,\"name\":[],\"modules\":[{\"id\":\"MOD-1234\"}]}", &x);
+  cr_expect_eq(x.expect, HJUDGE_EXPECT_BAD_REQUEST, "invalid whichever name is kept");
+  expect_of(o, "{\"account\":{\"id\":\"ACC-1234-5678\"},\"name\":\"\\ud800\",\"modules\":[{\"id\":\"MOD-1234\"}]}", &x);
+  cr_expect_eq(x.expect, HJUDGE_EXPECT_BAD_REQUEST);
+  cr_expect(x.tolerated && x.lenient_surrogates);
+  cr_expect_str_eq(x.requirement, "rfc8259.lone-surrogate-rejected");
+  expect_of(o, "{\"account\":{\"id\":\"ACC-1234-5678\"},\"name\":1e400,\"modules\":[{\"id\":\"MOD-1234\"}]}", &x);
+  cr_expect_str_eq(x.requirement, "schema.request.CreateApiTokenDto.name.type");
+  expect_of(o, "{\"account\":{\"id\":\"ACC-1234-5678\"},\"name\":\"a\\u0000b\",\"modules\":[{\"id\":\"MOD-1234\"}]}", &x);
+  cr_expect(x.valid && x.tolerated);
+  expect_of(o, "{\"account\":{\"id\":\"ACC-1234-5678\"},\"name\":\"n\",\"modules\":[]}", &x);
+  cr_expect_str_eq(x.requirement, "prose.modules-required");
+  expect_of(o, "{\"account\":{\"id\":\"ACC-1234-5678\",\"x\":null},\"name\":\"n\",\"modules\":[{\"id\":\"MOD-1234\"}]}", &x);
+  cr_expect_str_eq(x.requirement, "schema.request.AccountDto.additionalProperties");
+  cr_expect(x.aspnet_tolerated);
+  hexplore_oracle_free(o);
+}
+
+/* ---- the engine against the mock (in this process: no fork involved) ---- */
+
+static hmock *mock_with(const char *fault, char *url, size_t cap) {
+  hmock_options mo;
+  memset(&mo, 0, sizeof mo);
+  mo.spec = spec;
+  mo.token = SECRET;
+  mo.threads = 2;
+  if (fault) {
+    const hmock_fault *f = hmock_fault_find(fault);
+    cr_assert(f, "no fault %s", fault);
+    mo.faults = HMOCK_FAULT_BIT(f->id);
+  }
+  char err[256];
+  hmock *m = hmock_start(&mo, err, sizeof err);
+  cr_assert(m, "%s", err);
+  snprintf(url, cap, "http://127.0.0.1:%d", hmock_port(m));
+  return m;
+}
+
+static cJSON *explore(const char *url, long budget, uint64_t seed, const char *dir) {
+  hexplore_config c;
+  memset(&c, 0, sizeof c);
+  c.base_url = url;
+  c.bearer = SECRET;
+  c.token_env = "HARNESS_TOKEN";
+  c.budget = budget;
+  c.seed = seed;
+  c.max_creates = -1;
+  c.report_dir = dir;
+  char err[HEXPLORE_MSG_MAX];
+  cJSON *x = hexplore_run(rules, &c, err);
+  cr_assert(x, "%s", err);
+  return x;
+}
+
+static double num(const cJSON *o, const char *k) {
+  return cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(o, k));
+}
+
+static const char *str(const cJSON *o, const char *k) {
+  const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
+  return s ? s : "";
+}
+
+Test(explore, healthy_mock_passes_a_budget, .timeout = 120) {
+  char url[64];
+  hmock *m = mock_with(NULL, url, sizeof url);
+  cJSON *x = explore(url, 1500, 7, NULL);
+  cJSON *x2 = explore(url, 1500, 7, NULL);
+  hmock_stop(m);
+  cr_expect_eq(num(x, "sent"), 1500 + num(x, "repeated"), "every request sent (and the repeats)");
+  cr_expect_gt(num(x, "repeated"), 10, "some valid bodies are sent twice (distinct creates)");
+  cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(x, "failures")), 0,
+               "the healthy mock must not fail explore: %s",
+               str(cJSON_GetObjectItemCaseSensitive(x, "failures")->child, "message"));
+  const cJSON *o = cJSON_GetObjectItemCaseSensitive(x, "by_outcome");
+  cr_expect_gt(num(o, "201"), 300);
+  cr_expect_gt(num(o, "400"), 300);
+  cr_expect_eq(num(o, "5xx"), 0);
+  /* the same seed: the same requests, so the same outcomes */
+  cr_expect(cJSON_Compare(o, cJSON_GetObjectItemCaseSensitive(x2, "by_outcome"), 1));
+  cr_expect(cJSON_Compare(cJSON_GetObjectItemCaseSensitive(x, "by_kind"),
+                          cJSON_GetObjectItemCaseSensitive(x2, "by_kind"), 1));
+  cJSON_Delete(x);
+  cJSON_Delete(x2);
+}
+
+static char *slurp(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *buf = malloc((size_t)n + 1);
+  size_t got = buf ? fread(buf, 1, (size_t)n, f) : 0;
+  fclose(f);
+  if (buf)
+    buf[got] = '\0';
+  *len = got;
+  return buf;
+}
+
+/* Re-sends a shrunk case's body and returns the HTTP status. */
+static int resend(const char *url, const char *ct, const char *body, size_t len) {
+  CURL *h = curl_easy_init();
+  hclient_options co = {5000, 0, NULL, 0};
+  char msg[HCLIENT_MSG_MAX];
+  cr_assert_eq(hclient_setup(h, &co, msg), 0);
+  char full[256];
+  snprintf(full, sizeof full, "%s%s", url, HRULES_PATH);
+  hclient_request rq = {"POST", full, ct, SECRET, body, len};
+  hclient_response rs;
+  hclient_response_init(&rs);
+  hclient_perform(h, &co, &rq, &rs);
+  int st = rs.status;
+  hclient_response_free(&rs);
+  hclient_cleanup(h);
+  return st;
+}
+
+/* `apiharness mock --port 0 --fault F` in a child process; its URL in url. */
+static pid_t spawn_mock(const char *fault, char *url, size_t cap) {
+  int fds[2];
+  cr_assert_eq(pipe(fds), 0);
+  pid_t pid = fork();
+  cr_assert(pid >= 0);
+  if (pid == 0) {
+    dup2(fds[1], 1);
+    close(fds[0]);
+    setenv("HARNESS_TOKEN", SECRET, 1);
+    execl(APIHARNESS_BIN, "apiharness", "mock", "--port", "0", "--fault", fault, "--token-env",
+          "HARNESS_TOKEN", (char *)NULL);
+    _exit(127);
+  }
+  close(fds[1]);
+  FILE *f = fdopen(fds[0], "r");
+  char line[256] = "";
+  url[0] = '\0';
+  while (fgets(line, sizeof line, f))
+    if (sscanf(line, "listening on %63s", url) == 1)
+      break;
+  fclose(f);
+  cr_assert(url[0], "the mock process did not start");
+  (void)cap;
+  return pid;
+}
+
+static void fault_is_caught(const char *fault, const char *requirement, const char *check,
+                            int bad_status) {
+  char url[64], dir[64];
+  snprintf(dir, sizeof dir, "/tmp/test_explore_XXXXXX");
+  cr_assert(mkdtemp(dir));
+  hmock *m = mock_with(fault, url, sizeof url);
+  cJSON *x = explore(url, 1500, 1, dir);
+  const cJSON *hit = NULL;
+  for (const cJSON *f = cJSON_GetObjectItemCaseSensitive(x, "failures")->child; f; f = f->next)
+    if (!strcmp(str(f, "requirement"), requirement) && !strcmp(str(f, "check"), check))
+      hit = f;
+  cr_assert(hit, "--fault %s: no %s failure of %s", fault, check, requirement);
+  cr_expect_lt(num(hit, "shrunk_size"), num(hit, "original_size"), "the case is shrunk");
+  cr_expect_lt(num(hit, "shrunk_size"), 200, "shrunk to a small body (%g bytes)",
+               num(hit, "shrunk_size"));
+  /* the case file: format, requirement, and a body that still fails */
+  size_t len;
+  char *text = slurp(str(hit, "case_file"), &len);
+  cr_assert(text, "no case file %s", str(hit, "case_file"));
+  cr_expect(strstr(text, SECRET) == NULL, "the token leaked into the case file");
+  cJSON *doc = cJSON_Parse(text);
+  cr_assert(doc);
+  cr_expect_str_eq(str(doc, "format"), "apiharness-case/1");
+  const cJSON *c = cJSON_GetObjectItemCaseSensitive(doc, "case");
+  cr_expect_str_eq(str(c, "class"), "explore");
+  cr_expect_str_eq(str(c, "method"), "POST");
+  cr_expect(strstr(str(hit, "curl"), "$HARNESS_TOKEN") != NULL);
+  cr_expect(strstr(str(hit, "curl"), SECRET) == NULL);
+  char *body = slurp(str(hit, "body_file"), &len);
+  cr_assert(body);
+  cr_expect_eq(len, (size_t)num(hit, "shrunk_size"));
+  const cJSON *bt = cJSON_GetObjectItemCaseSensitive(c, "body_text");
+  if (cJSON_IsString(bt))
+    cr_expect(strlen(bt->valuestring) == len && !memcmp(bt->valuestring, body, len));
+  cr_expect_eq(resend(url, str(c, "content_type"), body, len), bad_status,
+               "the shrunk body still fails when replayed");
+  hmock_stop(m);
+  /* and through `apiharness replay --file` against the faulty mock in its own
+   * process (no fork while this process serves a mock: its sockets would
+   * live on in the child) */
+  char cmd[1024], purl[64];
+  pid_t mp = spawn_mock(fault, purl, sizeof purl);
+  snprintf(cmd, sizeof cmd,
+           "HARNESS_TOKEN=" SECRET " " APIHARNESS_BIN
+           " replay --file '%s' --base-url %s >/dev/null 2>&1",
+           str(hit, "case_file"), purl);
+  int st = system(cmd);
+  kill(mp, SIGTERM);
+  waitpid(mp, NULL, 0);
+  cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 1, "replay --file of the shrunk case must fail");
+  /* and a healthy server answers it as the case expects */
+  m = mock_with(NULL, url, sizeof url);
+  int healthy = resend(url, str(c, "content_type"), body, len);
+  hmock_stop(m);
+  cr_expect(healthy == 400 || healthy == 201);
+  if (healthy == 400)
+    cr_expect_str_eq(str(c, "expect"), "bad-request");
+  else
+    cr_expect(!strcmp(str(c, "expect"), "created") ||
+                  !strcmp(str(c, "expect"), "created-or-bad-request"),
+              "a body the healthy mock creates is expected to be created (%s)", str(c, "expect"));
+  free(body);
+  free(text);
+  cJSON_Delete(doc);
+  cJSON_Delete(x);
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  (void)!system(cmd);
+}
+
+Test(explore, accept_bad_module_id_is_caught_and_shrunk, .timeout = 120) {
+  fault_is_caught("accept-bad-module-id", "schema.request.ModuleDto.id.pattern", "status", 201);
+}
+
+Test(explore, server_error_on_unicode_is_caught_and_shrunk, .timeout = 120) {
+  fault_is_caught("500-on-unicode", "http.no-server-error", "no-5xx", 500);
+}
+
+Test(explore, reject_null_is_caught, .timeout = 120) {
+  fault_is_caught("reject-null", HEXPLORE_REQ_VALID, "status", 400);
+}
+
+/* ---- certify's command line ---- */
+
+static int run(const char *cmd) {
+  int st = system(cmd);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+Test(explore_cli, bad_base_url_is_a_usage_error_before_any_request, .timeout = 60) {
+  /* a listener that counts connections: none may arrive */
+  int ls = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  cr_assert_eq(bind(ls, (struct sockaddr *)&a, sizeof a), 0);
+  cr_assert_eq(listen(ls, 8), 0);
+  socklen_t al = sizeof a;
+  getsockname(ls, (struct sockaddr *)&a, &al);
+  int port = ntohs(a.sin_port);
+  char bad[6][160];
+  snprintf(bad[0], sizeof bad[0], "ftp://127.0.0.1:%d", port);
+  snprintf(bad[1], sizeof bad[1], "http://[::1");
+  snprintf(bad[2], sizeof bad[2], "http://127.0.0.1:99999");
+  snprintf(bad[3], sizeof bad[3], "http://exa mple.com");
+  snprintf(bad[4], sizeof bad[4], "http://user:hunter2pw@127.0.0.1:%d/?q=1", port);
+  snprintf(bad[5], sizeof bad[5], "http://127.0.0.1:%d/#frag", port);
+  for (int i = 0; i < 6; i++) {
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             APIHARNESS_BIN " certify --base-url '%s' --explore 10 --report-dir /tmp/test_explore_never"
+                            " >/tmp/test_explore_cli.out 2>/tmp/test_explore_cli.err",
+             bad[i]);
+    cr_expect_eq(run(cmd), 2, "%s must be a usage error", bad[i]);
+    size_t n;
+    char *err = slurp("/tmp/test_explore_cli.err", &n);
+    cr_assert(err);
+    size_t lines = 0;
+    for (size_t k = 0; k < n; k++)
+      lines += err[k] == '\n';
+    cr_expect_eq(lines, 1, "one line: %s", err);
+    cr_expect(strstr(err, "hunter2pw") == NULL, "the URL's password was printed: %s", err);
+    free(err);
+  }
+  struct pollfd p = {ls, POLLIN, 0};
+  cr_expect_eq(poll(&p, 1, 200), 0, "a request reached the server");
+  struct stat st;
+  cr_expect(stat("/tmp/test_explore_never", &st) != 0, "no report directory for a usage error");
+  close(ls);
+}
+
+Test(explore_cli, explore_option_is_checked) {
+  cr_expect_eq(run(APIHARNESS_BIN " certify --explore -1 >/dev/null 2>&1"), 2);
+  cr_expect_eq(run(APIHARNESS_BIN " certify --explore lots >/dev/null 2>&1"), 2);
+}
+
+static cJSON *read_report(const char *dir) {
+  char path[512];
+  size_t n;
+  snprintf(path, sizeof path, "%s/compliance.json", dir);
+  char *t = slurp(path, &n);
+  cr_assert(t, "no %s", path);
+  cJSON *r = cJSON_Parse(t);
+  free(t);
+  cr_assert(r, "%s is not JSON", path);
+  return r;
+}
+
+static const cJSON *req_of(const cJSON *r, const char *id) {
+  for (const cJSON *q = cJSON_GetObjectItemCaseSensitive(r, "requirements")->child; q; q = q->next)
+    if (!strcmp(str(q, "id"), id))
+      return q;
+  return NULL;
+}
+
+Test(explore_cli, default_certify_explores_the_mock_with_a_generated_token, .timeout = 180) {
+  char dir[64], cmd[1024];
+  snprintf(dir, sizeof dir, "/tmp/test_explore_XXXXXX");
+  cr_assert(mkdtemp(dir));
+  /* no token configured: certify makes one for the mock, so auth cases run */
+  snprintf(cmd, sizeof cmd,
+           "env -u HARNESS_TOKEN " APIHARNESS_BIN " certify --report-dir %s/r >%s/out 2>%s/err", dir,
+           dir, dir);
+  cr_assert_eq(run(cmd), 0, "the healthy mock is compliant with the default explore (see %s)", dir);
+  snprintf(cmd, sizeof cmd, "%s/r", dir);
+  cJSON *r = read_report(cmd);
+  const cJSON *x = cJSON_GetObjectItemCaseSensitive(r, "explore");
+  cr_assert(x, "the default run has an explore section");
+  cr_expect_eq(num(x, "sent"), HEXPLORE_DEFAULT_BUDGET + num(x, "repeated"));
+  cr_expect_eq(num(x, "seed"), 1);
+  cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(x, "failures")), 0);
+  const cJSON *auth = req_of(r, "http.authentication-required");
+  cr_assert(auth);
+  cr_expect_str_eq(str(auth, "status"), "pass", "a generated token makes the auth cases run");
+  const cJSON *gen = req_of(r, HEXPLORE_REQ_VALID);
+  cr_assert(gen, "explore's own requirement is listed");
+  cr_expect_str_eq(str(gen, "status"), "pass");
+  cJSON_Delete(r);
+  /* --explore 0: no explore section */
+  snprintf(cmd, sizeof cmd,
+           APIHARNESS_BIN " certify --explore 0 --filter 'pos.*' --report-dir %s/r0 >/dev/null 2>&1",
+           dir);
+  cr_assert_eq(run(cmd), 0);
+  snprintf(cmd, sizeof cmd, "%s/r0", dir);
+  r = read_report(cmd);
+  cr_expect(cJSON_GetObjectItemCaseSensitive(r, "explore") == NULL);
+  cJSON_Delete(r);
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  (void)!system(cmd);
+}
+
+Test(explore_cli, explore_failure_fails_the_verdict_without_leaking_the_token, .timeout = 180) {
+  char dir[64], cmd[1024];
+  snprintf(dir, sizeof dir, "/tmp/test_explore_XXXXXX");
+  cr_assert(mkdtemp(dir));
+  /* the catalogue filtered to a case the fault does not touch: only explore can fail it */
+  snprintf(cmd, sizeof cmd,
+           "HARNESS_TOKEN=" SECRET " " APIHARNESS_BIN " certify --fault reject-null --filter "
+           "'http.*' --explore 400 --seed 3 --report-dir %s/r >%s/out 2>%s/err",
+           dir, dir, dir);
+  cr_assert_eq(run(cmd), 1, "an explore failure makes the run non-compliant (see %s)", dir);
+  snprintf(cmd, sizeof cmd, "%s/r", dir);
+  cJSON *r = read_report(cmd);
+  cr_expect_str_eq(str(r, "verdict"), "non-compliant");
+  const cJSON *gen = req_of(r, HEXPLORE_REQ_VALID);
+  cr_assert(gen);
+  cr_expect_str_eq(str(gen, "status"), "fail", "the requirement explore failed is failed");
+  const cJSON *f = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r, "explore"),
+                                                    "failures")->child;
+  cr_assert(f);
+  cr_expect(cJSON_GetObjectItemCaseSensitive(f, "evidence") != NULL);
+  struct stat st;
+  cr_expect(stat(str(f, "case_file"), &st) == 0);
+  cJSON_Delete(r);
+  /* the token is nowhere: report files, case files, terminal */
+  snprintf(cmd, sizeof cmd, "grep -rqF '" SECRET "' %s", dir);
+  cr_expect_neq(run(cmd), 0, "the bearer token leaked under %s", dir);
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  (void)!system(cmd);
+}
