@@ -541,6 +541,38 @@ Test(report, missing_fields_render) {
   rendered_free(&v);
 }
 
+/* An interrupted run and a partial run say so at the top of every view. */
+Test(report, interrupted_and_partial_runs_say_so) {
+  rendered v;
+  char err[256] = "", line[128];
+  cr_assert_eq(render_text("{\"verdict\":\"incomplete\",\"interrupted\":true,\"cases\":[]}", &v,
+                           err, sizeof err),
+               0, "%s", err);
+  cr_assert_str_eq(first_content_line(v.md, line, sizeof line),
+                   "# Verdict: INCOMPLETE (interrupted)");
+  cr_assert_not_null(strstr(v.md, "stopped by a signal"), "%s", v.md);
+  cr_assert_null(strstr(v.md, "no valid verdict"), "%s", v.md);
+  rendered_free(&v);
+  cr_assert_eq(render_text("{\"verdict\":\"compliant\",\"partial\":true,\"cases\":[]}", &v, err,
+                           sizeof err),
+               0, "%s", err);
+  cr_assert_str_eq(first_content_line(v.md, line, sizeof line), "# Verdict: COMPLIANT (PARTIAL)");
+  cr_assert_not_null(strstr(v.md, "Partial run:"), "%s", v.md);
+  cr_assert_not_null(strstr(v.html, "COMPLIANT (PARTIAL)"));
+  rendered_free(&v);
+  cJSON *r = cJSON_Parse("{\"verdict\":\"non-compliant\",\"partial\":true,\"cases\":[]}");
+  char dir[64], path[128];
+  make_dir(dir, sizeof dir);
+  snprintf(path, sizeof path, "%s/summary.md", dir);
+  cr_assert_eq(hreport_write_summary_md(path, r, "reports/x", err, sizeof err), 0, "%s", err);
+  size_t len = 0;
+  char *md = read_text(path, &len);
+  cr_assert_not_null(strstr(md, "### apiharness certify: NON-COMPLIANT (PARTIAL)\n"), "%s", md);
+  free(md);
+  rm_dir(dir);
+  cJSON_Delete(r);
+}
+
 Test(report, invalid_input_errors) {
   struct {
     const char *json, *expect;

@@ -319,9 +319,13 @@ int hreport_write_summary_md(const char *path, const cJSON *report, const char *
   const cJSON *findings = findings_of(report, &own);
   size_t vl = 0;
   const char *v = hr_str(report, "verdict", &vl);
-  const char *word = v && vl == 9 && !memcmp(v, "compliant", 9)         ? "COMPLIANT"
-                     : v && vl == 13 && !memcmp(v, "non-compliant", 13) ? "NON-COMPLIANT"
-                                                                        : "UNKNOWN";
+  int partial = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(report, "partial"));
+  const char *word = v && vl == 9 && !memcmp(v, "compliant", 9)
+                         ? (partial ? "COMPLIANT (PARTIAL)" : "COMPLIANT")
+                     : v && vl == 13 && !memcmp(v, "non-compliant", 13)
+                         ? (partial ? "NON-COMPLIANT (PARTIAL)" : "NON-COMPLIANT")
+                     : v && vl == 10 && !memcmp(v, "incomplete", 10) ? "INCOMPLETE (interrupted)"
+                                                                     : "UNKNOWN";
   size_t rq[HR_ST_COUNT] = {0}, cs[HR_ST_COUNT] = {0};
   for (size_t r = 0; r < ix.nreqs; r++)
     rq[hr_index_req_state(&ix, r)]++;

@@ -236,7 +236,8 @@ typedef struct {
 
 typedef struct {
   hr_index ix;
-  int verdict; /* 1 compliant, 0 non-compliant, -1 missing/unknown */
+  int verdict; /* 1 compliant, 0 non-compliant, 2 incomplete (interrupted), -1 missing/unknown */
+  int partial; /* "partial": true (--filter, --max-creates left cases out) */
   const char *verdict_text;
   size_t verdict_len;
   size_t req_count[HR_ST_COUNT];  /* by row state */
@@ -299,6 +300,9 @@ static int model_build(model *m, const cJSON *root, const cJSON *catalogue) {
     m->verdict = 1;
   else if (m->verdict_text && m->verdict_len == 13 && !memcmp(m->verdict_text, "non-compliant", 13))
     m->verdict = 0;
+  else if (m->verdict_text && m->verdict_len == 10 && !memcmp(m->verdict_text, "incomplete", 10))
+    m->verdict = 2; /* interrupted: a report of the cases that ran */
+  m->partial = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "partial"));
   /* who judged what: a case exercises its own requirement when it ran, and
    * every requirement a check of it judged; it failed a requirement when a
    * check of that requirement failed (or, for a case without checks that
@@ -413,7 +417,11 @@ fail:
 }
 
 static const char *verdict_word(const model *m) {
-  return m->verdict == 1 ? "COMPLIANT" : m->verdict == 0 ? "NON-COMPLIANT" : "UNKNOWN";
+  if (m->verdict == 1)
+    return m->partial ? "COMPLIANT (PARTIAL)" : "COMPLIANT";
+  if (m->verdict == 0)
+    return m->partial ? "NON-COMPLIANT (PARTIAL)" : "NON-COMPLIANT";
+  return m->verdict == 2 ? "INCOMPLETE (interrupted)" : "UNKNOWN";
 }
 
 static hr_status severity_of(const cJSON *f) {
@@ -593,6 +601,19 @@ static void sec_verdict(out *o, const model *m) {
     else
       hr_puts(o->b, "missing");
     hr_puts(o->b, "); it may come from an interrupted or older run.");
+    o_p_end(o);
+  }
+  if (m->partial) {
+    o_p(o);
+    o_raw(o, "**Partial run:** ", "Partial run: ");
+    hr_puts(o->b, "not every case of the catalogue ran (see left_out in compliance.json: "
+                  "--filter or --max-creates); the verdict covers only the cases that ran.");
+    o_p_end(o);
+  }
+  if (m->verdict == 2) {
+    o_p(o);
+    o_raw(o, "**Interrupted:** ", "Interrupted: ");
+    hr_puts(o->b, "the run was stopped by a signal; this report holds the cases that ran.");
     o_p_end(o);
   }
   if ((m->verdict == 1 && m->req_fail > 0) || (m->verdict == 0 && m->req_fail == 0)) {
