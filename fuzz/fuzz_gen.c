@@ -783,7 +783,9 @@ void fuzz_gen_check(fuzz_gen_oracle *o, uint64_t seed, const cJSON *accepted_inp
   char *text = NULL;
   int ok = fg_judge(o, tree, &text, "generated body");
   if (sure && !ok) {
-    const hschema_violation *v = hschema_result_at(o->result, 0);
+    const hschema_violation *v = NULL; /* the first error, not a warning */
+    for (size_t i = 0; i < hschema_result_count(o->result) && !v; i++)
+      if (!hschema_result_at(o->result, i)->warning) v = hschema_result_at(o->result, i);
     char ex[400];
     fuzz_escape(ex, sizeof ex, (const uint8_t *)text, strlen(text));
     fuzz_die(o->target, "a body generated valid from the spec is rejected: %s: %s [%s]: %s",

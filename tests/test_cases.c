@@ -1024,3 +1024,27 @@ Test(cases, undeclared_and_quoted_values_fail_by_the_intended_keyword) {
   hschema_result_free(res);
   hjson_doc_free(doc);
 }
+
+/* A spec whose request schema is recursive (an optional property referring
+ * to its own object, an array of its own items): generation is bounded,
+ * never "cannot build a valid request body", and the recursive property's
+ * own rules are still exercised at its first level. */
+Test(cases, a_recursive_spec_is_bounded) {
+  hspec_error se;
+  hspec *rs = hspec_load_file(TEST_SOURCE_DIR "/tests/data/cases/recursive.openapi.json", &se);
+  cr_assert(rs, "%s", se.msg);
+  hschema_error he;
+  hrules *rr = hrules_new(rs, &he);
+  cr_assert(rr, "%s", he.msg);
+  hcases_error ce;
+  cJSON *rc = hcases_generate(rr, 1, &ce);
+  cr_assert(rc, "%s", ce.msg);
+  size_t n = hcases_count(rc);
+  cr_expect_gt(n, 505, "the recursive properties add cases");
+  cr_expect_lt(n, 2000, "recursion is not expanded level after level: %zu cases", n);
+  cr_expect_geq(count_glob(rc, "neg.type.parent.*", 0, 0), 1);
+  cr_expect_geq(count_glob(rc, "neg.type.modules-children.*", 0, 0), 1);
+  cJSON_Delete(rc);
+  hrules_free(rr);
+  hspec_free(rs);
+}

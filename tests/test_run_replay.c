@@ -117,7 +117,7 @@ Test(replay_file, malformed_files_exit_2_naming_file_and_pointer) {
   }
   const char *missing[] = {APIHARNESS_BIN, "replay", "--file", "/nonexistent/c.json", NULL};
   cr_expect_eq(run(missing, out, err, sizeof err), 2);
-  cr_expect(strstr(err, "/nonexistent/c.json: No such file"), "%s", err);
+  cr_expect(strstr(err, "/nonexistent/c.json: cannot open: No such file"), "%s", err);
   const char *both[] = {APIHARNESS_BIN, "replay",      "--file", "x.json",
                         "--case",       "pos.minimal", NULL};
   cr_expect_eq(run(both, out, err, sizeof err), 2);

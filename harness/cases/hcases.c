@@ -226,6 +226,20 @@ int hc_gen_pattern(gen *g, const char *pat, char *out, size_t cap) {
 
 /* ---------- values and bodies ---------- */
 
+int hc_comp_open(const gen *g, const char *comp) {
+  for (size_t i = 0; comp && i < g->n_comp; i++)
+    if (!strcmp(g->comp_stack[i], comp))
+      return 1;
+  return 0;
+}
+
+/* 1 when the schema is an object component already being generated. */
+static int recursive_object(gen *g, const cJSON *schema) {
+  sview v;
+  hc_view_of(g->spec, schema, &v);
+  return v.type && !strcmp(v.type, "object") && hc_comp_open(g, v.comp);
+}
+
 cJSON *hc_gen_value(gen *g, const cJSON *schema, const char *prop, int top, int depth) {
   sview v;
   hc_view_of(g->spec, schema, &v);
@@ -234,14 +248,22 @@ cJSON *hc_gen_value(gen *g, const cJSON *schema, const char *prop, int top, int 
   const char *type = v.type ? v.type : "string";
   if (!strcmp(type, "object")) {
     cJSON *o = cJSON_CreateObject();
-    for (size_t i = 0; i < v.n_props; i++)
+    int pushed = v.comp && g->n_comp < MAX_DEPTH;
+    if (pushed)
+      g->comp_stack[g->n_comp++] = v.comp;
+    for (size_t i = 0; i < v.n_props; i++) {
+      if (recursive_object(g, v.props[i].schema))
+        continue; /* a recursive property: bounded by leaving it out */
       cJSON_AddItemToObject(o, v.props[i].name,
                             hc_gen_value(g, v.props[i].schema, v.props[i].name, 0, depth + 1));
+    }
+    if (pushed)
+      g->n_comp--;
     return o;
   }
   if (!strcmp(type, "array")) {
     cJSON *a = cJSON_CreateArray();
-    if (v.items)
+    if (v.items && !recursive_object(g, v.items)) /* recursive items: an empty array */
       cJSON_AddItemToArray(a, hc_gen_value(g, v.items, prop, 0, depth + 1));
     return a;
   }
@@ -866,8 +888,14 @@ static void walk(gen *g, const cJSON *schema, bpath *p, const char *owner, const
     return;
   sview v;
   hc_view_of(g->spec, schema, &v);
+  int is_object = v.type && !strcmp(v.type, "object");
   location_cases(g, &v, p, owner, prop, items);
-  if (v.type && !strcmp(v.type, "object")) {
+  if (is_object && hc_comp_open(g, v.comp))
+    return; /* a recursive property: the object's own rules were walked at its first level */
+  if (is_object) {
+    int pushed = v.comp && g->n_comp < MAX_DEPTH;
+    if (pushed)
+      g->comp_stack[g->n_comp++] = v.comp;
     int in_array = 0;
     for (size_t i = 0; i < p->n; i++)
       in_array |= !strcmp(p->tok[i], "[]");
@@ -881,6 +909,8 @@ static void walk(gen *g, const cJSON *schema, bpath *p, const char *owner, const
       walk(g, v.props[i].schema, p, v.comp ? v.comp : owner, v.props[i].name, 0, depth + 1);
       p->n--;
     }
+    if (pushed)
+      g->n_comp--;
   } else if (v.type && !strcmp(v.type, "array") && v.items && p->n + 1 < MAX_DEPTH) {
     p->tok[p->n++] = "[]";
     walk(g, v.items, p, owner, prop, 1, depth + 1);

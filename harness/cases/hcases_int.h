@@ -88,7 +88,15 @@ typedef struct {
   cJSON *cases; /* array */
   hcases_error *err;
   int failed;
+  /* the components being generated or walked, outermost first: a schema
+   * that refers back to one of them (a recursive property) is not expanded
+   * again (an optional recursive property is left out, its array empty) */
+  const char *comp_stack[MAX_DEPTH + 1];
+  size_t n_comp;
 } gen;
+
+/* 1 when comp (may be NULL) is on g's component stack: a recursion. */
+int hc_comp_open(const gen *g, const char *comp);
 
 /* Path into a body: property names, "[]" for element 0 of an array. */
 typedef struct {
