@@ -16,7 +16,9 @@
 #include "json/hjson.h"
 
 /* Messages and ids are cut to their fixed buffers on purpose. */
+#if defined(__GNUC__) && !defined(__clang__) /* gcc only: clang has no such group */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 
 /* ---------- a view of a raw schema: $ref and allOf merged ---------- */
 

@@ -19,7 +19,9 @@
 #include "cases/hcases_int.h"
 #include "json/hjson.h"
 
+#if defined(__GNUC__) && !defined(__clang__) /* gcc only: clang has no such group */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 
 /* ---------- locations of the request schema ---------- */
 

@@ -9,7 +9,9 @@
 #include "cases/hcases_int.h"
 #include "json/hjson.h"
 
+#if defined(__GNUC__) && !defined(__clang__) /* gcc only: clang has no such group */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 
 #define SEQ_BIG_BODY ((size_t)2 << 20) /* over every common body limit (1 MiB, 100 kB) */
 

@@ -12,7 +12,9 @@
 #include "cases/hcases_int.h"
 #include "json/hjson.h"
 
+#if defined(__GNUC__) && !defined(__clang__) /* gcc only: clang has no such group */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 
 #define UNDECLARED "x-apiharness-undeclared"
 #define ITEMS_LONG 5 /* the longer array of the item-position family */

@@ -14,7 +14,9 @@
 #include "util/hutil.h"
 
 /* Messages are cut to their fixed buffers on purpose. */
+#if defined(__GNUC__) && !defined(__clang__) /* gcc only: clang has no such group */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 
 char *hcases_render(const cJSON *catalogue) {
   char *t = cJSON_Print(catalogue);

@@ -12,7 +12,9 @@
 #include "json/hjson.h"
 #include "util/hutil.h"
 
+#if defined(__GNUC__) && !defined(__clang__) /* gcc only: clang has no such group */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 
 #define ITEM_VARIETY 4 /* distinct items in the array-size family */
 

@@ -36,7 +36,9 @@
 #include "run/htarget.h"
 
 /* Paths and lines are cut to their fixed buffers on purpose. */
+#if defined(__GNUC__) && !defined(__clang__) /* gcc only: clang has no such group */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 
 #define MAX_LABELS HMODEL_MAX_TOKENS
 #define MAX_FAULTS 64

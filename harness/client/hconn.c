@@ -18,7 +18,9 @@
 #include <unistd.h>
 
 /* Messages are cut to their fixed buffers on purpose. */
+#if defined(__GNUC__) && !defined(__clang__) /* gcc only: clang has no such group */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 
 #define IN_CAP (HCLIENT_MAX_HEADERS + ((size_t)64 << 10))
 #define CHUNK_LINE_MAX 4096

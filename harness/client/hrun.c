@@ -19,7 +19,9 @@
 #include "util/hutil.h"
 
 /* Messages are cut to their fixed buffers on purpose. */
+#if defined(__GNUC__) && !defined(__clang__) /* gcc only: clang has no such group */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 
 #define CURL_BODY_INLINE_MAX 4096 /* larger bodies are reproduced with apiharness replay */
 #define TOKEN_CAP 4096

@@ -12,7 +12,9 @@
 
 /* Every message is cut to its fixed buffer on purpose (one line in a report). */
 #if defined(__GNUC__) && !defined(__clang__) /* clang has no such warning group */
+#if defined(__GNUC__) && !defined(__clang__) /* gcc only: clang has no such group */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 #endif
 
 #define ECHO_MAX_DEPTH 8  /* nested request objects followed */

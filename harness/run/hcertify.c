@@ -1,6 +1,6 @@
 /* hcertify: the certification run.  See hcertify.h. */
-#if defined(__GNUC__) && !defined(__clang__)
 /* paths and lines are cut to their fixed buffers on purpose */
+#if defined(__GNUC__) && !defined(__clang__) /* gcc only: clang has no such group */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 #endif
 #include "run/hcertify.h"

@@ -1,5 +1,5 @@
 /* hmodel: the report model of a certification run.  See hmodel.h. */
-#if defined(__GNUC__) && !defined(__clang__)
+#if defined(__GNUC__) && !defined(__clang__) /* gcc only: clang has no such group */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 #endif
 #include "run/hmodel.h"

@@ -1,6 +1,6 @@
 /* hplan: the plan of a certification run.  See hplan.h. */
-#if defined(__GNUC__) && !defined(__clang__)
 /* paths are cut to their fixed buffers on purpose */
+#if defined(__GNUC__) && !defined(__clang__) /* gcc only: clang has no such group */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 #endif
 #include "run/hplan.h"

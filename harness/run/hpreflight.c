@@ -1,6 +1,6 @@
 /* hpreflight: setup probes before the catalogue.  See hpreflight.h. */
-#if defined(__GNUC__) && !defined(__clang__)
 /* messages are cut to their fixed buffers on purpose */
+#if defined(__GNUC__) && !defined(__clang__) /* gcc only: clang has no such group */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 #endif
 #include "run/hpreflight.h"

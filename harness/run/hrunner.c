@@ -20,8 +20,8 @@
 #include "report/hreport.h"
 #include "run/hstop.h"
 
-#if defined(__GNUC__) && !defined(__clang__)
 /* paths and messages are cut to their fixed buffers on purpose */
+#if defined(__GNUC__) && !defined(__clang__) /* gcc only: clang has no such group */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 #endif
 

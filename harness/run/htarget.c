@@ -1,6 +1,6 @@
 /* htarget: the run's target (URL check, reachability, the embedded mock process).  See htarget.h. */
-#if defined(__GNUC__) && !defined(__clang__)
 /* paths and messages are cut to their fixed buffers on purpose */
+#if defined(__GNUC__) && !defined(__clang__) /* gcc only: clang has no such group */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 #endif
 #include "run/htarget.h"
