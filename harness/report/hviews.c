@@ -18,10 +18,10 @@
 #include "json/hjson.h"
 #include "util/hutil.h"
 
-#define VIEW_EXCERPT_MAX 1024u    /* bytes of a body excerpt or reproducer shown in a view */
+#define VIEW_EXCERPT_MAX 512u     /* bytes of a body excerpt or reproducer shown in a view */
 #define VIEW_HEADERS_MAX 40       /* headers shown per request/response */
-#define FINDINGS_SHOWN 60         /* findings rendered (the rest: compliance.json) */
-#define FINDINGS_WITH_EVIDENCE 20 /* findings rendered with their recorded exchange */
+#define FINDINGS_SHOWN 25         /* findings rendered (the rest: compliance.json) */
+#define FINDINGS_WITH_EVIDENCE 10 /* findings rendered with their recorded exchange */
 #define IDS_SHOWN 6               /* case ids listed per finding / requirement row */
 #define RESOURCES_SHOWN_MD 10     /* created resources listed in the Markdown view */
 #define CASES_TABLE_MAX 5000      /* rows of the HTML table of every case */
