@@ -21,11 +21,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cases/hcases.h"
 #include "cli.h"
 #include "cli_extra.h"
 #include "client/hclient.h"
+#include "client/hrun.h"
 #include "client/hsanitize.h"
 #include "explore/hexplore.h"
 #include "judge/hjudge.h"
@@ -34,6 +36,7 @@
 #include "run/hagg.h"
 #include "run/hcertify.h"
 #include "run/htarget.h"
+#include "run/hwaivers.h"
 
 /* Paths and lines are cut to their fixed buffers on purpose. */
 #if defined(__GNUC__) && !defined(__clang__) /* gcc only: clang has no such group */
@@ -68,9 +71,17 @@ typedef struct {
   const char *faults[MAX_FAULTS];
   size_t n_faults;
   long explore; /* requests of the explore phase; -1: the default for the target */
-  const char *summary_md, *sarif; /* extra CI outputs, or NULL */
-  char url[2048];                 /* --base-url as the run uses it (credentials removed) */
-  char mock_token[64];            /* a random token for the embedded mock when none is configured */
+  const char *summary_md, *sarif;      /* extra CI outputs, or NULL */
+  const char *redact[HRUN_MAX_REDACT]; /* --redact JSON pointers */
+  size_t n_redact;
+  hrun_header_arg hargs[HRUN_MAX_RUN_HEADERS]; /* --header, parsed */
+  hrun_header headers[HRUN_MAX_RUN_HEADERS];   /* and as the run sends them */
+  size_t n_headers;
+  int fail_on_warn; /* --fail-on warn */
+  hwaivers waivers; /* --waivers FILE (loaded) */
+  int have_waivers;
+  char url[2048];      /* --base-url as the run uses it (credentials removed) */
+  char mock_token[64]; /* a random token for the embedded mock when none is configured */
 } certify_opts;
 
 static void certify_usage(FILE *out) {
@@ -81,7 +92,9 @@ static void certify_usage(FILE *out) {
       "         [--profile default|strict|aspnet] [--seed N] [--filter GLOB]\n"
       "         [--rate-limit N] [--max-creates N] [--jobs N] [--runner fork|criterion]\n"
       "         [--cacert FILE] [--insecure] [--fault NAME ...] [--explore N]\n"
-      "         [--no-preflight] [--summary-md FILE] [--sarif FILE] [--config FILE]\n"
+      "         [--no-preflight] [--summary-md FILE] [--sarif FILE] [--redact POINTER ...]\n"
+      "         [--fail-on fail|warn] [--waivers FILE] [--header 'Name: value' ...]\n"
+      "         [--config FILE]\n"
       "  Runs the spec-derived conformance catalogue against URL (without --base-url: the\n"
       "  embedded mock on an ephemeral loopback port, --fault only there) and writes\n"
       "  compliance.json/.md/.html and junit.xml to DIR (default reports/<UTC time>/,\n"
@@ -103,6 +116,24 @@ static void certify_usage(FILE *out) {
       "                  wrong base path, a missing token or a non-HTTP service\n"
       "  --summary-md FILE  a short Markdown summary (for $GITHUB_STEP_SUMMARY)\n"
       "  --sarif FILE    SARIF 2.1.0, one result per finding\n"
+      "  --redact JSON-POINTER  (repeatable) the value at that RFC 6901 pointer (e.g. /id,\n"
+      "                  /account/id) in any request or response body is a secret: it is\n"
+      "                  \"<redacted>\" in every report file and on the terminal (raw,\n"
+      "                  JSON-escaped or percent-encoded; values under 4 bytes are kept);\n"
+      "                  an object or array is redacted by its strings and numbers; with\n"
+      "                  /id, created_resources lists each token as id \"<redacted>\" and\n"
+      "                  the name the run gave it\n"
+      "  --header 'Name: value'  (repeatable) add this header to every request of the\n"
+      "                  run (catalogue, preflight; a case's own header of that name\n"
+      "                  wins); 'Name: $ENV{VAR}' takes the value from the environment\n"
+      "                  variable VAR: a secret, redacted everywhere, never written\n"
+      "                  (the explore phase sends no such headers: it is skipped)\n"
+      "  --fail-on warn  warnings fail the verdict too (exit 1); default: fail\n"
+      "  --waivers FILE  accepted deviations: a JSON array of {\"requirement\": ID (or\n"
+      "                  \"finding\": FXXXXXXXX), \"reason\": TEXT, \"expires\": \"YYYY-MM-DD\"};\n"
+      "                  a waived failure is reported \"waived\" with its reason and passes;\n"
+      "                  an expired waiver (after its date, UTC) or one that matches no\n"
+      "                  failure (stale) fails the verdict\n"
       "  --runner        fork (default): every case in its own forked process, N at a time;\n"
       "                  criterion: the Criterion suites (conformance/), one test per case\n"
       "  SIGINT/SIGTERM stop the run: the cases that finished are reported as\n"
@@ -145,9 +176,10 @@ static int parse_args(int argc, char **argv, certify_opts *o) {
       continue;
     }
     static const char *const with_value[] = {
-        "--base-url", "--spec",   "--report-dir", "--token-env",   "--timeout-ms", "--profile",
-        "--seed",     "--filter", "--rate-limit", "--max-creates", "--cacert",     "--fault",
-        "--jobs",     "--runner", "--explore",    "--summary-md",  "--sarif"};
+        "--base-url", "--spec",    "--report-dir", "--token-env",   "--timeout-ms", "--profile",
+        "--seed",     "--filter",  "--rate-limit", "--max-creates", "--cacert",     "--fault",
+        "--jobs",     "--runner",  "--explore",    "--summary-md",  "--sarif",      "--redact",
+        "--fail-on",  "--waivers", "--header"};
     int known = 0;
     for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++)
       known |= !strcmp(a, with_value[k]);
@@ -160,7 +192,8 @@ static int parse_args(int argc, char **argv, certify_opts *o) {
       return -1;
     }
     /* a single-value option given twice is a mistake, never "the last wins" */
-    if (strcmp(a, "--fault") && strcmp(a, "--token-env")) {
+    if (strcmp(a, "--fault") && strcmp(a, "--token-env") && strcmp(a, "--redact") &&
+        strcmp(a, "--header")) {
       for (int k = 1; k < i; k++)
         if (!strcmp(argv[k], a)) {
           fprintf(stderr, "apiharness certify: %s given twice\n", a);
@@ -187,6 +220,82 @@ static int parse_args(int argc, char **argv, certify_opts *o) {
         return -1;
       }
       o->explore = n;
+    } else if (!strcmp(a, "--redact")) {
+      const char *why = NULL;
+      if (!hrun_pointer_check(v, &why)) {
+        char shown[128];
+        hsanitize_into(shown, sizeof shown, v, strlen(v), NULL, 0);
+        fprintf(stderr, "apiharness certify: --redact '%s': not a JSON pointer: %s\n", shown, why);
+        return -1;
+      }
+      if (o->n_redact >= HRUN_MAX_REDACT) {
+        fprintf(stderr, "apiharness certify: at most %d --redact\n", HRUN_MAX_REDACT);
+        return -1;
+      }
+      o->redact[o->n_redact++] = v;
+    } else if (!strcmp(a, "--header")) {
+      if (o->n_headers >= HRUN_MAX_RUN_HEADERS) {
+        fprintf(stderr, "apiharness certify: at most %d --header\n", HRUN_MAX_RUN_HEADERS);
+        return -1;
+      }
+      hrun_header_arg *ha = &o->hargs[o->n_headers];
+      const char *why = NULL;
+      if (!hrun_header_parse(v, ha, &why)) {
+        /* the name only: a literal value may be something the user did not
+         * mean to show (use $ENV{VAR} for secrets) */
+        char nm[HRUN_HEADER_NAME_MAX];
+        size_t nl = strcspn(v, ":");
+        hsanitize_into(nm, sizeof nm, v, nl < sizeof nm - 1 ? nl : sizeof nm - 1, NULL, 0);
+        fprintf(stderr, "apiharness certify: --header '%s: ...': %s\n", nm, why);
+        return -1;
+      }
+      for (size_t k = 0; k < o->n_headers; k++)
+        if (!strcasecmp(o->hargs[k].name, ha->name)) {
+          fprintf(stderr, "apiharness certify: --header %s given twice\n", ha->name);
+          return -1;
+        }
+      hrun_header *h = &o->headers[o->n_headers];
+      h->name = ha->name;
+      h->env = ha->env[0] ? ha->env : NULL;
+      h->value = ha->value;
+      if (h->env) {
+        const char *ev = getenv(h->env);
+        if (!ev || !*ev) {
+          fprintf(stderr, "apiharness certify: --header %s: the variable %s is not set or empty\n",
+                  ha->name, h->env);
+          return -1;
+        }
+        if (strpbrk(ev, "\r\n") || strlen(ev) >= sizeof ha->value) {
+          fprintf(stderr,
+                  "apiharness certify: --header %s: the value of %s holds CR or LF or is over "
+                  "4095 bytes\n",
+                  ha->name, h->env);
+          return -1;
+        }
+        if (strlen(ev) < HSANITIZE_MIN_SECRET) {
+          fprintf(stderr,
+                  "apiharness certify: --header %s: the value of %s is shorter than %d bytes: "
+                  "too short to be redacted reliably\n",
+                  ha->name, h->env, HSANITIZE_MIN_SECRET);
+          return -1;
+        }
+        h->value = ev;
+      }
+      o->n_headers++;
+    } else if (!strcmp(a, "--fail-on")) {
+      if (strcmp(v, "fail") && strcmp(v, "warn")) {
+        fprintf(stderr, "apiharness certify: --fail-on '%s': use fail or warn\n", v);
+        return -1;
+      }
+      o->fail_on_warn = !strcmp(v, "warn");
+    } else if (!strcmp(a, "--waivers")) {
+      char werr[HWAIVERS_MSG_MAX];
+      if (hwaivers_load(v, &o->waivers, werr, sizeof werr) != 0) {
+        hwaivers_free(&o->waivers);
+        fprintf(stderr, "apiharness certify: --waivers %s\n", werr);
+        return -1;
+      }
+      o->have_waivers = 1;
     } else if (!strcmp(a, "--summary-md")) {
       o->summary_md = v;
     } else if (!strcmp(a, "--sarif")) {
@@ -382,6 +491,7 @@ static void print_summary(const certify_opts *o, const cJSON *report, const char
              cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(f, "original_size")),
              cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(f, "shrunk_size")));
   }
+  hwaivers_print(stdout, report);
   int ncreated = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(report, "created_resources"));
   if (ncreated)
     printf("\n%d token(s) created on the target: ids listed under created_resources\n", ncreated);
@@ -390,14 +500,17 @@ static void print_summary(const certify_opts *o, const cJSON *report, const char
 static int certify_run(int argc, char **argv) {
   certify_opts o;
   int pa = parse_args(argc, argv, &o);
-  if (pa <= 0)
+  if (pa <= 0) {
+    hwaivers_free(&o.waivers);
     return pa == 0 ? CLI_EXIT_OK : CLI_EXIT_ERROR;
+  }
   char bin[PATH_MAX];
   if (o.criterion && !cli_conformance_binary(bin, sizeof bin)) {
     fprintf(stderr,
             "apiharness certify: the conformance suites are not at %s (build the "
             "apiharness-conformance target, or set APIHARNESS_CONFORMANCE)\n",
             bin);
+    hwaivers_free(&o.waivers);
     return CLI_EXIT_ERROR;
   }
   hcertify_config c;
@@ -425,8 +538,15 @@ static int certify_run(int argc, char **argv) {
   for (size_t k = 0; k < o.n_labels; k++)
     c.labels[k] = (hplan_token){o.labels[k].label, o.labels[k].env, o.labels[k].value};
   c.n_labels = o.n_labels;
+  c.redact = o.redact;
+  c.n_redact = o.n_redact;
+  c.fail_on_warn = o.fail_on_warn;
+  c.headers = o.headers;
+  c.n_headers = o.n_headers;
+  c.waivers = o.have_waivers ? &o.waivers : NULL;
   hcertify_result r;
   int rc = hcertify_run(&c, &r);
+  hwaivers_free(&o.waivers);
   if (r.report) {
     print_summary(&o, r.report, r.report_dir);
     double secs = (double)r.duration_ms / 1000.0;

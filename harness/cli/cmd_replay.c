@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "client/hclient.h"
 #include "client/hrun.h"
+#include "client/hsanitize.h"
 #include "judge/hjudge.h"
 #include "mock/hmock.h"
 #include "rules/hrules.h"
@@ -20,13 +21,16 @@ static void replay_usage(FILE *out) {
           "usage: apiharness replay (--case ID | --file CASE.json) [--base-url URL] [--spec FILE]\n"
           "         [--token-env VAR]\n"
           "         [--timeout-ms N] [--profile default|strict|aspnet] [--seed N]\n"
-          "         [--cacert FILE] [--insecure] [--fault NAME ...] [--json]\n"
+          "         [--cacert FILE] [--insecure] [--fault NAME ...] [--redact POINTER ...]\n"
+          "         [--json]\n"
           "  Sends catalogue case ID (see 'apiharness cases --list') to URL (without\n"
           "  --base-url: the embedded mock, --fault only there) and prints the judgement;\n"
           "  --json prints the case's result object as in compliance.json.\n"
           "  --file sends the case in CASE.json instead: a catalogue case object, bare or\n"
           "  wrapped as {\"format\": \"apiharness-case/1\", \"case\": {...}} (what explore\n"
           "  writes for a shrunk failure).\n"
+          "  --redact JSON-POINTER (repeatable): the value at that RFC 6901 pointer (e.g.\n"
+          "  /id) in the request or any response body is \"<redacted>\" in the output.\n"
           "exit: 0 pass/warn/skip, 1 fail, 2 could not run (usage, spec, unknown case,\n"
           "      unreadable or malformed case file, unreachable server)\n");
 }
@@ -237,6 +241,8 @@ int cmd_replay(int argc, char **argv) {
   long timeout_ms = HCLIENT_DEFAULT_TIMEOUT_MS, seed = 1;
   int insecure = 0, as_json = 0;
   uint64_t faults = 0;
+  const char *redact[HRUN_MAX_REDACT];
+  size_t n_redact = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -253,7 +259,7 @@ int cmd_replay(int argc, char **argv) {
     }
     static const char *const opts[] = {"--case",      "--file",       "--base-url", "--spec",
                                        "--token-env", "--timeout-ms", "--profile",  "--seed",
-                                       "--cacert",    "--fault"};
+                                       "--cacert",    "--fault",      "--redact"};
     int known = 0;
     for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++)
       known |= !strcmp(a, opts[k]);
@@ -286,6 +292,19 @@ int cmd_replay(int argc, char **argv) {
         return CLI_EXIT_ERROR;
       }
       profile = v;
+    } else if (!strcmp(a, "--redact")) {
+      const char *why = NULL;
+      if (!hrun_pointer_check(v, &why)) {
+        char shown[128];
+        hsanitize_into(shown, sizeof shown, v, strlen(v), NULL, 0);
+        fprintf(stderr, "apiharness replay: --redact '%s': not a JSON pointer: %s\n", shown, why);
+        return CLI_EXIT_ERROR;
+      }
+      if (n_redact >= HRUN_MAX_REDACT) {
+        fprintf(stderr, "apiharness replay: at most %d --redact\n", HRUN_MAX_REDACT);
+        return CLI_EXIT_ERROR;
+      }
+      redact[n_redact++] = v;
     } else if (!strcmp(a, "--fault")) {
       const hmock_fault *f = hmock_fault_find(v);
       if (!f) {
@@ -402,6 +421,8 @@ int cmd_replay(int argc, char **argv) {
   cfg.client.timeout_ms = timeout_ms;
   cfg.client.cacert = cacert;
   cfg.client.insecure = insecure;
+  cfg.redact = redact;
+  cfg.n_redact = n_redact;
   h = curl_easy_init();
   judge = hjudge_new(rules);
   if (!h || !judge || hclient_setup(h, &cfg.client, msg) != 0) {

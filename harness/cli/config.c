@@ -38,7 +38,9 @@ static const opt_def certify_opts[] = {
     {"max-creates", OPT_INT, 0}, {"jobs", OPT_INT, 0},        {"runner", OPT_STR, 0},
     {"cacert", OPT_STR, 0},      {"insecure", OPT_FLAG, 0},   {"fault", OPT_STR, 1},
     {"explore", OPT_INT, 0},     {"no-preflight", OPT_FLAG, 0}, {"summary-md", OPT_STR, 0},
-    {"sarif", OPT_STR, 0},       {NULL, OPT_FLAG, 0},
+    {"sarif", OPT_STR, 0},       {"redact", OPT_STR, 1},
+    {"fail-on", OPT_STR, 0},     {"waivers", OPT_STR, 0},     {"header", OPT_STR, 1},
+    {NULL, OPT_FLAG, 0},
 };
 
 static const opt_def mock_opts[] = {

@@ -15,8 +15,8 @@
 #include "client/hconn.h"
 #include "client/hsanitize.h"
 #include "rules/hrules.h"
-#include "json/hjson.h"
 #include "util/hutil.h"
+#include "json/hjson.h"
 
 /* Messages are cut to their fixed buffers on purpose. */
 #if defined(__GNUC__) && !defined(__clang__) /* gcc only: clang has no such group */
@@ -29,6 +29,8 @@
 #define MSG_CAP 640 /* bytes kept of a check message or detail */
 #define REPRO_CAP ((size_t)24 << 10)
 #define ARG_MARK "@@hrun-arg-" /* stands for a secret-derived value in a reproducer */
+#define MAX_EXTRA (HCASES_MAX_HEADERS + HRUN_MAX_RUN_HEADERS) /* case + run headers */
+#define MAX_ARGS (2 + HRUN_MAX_RUN_HEADERS) /* shell-expanded values of one request */
 
 void hrun_token_name(const hrun_config *cfg, const char *case_id, char *buf, size_t cap) {
   snprintf(buf, cap, HRUN_NAME_PREFIX "%s-%s", cfg->run_id ? cfg->run_id : "run", case_id);
@@ -71,10 +73,13 @@ static void rate_wait(const hrun_config *cfg) {
 /* ---- the secrets of a case: bearer, derived auth values, 201 token values ---- */
 
 typedef struct {
-  const char *list[8 + MAX_TOKENS + 2 * HCASES_MAX_STEPS];
+  const char
+      *list[8 + MAX_TOKENS + 2 * HCASES_MAX_STEPS + HRUN_MAX_REDACT_VALUES + HRUN_MAX_RUN_HEADERS];
   size_t n;
   char *tokens[MAX_TOKENS]; /* 201 token values seen (owned) */
   size_t n_tokens;
+  char *values[HRUN_MAX_REDACT_VALUES]; /* values named by --redact (owned) */
+  size_t n_values;
 } secrets;
 
 static void sec_add(secrets *s, const char *v) {
@@ -87,12 +92,180 @@ static void sec_add(secrets *s, const char *v) {
     s->list[s->n++] = v;
 }
 
+/* The values of the run's headers that came from the environment. */
+static void sec_headers(secrets *s, const hrun_config *cfg) {
+  for (size_t j = 0; j < cfg->n_headers; j++)
+    if (cfg->headers[j].env)
+      sec_add(s, cfg->headers[j].value);
+}
+
 static void sec_free(secrets *s) {
   for (size_t i = 0; i < s->n_tokens; i++) {
     memset(s->tokens[i], 0, strlen(s->tokens[i]));
     free(s->tokens[i]);
   }
   s->n_tokens = 0;
+  for (size_t i = 0; i < s->n_values; i++) {
+    memset(s->values[i], 0, strlen(s->values[i]));
+    free(s->values[i]);
+  }
+  s->n_values = 0;
+}
+
+/* ---- --redact: the values the pointers name are secrets of the case ---- */
+
+int hrun_pointer_check(const char *pointer, const char **why) {
+  static const char *w;
+  if (!pointer || !*pointer)
+    w = "empty (it would name the whole body; name a member, e.g. /id)";
+  else if (pointer[0] != '/')
+    w = "a JSON pointer starts with '/' (RFC 6901), e.g. /id or /account/id";
+  else if (strlen(pointer) > HRUN_POINTER_MAX)
+    w = "longer than 1024 bytes";
+  else {
+    w = NULL;
+    for (const char *q = pointer; *q && !w; q++) {
+      if (*q == '~' && q[1] != '0' && q[1] != '1')
+        w = "'~' must be followed by 0 or 1 (~0 is '~', ~1 is '/')";
+      else if ((unsigned char)*q < 0x20 || *q == 0x7f)
+        w = "holds a control character";
+    }
+  }
+  if (why)
+    *why = w;
+  return w == NULL;
+}
+
+/* ---- --header ---- */
+
+static int tchar(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+int hrun_header_parse(const char *arg, hrun_header_arg *out, const char **why) {
+  static const char *const reserved[] = {
+      "authorization", "content-type", "content-length", "transfer-encoding",
+      "host",          "connection",   "expect"};
+  memset(out, 0, sizeof *out);
+  const char *w = NULL;
+  const char *colon = arg ? strchr(arg, ':') : NULL;
+  size_t nl = colon ? (size_t)(colon - arg) : 0;
+  if (!colon)
+    w = "expected 'Name: value'";
+  else if (!nl)
+    w = "the header name is empty";
+  else if (nl >= sizeof out->name)
+    w = "the header name is longer than 127 bytes";
+  for (size_t i = 0; !w && i < nl; i++)
+    if (!tchar((unsigned char)arg[i]))
+      w = "the header name holds a character a field name cannot have (RFC 9110: letters, "
+          "digits and !#$%&'*+-.^_`|~; no space)";
+  if (!w) {
+    memcpy(out->name, arg, nl);
+    for (size_t k = 0; k < sizeof reserved / sizeof reserved[0]; k++)
+      if (!strcasecmp(out->name, reserved[k]))
+        w = "the harness sets this header itself per case (the token: --token-env)";
+  }
+  const char *v = colon ? colon + 1 : "";
+  while (*v == ' ' || *v == '\t')
+    v++;
+  size_t vl = strlen(v);
+  while (vl && (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
+    vl--;
+  for (size_t i = 0; !w && i < vl; i++) {
+    unsigned char c = (unsigned char)v[i];
+    if (c == '\r' || c == '\n')
+      w = "the value holds CR or LF";
+    else if ((c < 0x20 && c != '\t') || c == 0x7f)
+      w = "the value holds a control character";
+  }
+  if (!w && vl >= sizeof out->value)
+    w = "the value is longer than 4095 bytes";
+  if (!w && vl >= 5 && !strncmp(v, "$ENV{", 5)) {
+    size_t el = vl - 5;
+    if (!el || v[vl - 1] != '}' || el - 1 == 0 || el - 1 >= sizeof out->env)
+      w = "$ENV{VAR}: expected the whole value to be $ENV{VAR}";
+    else {
+      for (size_t i = 5; !w && i < vl - 1; i++) {
+        char c = v[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+              (i > 5 && c >= '0' && c <= '9')))
+          w = "$ENV{VAR}: VAR is letters, digits and '_', not starting with a digit";
+      }
+      if (!w)
+        memcpy(out->env, v + 5, vl - 6);
+    }
+  } else if (!w) {
+    memcpy(out->value, v, vl);
+  }
+  if (why)
+    *why = w;
+  return w == NULL;
+}
+
+/* Appends a copy of v[0..len) to out unless it is too short, holds a NUL or is
+ * there already. */
+static void keep_value(char **out, size_t cap, size_t *n, const char *v, size_t len) {
+  if (len < HSANITIZE_MIN_SECRET || memchr(v, '\0', len) || *n >= cap)
+    return;
+  for (size_t i = 0; i < *n; i++)
+    if (strlen(out[i]) == len && !memcmp(out[i], v, len))
+      return;
+  char *c = malloc(len + 1);
+  if (!c)
+    return;
+  memcpy(c, v, len);
+  c[len] = '\0';
+  out[(*n)++] = c;
+}
+
+/* Every string and number leaf under node. */
+static void leaves(char **out, size_t cap, size_t *n, const cJSON *node, int depth) {
+  if (!node || depth > 64)
+    return;
+  size_t len = 0;
+  const char *str = hjson_string(node, &len);
+  if (str) {
+    keep_value(out, cap, n, str, len);
+  } else if (cJSON_IsNumber(node)) {
+    const char *t = hjson_number_text(node);
+    char buf[64];
+    if (!t) {
+      snprintf(buf, sizeof buf, "%.17g", node->valuedouble);
+      t = buf;
+    }
+    keep_value(out, cap, n, t, strlen(t));
+  } else if (cJSON_IsArray(node) || cJSON_IsObject(node)) {
+    for (const cJSON *e = node->child; e; e = e->next)
+      leaves(out, cap, n, e, depth + 1);
+  }
+}
+
+size_t hrun_redact_values(const char *const *pointers, size_t n_pointers, const char *body,
+                          size_t len, char **out, size_t cap, size_t n) {
+  if (!n_pointers || !body || !len || n >= cap)
+    return n;
+  hjson_doc *doc = hjson_doc_new();
+  if (!doc)
+    return n;
+  hjson_options jo = {64, 0, 1, 0, 0};
+  hjson_error je;
+  memset(&je, 0, sizeof je);
+  const cJSON *root = hjson_parse(doc, body, len, &jo, &je);
+  for (size_t i = 0; root && i < n_pointers; i++)
+    leaves(out, cap, &n, hjson_pointer_get(root, pointers[i], strlen(pointers[i]), NULL), 0);
+  hjson_doc_free(doc);
+  return n;
+}
+
+/* The values cfg->redact names in body[0..len) (when it is JSON) become secrets. */
+static void sec_redact_body(secrets *s, const hrun_config *cfg, const char *body, size_t len) {
+  size_t before = s->n_values;
+  s->n_values = hrun_redact_values(cfg->redact, cfg->n_redact, body, len, s->values,
+                                   HRUN_MAX_REDACT_VALUES, s->n_values);
+  for (size_t i = before; i < s->n_values; i++)
+    sec_add(s, s->values[i]);
 }
 
 /* A sanitized copy for a result (never NULL: "" when out of memory). */
@@ -300,10 +473,11 @@ typedef struct {
   size_t len;
   int has_body;
   auth_plan auth;
-  const char *extra[HCASES_MAX_HEADERS];
+  const char *extra[MAX_EXTRA];
   size_t n_extra;
-  char *extra_own[HCASES_MAX_HEADERS];
-  const char *lines[2 + HCASES_MAX_HEADERS]; /* auth lines, then the extra headers */
+  char *extra_own[MAX_EXTRA];
+  const char *extra_env[MAX_EXTRA]; /* a run header's variable (its value is a secret), or NULL */
+  const char *lines[2 + MAX_EXTRA]; /* auth lines, then the extra headers */
   size_t n_lines;
   hjson_doc *reqdoc;
   const cJSON *req_tree;
@@ -406,6 +580,27 @@ static int prep_make(const hrun_config *cfg, const hcases_case *c, const char *n
       snprintf(line, l, "%s: %s", n, v);
     else
       snprintf(line, l, "%s:", n); /* an empty value: nothing after the colon */
+    p->extra_own[p->n_extra] = line;
+    p->extra[p->n_extra++] = line;
+  }
+  /* the run's headers (--header), unless the case sets that name itself */
+  size_t n_case = p->n_extra;
+  for (size_t j = 0; j < cfg->n_headers && p->n_extra < MAX_EXTRA; j++) {
+    const hrun_header *rh = &cfg->headers[j];
+    size_t nl = strlen(rh->name);
+    int set = 0;
+    for (size_t k = 0; k < n_case; k++)
+      set |= !strncasecmp(p->extra[k], rh->name, nl) && p->extra[k][nl] == ':';
+    if (set)
+      continue;
+    size_t l = nl + strlen(rh->value) + 3;
+    char *line = malloc(l);
+    if (!line) {
+      snprintf(err, HCASES_MSG_MAX, "out of memory");
+      return 0;
+    }
+    snprintf(line, l, rh->value[0] ? "%s: %s" : "%s:%s", rh->name, rh->value);
+    p->extra_env[p->n_extra] = rh->env;
     p->extra_own[p->n_extra] = line;
     p->extra[p->n_extra++] = line;
   }
@@ -617,7 +812,14 @@ static int curl_args(hbuf *b, const prep *p, const char *url, int allow_stdin, i
     const char *l = p->extra[k];
     hbuf_puts(b, " -H ");
     size_t ll = strlen(l);
-    if (ll >= 1 && l[ll - 1] == ':') {
+    if (p->extra_env[k]) { /* 'Name: '"${VAR}": the value never in the text */
+      size_t nl = (size_t)(strchr(l, ':') - l);
+      char tmp[HRUN_HEADER_NAME_MAX + 4], ex[HRUN_HEADER_NAME_MAX + 4];
+      snprintf(tmp, sizeof tmp, "%.*s: ", (int)nl, l);
+      sb_quoted(b, tmp, strlen(tmp));
+      snprintf(ex, sizeof ex, "${%s}", p->extra_env[k]);
+      sb_dquoted(b, ex);
+    } else if (ll >= 1 && l[ll - 1] == ':') {
       char tmp[256];
       snprintf(tmp, sizeof tmp, "%.*s;", (int)(ll - 1), l); /* curl: "Name;" sends it empty */
       sb_quoted(b, tmp, strlen(tmp));
@@ -659,15 +861,16 @@ static char *reproducer(const hrun_config *cfg, const char *case_id, const prep 
     hbuf_puts(&b, "{ ");
     for (size_t k = 0; k < n; k++) {
       const prep *p = &ps[k];
-      const char *lines[3 + HCASES_MAX_HEADERS];
-      char marks[2][40];
+      const char *lines[3 + MAX_EXTRA];
+      char marks[MAX_ARGS][HRUN_HEADER_NAME_MAX + 40];
+      char exprs[MAX_ARGS][HRUN_HEADER_NAME_MAX + 4];
       size_t nl = 0, nargs = 0;
       char ct[300];
       if (p->c->content_type) {
         snprintf(ct, sizeof ct, "Content-Type: %s", p->c->content_type);
         lines[nl++] = ct;
       }
-      const char *args[2];
+      const char *args[MAX_ARGS];
       for (size_t a = 0; a < p->auth.n; a++) {
         if (p->auth.l[a].secret) {
           /* the part after the scheme comes from the shell expression */
@@ -680,8 +883,18 @@ static char *reproducer(const hrun_config *cfg, const char *case_id, const prep 
           lines[nl++] = p->auth.l[a].line;
         }
       }
-      for (size_t a = 0; a < p->n_extra; a++)
-        lines[nl++] = p->extra[a];
+      for (size_t a = 0; a < p->n_extra; a++) {
+        if (p->extra_env[a] && nargs < MAX_ARGS) {
+          size_t nlen = (size_t)(strchr(p->extra[a], ':') - p->extra[a]);
+          snprintf(marks[nargs], sizeof marks[nargs], "%.*s: " ARG_MARK "%zu@@", (int)nlen,
+                   p->extra[a], nargs);
+          snprintf(exprs[nargs], sizeof exprs[nargs], "${%s}", p->extra_env[a]);
+          args[nargs] = exprs[nargs];
+          lines[nl++] = marks[nargs++];
+        } else {
+          lines[nl++] = p->extra[a];
+        }
+      }
       hconn_request rq = {
           p->c->method, cfg->path ? cfg->path : HRULES_PATH, lines,
           nl,           p->has_body ? p->body : NULL,        p->has_body ? p->len : 0};
@@ -786,6 +999,17 @@ static void add_created(cJSON *created, const secrets *s, const char *id, const 
   cJSON_AddItemToArray(created, o);
 }
 
+/* The title again, through the case's secrets: a --redact value in the
+ * request body may be quoted in it ("ACC-0000-0000: the lowest member"). */
+static void retitle(cJSON *res, const secrets *s) {
+  const char *t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "title"));
+  if (!t || !s->n_values || !hsanitize_contains_secret(t, strlen(t), s->list, s->n))
+    return;
+  char *c = clean(s, t, strlen(t), 0, 0);
+  cJSON_ReplaceItemInObjectCaseSensitive(res, "title", cJSON_CreateString(c ? c : ""));
+  free(c);
+}
+
 static cJSON *skipped(cJSON *res, const char *reason) {
   cJSON_AddStringToObject(res, "status", "skip");
   cJSON_AddStringToObject(res, "detail", reason);
@@ -828,7 +1052,7 @@ static void send_one(CURL *h, hconn *hc, const hrun_config *cfg, const prep *p, 
                      hconn_result *out) {
   rate_wait(cfg);
   if (hc) {
-    const char *lines[3 + HCASES_MAX_HEADERS];
+    const char *lines[3 + MAX_EXTRA];
     size_t nl = 0;
     char ct[300];
     if (p->c->content_type) {
@@ -949,6 +1173,7 @@ static cJSON *run_lone(CURL *h, hjudge *judge, const hrun_config *cfg, const hca
   memset(&s, 0, sizeof s);
   sec_add(&s, cfg->bearer);
   sec_add(&s, p.auth.derived);
+  sec_headers(&s, cfg);
   /* a HEAD goes through the raw client: libcurl would hide a body after it */
   hconn *hc = NULL;
   if (!strcmp(c->method, "HEAD") && !strncasecmp(cfg->base_url, "http://", 7)) {
@@ -991,7 +1216,9 @@ static cJSON *run_lone(CURL *h, hjudge *judge, const hrun_config *cfg, const hca
         }
       }
     }
+    sec_redact_body(&s, cfg, p.body, p.len);
     send_one(h, hc, cfg, &p, url, &x);
+    sec_redact_body(&s, cfg, x.r.body, x.r.body_len);
     if (x.r.has_server && !have_server) {
       snprintf(server, sizeof server, "%s", x.r.server);
       have_server = 1;
@@ -1040,6 +1267,7 @@ static cJSON *run_lone(CURL *h, hjudge *judge, const hrun_config *cfg, const hca
     free(curl);
   }
   cJSON_AddItemToObject(res, "created", created);
+  retitle(res, &s);
   sec_free(&s);
   hconn_result_free(&x);
   hconn_result_free(&first);
@@ -1095,6 +1323,7 @@ static cJSON *run_sequence(CURL *h, hjudge *judge, const hrun_config *cfg, const
   sec_add(&s, cfg->bearer);
   for (size_t k = 0; k < n; k++)
     sec_add(&s, ps[k].auth.derived);
+  sec_headers(&s, cfg);
   const char *note = NULL;
   if (!strncasecmp(cfg->base_url, "http://", 7)) {
     char herr[HCONN_MSG_MAX];
@@ -1116,7 +1345,9 @@ static cJSON *run_sequence(CURL *h, hjudge *judge, const hrun_config *cfg, const
   char server[HCLIENT_HEADER_VALUE_MAX] = "";
   int have_server = 0;
   for (size_t k = 0; k < n; k++) {
+    sec_redact_body(&s, cfg, ps[k].body, ps[k].len);
     send_one(h, hc, cfg, &ps[k], url, &xs[k]);
+    sec_redact_body(&s, cfg, xs[k].r.body, xs[k].r.body_len);
     if (xs[k].r.has_server && !have_server) {
       snprintf(server, sizeof server, "%s", xs[k].r.server);
       have_server = 1;
@@ -1194,6 +1425,7 @@ static cJSON *run_sequence(CURL *h, hjudge *judge, const hrun_config *cfg, const
     free(curl);
   }
   cJSON_AddItemToObject(res, "created", created);
+  retitle(res, &s);
   cJSON_AddItemToObject(res, "steps", steps);
   out = res;
   res = NULL;
@@ -1304,6 +1536,40 @@ int hrun_entry(const cJSON *plan, size_t index, const hrules *rules, const cJSON
   cfg.client.insecure = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(plan, "insecure"));
   cfg.rate_file = pstr(plan, "rate_file");
   cfg.rate_per_s = pnum(plan, "rate_per_s", 0);
+  const char *redact[HRUN_MAX_REDACT];
+  const cJSON *rd = cJSON_GetObjectItemCaseSensitive(plan, "redact");
+  for (const cJSON *e = cJSON_IsArray(rd) ? rd->child : NULL; e; e = e->next) {
+    const char *why = NULL;
+    if (!cJSON_IsString(e) || !hrun_pointer_check(e->valuestring, &why) ||
+        cfg.n_redact >= HRUN_MAX_REDACT) {
+      snprintf(err, HCASES_MSG_MAX, "plan: redact: a bad pointer (%s)",
+               why ? why : "not a string, or too many");
+      return -1;
+    }
+    redact[cfg.n_redact++] = e->valuestring;
+  }
+  cfg.redact = redact;
+  hrun_header hdrs[HRUN_MAX_RUN_HEADERS];
+  const cJSON *hd = cJSON_GetObjectItemCaseSensitive(plan, "headers");
+  for (const cJSON *e = cJSON_IsArray(hd) ? hd->child : NULL; e; e = e->next) {
+    const char *hn = pstr(e, "name"), *hv = pstr(e, "value"), *he = pstr(e, "env");
+    if (!hn || (!hv && !he) || cfg.n_headers >= HRUN_MAX_RUN_HEADERS) {
+      snprintf(err, HCASES_MSG_MAX, "plan: headers: expected {\"name\", \"value\"|\"env\"}");
+      return -1;
+    }
+    if (he) {
+      hv = getenv(he);
+      if (!hv || !*hv || strpbrk(hv, "\r\n")) {
+        snprintf(err, HCASES_MSG_MAX,
+                 "--header %s: the variable %s is not set, empty or holds "
+                 "CR/LF",
+                 hn, he);
+        return -1;
+      }
+    }
+    hdrs[cfg.n_headers++] = (hrun_header){hn, hv, he};
+  }
+  cfg.headers = hdrs;
   int rc = -1;
   char msg[HCLIENT_MSG_MAX];
   CURL *h = curl_easy_init();

@@ -46,6 +46,16 @@
  * HRUN_MAX_HEADER_BYTES of them ("headers_omitted" counts the rest) and
  * HRUN_EXCERPT_MAX bytes of each body.
  *
+ * Redaction (--redact JSON-POINTER): for each pointer in cfg->redact, the
+ * value it names in the request body and in every response body the case
+ * receives (when they parse as JSON) becomes a secret of the case: a string
+ * value as it is, a number as its JSON text, an object or array by each such
+ * leaf (true, false and null are never secrets).  Like every secret it is
+ * redacted from every string of the result, in raw, JSON-escaped and
+ * percent-encoded form; a value shorter than HSANITIZE_MIN_SECRET bytes is
+ * not (it would shred the text).  A created token whose id is redacted is
+ * listed with id "<redacted>" and the name the run gave it.
+ *
  * Rate limit: when rate_file is set, every request first takes an exclusive
  * lock on that file and waits until 1/rate_per_s seconds have passed since the
  * last request of ANY process sharing the file (the file holds the time). */
@@ -66,6 +76,37 @@
 #define HRUN_MAX_HEADER_BYTES ((size_t)16 << 10)   /* and their bytes */
 #define HRUN_EXCERPT_MAX 2048
 #define HRUN_NAME_PREFIX "apiharness-"
+#define HRUN_MAX_REDACT 32        /* --redact pointers per run */
+#define HRUN_MAX_REDACT_VALUES 64 /* values they name, kept per case */
+#define HRUN_POINTER_MAX 1024     /* bytes of one --redact pointer */
+#define HRUN_MAX_RUN_HEADERS 16   /* --header per run */
+#define HRUN_HEADER_NAME_MAX 128
+
+/* A run-level request header (--header): sent with every request of the run
+ * after the case's own headers, unless the case sets a header of that name
+ * itself.  With env set the value came from that environment variable: it is
+ * a secret (redacted from every result; reproducers write "${VAR}"). */
+typedef struct {
+  const char *name;
+  const char *value;
+  const char *env; /* NULL: a literal value */
+} hrun_header;
+
+/* --header 'Name: value' as given on the command line: name (a token of
+ * RFC 9110 letters, digits and !#$%&'*+-.^_`|~), then ':', the value without
+ * surrounding spaces and tabs (no CR, LF or other control byte but tab).  A
+ * value of exactly "$ENV{VAR}" names an environment variable (VAR: letters,
+ * digits, '_', not starting with a digit).  Names the harness sets per case
+ * (Authorization, Content-Type, Content-Length, Transfer-Encoding, Host,
+ * Connection, Expect) are refused. */
+typedef struct {
+  char name[HRUN_HEADER_NAME_MAX];
+  char env[HRUN_HEADER_NAME_MAX]; /* "" for a literal value */
+  char value[4096];               /* the literal value ("" with env) */
+} hrun_header_arg;
+
+/* 1, or 0 with a static reason in *why. */
+int hrun_header_parse(const char *arg, hrun_header_arg *out, const char **why);
 
 typedef struct {
   const char *base_url;  /* "http://127.0.0.1:8080" (no trailing slash needed) */
@@ -78,7 +119,23 @@ typedef struct {
   hclient_options client;
   const char *rate_file; /* NULL: no rate limit */
   double rate_per_s;
+  const char *const *redact; /* RFC 6901 pointers (--redact), checked by hrun_pointer_check */
+  size_t n_redact;
+  const hrun_header *headers; /* run-level headers (--header) */
+  size_t n_headers;
 } hrun_config;
+
+/* Checks a --redact pointer: non-empty, starts with '/', every '~' followed by
+ * 0 or 1, no control byte, at most HRUN_POINTER_MAX bytes.  Returns 1, or 0
+ * with a static reason in *why. */
+int hrun_pointer_check(const char *pointer, const char **why);
+
+/* The values the pointers name in body[0..len) when it parses as JSON (the
+ * leaves described under "Redaction" above): malloc'd copies appended to
+ * out[n..cap), skipping those already there; returns the new count.  For the
+ * callers that keep their own secrets (preflight). */
+size_t hrun_redact_values(const char *const *pointers, size_t n_pointers, const char *body,
+                          size_t len, char **out, size_t cap, size_t n);
 
 /* Runs case c (skip_reason non-NULL: not sent, reported as skipped).  Returns
  * the result object (cJSON_Delete), NULL when out of memory or the case's body
@@ -98,7 +155,10 @@ void hrun_token_name(const hrun_config *cfg, const char *case_id, char *buf, siz
 /* The plan certify writes for a run (JSON, no secrets):
  *   {"catalogue": path, "spec": path, "base_url", "profile", "timeout_ms",
  *    "max_body", "run_id", "results_dir", "rate_file", "rate_per_s", "cacert",
- *    "insecure", "entries": [{"case": id, "label": l, "token_env": VAR|absent,
+ *    "insecure", "redact": [pointer, ...] (absent: none),
+ *    "headers": [{"name", "value"} | {"name", "env": VAR}] (absent: none; an
+ *    env header's value is read by hrun_entry, never written to the plan),
+ *    "entries": [{"case": id, "label": l, "token_env": VAR|absent,
  *    "skip": reason|absent}]}
  * hrun_entry runs entry `index` of the plan (the bearer token is read from the
  * environment variable the entry names) and writes its result to

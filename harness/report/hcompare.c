@@ -34,7 +34,10 @@ static int add_name(cJSON *obj, const char *name, const char *value) {
 }
 
 static int ok_state(hr_status s) { return s == HR_ST_PASS || s == HR_ST_WARN; }
-static int bad_state(hr_status s) { return s == HR_ST_FAIL || s == HR_ST_ERROR; }
+/* a waived requirement still fails: pass -> waived is a regression for the gate */
+static int bad_state(hr_status s) {
+  return s == HR_ST_FAIL || s == HR_ST_ERROR || s == HR_ST_WAIVED;
+}
 
 /* ---- validation ---------------------------------------------------------------------- */
 

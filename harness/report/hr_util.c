@@ -228,8 +228,8 @@ const cJSON *hr_array(const cJSON *obj, const char *name) {
   return cJSON_IsArray(v) ? v : NULL;
 }
 
-static const char *const status_names[HR_ST_COUNT] = {"pass", "fail", "warn",
-                                                      "skip", "error", "unknown"};
+static const char *const status_names[HR_ST_COUNT] = {"pass",  "fail",   "warn",   "skip",
+                                                      "error", "waived", "unknown"};
 
 hr_status hr_status_of(const cJSON *obj) {
   size_t len = 0;

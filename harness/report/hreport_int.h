@@ -60,8 +60,18 @@ int hr_int(const cJSON *obj, const char *name, int64_t *out);
 const cJSON *hr_array(const cJSON *obj, const char *name);
 
 /* Status words the report uses; anything else is HR_ST_UNKNOWN. */
-typedef enum { HR_ST_PASS, HR_ST_FAIL, HR_ST_WARN, HR_ST_SKIP, HR_ST_ERROR, HR_ST_UNKNOWN } hr_status;
-#define HR_ST_COUNT 6
+/* HR_ST_WAIVED: a failing or warning requirement accepted by a --waivers entry
+ * (it does not fail the verdict; compare still counts it as not passing). */
+typedef enum {
+  HR_ST_PASS,
+  HR_ST_FAIL,
+  HR_ST_WARN,
+  HR_ST_SKIP,
+  HR_ST_ERROR,
+  HR_ST_WAIVED,
+  HR_ST_UNKNOWN
+} hr_status;
+#define HR_ST_COUNT 7
 hr_status hr_status_of(const cJSON *obj);
 const char *hr_status_name(hr_status s); /* "pass" ... "unknown" */
 

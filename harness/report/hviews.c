@@ -586,6 +586,8 @@ static void sec_verdict(out *o, const model *m) {
   hr_printf(o->b, "%zu of %zu requirements fail", m->req_fail, m->ix.nreqs);
   if (m->req_count[HR_ST_ERROR])
     hr_printf(o->b, ", %zu with cases that could not run", m->req_count[HR_ST_ERROR]);
+  if (m->req_count[HR_ST_WAIVED])
+    hr_printf(o->b, ", %zu waived (--waivers)", m->req_count[HR_ST_WAIVED]);
   if (m->req_count[HR_ST_SKIP])
     hr_printf(o->b, ", %zu not exercised", m->req_count[HR_ST_SKIP]);
   hr_printf(o->b,

@@ -29,6 +29,7 @@
 #include "run/hstop.h"
 #include "run/htarget.h"
 #include "spec/hspec.h"
+#include "util/hutil.h"
 
 void hcertify_result_free(hcertify_result *r) {
   cJSON_Delete(r->report);
@@ -82,11 +83,14 @@ static int check_target(const hcertify_config *o, const hrules *rules, const cJS
     }
     return 0;
   }
-  const char *secrets[HMODEL_MAX_TOKENS];
+  const char *secrets[HMODEL_MAX_TOKENS + HRUN_MAX_RUN_HEADERS];
   size_t ns = 0;
   for (size_t k = 0; k < o->n_labels; k++)
     if (o->labels[k].value)
       secrets[ns++] = o->labels[k].value;
+  for (size_t k = 0; k < o->n_headers && k < HRUN_MAX_RUN_HEADERS; k++)
+    if (o->headers[k].env)
+      secrets[ns++] = o->headers[k].value;
   hpreflight_config pc;
   memset(&pc, 0, sizeof pc);
   pc.base_url = base_url;
@@ -98,6 +102,10 @@ static int check_target(const hcertify_config *o, const hrules *rules, const cJS
   pc.client = co;
   pc.secrets = secrets;
   pc.n_secrets = ns;
+  pc.redact = o->redact;
+  pc.n_redact = o->n_redact;
+  pc.headers = o->headers;
+  pc.n_headers = o->n_headers;
   char name[160];
   snprintf(name, sizeof name, HRUN_NAME_PREFIX "%s-preflight", run_id);
   pc.token_name = name;
@@ -129,6 +137,69 @@ static int check_target(const hcertify_config *o, const hrules *rules, const cJS
     snprintf(warn, wcap, "%s", pr.warn);
   }
   return 0;
+}
+
+/* The values --redact names in the catalogue's bodies ("body", and
+ * "body_text" that parses as JSON, at any depth of a case: steps too). */
+#define CAT_REDACT_MAX 512
+static void catalogue_values(const cJSON *n, const hcertify_config *o, char **vals, size_t *nv,
+                             int depth) {
+  if (!n || depth > 8)
+    return;
+  for (const cJSON *m = n->child; m; m = m->next) {
+    if (m->string && !strcmp(m->string, "body")) {
+      char *t = cJSON_PrintUnformatted(m);
+      if (t)
+        *nv = hrun_redact_values(o->redact, o->n_redact, t, strlen(t), vals, CAT_REDACT_MAX, *nv);
+      free(t);
+    } else if (m->string && !strcmp(m->string, "body_text") && cJSON_IsString(m)) {
+      *nv = hrun_redact_values(o->redact, o->n_redact, m->valuestring, strlen(m->valuestring), vals,
+                               CAT_REDACT_MAX, *nv);
+    } else if (cJSON_IsObject(m) || cJSON_IsArray(m)) {
+      catalogue_values(m, o, vals, nv, depth + 1);
+    }
+  }
+}
+
+/* Every string of the tree n with the values redacted (in place). */
+static int redact_strings(cJSON *n, const char *const *vals, size_t nv, int depth) {
+  if (!n || depth > 64)
+    return 0;
+  for (cJSON *m = n->child; m; m = m->next) {
+    if (cJSON_IsString(m) && m->valuestring) {
+      if (!hsanitize_contains_secret(m->valuestring, strlen(m->valuestring), vals, nv))
+        continue;
+      char *r = hsanitize_redact(m->valuestring, strlen(m->valuestring), vals, nv, NULL);
+      if (!r || !cJSON_SetValuestring(m, r)) {
+        free(r);
+        return -1;
+      }
+      free(r);
+    } else if ((cJSON_IsObject(m) || cJSON_IsArray(m)) &&
+               redact_strings(m, vals, nv, depth + 1) != 0) {
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* The catalogue as catalogue.json shows it: without the values --redact
+ * names in the request bodies it describes (a copy; the caller frees it), or
+ * NULL when out of memory. */
+static cJSON *redacted_catalogue(const cJSON *cat, const hcertify_config *o) {
+  char *vals[CAT_REDACT_MAX];
+  size_t nv = 0;
+  const cJSON *cases = cJSON_GetObjectItemCaseSensitive(cat, "cases");
+  for (const cJSON *c = cJSON_IsArray(cases) ? cases->child : NULL; c; c = c->next)
+    catalogue_values(c, o, vals, &nv, 0);
+  cJSON *copy = cJSON_Duplicate(cat, 1);
+  if (copy && redact_strings(copy, (const char *const *)vals, nv, 0) != 0) {
+    cJSON_Delete(copy);
+    copy = NULL;
+  }
+  for (size_t i = 0; i < nv; i++)
+    free(vals[i]);
+  return copy;
 }
 
 static cJSON *explore_skipped(unsigned long seed, long budget, const char *why) {
@@ -286,6 +357,10 @@ int hcertify_run(const hcertify_config *o, hcertify_result *out) {
   pc.rate_per_s = o->rate;
   pc.cacert = o->cacert;
   pc.insecure = o->insecure;
+  pc.redact = o->redact;
+  pc.n_redact = o->n_redact;
+  pc.headers = o->headers;
+  pc.n_headers = o->n_headers;
   if (o->max_creates >= 0)
     pc.max_creates = o->max_creates > pf_creates ? o->max_creates - pf_creates : 0;
   char perr[HPLAN_MSG_MAX];
@@ -325,7 +400,13 @@ int hcertify_run(const hcertify_config *o, hcertify_result *out) {
 
   /* the explore phase (in its own process, after the forked cases) */
   long budget_x = o->explore >= 0 ? o->explore : (mock ? HEXPLORE_DEFAULT_BUDGET : 0);
-  if (budget_x > 0 && !interrupted) {
+  if (budget_x > 0 && !interrupted && o->n_headers) {
+    /* the explore engine sends no run-level headers: requests without them
+     * would not be the requests the user asked for */
+    static const char why[] = "the explore phase does not send --header headers: not run";
+    fprintf(stderr, "apiharness certify: warning: explore skipped: %s\n", why);
+    explore = explore_skipped(o->seed, budget_x, why);
+  } else if (budget_x > 0 && !interrupted) {
     hexplore_config xc;
     memset(&xc, 0, sizeof xc);
     xc.base_url = base_url;
@@ -346,6 +427,15 @@ int hcertify_run(const hcertify_config *o, hcertify_result *out) {
     char xerr[HEXPLORE_MSG_MAX];
     int xi = 0;
     explore = hrunner_explore(rules, &xc, work, &xi, xerr);
+    /* the explore engine keeps no --redact values: the created ids it lists
+     * (live targets) are the values at /id, so they go when /id is redacted */
+    for (size_t k = 0; explore && k < o->n_redact; k++)
+      if (!strcmp(o->redact[k], "/id")) {
+        cJSON *made = cJSON_GetObjectItemCaseSensitive(explore, "created");
+        for (cJSON *m = cJSON_IsArray(made) ? made->child : NULL; m; m = m->next)
+          if (cJSON_GetObjectItemCaseSensitive(m, "id"))
+            cJSON_ReplaceItemInObjectCaseSensitive(m, "id", cJSON_CreateString("<redacted>"));
+      }
     if (xi) {
       interrupted = 1;
     } else if (!explore) { /* the catalogue still certifies; the report says why */
@@ -373,7 +463,14 @@ int hcertify_run(const hcertify_config *o, hcertify_result *out) {
     goto out;
   }
   snprintf(path, sizeof path, "%s/catalogue.json", report_dir);
-  if (hcases_write_file(cat, path, &ce) != 0) {
+  cJSON *shown_cat = o->n_redact ? redacted_catalogue(cat, o) : NULL;
+  if (o->n_redact && !shown_cat) {
+    fprintf(stderr, "apiharness certify: out of memory writing catalogue.json\n");
+    goto out;
+  }
+  int cw = hcases_write_file(shown_cat ? shown_cat : cat, path, &ce);
+  cJSON_Delete(shown_cat);
+  if (cw != 0) {
     fprintf(stderr, "apiharness certify: %s\n", ce.msg);
     goto out;
   }
@@ -405,6 +502,17 @@ int hcertify_run(const hcertify_config *o, hcertify_result *out) {
     fprintf(stderr, "apiharness certify: out of memory building the report\n");
     goto out;
   }
+  /* the gate: waivers (by requirement, or by finding id) and --fail-on */
+  char today[16];
+  hwaivers_date(started, today);
+  int gate = hreport_add_findings(report) == 0
+                 ? hwaivers_apply(o->waivers, report, today, o->fail_on_warn)
+                 : -1;
+  if (gate < 0) {
+    fprintf(stderr, "apiharness certify: out of memory building the report\n");
+    goto out;
+  }
+  any_fail = gate;
   /* the whole report from the model: peer strings made valid UTF-8, the
    * distinct problems as findings, schema coverage, then md, html, junit.xml
    * and compliance.json last, each written atomically */

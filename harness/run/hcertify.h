@@ -10,7 +10,9 @@
  * uninterrupted run.  From the moment the work directory exists, SIGINT and
  * SIGTERM stop the run (run/hstop.h): the cases that finished are reported
  * with "interrupted": true and verdict "incomplete"; when none finished no
- * report is written.  Errors are printed on stderr, one line each. */
+ * report is written.  The verdict goes through the gate (run/hwaivers.h):
+ * waivers (the run's start date is "today") and --fail-on.  Errors are printed on stderr, one line
+ * each. */
 #ifndef HCERTIFY_H
 #define HCERTIFY_H
 
@@ -20,6 +22,7 @@
 
 #include "run/hmodel.h"
 #include "run/hplan.h"
+#include "run/hwaivers.h"
 
 #define HCERTIFY_EXIT_OK 0
 #define HCERTIFY_EXIT_FAIL 1
@@ -47,6 +50,12 @@ typedef struct {
   size_t n_faults;
   hplan_token labels[HMODEL_MAX_TOKENS]; /* labels[0]: the default token */
   size_t n_labels;
+  const char *const *redact; /* --redact JSON pointers (checked by hrun_pointer_check) */
+  size_t n_redact;
+  const hrun_header *headers; /* --header (env values resolved; they are secrets) */
+  size_t n_headers;
+  int fail_on_warn;        /* --fail-on warn: a warning requirement fails the verdict */
+  const hwaivers *waivers; /* --waivers FILE (loaded), or NULL */
 } hcertify_config;
 
 typedef struct {

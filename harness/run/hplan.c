@@ -97,6 +97,23 @@ cJSON *hplan_new(const hplan_config *cfg, hplan_counts *out, char *err) {
   }
   if (cfg->insecure)
     cJSON_AddTrueToObject(plan, "insecure");
+  if (cfg->n_headers) {
+    cJSON *hd = cJSON_AddArrayToObject(plan, "headers");
+    for (size_t i = 0; hd && i < cfg->n_headers; i++) {
+      cJSON *h = cJSON_CreateObject();
+      cJSON_AddStringToObject(h, "name", cfg->headers[i].name);
+      if (cfg->headers[i].env) /* the child reads the variable: no secret in the plan */
+        cJSON_AddStringToObject(h, "env", cfg->headers[i].env);
+      else
+        cJSON_AddStringToObject(h, "value", cfg->headers[i].value);
+      cJSON_AddItemToArray(hd, h);
+    }
+  }
+  if (cfg->n_redact) {
+    cJSON *rd = cJSON_AddArrayToObject(plan, "redact");
+    for (size_t i = 0; rd && i < cfg->n_redact; i++)
+      cJSON_AddItemToArray(rd, cJSON_CreateString(cfg->redact[i]));
+  }
   cJSON *entries = cJSON_AddArrayToObject(plan, "entries");
   if (!entries || walk(cfg, entries, out) != 0) {
     snprintf(err, HPLAN_MSG_MAX, "out of memory");

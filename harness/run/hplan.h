@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "cases/hcases.h"
+#include "client/hrun.h"
 
 #define HPLAN_MSG_MAX 512
 
@@ -42,7 +43,11 @@ typedef struct {
   const char *filter; /* NULL or "*": every case */
   const hplan_token *tokens;
   size_t n_tokens;
-  long max_creates; /* -1: unlimited */
+  long max_creates;          /* -1: unlimited */
+  const char *const *redact; /* --redact pointers ("redact" in the plan; no values) */
+  size_t n_redact;
+  const hrun_header *headers; /* --header: a literal value is written, an env one by name */
+  size_t n_headers;
 } hplan_config;
 
 typedef struct {

@@ -11,11 +11,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "client/hrun.h"
 #include "client/hsanitize.h"
 #include "judge/hjudge.h"
 #include "run/hstop.h"
 
-#define MAX_SECRETS 16
+#define MAX_REDACTED 16
+#define MAX_SECRETS (16 + MAX_REDACTED)
 
 typedef enum {
   K_HTTP,       /* an HTTP status came back */
@@ -99,6 +101,8 @@ int hpreflight_run(const hpreflight_config *cfg, const hrules *rules, cJSON *cre
   if (cfg->bearer && ns < MAX_SECRETS - 4)
     secrets[ns++] = cfg->bearer;
   char *tokens[2] = {NULL, NULL}; /* token values the probes' 201s carried */
+  char *red[MAX_REDACTED];        /* values named by --redact in their bodies */
+  size_t n_red = 0;
   const char *path = cfg->path ? cfg->path : HRULES_PATH;
   char url[2300], clean_base[1024];
   snprintf(url, sizeof url, "%s%s", cfg->base_url, path);
@@ -111,6 +115,19 @@ int hpreflight_run(const hpreflight_config *cfg, const hrules *rules, cJSON *cre
     return -1;
   }
   hjudge *judge = rules ? hjudge_new(rules) : NULL;
+  /* the run's headers (--header) go with every probe */
+  char *line_own[HRUN_MAX_RUN_HEADERS];
+  const char *lines[HRUN_MAX_RUN_HEADERS];
+  size_t n_lines = 0;
+  for (size_t k = 0; k < cfg->n_headers && k < HRUN_MAX_RUN_HEADERS; k++) {
+    size_t l = strlen(cfg->headers[k].name) + strlen(cfg->headers[k].value) + 3;
+    if (!(line_own[n_lines] = malloc(l)))
+      break;
+    snprintf(line_own[n_lines], l, cfg->headers[k].value[0] ? "%s: %s" : "%s:%s",
+             cfg->headers[k].name, cfg->headers[k].value);
+    lines[n_lines] = line_own[n_lines];
+    n_lines++;
+  }
   probe pr[3];
   memset(pr, 0, sizeof pr);
   int n_post = 0;
@@ -136,7 +153,7 @@ int hpreflight_run(const hpreflight_config *cfg, const hrules *rules, cJSON *cre
     }
     hclient_response rs;
     hclient_response_init(&rs);
-    int rc = hclient_perform(h, &cfg->client, &rq, &rs);
+    int rc = hclient_perform_lines(h, &cfg->client, &rq, lines, n_lines, &rs);
     pr[i].k = classify(rc, &rs);
     pr[i].status = rs.status;
     res->statuses[i] = rs.status;
@@ -150,6 +167,11 @@ int hpreflight_run(const hpreflight_config *cfg, const hrules *rules, cJSON *cre
           hjudge_created_fields(judge, rs.body, rs.body_len, id, sizeof id, tok, sizeof tok);
         if (tok[0] && !tokens[i] && (tokens[i] = strdup(tok)) != NULL)
           secrets[ns++] = tokens[i];
+        size_t before = n_red;
+        n_red = hrun_redact_values(cfg->redact, cfg->n_redact, rs.body, rs.body_len, red,
+                                   MAX_REDACTED, n_red);
+        for (size_t k = before; k < n_red && ns < MAX_SECRETS; k++)
+          secrets[ns++] = red[k];
         if (created) {
           cJSON *o = cJSON_CreateObject();
           char cid[256];
@@ -238,6 +260,14 @@ int hpreflight_run(const hpreflight_config *cfg, const hrules *rules, cJSON *cre
                "every request with the token was refused with %d: check the token (%s)",
                pr[0].status, tokvar);
     }
+  }
+  for (size_t k = 0; k < n_red; k++) {
+    memset(red[k], 0, strlen(red[k]));
+    free(red[k]);
+  }
+  for (size_t k = 0; k < n_lines; k++) {
+    memset(line_own[k], 0, strlen(line_own[k]));
+    free(line_own[k]);
   }
   for (int i = 0; i < 2; i++)
     if (tokens[i]) {

@@ -28,6 +28,7 @@
 #include <stddef.h>
 
 #include "client/hclient.h"
+#include "client/hrun.h"
 #include "rules/hrules.h"
 
 #define HPREFLIGHT_MSG_MAX 768
@@ -52,6 +53,11 @@ typedef struct {
   hclient_options client;
   const char *const *secrets; /* redacted from every string kept */
   size_t n_secrets;
+  const char *const *redact; /* --redact pointers: the values they name in a 2xx body are
+                                redacted too (a created id: "<redacted>") */
+  size_t n_redact;
+  const hrun_header *headers; /* --header: sent with every probe */
+  size_t n_headers;
 } hpreflight_config;
 
 typedef struct {

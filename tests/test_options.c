@@ -1,0 +1,762 @@
+/* Run options of certify and replay, end to end against the embedded mock:
+ * --redact JSON-POINTER (values named by a pointer never reach a report file
+ * or the terminal), --fail-on warn, --waivers FILE and --header. */
+#define _GNU_SOURCE /* memmem, nftw */
+#include <cjson/cJSON.h>
+#include <criterion/criterion.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* see tests/test_certify.c: Criterion's own runner, not apiharness */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void) { return "leak:libcriterion.so\n"; }
+
+/* ---- helpers ---- */
+
+static int run(const char *cmd) {
+  int st = system(cmd);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static char *slurp(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *buf = malloc((size_t)n + 1);
+  size_t got = buf ? fread(buf, 1, (size_t)n, f) : 0;
+  fclose(f);
+  if (buf)
+    buf[got] = '\0';
+  if (len)
+    *len = got;
+  return buf;
+}
+
+static cJSON *report(const char *dir) {
+  char path[600];
+  snprintf(path, sizeof path, "%s/compliance.json", dir);
+  char *t = slurp(path, NULL);
+  cr_assert(t, "no %s", path);
+  cJSON *r = cJSON_Parse(t);
+  free(t);
+  cr_assert(r, "%s is not JSON", path);
+  return r;
+}
+
+static const char *str(const cJSON *o, const char *k) {
+  const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, k);
+  return cJSON_IsString(m) ? m->valuestring : "";
+}
+
+static const cJSON *find_by(const cJSON *arr, const char *key, const char *val) {
+  for (const cJSON *q = arr ? arr->child : NULL; q; q = q->next)
+    if (!strcmp(str(q, key), val))
+      return q;
+  return NULL;
+}
+
+static void tmpdir(char *buf, size_t cap) {
+  snprintf(buf, cap, "/tmp/test_options_XXXXXX");
+  cr_assert(mkdtemp(buf));
+}
+
+static void rmtree(const char *dir) {
+  char cmd[700];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  run(cmd);
+}
+
+/* A mock id ("TKN-1234-5678-9012") in text: "TKN-" and four digits. */
+static const char *find_token_id(const char *t, size_t n) {
+  for (size_t i = 0; i + 8 <= n; i++)
+    if (!memcmp(t + i, "TKN-", 4) && t[i + 4] >= '0' && t[i + 4] <= '9' && t[i + 5] >= '0' &&
+        t[i + 5] <= '9' && t[i + 6] >= '0' && t[i + 6] <= '9' && t[i + 7] >= '0' && t[i + 7] <= '9')
+      return t + i;
+  return NULL;
+}
+
+/* nftw walk: the first file under a tree holding the needle (or, needle
+ * NULL, a mock token id) */
+static const char *g_needle;
+static char g_hit[1024];
+static int g_files;
+
+static int scan_one(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+  (void)st;
+  (void)ftw;
+  if (flag != FTW_F)
+    return 0;
+  size_t n = 0;
+  char *t = slurp(path, &n);
+  if (!t)
+    return 0;
+  g_files++;
+  const char *at = g_needle ? memmem(t, n, g_needle, strlen(g_needle)) : find_token_id(t, n);
+  if (at) {
+    snprintf(g_hit, sizeof g_hit, "%s: ...%.60s...", path, at);
+    free(t);
+    return 1;
+  }
+  free(t);
+  return 0;
+}
+
+/* NULL when no file under dir holds needle (NULL: a mock token id), else
+ * "path: ...context..." */
+static const char *tree_holds(const char *dir, const char *needle) {
+  g_needle = needle;
+  g_hit[0] = '\0';
+  g_files = 0;
+  nftw(dir, scan_one, 16, FTW_PHYS);
+  cr_assert_gt(g_files, 0, "no file under %s", dir);
+  return g_hit[0] ? g_hit : NULL;
+}
+
+#define BIN APIHARNESS_BIN
+#define QUICK " --explore 0 --jobs 4"
+
+/* ---- --redact ---- */
+
+Test(redact, id_never_reaches_a_report_file_or_the_terminal, .timeout = 120) {
+  char d[64], cmd[1024], out[128];
+  tmpdir(d, sizeof d);
+  snprintf(out, sizeof out, "%s.out", d);
+  /* revision-not-1 fails every 201, so each 201 body is in the evidence */
+  snprintf(cmd, sizeof cmd,
+           BIN " certify" QUICK " --fault revision-not-1 --redact /id --report-dir %s/r"
+               " > %s 2>&1",
+           d, out);
+  cr_assert_eq(run(cmd), 1, "the revision fault must still fail the run");
+  char rd[128];
+  snprintf(rd, sizeof rd, "%s/r", d);
+  const char *hit = tree_holds(rd, NULL);
+  cr_assert_null(hit, "a created id is in a report file: %s", hit);
+  hit = tree_holds(out, NULL);
+  cr_assert_null(hit, "a created id is on the terminal: %s", hit);
+
+  cJSON *r = report(rd);
+  const cJSON *made = cJSON_GetObjectItemCaseSensitive(r, "created_resources");
+  cr_assert_gt(cJSON_GetArraySize(made), 10);
+  for (const cJSON *m = made->child; m; m = m->next) {
+    cr_assert_str_eq(str(m, "id"), "<redacted>");
+    cr_assert(!strncmp(str(m, "name"), "apiharness-", 11) ||
+                  !strcmp(str(m, "name"), "(unauthenticated)"),
+              "the token's name stays: %s", str(m, "name"));
+  }
+  /* the other fields of the 201 stay visible: the evidence proves the finding */
+  const cJSON *c = find_by(cJSON_GetObjectItemCaseSensitive(r, "cases"), "id", "pos.minimal");
+  cr_assert(c, "no case pos.minimal");
+  const cJSON *rs =
+      cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(c, "evidence"), "response");
+  const char *body = str(rs, "body_excerpt");
+  cr_assert(strstr(body, "\"id\":\"<redacted>\""), "the id is redacted: %s", body);
+  cr_assert(strstr(body, "\"revision\":2"), "revision stays: %s", body);
+  cr_assert(strstr(body, "\"account\":{\"id\":\"ACC-"), "account.id stays: %s", body);
+  cr_assert(strstr(body, "\"name\":\"apiharness-"), "name stays: %s", body);
+  cJSON_Delete(r);
+  rmtree(d);
+  unlink(out);
+}
+
+Test(redact, nested_pointer_redacts_request_and_response_values, .timeout = 120) {
+  char d[64], cmd[1024];
+  tmpdir(d, sizeof d);
+  /* every case: the negative ones send near-miss account ids, the
+   * catalogue and the case titles quote them */
+  snprintf(cmd, sizeof cmd,
+           BIN " certify" QUICK " --fault revision-not-1"
+               " --redact /account/id --report-dir %s > %s/out.txt 2>&1",
+           d, d);
+  cr_assert_eq(run(cmd), 1);
+  cJSON *r = report(d);
+  const cJSON *c = find_by(cJSON_GetObjectItemCaseSensitive(r, "cases"), "id", "pos.minimal");
+  const cJSON *ev = cJSON_GetObjectItemCaseSensitive(c, "evidence");
+  const char *req = str(cJSON_GetObjectItemCaseSensitive(ev, "request"), "body_excerpt");
+  const char *rsp = str(cJSON_GetObjectItemCaseSensitive(ev, "response"), "body_excerpt");
+  cr_assert(strstr(req, "\"account\":{\"id\":\"<redacted>\"}"), "request: %s", req);
+  cr_assert(strstr(rsp, "\"account\":{\"id\":\"<redacted>\""), "response: %s", rsp);
+  cr_assert(find_token_id(rsp, strlen(rsp)), "the token id stays visible: %s", rsp);
+  cr_assert_null(strstr(str(ev, "curl"), "ACC-"), "the reproducer: %s", str(ev, "curl"));
+  const char *files[] = {"compliance.json", "compliance.md",  "compliance.html",
+                         "junit.xml",       "catalogue.json", "out.txt"};
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+    char p[256];
+    snprintf(p, sizeof p, "%s/%s", d, files[i]);
+    char *t = slurp(p, NULL);
+    cr_assert(t, "no %s", p);
+    for (const char *a = t; (a = strstr(a, "ACC-")) != NULL; a++)
+      cr_assert(a[4] < '0' || a[4] > '9', "%s holds an account id: %.20s", files[i], a);
+    free(t);
+  }
+  cJSON_Delete(r);
+  rmtree(d);
+}
+
+Test(redact, replay_redacts_the_terminal, .timeout = 60) {
+  char d[64], cmd[1024];
+  tmpdir(d, sizeof d);
+  snprintf(cmd, sizeof cmd,
+           BIN " replay --case pos.minimal --fault revision-not-1 --redact /id --json"
+               " > %s/out.json 2>&1",
+           d);
+  cr_assert_eq(run(cmd), 1);
+  const char *hit = tree_holds(d, NULL);
+  cr_assert_null(hit, "a created id on replay's output: %s", hit);
+  /* the body excerpt, a JSON string in the printed result */
+  cr_assert_not_null(tree_holds(d, "{\\\"id\\\":\\\"<redacted>\\\""),
+                     "replay's evidence shows the redacted id");
+  rmtree(d);
+}
+
+Test(redact, malformed_pointers_are_usage_errors, .timeout = 60) {
+  static const char *const bad[] = {"id", "''", "'/a~2b'", "'/a~'", "'#/id'"};
+  char cmd[512], out[1024];
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    snprintf(cmd, sizeof cmd, BIN " certify --explore 0 --redact %s 2>&1", bad[i]);
+    FILE *p = popen(cmd, "r");
+    cr_assert(p);
+    size_t n = fread(out, 1, sizeof out - 1, p);
+    out[n] = '\0';
+    int st = pclose(p);
+    cr_assert_eq(WEXITSTATUS(st), 2, "certify --redact %s: exit %d", bad[i], WEXITSTATUS(st));
+    cr_assert(strstr(out, "--redact") && strstr(out, "JSON pointer"), "message: %s", out);
+    cr_assert_null(strstr(out, "verdict"), "no run: %s", out);
+    snprintf(cmd, sizeof cmd, BIN " replay --case pos.minimal --redact %s 2>/dev/null", bad[i]);
+    cr_assert_eq(run(cmd), 2, "replay --redact %s", bad[i]);
+  }
+}
+
+Test(redact, from_a_config_file, .timeout = 120) {
+  char d[64], cmd[1024], cfg[128];
+  tmpdir(d, sizeof d);
+  snprintf(cfg, sizeof cfg, "%s/cfg.json", d);
+  FILE *f = fopen(cfg, "w");
+  cr_assert(f);
+  fputs("{\"redact\": [\"/id\", \"/audit/created/by/id\"], \"filter\": \"pos.*\","
+        " \"explore\": 0}\n",
+        f);
+  fclose(f);
+  snprintf(cmd, sizeof cmd, BIN " certify --config %s --report-dir %s/r > %s/out.txt 2>&1", cfg, d,
+           d);
+  cr_assert_eq(run(cmd), 0);
+  const char *hit = tree_holds(d, NULL);
+  cr_assert_null(hit, "a created id: %s", hit);
+  rmtree(d);
+}
+
+/* ---- --fail-on ---- */
+
+#include "mock/hmock.h"
+
+/* An in-process mock answering its 400s as application/problem+json: the
+ * default profile warns (the spec documents application/json) but passes. */
+static hmock *problem_json_mock(void) {
+  hmock_options mo;
+  memset(&mo, 0, sizeof mo);
+  mo.host = "127.0.0.1";
+  mo.spec_path = TEST_SOURCE_DIR "/spec/create-api-token.openapi.json";
+  mo.problem_json = 1;
+  char err[256];
+  hmock *m = hmock_start(&mo, err, sizeof err);
+  cr_assert(m, "%s", err);
+  return m;
+}
+
+static char *capture(const char *cmd, int *rc) {
+  FILE *p = popen(cmd, "r");
+  cr_assert(p);
+  size_t cap = 1 << 16, n = 0;
+  char *buf = malloc(cap);
+  size_t got;
+  while ((got = fread(buf + n, 1, cap - n - 1, p)) > 0) {
+    n += got;
+    if (n + 1 >= cap)
+      buf = realloc(buf, cap *= 2);
+  }
+  buf[n] = '\0';
+  int st = pclose(p);
+  *rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return buf;
+}
+
+Test(fail_on, warn_fails_a_run_that_only_warns, .timeout = 120) {
+  hmock *m = problem_json_mock();
+  char d[64], cmd[1024];
+  tmpdir(d, sizeof d);
+  /* the default gate: warnings pass */
+  snprintf(cmd, sizeof cmd,
+           "env -u HARNESS_TOKEN " BIN " certify --base-url http://127.0.0.1:%d --filter "
+           "'neg.missing.*' --report-dir %s/a 2>&1",
+           hmock_port(m), d);
+  int rc;
+  char *out = capture(cmd, &rc);
+  cr_assert_eq(rc, 0, "%s", out);
+  char rd[128];
+  snprintf(rd, sizeof rd, "%s/a", d);
+  cJSON *r = report(rd);
+  cr_assert_gt(
+      cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r, "summary"), "warn")
+          ->valueint,
+      0, "the run must warn for this test to mean anything");
+  cr_assert_str_eq(str(r, "fail_on"), "fail");
+  cr_assert_str_eq(str(r, "verdict"), "compliant");
+  cJSON_Delete(r);
+  free(out);
+  /* --fail-on warn: the same run fails, and says why */
+  snprintf(cmd, sizeof cmd,
+           "env -u HARNESS_TOKEN " BIN " certify --base-url http://127.0.0.1:%d --filter "
+           "'neg.missing.*' --fail-on warn --report-dir %s/b 2>&1",
+           hmock_port(m), d);
+  out = capture(cmd, &rc);
+  cr_assert_eq(rc, 1, "%s", out);
+  cr_assert(strstr(out, "fail-on: warn"), "the terminal names the gate: %s", out);
+  cr_assert(strstr(out, "warn  response.media-type-documented") || strstr(out, "warn  "),
+            "the terminal lists the warning requirements: %s", out);
+  cr_assert(strstr(out, "verdict: NON-COMPLIANT"), "%s", out);
+  snprintf(rd, sizeof rd, "%s/b", d);
+  r = report(rd);
+  cr_assert_str_eq(str(r, "fail_on"), "warn");
+  cr_assert_str_eq(str(r, "verdict"), "non-compliant");
+  cJSON_Delete(r);
+  free(out);
+  /* --fail-on warn on a run without warnings passes */
+  snprintf(cmd, sizeof cmd,
+           BIN " certify" QUICK " --filter 'pos.minimal' --fail-on warn --report-dir %s/c"
+               " >/dev/null 2>&1",
+           d);
+  cr_assert_eq(run(cmd), 0);
+  hmock_stop(m);
+  rmtree(d);
+}
+
+Test(fail_on, bad_values_are_usage_errors, .timeout = 30) {
+  cr_assert_eq(run(BIN " certify --fail-on never --explore 0 >/dev/null 2>&1"), 2);
+  cr_assert_eq(run(BIN " certify --fail-on warn --fail-on fail --explore 0 >/dev/null 2>&1"), 2);
+  cr_assert_eq(run(BIN " certify --fail-on >/dev/null 2>&1"), 2);
+}
+
+/* ---- --waivers ---- */
+
+static void write_file(const char *path, const char *text) {
+  FILE *f = fopen(path, "w");
+  cr_assert(f, "cannot write %s", path);
+  fputs(text, f);
+  fclose(f);
+}
+
+static const cJSON *waiver_item(const cJSON *r, size_t i) {
+  const cJSON *w = cJSON_GetObjectItemCaseSensitive(r, "waivers");
+  cr_assert(w, "no waivers section");
+  const cJSON *it = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(w, "items"), (int)i);
+  cr_assert(it, "no waiver %zu", i);
+  return it;
+}
+
+#define MODULE_REQ "schema.request.ModuleDto.id.pattern"
+
+Test(waivers, a_waived_fault_passes_with_its_reason, .timeout = 120) {
+  char d[64], cmd[1024], wf[128], rd[128];
+  tmpdir(d, sizeof d);
+  snprintf(wf, sizeof wf, "%s/waivers.json", d);
+  write_file(wf, "[{\"requirement\": \"" MODULE_REQ "\", \"reason\": \"legacy ids, JIRA-7\","
+                 " \"expires\": \"2999-12-31\"}]\n");
+  /* without the waiver the fault fails the run */
+  snprintf(cmd, sizeof cmd,
+           BIN " certify" QUICK " --fault accept-bad-module-id --report-dir %s/a >/dev/null 2>&1",
+           d);
+  cr_assert_eq(run(cmd), 1);
+  snprintf(cmd, sizeof cmd,
+           BIN " certify" QUICK " --fault accept-bad-module-id --waivers %s --report-dir %s/b 2>&1",
+           wf, d);
+  int rc;
+  char *out = capture(cmd, &rc);
+  cr_assert_eq(rc, 0, "%s", out);
+  cr_assert(strstr(out, "waived  requirement " MODULE_REQ " until 2999-12-31: legacy ids, JIRA-7"),
+            "%s", out);
+  cr_assert(strstr(out, "verdict: COMPLIANT"), "%s", out);
+  snprintf(rd, sizeof rd, "%s/b", d);
+  cJSON *r = report(rd);
+  cr_assert_str_eq(str(r, "verdict"), "compliant");
+  const cJSON *q = find_by(cJSON_GetObjectItemCaseSensitive(r, "requirements"), "id", MODULE_REQ);
+  cr_assert(q);
+  cr_assert_str_eq(str(q, "status"), "waived");
+  cr_assert_str_eq(str(q, "waived_status"), "fail");
+  cr_assert_str_eq(str(cJSON_GetObjectItemCaseSensitive(q, "waiver"), "reason"),
+                   "legacy ids, JIRA-7");
+  const cJSON *it = waiver_item(r, 0);
+  cr_assert_str_eq(str(it, "state"), "active");
+  cr_assert_str_eq(str(it, "requirement"), MODULE_REQ);
+  /* nothing else was waived: every other requirement is as it was */
+  for (const cJSON *x = cJSON_GetObjectItemCaseSensitive(r, "requirements")->child; x; x = x->next)
+    if (strcmp(str(x, "id"), MODULE_REQ))
+      cr_assert(strcmp(str(x, "status"), "waived") && strcmp(str(x, "status"), "fail"), "%s: %s",
+                str(x, "id"), str(x, "status"));
+  cJSON_Delete(r);
+  free(out);
+  rmtree(d);
+}
+
+Test(waivers, by_finding_id, .timeout = 120) {
+  char d[64], cmd[1024], wf[128], rd[128];
+  tmpdir(d, sizeof d);
+  snprintf(cmd, sizeof cmd,
+           BIN " certify" QUICK " --fault accept-bad-module-id --report-dir %s/a >/dev/null 2>&1",
+           d);
+  cr_assert_eq(run(cmd), 1);
+  snprintf(rd, sizeof rd, "%s/a", d);
+  cJSON *r = report(rd);
+  /* waive every failing finding, by the ids the report gave them */
+  char text[4096] = "[";
+  size_t n = 1, k = 0;
+  for (const cJSON *f = cJSON_GetObjectItemCaseSensitive(r, "findings")->child; f; f = f->next) {
+    if (strcmp(str(f, "severity"), "fail"))
+      continue;
+    cr_assert_str_eq(str(f, "requirement"), MODULE_REQ);
+    n += (size_t)snprintf(text + n, sizeof text - n,
+                          "%s{\"finding\": \"%s\", \"reason\": \"r%zu\", \"expires\": "
+                          "\"2999-01-01\"}",
+                          k ? "," : "", str(f, "id"), k);
+    k++;
+  }
+  snprintf(text + n, sizeof text - n, "]");
+  cr_assert_gt(k, 0);
+  cJSON_Delete(r);
+  snprintf(wf, sizeof wf, "%s/w.json", d);
+  write_file(wf, text);
+  snprintf(cmd, sizeof cmd,
+           BIN " certify" QUICK " --fault accept-bad-module-id --waivers %s --report-dir %s/b"
+               " >%s/out 2>&1",
+           wf, d, d);
+  cr_assert_eq(run(cmd), 0, "see %s/out", d);
+  snprintf(rd, sizeof rd, "%s/b", d);
+  r = report(rd);
+  const cJSON *q = find_by(cJSON_GetObjectItemCaseSensitive(r, "requirements"), "id", MODULE_REQ);
+  cr_assert_str_eq(str(q, "status"), "waived");
+  cr_assert_str_eq(str(waiver_item(r, 0), "state"), "active");
+  cJSON_Delete(r);
+  rmtree(d);
+}
+
+Test(waivers, an_expired_waiver_waives_nothing_and_fails, .timeout = 120) {
+  char d[64], cmd[1024], wf[128], rd[128];
+  tmpdir(d, sizeof d);
+  snprintf(wf, sizeof wf, "%s/w.json", d);
+  write_file(wf, "[{\"requirement\": \"" MODULE_REQ "\", \"reason\": \"was fine once\","
+                 " \"expires\": \"2020-02-29\"}]");
+  snprintf(cmd, sizeof cmd,
+           BIN " certify" QUICK " --fault accept-bad-module-id --waivers %s --report-dir %s/r 2>&1",
+           wf, d);
+  int rc;
+  char *out = capture(cmd, &rc);
+  cr_assert_eq(rc, 1, "%s", out);
+  cr_assert(strstr(out, "EXPIRED requirement " MODULE_REQ " (/0): expired 2020-02-29"), "%s", out);
+  snprintf(rd, sizeof rd, "%s/r", d);
+  cJSON *r = report(rd);
+  cr_assert_str_eq(str(r, "verdict"), "non-compliant");
+  const cJSON *q = find_by(cJSON_GetObjectItemCaseSensitive(r, "requirements"), "id", MODULE_REQ);
+  cr_assert_str_eq(str(q, "status"), "fail");
+  cr_assert_str_eq(str(waiver_item(r, 0), "state"), "expired");
+  cr_assert_eq(
+      cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r, "waivers"), "expired")
+          ->valueint,
+      1);
+  cJSON_Delete(r);
+  free(out);
+  /* expired alone (the healthy mock) still fails: the waiver itself is the failure */
+  snprintf(cmd, sizeof cmd,
+           BIN " certify" QUICK " --filter pos.minimal --waivers %s --report-dir %s/s >/dev/null"
+               " 2>&1",
+           wf, d);
+  cr_assert_eq(run(cmd), 1);
+  rmtree(d);
+}
+
+Test(waivers, a_stale_waiver_fails, .timeout = 120) {
+  char d[64], cmd[1024], wf[128], rd[128];
+  tmpdir(d, sizeof d);
+  snprintf(wf, sizeof wf, "%s/w.json", d);
+  write_file(wf, "[{\"requirement\": \"http.date-header\", \"reason\": \"old server\","
+                 " \"expires\": \"2999-12-31\"},"
+                 " {\"requirement\": \"no.such.requirement\", \"reason\": \"typo\","
+                 " \"expires\": \"2999-12-31\"}]");
+  snprintf(cmd, sizeof cmd, BIN " certify" QUICK " --waivers %s --report-dir %s/r 2>&1", wf, d);
+  int rc;
+  char *out = capture(cmd, &rc);
+  cr_assert_eq(rc, 1, "a compliant server with a stale waiver fails: %s", out);
+  cr_assert(strstr(out, "STALE   requirement http.date-header (/0)"), "%s", out);
+  cr_assert(strstr(out, "STALE   requirement no.such.requirement (/1): no requirement has this id"),
+            "%s", out);
+  snprintf(rd, sizeof rd, "%s/r", d);
+  cJSON *r = report(rd);
+  cr_assert_str_eq(str(r, "verdict"), "non-compliant");
+  cr_assert_str_eq(str(waiver_item(r, 0), "state"), "stale");
+  cr_assert_str_eq(str(waiver_item(r, 1), "state"), "stale");
+  const cJSON *q =
+      find_by(cJSON_GetObjectItemCaseSensitive(r, "requirements"), "id", "http.date-header");
+  cr_assert_str_eq(str(q, "status"), "pass");
+  cJSON_Delete(r);
+  free(out);
+  rmtree(d);
+}
+
+Test(waivers, file_errors_name_the_file_and_the_pointer, .timeout = 60) {
+  static const struct {
+    const char *text, *expect;
+  } bad[] = {
+      {"[{\"requirement\": \"x\", \"reason\": \"r\", \"expires\": \"2999-01-01\",}]",
+       "not strict JSON"},
+      {"{\"requirement\": \"x\"}", "(root): expected an array"},
+      {"[{\"requirement\": \"x\", \"expires\": \"2999-01-01\"}]", "/0: missing \"reason\""},
+      {"[{\"requirement\": \"x\", \"reason\": \"r\"}]", "/0: missing \"expires\""},
+      {"[{\"reason\": \"r\", \"expires\": \"2999-01-01\"}]", "/0: missing \"requirement\""},
+      {"[{\"requirement\": \"a\", \"reason\": \"r\", \"expires\": \"2999-01-01\"},"
+       " {\"requirement\": \"b\", \"reason\": \"r\", \"expires\": \"31.12.2999\"}]",
+       "/1/expires: expected a date YYYY-MM-DD"},
+      {"[{\"requirement\": \"a\", \"reason\": \"r\", \"expires\": \"2999-02-30\"}]",
+       "/0/expires: expected a date"},
+      {"[{\"requirement\": \"a\", \"reason\": \"\", \"expires\": \"2999-01-01\"}]",
+       "/0/reason: empty"},
+      {"[{\"requirement\": \"a\", \"reason\": 5, \"expires\": \"2999-01-01\"}]",
+       "/0/reason: expected a string, got a number"},
+      {"[{\"requirement\": \"a\", \"finding\": \"F12345678\", \"reason\": \"r\","
+       " \"expires\": \"2999-01-01\"}]",
+       "/0/finding: a waiver names one requirement or one finding"},
+      {"[{\"finding\": \"G1\", \"reason\": \"r\", \"expires\": \"2999-01-01\"}]",
+       "/0/finding: \"G1\" is not a finding id"},
+      {"[{\"requirement\": \"a\", \"reason\": \"r\", \"expires\": \"2999-01-01\", \"by\": 1}]",
+       "/0/by: unknown member"},
+      {"[{\"requirement\": \"a\", \"reason\": \"r\", \"expires\": \"2999-01-01\"},"
+       " {\"requirement\": \"a\", \"reason\": \"s\", \"expires\": \"2999-01-01\"}]",
+       "/1: requirement \"a\" is waived twice (also at /0)"},
+      {"[{\"requirement\": \"a\", \"reason\": \"r\", \"reason\": \"s\", \"expires\": "
+       "\"2999-01-01\"}]",
+       "/0/reason: not strict JSON (duplicate)"},
+      {"[\"schema.request.ModuleDto.id.pattern\"]", "/0: expected an object"},
+  };
+  char d[64], wf[128], cmd[1024];
+  tmpdir(d, sizeof d);
+  snprintf(wf, sizeof wf, "%s/w.json", d);
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    write_file(wf, bad[i].text);
+    snprintf(cmd, sizeof cmd, BIN " certify --explore 0 --waivers %s --report-dir %s/r 2>&1", wf,
+             d);
+    int rc;
+    char *out = capture(cmd, &rc);
+    cr_assert_eq(rc, 2, "%s: exit %d: %s", bad[i].text, rc, out);
+    cr_assert(strstr(out, wf), "the file is named: %s", out);
+    cr_assert(strstr(out, bad[i].expect), "%s: expected '%s' in: %s", bad[i].text, bad[i].expect,
+              out);
+    cr_assert_null(strchr(strchr(out, '\n') + 1, '\n'), "one line: %s", out);
+    free(out);
+  }
+  snprintf(cmd, sizeof cmd, "%s/r", d);
+  struct stat st;
+  cr_assert_neq(stat(cmd, &st), 0, "no report for a bad waivers file");
+  snprintf(cmd, sizeof cmd, BIN " certify --explore 0 --waivers %s/missing.json 2>&1", d);
+  int rc;
+  char *out = capture(cmd, &rc);
+  cr_assert_eq(rc, 2);
+  cr_assert(strstr(out, "missing.json"), "%s", out);
+  free(out);
+  rmtree(d);
+}
+
+/* ---- --header ---- */
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sys/socket.h>
+
+/* A loopback HTTP/1.1 server that keeps every request head it receives and
+ * answers each request 400 application/json (then closes). */
+typedef struct {
+  int fd, port;
+  pthread_mutex_t mu;
+  char heads[1 << 18];
+  size_t n, requests;
+  int stop;
+} recorder;
+
+static void *recorder_main(void *arg) {
+  recorder *r = arg;
+  for (;;) {
+    int c = accept(r->fd, NULL, NULL);
+    if (c < 0)
+      return NULL;
+    char buf[1 << 16];
+    size_t n = 0;
+    char *end = NULL;
+    while (n < sizeof buf - 1 && !end) {
+      ssize_t got = recv(c, buf + n, sizeof buf - 1 - n, 0);
+      if (got <= 0)
+        break;
+      n += (size_t)got;
+      buf[n] = '\0';
+      end = strstr(buf, "\r\n\r\n");
+    }
+    if (end) {
+      /* the body (Content-Length) is read, so the client sees a clean answer */
+      const char *cl = strcasestr(buf, "\r\nContent-Length:");
+      size_t want = cl ? (size_t)atol(cl + 17) : 0, have = n - (size_t)(end + 4 - buf);
+      while (have < want) {
+        char sink[4096];
+        ssize_t got = recv(c, sink, sizeof sink, 0);
+        if (got <= 0)
+          break;
+        have += (size_t)got;
+      }
+      pthread_mutex_lock(&r->mu);
+      size_t hl = (size_t)(end + 4 - buf);
+      if (r->n + hl < sizeof r->heads) {
+        memcpy(r->heads + r->n, buf, hl);
+        r->n += hl;
+        r->heads[r->n] = '\0';
+      }
+      r->requests++;
+      pthread_mutex_unlock(&r->mu);
+      static const char ans[] = "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n"
+                                "Content-Length: 2\r\nConnection: close\r\n\r\n{}";
+      ssize_t w = send(c, ans, sizeof ans - 1, MSG_NOSIGNAL);
+      (void)w;
+    }
+    close(c);
+  }
+}
+
+static recorder *recorder_start(pthread_t *t) {
+  recorder *r = calloc(1, sizeof *r);
+  cr_assert(r);
+  pthread_mutex_init(&r->mu, NULL);
+  r->fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  cr_assert_eq(bind(r->fd, (struct sockaddr *)&a, sizeof a), 0);
+  cr_assert_eq(listen(r->fd, 16), 0);
+  socklen_t al = sizeof a;
+  getsockname(r->fd, (struct sockaddr *)&a, &al);
+  r->port = ntohs(a.sin_port);
+  cr_assert_eq(pthread_create(t, NULL, recorder_main, r), 0);
+  return r;
+}
+
+static void recorder_stop(recorder *r, pthread_t t) {
+  shutdown(r->fd, SHUT_RDWR);
+  close(r->fd);
+  pthread_join(t, NULL);
+  pthread_mutex_destroy(&r->mu);
+  free(r);
+}
+
+#define TRACE_VALUE "trace-secret-Zq81x"
+
+Test(header, every_request_carries_the_run_headers_and_env_values_stay_secret, .timeout = 120) {
+  pthread_t t;
+  recorder *r = recorder_start(&t);
+  char d[64], cmd[1200];
+  tmpdir(d, sizeof d);
+  snprintf(cmd, sizeof cmd,
+           "TRACE_V=" TRACE_VALUE " HARNESS_TOKEN=opt-test-token-123 " BIN
+           " certify --base-url http://127.0.0.1:%d --filter 'neg.missing.*' --explore 0"
+           " --header 'X-Tenant: acme' --header 'X-Trace:$ENV{TRACE_V}'"
+           " --report-dir %s/r > %s/out.txt 2>&1",
+           r->port, d, d);
+  cr_assert_eq(run(cmd), 1, "every case answered 400: non-compliant (see %s/out.txt)", d);
+  pthread_mutex_lock(&r->mu);
+  size_t heads = 0, tenant = 0, trace = 0;
+  for (const char *h = r->heads; (h = strstr(h, " HTTP/1.1\r\n")) != NULL; h++) {
+    heads++;
+    const char *e = strstr(h, "\r\n\r\n");
+    size_t hl = (size_t)(e - h) + 2; /* the last line with its CRLF */
+    tenant += memmem(h, hl, "\r\nX-Tenant: acme\r\n", 18) != NULL;
+    trace += memmem(h, hl, "\r\nX-Trace: " TRACE_VALUE "\r\n", strlen(TRACE_VALUE) + 13) != NULL;
+  }
+  size_t requests = r->requests;
+  pthread_mutex_unlock(&r->mu);
+  cr_assert_geq(requests, 4, "preflight probes and the cases reached the server");
+  cr_assert_eq(heads, requests);
+  cr_assert_eq(tenant, requests, "X-Tenant on %zu of %zu requests", tenant, requests);
+  cr_assert_eq(trace, requests, "X-Trace on %zu of %zu requests", trace, requests);
+  recorder_stop(r, t);
+  /* the env value reaches no file the run wrote, nor the terminal */
+  const char *hit = tree_holds(d, TRACE_VALUE);
+  cr_assert_null(hit, "the --header secret leaked: %s", hit);
+  /* the evidence shows the header redacted, the reproducer the variable */
+  char rd[128];
+  snprintf(rd, sizeof rd, "%s/r", d);
+  cJSON *rep = report(rd);
+  char *txt = cJSON_PrintUnformatted(rep);
+  cr_assert(strstr(txt, "[\"X-Trace\",\"<redacted>\"]"), "evidence shows it redacted");
+  cr_assert(strstr(txt, "[\"X-Tenant\",\"acme\"]"), "a literal header is shown");
+  cr_assert(strstr(txt, "X-Trace: '\\\"${TRACE_V}\\\""), "the reproducer reads the variable");
+  free(txt);
+  cJSON_Delete(rep);
+  rmtree(d);
+}
+
+Test(header, malformed_headers_are_usage_errors, .timeout = 60) {
+  static const struct {
+    const char *arg, *expect;
+  } bad[] = {
+      {"'NoColon'", "expected 'Name: value'"},
+      {"': v'", "name is empty"},
+      {"'X Bad: v'", "a character a field name cannot have"},
+      {"\"$(printf 'X-A: a\\r\\nInjected: 1')\"", "CR or LF"},
+      {"\"$(printf 'X-A: a\\nb')\"", "CR or LF"},
+      {"'Authorization: Bearer x'", "sets this header itself"},
+      {"'content-length: 5'", "sets this header itself"},
+      {"'X-T: $ENV{OPT_TEST_UNSET_VAR}'", "OPT_TEST_UNSET_VAR is not set"},
+      {"'X-T: $ENV{1BAD}'", "not starting with a digit"},
+      {"'X-T: $ENV{}'", "$ENV{VAR}"},
+      {"'X-T: a' --header 'x-t: b'", "given twice"},
+  };
+  char cmd[700];
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    snprintf(cmd, sizeof cmd,
+             "env -u OPT_TEST_UNSET_VAR " BIN " certify --explore 0 --header %s 2>&1", bad[i].arg);
+    int rc;
+    char *out = capture(cmd, &rc);
+    cr_assert_eq(rc, 2, "--header %s: exit %d: %s", bad[i].arg, rc, out);
+    cr_assert(strstr(out, bad[i].expect), "--header %s: expected '%s' in: %s", bad[i].arg,
+              bad[i].expect, out);
+    cr_assert_null(strstr(out, "Injected"), "the value is not echoed: %s", out);
+    cr_assert_null(strstr(out, "verdict"), "nothing ran: %s", out);
+    free(out);
+  }
+  /* a short env value cannot be redacted reliably: refused */
+  int rc;
+  char *out =
+      capture("SHORT_V=abc " BIN " certify --explore 0 --header 'X-T: $ENV{SHORT_V}' 2>&1", &rc);
+  cr_assert_eq(rc, 2, "%s", out);
+  cr_assert(strstr(out, "too short"), "%s", out);
+  cr_assert_null(strstr(out, "abc"), "%s", out);
+  free(out);
+}
+
+Test(header, the_explore_phase_is_skipped_and_says_why, .timeout = 120) {
+  char d[64], cmd[700];
+  tmpdir(d, sizeof d);
+  snprintf(cmd, sizeof cmd,
+           BIN " certify --filter pos.minimal --header 'X-Tenant: acme' --report-dir %s/r"
+               " > %s/out.txt 2>&1",
+           d, d);
+  cr_assert_eq(run(cmd), 0);
+  char rd[128];
+  snprintf(rd, sizeof rd, "%s/r", d);
+  cJSON *r = report(rd);
+  const cJSON *x = cJSON_GetObjectItemCaseSensitive(r, "explore");
+  cr_assert(strstr(str(x, "skipped"), "--header"), "explore: %s", str(x, "skipped"));
+  cr_assert_eq(cJSON_GetObjectItemCaseSensitive(x, "sent")->valueint, 0);
+  cJSON_Delete(r);
+  rmtree(d);
+}
