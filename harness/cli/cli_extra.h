@@ -63,4 +63,12 @@ void cli_config_free(char **argv);
  * --help minus --help and --config (tests/test_ship.c checks they agree). */
 const char *cli_config_option(const char *cmd, size_t i);
 
+/* A single-value option given twice is a usage error, never "the last one
+ * wins": returns 0, or -1 after printing "apiharness CMD: --x given twice".
+ * repeatable (NULL-terminated) lists the options that may repeat; "--" ends
+ * the options.  Values are not options: an argument right after an option
+ * that takes one is skipped when takes_value says so. */
+int cli_refuse_repeats(const char *cmd, int argc, char **argv, const char *const *repeatable,
+                       int (*takes_value)(const char *opt));
+
 #endif

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_extra.h"
 #include "report/hreport.h"
 #include "report/hreport_int.h"
 #include "json/hjson.h"
@@ -151,6 +152,8 @@ static void print_findings(FILE *out, const cJSON *diff) {
 }
 
 int cmd_compare(int argc, char **argv) {
+  if (cli_refuse_repeats("compare", argc, argv, NULL, NULL) != 0)
+    return CLI_EXIT_ERROR;
   int as_json = 0, allow_loss = 0, allow_spec = 0;
   const char *files[2] = {NULL, NULL};
   int nfiles = 0, only_files = 0;

@@ -7,6 +7,7 @@
 
 #include "cases/hcases.h"
 #include "cli.h"
+#include "cli_extra.h"
 #include "client/hclient.h"
 #include "client/hrun.h"
 #include "client/hsanitize.h"
@@ -235,7 +236,20 @@ bad:
   return NULL;
 }
 
+static int replay_takes_value(const char *o) {
+  static const char *const with_value[] = {"--case",       "--file",    "--base-url", "--spec",
+                                           "--token-env",  "--timeout-ms", "--profile", "--seed",
+                                           "--cacert",     "--fault",   "--redact",   NULL};
+  for (size_t k = 0; with_value[k]; k++)
+    if (!strcmp(o, with_value[k]))
+      return 1;
+  return 0;
+}
+
 int cmd_replay(int argc, char **argv) {
+  static const char *const repeatable[] = {"--fault", "--redact", NULL};
+  if (cli_refuse_repeats("replay", argc, argv, repeatable, replay_takes_value) != 0)
+    return CLI_EXIT_ERROR;
   const char *case_id = NULL, *case_file = NULL, *base = NULL, *spec_path = cli_default_spec(),
              *token_env = "HARNESS_TOKEN", *profile = "default", *cacert = NULL;
   long timeout_ms = HCLIENT_DEFAULT_TIMEOUT_MS, seed = 1;

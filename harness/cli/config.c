@@ -438,3 +438,26 @@ fail:
   }
   return -1;
 }
+
+int cli_refuse_repeats(const char *cmd, int argc, char **argv, const char *const *repeatable,
+                       int (*takes_value)(const char *opt)) {
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "--"))
+      return 0;
+    if (strncmp(a, "--", 2) != 0)
+      continue;
+    int rep = 0;
+    for (size_t k = 0; repeatable && repeatable[k]; k++)
+      rep |= !strcmp(a, repeatable[k]);
+    if (!rep)
+      for (int k = 1; k < i; k++)
+        if (!strcmp(argv[k], a) && (k == 1 || !takes_value || !takes_value(argv[k - 1]))) {
+          fprintf(stderr, "apiharness %s: %s given twice\n", cmd, a);
+          return -1;
+        }
+    if (takes_value && takes_value(a))
+      i++; /* its value */
+  }
+  return 0;
+}
