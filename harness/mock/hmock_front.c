@@ -25,6 +25,9 @@
  * Memory: a relay holds two FRONT_BUF buffers; live relays are bounded by
  * connection_limit (accepting pauses at the limit: the kernel backlog holds the
  * rest, as libmicrohttpd's own listener did). */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* accept4 */
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -306,10 +309,17 @@ static void relay_free(hmock_front *f, relay *r) {
     f->relays = r->next;
   if (r->next)
     r->next->prev = r->prev;
-  if (r->cfd >= 0)
-    close(r->cfd); /* also leaves the epoll set */
-  if (r->sfd >= 0)
+  /* leave the epoll set explicitly: a close only does when no other
+   * descriptor (a forked child's copy) refers to the same open file, and an
+   * event for a freed relay would be a use after free */
+  if (r->cfd >= 0) {
+    epoll_ctl(f->efd, EPOLL_CTL_DEL, r->cfd, NULL);
+    close(r->cfd);
+  }
+  if (r->sfd >= 0) {
+    epoll_ctl(f->efd, EPOLL_CTL_DEL, r->sfd, NULL);
     close(r->sfd);
+  }
   free(r);
   f->live--;
   if (f->live == 0) /* a burst is over: let the reaper hand freed pages back */
@@ -475,11 +485,11 @@ static int pump(hmock_front *f, relay *r) {
 
 static void accept_some(hmock_front *f) {
   for (int i = 0; i < 64 && f->live < f->m->connection_limit; i++) {
-    int cfd = accept(f->lfd, NULL, NULL);
+    /* close-on-exec from the start: a process that forks while the mock
+     * serves (certify's case runners) must not inherit client sockets */
+    int cfd = accept4(f->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (cfd < 0)
       return;
-    fcntl(cfd, F_SETFL, fcntl(cfd, F_GETFL) | O_NONBLOCK);
-    fcntl(cfd, F_SETFD, FD_CLOEXEC);
     int sp[2];
     relay *r = calloc(1, sizeof *r);
     if (!r || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) != 0) {
@@ -498,7 +508,7 @@ static void accept_some(hmock_front *f) {
      * not yet cleaned up) passes the client to the next */
     int added = 0;
     for (unsigned k = 0; k < f->m->n_daemons && !added; k++) {
-      int fd = k + 1 < f->m->n_daemons ? dup(sp[1]) : sp[1];
+      int fd = k + 1 < f->m->n_daemons ? fcntl(sp[1], F_DUPFD_CLOEXEC, 0) : sp[1];
       if (fd < 0)
         continue;
       struct MHD_Daemon *d = f->m->daemons[f->next_daemon++ % f->m->n_daemons];
