@@ -771,3 +771,27 @@ Test(mock, every_valid_body_shape_is_created_with_an_exact_echo) {
   hmock_stop(m);
   mc_judge_fini(&j);
 }
+
+/* The direct mode (the endpoint fuzzer's: libmicrohttpd listens itself, no
+ * framing front) serves the same answers: a created token, a 400, a Date. */
+Test(mock, direct_mode_serves_without_the_front) {
+  mc_judge j;
+  mc_judge_init(&j);
+  hmock_options o;
+  memset(&o, 0, sizeof o);
+  o.direct = 1;
+  hmock *m = mc_start_opts(&o);
+  cr_assert_gt(hmock_port(m), 0);
+  mc_resp r;
+  mc_post(hmock_port(m), "application/json", VALID_BODY, &r);
+  const cJSON *t = expect_created(&j, &r);
+  cr_assert_str_eq(str(t, "name"), "ci token");
+  char date[128];
+  cr_assert(mc_header(&r, "Date", date, sizeof date) && date[0], "Date on a direct answer");
+  mc_free(&r);
+  mc_post(hmock_port(m), "application/json", "{}", &r);
+  cr_assert_eq(r.status, 400);
+  mc_free(&r);
+  hmock_stop(m);
+  mc_judge_fini(&j);
+}

@@ -1262,6 +1262,7 @@ hmock *hmock_new(const hmock_options *opts, char *err, size_t errlen) {
       opts->request_timeout_s ? opts->request_timeout_s : HMOCK_DEFAULT_REQUEST_TIMEOUT;
   m->hang_s = opts->hang_s ? opts->hang_s : HMOCK_DEFAULT_HANG;
   m->verbose = opts->verbose;
+  m->direct = opts->direct;
   m->problem_ct = opts->problem_json ? "application/problem+json" : "application/json";
   if (hmock_has(m, HMOCK_FAULT_SAME_NAME_CONFLICT)) {
     m->seen_names = calloc(HMOCK_SEEN_NAMES, sizeof *m->seen_names);

@@ -173,6 +173,12 @@ typedef struct {
    * type the spec documents for the 400; 1: as application/problem+json
    * (RFC 9457, ASP.NET Core's default), which the default profile warns about. */
   int problem_json;
+  /* 1: libmicrohttpd listens itself, without the framing front (hmock_front.c)
+   * and its relay hop: request framing is then libmicrohttpd's (no 400/501 of
+   * the front).  For the endpoint fuzzer, which fuzzes bodies over one
+   * well-framed keep-alive connection and needs the speed; never for certify
+   * or `apiharness mock`. */
+  int direct;
 } hmock_options;
 
 typedef struct hmock hmock;

@@ -80,6 +80,7 @@ struct hmock {
   void *daemons[HMOCK_MAX_THREADS]; /* struct MHD_Daemon *, one per thread */
   unsigned n_daemons;
   struct hmock_front *front; /* the listening socket and the framing relay */
+  int direct;                 /* hmock_options.direct: no front, MHD listens */
   int port;
   pthread_mutex_t conn_lock; /* guards conns, stopping */
   struct hmock_conn *conns;

@@ -571,6 +571,30 @@ hmock *hmock_start(const hmock_options *opts, char *err, size_t errlen) {
    * thread blocked on its own mutex when closed connections were not yet
    * cleaned up). */
   unsigned share = m->connection_limit + 64u;
+  if (m->direct) {
+    /* one daemon on its own listening socket, its thread pool serving */
+    flags &= ~(unsigned)MHD_USE_NO_LISTEN_SOCKET;
+    struct MHD_Daemon *d = MHD_start_daemon(
+        flags, (uint16_t)port, NULL, NULL, on_access, m, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+        MHD_OPTION_THREAD_POOL_SIZE, m->threads > 1 ? m->threads : 0u,
+        MHD_OPTION_EXTERNAL_LOGGER, log_mhd, m, MHD_OPTION_CONNECTION_LIMIT,
+        m->connection_limit, MHD_OPTION_CONNECTION_TIMEOUT, m->idle_timeout_s,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, m, MHD_OPTION_NOTIFY_CONNECTION, on_connection, m,
+        MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
+    const union MHD_DaemonInfo *di = d ? MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT) : NULL;
+    if (!d || !di) {
+      if (d)
+        MHD_stop_daemon(d);
+      snprintf(err, errlen, "cannot listen on %s port %d", m->host, port);
+      goto fail;
+    }
+    m->daemons[m->n_daemons++] = d;
+    m->port = di->port;
+    freeaddrinfo(ai);
+    ai = NULL;
+    goto serving;
+  }
   for (unsigned i = 0; i < m->threads; i++) {
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, 0, NULL, NULL, on_access, m, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, m,
@@ -591,6 +615,7 @@ hmock *hmock_start(const hmock_options *opts, char *err, size_t errlen) {
   }
   freeaddrinfo(ai);
   ai = NULL;
+serving:
   if (pthread_create(&m->reaper, NULL, reaper_main, m) != 0) {
     snprintf(err, errlen, "cannot start the reaper thread");
     goto fail;
