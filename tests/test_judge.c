@@ -913,3 +913,48 @@ Test(judge, data_driven_cases) {
   cr_expect(tests >= 20, "only %zu judge data tests", tests);
   cr_expect_eq(bad, 0, "%d mismatches in the judge data tests (see the log)", bad);
 }
+
+/* A request field the 201 schema does not document (a spec whose request has
+ * a recursive "parent" and module "children" its ApiToken lacks) is not
+ * required back; the documented ones still are. */
+Test(judge_spec, echo_only_what_the_201_documents) {
+  hspec_error se;
+  hspec *rs = hspec_load_file(TEST_DATA_DIR "/cases/recursive.openapi.json", &se);
+  cr_assert(rs, "%s", se.msg);
+  hschema_error he;
+  hrules *rr = hrules_new(rs, &he);
+  cr_assert(rr, "%s", he.msg);
+  hjudge *jj = hjudge_new(rr);
+  cr_assert(jj);
+  static const char req_text[] =
+      "{\"account\":{\"id\":\"ACC-1234-5678\"},\"name\":\"n1\",\"description\":\"d\","
+      "\"modules\":[{\"id\":\"MOD-1234\",\"children\":[]}],"
+      "\"parent\":{\"account\":{\"id\":\"ACC-1234-5678\"},\"name\":\"p\",\"modules\":[{\"id\":"
+      "\"MOD-1234\"}]}}";
+  hjson_doc *d = hjson_doc_new();
+  const cJSON *req = hjson_parse(d, req_text, strlen(req_text), NULL, NULL);
+  cr_assert(req);
+  hjudge_case c = {.expect = HJUDGE_EXPECT_CREATED, .requirement = "r", .request_body = req};
+  hjudge_response r = resp(201, "application/json", GOOD_201);
+  hjudge_verdict vv;
+  hjudge_response_judge(jj, &c, &r, HJUDGE_PROFILE_DEFAULT, &vv);
+  for (size_t i = 0; i < vv.n_checks; i++)
+    cr_expect(strncmp(vv.checks[i].name, "echo:parent", 11) != 0, "undocumented: %s",
+              vv.checks[i].name);
+  cr_expect_eq(check_status(&vv, "echo:name"), HJUDGE_PASS, "%s", vv.detail);
+  cr_expect_eq(check_status(&vv, "echo:modules[].id"), HJUDGE_PASS, "%s", vv.detail);
+  /* a documented field that differs still fails */
+  static const char bad[] =
+      "{\"id\":\"TKN-0001\",\"name\":\"other\",\"revision\":1,\"token\":\"secret-value\","
+      "\"status\":\"Active\",\"icon\":null,\"description\":\"d\","
+      "\"account\":{\"id\":\"ACC-1234-5678\",\"name\":\"A\",\"type\":\"Client\"},"
+      "\"modules\":[{\"id\":\"MOD-1234\",\"name\":\"M\"}],"
+      "\"audit\":{\"created\":{\"at\":\"2026-11-28T12:00:00Z\"}}}";
+  r = resp(201, "application/json", bad);
+  hjudge_response_judge(jj, &c, &r, HJUDGE_PROFILE_DEFAULT, &vv);
+  cr_expect_eq(check_status(&vv, "echo:name"), HJUDGE_FAIL);
+  hjson_doc_free(d);
+  hjudge_free(jj);
+  hrules_free(rr);
+  hspec_free(rs);
+}

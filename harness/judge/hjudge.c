@@ -12,10 +12,8 @@
 #include "json/hjson.h"
 
 /* Every message is cut to its fixed buffer on purpose (one line in a report). */
-#if defined(__GNUC__) && !defined(__clang__) /* clang has no such warning group */
 #if defined(__GNUC__) && !defined(__clang__) /* gcc only: clang has no such group */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
-#endif
 #endif
 
 struct hjudge {

@@ -8,13 +8,13 @@
 
 #include "judge/hjudge_impl.h"
 #include "json/hjson.h"
+#include "rules/hrules.h"
+#include "spec/hspec.h"
 #include "util/hutil.h"
 
 /* Every message is cut to its fixed buffer on purpose (one line in a report). */
-#if defined(__GNUC__) && !defined(__clang__) /* clang has no such warning group */
 #if defined(__GNUC__) && !defined(__clang__) /* gcc only: clang has no such group */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
-#endif
 #endif
 
 #define ECHO_MAX_DEPTH 8  /* nested request objects followed */
@@ -275,6 +275,8 @@ static void echo_array_key(hjudge_verdict *v, const char *name, const char *fiel
   free(s);
 }
 
+static int echo_documented(const hrules *rules, const char *path);
+
 static void echo_array(const hrules *rules, hjudge_verdict *v, const char *path, int depth,
                        const cJSON *a, const cJSON *b) {
   if (!a->child)
@@ -323,8 +325,88 @@ static void echo_array(const hrules *rules, hjudge_verdict *v, const char *path,
     size_t kl;
     const char *k = hjson_key(keys[i], &kl);
     snprintf(name, sizeof name, "%s[].%s", path, keys[i]->string);
+    if (!echo_documented(rules, name))
+      continue;
     echo_array_key(v, name, path, miss, a, b, k, kl);
   }
+}
+
+/* ---- what the 201 documents ---- */
+
+/* The schema of property name (n bytes) of the object schema node, through
+ * $ref and allOf; *listed = 1 when some part of node lists properties. */
+static const cJSON *schema_prop(const hspec *spec, const cJSON *node, const char *name, size_t n,
+                                int *listed, int depth) {
+  if (!cJSON_IsObject(node) || depth > 16)
+    return NULL;
+  const cJSON *ref = cJSON_GetObjectItemCaseSensitive(node, "$ref");
+  if (cJSON_IsString(ref))
+    return schema_prop(spec, hspec_resolve(spec, ref->valuestring, NULL), name, n, listed,
+                       depth + 1);
+  const cJSON *props = cJSON_GetObjectItemCaseSensitive(node, "properties");
+  if (cJSON_IsObject(props)) {
+    *listed = 1;
+    for (const cJSON *p = props->child; p; p = p->next)
+      if (strlen(p->string) == n && !memcmp(p->string, name, n))
+        return p;
+  }
+  const cJSON *all = cJSON_GetObjectItemCaseSensitive(node, "allOf");
+  for (const cJSON *a = cJSON_IsArray(all) ? all->child : NULL; a; a = a->next) {
+    const cJSON *f = schema_prop(spec, a, name, n, listed, depth + 1);
+    if (f)
+      return f;
+  }
+  return NULL;
+}
+
+static const cJSON *schema_items(const hspec *spec, const cJSON *node, int depth) {
+  if (!cJSON_IsObject(node) || depth > 16)
+    return NULL;
+  const cJSON *ref = cJSON_GetObjectItemCaseSensitive(node, "$ref");
+  if (cJSON_IsString(ref))
+    return schema_items(spec, hspec_resolve(spec, ref->valuestring, NULL), depth + 1);
+  const cJSON *it = cJSON_GetObjectItemCaseSensitive(node, "items");
+  if (it)
+    return it;
+  const cJSON *all = cJSON_GetObjectItemCaseSensitive(node, "allOf");
+  for (const cJSON *a = cJSON_IsArray(all) ? all->child : NULL; a; a = a->next) {
+    const cJSON *f = schema_items(spec, a, depth + 1);
+    if (f)
+      return f;
+  }
+  return NULL;
+}
+
+/* 0 when the 201 schema lists the properties of an object on the way to path
+ * ("modules[].note") and that member is not among them: a request field the
+ * response does not document is not required back (a spec whose request has
+ * members its ApiToken lacks).  1 when documented or when nothing says. */
+static int echo_documented(const hrules *rules, const char *path) {
+  const hspec_operation *op = rules ? hrules_operation(rules) : NULL;
+  const hspec_response *r = op ? hspec_response_for(op, 201) : NULL;
+  const cJSON *node = r && r->n_media ? r->media[0].schema : NULL;
+  const hspec *spec = hrules_spec(rules);
+  if (!node || !spec)
+    return 1;
+  const char *p = path;
+  while (*p && node) {
+    size_t n = strcspn(p, ".[");
+    int listed = 0;
+    const cJSON *next = schema_prop(spec, node, p, n, &listed, 0);
+    if (!next)
+      return !listed;
+    node = next;
+    p += n;
+    while (*p == '[') { /* "[]": the items */
+      p += strspn(p, "[]");
+      node = schema_items(spec, node, 0);
+      if (!node)
+        return 1;
+    }
+    if (*p == '.')
+      p++;
+  }
+  return 1;
 }
 
 /* ---- objects and scalars ---- */
@@ -342,6 +424,8 @@ static void echo_object(const hrules *rules, hjudge_verdict *v, const char *pref
     const cJSON *r = cJSON_IsObject(resp) ? hjson_get(resp, k, kl) : NULL;
     char path[PATH_MAX_ECHO];
     snprintf(path, sizeof path, "%s%s%s", prefix, prefix[0] ? "." : "", m->string);
+    if (!echo_documented(rules, path))
+      continue;
     echo_value(rules, v, path, depth, m, r);
   }
 }
