@@ -148,7 +148,7 @@ int hc_gen_pattern(gen *g, const char *pat, char *out, size_t cap) {
         for (char c = '0'; c <= '9'; c++)
           cs.set[cs.n++] = c;
       } else if (isalnum((unsigned char)e)) {
-        return 0; /* \s, \b, \uXXXX ...: not generated */
+        return 0; /* \s, \b, \u escapes ...: not generated */
       } else {
         cs.set[cs.n++] = e;
       }

@@ -184,7 +184,7 @@ static size_t utf8_cp(const unsigned char *s, size_t n, unsigned *cp) {
   return l ? l : 1;
 }
 
-/* The JSON text of s with every character written as \uXXXX (surrogate pairs
+/* The JSON text of s with every character written as a \u escape (surrogate pairs
  * above U+FFFF), hex digits in upper or lower case; the name placeholder is
  * kept literal so the runner can still replace it. */
 static char *all_escaped(const char *s, int upper) {
@@ -221,7 +221,7 @@ static char *all_escaped(const char *s, int upper) {
 static void escape_cases(gen *g, const locs *L) {
   static const char req[] = "rfc8259.string-escapes";
   hc_add_req(g, req, "rfc8259", "rfc8259",
-             "a string written with escapes (\\uXXXX in either letter case, surrogate pairs, "
+             "a string written with escapes (\\u and four hex digits in either letter case, surrogate pairs, "
              "\\/) is read as the characters it stands for, and echoed as them (RFC 8259 7)");
   for (size_t k = 0; k < L->n; k++) {
     const loc *l = &L->l[k];
@@ -241,8 +241,8 @@ static void escape_cases(gen *g, const locs *L) {
       char *t = raw ? hc_text_with(g->full, &l->p, raw) : NULL;
       snprintf(id, sizeof id, "pos.escape.%s.%s", sl, upper ? "u-upper" : "u-lower");
       hc_pos_text(g, id, req, t, NULL,
-                  upper ? "%s with every character written as \\uXXXX (upper-case hex)"
-                        : "%s with every character written as \\uxxxx (lower-case hex)",
+                  upper ? "%s with every character written as a \\u escape (upper-case hex, \\u004A)"
+                        : "%s with every character written as a \\u escape (lower-case hex, \\u004a)",
                   where);
       free(raw);
       free(t);
