@@ -152,6 +152,19 @@ static int parse_long(const char *s, long lo, long hi, long *out) {
   return 1;
 }
 
+static const char *const certify_with_value[] = {
+    "--base-url", "--spec",    "--report-dir", "--token-env",   "--timeout-ms", "--profile",
+    "--seed",     "--filter",  "--rate-limit", "--max-creates", "--cacert",     "--fault",
+    "--jobs",     "--runner",  "--explore",    "--summary-md",  "--sarif",      "--redact",
+    "--fail-on",  "--waivers", "--header"};
+
+static int certify_takes_value(const char *a) {
+  for (size_t k = 0; k < sizeof certify_with_value / sizeof certify_with_value[0]; k++)
+    if (!strcmp(a, certify_with_value[k]))
+      return 1;
+  return 0;
+}
+
 static int parse_args(int argc, char **argv, certify_opts *o) {
   memset(o, 0, sizeof *o);
   o->spec_path = cli_default_spec();
@@ -162,6 +175,9 @@ static int parse_args(int argc, char **argv, certify_opts *o) {
   o->max_creates = -1;
   o->jobs = 4;
   o->explore = -1;
+  static const char *const repeatable[] = {"--fault", "--token-env", "--redact", "--header", NULL};
+  if (cli_refuse_repeats("certify", argc, argv, repeatable, certify_takes_value) != 0)
+    return -1;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -175,14 +191,7 @@ static int parse_args(int argc, char **argv, certify_opts *o) {
         o->no_preflight = 1;
       continue;
     }
-    static const char *const with_value[] = {
-        "--base-url", "--spec",    "--report-dir", "--token-env",   "--timeout-ms", "--profile",
-        "--seed",     "--filter",  "--rate-limit", "--max-creates", "--cacert",     "--fault",
-        "--jobs",     "--runner",  "--explore",    "--summary-md",  "--sarif",      "--redact",
-        "--fail-on",  "--waivers", "--header"};
-    int known = 0;
-    for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++)
-      known |= !strcmp(a, with_value[k]);
+    int known = certify_takes_value(a);
     if (!known) {
       fprintf(stderr, "apiharness certify: unknown option '%s' (see --help)\n", a);
       return -1;
@@ -190,15 +199,6 @@ static int parse_args(int argc, char **argv, certify_opts *o) {
     if (i + 1 >= argc) {
       fprintf(stderr, "apiharness certify: %s needs a value\n", a);
       return -1;
-    }
-    /* a single-value option given twice is a mistake, never "the last wins" */
-    if (strcmp(a, "--fault") && strcmp(a, "--token-env") && strcmp(a, "--redact") &&
-        strcmp(a, "--header")) {
-      for (int k = 1; k < i; k++)
-        if (!strcmp(argv[k], a)) {
-          fprintf(stderr, "apiharness certify: %s given twice\n", a);
-          return -1;
-        }
     }
     const char *v = argv[++i];
     long n;

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_extra.h"
 #include "schema/hschema.h"
 #include "spec/hspec.h"
 #include "json/hjson.h"
@@ -347,29 +348,28 @@ static char *read_file(const char *path, size_t *len) {
   return buf;
 }
 
+static int validate_takes_value(const char *a) {
+  return !strcmp(a, "--spec") || !strcmp(a, "--schema") || !strcmp(a, "--schema-file") ||
+         !strcmp(a, "--direction") || !strcmp(a, "--max-violations") ||
+         !strcmp(a, "--max-depth") || !strcmp(a, "--max-doc-bytes");
+}
+
 int cmd_validate(int argc, char **argv) {
   options opt = {0};
   opt.max_doc = DEFAULT_MAX_DOC;
   int first_file = argc;
+  /* every option of validate is single-valued: given twice is a mistake */
+  if (cli_refuse_repeats("validate", argc, argv, NULL, validate_takes_value) != 0)
+    return CLI_EXIT_ERROR;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     const char *val = (i + 1 < argc) ? argv[i + 1] : NULL;
-    int takes = !strcmp(a, "--spec") || !strcmp(a, "--schema") || !strcmp(a, "--schema-file") ||
-                !strcmp(a, "--direction") || !strcmp(a, "--max-violations") ||
-                !strcmp(a, "--max-depth") || !strcmp(a, "--max-doc-bytes");
+    int takes = validate_takes_value(a);
     if (takes && !val) {
       fprintf(stderr, "apiharness validate: %s needs a value\n", a);
       return CLI_EXIT_ERROR;
     }
-    /* every option of validate takes one value: given twice is a mistake,
-     * never "the last one wins" */
-    if (takes || !strcmp(a, "--ndjson") || !strcmp(a, "--json")) {
-      for (int k = 1; k < i; k++)
-        if (!strcmp(argv[k], a)) {
-          fprintf(stderr, "apiharness validate: %s given twice\n", a);
-          return CLI_EXIT_ERROR;
-        }
-    }
+
     if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
       usage(stdout);
       return CLI_EXIT_OK;
