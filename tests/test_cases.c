@@ -11,6 +11,8 @@
 #include "rules/hrules.h"
 #include "spec/hspec.h"
 #include "json/hjson.h"
+#include "support.h"
+
 
 #define SPEC TEST_SOURCE_DIR "/spec/create-api-token.openapi.json"
 
@@ -38,14 +40,9 @@ static void teardown(void) {
 
 TestSuite(cases, .init = setup, .fini = teardown);
 
-static int run(const char *cmd) {
-  int st = system(cmd);
-  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 Test(cases, checked_in_catalogue_is_not_stale) {
   cr_assert_eq(
-      run(APIHARNESS_BIN " cases --check --out " TEST_SOURCE_DIR "/conformance/cases >/dev/null"),
+      ts_run(APIHARNESS_BIN " cases --check --out " TEST_SOURCE_DIR "/conformance/cases >/dev/null"),
       0, "conformance/cases/catalogue.json is stale: run 'apiharness cases'");
 }
 
@@ -54,31 +51,31 @@ Test(cases, check_detects_a_stale_file_and_writes_a_fresh_one) {
   cr_assert(mkdtemp(dir));
   char cmd[512], path[512];
   snprintf(cmd, sizeof cmd, APIHARNESS_BIN " cases --check --out %s 2>/dev/null", dir);
-  cr_expect_eq(run(cmd), 1, "a missing catalogue is stale");
+  cr_expect_eq(ts_run(cmd), 1, "a missing catalogue is stale");
   snprintf(cmd, sizeof cmd, APIHARNESS_BIN " cases --out %s >/dev/null", dir);
-  cr_assert_eq(run(cmd), 0);
+  cr_assert_eq(ts_run(cmd), 0);
   snprintf(cmd, sizeof cmd, APIHARNESS_BIN " cases --check --out %s >/dev/null", dir);
-  cr_expect_eq(run(cmd), 0);
+  cr_expect_eq(ts_run(cmd), 0);
   snprintf(path, sizeof path, "%s/" HCASES_FILE, dir);
   FILE *f = fopen(path, "a");
   cr_assert(f);
   fputs(" ", f);
   fclose(f);
   snprintf(cmd, sizeof cmd, APIHARNESS_BIN " cases --check --out %s 2>/dev/null", dir);
-  cr_expect_eq(run(cmd), 1, "an edited catalogue is stale");
+  cr_expect_eq(ts_run(cmd), 1, "an edited catalogue is stale");
   /* another seed gives other values: stale as well */
   snprintf(cmd, sizeof cmd, APIHARNESS_BIN " cases --out %s --seed 7 >/dev/null", dir);
-  cr_assert_eq(run(cmd), 0);
+  cr_assert_eq(ts_run(cmd), 0);
   snprintf(cmd, sizeof cmd, APIHARNESS_BIN " cases --check --out %s 2>/dev/null", dir);
-  cr_expect_eq(run(cmd), 1);
+  cr_expect_eq(ts_run(cmd), 1);
   unlink(path);
   rmdir(dir);
 }
 
 Test(cases, cli_errors_exit_2) {
-  cr_expect_eq(run(APIHARNESS_BIN " cases --spec /nonexistent.json 2>/dev/null"), 2);
-  cr_expect_eq(run(APIHARNESS_BIN " cases --seed x 2>/dev/null"), 2);
-  cr_expect_eq(run(APIHARNESS_BIN " cases --bogus 2>/dev/null"), 2);
+  cr_expect_eq(ts_run(APIHARNESS_BIN " cases --spec /nonexistent.json 2>/dev/null"), 2);
+  cr_expect_eq(ts_run(APIHARNESS_BIN " cases --seed x 2>/dev/null"), 2);
+  cr_expect_eq(ts_run(APIHARNESS_BIN " cases --bogus 2>/dev/null"), 2);
 }
 
 Test(cases, generation_is_deterministic_and_seeded) {

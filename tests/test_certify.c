@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "mock/hmock.h"
+#include "support.h"
 
 #define SECRET "apiharness-test-SECRET-4711"
 
@@ -21,51 +22,12 @@
  * libcriterion.so.3", no frame of ours).  The apiharness processes the tests
  * start are separate programs with their own, unsuppressed leak checking;
  * this hook only applies to this test binary. */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void) { return "leak:libcriterion.so\n"; }
-
-static int run(const char *cmd) {
-  int st = system(cmd);
-  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *buf = malloc((size_t)n + 1);
-  size_t got = buf ? fread(buf, 1, (size_t)n, f) : 0;
-  fclose(f);
-  if (buf)
-    buf[got] = '\0';
-  if (len)
-    *len = got;
-  return buf;
-}
-
-static cJSON *report(const char *dir) {
-  char path[512];
-  snprintf(path, sizeof path, "%s/compliance.json", dir);
-  char *t = slurp(path, NULL);
-  cr_assert(t, "no %s", path);
-  cJSON *r = cJSON_Parse(t);
-  free(t);
-  cr_assert(r, "%s is not JSON", path);
-  return r;
-}
-
-static const char *str(const cJSON *o, const char *k) {
-  const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, k);
-  return cJSON_IsString(m) ? m->valuestring : "";
-}
+TS_LSAN_CRITERION
 
 static const cJSON *requirement(const cJSON *r, const char *id) {
   const cJSON *reqs = cJSON_GetObjectItemCaseSensitive(r, "requirements");
   for (const cJSON *q = reqs ? reqs->child : NULL; q; q = q->next)
-    if (!strcmp(str(q, "id"), id))
+    if (!strcmp(ts_str(q, "id"), id))
       return q;
   return NULL;
 }
@@ -87,7 +49,7 @@ Test(certify, healthy_mock_is_compliant_with_every_report_file, .timeout = 120) 
   snprintf(cmd, sizeof cmd,
            "HARNESS_TOKEN=" SECRET " " APIHARNESS_BIN " certify --report-dir %s/r >%s/out 2>%s/err",
            dir, dir, dir);
-  cr_assert_eq(run(cmd), 0, "certify of the healthy mock must exit 0 (see %s/out)", dir);
+  cr_assert_eq(ts_run(cmd), 0, "certify of the healthy mock must exit 0 (see %s/out)", dir);
   static const char *const files[] = {"compliance.json", "compliance.md", "compliance.html",
                                       "junit.xml", "catalogue.json"};
   for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
@@ -97,9 +59,9 @@ Test(certify, healthy_mock_is_compliant_with_every_report_file, .timeout = 120) 
     cr_expect(stat(p, &st) == 0 && st.st_size > 0, "%s missing or empty", p);
   }
   snprintf(cmd, sizeof cmd, "%s/r", dir);
-  cJSON *r = report(cmd);
-  cr_expect_str_eq(str(r, "verdict"), "compliant");
-  cr_expect_str_eq(str(r, "format"), "apiharness-compliance/1");
+  cJSON *r = ts_report(cmd);
+  cr_expect_str_eq(ts_str(r, "verdict"), "compliant");
+  cr_expect_str_eq(ts_str(r, "format"), "apiharness-compliance/1");
   const cJSON *sum = cJSON_GetObjectItemCaseSensitive(r, "summary");
   cr_expect_eq(cJSON_GetObjectItemCaseSensitive(sum, "fail")->valueint, 0);
   cr_expect_eq(cJSON_GetObjectItemCaseSensitive(sum, "error")->valueint, 0);
@@ -108,28 +70,28 @@ Test(certify, healthy_mock_is_compliant_with_every_report_file, .timeout = 120) 
   cr_expect_eq(cJSON_GetObjectItemCaseSensitive(sum, "warn")->valueint, 0,
                "the reference mock must give no warning");
   for (const cJSON *c = cJSON_GetObjectItemCaseSensitive(r, "cases")->child; c; c = c->next)
-    cr_expect_str_neq(str(c, "status"), "warn", "%s: %s", str(c, "id"), str(c, "detail"));
+    cr_expect_str_neq(ts_str(c, "status"), "warn", "%s: %s", ts_str(c, "id"), ts_str(c, "detail"));
   const cJSON *auth = requirement(r, "http.authentication-required");
   cr_assert(auth);
-  cr_expect_str_eq(str(auth, "status"), "pass", "a token is configured: 401s are checked");
+  cr_expect_str_eq(ts_str(auth, "status"), "pass", "a token is configured: 401s are checked");
   const cJSON *only = requirement(r, "semantics.token-only-on-create");
   cr_assert(only);
-  cr_expect_str_eq(str(only, "status"), "skip");
-  cr_expect(strstr(str(only, "reason"), "read operation"));
+  cr_expect_str_eq(ts_str(only, "status"), "skip");
+  cr_expect(strstr(ts_str(only, "reason"), "read operation"));
   /* created tokens are listed by id with the run-id prefix in their names */
   const cJSON *created = cJSON_GetObjectItemCaseSensitive(r, "created_resources");
   cr_assert(cJSON_GetArraySize(created) > 10);
   char prefix[128];
-  snprintf(prefix, sizeof prefix, "apiharness-%s-", str(r, "run_id"));
+  snprintf(prefix, sizeof prefix, "apiharness-%s-", ts_str(r, "run_id"));
   int prefixed = 0;
   for (const cJSON *c = created->child; c; c = c->next) {
-    cr_expect(str(c, "id")[0]);
-    prefixed += !strncmp(str(c, "name"), prefix, strlen(prefix));
+    cr_expect(ts_str(c, "id")[0]);
+    prefixed += !strncmp(ts_str(c, "name"), prefix, strlen(prefix));
   }
   cr_expect_gt(prefixed, 10);
   cJSON_Delete(r);
   snprintf(cmd, sizeof cmd, "%s/out", dir);
-  char *out = slurp(cmd, NULL);
+  char *out = ts_slurp(cmd, NULL);
   cr_expect(out && strstr(out, "verdict: COMPLIANT"), "summary printed: %s", out ? out : "");
   free(out);
   rmtree(dir);
@@ -233,18 +195,18 @@ ParameterizedTest(fault_param *p, certify, every_mock_fault_is_caught, .timeout 
            " certify --fault %s --filter '%s' --explore 0 --timeout-ms 1500 --report-dir %s/r "
            ">%s/out 2>&1",
            p->fault, p->filter, dir, dir);
-  int rc = run(cmd);
+  int rc = ts_run(cmd);
   cr_assert_neq(rc, 2, "fault %s: certify --filter '%s' could not run (no such case yet?): %s/out",
                 p->fault, p->filter, dir);
   cr_expect_eq(rc, 1, "fault %s: certify must exit 1 (non-compliant)", p->fault);
   snprintf(cmd, sizeof cmd, "%s/r", dir);
-  cJSON *r = report(cmd);
-  cr_expect_str_eq(str(r, "verdict"), "non-compliant", "fault %s", p->fault);
+  cJSON *r = ts_report(cmd);
+  cr_expect_str_eq(ts_str(r, "verdict"), "non-compliant", "fault %s", p->fault);
   const cJSON *q = requirement(r, p->requirement);
   cr_assert(q, "fault %s: requirement %s not in the report (filter '%s')", p->fault,
             p->requirement, p->filter);
-  cr_expect_str_eq(str(q, "status"), "fail", "fault %s: %s is %s (filter '%s')", p->fault,
-                   p->requirement, str(q, "status"), p->filter);
+  cr_expect_str_eq(ts_str(q, "status"), "fail", "fault %s: %s is %s (filter '%s')", p->fault,
+                   p->requirement, ts_str(q, "status"), p->filter);
   const cJSON *faults =
       cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r, "target"), "faults");
   cr_expect(cJSON_IsArray(faults) && faults->child && !strcmp(faults->child->valuestring, p->fault),
@@ -253,9 +215,9 @@ ParameterizedTest(fault_param *p, certify, every_mock_fault_is_caught, .timeout 
   const cJSON *cases = cJSON_GetObjectItemCaseSensitive(r, "cases");
   int with_evidence = 0;
   for (const cJSON *c = cases->child; c; c = c->next)
-    if (!strcmp(str(c, "status"), "fail")) {
+    if (!strcmp(ts_str(c, "status"), "fail")) {
       const cJSON *ev = cJSON_GetObjectItemCaseSensitive(c, "evidence");
-      with_evidence += ev && str(ev, "curl")[0];
+      with_evidence += ev && ts_str(ev, "curl")[0];
     }
   cr_expect_gt(with_evidence, 0, "fault %s: no failing case with evidence", p->fault);
   cJSON_Delete(r);
@@ -279,20 +241,20 @@ Test(certify, problem_json_mock_is_compliant_with_warnings, .timeout = 60) {
            APIHARNESS_BIN " certify --base-url http://127.0.0.1:%d --filter 'neg.missing.*' "
                           "--report-dir %s/r >%s/out 2>&1",
            hmock_port(m), dir, dir);
-  cr_expect_eq(run(cmd), 0, "see %s/out", dir);
+  cr_expect_eq(ts_run(cmd), 0, "see %s/out", dir);
   snprintf(cmd, sizeof cmd, "%s/r", dir);
-  cJSON *r = report(cmd);
+  cJSON *r = ts_report(cmd);
   const cJSON *sum = cJSON_GetObjectItemCaseSensitive(r, "summary");
   cr_expect_gt(cJSON_GetObjectItemCaseSensitive(sum, "warn")->valueint, 0);
   const cJSON *q = requirement(r, "response.media-type-documented");
   cr_assert(q);
-  cr_expect_str_eq(str(q, "status"), "warn");
+  cr_expect_str_eq(ts_str(q, "status"), "warn");
   cJSON_Delete(r);
   snprintf(cmd, sizeof cmd,
            APIHARNESS_BIN " certify --base-url http://127.0.0.1:%d --filter 'neg.missing.*' "
                           "--profile strict --report-dir %s/s >%s/out 2>&1",
            hmock_port(m), dir, dir);
-  cr_expect_eq(run(cmd), 1, "strict: problem+json is not the documented media type");
+  cr_expect_eq(ts_run(cmd), 1, "strict: problem+json is not the documented media type");
   rmtree(dir);
   hmock_stop(m);
 }
@@ -308,7 +270,7 @@ static char *find(char *hay, size_t n, const char *needle, size_t nl) {
 
 static void scan_file(const char *path) {
   size_t len;
-  char *t = slurp(path, &len);
+  char *t = ts_slurp(path, &len);
   if (!t)
     return;
   cr_expect_null(find(t, len, SECRET, strlen(SECRET)), "bearer token in %s", path);
@@ -345,22 +307,22 @@ Test(certify, no_secret_in_any_output, .timeout = 120) {
            "HARNESS_TOKEN=" SECRET " " APIHARNESS_BIN
            " certify --fault status-200 --explore 0 --report-dir %s/r >%s/out 2>%s/err",
            dir, dir, dir);
-  cr_expect_eq(run(cmd), 1);
+  cr_expect_eq(ts_run(cmd), 1);
   snprintf(cmd, sizeof cmd, "%s/r", dir);
-  cJSON *r = report(cmd);
+  cJSON *r = ts_report(cmd);
   const cJSON *cases = cJSON_GetObjectItemCaseSensitive(r, "cases");
   int redacted_bodies = 0;
   for (const cJSON *c = cases->child; c; c = c->next) {
     const cJSON *ev = cJSON_GetObjectItemCaseSensitive(c, "evidence");
     const cJSON *rs = ev ? cJSON_GetObjectItemCaseSensitive(ev, "response") : NULL;
-    if (rs && strstr(str(rs, "body_excerpt"), "...<redacted>"))
+    if (rs && strstr(ts_str(rs, "body_excerpt"), "...<redacted>"))
       redacted_bodies++;
     if (ev) {
-      cr_expect(strstr(str(ev, "curl"), "$HARNESS_TOKEN") ||
-                    strstr(str(ev, "curl"), "${HARNESS_TOKEN}") || strstr(str(ev, "curl"), "replay") ||
-                    strstr(str(ev, "curl"), "wrong-token") ||
-                    !strstr(str(ev, "curl"), "Authorization"),
-                "the reproducer references the variable: %s", str(ev, "curl"));
+      cr_expect(strstr(ts_str(ev, "curl"), "$HARNESS_TOKEN") ||
+                    strstr(ts_str(ev, "curl"), "${HARNESS_TOKEN}") || strstr(ts_str(ev, "curl"), "replay") ||
+                    strstr(ts_str(ev, "curl"), "wrong-token") ||
+                    !strstr(ts_str(ev, "curl"), "Authorization"),
+                "the reproducer references the variable: %s", ts_str(ev, "curl"));
     }
   }
   cr_expect_gt(redacted_bodies, 5, "the evidence shows redacted token values");
@@ -378,28 +340,28 @@ Test(certify, unreachable_server_exits_2) {
            APIHARNESS_BIN " certify --base-url http://127.0.0.1:1 --timeout-ms 1000 "
                           "--report-dir %s/r >/dev/null 2>%s/err",
            dir, dir);
-  cr_expect_eq(run(cmd), 2);
+  cr_expect_eq(ts_run(cmd), 2);
   snprintf(cmd, sizeof cmd, "%s/err", dir);
-  char *err = slurp(cmd, NULL);
+  char *err = ts_slurp(cmd, NULL);
   cr_expect(err && strstr(err, "unreachable"), "%s", err ? err : "");
   free(err);
   rmtree(dir);
 }
 
 Test(certify, usage_errors_exit_2) {
-  cr_expect_eq(run(APIHARNESS_BIN " certify --profile lenient 2>/dev/null"), 2);
-  cr_expect_eq(run(APIHARNESS_BIN " certify --fault no-such-fault 2>/dev/null"), 2);
+  cr_expect_eq(ts_run(APIHARNESS_BIN " certify --profile lenient 2>/dev/null"), 2);
+  cr_expect_eq(ts_run(APIHARNESS_BIN " certify --fault no-such-fault 2>/dev/null"), 2);
   cr_expect_eq(
-      run(APIHARNESS_BIN " certify --fault no-token --base-url http://127.0.0.1:1 2>/dev/null"), 2);
-  cr_expect_eq(run(APIHARNESS_BIN " certify --base-url ftp://x 2>/dev/null"), 2);
-  cr_expect_eq(run(APIHARNESS_BIN " certify --timeout-ms 0 2>/dev/null"), 2);
-  cr_expect_eq(run(APIHARNESS_BIN " certify --token-env APIHARNESS_SURELY_UNSET 2>/dev/null"), 2);
-  cr_expect_eq(run(APIHARNESS_BIN " certify --spec /nonexistent.json 2>/dev/null"), 2);
-  cr_expect_eq(run(APIHARNESS_BIN " certify --filter 'no-such-case*' --report-dir "
+      ts_run(APIHARNESS_BIN " certify --fault no-token --base-url http://127.0.0.1:1 2>/dev/null"), 2);
+  cr_expect_eq(ts_run(APIHARNESS_BIN " certify --base-url ftp://x 2>/dev/null"), 2);
+  cr_expect_eq(ts_run(APIHARNESS_BIN " certify --timeout-ms 0 2>/dev/null"), 2);
+  cr_expect_eq(ts_run(APIHARNESS_BIN " certify --token-env APIHARNESS_SURELY_UNSET 2>/dev/null"), 2);
+  cr_expect_eq(ts_run(APIHARNESS_BIN " certify --spec /nonexistent.json 2>/dev/null"), 2);
+  cr_expect_eq(ts_run(APIHARNESS_BIN " certify --filter 'no-such-case*' --report-dir "
                                   "/tmp/test_certify_nomatch 2>/dev/null"),
                2);
   rmtree("/tmp/test_certify_nomatch");
-  cr_expect_eq(run(APIHARNESS_BIN " certify --help >/dev/null"), 0);
+  cr_expect_eq(ts_run(APIHARNESS_BIN " certify --help >/dev/null"), 0);
 }
 
 Test(certify, max_creates_and_filter, .timeout = 60) {
@@ -409,19 +371,19 @@ Test(certify, max_creates_and_filter, .timeout = 60) {
            APIHARNESS_BIN " certify --filter 'pos.*' --max-creates 3 --explore 0 --report-dir %s/r >/dev/null "
                           "2>&1",
            dir);
-  cr_expect_eq(run(cmd), 0);
+  cr_expect_eq(ts_run(cmd), 0);
   snprintf(cmd, sizeof cmd, "%s/r", dir);
-  cJSON *r = report(cmd);
+  cJSON *r = ts_report(cmd);
   cr_expect_leq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "created_resources")), 3);
   int limited = 0, total = 0;
   const cJSON *cases = cJSON_GetObjectItemCaseSensitive(r, "cases");
   for (const cJSON *c = cases->child; c; c = c->next) {
     total++;
-    cr_expect_eq(strncmp(str(c, "id"), "pos.", 4), 0, "filter: %s", str(c, "id"));
-    limited += !strcmp(str(c, "status"), "skip") && strstr(str(c, "detail"), "--max-creates");
+    cr_expect_eq(strncmp(ts_str(c, "id"), "pos.", 4), 0, "filter: %s", ts_str(c, "id"));
+    limited += !strcmp(ts_str(c, "status"), "skip") && strstr(ts_str(c, "detail"), "--max-creates");
   }
   cr_expect_eq(limited, total - 3);
-  cr_expect_str_eq(str(r, "filter"), "pos.*");
+  cr_expect_str_eq(ts_str(r, "filter"), "pos.*");
   cJSON_Delete(r);
   rmtree(dir);
 }
@@ -433,13 +395,13 @@ Test(certify, criterion_suites_give_the_same_verdict, .timeout = 120) {
            APIHARNESS_BIN " certify --runner criterion --filter 'http.*' --explore 0 --report-dir %s/r "
                           ">/dev/null 2>&1",
            dir);
-  cr_expect_eq(run(cmd), 0);
+  cr_expect_eq(ts_run(cmd), 0);
   snprintf(cmd, sizeof cmd, "%s/r/criterion.xml", dir);
   struct stat st;
   cr_expect(stat(cmd, &st) == 0 && st.st_size > 0, "Criterion's JUnit report");
   snprintf(cmd, sizeof cmd, "%s/r", dir);
-  cJSON *r = report(cmd);
-  cr_expect_str_eq(str(r, "verdict"), "compliant");
+  cJSON *r = ts_report(cmd);
+  cr_expect_str_eq(ts_str(r, "verdict"), "compliant");
   cJSON_Delete(r);
   rmtree(dir);
 }
@@ -452,13 +414,13 @@ Test(certify, crashed_cases_are_errors, .timeout = 60) {
            "APIHARNESS_CONFORMANCE=/bin/true " APIHARNESS_BIN
            " certify --runner criterion --filter 'pos.m*' --explore 0 --report-dir %s/r >/dev/null 2>&1",
            dir);
-  cr_expect_eq(run(cmd), 1, "what could not run cannot be certified");
+  cr_expect_eq(ts_run(cmd), 1, "what could not run cannot be certified");
   snprintf(cmd, sizeof cmd, "%s/r", dir);
-  cJSON *r = report(cmd);
+  cJSON *r = ts_report(cmd);
   const cJSON *cases = cJSON_GetObjectItemCaseSensitive(r, "cases");
   cr_assert(cases->child);
   for (const cJSON *c = cases->child; c; c = c->next)
-    cr_expect_str_eq(str(c, "status"), "error", "%s", str(c, "id"));
+    cr_expect_str_eq(ts_str(c, "status"), "error", "%s", ts_str(c, "id"));
   cr_expect_eq(
       cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r, "summary"), "error")
           ->valueint,
@@ -475,9 +437,9 @@ Test(certify, rate_limit_spaces_the_requests, .timeout = 60) {
            APIHARNESS_BIN " certify --filter 'http.method.*' --rate-limit 4 --explore 0 --report-dir %s/r "
                           ">/dev/null 2>&1",
            dir);
-  cr_expect_eq(run(cmd), 0);
+  cr_expect_eq(ts_run(cmd), 0);
   snprintf(cmd, sizeof cmd, "%s/r", dir);
-  cJSON *r = report(cmd);
+  cJSON *r = ts_report(cmd);
   const cJSON *d = cJSON_GetObjectItemCaseSensitive(r, "duration_ms");
   cr_assert(cJSON_IsNumber(d));
   cr_expect_geq(d->valuedouble, 1200.0, "took %.0f ms", d->valuedouble);
@@ -500,17 +462,17 @@ Test(certify, several_labelled_tokens_give_a_matrix, .timeout = 120) {
            " certify --base-url http://127.0.0.1:%d --token-env client=CLIENT_T --token-env "
            "vendor=VENDOR_T --filter 'pos.m*' --report-dir %s/r >%s/out 2>&1",
            hmock_port(m), dir, dir);
-  cr_expect_eq(run(cmd), 0);
+  cr_expect_eq(ts_run(cmd), 0);
   snprintf(cmd, sizeof cmd, "%s/r", dir);
-  cJSON *r = report(cmd);
+  cJSON *r = ts_report(cmd);
   const cJSON *mx = cJSON_GetObjectItemCaseSensitive(r, "token_matrix");
   cr_assert_eq(cJSON_GetArraySize(mx), 2);
-  cr_expect_str_eq(str(mx->child, "label"), "client");
-  cr_expect_str_eq(str(mx->child->next, "label"), "vendor");
-  cr_expect_str_eq(str(mx->child->next, "status"), "pass");
+  cr_expect_str_eq(ts_str(mx->child, "label"), "client");
+  cr_expect_str_eq(ts_str(mx->child->next, "label"), "vendor");
+  cr_expect_str_eq(ts_str(mx->child->next, "status"), "pass");
   int vendor_cases = 0;
   for (const cJSON *c = cJSON_GetObjectItemCaseSensitive(r, "cases")->child; c; c = c->next)
-    vendor_cases += strstr(str(c, "id"), "@vendor") != NULL;
+    vendor_cases += strstr(ts_str(c, "id"), "@vendor") != NULL;
   cr_expect_gt(vendor_cases, 0);
   cr_expect_eq(cJSON_GetObjectItemCaseSensitive(r, "target")->child->type, cJSON_String);
   cJSON_Delete(r);
@@ -537,6 +499,7 @@ Test(certify, several_labelled_tokens_give_a_matrix, .timeout = 120) {
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
+
 
 typedef struct {
   hmock *logic;
@@ -847,20 +810,20 @@ Test(certify, healthy_variant_server_is_compliant, .timeout = 120) {
            "HARNESS_TOKEN=" SECRET " " APIHARNESS_BIN
            " certify --base-url http://127.0.0.1:%d --report-dir %s/r >%s/out 2>%s/err",
            ntohs(sa.sin_port), dir, dir, dir);
-  int rc = run(cmd);
+  int rc = ts_run(cmd);
   atomic_store(&v.stop, 1);
   pthread_join(t, NULL);
   for (int i = 0; i < 100 && atomic_load(&v.open_conns) > 0; i++)
     usleep(50000);
   close(v.lfd);
   snprintf(cmd, sizeof cmd, "%s/r", dir);
-  cJSON *r = report(cmd);
+  cJSON *r = ts_report(cmd);
   const cJSON *cases = cJSON_GetObjectItemCaseSensitive(r, "cases");
   for (const cJSON *c = cases ? cases->child : NULL; c; c = c->next)
-    cr_expect(strcmp(str(c, "status"), "fail") && strcmp(str(c, "status"), "error"), "%s: %s",
-              str(c, "id"), str(c, "detail"));
+    cr_expect(strcmp(ts_str(c, "status"), "fail") && strcmp(ts_str(c, "status"), "error"), "%s: %s",
+              ts_str(c, "id"), ts_str(c, "detail"));
   cr_expect_eq(rc, 0, "a healthy variant must be compliant (see %s/out)", dir);
-  cr_expect_str_eq(str(r, "verdict"), "compliant");
+  cr_expect_str_eq(ts_str(r, "verdict"), "compliant");
   const cJSON *sum = cJSON_GetObjectItemCaseSensitive(r, "summary");
   cr_expect_gt(cJSON_GetObjectItemCaseSensitive(sum, "warn")->valueint, 0,
                "problem+json, 404 and 501 are reported as warnings");
@@ -1018,7 +981,7 @@ Test(certify, hostile_server_is_judged_without_hanging, .timeout = 120) {
            ntohs(sa.sin_port), dir, dir, dir);
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
-  int rc = run(cmd);
+  int rc = ts_run(cmd);
   clock_gettime(CLOCK_MONOTONIC, &t1);
   atomic_store(&hs.stop, 1);
   pthread_join(t, NULL);
@@ -1029,16 +992,16 @@ Test(certify, hostile_server_is_judged_without_hanging, .timeout = 120) {
   double took = (double)(t1.tv_sec - t0.tv_sec);
   cr_expect_lt(took, 60.0, "every case has a deadline: %.0f s", took);
   snprintf(cmd, sizeof cmd, "%s/r", dir);
-  cJSON *r = report(cmd);
-  cr_expect_str_eq(str(r, "verdict"), "non-compliant");
+  cJSON *r = ts_report(cmd);
+  cr_expect_str_eq(ts_str(r, "verdict"), "non-compliant");
   int n = 0;
   const cJSON *cases = cJSON_GetObjectItemCaseSensitive(r, "cases");
   for (const cJSON *c = cases ? cases->child : NULL; c; c = c->next, n++) {
-    cr_expect_str_eq(str(c, "status"), "fail", "%s: %s", str(c, "id"), str(c, "detail"));
+    cr_expect_str_eq(ts_str(c, "status"), "fail", "%s: %s", ts_str(c, "id"), ts_str(c, "detail"));
     /* one clear line: no repeated phrase, no endless pointer */
-    cr_expect_null(strstr(str(c, "detail"), "response: no complete response"), "%s",
-                   str(c, "detail"));
-    cr_expect_lt(strlen(str(c, "detail")), 200, "%s", str(c, "detail"));
+    cr_expect_null(strstr(ts_str(c, "detail"), "response: no complete response"), "%s",
+                   ts_str(c, "detail"));
+    cr_expect_lt(strlen(ts_str(c, "detail")), 200, "%s", ts_str(c, "detail"));
   }
   cr_expect_gt(n, 10);
   static const char *const reqs[] = {"http.no-timeout", "http.response-received",
@@ -1046,7 +1009,7 @@ Test(certify, hostile_server_is_judged_without_hanging, .timeout = 120) {
   for (size_t i = 0; i < sizeof reqs / sizeof reqs[0]; i++) {
     const cJSON *q = requirement(r, reqs[i]);
     cr_assert(q, "%s", reqs[i]);
-    cr_expect_str_eq(str(q, "status"), "fail", "%s", reqs[i]);
+    cr_expect_str_eq(ts_str(q, "status"), "fail", "%s", reqs[i]);
   }
   cJSON_Delete(r);
   if (!getenv("KEEP_DIR"))
@@ -1070,13 +1033,13 @@ Test(certify, silent_server_is_non_compliant_not_unreachable, .timeout = 60) {
            APIHARNESS_BIN " certify --base-url http://127.0.0.1:%d --timeout-ms 300 "
                           "--filter 'pos.m*' --report-dir %s/r >%s/out 2>%s/err",
            ntohs(sa.sin_port), dir, dir, dir);
-  cr_expect_eq(run(cmd), 1, "silence is a failure of the server (see %s/err)", dir);
+  cr_expect_eq(ts_run(cmd), 1, "silence is a failure of the server (see %s/err)", dir);
   close(lfd);
   snprintf(cmd, sizeof cmd, "%s/r", dir);
-  cJSON *r = report(cmd);
+  cJSON *r = ts_report(cmd);
   const cJSON *q = requirement(r, "http.no-timeout");
   cr_assert(q);
-  cr_expect_str_eq(str(q, "status"), "fail");
+  cr_expect_str_eq(ts_str(q, "status"), "fail");
   cJSON_Delete(r);
   rmtree(dir);
 }

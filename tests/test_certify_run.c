@@ -29,18 +29,14 @@
 
 #include "mock/hmock.h"
 #include "report/hreport.h"
+#include "support.h"
+
 
 #define SECRET "apiharness-run-SECRET-0815"
 
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void) { return "leak:libcriterion.so\n"; }
+TS_LSAN_CRITERION
 
 /* ---- helpers ---- */
-
-static int run(const char *cmd) {
-  int st = system(cmd);
-  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 static char *slurp(const char *path) {
   FILE *f = fopen(path, "rb");
@@ -73,11 +69,6 @@ static cJSON *report_at(const char *dir) {
   free(t);
   cr_assert(r, "%s is not JSON", path);
   return r;
-}
-
-static const char *str(const cJSON *o, const char *k) {
-  const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, k);
-  return cJSON_IsString(m) ? m->valuestring : "";
 }
 
 static double num(const cJSON *o, const char *k) {
@@ -352,7 +343,7 @@ Test(certify_run, sigint_during_the_cases_writes_an_interrupted_report, .timeout
   tmpdir(dir, sizeof dir);
   /* reports/latest of an earlier run, which an interrupted run leaves alone */
   snprintf(cmd, sizeof cmd, "mkdir -p %s/reports/old && ln -s old %s/reports/latest", dir, dir);
-  cr_assert_eq(run(cmd), 0);
+  cr_assert_eq(ts_run(cmd), 0);
   snprintf(cmd, sizeof cmd,
            "cd %s && exec env HARNESS_TOKEN=" SECRET " " APIHARNESS_BIN
            " certify --base-url http://127.0.0.1:%d --no-preflight --jobs 2 --explore 5 "
@@ -388,7 +379,7 @@ Test(certify_run, sigint_during_the_cases_writes_an_interrupted_report, .timeout
            g.gl_pathv[0]);
   globfree(&g);
   cJSON *r = report_at(rdir);
-  cr_expect_str_eq(str(r, "verdict"), "incomplete");
+  cr_expect_str_eq(ts_str(r, "verdict"), "incomplete");
   cr_expect(is_true(r, "interrupted"));
   const cJSON *sum = cJSON_GetObjectItemCaseSensitive(r, "summary");
   int ran = (int)num(sum, "cases");
@@ -396,10 +387,10 @@ Test(certify_run, sigint_during_the_cases_writes_an_interrupted_report, .timeout
   cr_expect_gt(num(r, "cases_not_run"), 100.0, "the run stopped scheduling cases");
   cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "cases")), ran);
   for (const cJSON *c = cJSON_GetObjectItemCaseSensitive(r, "cases")->child; c; c = c->next)
-    cr_expect_str_neq(str(c, "status"), "error", "%s: an interrupted case is not an error",
-                      str(c, "id"));
+    cr_expect_str_neq(ts_str(c, "status"), "error", "%s: an interrupted case is not an error",
+                      ts_str(c, "id"));
   /* the explore phase never started */
-  cr_expect(strstr(str(cJSON_GetObjectItemCaseSensitive(r, "explore"), "skipped"), "interrupted"));
+  cr_expect(strstr(ts_str(cJSON_GetObjectItemCaseSensitive(r, "explore"), "skipped"), "interrupted"));
   char *out = slurpf(dir, "out");
   cr_expect(strstr(out, "verdict: INCOMPLETE (interrupted:"), "%s", out);
   free(out);
@@ -420,7 +411,7 @@ Test(certify_run, sigterm_during_explore_stops_explore_and_the_mock, .timeout = 
   tmpdir(dir, sizeof dir);
   snprintf(cmd, sizeof cmd,
            "cp " TEST_SOURCE_DIR "/spec/create-api-token.openapi.json %s/spec.json", dir);
-  cr_assert_eq(run(cmd), 0);
+  cr_assert_eq(ts_run(cmd), 0);
   snprintf(cmd, sizeof cmd,
            "exec env HARNESS_TOKEN=" SECRET " " APIHARNESS_BIN
            " certify --spec %s/spec.json --filter 'pos.*' --explore 10000000 --report-dir %s/r "
@@ -457,11 +448,11 @@ Test(certify_run, sigterm_during_explore_stops_explore_and_the_mock, .timeout = 
   cr_expect_not(port_open(port), "the embedded mock still serves after the run");
   snprintf(cmd, sizeof cmd, "%s/r", dir);
   cJSON *r = report_at(cmd);
-  cr_expect_str_eq(str(r, "verdict"), "incomplete");
+  cr_expect_str_eq(ts_str(r, "verdict"), "incomplete");
   cr_expect(is_true(r, "interrupted"));
   cr_expect_eq((int)num(cJSON_GetObjectItemCaseSensitive(r, "summary"), "cases"), entries);
   cr_expect_eq((int)num(r, "cases_not_run"), 0);
-  cr_expect(strstr(str(cJSON_GetObjectItemCaseSensitive(r, "explore"), "skipped"), "interrupted"));
+  cr_expect(strstr(ts_str(cJSON_GetObjectItemCaseSensitive(r, "explore"), "skipped"), "interrupted"));
   cJSON_Delete(r);
   rmtree(dir);
 }
@@ -518,15 +509,15 @@ Test(certify_run, a_filtered_run_is_partial_in_the_verdict_and_the_report, .time
            "HARNESS_TOKEN=" SECRET " " APIHARNESS_BIN
            " certify --filter 'http.*' --explore 0 --report-dir %s/r >%s/out 2>%s/err",
            dir, dir, dir);
-  cr_assert_eq(run(cmd), 0, "see %s/err", dir);
+  cr_assert_eq(ts_run(cmd), 0, "see %s/err", dir);
   snprintf(cmd, sizeof cmd, "%s/r", dir);
   cJSON *r = report_at(cmd);
   cr_expect(is_true(r, "partial"));
   cr_expect_not(is_true(r, "interrupted"));
-  cr_expect_str_eq(str(r, "verdict"), "compliant");
+  cr_expect_str_eq(ts_str(r, "verdict"), "compliant");
   const cJSON *lo = left_out(r);
   cr_assert(lo);
-  cr_expect_str_eq(str(lo, "filter"), "http.*");
+  cr_expect_str_eq(ts_str(lo, "filter"), "http.*");
   int ran = (int)num(cJSON_GetObjectItemCaseSensitive(r, "summary"), "cases");
   int left = (int)num(lo, "cases_left_out");
   cr_expect_gt(ran, 5);
@@ -551,17 +542,17 @@ static void check_selected(const char *filter, int *by_other) {
            "HARNESS_TOKEN=" SECRET " " APIHARNESS_BIN
            " certify --filter '%s' --explore 0 --report-dir %s/r >%s/out 2>%s/err",
            filter, dir, dir, dir);
-  cr_assert_eq(run(cmd), 0, "--filter %s: see %s/err", filter, dir);
+  cr_assert_eq(ts_run(cmd), 0, "--filter %s: see %s/err", filter, dir);
   snprintf(cmd, sizeof cmd, "%s/r", dir);
   cJSON *r = report_at(cmd);
   cr_expect(is_true(r, "partial"));
   int n = 0;
   *by_other = 0;
   for (const cJSON *c = cJSON_GetObjectItemCaseSensitive(r, "cases")->child; c; c = c->next, n++) {
-    int by_id = fnmatch(filter, str(c, "id"), 0) == 0;
+    int by_id = fnmatch(filter, ts_str(c, "id"), 0) == 0;
     int other =
-        fnmatch(filter, str(c, "requirement"), 0) == 0 || fnmatch(filter, str(c, "class"), 0) == 0;
-    cr_expect(by_id || other, "%s does not match %s", str(c, "id"), filter);
+        fnmatch(filter, ts_str(c, "requirement"), 0) == 0 || fnmatch(filter, ts_str(c, "class"), 0) == 0;
+    cr_expect(by_id || other, "%s does not match %s", ts_str(c, "id"), filter);
     *by_other += !by_id && other;
   }
   cr_expect_gt(n, 0, "--filter %s selected nothing", filter);
@@ -585,7 +576,7 @@ Test(certify_run, max_creates_that_skips_cases_is_partial, .timeout = 120) {
            " certify --filter 'pos.*' --max-creates 5 --explore 0 --report-dir %s/r >%s/out "
            "2>%s/err",
            dir, dir, dir);
-  cr_assert_eq(run(cmd), 0, "see %s/err", dir);
+  cr_assert_eq(ts_run(cmd), 0, "see %s/err", dir);
   snprintf(cmd, sizeof cmd, "%s/r", dir);
   cJSON *r = report_at(cmd);
   cr_expect(is_true(r, "partial"));
@@ -608,16 +599,16 @@ Test(certify_run, a_filter_that_matches_nothing_is_a_usage_error, .timeout = 60)
   char dir[64], cmd[1024];
   tmpdir(dir, sizeof dir);
   snprintf(cmd, sizeof cmd, "mkdir -p %s/reports/old && ln -s old %s/reports/latest", dir, dir);
-  cr_assert_eq(run(cmd), 0);
+  cr_assert_eq(ts_run(cmd), 0);
   snprintf(cmd, sizeof cmd, "cd %s && " APIHARNESS_BIN " certify --filter 'typo*' >%s/out 2>%s/err",
            dir, dir, dir);
-  cr_expect_eq(run(cmd), 2);
+  cr_expect_eq(ts_run(cmd), 2);
   snprintf(cmd, sizeof cmd,
            "cd %s && " APIHARNESS_BIN
            " certify --base-url http://127.0.0.1:%d --filter 'typo*' --report-dir %s/r "
            ">>%s/out 2>>%s/err",
            dir, s.port, dir, dir, dir);
-  cr_expect_eq(run(cmd), 2);
+  cr_expect_eq(ts_run(cmd), 2);
   cr_expect_eq(atomic_load(&s.requests), 0, "a usage error sends no request");
   char *err = slurpf(dir, "err");
   cr_expect(strstr(err, "--filter 'typo*' matches no case"), "%s", err);
@@ -647,7 +638,7 @@ Test(certify_run, preflight_stops_on_a_wrong_base_path, .timeout = 60) {
            "HARNESS_TOKEN=" SECRET " " APIHARNESS_BIN
            " certify --base-url http://127.0.0.1:%d --report-dir %s/r >%s/out 2>%s/err",
            s.port, dir, dir, dir);
-  cr_expect_eq(run(cmd), 2);
+  cr_expect_eq(ts_run(cmd), 2);
   char *err = slurpf(dir, "err");
   char want[200];
   snprintf(want, sizeof want,
@@ -674,7 +665,7 @@ Test(certify_run, preflight_stops_on_a_wrong_base_path, .timeout = 60) {
            " certify --base-url http://user:pw@127.0.0.1:%d/public/v1/ --report-dir %s/r "
            ">%s/out 2>%s/err",
            hmock_port(m), dir, dir, dir);
-  cr_expect_eq(run(cmd), 2);
+  cr_expect_eq(ts_run(cmd), 2);
   err = slurpf(dir, "err");
   snprintf(want, sizeof want, "http://127.0.0.1:%d/public/v1/public/v1/accounts/api-tokens",
            hmock_port(m));
@@ -697,7 +688,7 @@ Test(certify_run, preflight_stops_when_no_token_is_configured_and_the_server_wan
            "env -u HARNESS_TOKEN " APIHARNESS_BIN
            " certify --base-url http://127.0.0.1:%d --report-dir %s/r >%s/out 2>%s/err",
            s.port, dir, dir, dir);
-  cr_expect_eq(run(cmd), 2);
+  cr_expect_eq(ts_run(cmd), 2);
   char *err = slurpf(dir, "err");
   cr_expect(strstr(err, "refused with 401 and no token is configured: set HARNESS_TOKEN"), "%s",
             err);
@@ -719,7 +710,7 @@ Test(certify_run, a_refused_token_is_a_warning_and_the_run_goes_on, .timeout = 1
            " certify --base-url http://127.0.0.1:%d --filter 'pos.m*' --report-dir %s/r >%s/out "
            "2>%s/err",
            s.port, dir, dir, dir);
-  cr_expect_eq(run(cmd), 1, "a server refusing the token is non-compliant (see %s/err)", dir);
+  cr_expect_eq(ts_run(cmd), 1, "a server refusing the token is non-compliant (see %s/err)", dir);
   char *err = slurpf(dir, "err");
   cr_expect(strstr(err, "warning: every request with the token was refused with 401: check the "
                         "token"),
@@ -728,7 +719,7 @@ Test(certify_run, a_refused_token_is_a_warning_and_the_run_goes_on, .timeout = 1
   free(err);
   snprintf(cmd, sizeof cmd, "%s/r", dir);
   cJSON *r = report_at(cmd);
-  cr_expect_str_eq(str(r, "verdict"), "non-compliant");
+  cr_expect_str_eq(ts_str(r, "verdict"), "non-compliant");
   cr_expect_gt(num(cJSON_GetObjectItemCaseSensitive(r, "summary"), "fail"), 0.0);
   cJSON_Delete(r);
   server_stop(&s);
@@ -752,7 +743,7 @@ Test(certify_run, preflight_stops_on_a_refused_connection_and_a_non_http_service
            "HARNESS_TOKEN=" SECRET " " APIHARNESS_BIN
            " certify --base-url http://127.0.0.1:%d --report-dir %s/r >%s/out 2>%s/err",
            dead, dir, dir, dir);
-  cr_expect_eq(run(cmd), 2);
+  cr_expect_eq(ts_run(cmd), 2);
   char *err = slurpf(dir, "err");
   cr_expect(strstr(err, "unreachable"), "%s", err);
   free(err);
@@ -765,7 +756,7 @@ Test(certify_run, preflight_stops_on_a_refused_connection_and_a_non_http_service
            "HARNESS_TOKEN=" SECRET " " APIHARNESS_BIN
            " certify --base-url http://127.0.0.1:%d --report-dir %s/r >%s/out 2>%s/err",
            s.port, dir, dir, dir);
-  cr_expect_eq(run(cmd), 2);
+  cr_expect_eq(ts_run(cmd), 2);
   err = slurpf(dir, "err");
   cr_expect(strstr(err, "does not answer HTTP"), "%s", err);
   free(err);
@@ -785,13 +776,13 @@ Test(certify_run, no_preflight_certifies_what_the_preflight_would_stop, .timeout
            " certify --base-url http://127.0.0.1:%d --no-preflight --filter 'pos.m*' "
            "--report-dir %s/r >%s/out 2>%s/err",
            s.port, dir, dir, dir);
-  cr_expect_eq(run(cmd), 1, "see %s/err", dir);
+  cr_expect_eq(ts_run(cmd), 1, "see %s/err", dir);
   char *err = slurpf(dir, "err");
   cr_expect_null(strstr(err, "preflight"), "%s", err);
   free(err);
   snprintf(cmd, sizeof cmd, "%s/r", dir);
   cJSON *r = report_at(cmd);
-  cr_expect_str_eq(str(r, "verdict"), "non-compliant");
+  cr_expect_str_eq(ts_str(r, "verdict"), "non-compliant");
   cJSON_Delete(r);
   server_stop(&s);
   rmtree(dir);
@@ -812,16 +803,16 @@ Test(certify_run, the_preflight_create_is_listed_and_counts_against_max_creates,
            " certify --base-url http://127.0.0.1:%d --filter 'pos.*' --max-creates 4 "
            "--report-dir %s/r >%s/out 2>%s/err",
            hmock_port(m), dir, dir, dir);
-  cr_expect_eq(run(cmd), 0, "see %s/err", dir);
+  cr_expect_eq(ts_run(cmd), 0, "see %s/err", dir);
   snprintf(cmd, sizeof cmd, "%s/r", dir);
   cJSON *r = report_at(cmd);
   const cJSON *created = cJSON_GetObjectItemCaseSensitive(r, "created_resources");
   int pf = 0;
   for (const cJSON *c = created ? created->child : NULL; c; c = c->next)
-    if (!strcmp(str(c, "source"), "preflight")) {
+    if (!strcmp(ts_str(c, "source"), "preflight")) {
       pf++;
-      cr_expect(strstr(str(c, "name"), "preflight"), "%s", str(c, "name"));
-      cr_expect(strlen(str(c, "id")) > 0);
+      cr_expect(strstr(ts_str(c, "name"), "preflight"), "%s", ts_str(c, "name"));
+      cr_expect(strlen(ts_str(c, "id")) > 0);
     }
   cr_expect_eq(pf, 1, "the preflight's create is listed once");
   cr_expect_eq(cJSON_GetArraySize(created), 4, "--max-creates 4 counts the preflight's create");
@@ -855,14 +846,14 @@ Test(certify_run, an_explore_representative_shows_the_explore_evidence) {
   cr_assert(f);
   cr_assert_eq(cJSON_GetArraySize(f), 1);
   const cJSON *rep = cJSON_GetObjectItemCaseSensitive(f->child, "representative");
-  cr_expect_str_eq(str(rep, "source"), "explore");
+  cr_expect_str_eq(ts_str(rep, "source"), "explore");
   char *ev = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(rep, "evidence"));
   cr_assert(ev);
   cr_expect(strstr(ev, "EXPLORE-BODY"), "%s", ev);
   cr_expect_null(strstr(ev, "CATALOGUE-BODY"), "%s", ev);
   free(ev);
   cr_expect_null(cJSON_GetObjectItemCaseSensitive(rep, "evidence_case"));
-  cr_expect_str_eq(str(rep, "curl"), "curl explore");
+  cr_expect_str_eq(ts_str(rep, "curl"), "curl explore");
   cJSON_Delete(f);
   /* an explore failure without evidence (an older report) falls back on the
    * catalogue case's, and names it */
@@ -875,7 +866,7 @@ Test(certify_run, an_explore_representative_shows_the_explore_evidence) {
   ev = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(rep, "evidence"));
   cr_expect(ev && strstr(ev, "CATALOGUE-BODY"), "%s", ev ? ev : "");
   free(ev);
-  cr_expect_str_eq(str(rep, "evidence_case"), "neg.name.long");
+  cr_expect_str_eq(ts_str(rep, "evidence_case"), "neg.name.long");
   cJSON_Delete(f);
   cJSON_Delete(r);
 }

@@ -19,12 +19,13 @@
 #include "mock/hmock.h"
 #include "rules/hrules.h"
 #include "spec/hspec.h"
+#include "support.h"
+
 
 #define SPEC TEST_SOURCE_DIR "/spec/create-api-token.openapi.json"
 #define SECRET "apiharness-explore-SECRET-0815"
 
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void) { return "leak:libcriterion.so\n"; }
+TS_LSAN_CRITERION
 
 static hspec *spec;
 static hrules *rules;
@@ -432,11 +433,6 @@ Test(explore, reject_null_is_caught, .timeout = 120) {
 
 /* ---- certify's command line ---- */
 
-static int run(const char *cmd) {
-  int st = system(cmd);
-  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 Test(explore_cli, bad_base_url_is_a_usage_error_before_any_request, .timeout = 60) {
   /* a listener that counts connections: none may arrive */
   int ls = socket(AF_INET, SOCK_STREAM, 0);
@@ -459,7 +455,7 @@ Test(explore_cli, bad_base_url_is_a_usage_error_before_any_request, .timeout = 6
              APIHARNESS_BIN " certify --base-url '%s' --explore 10 --report-dir /tmp/test_explore_never"
                             " >/tmp/test_explore_cli.out 2>/tmp/test_explore_cli.err",
              bad[i]);
-    cr_expect_eq(run(cmd), 2, "%s must be a usage error", bad[i]);
+    cr_expect_eq(ts_run(cmd), 2, "%s must be a usage error", bad[i]);
     size_t n;
     char *err = slurp("/tmp/test_explore_cli.err", &n);
     cr_assert(err);
@@ -478,8 +474,8 @@ Test(explore_cli, bad_base_url_is_a_usage_error_before_any_request, .timeout = 6
 }
 
 Test(explore_cli, explore_option_is_checked) {
-  cr_expect_eq(run(APIHARNESS_BIN " certify --explore -1 >/dev/null 2>&1"), 2);
-  cr_expect_eq(run(APIHARNESS_BIN " certify --explore lots >/dev/null 2>&1"), 2);
+  cr_expect_eq(ts_run(APIHARNESS_BIN " certify --explore -1 >/dev/null 2>&1"), 2);
+  cr_expect_eq(ts_run(APIHARNESS_BIN " certify --explore lots >/dev/null 2>&1"), 2);
 }
 
 static cJSON *read_report(const char *dir) {
@@ -509,7 +505,7 @@ Test(explore_cli, default_certify_explores_the_mock_with_a_generated_token, .tim
   snprintf(cmd, sizeof cmd,
            "env -u HARNESS_TOKEN " APIHARNESS_BIN " certify --report-dir %s/r >%s/out 2>%s/err", dir,
            dir, dir);
-  cr_assert_eq(run(cmd), 0, "the healthy mock is compliant with the default explore (see %s)", dir);
+  cr_assert_eq(ts_run(cmd), 0, "the healthy mock is compliant with the default explore (see %s)", dir);
   snprintf(cmd, sizeof cmd, "%s/r", dir);
   cJSON *r = read_report(cmd);
   const cJSON *x = cJSON_GetObjectItemCaseSensitive(r, "explore");
@@ -528,7 +524,7 @@ Test(explore_cli, default_certify_explores_the_mock_with_a_generated_token, .tim
   snprintf(cmd, sizeof cmd,
            APIHARNESS_BIN " certify --explore 0 --filter 'pos.*' --report-dir %s/r0 >/dev/null 2>&1",
            dir);
-  cr_assert_eq(run(cmd), 0);
+  cr_assert_eq(ts_run(cmd), 0);
   snprintf(cmd, sizeof cmd, "%s/r0", dir);
   r = read_report(cmd);
   cr_expect(cJSON_GetObjectItemCaseSensitive(r, "explore") == NULL);
@@ -546,7 +542,7 @@ Test(explore_cli, explore_failure_fails_the_verdict_without_leaking_the_token, .
            "HARNESS_TOKEN=" SECRET " " APIHARNESS_BIN " certify --fault reject-null --filter "
            "'http.*' --explore 400 --seed 3 --report-dir %s/r >%s/out 2>%s/err",
            dir, dir, dir);
-  cr_assert_eq(run(cmd), 1, "an explore failure makes the run non-compliant (see %s)", dir);
+  cr_assert_eq(ts_run(cmd), 1, "an explore failure makes the run non-compliant (see %s)", dir);
   snprintf(cmd, sizeof cmd, "%s/r", dir);
   cJSON *r = read_report(cmd);
   cr_expect_str_eq(str(r, "verdict"), "non-compliant");
@@ -562,7 +558,7 @@ Test(explore_cli, explore_failure_fails_the_verdict_without_leaking_the_token, .
   cJSON_Delete(r);
   /* the token is nowhere: report files, case files, terminal */
   snprintf(cmd, sizeof cmd, "grep -rqF '" SECRET "' %s", dir);
-  cr_expect_neq(run(cmd), 0, "the bearer token leaked under %s", dir);
+  cr_expect_neq(ts_run(cmd), 0, "the bearer token leaked under %s", dir);
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
   (void)!system(cmd);
 }

@@ -11,54 +11,16 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "support.h"
 
 /* see tests/test_certify.c: Criterion's own runner, not apiharness */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void) { return "leak:libcriterion.so\n"; }
+TS_LSAN_CRITERION
 
 /* ---- helpers ---- */
 
-static int run(const char *cmd) {
-  int st = system(cmd);
-  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *buf = malloc((size_t)n + 1);
-  size_t got = buf ? fread(buf, 1, (size_t)n, f) : 0;
-  fclose(f);
-  if (buf)
-    buf[got] = '\0';
-  if (len)
-    *len = got;
-  return buf;
-}
-
-static cJSON *report(const char *dir) {
-  char path[600];
-  snprintf(path, sizeof path, "%s/compliance.json", dir);
-  char *t = slurp(path, NULL);
-  cr_assert(t, "no %s", path);
-  cJSON *r = cJSON_Parse(t);
-  free(t);
-  cr_assert(r, "%s is not JSON", path);
-  return r;
-}
-
-static const char *str(const cJSON *o, const char *k) {
-  const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, k);
-  return cJSON_IsString(m) ? m->valuestring : "";
-}
-
 static const cJSON *find_by(const cJSON *arr, const char *key, const char *val) {
   for (const cJSON *q = arr ? arr->child : NULL; q; q = q->next)
-    if (!strcmp(str(q, key), val))
+    if (!strcmp(ts_str(q, key), val))
       return q;
   return NULL;
 }
@@ -71,7 +33,7 @@ static void tmpdir(char *buf, size_t cap) {
 static void rmtree(const char *dir) {
   char cmd[700];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  run(cmd);
+  ts_run(cmd);
 }
 
 /* A mock id ("TKN-1234-5678-9012") in text: "TKN-" and four digits. */
@@ -95,7 +57,7 @@ static int scan_one(const char *path, const struct stat *st, int flag, struct FT
   if (flag != FTW_F)
     return 0;
   size_t n = 0;
-  char *t = slurp(path, &n);
+  char *t = ts_slurp(path, &n);
   if (!t)
     return 0;
   g_files++;
@@ -134,7 +96,7 @@ Test(redact, id_never_reaches_a_report_file_or_the_terminal, .timeout = 120) {
            BIN " certify" QUICK " --fault revision-not-1 --redact /id --report-dir %s/r"
                " > %s 2>&1",
            d, out);
-  cr_assert_eq(run(cmd), 1, "the revision fault must still fail the run");
+  cr_assert_eq(ts_run(cmd), 1, "the revision fault must still fail the run");
   char rd[128];
   snprintf(rd, sizeof rd, "%s/r", d);
   const char *hit = tree_holds(rd, NULL);
@@ -142,21 +104,21 @@ Test(redact, id_never_reaches_a_report_file_or_the_terminal, .timeout = 120) {
   hit = tree_holds(out, NULL);
   cr_assert_null(hit, "a created id is on the terminal: %s", hit);
 
-  cJSON *r = report(rd);
+  cJSON *r = ts_report(rd);
   const cJSON *made = cJSON_GetObjectItemCaseSensitive(r, "created_resources");
   cr_assert_gt(cJSON_GetArraySize(made), 10);
   for (const cJSON *m = made->child; m; m = m->next) {
-    cr_assert_str_eq(str(m, "id"), "<redacted>");
-    cr_assert(!strncmp(str(m, "name"), "apiharness-", 11) ||
-                  !strcmp(str(m, "name"), "(unauthenticated)"),
-              "the token's name stays: %s", str(m, "name"));
+    cr_assert_str_eq(ts_str(m, "id"), "<redacted>");
+    cr_assert(!strncmp(ts_str(m, "name"), "apiharness-", 11) ||
+                  !strcmp(ts_str(m, "name"), "(unauthenticated)"),
+              "the token's name stays: %s", ts_str(m, "name"));
   }
   /* the other fields of the 201 stay visible: the evidence proves the finding */
   const cJSON *c = find_by(cJSON_GetObjectItemCaseSensitive(r, "cases"), "id", "pos.minimal");
   cr_assert(c, "no case pos.minimal");
   const cJSON *rs =
       cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(c, "evidence"), "response");
-  const char *body = str(rs, "body_excerpt");
+  const char *body = ts_str(rs, "body_excerpt");
   cr_assert(strstr(body, "\"id\":\"<redacted>\""), "the id is redacted: %s", body);
   cr_assert(strstr(body, "\"revision\":2"), "revision stays: %s", body);
   cr_assert(strstr(body, "\"account\":{\"id\":\"ACC-"), "account.id stays: %s", body);
@@ -175,22 +137,22 @@ Test(redact, nested_pointer_redacts_request_and_response_values, .timeout = 120)
            BIN " certify" QUICK " --fault revision-not-1"
                " --redact /account/id --report-dir %s > %s/out.txt 2>&1",
            d, d);
-  cr_assert_eq(run(cmd), 1);
-  cJSON *r = report(d);
+  cr_assert_eq(ts_run(cmd), 1);
+  cJSON *r = ts_report(d);
   const cJSON *c = find_by(cJSON_GetObjectItemCaseSensitive(r, "cases"), "id", "pos.minimal");
   const cJSON *ev = cJSON_GetObjectItemCaseSensitive(c, "evidence");
-  const char *req = str(cJSON_GetObjectItemCaseSensitive(ev, "request"), "body_excerpt");
-  const char *rsp = str(cJSON_GetObjectItemCaseSensitive(ev, "response"), "body_excerpt");
+  const char *req = ts_str(cJSON_GetObjectItemCaseSensitive(ev, "request"), "body_excerpt");
+  const char *rsp = ts_str(cJSON_GetObjectItemCaseSensitive(ev, "response"), "body_excerpt");
   cr_assert(strstr(req, "\"account\":{\"id\":\"<redacted>\"}"), "request: %s", req);
   cr_assert(strstr(rsp, "\"account\":{\"id\":\"<redacted>\""), "response: %s", rsp);
   cr_assert(find_token_id(rsp, strlen(rsp)), "the token id stays visible: %s", rsp);
-  cr_assert_null(strstr(str(ev, "curl"), "ACC-"), "the reproducer: %s", str(ev, "curl"));
+  cr_assert_null(strstr(ts_str(ev, "curl"), "ACC-"), "the reproducer: %s", ts_str(ev, "curl"));
   const char *files[] = {"compliance.json", "compliance.md",  "compliance.html",
                          "junit.xml",       "catalogue.json", "out.txt"};
   for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
     char p[256];
     snprintf(p, sizeof p, "%s/%s", d, files[i]);
-    char *t = slurp(p, NULL);
+    char *t = ts_slurp(p, NULL);
     cr_assert(t, "no %s", p);
     for (const char *a = t; (a = strstr(a, "ACC-")) != NULL; a++)
       cr_assert(a[4] < '0' || a[4] > '9', "%s holds an account id: %.20s", files[i], a);
@@ -207,7 +169,7 @@ Test(redact, replay_redacts_the_terminal, .timeout = 60) {
            BIN " replay --case pos.minimal --fault revision-not-1 --redact /id --json"
                " > %s/out.json 2>&1",
            d);
-  cr_assert_eq(run(cmd), 1);
+  cr_assert_eq(ts_run(cmd), 1);
   const char *hit = tree_holds(d, NULL);
   cr_assert_null(hit, "a created id on replay's output: %s", hit);
   /* the body excerpt, a JSON string in the printed result */
@@ -230,7 +192,7 @@ Test(redact, malformed_pointers_are_usage_errors, .timeout = 60) {
     cr_assert(strstr(out, "--redact") && strstr(out, "JSON pointer"), "message: %s", out);
     cr_assert_null(strstr(out, "verdict"), "no run: %s", out);
     snprintf(cmd, sizeof cmd, BIN " replay --case pos.minimal --redact %s 2>/dev/null", bad[i]);
-    cr_assert_eq(run(cmd), 2, "replay --redact %s", bad[i]);
+    cr_assert_eq(ts_run(cmd), 2, "replay --redact %s", bad[i]);
   }
 }
 
@@ -246,7 +208,7 @@ Test(redact, from_a_config_file, .timeout = 120) {
   fclose(f);
   snprintf(cmd, sizeof cmd, BIN " certify --config %s --report-dir %s/r > %s/out.txt 2>&1", cfg, d,
            d);
-  cr_assert_eq(run(cmd), 0);
+  cr_assert_eq(ts_run(cmd), 0);
   const char *hit = tree_holds(d, NULL);
   cr_assert_null(hit, "a created id: %s", hit);
   rmtree(d);
@@ -301,13 +263,13 @@ Test(fail_on, warn_fails_a_run_that_only_warns, .timeout = 120) {
   cr_assert_eq(rc, 0, "%s", out);
   char rd[128];
   snprintf(rd, sizeof rd, "%s/a", d);
-  cJSON *r = report(rd);
+  cJSON *r = ts_report(rd);
   cr_assert_gt(
       cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r, "summary"), "warn")
           ->valueint,
       0, "the run must warn for this test to mean anything");
-  cr_assert_str_eq(str(r, "fail_on"), "fail");
-  cr_assert_str_eq(str(r, "verdict"), "compliant");
+  cr_assert_str_eq(ts_str(r, "fail_on"), "fail");
+  cr_assert_str_eq(ts_str(r, "verdict"), "compliant");
   cJSON_Delete(r);
   free(out);
   /* --fail-on warn: the same run fails, and says why */
@@ -322,9 +284,9 @@ Test(fail_on, warn_fails_a_run_that_only_warns, .timeout = 120) {
             "the terminal lists the warning requirements: %s", out);
   cr_assert(strstr(out, "verdict: NON-COMPLIANT"), "%s", out);
   snprintf(rd, sizeof rd, "%s/b", d);
-  r = report(rd);
-  cr_assert_str_eq(str(r, "fail_on"), "warn");
-  cr_assert_str_eq(str(r, "verdict"), "non-compliant");
+  r = ts_report(rd);
+  cr_assert_str_eq(ts_str(r, "fail_on"), "warn");
+  cr_assert_str_eq(ts_str(r, "verdict"), "non-compliant");
   cJSON_Delete(r);
   free(out);
   /* --fail-on warn on a run without warnings passes */
@@ -332,15 +294,15 @@ Test(fail_on, warn_fails_a_run_that_only_warns, .timeout = 120) {
            BIN " certify" QUICK " --filter 'pos.minimal' --fail-on warn --report-dir %s/c"
                " >/dev/null 2>&1",
            d);
-  cr_assert_eq(run(cmd), 0);
+  cr_assert_eq(ts_run(cmd), 0);
   hmock_stop(m);
   rmtree(d);
 }
 
 Test(fail_on, bad_values_are_usage_errors, .timeout = 30) {
-  cr_assert_eq(run(BIN " certify --fail-on never --explore 0 >/dev/null 2>&1"), 2);
-  cr_assert_eq(run(BIN " certify --fail-on warn --fail-on fail --explore 0 >/dev/null 2>&1"), 2);
-  cr_assert_eq(run(BIN " certify --fail-on >/dev/null 2>&1"), 2);
+  cr_assert_eq(ts_run(BIN " certify --fail-on never --explore 0 >/dev/null 2>&1"), 2);
+  cr_assert_eq(ts_run(BIN " certify --fail-on warn --fail-on fail --explore 0 >/dev/null 2>&1"), 2);
+  cr_assert_eq(ts_run(BIN " certify --fail-on >/dev/null 2>&1"), 2);
 }
 
 /* ---- --waivers ---- */
@@ -372,7 +334,7 @@ Test(waivers, a_waived_fault_passes_with_its_reason, .timeout = 120) {
   snprintf(cmd, sizeof cmd,
            BIN " certify" QUICK " --fault accept-bad-module-id --report-dir %s/a >/dev/null 2>&1",
            d);
-  cr_assert_eq(run(cmd), 1);
+  cr_assert_eq(ts_run(cmd), 1);
   snprintf(cmd, sizeof cmd,
            BIN " certify" QUICK " --fault accept-bad-module-id --waivers %s --report-dir %s/b 2>&1",
            wf, d);
@@ -383,22 +345,22 @@ Test(waivers, a_waived_fault_passes_with_its_reason, .timeout = 120) {
             "%s", out);
   cr_assert(strstr(out, "verdict: COMPLIANT"), "%s", out);
   snprintf(rd, sizeof rd, "%s/b", d);
-  cJSON *r = report(rd);
-  cr_assert_str_eq(str(r, "verdict"), "compliant");
+  cJSON *r = ts_report(rd);
+  cr_assert_str_eq(ts_str(r, "verdict"), "compliant");
   const cJSON *q = find_by(cJSON_GetObjectItemCaseSensitive(r, "requirements"), "id", MODULE_REQ);
   cr_assert(q);
-  cr_assert_str_eq(str(q, "status"), "waived");
-  cr_assert_str_eq(str(q, "waived_status"), "fail");
-  cr_assert_str_eq(str(cJSON_GetObjectItemCaseSensitive(q, "waiver"), "reason"),
+  cr_assert_str_eq(ts_str(q, "status"), "waived");
+  cr_assert_str_eq(ts_str(q, "waived_status"), "fail");
+  cr_assert_str_eq(ts_str(cJSON_GetObjectItemCaseSensitive(q, "waiver"), "reason"),
                    "legacy ids, JIRA-7");
   const cJSON *it = waiver_item(r, 0);
-  cr_assert_str_eq(str(it, "state"), "active");
-  cr_assert_str_eq(str(it, "requirement"), MODULE_REQ);
+  cr_assert_str_eq(ts_str(it, "state"), "active");
+  cr_assert_str_eq(ts_str(it, "requirement"), MODULE_REQ);
   /* nothing else was waived: every other requirement is as it was */
   for (const cJSON *x = cJSON_GetObjectItemCaseSensitive(r, "requirements")->child; x; x = x->next)
-    if (strcmp(str(x, "id"), MODULE_REQ))
-      cr_assert(strcmp(str(x, "status"), "waived") && strcmp(str(x, "status"), "fail"), "%s: %s",
-                str(x, "id"), str(x, "status"));
+    if (strcmp(ts_str(x, "id"), MODULE_REQ))
+      cr_assert(strcmp(ts_str(x, "status"), "waived") && strcmp(ts_str(x, "status"), "fail"), "%s: %s",
+                ts_str(x, "id"), ts_str(x, "status"));
   cJSON_Delete(r);
   free(out);
   rmtree(d);
@@ -410,20 +372,20 @@ Test(waivers, by_finding_id, .timeout = 120) {
   snprintf(cmd, sizeof cmd,
            BIN " certify" QUICK " --fault accept-bad-module-id --report-dir %s/a >/dev/null 2>&1",
            d);
-  cr_assert_eq(run(cmd), 1);
+  cr_assert_eq(ts_run(cmd), 1);
   snprintf(rd, sizeof rd, "%s/a", d);
-  cJSON *r = report(rd);
+  cJSON *r = ts_report(rd);
   /* waive every failing finding, by the ids the report gave them */
   char text[4096] = "[";
   size_t n = 1, k = 0;
   for (const cJSON *f = cJSON_GetObjectItemCaseSensitive(r, "findings")->child; f; f = f->next) {
-    if (strcmp(str(f, "severity"), "fail"))
+    if (strcmp(ts_str(f, "severity"), "fail"))
       continue;
-    cr_assert_str_eq(str(f, "requirement"), MODULE_REQ);
+    cr_assert_str_eq(ts_str(f, "requirement"), MODULE_REQ);
     n += (size_t)snprintf(text + n, sizeof text - n,
                           "%s{\"finding\": \"%s\", \"reason\": \"r%zu\", \"expires\": "
                           "\"2999-01-01\"}",
-                          k ? "," : "", str(f, "id"), k);
+                          k ? "," : "", ts_str(f, "id"), k);
     k++;
   }
   snprintf(text + n, sizeof text - n, "]");
@@ -435,12 +397,12 @@ Test(waivers, by_finding_id, .timeout = 120) {
            BIN " certify" QUICK " --fault accept-bad-module-id --waivers %s --report-dir %s/b"
                " >%s/out 2>&1",
            wf, d, d);
-  cr_assert_eq(run(cmd), 0, "see %s/out", d);
+  cr_assert_eq(ts_run(cmd), 0, "see %s/out", d);
   snprintf(rd, sizeof rd, "%s/b", d);
-  r = report(rd);
+  r = ts_report(rd);
   const cJSON *q = find_by(cJSON_GetObjectItemCaseSensitive(r, "requirements"), "id", MODULE_REQ);
-  cr_assert_str_eq(str(q, "status"), "waived");
-  cr_assert_str_eq(str(waiver_item(r, 0), "state"), "active");
+  cr_assert_str_eq(ts_str(q, "status"), "waived");
+  cr_assert_str_eq(ts_str(waiver_item(r, 0), "state"), "active");
   cJSON_Delete(r);
   rmtree(d);
 }
@@ -459,11 +421,11 @@ Test(waivers, an_expired_waiver_waives_nothing_and_fails, .timeout = 120) {
   cr_assert_eq(rc, 1, "%s", out);
   cr_assert(strstr(out, "EXPIRED requirement " MODULE_REQ " (/0): expired 2020-02-29"), "%s", out);
   snprintf(rd, sizeof rd, "%s/r", d);
-  cJSON *r = report(rd);
-  cr_assert_str_eq(str(r, "verdict"), "non-compliant");
+  cJSON *r = ts_report(rd);
+  cr_assert_str_eq(ts_str(r, "verdict"), "non-compliant");
   const cJSON *q = find_by(cJSON_GetObjectItemCaseSensitive(r, "requirements"), "id", MODULE_REQ);
-  cr_assert_str_eq(str(q, "status"), "fail");
-  cr_assert_str_eq(str(waiver_item(r, 0), "state"), "expired");
+  cr_assert_str_eq(ts_str(q, "status"), "fail");
+  cr_assert_str_eq(ts_str(waiver_item(r, 0), "state"), "expired");
   cr_assert_eq(
       cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r, "waivers"), "expired")
           ->valueint,
@@ -475,7 +437,7 @@ Test(waivers, an_expired_waiver_waives_nothing_and_fails, .timeout = 120) {
            BIN " certify" QUICK " --filter pos.minimal --waivers %s --report-dir %s/s >/dev/null"
                " 2>&1",
            wf, d);
-  cr_assert_eq(run(cmd), 1);
+  cr_assert_eq(ts_run(cmd), 1);
   rmtree(d);
 }
 
@@ -495,13 +457,13 @@ Test(waivers, a_stale_waiver_fails, .timeout = 120) {
   cr_assert(strstr(out, "STALE   requirement no.such.requirement (/1): no requirement has this id"),
             "%s", out);
   snprintf(rd, sizeof rd, "%s/r", d);
-  cJSON *r = report(rd);
-  cr_assert_str_eq(str(r, "verdict"), "non-compliant");
-  cr_assert_str_eq(str(waiver_item(r, 0), "state"), "stale");
-  cr_assert_str_eq(str(waiver_item(r, 1), "state"), "stale");
+  cJSON *r = ts_report(rd);
+  cr_assert_str_eq(ts_str(r, "verdict"), "non-compliant");
+  cr_assert_str_eq(ts_str(waiver_item(r, 0), "state"), "stale");
+  cr_assert_str_eq(ts_str(waiver_item(r, 1), "state"), "stale");
   const cJSON *q =
       find_by(cJSON_GetObjectItemCaseSensitive(r, "requirements"), "id", "http.date-header");
-  cr_assert_str_eq(str(q, "status"), "pass");
+  cr_assert_str_eq(ts_str(q, "status"), "pass");
   cJSON_Delete(r);
   free(out);
   rmtree(d);
@@ -575,6 +537,7 @@ Test(waivers, file_errors_name_the_file_and_the_pointer, .timeout = 60) {
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sys/socket.h>
+
 
 /* A loopback HTTP/1.1 server that keeps every request head it receives and
  * answers each request 400 application/json (then closes). */
@@ -671,7 +634,7 @@ Test(header, every_request_carries_the_run_headers_and_env_values_stay_secret, .
            " --header 'X-Tenant: acme' --header 'X-Trace:$ENV{TRACE_V}'"
            " --report-dir %s/r > %s/out.txt 2>&1",
            r->port, d, d);
-  cr_assert_eq(run(cmd), 1, "every case answered 400: non-compliant (see %s/out.txt)", d);
+  cr_assert_eq(ts_run(cmd), 1, "every case answered 400: non-compliant (see %s/out.txt)", d);
   pthread_mutex_lock(&r->mu);
   size_t heads = 0, tenant = 0, trace = 0;
   for (const char *h = r->heads; (h = strstr(h, " HTTP/1.1\r\n")) != NULL; h++) {
@@ -694,7 +657,7 @@ Test(header, every_request_carries_the_run_headers_and_env_values_stay_secret, .
   /* the evidence shows the header redacted, the reproducer the variable */
   char rd[128];
   snprintf(rd, sizeof rd, "%s/r", d);
-  cJSON *rep = report(rd);
+  cJSON *rep = ts_report(rd);
   char *txt = cJSON_PrintUnformatted(rep);
   cr_assert(strstr(txt, "[\"X-Trace\",\"<redacted>\"]"), "evidence shows it redacted");
   cr_assert(strstr(txt, "[\"X-Tenant\",\"acme\"]"), "a literal header is shown");
@@ -750,12 +713,12 @@ Test(header, the_explore_phase_is_skipped_and_says_why, .timeout = 120) {
            BIN " certify --filter pos.minimal --header 'X-Tenant: acme' --report-dir %s/r"
                " > %s/out.txt 2>&1",
            d, d);
-  cr_assert_eq(run(cmd), 0);
+  cr_assert_eq(ts_run(cmd), 0);
   char rd[128];
   snprintf(rd, sizeof rd, "%s/r", d);
-  cJSON *r = report(rd);
+  cJSON *r = ts_report(rd);
   const cJSON *x = cJSON_GetObjectItemCaseSensitive(r, "explore");
-  cr_assert(strstr(str(x, "skipped"), "--header"), "explore: %s", str(x, "skipped"));
+  cr_assert(strstr(ts_str(x, "skipped"), "--header"), "explore: %s", ts_str(x, "skipped"));
   cr_assert_eq(cJSON_GetObjectItemCaseSensitive(x, "sent")->valueint, 0);
   cJSON_Delete(r);
   rmtree(d);

@@ -13,34 +13,18 @@
 
 #include "cli/cli_extra.h"
 #include "spec/hspec.h"
+#include "support.h"
+
 
 /* Criterion 2.4.1's runner (not these tests) intermittently loses one 48-byte
  * calloc of its own under --jobs=2 (as in test_certify.c); the programs the
  * tests start keep their own, unsuppressed leak checking. */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void) { return "leak:libcriterion.so\n"; }
+TS_LSAN_CRITERION
 
 #define MAN_PAGE TEST_SOURCE_DIR "/doc/apiharness.1"
 #define SPEC_FILE TEST_SOURCE_DIR "/spec/create-api-token.openapi.json"
 
 /* ---- helpers ---- */
-
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *buf = malloc((size_t)n + 1);
-  size_t got = buf ? fread(buf, 1, (size_t)n, f) : 0;
-  fclose(f);
-  if (buf)
-    buf[got] = '\0';
-  if (len)
-    *len = got;
-  return buf;
-}
 
 /* Runs a shell command; *out (may be NULL) gets stdout and stderr. */
 static int run_capture(const char *cmd, char **out) {
@@ -217,7 +201,7 @@ static int options_in_man(const char *man, const char *cmd, optset *o) {
 /* ---- the man page and --help ---- */
 
 Test(man, every_option_of_every_command_is_in_help_and_in_the_man_page, .timeout = 60) {
-  char *man = slurp(MAN_PAGE, NULL);
+  char *man = ts_slurp(MAN_PAGE, NULL);
   cr_assert(man, "no man page at %s", MAN_PAGE);
   char names[16][32];
   size_t n = help_commands(names, 16);
@@ -268,7 +252,7 @@ Test(man, every_option_of_every_command_is_in_help_and_in_the_man_page, .timeout
 }
 
 Test(man, title_carries_the_program_version_and_every_exit_code) {
-  char *man = slurp(MAN_PAGE, NULL);
+  char *man = ts_slurp(MAN_PAGE, NULL);
   cr_assert(man);
   char th[128];
   snprintf(th, sizeof th, "\"apiharness %s\"", APIHARNESS_VERSION);
@@ -462,7 +446,7 @@ Test(config, usage_errors) {
 
 Test(embedded, spec_loads_with_the_checked_in_bytes) {
   size_t len = 0;
-  char *bytes = slurp(SPEC_FILE, &len);
+  char *bytes = ts_slurp(SPEC_FILE, &len);
   cr_assert(bytes);
   char sha[HSPEC_SHA256_HEX];
   hspec_sha256_hex(bytes, len, sha);
@@ -562,7 +546,7 @@ Test(relocated, installed_layout_certifies_from_an_empty_directory, .timeout = 3
   free(out);
   char path[256];
   snprintf(path, sizeof path, "%s/work/here/compliance.json", root);
-  char *rep = slurp(path, NULL);
+  char *rep = ts_slurp(path, NULL);
   cr_assert(rep, "no %s", path);
   cJSON *r = cJSON_Parse(rep);
   free(rep);
@@ -586,7 +570,7 @@ Test(relocated, installed_layout_certifies_from_an_empty_directory, .timeout = 3
 /* ---- the CI steps: scripts/ci-certify, which action.yml runs ---- */
 
 static cJSON *load_report(const char *path) {
-  char *t = slurp(path, NULL);
+  char *t = ts_slurp(path, NULL);
   cr_assert(t, "no %s", path);
   cJSON *r = cJSON_Parse(t);
   free(t);
@@ -645,7 +629,7 @@ Test(ci, ci_certify_passes_the_healthy_mock_and_fails_a_faulty_one_with_a_report
   cr_assert(strstr(out, "REGRESSIONS"), "%s", out);
   free(out);
   snprintf(path, sizeof path, "%s/gh-out", dir);
-  char *gh = slurp(path, NULL);
+  char *gh = ts_slurp(path, NULL);
   cr_assert(gh);
   cr_assert(strstr(gh, "verdict=non-compliant\n") && strstr(gh, "report-dir=gate\n") &&
                 strstr(gh, "certify-exit=1\n") && strstr(gh, "compare-exit=1\n"),
@@ -667,7 +651,7 @@ Test(ci, ci_certify_passes_the_healthy_mock_and_fails_a_faulty_one_with_a_report
 
 /* action.yml takes the inputs the issue names and runs the same script. */
 Test(ci, action_runs_ci_certify_with_its_inputs) {
-  char *a = slurp(TEST_SOURCE_DIR "/action.yml", NULL);
+  char *a = ts_slurp(TEST_SOURCE_DIR "/action.yml", NULL);
   cr_assert(a, "no action.yml");
   static const char *const inputs[] = {"base-url", "token-secret", "profile",
                                        "report-dir", "baseline", "explore"};
@@ -685,7 +669,7 @@ Test(ci, action_runs_ci_certify_with_its_inputs) {
   cr_assert(strstr(a, "actions/upload-artifact@"), "the report is uploaded");
   cr_assert(strstr(a, "/junit.xml"), "junit.xml is published");
   free(a);
-  char *g = slurp(TEST_SOURCE_DIR "/examples/gitlab-ci.yml", NULL);
+  char *g = ts_slurp(TEST_SOURCE_DIR "/examples/gitlab-ci.yml", NULL);
   cr_assert(g, "no examples/gitlab-ci.yml");
   cr_assert(strstr(g, "/usr/libexec/apiharness/ci-certify"), "GitLab runs the same steps");
   free(g);
