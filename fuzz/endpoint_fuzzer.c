@@ -1,9 +1,15 @@
 /* endpoint_fuzzer: mutated request bodies POSTed to the Create API token
- * endpoint through libcurl with keep-alive.
+ * endpoint over one keep-alive connection.
  *
  * By default the target is the reference mock (hmock), started once in
- * process on an ephemeral loopback port: its code runs under the same
- * sanitizers and coverage as the target.  Environment, to fuzz another server:
+ * process on an ephemeral loopback port (direct mode: libmicrohttpd listens
+ * itself, one thread): its code runs under the same sanitizers and coverage
+ * as the target.  The mock is reached through the harness's raw HTTP/1.1
+ * client (harness/client/hconn: exact framing, one keep-alive connection,
+ * one retry when the kept connection was closed idle) without its quiet wait
+ * for unasked bytes (hconn_set_quiet_ms 0: the mock is known to frame well,
+ * and the wait would cap the rate at ~16 requests/s); another server through
+ * libcurl (TLS, hostile servers).  Environment, to fuzz another server:
  *   APIHARNESS_FUZZ_BASE_URL  base URL ("http://127.0.0.1:8080"); the
  *                             operation's path is appended
  *   APIHARNESS_FUZZ_RATE      at most this many requests per second (default:
@@ -12,6 +18,14 @@
  *   APIHARNESS_FUZZ_TIMEOUT_MS  per request, default 5000
  *   APIHARNESS_FUZZ_PROFILE   the judge's profile: default (the default),
  *                             strict or aspnet - as certify --profile
+ *
+ * Setup errors stop the process before any input with one line
+ * "endpoint_fuzzer: setup error: ..." and exit status 2, never as a crash: a
+ * bad variable, a mock that does not start, and, against another server, what
+ * one probe request (the body {}, which creates nothing) shows: no answer,
+ * 401/403 without APIHARNESS_FUZZ_TOKEN (the message names the variable) or
+ * with a token the server refuses, 404/405 (a base URL that is not the
+ * server's root).
  *
  * Oracle, per input: an answer arrives in time and certify's judge, under the
  * profile, does not fail it.  The case it judges against comes from the bytes
@@ -30,11 +44,15 @@
  * instead, so the fuzzer and certify's explore phase judge alike; the rules
  * above are the fallback. */
 #include <curl/curl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+
+#include "client/hclient.h"
+#include "client/hconn.h"
 
 #include "fuzz_common.h"
 #include "fuzz_rfc8259.h"
@@ -52,7 +70,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 #define EP_NAME "endpoint_fuzzer"
 #define EP_BODY_CAP ((size_t)1 << 20) /* response bytes kept */
-#define EP_HEADER_MAX 256
+#define EP_HEADER_MAX HCLIENT_HEADER_VALUE_MAX
 #define EP_URL_MAX 2048
 
 typedef struct {
@@ -63,6 +81,8 @@ typedef struct {
 
 typedef struct {
   hmock *mock;
+  hconn *conn;            /* the in-process mock's connection (curl is NULL then) */
+  hconn_result res;       /* conn's last answer (valid until the next exchange) */
   CURL *curl;
   struct curl_slist *headers;
   char url[EP_URL_MAX];
@@ -79,6 +99,7 @@ typedef struct {
 #ifdef EP_HAVE_EXPLORE
   hexplore_oracle *oracle;
 #endif
+  int judge_on;           /* 0: APIHARNESS_FUZZ_ORACLES_OFF names "judge" (bench/fuzz/run) */
   size_t runs, created, rejected, tolerated;
 } ep_state;
 
@@ -119,6 +140,28 @@ static size_t ep_on_header(char *ptr, size_t size, size_t nmemb, void *userdata)
   return n;
 }
 
+
+/* Waits until the rate limit allows the next request. */
+static void ep_pace(ep_state *st) {
+  if (st->rate <= 0) return;
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  if (now.tv_sec < st->next.tv_sec ||
+      (now.tv_sec == st->next.tv_sec && now.tv_nsec < st->next.tv_nsec)) {
+    struct timespec d = {st->next.tv_sec - now.tv_sec, st->next.tv_nsec - now.tv_nsec};
+    if (d.tv_nsec < 0) {
+      d.tv_sec--;
+      d.tv_nsec += 1000000000L;
+    }
+    nanosleep(&d, NULL);
+    now = st->next;
+  }
+  long long step = (long long)(1e9 / st->rate);
+  long long ns = (long long)now.tv_nsec + step;
+  st->next.tv_sec = now.tv_sec + (time_t)(ns / 1000000000LL);
+  st->next.tv_nsec = (long)(ns % 1000000000LL);
+}
+
 static void ep_cleanup(void) {
   ep_state *st = ep_the_state;
   if (!st) return;
@@ -129,6 +172,8 @@ static void ep_cleanup(void) {
             st->runs, st->created, st->rejected, st->tolerated, hjudge_profile_name(st->profile));
   curl_slist_free_all(st->headers);
   if (st->curl) curl_easy_cleanup(st->curl);
+  hconn_result_free(&st->res);
+  hconn_free(st->conn);
   hmock_stop(st->mock);
   hjudge_free(st->judge);
 #ifdef EP_HAVE_EXPLORE
@@ -142,9 +187,102 @@ static void ep_cleanup(void) {
   curl_global_cleanup();
 }
 
-static void ep_fatal(const char *msg) {
-  fprintf(stderr, EP_NAME ": %s\n", msg);
+/* A setup mistake (not a finding): one line naming what to fix, then exit 2
+ * before any input runs (fuzz/README.md documents the exit status). */
+static void ep_setup_error(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+static void ep_setup_error(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs(EP_NAME ": setup error: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
   exit(2);
+}
+
+static void ep_fatal(const char *msg) { ep_setup_error("%s", msg); }
+
+/* An answer as the judge needs it, from either client. */
+typedef struct {
+  int status;
+  const char *ctype; /* NULL: none */
+  const char *body;
+  size_t body_len;
+  int truncated;
+  const char *err;    /* on failure: why no answer came */
+  int upload_aborted; /* on failure: the connection broke while the body was being sent */
+} ep_answer;
+
+/* POSTs one body and reads the whole answer (valid until the next call).
+ * 0 on success, -1 when no complete answer came (a->err). */
+static int ep_send(ep_state *st, const uint8_t *data, size_t size, ep_answer *a) {
+  memset(a, 0, sizeof *a);
+  ep_pace(st);
+  st->date[0] = '\0';
+  if (!st->curl) {
+    static const char *const ct[] = {"Content-Type: application/json"};
+    hconn_request rq = {"POST", HRULES_PATH, ct, 1, (const char *)data, size};
+    hconn_result *res = &st->res;
+    hconn_result_free(res);
+    int rc = hconn_exchange(st->conn, &rq, st->timeout_ms, EP_BODY_CAP, res);
+    if (rc == 0 && res->extra_len) { /* a mis-framed answer (the connection is closed) */
+      snprintf(res->r.error, sizeof res->r.error, "%zu unasked bytes after the answer (%.160s)",
+               res->extra_len, res->framing);
+      rc = -1;
+    }
+    if (rc != 0) {
+      a->err = res->r.error;
+      a->upload_aborted = res->r.upload_aborted;
+      return -1;
+    }
+    if (res->r.has_date) snprintf(st->date, sizeof st->date, "%s", res->r.date);
+    a->status = res->r.status;
+    a->ctype = res->r.has_content_type ? res->r.content_type : NULL;
+    a->body = res->r.body ? res->r.body : "";
+    a->body_len = res->r.body_len;
+    a->truncated = res->r.truncated;
+    return 0;
+  }
+  st->body.len = 0;
+  st->body.truncated = 0;
+  curl_easy_setopt(st->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)size);
+  curl_easy_setopt(st->curl, CURLOPT_POSTFIELDS, size ? (const char *)data : "");
+  CURLcode rc = curl_easy_perform(st->curl);
+  if (rc != CURLE_OK) {
+    a->err = curl_easy_strerror(rc);
+    a->upload_aborted = rc == CURLE_SEND_ERROR;
+    return -1;
+  }
+  long status = 0;
+  curl_easy_getinfo(st->curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_getinfo(st->curl, CURLINFO_CONTENT_TYPE, &a->ctype);
+  a->status = (int)status;
+  a->body = st->body.data ? st->body.data : "";
+  a->body_len = st->body.len;
+  a->truncated = st->body.truncated;
+  return 0;
+}
+
+/* Another server: one probe before any input, with the body {} (invalid, so
+ * nothing is created), turns what would make every input fail the same way
+ * into one setup error: no answer, authentication refused or missing, no
+ * operation at the URL. */
+static void ep_probe(ep_state *st, int have_token) {
+  ep_answer a;
+  if (ep_send(st, (const uint8_t *)"{}", 2, &a) != 0)
+    ep_setup_error("no answer from POST %s: %s (check APIHARNESS_FUZZ_BASE_URL)", st->url, a.err);
+  if ((a.status == 401 || a.status == 403) && !have_token)
+    ep_setup_error("POST %s answers %d: the server wants authentication and APIHARNESS_FUZZ_TOKEN "
+                   "is not set (set it to a bearer token the server accepts)",
+                   st->url, a.status);
+  if (a.status == 401 || a.status == 403)
+    ep_setup_error("POST %s answers %d to the bearer token in APIHARNESS_FUZZ_TOKEN: the server "
+                   "refuses it (check the token)",
+                   st->url, a.status);
+  if (a.status == 404 || a.status == 405)
+    ep_setup_error("POST %s answers %d: APIHARNESS_FUZZ_BASE_URL must be the server's base URL "
+                   "(the operation's path %s is appended)",
+                   st->url, a.status, HRULES_PATH);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
@@ -153,11 +291,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   const fuzz_env *env = fuzz_env_get();
   ep_state *st = calloc(1, sizeof *st);
   if (!st) ep_fatal("out of memory");
+  st->judge_on = fuzz_oracle_enabled("judge");
   ep_the_state = st;
   if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) ep_fatal("curl_global_init failed");
   atexit(ep_cleanup);
   if (!(st->judge = hjudge_new(env->rules)) || !(st->doc = hjson_doc_new()) ||
-      !(st->result = hschema_result_new(0)) || !(st->curl = curl_easy_init()))
+      !(st->result = hschema_result_new(0)))
     ep_fatal("out of memory");
 #ifdef EP_HAVE_EXPLORE
   if (!(st->oracle = hexplore_oracle_new(env->rules))) ep_fatal("out of memory");
@@ -170,11 +309,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   const char *profile = getenv("APIHARNESS_FUZZ_PROFILE");
   if (profile && *profile) {
     int p = hjudge_profile_parse(profile);
-    if (p < 0) {
-      fprintf(stderr, EP_NAME ": APIHARNESS_FUZZ_PROFILE='%.40s' is not a profile (default, strict, aspnet)\n",
-              profile);
-      exit(2);
-    }
+    if (p < 0)
+      ep_setup_error("APIHARNESS_FUZZ_PROFILE='%.40s' is not a profile (default, strict, aspnet)",
+                     profile);
     st->profile = (hjudge_profile)p;
   }
   st->timeout_ms = tmo && atol(tmo) > 0 ? atol(tmo) : 5000;
@@ -187,26 +324,37 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   } else {
     char err[256];
     /* direct: no framing front (this target fuzzes bodies on one well-framed
-     * connection; the relay hop would cost a third of its speed) */
-    hmock_options o = {.host = "127.0.0.1", .port = 0, .spec = env->spec, .threads = 1, .direct = 1};
+     * connection; the relay hop would cost a third of its speed).  One
+     * libmicrohttpd thread: the client waits for each answer, more threads
+     * would only add wake-ups. */
+    hmock_options o = {
+        .host = "127.0.0.1", .port = 0, .spec = env->spec, .threads = 1, .direct = 1};
     st->mock = hmock_start(&o, err, sizeof err);
-    if (!st->mock) {
-      fprintf(stderr, EP_NAME ": cannot start the mock: %s\n", err);
-      exit(2);
-    }
+    if (!st->mock)
+      ep_setup_error("cannot start the mock: %s", err);
     snprintf(st->url, sizeof st->url, "http://127.0.0.1:%d%s", hmock_port(st->mock), HRULES_PATH);
+    char base_url[64];
+    snprintf(base_url, sizeof base_url, "http://127.0.0.1:%d", hmock_port(st->mock));
+    char cerr[HCONN_MSG_MAX];
+    if (!(st->conn = hconn_new(base_url, cerr)))
+      ep_setup_error("%s", cerr);
+    hconn_set_quiet_ms(st->conn, 0);
   }
   if (rate && *rate) {
     char *end = NULL;
     double r = strtod(rate, &end);
-    if (!end || *end || r < 0) ep_fatal("APIHARNESS_FUZZ_RATE must be a number of requests per second");
+    if (!end || *end || r < 0)
+      ep_setup_error("APIHARNESS_FUZZ_RATE='%.40s' is not a number of requests per second", rate);
     st->rate = r;
   }
   if (st->rate > 0)
     fprintf(stderr, EP_NAME ": POST %s, at most %g requests/s\n", st->url, st->rate);
   else
     fprintf(stderr, EP_NAME ": POST %s\n", st->url);
+  clock_gettime(CLOCK_MONOTONIC, &st->next);
+  if (st->mock) return 0; /* hconn; no token: the mock was started without one */
 
+  if (!(st->curl = curl_easy_init())) ep_fatal("out of memory");
   st->headers = curl_slist_append(NULL, "Content-Type: application/json");
   st->headers = curl_slist_append(st->headers, "Expect:");
   if (token && *token) {
@@ -236,7 +384,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 #else
   curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
-  clock_gettime(CLOCK_MONOTONIC, &st->next);
+  ep_probe(st, token && *token);
   return 0;
 }
 
@@ -277,27 +425,6 @@ static int ep_dialect_only(const cJSON *root, const hschema_result *r) {
 }
 #endif
 
-/* Waits until the rate limit allows the next request. */
-static void ep_pace(ep_state *st) {
-  if (st->rate <= 0) return;
-  struct timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  if (now.tv_sec < st->next.tv_sec ||
-      (now.tv_sec == st->next.tv_sec && now.tv_nsec < st->next.tv_nsec)) {
-    struct timespec d = {st->next.tv_sec - now.tv_sec, st->next.tv_nsec - now.tv_nsec};
-    if (d.tv_nsec < 0) {
-      d.tv_sec--;
-      d.tv_nsec += 1000000000L;
-    }
-    nanosleep(&d, NULL);
-    now = st->next;
-  }
-  long long step = (long long)(1e9 / st->rate);
-  long long ns = (long long)now.tv_nsec + step;
-  st->next.tv_sec = now.tv_sec + (time_t)(ns / 1000000000LL);
-  st->next.tv_nsec = (long)(ns % 1000000000LL);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   ep_state *st = ep_the_state;
   if (!st) { /* a driver that does not call LLVMFuzzerInitialize */
@@ -308,11 +435,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
   /* What the spec and the prose rules say about this body: the case the
    * answer is judged against. */
-  hjson_error jerr;
-  const cJSON *tree = hjson_parse(st->doc, (const char *)data, size, NULL, &jerr);
-  int expect_valid = 0;
+  hjson_error jerr = {0};
+  const cJSON *tree = NULL;
+  int parsed = 0, expect_valid = 0;
+#ifdef EP_HAVE_EXPLORE
+  if (fuzz_oracle_enabled("walk")) /* else only to word a failure (below) */
+#endif
+  {
+    tree = hjson_parse(st->doc, (const char *)data, size, NULL, &jerr);
+    parsed = 1;
+  }
   hjudge_case c = {.expect = HJUDGE_EXPECT_BAD_REQUEST, .requirement = "fuzz.endpoint"};
   if (tree) fuzz_rfc8259_walk(EP_NAME, tree);
+  if (!st->judge_on) { /* the cost measure: the request alone, its answer only required */
+    ep_answer a;
+    int sent = ep_send(st, data, size, &a);
+    st->runs++;
+    if (sent != 0) fuzz_die(EP_NAME, "no answer to a %zu-byte body: %s", size, a.err);
+    return 0;
+  }
 #ifndef EP_HAVE_EXPLORE
   if (tree) {
     hschema_result_reset(st->result);
@@ -348,36 +489,35 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   expect_valid = x.valid;
 #endif
 
-  ep_pace(st);
-  st->body.len = 0;
-  st->body.truncated = 0;
-  st->date[0] = '\0';
-  curl_easy_setopt(st->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)size);
-  curl_easy_setopt(st->curl, CURLOPT_POSTFIELDS, size ? (const char *)data : "");
-  CURLcode rc = curl_easy_perform(st->curl);
+  ep_answer a;
+  int sent = ep_send(st, data, size, &a);
   st->runs++;
-  if (rc != CURLE_OK)
-    fuzz_die(EP_NAME, "no answer to a %zu-byte body: %s", size, curl_easy_strerror(rc));
-  long status = 0;
-  const char *ctype = NULL;
-  curl_easy_getinfo(st->curl, CURLINFO_RESPONSE_CODE, &status);
-  curl_easy_getinfo(st->curl, CURLINFO_CONTENT_TYPE, &ctype);
+  /* no answer: an oracle failure, except a connection broken during the
+   * upload, which the judge weighs (a server may refuse a large body so) */
+  if (sent != 0 && !a.upload_aborted)
+    fuzz_die(EP_NAME, "no answer to a %zu-byte body: %s", size, a.err);
+  long status = a.status;
 
   if (status == 201) st->created++;
   else if (status == 400) st->rejected++;
 
   /* The answer, judged as certify judges it, under the profile. */
   hjudge_response resp = {.status = (int)status,
-                          .content_type = ctype,
+                          .content_type = a.ctype,
                           .date = st->date[0] ? st->date : NULL,
-                          .body = st->body.data ? st->body.data : "",
-                          .body_len = st->body.len,
-                          .truncated = st->body.truncated};
+                          .body = a.body ? a.body : "",
+                          .body_len = a.body_len,
+                          .truncated = a.truncated,
+                          .transport_error = sent != 0,
+                          .transport_msg = sent != 0 ? a.err : NULL,
+                          .upload_aborted = a.upload_aborted,
+                          .now_unix = (long long)time(NULL)};
   if (status != 201) c.request_body = NULL;
 #ifndef EP_HAVE_EXPLORE
   if (c.expect != HJUDGE_EXPECT_CREATED) c.request_body = NULL;
 #endif
-  if (hjudge_response_judge(st->judge, &c, &resp, st->profile, &st->verdict) == HJUDGE_FAIL) {
+  if (hjudge_response_judge(st->judge, &c, &resp, st->profile, &st->verdict) == HSTATUS_FAIL) {
+    if (!parsed) tree = hjson_parse(st->doc, (const char *)data, size, NULL, &jerr);
     /* The detail never holds a token value (the judge redacts); print only it. */
     fuzz_die(EP_NAME, "the %ld answer fails the judgement (profile %s; the spec and prose rules "
              "say the body is %s%s%s): %s",
@@ -387,7 +527,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   for (size_t i = 0; i < st->verdict.n_checks; i++)
     if (!strcmp(st->verdict.checks[i].name, "status") &&
-        st->verdict.checks[i].status == HJUDGE_WARN) {
+        st->verdict.checks[i].status == HSTATUS_WARN) {
       st->tolerated++;
       break;
     }

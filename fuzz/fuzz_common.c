@@ -39,7 +39,7 @@ void fuzz_die(const char *target, const char *fmt, ...) {
 
 const fuzz_env *fuzz_env_get(void) {
   if (fuzz_env_loaded) return &fuzz_the_env;
-  hspec_error serr;
+  herr serr;
   const char *path = getenv("APIHARNESS_FUZZ_SPEC");
   hspec *spec = path && *path
                     ? hspec_load_file(path, &serr)
@@ -48,7 +48,7 @@ const fuzz_env *fuzz_env_get(void) {
     fprintf(stderr, "fuzz: cannot load the spec: %s\n", serr.msg);
     exit(2);
   }
-  hschema_error cerr;
+  herr cerr;
   hrules *rules = hrules_new(spec, &cerr);
   if (!rules) {
     fprintf(stderr, "fuzz: cannot compile the rules: %s\n", cerr.msg);

@@ -67,7 +67,7 @@ static int fuzz_judge_failed(const hjudge_verdict *v, const char *prefix, int ex
   for (size_t i = 0; i < v->n_checks; i++) {
     const hjudge_check *c = &v->checks[i];
     if (strncmp(c->name, prefix, len) != 0 || (exact && c->name[len] != '\0')) continue;
-    if (c->status == HJUDGE_FAIL) return 1;
+    if (c->status == HSTATUS_FAIL) return 1;
   }
   return 0;
 }
@@ -106,11 +106,11 @@ void fuzz_judge_body(const char *target, int status, const char *content_type,
   hjudge_response_judge(st->judge, &c, &resp, HJUDGE_PROFILE_DEFAULT, &st->b);
   if (!fuzz_judge_same(&st->a, &st->b))
     fuzz_die(target, "the same response judged twice gave different verdicts (%s / %s)",
-             hjudge_status_name(st->a.status), hjudge_status_name(st->b.status));
+             hstatus_name(st->a.status), hstatus_name(st->b.status));
   hjudge_response_judge(st->judge, &c, &resp, HJUDGE_PROFILE_STRICT, &st->strict);
   if (st->strict.status < st->a.status)
     fuzz_die(target, "the strict profile is more lenient than the default one (%s < %s)",
-             hjudge_status_name(st->strict.status), hjudge_status_name(st->a.status));
+             hstatus_name(st->strict.status), hstatus_name(st->a.status));
   hjudge_response_judge(st->judge, &c, &resp, HJUDGE_PROFILE_ASPNET, &st->b);
 
   /* The body, read and validated here directly. */
@@ -143,10 +143,10 @@ void fuzz_judge_body(const char *target, int status, const char *content_type,
   /* Rejected: the check fails (or warns, for the empty 400 body the default
    * profile tolerates).  Accepted: it does not fail. */
   const hjudge_check *sj = fuzz_judge_find(&st->a, "strict-json");
-  if (!root && (!sj || sj->status == HJUDGE_PASS))
+  if (!root && (!sj || sj->status == HSTATUS_PASS))
     fuzz_die(target, "the strict reader rejects the body (%s) but strict-json is %s", err.msg,
-             sj ? hjudge_status_name(sj->status) : "missing");
-  if (root && sj && sj->status == HJUDGE_FAIL)
+             sj ? hstatus_name(sj->status) : "missing");
+  if (root && sj && sj->status == HSTATUS_FAIL)
     fuzz_die(target, "the strict reader accepts the body but strict-json fails: %s", sj->message);
   if (!root) return;
 
@@ -162,9 +162,9 @@ void fuzz_judge_body(const char *target, int status, const char *content_type,
     if (s && !cJSON_IsNull(s)) {
       int mismatch = !cJSON_IsNumber(s) || s->valuedouble != (double)status;
       const hjudge_check *pc = fuzz_judge_find(&st->a, "problem-status");
-      if (!pc || (pc->status == HJUDGE_FAIL) != mismatch)
+      if (!pc || (pc->status == HSTATUS_FAIL) != mismatch)
         fuzz_die(target, "problem-status is %s but ProblemDetails.status %s the HTTP status",
-                 pc ? hjudge_status_name(pc->status) : "missing",
+                 pc ? hstatus_name(pc->status) : "missing",
                  mismatch ? "differs from" : "equals");
     }
   }

@@ -139,14 +139,14 @@ static void jm_check_distinct(jm_state *st, const jm_part *a, const jm_part *b, 
   size_t lia = 0, lib = 0, lta = 0, ltb = 0;
   const char *ia = jm_member(ra, "id", &lia), *ib = jm_member(rb, "id", &lib);
   const char *ta = jm_member(ra, "token", &lta), *tb = jm_member(rb, "token", &ltb);
-  hjudge_status want;
-  if (!cJSON_IsObject(ra) || !cJSON_IsObject(rb) || !ia || !ib || !ta || !tb) want = HJUDGE_SKIP;
+  hstatus want;
+  if (!cJSON_IsObject(ra) || !cJSON_IsObject(rb) || !ia || !ib || !ta || !tb) want = HSTATUS_SKIP;
   else if ((lia == lib && !memcmp(ia, ib, lia)) || (lta == ltb && !memcmp(ta, tb, lta)))
-    want = HJUDGE_FAIL;
-  else want = HJUDGE_PASS;
+    want = HSTATUS_FAIL;
+  else want = HSTATUS_PASS;
   if (c->status != want)
     fuzz_die(JM_NAME, "distinct-creates is %s, the two bodies say %s (%s)",
-             hjudge_status_name(c->status), hjudge_status_name(want), c->message);
+             hstatus_name(c->status), hstatus_name(want), c->message);
 }
 
 static void jm_check_fields(jm_state *st, const jm_part *a, const cJSON *ra, size_t cap) {
@@ -208,9 +208,9 @@ static void jm_check_echo(const hjudge_verdict *v, const cJSON *req, const cJSON
     const char *ms = hjson_string(m, &ml);
     const char *rs = hjson_string(hjson_get(ra, k, kl), &rl);
     int same = rs && ms && rl == ml && !memcmp(rs, ms, ml);
-    if ((c->status == HJUDGE_PASS) != same)
+    if ((c->status == HSTATUS_PASS) != same)
       fuzz_die(JM_NAME, "%s is %s but the 201 %s the request's string", name,
-               hjudge_status_name(c->status), same ? "echoes" : "does not echo");
+               hstatus_name(c->status), same ? "echoes" : "does not echo");
   }
 }
 

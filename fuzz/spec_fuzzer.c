@@ -95,7 +95,7 @@ static void spec_components(spec_state *st, const hspec *spec) {
     char loc[HJSON_POINTER_MAX + 2];
     loc[0] = '#';
     memcpy(loc + 1, ptr, plen + 1);
-    hschema_error e1, e2;
+    herr e1, e2;
     const hschema *a = hschema_compile(set, loc, &e1);
     const hschema *b = hschema_compile(set, loc, &e2);
     if (a != b) fuzz_die(SPEC_NAME, "compiling %s twice gave different schemas", loc);
@@ -112,7 +112,7 @@ static void spec_components(spec_state *st, const hspec *spec) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   spec_state *st = spec_get();
-  hspec_error e1, e2;
+  herr e1, e2;
   hspec *a = hspec_load((const char *)data, size, "fuzz.json", &e1);
   hspec *b = hspec_load((const char *)data, size, "fuzz.json", &e2);
   if ((a == NULL) != (b == NULL))
@@ -131,7 +131,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   hspec_free(b);
 
   /* The endpoint rules, when the document has the operation. */
-  hschema_error cerr;
+  herr cerr;
   hrules *rules = hrules_new(a, &cerr);
   if (!rules) {
     spec_check_message("hrules_new", cerr.msg);

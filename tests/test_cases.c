@@ -21,13 +21,13 @@ static hrules *rules;
 static cJSON *cat;
 
 static void setup(void) {
-  hspec_error se;
+  herr se;
   spec = hspec_load_file(SPEC, &se);
   cr_assert(spec, "%s", se.msg);
-  hschema_error he;
+  herr he;
   rules = hrules_new(spec, &he);
   cr_assert(rules, "%s", he.msg);
-  hcases_error ce;
+  herr ce;
   cat = hcases_generate(rules, 1, &ce);
   cr_assert(cat, "%s", ce.msg);
 }
@@ -79,7 +79,7 @@ Test(cases, cli_errors_exit_2) {
 }
 
 Test(cases, generation_is_deterministic_and_seeded) {
-  hcases_error ce;
+  herr ce;
   cJSON *again = hcases_generate(rules, 1, &ce);
   cJSON *other = hcases_generate(rules, 2, &ce);
   cr_assert(again && other);
@@ -99,7 +99,7 @@ Test(cases, ids_unique_and_requirements_declared) {
   cr_assert_gt(n, 120);
   for (size_t i = 0; i < n; i++) {
     hcases_case c;
-    hcases_error ce;
+    herr ce;
     cr_assert(hcases_at(cat, i, &c, &ce), "%s", ce.msg);
     cr_expect_eq(hcases_find(cat, c.id), (long)i, "duplicate id %s", c.id);
     cr_expect(hcases_requirement(cat, c.requirement), "case %s: requirement %s undeclared", c.id,
@@ -115,7 +115,7 @@ Test(cases, bodies_agree_with_the_rules) {
   size_t positives = 0, negatives = 0;
   for (size_t i = 0; i < hcases_count(cat); i++) {
     hcases_case c;
-    hcases_error ce;
+    herr ce;
     cr_assert(hcases_at(cat, i, &c, &ce));
     if (strcmp(c.klass, "positive") && strcmp(c.klass, "negative-body"))
       continue;
@@ -164,7 +164,7 @@ static void expect_case(const char *id, hjudge_expect e) {
   long i = hcases_find(cat, id);
   cr_assert(i >= 0, "no case %s", id);
   hcases_case c;
-  hcases_error ce;
+  herr ce;
   cr_assert(hcases_at(cat, (size_t)i, &c, &ce));
   cr_expect_eq(c.expect, e, "%s expects %s", id, hjudge_expect_name(c.expect));
 }
@@ -215,7 +215,7 @@ Test(cases, the_issue_families_are_present) {
   expect_case("sem.distinct-creates", HJUDGE_EXPECT_CREATED);
   long i = hcases_find(cat, "sem.token-only-on-create");
   hcases_case c;
-  hcases_error ce;
+  herr ce;
   cr_assert(i >= 0 && hcases_at(cat, (size_t)i, &c, &ce));
   cr_expect(c.skip && strstr(c.skip, "read operation"), "skipped with the reason");
 }
@@ -224,7 +224,7 @@ static char *body_of(const char *id, const char *name, size_t *len) {
   long i = hcases_find(cat, id);
   cr_assert(i >= 0, "no case %s", id);
   hcases_case c;
-  hcases_error ce;
+  herr ce;
   cr_assert(hcases_at(cat, (size_t)i, &c, &ce));
   char *body;
   cr_assert(hcases_body(&c, name, &body, len, &ce), "%s", ce.msg);
@@ -262,7 +262,7 @@ Test(cases, generated_bodies) {
 }
 
 Test(cases, read_file_errors_name_the_file) {
-  hcases_error ce;
+  herr ce;
   cr_expect_null(hcases_read_file("/nonexistent/catalogue.json", &ce));
   cr_expect(strstr(ce.msg, "/nonexistent/catalogue.json"), "%s", ce.msg);
   char path[] = "/tmp/test_cases_bad_XXXXXX";
@@ -300,13 +300,13 @@ Test(cases, spec_without_request_body_is_an_error) {
       "{\"openapi\":\"3.0.1\",\"info\":{\"title\":\"t\",\"version\":\"1\"},\"paths\":{"
       "\"/public/v1/accounts/api-tokens\":{\"post\":{\"responses\":{\"201\":{\"description\":"
       "\"x\"}}}}}}";
-  hspec_error se;
+  herr se;
   hspec *s = hspec_load(doc, sizeof doc - 1, "mini.json", &se);
   cr_assert(s, "%s", se.msg);
-  hschema_error he;
+  herr he;
   hrules *r = hrules_new(s, &he);
   cr_assert(r, "%s", he.msg);
-  hcases_error ce;
+  herr ce;
   cr_expect_null(hcases_generate(r, 1, &ce));
   cr_expect(strstr(ce.msg, "request body"), "%s", ce.msg);
   hrules_free(r);
@@ -336,7 +336,7 @@ Test(cases, tolerated_outcomes_are_few_and_explained) {
                                      "raw.trailing-garbage",
                                      "raw.deep-nesting"};
   hcases_case c;
-  hcases_error ce;
+  herr ce;
   for (size_t i = 0; i < sizeof tolerated / sizeof tolerated[0]; i++) {
     long k = hcases_find(cat, tolerated[i]);
     cr_assert(k >= 0 && hcases_at(cat, (size_t)k, &c, &ce), "%s", tolerated[i]);
@@ -407,7 +407,7 @@ static hcases_case case_in(const cJSON *c_at, const char *id) {
   long i = hcases_find(c_at, id);
   cr_assert(i >= 0, "no case %s", id);
   hcases_case c;
-  hcases_error ce;
+  herr ce;
   cr_assert(hcases_at(c_at, (size_t)i, &c, &ce), "%s", ce.msg);
   return c;
 }
@@ -416,7 +416,7 @@ static hcases_case case_in(const cJSON *c_at, const char *id) {
 static const cJSON *parsed(hjson_doc *doc, const hcases_case *c, hjson_error *je) {
   char *body;
   size_t len;
-  hcases_error ce;
+  herr ce;
   cr_assert(hcases_body(c, "n", &body, &len, &ce), "%s", ce.msg);
   hjson_options o = {.max_depth = HJSON_HARD_MAX_DEPTH};
   const cJSON *root = hjson_parse(doc, body, len, &o, je);
@@ -428,7 +428,7 @@ static size_t count_glob(const cJSON *c_at, const char *glob, hjudge_expect e, i
   size_t n = 0;
   for (size_t i = 0; i < hcases_count(c_at); i++) {
     hcases_case c;
-    hcases_error ce;
+    herr ce;
     cr_assert(hcases_at(c_at, i, &c, &ce));
     if (!hcases_match(glob, c.id))
       continue;
@@ -489,8 +489,10 @@ Test(cases, valid_bodies_take_every_valid_form) {
   const cJSON *b = parsed(doc, &c, &je);
   cr_assert(b);
   const cJSON *full = cJSON_GetObjectItemCaseSensitive(case_in(cat, "pos.full").json, "body");
-  cr_expect_str_eq(b->child->string,
-                   cJSON_GetArrayItem(full, cJSON_GetArraySize(full) - 1)->string);
+  /* attribution: the minimal body, reversed */
+  const cJSON *min = cJSON_GetObjectItemCaseSensitive(case_in(cat, "pos.minimal").json, "body");
+  cr_expect_str_eq(b->child->string, cJSON_GetArrayItem(min, cJSON_GetArraySize(min) - 1)->string);
+  cr_expect_eq(cJSON_GetArraySize(b), cJSON_GetArraySize(min));
   c = case_in(cat, "pos.order.modules-first");
   b = parsed(doc, &c, &je);
   cr_expect_str_eq(b->child->string, "modules");
@@ -537,7 +539,7 @@ Test(cases, valid_bodies_take_every_valid_form) {
     c = case_in(cat, ids[i].id);
     char *body;
     size_t len;
-    hcases_error ce;
+    herr ce;
     cr_assert(hcases_body(&c, "n", &body, &len, &ce));
     char want[64];
     snprintf(want, sizeof want, "\"%s\"", ids[i].value);
@@ -601,7 +603,7 @@ Test(cases, pairwise_covers_every_pair_of_optional_states) {
   size_t rows = 0;
   for (size_t i = 0; i < hcases_count(cat); i++) {
     hcases_case c;
-    hcases_error ce;
+    herr ce;
     cr_assert(hcases_at(cat, i, &c, &ce));
     if (!hcases_match("pos.pairwise.*", c.id))
       continue;
@@ -634,7 +636,7 @@ Test(cases, negatives_fail_at_the_intended_location) {
   size_t items = 0, numbers = 0, multi = 0;
   for (size_t i = 0; i < hcases_count(cat); i++) {
     hcases_case c;
-    hcases_error ce;
+    herr ce;
     cr_assert(hcases_at(cat, i, &c, &ce));
     int is_item = hcases_match("neg.item.*", c.id), is_num = hcases_match("neg.number.*", c.id),
         is_multi = hcases_match("neg.multi.*", c.id);
@@ -716,7 +718,7 @@ Test(cases, duplicate_names_carry_the_valid_echo_body) {
   size_t n = 0;
   for (size_t i = 0; i < hcases_count(cat); i++) {
     hcases_case c;
-    hcases_error ce;
+    herr ce;
     cr_assert(hcases_at(cat, i, &c, &ce));
     if (!hcases_match("raw.duplicate.*", c.id))
       continue;
@@ -789,7 +791,7 @@ Test(cases, nesting_sweep_covers_2_to_the_4_through_14) {
     hcases_case c = case_in(cat, id);
     char *body;
     size_t len;
-    hcases_error ce;
+    herr ce;
     cr_assert(hcases_body(&c, NULL, &body, &len, &ce));
     cr_expect_eq(len, (size_t)2 << k, "%s", id);
     free(body);
@@ -846,7 +848,7 @@ Test(cases, keep_alive_sequences) {
              {"seq.after-401", "POST", "application/json", HJUDGE_EXPECT_UNAUTHORIZED}};
   for (size_t i = 0; i < sizeof seq / sizeof seq[0]; i++) {
     hcases_case c = case_in(cat, seq[i].id), s1, s2, s3;
-    hcases_error ce;
+    herr ce;
     cr_assert(c.sequence, "%s has a sequence", seq[i].id);
     cr_expect_str_eq(c.requirement, "http.keep-alive-after-error");
     cr_assert(hcases_step(&c, 0, &s1, &ce), "%s", ce.msg);
@@ -878,10 +880,10 @@ Test(cases, keep_alive_sequences) {
   }
   hcases_case c = case_in(cat, "sem.same-name-twice");
   cr_expect_eq(c.repeat, 2);
-  cr_expect_str_eq(c.requirement, HJUDGE_REQ_DISTINCT);
+  cr_expect_str_eq(c.requirement, HREQ_DISTINCT);
   char *body;
   size_t len;
-  hcases_error ce;
+  herr ce;
   cr_assert(hcases_body(&c, "replaced", &body, &len, &ce));
   cr_expect_null(strstr(body, "replaced"), "a literal name, the same both times");
   free(body);
@@ -899,13 +901,13 @@ Test(cases, checked_in_catalogue_stays_small) {
 /* Another spec: other patterns, an integer, a boolean, an array of strings,
  * optional members in the items: the same families, still self-consistent. */
 Test(cases, a_spec_variant_still_generates) {
-  hspec_error se;
+  herr se;
   hspec *vs = hspec_load_file(TEST_SOURCE_DIR "/tests/data/cases/variant.openapi.json", &se);
   cr_assert(vs, "%s", se.msg);
-  hschema_error he;
+  herr he;
   hrules *vr = hrules_new(vs, &he);
   cr_assert(vr, "%s", he.msg);
-  hcases_error ce;
+  herr ce;
   cJSON *vc = hcases_generate(vr, 1, &ce);
   cr_assert(vc, "%s", ce.msg);
   cr_expect_geq(count_glob(vc, "pos.pattern.modules-id.*", 0, 0), 4);
@@ -985,7 +987,7 @@ Test(cases, undeclared_and_quoted_values_fail_by_the_intended_keyword) {
   size_t undeclared = 0, quoted = 0;
   for (size_t i = 0; i < hcases_count(cat); i++) {
     hcases_case c;
-    hcases_error ce;
+    herr ce;
     cr_assert(hcases_at(cat, i, &c, &ce));
     int und =
         hcases_match("neg.undeclared.*.*", c.id) || hcases_match("neg.undeclared-name.*", c.id);
@@ -1027,13 +1029,13 @@ Test(cases, undeclared_and_quoted_values_fail_by_the_intended_keyword) {
  * never "cannot build a valid request body", and the recursive property's
  * own rules are still exercised at its first level. */
 Test(cases, a_recursive_spec_is_bounded) {
-  hspec_error se;
+  herr se;
   hspec *rs = hspec_load_file(TEST_SOURCE_DIR "/tests/data/cases/recursive.openapi.json", &se);
   cr_assert(rs, "%s", se.msg);
-  hschema_error he;
+  herr he;
   hrules *rr = hrules_new(rs, &he);
   cr_assert(rr, "%s", he.msg);
-  hcases_error ce;
+  herr ce;
   cJSON *rc = hcases_generate(rr, 1, &ce);
   cr_assert(rc, "%s", ce.msg);
   size_t n = hcases_count(rc);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "mock/hmock.h"
+#include "run/hrunner.h"
 #include "support.h"
 
 #define SECRET "apiharness-test-SECRET-4711"
@@ -32,20 +33,9 @@ static const cJSON *requirement(const cJSON *r, const char *id) {
   return NULL;
 }
 
-static void tmpdir(char *buf, size_t cap) {
-  snprintf(buf, cap, "/tmp/test_certify_XXXXXX");
-  cr_assert(mkdtemp(buf));
-}
-
-static void rmtree(const char *dir) {
-  char cmd[600];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  (void)!system(cmd);
-}
-
 Test(certify, healthy_mock_is_compliant_with_every_report_file, .timeout = 120) {
   char dir[64], cmd[512];
-  tmpdir(dir, sizeof dir);
+  ts_tmpdir(dir, sizeof dir, "tcertify");
   snprintf(cmd, sizeof cmd,
            "HARNESS_TOKEN=" SECRET " " APIHARNESS_BIN " certify --report-dir %s/r >%s/out 2>%s/err",
            dir, dir, dir);
@@ -65,7 +55,12 @@ Test(certify, healthy_mock_is_compliant_with_every_report_file, .timeout = 120) 
   const cJSON *sum = cJSON_GetObjectItemCaseSensitive(r, "summary");
   cr_expect_eq(cJSON_GetObjectItemCaseSensitive(sum, "fail")->valueint, 0);
   cr_expect_eq(cJSON_GetObjectItemCaseSensitive(sum, "error")->valueint, 0);
-  cr_expect_gt(cJSON_GetObjectItemCaseSensitive(sum, "cases")->valueint, 120);
+  /* every case of the run's catalogue ran, once */
+  int catalogued;
+  ts_catalogue_selects(cmd, "*", &catalogued);
+  cr_expect_gt(catalogued, 0);
+  cr_expect_eq(cJSON_GetObjectItemCaseSensitive(sum, "cases")->valueint, catalogued);
+  cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "cases")), catalogued);
   /* the reference answers as the document says: nothing to tolerate */
   cr_expect_eq(cJSON_GetObjectItemCaseSensitive(sum, "warn")->valueint, 0,
                "the reference mock must give no warning");
@@ -80,21 +75,42 @@ Test(certify, healthy_mock_is_compliant_with_every_report_file, .timeout = 120) 
   cr_expect(strstr(ts_str(only, "reason"), "read operation"));
   /* created tokens are listed by id with the run-id prefix in their names */
   const cJSON *created = cJSON_GetObjectItemCaseSensitive(r, "created_resources");
-  cr_assert(cJSON_GetArraySize(created) > 10);
+  cr_assert(cJSON_IsArray(created));
   char prefix[128];
   snprintf(prefix, sizeof prefix, "apiharness-%s-", ts_str(r, "run_id"));
-  int prefixed = 0;
+  size_t pl = strlen(prefix);
+  const cJSON *cases = cJSON_GetObjectItemCaseSensitive(r, "cases");
+  /* each name is the prefix and the id of the case that created it (a
+   * case's second create adds "-2") */
   for (const cJSON *c = created->child; c; c = c->next) {
-    cr_expect(ts_str(c, "id")[0]);
-    prefixed += !strncmp(ts_str(c, "name"), prefix, strlen(prefix));
+    const char *name = ts_str(c, "name");
+    cr_expect(ts_str(c, "id")[0], "%s: no id", name);
+    cr_assert(!strncmp(name, prefix, pl), "created token without the run's prefix: %s", name);
+    size_t il = strlen(name + pl);
+    if (il > 2 && !strcmp(name + pl + il - 2, "-2"))
+      il -= 2;
+    const cJSON *k = cases->child;
+    while (k && (strlen(ts_str(k, "id")) != il || strncmp(ts_str(k, "id"), name + pl, il)))
+      k = k->next;
+    cr_expect(k, "created token %s names no case of the run", name);
   }
-  cr_expect_gt(prefixed, 10);
+  /* and every positive case (all pass) created its token */
+  for (const cJSON *k = cases->child; k; k = k->next) {
+    if (strcmp(ts_str(k, "class"), "positive"))
+      continue;
+    char want[256];
+    snprintf(want, sizeof want, "%s%s", prefix, ts_str(k, "id"));
+    const cJSON *c = created->child;
+    while (c && strcmp(ts_str(c, "name"), want))
+      c = c->next;
+    cr_expect(c, "positive case %s created no listed token", ts_str(k, "id"));
+  }
   cJSON_Delete(r);
   snprintf(cmd, sizeof cmd, "%s/out", dir);
   char *out = ts_slurp(cmd, NULL);
   cr_expect(out && strstr(out, "verdict: COMPLIANT"), "summary printed: %s", out ? out : "");
   free(out);
-  rmtree(dir);
+  ts_rmtree(dir);
 }
 
 /* ---- every fault of the mock, caught by the requirement it breaks ---- */
@@ -189,7 +205,7 @@ ParameterizedTestParameters(certify, every_mock_fault_is_caught) {
 ParameterizedTest(fault_param *p, certify, every_mock_fault_is_caught, .timeout = 120) {
   cr_assert(p->requirement[0], "fault %s names no requirement in the mock's table", p->fault);
   char dir[64], cmd[700];
-  tmpdir(dir, sizeof dir);
+  ts_tmpdir(dir, sizeof dir, "tcertify");
   snprintf(cmd, sizeof cmd,
            "HARNESS_TOKEN=" SECRET " " APIHARNESS_BIN
            " certify --fault %s --filter '%s' --explore 0 --timeout-ms 1500 --report-dir %s/r "
@@ -219,9 +235,14 @@ ParameterizedTest(fault_param *p, certify, every_mock_fault_is_caught, .timeout 
       const cJSON *ev = cJSON_GetObjectItemCaseSensitive(c, "evidence");
       with_evidence += ev && ts_str(ev, "curl")[0];
     }
-  cr_expect_gt(with_evidence, 0, "fault %s: no failing case with evidence", p->fault);
+  int failing = 0;
+  for (const cJSON *c = cases->child; c; c = c->next)
+    failing += !strcmp(ts_str(c, "status"), "fail");
+  cr_expect_gt(failing, 0, "fault %s: no failing case", p->fault);
+  cr_expect_eq(with_evidence, failing, "fault %s: %d of %d failing cases carry a reproducer",
+               p->fault, with_evidence, failing);
   cJSON_Delete(r);
-  rmtree(dir);
+  ts_rmtree(dir);
 }
 
 /* The ASP.NET Core flavour of the mock (--problem-json): its 400s are
@@ -236,7 +257,7 @@ Test(certify, problem_json_mock_is_compliant_with_warnings, .timeout = 60) {
   hmock *m = hmock_start(&mo, err, sizeof err);
   cr_assert(m, "%s", err);
   char dir[64], cmd[700];
-  tmpdir(dir, sizeof dir);
+  ts_tmpdir(dir, sizeof dir, "tcertify");
   snprintf(cmd, sizeof cmd,
            APIHARNESS_BIN " certify --base-url http://127.0.0.1:%d --filter 'neg.missing.*' "
                           "--report-dir %s/r >%s/out 2>&1",
@@ -244,8 +265,11 @@ Test(certify, problem_json_mock_is_compliant_with_warnings, .timeout = 60) {
   cr_expect_eq(ts_run(cmd), 0, "see %s/out", dir);
   snprintf(cmd, sizeof cmd, "%s/r", dir);
   cJSON *r = ts_report(cmd);
+  /* every case's 400 is problem+json: every case warns */
   const cJSON *sum = cJSON_GetObjectItemCaseSensitive(r, "summary");
-  cr_expect_gt(cJSON_GetObjectItemCaseSensitive(sum, "warn")->valueint, 0);
+  int cases = cJSON_GetObjectItemCaseSensitive(sum, "cases")->valueint;
+  cr_expect_gt(cases, 0);
+  cr_expect_eq(cJSON_GetObjectItemCaseSensitive(sum, "warn")->valueint, cases);
   const cJSON *q = requirement(r, "response.media-type-documented");
   cr_assert(q);
   cr_expect_str_eq(ts_str(q, "status"), "warn");
@@ -255,7 +279,7 @@ Test(certify, problem_json_mock_is_compliant_with_warnings, .timeout = 60) {
                           "--profile strict --report-dir %s/s >%s/out 2>&1",
            hmock_port(m), dir, dir);
   cr_expect_eq(ts_run(cmd), 1, "strict: problem+json is not the documented media type");
-  rmtree(dir);
+  ts_rmtree(dir);
   hmock_stop(m);
 }
 
@@ -300,7 +324,7 @@ static void scan_dir(const char *dir) {
 
 Test(certify, no_secret_in_any_output, .timeout = 120) {
   char dir[64], cmd[600];
-  tmpdir(dir, sizeof dir);
+  ts_tmpdir(dir, sizeof dir, "tcertify");
   /* status-200 makes every create a failure: its evidence holds a 201-like body
    * with the token value, which must be redacted */
   snprintf(cmd, sizeof cmd,
@@ -315,8 +339,12 @@ Test(certify, no_secret_in_any_output, .timeout = 120) {
   for (const cJSON *c = cases->child; c; c = c->next) {
     const cJSON *ev = cJSON_GetObjectItemCaseSensitive(c, "evidence");
     const cJSON *rs = ev ? cJSON_GetObjectItemCaseSensitive(ev, "response") : NULL;
-    if (rs && strstr(ts_str(rs, "body_excerpt"), "...<redacted>"))
+    if (rs && strstr(ts_str(rs, "body_excerpt"), "\"token\":\"idt:...<redacted>\""))
       redacted_bodies++;
+    else if (rs && cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(rs, "status")) == 200)
+      /* a 200 body that shows no redacted token: its excerpt ends before it */
+      cr_expect_null(strstr(ts_str(rs, "body_excerpt"), "\"token\""), "%s: %s", ts_str(c, "id"),
+                     ts_str(rs, "body_excerpt"));
     if (ev) {
       cr_expect(strstr(ts_str(ev, "curl"), "$HARNESS_TOKEN") ||
                     strstr(ts_str(ev, "curl"), "${HARNESS_TOKEN}") || strstr(ts_str(ev, "curl"), "replay") ||
@@ -325,17 +353,17 @@ Test(certify, no_secret_in_any_output, .timeout = 120) {
                 "the reproducer references the variable: %s", ts_str(ev, "curl"));
     }
   }
-  cr_expect_gt(redacted_bodies, 5, "the evidence shows redacted token values");
+  cr_expect_gt(redacted_bodies, 0, "the evidence shows redacted token values");
   cJSON_Delete(r);
   scan_dir(dir);
-  rmtree(dir);
+  ts_rmtree(dir);
 }
 
 /* ---- exit codes ---- */
 
 Test(certify, unreachable_server_exits_2) {
   char dir[64], cmd[512];
-  tmpdir(dir, sizeof dir);
+  ts_tmpdir(dir, sizeof dir, "tcertify");
   snprintf(cmd, sizeof cmd,
            APIHARNESS_BIN " certify --base-url http://127.0.0.1:1 --timeout-ms 1000 "
                           "--report-dir %s/r >/dev/null 2>%s/err",
@@ -345,7 +373,7 @@ Test(certify, unreachable_server_exits_2) {
   char *err = ts_slurp(cmd, NULL);
   cr_expect(err && strstr(err, "unreachable"), "%s", err ? err : "");
   free(err);
-  rmtree(dir);
+  ts_rmtree(dir);
 }
 
 Test(certify, usage_errors_exit_2) {
@@ -357,16 +385,21 @@ Test(certify, usage_errors_exit_2) {
   cr_expect_eq(ts_run(APIHARNESS_BIN " certify --timeout-ms 0 2>/dev/null"), 2);
   cr_expect_eq(ts_run(APIHARNESS_BIN " certify --token-env APIHARNESS_SURELY_UNSET 2>/dev/null"), 2);
   cr_expect_eq(ts_run(APIHARNESS_BIN " certify --spec /nonexistent.json 2>/dev/null"), 2);
-  cr_expect_eq(ts_run(APIHARNESS_BIN " certify --filter 'no-such-case*' --report-dir "
-                                  "/tmp/test_certify_nomatch 2>/dev/null"),
-               2);
-  rmtree("/tmp/test_certify_nomatch");
+  char dir[64], cmd[512];
+  ts_tmpdir(dir, sizeof dir, "tcertify");
+  snprintf(cmd, sizeof cmd,
+           APIHARNESS_BIN " certify --filter 'no-such-case*' --report-dir %s/r 2>/dev/null", dir);
+  cr_expect_eq(ts_run(cmd), 2);
+  struct stat st;
+  snprintf(cmd, sizeof cmd, "%s/r", dir);
+  cr_expect_neq(stat(cmd, &st), 0, "a usage error writes no report directory");
+  ts_rmtree(dir);
   cr_expect_eq(ts_run(APIHARNESS_BIN " certify --help >/dev/null"), 0);
 }
 
 Test(certify, max_creates_and_filter, .timeout = 60) {
   char dir[64], cmd[512];
-  tmpdir(dir, sizeof dir);
+  ts_tmpdir(dir, sizeof dir, "tcertify");
   snprintf(cmd, sizeof cmd,
            APIHARNESS_BIN " certify --filter 'pos.*' --max-creates 3 --explore 0 --report-dir %s/r >/dev/null "
                           "2>&1",
@@ -374,7 +407,7 @@ Test(certify, max_creates_and_filter, .timeout = 60) {
   cr_expect_eq(ts_run(cmd), 0);
   snprintf(cmd, sizeof cmd, "%s/r", dir);
   cJSON *r = ts_report(cmd);
-  cr_expect_leq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "created_resources")), 3);
+  cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "created_resources")), 3);
   int limited = 0, total = 0;
   const cJSON *cases = cJSON_GetObjectItemCaseSensitive(r, "cases");
   for (const cJSON *c = cases->child; c; c = c->next) {
@@ -385,34 +418,113 @@ Test(certify, max_creates_and_filter, .timeout = 60) {
   cr_expect_eq(limited, total - 3);
   cr_expect_str_eq(ts_str(r, "filter"), "pos.*");
   cJSON_Delete(r);
-  rmtree(dir);
+  ts_rmtree(dir);
 }
 
-Test(certify, criterion_suites_give_the_same_verdict, .timeout = 120) {
-  char dir[64], cmd[512];
-  tmpdir(dir, sizeof dir);
+/* The suites run the cases in batches (one Criterion test each); with
+ * APIHARNESS_BATCH=1 every case is a test of its own, and the verdicts are the
+ * same.  Criterion's JUnit is kept beside the report. */
+static int count_testcases(const char *path) {
+  size_t len;
+  char *x = ts_slurp(path, &len);
+  int n = 0;
+  for (const char *p = x; p && (p = strstr(p, "<testcase name=\"cases\"")); p++)
+    n++;
+  free(x);
+  return n;
+}
+
+Test(certify, suites_batch_the_cases_with_the_same_verdicts, .timeout = 120) {
+  char dir[64], cmd[600];
+  ts_tmpdir(dir, sizeof dir, "tcertify");
+  const char *runs[] = {"", "APIHARNESS_BATCH=1 "};
+  cJSON *reports[2];
+  for (int k = 0; k < 2; k++) {
+    snprintf(cmd, sizeof cmd,
+             "%s" APIHARNESS_BIN " certify --filter 'http.*' --explore 0 --jobs 2 "
+             "--report-dir %s/r%d >/dev/null 2>&1",
+             runs[k], dir, k);
+    cr_expect_eq(ts_run(cmd), 0);
+    snprintf(cmd, sizeof cmd, "%s/r%d", dir, k);
+    reports[k] = ts_report(cmd);
+    cr_assert(reports[k]);
+    cr_expect_str_eq(ts_str(reports[k], "verdict"), "compliant");
+  }
+  int n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(reports[0], "cases"));
+  cr_assert_gt(n, 1);
+  cr_expect_eq(n, cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(reports[1], "cases")));
+  /* batched: hrunner_batch_size's entries per batch (about three batches
+   * per job, 2 jobs); one per case with BATCH=1 */
+  size_t size = hrunner_batch_size((size_t)n, 2);
+  cr_assert_gt(size, 1, "%d cases in batches of %zu", n, size);
+  snprintf(cmd, sizeof cmd, "%s/r0/criterion.xml", dir);
+  int t0 = count_testcases(cmd);
+  cr_expect_eq(t0, (int)(((size_t)n + size - 1) / size), "%d Criterion tests for %d cases", t0, n);
+  snprintf(cmd, sizeof cmd, "%s/r1/criterion.xml", dir);
+  cr_expect_eq(count_testcases(cmd), n, "one Criterion test per case");
+  for (const cJSON *c = cJSON_GetObjectItemCaseSensitive(reports[0], "cases")->child; c;
+       c = c->next) {
+    const cJSON *o = cJSON_GetObjectItemCaseSensitive(reports[1], "cases")->child;
+    while (o && strcmp(ts_str(o, "id"), ts_str(c, "id")))
+      o = o->next;
+    cr_assert(o, "%s missing from the unbatched run", ts_str(c, "id"));
+    cr_expect_str_eq(ts_str(o, "status"), ts_str(c, "status"), "%s", ts_str(c, "id"));
+  }
+  cJSON_Delete(reports[0]);
+  cJSON_Delete(reports[1]);
+  ts_rmtree(dir);
+}
+
+/* A case that crashes its test process, and one that hangs it past the
+ * watchdog, are errors naming what happened; every other case of their
+ * batches still gets its own verdict (run again, one per test). */
+Test(certify, crashing_and_hanging_cases_cost_no_other_case, .timeout = 120) {
+  char dir[64], cmd[1200], hooks[600];
+  ts_tmpdir(dir, sizeof dir, "tcertify");
+  snprintf(hooks, sizeof hooks, "%s", APIHARNESS_BIN);
+  *strrchr(hooks, '/') = '\0';
+  strcat(hooks, "/conformance/apiharness-conformance-hooks");
+  /* one batch of all the selected cases (jobs 1): entry 1 crashes, entry 3 hangs */
   snprintf(cmd, sizeof cmd,
-           APIHARNESS_BIN " certify --runner criterion --filter 'http.*' --explore 0 --report-dir %s/r "
-                          ">/dev/null 2>&1",
-           dir);
-  cr_expect_eq(ts_run(cmd), 0);
-  snprintf(cmd, sizeof cmd, "%s/r/criterion.xml", dir);
-  struct stat st;
-  cr_expect(stat(cmd, &st) == 0 && st.st_size > 0, "Criterion's JUnit report");
+           "APIHARNESS_CONFORMANCE=%s APIHARNESS_TEST_CRASH=1 APIHARNESS_TEST_HANG=3 " APIHARNESS_BIN
+           " certify --filter 'pos.*' --explore 0 --jobs 1 --timeout-ms 500 --report-dir %s/r "
+           ">%s/out 2>&1",
+           hooks, dir, dir);
+  cr_expect_eq(ts_run(cmd), 1, "a crash is no pass");
   snprintf(cmd, sizeof cmd, "%s/r", dir);
   cJSON *r = ts_report(cmd);
-  cr_expect_str_eq(ts_str(r, "verdict"), "compliant");
+  cr_assert(r);
+  const cJSON *cases = cJSON_GetObjectItemCaseSensitive(r, "cases");
+  int n = 0, errors = 0, passed = 0;
+  for (const cJSON *c = cases->child; c; c = c->next, n++) {
+    const char *st = ts_str(c, "status");
+    if (!strcmp(st, "error")) {
+      errors++;
+      cr_expect(strstr(ts_str(c, "detail"), "started but its test process ended"), "%s: %s",
+                ts_str(c, "id"), ts_str(c, "detail"));
+    } else {
+      passed += !strcmp(st, "pass") || !strcmp(st, "warn");
+    }
+  }
+  cr_expect_eq(n, ts_catalogue_selects(cmd, "pos.*", NULL), "every selected case is in the report");
+  cr_expect_eq(errors, 2, "exactly the crashing and the hanging case");
+  cr_expect_eq(passed, n - 2, "every other case has its verdict");
+  snprintf(cmd, sizeof cmd, "%s/out", dir);
+  size_t olen;
+  char *out = ts_slurp(cmd, &olen);
+  cr_expect(out && strstr(out, "running them again, one per test"), "%s", out ? out : "");
+  free(out);
   cJSON_Delete(r);
-  rmtree(dir);
+  ts_rmtree(dir);
 }
 
 /* A case whose process dies without a result is an error, never missing. */
 Test(certify, crashed_cases_are_errors, .timeout = 60) {
   char dir[64], cmd[600];
-  tmpdir(dir, sizeof dir);
+  ts_tmpdir(dir, sizeof dir, "tcertify");
   snprintf(cmd, sizeof cmd,
            "APIHARNESS_CONFORMANCE=/bin/true " APIHARNESS_BIN
-           " certify --runner criterion --filter 'pos.m*' --explore 0 --report-dir %s/r >/dev/null 2>&1",
+           " certify --filter 'pos.m*' --explore 0 --report-dir %s/r >/dev/null 2>&1",
            dir);
   cr_expect_eq(ts_run(cmd), 1, "what could not run cannot be certified");
   snprintf(cmd, sizeof cmd, "%s/r", dir);
@@ -426,12 +538,12 @@ Test(certify, crashed_cases_are_errors, .timeout = 60) {
           ->valueint,
       cJSON_GetArraySize(cases));
   cJSON_Delete(r);
-  rmtree(dir);
+  ts_rmtree(dir);
 }
 
 Test(certify, rate_limit_spaces_the_requests, .timeout = 60) {
   char dir[64], cmd[512];
-  tmpdir(dir, sizeof dir);
+  ts_tmpdir(dir, sizeof dir, "tcertify");
   /* 6 requests at 4 per second take at least 5 gaps of 250 ms */
   snprintf(cmd, sizeof cmd,
            APIHARNESS_BIN " certify --filter 'http.method.*' --rate-limit 4 --explore 0 --report-dir %s/r "
@@ -444,7 +556,7 @@ Test(certify, rate_limit_spaces_the_requests, .timeout = 60) {
   cr_assert(cJSON_IsNumber(d));
   cr_expect_geq(d->valuedouble, 1200.0, "took %.0f ms", d->valuedouble);
   cJSON_Delete(r);
-  rmtree(dir);
+  ts_rmtree(dir);
 }
 
 Test(certify, several_labelled_tokens_give_a_matrix, .timeout = 120) {
@@ -456,7 +568,7 @@ Test(certify, several_labelled_tokens_give_a_matrix, .timeout = 120) {
   hmock *m = hmock_start(&mo, err, sizeof err);
   cr_assert(m, "%s", err);
   char dir[64], cmd[700];
-  tmpdir(dir, sizeof dir);
+  ts_tmpdir(dir, sizeof dir, "tcertify");
   snprintf(cmd, sizeof cmd,
            "CLIENT_T=" SECRET " VENDOR_T=" SECRET " " APIHARNESS_BIN
            " certify --base-url http://127.0.0.1:%d --token-env client=CLIENT_T --token-env "
@@ -470,14 +582,22 @@ Test(certify, several_labelled_tokens_give_a_matrix, .timeout = 120) {
   cr_expect_str_eq(ts_str(mx->child, "label"), "client");
   cr_expect_str_eq(ts_str(mx->child->next, "label"), "vendor");
   cr_expect_str_eq(ts_str(mx->child->next, "status"), "pass");
-  int vendor_cases = 0;
-  for (const cJSON *c = cJSON_GetObjectItemCaseSensitive(r, "cases")->child; c; c = c->next)
-    vendor_cases += strstr(ts_str(c, "id"), "@vendor") != NULL;
-  cr_expect_gt(vendor_cases, 0);
+  /* each case twice: once per label, the second's id marked "@vendor" */
+  int vendor_cases = 0, client_cases = 0;
+  for (const cJSON *c = cJSON_GetObjectItemCaseSensitive(r, "cases")->child; c; c = c->next) {
+    const char *at = strstr(ts_str(c, "id"), "@vendor");
+    vendor_cases += at != NULL;
+    client_cases += at == NULL;
+    cr_expect_str_eq(ts_str(c, "label"), at ? "vendor" : "client", "%s", ts_str(c, "id"));
+  }
+  cr_expect_gt(client_cases, 0);
+  cr_expect_eq(vendor_cases, client_cases);
+  cr_expect_eq(cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(mx->child->next, "cases")),
+               vendor_cases);
   cr_expect_eq(cJSON_GetObjectItemCaseSensitive(r, "target")->child->type, cJSON_String);
   cJSON_Delete(r);
   scan_dir(dir);
-  rmtree(dir);
+  ts_rmtree(dir);
   hmock_stop(m);
 }
 
@@ -491,8 +611,6 @@ Test(certify, several_labelled_tokens_give_a_matrix, .timeout = 120) {
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <strings.h>
@@ -501,18 +619,12 @@ Test(certify, several_labelled_tokens_give_a_matrix, .timeout = 120) {
 #include <time.h>
 
 
+/* The variant's connections (tests/support.c's ts_listener: keep-alive
+ * clients in parallel) share the decisions and a counter of the answers. */
 typedef struct {
   hmock *logic;
-  int lfd;
-  atomic_int stop;
   atomic_int counter;
-  atomic_int open_conns;
 } variant;
-
-typedef struct {
-  variant *v;
-  int fd;
-} conn_arg;
 
 static int wr(int fd, const char *s, size_t n) {
   while (n) {
@@ -613,16 +725,13 @@ static char *find_crlfcrlf(char *b, size_t n) {
   return NULL;
 }
 
-static void *variant_conn(void *arg) {
-  conn_arg *ca = arg;
-  variant *v = ca->v;
-  int fd = ca->fd;
-  free(ca);
+static void variant_conn(void *ud, int fd, ts_listener *l) {
+  variant *v = ud;
   struct timeval tv = {3, 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   char *buf = malloc(4u << 20);
   size_t got = 0;
-  for (int served = 0; buf && served < 4 && !atomic_load(&v->stop); served++) {
+  for (int served = 0; buf && served < 4 && !ts_listener_stopping(l); served++) {
     char *end = NULL;
     while (!(end = find_crlfcrlf(buf, got))) {
       if (got >= 65536)
@@ -755,34 +864,6 @@ static void *variant_conn(void *arg) {
   }
 done: /* after 4 requests a kept-alive connection is dropped without notice */
   free(buf);
-  close(fd);
-  atomic_fetch_sub(&v->open_conns, 1);
-  return NULL;
-}
-
-static void *variant_main(void *arg) {
-  variant *v = arg;
-  while (!atomic_load(&v->stop)) {
-    struct pollfd p = {v->lfd, POLLIN, 0};
-    if (poll(&p, 1, 100) <= 0)
-      continue;
-    int fd = accept(v->lfd, NULL, NULL);
-    if (fd < 0)
-      continue;
-    conn_arg *ca = malloc(sizeof *ca);
-    ca->v = v;
-    ca->fd = fd;
-    atomic_fetch_add(&v->open_conns, 1);
-    pthread_t t;
-    if (pthread_create(&t, NULL, variant_conn, ca) == 0) {
-      pthread_detach(t);
-    } else {
-      close(fd);
-      free(ca);
-      atomic_fetch_sub(&v->open_conns, 1);
-    }
-  }
-  return NULL;
 }
 
 Test(certify, healthy_variant_server_is_compliant, .timeout = 120) {
@@ -794,28 +875,15 @@ Test(certify, healthy_variant_server_is_compliant, .timeout = 120) {
   variant v = {0};
   v.logic = hmock_new(&mo, err, sizeof err);
   cr_assert(v.logic, "%s", err);
-  v.lfd = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in sa = {0};
-  sa.sin_family = AF_INET;
-  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  cr_assert_eq(bind(v.lfd, (struct sockaddr *)&sa, sizeof sa), 0);
-  cr_assert_eq(listen(v.lfd, 64), 0);
-  socklen_t sl = sizeof sa;
-  getsockname(v.lfd, (struct sockaddr *)&sa, &sl);
-  pthread_t t;
-  cr_assert_eq(pthread_create(&t, NULL, variant_main, &v), 0);
+  ts_listener *l = ts_listener_start(variant_conn, &v);
   char dir[64], cmd[700];
-  tmpdir(dir, sizeof dir);
+  ts_tmpdir(dir, sizeof dir, "tcertify");
   snprintf(cmd, sizeof cmd,
            "HARNESS_TOKEN=" SECRET " " APIHARNESS_BIN
            " certify --base-url http://127.0.0.1:%d --report-dir %s/r >%s/out 2>%s/err",
-           ntohs(sa.sin_port), dir, dir, dir);
+           ts_listener_port(l), dir, dir, dir);
   int rc = ts_run(cmd);
-  atomic_store(&v.stop, 1);
-  pthread_join(t, NULL);
-  for (int i = 0; i < 100 && atomic_load(&v.open_conns) > 0; i++)
-    usleep(50000);
-  close(v.lfd);
+  ts_listener_free(l); /* every connection's thread joined: v.logic is free to go */
   snprintf(cmd, sizeof cmd, "%s/r", dir);
   cJSON *r = ts_report(cmd);
   const cJSON *cases = cJSON_GetObjectItemCaseSensitive(r, "cases");
@@ -824,14 +892,29 @@ Test(certify, healthy_variant_server_is_compliant, .timeout = 120) {
               ts_str(c, "id"), ts_str(c, "detail"));
   cr_expect_eq(rc, 0, "a healthy variant must be compliant (see %s/out)", dir);
   cr_expect_str_eq(ts_str(r, "verdict"), "compliant");
-  const cJSON *sum = cJSON_GetObjectItemCaseSensitive(r, "summary");
-  cr_expect_gt(cJSON_GetObjectItemCaseSensitive(sum, "warn")->valueint, 0,
-               "problem+json, 404 and 501 are reported as warnings");
+  /* problem+json 400s, and the 404 and 501 for other methods, are the
+   * warnings: exactly those two requirements, and every 400 (each
+   * negative-body case) is one */
+  cr_expect_str_eq(ts_str(requirement(r, "response.media-type-documented"), "status"), "warn");
+  cr_expect_str_eq(ts_str(requirement(r, "http.method-not-allowed"), "status"), "warn");
+  int warned = 0;
+  for (const cJSON *q = cJSON_GetObjectItemCaseSensitive(r, "requirements")->child; q; q = q->next)
+    warned += !strcmp(ts_str(q, "status"), "warn");
+  cr_expect_eq(warned, 2, "only the two tolerated differences warn");
+  for (const cJSON *c = cases ? cases->child : NULL; c; c = c->next) {
+    if (!strcmp(ts_str(c, "class"), "negative-body"))
+      cr_expect_str_eq(ts_str(c, "status"), "warn", "%s", ts_str(c, "id"));
+    const cJSON *checks = cJSON_GetObjectItemCaseSensitive(c, "checks");
+    for (const cJSON *k = checks ? checks->child : NULL; k; k = k->next)
+      if (!strcmp(ts_str(k, "status"), "warn"))
+        cr_expect(!strcmp(ts_str(k, "requirement"), "response.media-type-documented") ||
+                      !strcmp(ts_str(k, "requirement"), "http.method-not-allowed"),
+                  "%s warns for %s", ts_str(c, "id"), ts_str(k, "requirement"));
+  }
   cJSON_Delete(r);
-  if (atomic_load(&v.open_conns) == 0)
-    hmock_stop(v.logic); /* else a connection thread still uses it: leave it */
+  hmock_stop(v.logic);
   if (!getenv("KEEP_DIR"))
-    rmtree(dir);
+    ts_rmtree(dir);
 }
 
 /* ---- a hostile server: certify never hangs, never crashes, stays bounded,
@@ -839,23 +922,10 @@ Test(certify, healthy_variant_server_is_compliant, .timeout = 120) {
 
 #define RAWLINE_405 "HTTP/1.1 405 Method Not Allowed\r\nAllow: POST\r\nContent-Length: 0\r\n\r\n"
 
-typedef struct {
-  int lfd;
-  atomic_int stop;
-  atomic_int counter;
-  atomic_int open_conns;
-} hostile;
-
-typedef struct {
-  hostile *h;
-  int fd;
-} hostile_arg;
-
-static void *hostile_conn(void *arg) {
-  hostile_arg *ha = arg;
-  hostile *hs = ha->h;
-  int fd = ha->fd;
-  free(ha);
+/* Each POST gets the next of seven hostile answers (ts_listener: one
+ * connection may stall while the others go on). */
+static void hostile_conn(void *ud, int fd, ts_listener *l) {
+  atomic_int *counter = ud;
   struct timeval tv = {2, 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   char *buf = malloc(1u << 20);
@@ -872,18 +942,18 @@ static void *hostile_conn(void *arg) {
       wr(fd, RAWLINE_405, sizeof RAWLINE_405 - 1);
     goto out;
   }
-  int mode = atomic_fetch_add(&hs->counter, 1) % 7;
+  int mode = atomic_fetch_add(counter, 1) % 7;
   static const char ok_head[] = "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\n";
   char line[256];
   switch (mode) {
   case 0: /* never answers */
-    for (int i = 0; i < 60 && !atomic_load(&hs->stop); i++)
+    for (int i = 0; i < 60 && !ts_listener_stopping(l); i++)
       usleep(50000);
     break;
   case 1: /* trickles a body, one byte per 50 ms */
     snprintf(line, sizeof line, "%sContent-Length: 100000\r\n\r\n{", ok_head);
     if (wr(fd, line, strlen(line)) == 0)
-      for (int i = 0; i < 60 && !atomic_load(&hs->stop) && wr(fd, "a", 1) == 0; i++)
+      for (int i = 0; i < 60 && !ts_listener_stopping(l) && wr(fd, "a", 1) == 0; i++)
         usleep(50000);
     break;
   case 2: { /* a 1,000,000-deep JSON body */
@@ -930,66 +1000,24 @@ static void *hostile_conn(void *arg) {
   }
 out:
   free(buf);
-  close(fd);
-  atomic_fetch_sub(&hs->open_conns, 1);
-  return NULL;
-}
-
-static void *hostile_main(void *arg) {
-  hostile *hs = arg;
-  while (!atomic_load(&hs->stop)) {
-    struct pollfd p = {hs->lfd, POLLIN, 0};
-    if (poll(&p, 1, 100) <= 0)
-      continue;
-    int fd = accept(hs->lfd, NULL, NULL);
-    if (fd < 0)
-      continue;
-    hostile_arg *ha = malloc(sizeof *ha);
-    ha->h = hs;
-    ha->fd = fd;
-    atomic_fetch_add(&hs->open_conns, 1);
-    pthread_t t;
-    if (pthread_create(&t, NULL, hostile_conn, ha) == 0) {
-      pthread_detach(t);
-    } else {
-      close(fd);
-      free(ha);
-      atomic_fetch_sub(&hs->open_conns, 1);
-    }
-  }
-  return NULL;
 }
 
 Test(certify, hostile_server_is_judged_without_hanging, .timeout = 120) {
   signal(SIGPIPE, SIG_IGN);
-  hostile hs = {0};
-  hs.lfd = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in sa = {0};
-  sa.sin_family = AF_INET;
-  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  cr_assert_eq(bind(hs.lfd, (struct sockaddr *)&sa, sizeof sa), 0);
-  cr_assert_eq(listen(hs.lfd, 64), 0);
-  socklen_t sl = sizeof sa;
-  getsockname(hs.lfd, (struct sockaddr *)&sa, &sl);
-  pthread_t t;
-  cr_assert_eq(pthread_create(&t, NULL, hostile_main, &hs), 0);
+  atomic_int counter = 0;
+  ts_listener *l = ts_listener_start(hostile_conn, &counter);
   char dir[64], cmd[700];
-  tmpdir(dir, sizeof dir);
+  ts_tmpdir(dir, sizeof dir, "tcertify");
   snprintf(cmd, sizeof cmd,
            APIHARNESS_BIN " certify --base-url http://127.0.0.1:%d --timeout-ms 400 "
                           "--filter 'pos.*' --report-dir %s/r >%s/out 2>%s/err",
-           ntohs(sa.sin_port), dir, dir, dir);
-  struct timespec t0, t1;
+           ts_listener_port(l), dir, dir, dir);
+  struct timespec t0;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   int rc = ts_run(cmd);
-  clock_gettime(CLOCK_MONOTONIC, &t1);
-  atomic_store(&hs.stop, 1);
-  pthread_join(t, NULL);
-  for (int i = 0; i < 100 && atomic_load(&hs.open_conns) > 0; i++)
-    usleep(50000);
-  close(hs.lfd);
+  double took = ts_seconds_since(&t0);
+  ts_listener_free(l);
   cr_expect_eq(rc, 1, "a hostile server is non-compliant, not a harness failure (%s/err)", dir);
-  double took = (double)(t1.tv_sec - t0.tv_sec);
   cr_expect_lt(took, 60.0, "every case has a deadline: %.0f s", took);
   snprintf(cmd, sizeof cmd, "%s/r", dir);
   cJSON *r = ts_report(cmd);
@@ -1003,7 +1031,7 @@ Test(certify, hostile_server_is_judged_without_hanging, .timeout = 120) {
                    ts_str(c, "detail"));
     cr_expect_lt(strlen(ts_str(c, "detail")), 200, "%s", ts_str(c, "detail"));
   }
-  cr_expect_gt(n, 10);
+  cr_expect_eq(n, ts_catalogue_selects(cmd, "pos.*", NULL), "every selected case is judged");
   static const char *const reqs[] = {"http.no-timeout", "http.response-received",
                                      "rfc8259.response-strict-json"};
   for (size_t i = 0; i < sizeof reqs / sizeof reqs[0]; i++) {
@@ -1013,7 +1041,7 @@ Test(certify, hostile_server_is_judged_without_hanging, .timeout = 120) {
   }
   cJSON_Delete(r);
   if (!getenv("KEEP_DIR"))
-    rmtree(dir);
+    ts_rmtree(dir);
 }
 
 Test(certify, silent_server_is_non_compliant_not_unreachable, .timeout = 60) {
@@ -1028,7 +1056,7 @@ Test(certify, silent_server_is_non_compliant_not_unreachable, .timeout = 60) {
   socklen_t sl = sizeof sa;
   getsockname(lfd, (struct sockaddr *)&sa, &sl);
   char dir[64], cmd[700];
-  tmpdir(dir, sizeof dir);
+  ts_tmpdir(dir, sizeof dir, "tcertify");
   snprintf(cmd, sizeof cmd,
            APIHARNESS_BIN " certify --base-url http://127.0.0.1:%d --timeout-ms 300 "
                           "--filter 'pos.m*' --report-dir %s/r >%s/out 2>%s/err",
@@ -1041,5 +1069,5 @@ Test(certify, silent_server_is_non_compliant_not_unreachable, .timeout = 60) {
   cr_assert(q);
   cr_expect_str_eq(ts_str(q, "status"), "fail");
   cJSON_Delete(r);
-  rmtree(dir);
+  ts_rmtree(dir);
 }

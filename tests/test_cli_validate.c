@@ -1,13 +1,14 @@
 /* apiharness validate: exit codes, messages and output formats, through the
  * real program (APIHARNESS_BIN). */
 #include <criterion/criterion.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "support.h"
 
 typedef struct {
   int status;
@@ -17,17 +18,9 @@ typedef struct {
 
 static char dir[64];
 
-static void setup(void) {
-  strcpy(dir, "/tmp/apiharness-validate-XXXXXX");
-  cr_assert_not_null(mkdtemp(dir));
-}
+static void setup(void) { ts_tmpdir(dir, sizeof dir, "validate"); }
 
-static void teardown(void) {
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  if (system(cmd) != 0)
-    cr_log_warn("could not remove %s", dir);
-}
+static void teardown(void) { ts_rmtree(dir); }
 
 TestSuite(validate, .init = setup, .fini = teardown);
 
@@ -36,10 +29,7 @@ static const char *write_file(const char *name, const char *data, size_t len) {
   static int next;
   char *p = path[next++ % 8];
   snprintf(p, 256, "%s/%s", dir, name);
-  FILE *f = fopen(p, "wb");
-  cr_assert_not_null(f);
-  cr_assert_eq(fwrite(data, 1, len, f), len);
-  fclose(f);
+  ts_write_bytes(p, data, len);
   return p;
 }
 #define WRITE(name, lit) write_file(name, lit, sizeof lit - 1)
@@ -302,34 +292,16 @@ Test(validate, help_and_unknown_command) {
 /* An endless line (/dev/zero) is reported as soon as it passes
  * --max-doc-bytes, in flat memory, while the program goes on skipping it. */
 Test(validate, endless_line_is_reported_at_once, .timeout = 30) {
-  int out[2];
-  cr_assert(pipe(out) == 0);
-  pid_t pid = fork();
-  cr_assert(pid >= 0);
-  if (pid == 0) {
-    dup2(out[1], 1);
-    close(out[0]);
-    int devnull = open("/dev/null", O_WRONLY);
-    if (devnull >= 0)
-      dup2(devnull, 2);
-    execl(APIHARNESS_BIN, APIHARNESS_BIN, "validate", "--schema", "CreateApiTokenDto", "--ndjson",
-          "--max-doc-bytes", "4096", "/dev/zero", (char *)NULL);
-    _exit(127);
-  }
-  close(out[1]);
+  static const char *const argv[] = {APIHARNESS_BIN, "validate", "--schema", "CreateApiTokenDto",
+                                     "--ndjson", "--max-doc-bytes", "4096", "/dev/zero", NULL};
+  int out;
+  pid_t pid = ts_spawn(APIHARNESS_BIN, argv, &out);
   char line[512];
-  size_t n = 0;
-  ssize_t got;
-  while (n < sizeof line - 1 && (got = read(out[0], line + n, sizeof line - 1 - n)) > 0) {
-    n += (size_t)got;
-    if (memchr(line, '\n', n))
-      break;
-  }
-  line[n] = '\0';
+  ts_read_line(out, line, sizeof line);
   kill(pid, SIGKILL);
   int st;
   cr_assert(waitpid(pid, &st, 0) == pid);
-  close(out[0]);
+  close(out);
   cr_assert(WIFSIGNALED(st), "validate stopped by itself on an endless input: %s", line);
   cr_expect(strstr(line, "/dev/zero:1: ") && strstr(line, "max-doc-bytes"), "%s", line);
 }

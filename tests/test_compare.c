@@ -2,7 +2,6 @@
  * regression gate), run against the built program (APIHARNESS_BIN). */
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
-#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -11,6 +10,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "support.h"
 
 #ifndef APIHARNESS_BIN
 #error "APIHARNESS_BIN must name the built apiharness program"
@@ -22,57 +23,24 @@ typedef struct {
   int code;
 } run_result;
 
-static void make_dir(char *dir, size_t cap) {
-  snprintf(dir, cap, "/tmp/hcompare-test-XXXXXX");
-  cr_assert_not_null(mkdtemp(dir));
-}
-
+/* A file's whole text (asserts it is readable). */
 static char *read_file(const char *path) {
-  FILE *f = fopen(path, "rb");
-  cr_assert_not_null(f, "cannot read %s", path);
-  char *buf = NULL;
-  size_t cap = 0, n = 0, got;
-  do {
-    if (cap - n < 4096)
-      buf = realloc(buf, cap = cap ? cap * 2 : 8192);
-    got = fread(buf + n, 1, cap - n - 1, f);
-    n += got;
-  } while (got > 0);
-  fclose(f);
-  buf[n] = '\0';
-  return buf;
+  char *t = ts_slurp(path, NULL);
+  cr_assert_not_null(t, "cannot read %s", path);
+  return t;
 }
 
+/* Writes DIR/NAME, its path in path. */
 static void write_file(const char *dir, const char *name, const char *text, char *path,
                        size_t cap) {
   snprintf(path, cap, "%s/%s", dir, name);
-  FILE *f = fopen(path, "wb");
-  cr_assert_not_null(f);
-  cr_assert_eq(fwrite(text, 1, strlen(text), f), strlen(text));
-  cr_assert_eq(fclose(f), 0);
+  ts_write_file(path, text);
 }
 
 static void run_free(run_result *r) {
   free(r->out);
   free(r->err);
   r->out = r->err = NULL;
-}
-
-/* Removes a test directory and the plain files in it. */
-static void rm_dir(const char *dir) {
-  DIR *d = opendir(dir);
-  if (!d)
-    return;
-  struct dirent *e;
-  while ((e = readdir(d)) != NULL) {
-    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-      continue;
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-    unlink(path);
-  }
-  closedir(d);
-  rmdir(dir);
 }
 
 /* Runs apiharness compare with args (NULL-terminated), stdout/stderr to files;
@@ -160,7 +128,7 @@ static char *report(const char *const *reqs) {
 
 static void compare_reports(const char *const *base, const char *const *cur, int json,
                             run_result *r) {
-  make_dir(r->dir, sizeof r->dir);
+  ts_tmpdir(r->dir, sizeof r->dir, "compare");
   char bp[128], cp[128];
   char *b = report(base), *c = report(cur);
   write_file(r->dir, "base.json", b, bp, sizeof bp);
@@ -199,7 +167,7 @@ Test(compare, regression_exit_1_with_requirement_and_cases) {
                                    "changes, 1 new, 1 removed, 1 unchanged"),
                      "%s", r.out);
   run_free(&r);
-  rm_dir(r.dir);
+  ts_rmtree(r.dir);
 }
 
 Test(compare, case_error_is_a_regression) {
@@ -211,7 +179,7 @@ Test(compare, case_error_is_a_regression) {
   cr_assert_not_null(strstr(r.out, "http.a  pass -> error"), "%s", r.out);
   cr_assert_not_null(strstr(r.out, "case http.a.case error: expected 400, got 201"));
   run_free(&r);
-  rm_dir(r.dir);
+  ts_rmtree(r.dir);
 }
 
 Test(compare, no_regression_exit_0) {
@@ -227,7 +195,7 @@ Test(compare, no_regression_exit_0) {
   cr_assert_not_null(strstr(r.out, "http.c  skip -> pass"));
   cr_assert_not_null(strstr(r.out, "0 regressions, 0 coverage lost, 1 improvements"));
   run_free(&r);
-  rm_dir(r.dir);
+  ts_rmtree(r.dir);
 }
 
 /* The hole in the gate: a later run with --filter skipped what passed before. */
@@ -242,13 +210,13 @@ Test(compare, pass_to_skip_fails_the_gate) {
   cr_assert_not_null(strstr(r.out, "  http.c  pass -> missing  title of http.c"), "%s", r.out);
   cr_assert_not_null(strstr(r.out, "0 regressions, 2 coverage lost"), "%s", r.out);
   run_free(&r);
-  rm_dir(r.dir);
+  ts_rmtree(r.dir);
 }
 
 /* --allow-coverage-loss relaxes only the lost coverage, never a regression. */
 Test(compare, allow_coverage_loss) {
   char dir[64], bp[128], cp[128];
-  make_dir(dir, sizeof dir);
+  ts_tmpdir(dir, sizeof dir, "compare");
   const char *base[] = {"http.a:pass", "http.b:pass", NULL};
   const char *cur1[] = {"http.a:pass", "http.b:skip", NULL};
   const char *cur2[] = {"http.a:fail", "http.b:skip", NULL};
@@ -281,13 +249,13 @@ Test(compare, allow_coverage_loss) {
   free(b);
   free(c1);
   free(c2);
-  rm_dir(dir);
+  ts_rmtree(dir);
 }
 
 /* A requirement whose status says pass but that no case judged is not exercised. */
 Test(compare, pass_without_cases_is_not_exercised) {
   char dir[64], bp[128], cp[128];
-  make_dir(dir, sizeof dir);
+  ts_tmpdir(dir, sizeof dir, "compare");
   write_file(dir, "base.json",
              "{\"format\":\"apiharness-compliance/1\",\"requirements\":[{\"id\":\"r\","
              "\"status\":\"pass\"},{\"id\":\"q\",\"status\":\"pass\"}],\"cases\":[{\"id\":\"c1\","
@@ -305,7 +273,7 @@ Test(compare, pass_without_cases_is_not_exercised) {
   cr_assert_eq(r.code, 1, "exit %d: %s %s", r.code, r.out, r.err);
   cr_assert_not_null(strstr(r.out, "  r  pass -> not exercised"), "%s", r.out);
   run_free(&r);
-  rm_dir(dir);
+  ts_rmtree(dir);
 }
 
 /* Reports of different spec documents or profiles are not comparable. */
@@ -323,7 +291,7 @@ static char *with_spec(const char *const *reqs, const char *sha, const char *pro
 
 Test(compare, different_specs_refused_unless_allowed) {
   char dir[64], bp[128], cp[128];
-  make_dir(dir, sizeof dir);
+  ts_tmpdir(dir, sizeof dir, "compare");
   const char *base[] = {"http.a:pass", "http.old:pass", NULL};
   const char *cur[] = {"http.a:pass", "http.label:pass", NULL};
   char *b = with_spec(base, "aaaa1111", "default"), *c = with_spec(cur, "bbbb2222", "default");
@@ -354,12 +322,12 @@ Test(compare, different_specs_refused_unless_allowed) {
   run_free(&r);
   free(b);
   free(c);
-  rm_dir(dir);
+  ts_rmtree(dir);
 }
 
 Test(compare, new_findings_listed) {
   char dir[64], bp[128], cp[128];
-  make_dir(dir, sizeof dir);
+  ts_tmpdir(dir, sizeof dir, "compare");
   static const char head[] = "{\"format\":\"apiharness-compliance/1\",\"requirements\":["
                              "{\"id\":\"r\",\"status\":\"warn\"}],\"cases\":[";
   char b[1024], c[1024];
@@ -385,7 +353,7 @@ Test(compare, new_findings_listed) {
                                    "case, e.g. c2\n      Allow lists PUT\n"),
                      "the same cause at another offset is not new: %s", r.out);
   run_free(&r);
-  rm_dir(dir);
+  ts_rmtree(dir);
 }
 
 Test(compare, identical_reports) {
@@ -397,7 +365,7 @@ Test(compare, identical_reports) {
                                    "changes, 0 new, 0 removed, 2 unchanged, 0 new findings"),
                      "%s", r.out);
   run_free(&r);
-  rm_dir(r.dir);
+  ts_rmtree(r.dir);
 }
 
 Test(compare, json_output) {
@@ -424,12 +392,12 @@ Test(compare, json_output) {
                    "non-compliant");
   cJSON_Delete(j);
   run_free(&r);
-  rm_dir(r.dir);
+  ts_rmtree(r.dir);
 }
 
 Test(compare, hostile_strings_do_not_reach_the_terminal_raw) {
   char dir[64], bp[128], cp[128];
-  make_dir(dir, sizeof dir);
+  ts_tmpdir(dir, sizeof dir, "compare");
   write_file(dir, "base.json",
              "{\"format\":\"apiharness-compliance/1\",\"requirements\":[{\"id\":\"r\\u001b[2J\","
              "\"status\":\"pass\",\"title\":\"t\\u009b31m\"}],\"cases\":[]}",
@@ -446,12 +414,12 @@ Test(compare, hostile_strings_do_not_reach_the_terminal_raw) {
   cr_assert_null(strstr(r.out, "\xc2\x9b"), "a raw CSI reached the terminal");
   cr_assert_not_null(strstr(r.out, "r\\x1B[2J  pass -> fail  t\\u009B31m"), "%s", r.out);
   run_free(&r);
-  rm_dir(dir);
+  ts_rmtree(dir);
 }
 
 Test(compare, secrets_in_case_details_are_redacted) {
   char dir[64], bp[128], cp[128];
-  make_dir(dir, sizeof dir);
+  ts_tmpdir(dir, sizeof dir, "compare");
   write_file(dir, "base.json",
              "{\"format\":\"apiharness-compliance/1\",\"requirements\":[{\"id\":\"r\","
              "\"status\":\"pass\",\"cases\":[\"r.c\"]}],\"cases\":[]}",
@@ -473,14 +441,14 @@ Test(compare, secrets_in_case_details_are_redacted) {
     cr_assert_null(strstr(r.out, "HIDDEN2"), "a token value leaked: %s", r.out);
     run_free(&r);
   }
-  rm_dir(dir);
+  ts_rmtree(dir);
 }
 
 /* ---- files that cannot be compared: exit 2 with a one-line reason ------------------ */
 
 static void expect_error(const char *base_text, const char *cur_text, const char *message) {
   char dir[64], bp[128], cp[128];
-  make_dir(dir, sizeof dir);
+  ts_tmpdir(dir, sizeof dir, "compare");
   const char *ok = "{\"format\":\"apiharness-compliance/1\",\"requirements\":[{\"id\":\"r\","
                    "\"status\":\"pass\"}]}";
   if (base_text)
@@ -498,7 +466,7 @@ static void expect_error(const char *base_text, const char *cur_text, const char
   cr_assert_eq(strchr(r.err, '\n'), r.err + strlen(r.err) - 1, "not one line: %s", r.err);
   cr_assert_str_empty(r.out);
   run_free(&r);
-  rm_dir(dir);
+  ts_rmtree(dir);
 }
 
 Test(compare, bad_files_exit_2) {
@@ -553,7 +521,7 @@ Test(compare, malformed_reports_exit_2_with_pointer) {
 
 Test(compare, usage_errors) {
   char dir[64];
-  make_dir(dir, sizeof dir);
+  ts_tmpdir(dir, sizeof dir, "compare");
   run_result r;
   const char *none[] = {NULL};
   run_compare(dir, none, &r);
@@ -575,5 +543,5 @@ Test(compare, usage_errors) {
   cr_assert_eq(r.code, 0);
   cr_assert_not_null(strstr(r.out, "usage: apiharness compare"));
   run_free(&r);
-  rm_dir(dir);
+  ts_rmtree(dir);
 }

@@ -1,8 +1,11 @@
 /* The explore phase: a deterministic generator driven by the spec and the
  * prose rules, an exact differential oracle, failures caught and shrunk
  * against faulty mocks, and certify's --base-url / --explore handling. */
+#define _GNU_SOURCE /* memmem, strcasestr */
 #include <criterion/criterion.h>
 #include <arpa/inet.h>
+#include <dirent.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -31,10 +34,10 @@ static hspec *spec;
 static hrules *rules;
 
 static void setup(void) {
-  hspec_error se;
+  herr se;
   spec = hspec_load_file(SPEC, &se);
   cr_assert(spec, "%s", se.msg);
-  hschema_error he;
+  herr he;
   rules = hrules_new(spec, &he);
   cr_assert(rules, "%s", he.msg);
   cr_assert_eq(hclient_global_init(), 0);
@@ -121,7 +124,7 @@ Test(explore, invalid_bodies_fail_the_rules) {
   hexplore_oracle *o = hexplore_oracle_new(rules);
   cr_assert(o);
   size_t created_or_bad = 0, reqs_seen = 0;
-  char seen[64][HJUDGE_REQ_MAX];
+  char seen[64][HREQ_ID_MAX];
   for (uint64_t s = 0; s < 800; s++) {
     hbuf b = {0};
     cr_assert(hexplore_generate(g, s, HEXPLORE_INVALID, 8, &b));
@@ -136,7 +139,7 @@ Test(explore, invalid_bodies_fail_the_rules) {
     for (size_t i = 0; i < reqs_seen; i++)
       known |= !strcmp(seen[i], x.requirement);
     if (!known && reqs_seen < 64)
-      snprintf(seen[reqs_seen++], HJUDGE_REQ_MAX, "%s", x.requirement);
+      snprintf(seen[reqs_seen++], HREQ_ID_MAX, "%s", x.requirement);
     hbuf_free(&b);
   }
   /* the broken rules are spread over the body: types, patterns, undeclared
@@ -219,6 +222,104 @@ Test(explore, oracle_names_open_outcomes_and_requirements) {
   cr_expect_str_eq(x.requirement, "schema.request.AccountDto.additionalProperties");
   cr_expect(x.aspnet_tolerated);
   hexplore_oracle_free(o);
+}
+
+/* How deep modules nest through "children" below the array mods. */
+static int children_depth(const cJSON *mods, int depth) {
+  int best = depth;
+  for (const cJSON *m = cJSON_IsArray(mods) ? mods->child : NULL; m; m = m->next) {
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(m, "children");
+    if (cJSON_IsArray(c) && c->child) {
+      int d = children_depth(c, depth + 1);
+      best = d > best ? d : best;
+    }
+  }
+  return best;
+}
+
+Test(explore, a_recursive_spec_gives_finite_valid_bodies_that_recurse) {
+  /* ModuleDto.children is an array of ModuleDto */
+  herr se;
+  hspec *rs = hspec_load_file(TEST_DATA_DIR "/cases/recursive.openapi.json", &se);
+  cr_assert(rs, "%s", se.msg);
+  herr he;
+  hrules *rr = hrules_new(rs, &he);
+  cr_assert(rr, "%s", he.msg);
+  char err[HEXPLORE_MSG_MAX];
+  hexplore_gen *g = hexplore_gen_new(rr, err);
+  cr_assert(g, "a recursive spec must not stop explore: %s", err);
+  size_t nested = 0, invalid_refused = 0;
+  for (uint64_t s = 0; s < 300; s++) {
+    hbuf b = {0};
+    cr_assert(hexplore_generate(g, s, HEXPLORE_VALID, 8, &b));
+    cr_assert_lt(b.n, (size_t)1 << 20, "seed %llu: a %zu-byte body", (unsigned long long)s, b.n);
+    hjson_doc *d = hjson_doc_new();
+    hschema_result *r = hschema_result_new(0);
+    const cJSON *j = hjson_parse(d, b.p, b.n, NULL, NULL);
+    cr_assert(j && hrules_check_request(rr, NULL, j, r), "seed %llu: refused: %.300s",
+              (unsigned long long)s, b.p);
+    /* a module inside a module's children */
+    nested += children_depth(cJSON_GetObjectItemCaseSensitive(j, "modules"), 0) >= 2;
+    hschema_result_free(r);
+    hjson_doc_free(d);
+    hbuf_free(&b);
+    hbuf x = {0};
+    cr_assert(hexplore_generate(g, s, HEXPLORE_INVALID, 8, &x));
+    d = hjson_doc_new();
+    r = hschema_result_new(0);
+    j = hjson_parse(d, x.p, x.n, NULL, NULL);
+    invalid_refused += !j || !hrules_check_request(rr, NULL, j, r);
+    hschema_result_free(r);
+    hjson_doc_free(d);
+    hbuf_free(&x);
+  }
+  cr_expect_gt(nested, 10, "modules nest two levels through children now and then (%zu of 300)",
+               nested);
+  cr_expect_eq(invalid_refused, 300, "every invalid body is refused (%zu of 300)", invalid_refused);
+  hexplore_gen_free(g);
+  hrules_free(rr);
+  hspec_free(rs);
+}
+
+/* Specs whose request has formats, numeric bounds and length bounds: the
+ * valid bodies take those values from the harness's one generator (hcgen). */
+Test(explore, formats_and_bounds_give_valid_bodies) {
+  static const char *const specs[] = {TEST_DATA_DIR "/cases/formats.openapi.json",
+                                      TEST_DATA_DIR "/cases/variant.openapi.json"};
+  for (size_t k = 0; k < sizeof specs / sizeof specs[0]; k++) {
+    herr se;
+    hspec *fs = hspec_load_file(specs[k], &se);
+    cr_assert(fs, "%s", se.msg);
+    herr he;
+    hrules *fr = hrules_new(fs, &he);
+    cr_assert(fr, "%s", he.msg);
+    char err[HEXPLORE_MSG_MAX];
+    hexplore_gen *g = hexplore_gen_new(fr, err);
+    cr_assert(g, "%s: explore must model it: %s", specs[k], err);
+    size_t valid = 0;
+    for (uint64_t s = 0; s < 300; s++) {
+      hbuf b = {0};
+      cr_assert(hexplore_generate(g, s, HEXPLORE_VALID, 8, &b));
+      hjson_doc *d = hjson_doc_new();
+      hschema_result *r = hschema_result_new(0);
+      const cJSON *j = hjson_parse(d, b.p, b.n, NULL, NULL);
+      int ok = j && hrules_check_request(fr, NULL, j, r);
+      cr_expect(ok, "%s seed %llu: a valid body is refused (%s: %s): %.300s", specs[k],
+                (unsigned long long)s,
+                hschema_result_count(r) ? hschema_result_at(r, 0)->instance : "",
+                hschema_result_count(r) ? hschema_result_at(r, 0)->message : "", b.p);
+      valid += ok;
+      hschema_result_free(r);
+      hjson_doc_free(d);
+      hbuf_free(&b);
+      if (!ok)
+        break;
+    }
+    cr_expect_eq(valid, 300);
+    hexplore_gen_free(g);
+    hrules_free(fr);
+    hspec_free(fs);
+  }
 }
 
 /* ---- the engine against the mock (in this process: no fork involved) ---- */
@@ -429,6 +530,380 @@ Test(explore, server_error_on_unicode_is_caught_and_shrunk, .timeout = 120) {
 
 Test(explore, reject_null_is_caught, .timeout = 120) {
   fault_is_caught("reject-null", HEXPLORE_REQ_VALID, "status", 400);
+}
+
+/* ---- run headers (--header) and --redact ---- */
+
+TestSuite(explore_secrets, .init = setup, .fini = teardown);
+
+#define TRACE_VALUE "trace-secret-Zq81x-explore"
+#define SERVER_ID "TKN-7777-8888-9999"
+
+/* A loopback server that counts the requests carrying the run's headers and
+ * answers each with a 201 that reflects the X-Trace value and carries an id:
+ * secrets the explore output must never show. */
+typedef struct {
+  int fd, port;
+  pthread_mutex_t mu;
+  size_t requests, tenant, trace;
+} reflector;
+
+static void *reflector_main(void *arg) {
+  reflector *r = arg;
+  for (;;) {
+    int c = accept(r->fd, NULL, NULL);
+    if (c < 0)
+      return NULL;
+    static char buf[1 << 16];
+    size_t n = 0;
+    char *end = NULL;
+    while (n < sizeof buf - 1 && !end) {
+      ssize_t got = recv(c, buf + n, sizeof buf - 1 - n, 0);
+      if (got <= 0)
+        break;
+      n += (size_t)got;
+      buf[n] = '\0';
+      end = strstr(buf, "\r\n\r\n");
+    }
+    if (end) {
+      end[2] = '\0'; /* the head, each line with its CRLF */
+      const char *cl = strcasestr(buf, "\r\nContent-Length:");
+      size_t want = cl ? (size_t)atol(cl + 17) : 0, have = n - (size_t)(end + 4 - buf);
+      while (have < want) {
+        char sink[4096];
+        ssize_t got = recv(c, sink, sizeof sink, 0);
+        if (got <= 0)
+          break;
+        have += (size_t)got;
+      }
+      const char *tv = strstr(buf, "\r\nX-Trace: ");
+      char seen[128] = "";
+      if (tv)
+        snprintf(seen, sizeof seen, "%.*s", (int)strcspn(tv + 11, "\r"), tv + 11);
+      pthread_mutex_lock(&r->mu);
+      r->requests++;
+      r->tenant += strstr(buf, "\r\nX-Tenant: acme\r\n") != NULL;
+      r->trace += strstr(buf, "\r\nX-Trace: " TRACE_VALUE "\r\n") != NULL;
+      pthread_mutex_unlock(&r->mu);
+      char body[256], ans[512];
+      snprintf(body, sizeof body, "{\"id\":\"" SERVER_ID "\",\"trace\":\"%s\",\"revision\":1}",
+               seen);
+      int l = snprintf(ans, sizeof ans,
+                       "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\n"
+                       "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+                       strlen(body), body);
+      ssize_t w = send(c, ans, (size_t)l, MSG_NOSIGNAL);
+      (void)w;
+    }
+    close(c);
+  }
+}
+
+static reflector *reflector_start(pthread_t *t) {
+  reflector *r = calloc(1, sizeof *r);
+  cr_assert(r);
+  pthread_mutex_init(&r->mu, NULL);
+  r->fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  cr_assert_eq(bind(r->fd, (struct sockaddr *)&a, sizeof a), 0);
+  cr_assert_eq(listen(r->fd, 64), 0);
+  socklen_t al = sizeof a;
+  getsockname(r->fd, (struct sockaddr *)&a, &al);
+  r->port = ntohs(a.sin_port);
+  cr_assert_eq(pthread_create(t, NULL, reflector_main, r), 0);
+  return r;
+}
+
+static void reflector_stop(reflector *r, pthread_t t) {
+  shutdown(r->fd, SHUT_RDWR);
+  close(r->fd);
+  pthread_join(t, NULL);
+  pthread_mutex_destroy(&r->mu);
+}
+
+/* The first needle found in any file under dir (NULL: none); at most 64
+ * files read; *files counts them. */
+static const char *dir_holds(const char *dir, const char *const *needles, size_t n, size_t *files) {
+  DIR *d = opendir(dir);
+  cr_assert(d, "no directory %s", dir);
+  const char *hit = NULL;
+  struct dirent *de;
+  while (!hit && (de = readdir(d)) != NULL) {
+    if (de->d_name[0] == '.')
+      continue;
+    char p[512];
+    snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
+    size_t len;
+    char *t = slurp(p, &len);
+    cr_assert(t, "unreadable %s", p);
+    (*files)++;
+    for (size_t i = 0; i < n && !hit; i++)
+      if (memmem(t, len, needles[i], strlen(needles[i])))
+        hit = needles[i];
+    free(t);
+  }
+  closedir(d);
+  return hit;
+}
+
+static const cJSON *pair_named(const cJSON *headers, const char *name) {
+  for (const cJSON *h = headers ? headers->child : NULL; h; h = h->next)
+    if (cJSON_IsString(cJSON_GetArrayItem(h, 0)) &&
+        !strcmp(cJSON_GetArrayItem(h, 0)->valuestring, name))
+      return h;
+  return NULL;
+}
+
+Test(explore_secrets, run_headers_reach_every_request_and_their_secrets_stay_out,
+     .timeout = 120) {
+  pthread_t t;
+  reflector *srv = reflector_start(&t);
+  char url[64], dir[64];
+  snprintf(url, sizeof url, "http://127.0.0.1:%d", srv->port);
+  snprintf(dir, sizeof dir, "/tmp/test_explore_XXXXXX");
+  cr_assert(mkdtemp(dir));
+  const hrun_header hs[] = {{"X-Tenant", "acme", NULL}, {"X-Trace", TRACE_VALUE, "TRACE_V"}};
+  const char *const redact[] = {"/id"};
+  hexplore_config c;
+  memset(&c, 0, sizeof c);
+  c.base_url = url;
+  c.bearer = SECRET;
+  c.token_env = "HARNESS_TOKEN";
+  c.budget = 150;
+  c.seed = 5;
+  c.max_creates = -1;
+  c.list_created = 1;
+  c.report_dir = dir;
+  c.shrink_requests = 40;
+  c.headers = hs;
+  c.n_headers = 2;
+  c.redact = redact;
+  c.n_redact = 1;
+  char err[HEXPLORE_MSG_MAX];
+  cJSON *x = hexplore_run(rules, &c, err);
+  cr_assert(x, "%s", err);
+  reflector_stop(srv, t); /* joined: its counters are final */
+  /* every request, shrinking's too, carried both headers */
+  size_t requests = srv->requests, tenant = srv->tenant, trace = srv->trace;
+  free(srv);
+  cr_assert_geq(requests, 150 + (size_t)num(x, "shrink_requests"));
+  cr_expect_gt(num(x, "shrink_requests"), 0, "failures were shrunk with the headers too");
+  cr_expect_eq(tenant, requests, "X-Tenant on %zu of %zu requests", tenant, requests);
+  cr_expect_eq(trace, requests, "X-Trace on %zu of %zu requests", trace, requests);
+  /* the section: the env value (reflected by the server), the server's id
+   * (--redact /id) and the token appear nowhere */
+  char *text = cJSON_PrintUnformatted(x);
+  cr_assert(text);
+  cr_expect_null(strstr(text, TRACE_VALUE), "the env header value leaked: %.400s",
+                 strstr(text, TRACE_VALUE) ? strstr(text, TRACE_VALUE) - 80 : "");
+  cr_expect_null(strstr(text, SERVER_ID), "a --redact value leaked");
+  cr_expect_null(strstr(text, SECRET), "the token leaked");
+  free(text);
+  const cJSON *made = cJSON_GetObjectItemCaseSensitive(x, "created");
+  cr_assert_gt(cJSON_GetArraySize(made), 10);
+  for (const cJSON *m = made->child; m; m = m->next)
+    cr_expect_str_eq(str(m, "id"), "<redacted>");
+  const cJSON *f = cJSON_GetObjectItemCaseSensitive(x, "failures")->child;
+  cr_assert(f, "a 201 to everything fails explore");
+  const cJSON *ev = cJSON_GetObjectItemCaseSensitive(f, "evidence");
+  const cJSON *rq = cJSON_GetObjectItemCaseSensitive(ev, "request");
+  const cJSON *rh = cJSON_GetObjectItemCaseSensitive(rq, "headers");
+  cr_expect_str_eq(cJSON_GetStringValue(cJSON_GetArrayItem(pair_named(rh, "X-Trace"), 1)),
+                   "<redacted>");
+  cr_expect_str_eq(cJSON_GetStringValue(cJSON_GetArrayItem(pair_named(rh, "X-Tenant"), 1)), "acme");
+  const char *rb = str(cJSON_GetObjectItemCaseSensitive(ev, "response"), "body_excerpt");
+  cr_expect(strstr(rb, "\"id\":\"<redacted>\",\"trace\":\"<redacted>\""), "response: %s", rb);
+  cr_expect(strstr(str(f, "curl"), "-H 'X-Tenant: acme' -H 'X-Trace: '\"${TRACE_V}\""),
+            "the curl line reads the variable: %s", str(f, "curl"));
+  /* the case file: the literal header travels with the case, the other is named */
+  size_t len;
+  char *ct = slurp(str(f, "case_file"), &len);
+  cr_assert(ct, "no case file");
+  cJSON *doc = cJSON_Parse(ct);
+  free(ct);
+  cr_assert(doc);
+  const cJSON *ch = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "case"),
+                                                     "headers");
+  cr_expect_eq(cJSON_GetArraySize(ch), 1);
+  cr_expect_str_eq(cJSON_GetStringValue(cJSON_GetArrayItem(pair_named(ch, "X-Tenant"), 1)), "acme");
+  const cJSON *eh = cJSON_GetObjectItemCaseSensitive(
+      cJSON_GetObjectItemCaseSensitive(doc, "explore"), "env_headers");
+  cr_expect_str_eq(str(cJSON_GetArrayItem(eh, 0), "name"), "X-Trace");
+  cr_expect_str_eq(str(cJSON_GetArrayItem(eh, 0), "env"), "TRACE_V");
+  cJSON_Delete(doc);
+  /* and no file under DIR/explore holds a secret */
+  char xd[128];
+  snprintf(xd, sizeof xd, "%s/explore", dir);
+  const char *const needles[] = {TRACE_VALUE, SERVER_ID, SECRET};
+  size_t files = 0;
+  const char *hit = dir_holds(xd, needles, 3, &files);
+  cr_expect_null(hit, "%s is in a file under %s", hit, xd);
+  cr_expect_geq(files, 2, "case files were written");
+  cJSON_Delete(x);
+  char cmd[160];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  (void)!system(cmd);
+}
+
+/* 1 when text holds an account id ("ACC-" and a digit). */
+static int holds_account_id(const char *text, size_t len) {
+  for (const char *a = text; (a = memmem(a, len - (size_t)(a - text), "ACC-", 4)) != NULL; a++)
+    if ((size_t)(a - text) + 4 < len && a[4] >= '0' && a[4] <= '9')
+      return 1;
+  return 0;
+}
+
+Test(explore_secrets, redacted_request_and_response_values_never_appear, .timeout = 120) {
+  char url[64], dir[64];
+  snprintf(dir, sizeof dir, "/tmp/test_explore_XXXXXX");
+  cr_assert(mkdtemp(dir));
+  /* every 201 fails (revision 2), so 201 bodies and the bodies that made
+   * them are in the evidence and the case files */
+  hmock *m = mock_with("revision-not-1", url, sizeof url);
+  const char *const redact[] = {"/account/id", "/id"};
+  hexplore_config c;
+  memset(&c, 0, sizeof c);
+  c.base_url = url;
+  c.bearer = SECRET;
+  c.token_env = "HARNESS_TOKEN";
+  c.budget = 300;
+  c.seed = 11;
+  c.max_creates = -1;
+  c.list_created = 1;
+  c.report_dir = dir;
+  c.shrink_requests = 80;
+  c.redact = redact;
+  c.n_redact = 2;
+  char err[HEXPLORE_MSG_MAX];
+  cJSON *x = hexplore_run(rules, &c, err);
+  hmock_stop(m);
+  cr_assert(x, "%s", err);
+  const cJSON *fails = cJSON_GetObjectItemCaseSensitive(x, "failures");
+  cr_assert_gt(cJSON_GetArraySize(fails), 0, "revision-not-1 fails explore");
+  size_t redacted_bodies = 0, ids_shown = 0;
+  for (const cJSON *f = fails->child; f; f = f->next) {
+    char *t = cJSON_PrintUnformatted(f);
+    cr_assert(t);
+    cr_expect(!holds_account_id(t, strlen(t)), "an account id in a failure: %s", t);
+    free(t);
+    redacted_bodies += cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "body_redacted"));
+    const char *rb = str(cJSON_GetObjectItemCaseSensitive(
+                             cJSON_GetObjectItemCaseSensitive(f, "evidence"), "response"),
+                         "body_excerpt");
+    ids_shown += strstr(rb, "\"id\":\"<redacted>\"") != NULL;
+    /* the case file says its body is redacted, and shows it so */
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "body_redacted"))) {
+      size_t len;
+      char *ct = slurp(str(f, "case_file"), &len);
+      cr_assert(ct);
+      cJSON *doc = cJSON_Parse(ct);
+      free(ct);
+      cr_assert(doc);
+      const cJSON *cs = cJSON_GetObjectItemCaseSensitive(doc, "case");
+      cr_expect(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+          cJSON_GetObjectItemCaseSensitive(doc, "explore"), "body_redacted")));
+      cr_expect(strstr(str(cs, "body_text"), "\"<redacted>\""), "%s", str(cs, "body_text"));
+      cJSON_Delete(doc);
+    }
+  }
+  cr_expect_gt(redacted_bodies, 0, "a shrunk valid body keeps its account id: redacted");
+  cr_expect_gt(ids_shown, 0, "the evidence shows the 201's id redacted");
+  const cJSON *made = cJSON_GetObjectItemCaseSensitive(x, "created");
+  cr_assert_gt(cJSON_GetArraySize(made), 10);
+  for (const cJSON *mm = made->child; mm; mm = mm->next)
+    cr_expect_str_eq(str(mm, "id"), "<redacted>");
+  /* no file under DIR/explore holds an account id */
+  char xd[128];
+  snprintf(xd, sizeof xd, "%s/explore", dir);
+  DIR *d = opendir(xd);
+  cr_assert(d);
+  size_t files = 0;
+  for (struct dirent *de; (de = readdir(d)) != NULL;) {
+    if (de->d_name[0] == '.')
+      continue;
+    char p[512];
+    snprintf(p, sizeof p, "%s/%s", xd, de->d_name);
+    size_t len;
+    char *t = slurp(p, &len);
+    cr_assert(t);
+    files++;
+    cr_expect(!holds_account_id(t, len), "%s holds an account id", p);
+    free(t);
+  }
+  closedir(d);
+  cr_expect_geq(files, 2);
+  cJSON_Delete(x);
+  char cmd[160];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  (void)!system(cmd);
+}
+
+Test(explore_secrets, a_check_message_quoting_a_redacted_value_is_redacted, .timeout = 120) {
+  char url[64];
+  /* the echo check quotes the name sent and the name echoed when they differ
+   * inside (a trimmed name), not when one is a prefix of the other */
+  hmock *m = mock_with("name-trimmed", url, sizeof url);
+  const char *const redact[] = {"/name"};
+  size_t quoting = 0;
+  for (uint64_t seed = 1; seed <= 6 && !quoting; seed++) {
+    hexplore_config c;
+    memset(&c, 0, sizeof c);
+    c.base_url = url;
+    c.bearer = SECRET;
+    c.budget = 300;
+    c.seed = seed;
+    c.max_creates = -1;
+    c.shrink_requests = 20;
+    c.redact = redact;
+    c.n_redact = 1;
+    char err[HEXPLORE_MSG_MAX];
+    cJSON *x = hexplore_run(rules, &c, err);
+    cr_assert(x, "%s", err);
+    const cJSON *hit = NULL;
+    for (const cJSON *f = cJSON_GetObjectItemCaseSensitive(x, "failures")->child; f; f = f->next)
+      if (!strcmp(str(f, "requirement"), "semantics.echo.name"))
+        hit = f;
+    cr_assert(hit, "seed %llu: name-trimmed fails the name echo", (unsigned long long)seed);
+    const char *msg = str(hit, "message");
+    if (strstr(msg, "sent \"")) {
+      quoting++;
+      cr_expect(strstr(msg, "sent \"<redacted>\"") && strstr(msg, "has \"<redacted>\""),
+                "both names are redacted: %s", msg);
+    }
+    cJSON_Delete(x);
+  }
+  hmock_stop(m);
+  cr_expect_gt(quoting, 0, "a message quoted the names");
+}
+
+Test(explore_secrets, malformed_run_headers_stop_before_any_request) {
+  static const struct {
+    hrun_header h;
+    const char *why;
+  } bad[] = {
+      {{"Content-Type", "text/plain", NULL}, "sets this header itself"},
+      {{"Authorization", "Basic eA==", NULL}, "sets this header itself"},
+      {{"X Bad", "v", NULL}, "a character a field name cannot have"},
+      {{"X-Inject", "a\r\nInjected: 1", NULL}, "CR or LF"},
+      {{"X-Short", "abc", "SHORT_V"}, "shorter than 4 bytes"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    hexplore_config c;
+    memset(&c, 0, sizeof c);
+    c.base_url = "http://127.0.0.1:9"; /* never reached: the run does not start */
+    c.budget = 10;
+    c.max_creates = -1;
+    c.headers = &bad[i].h;
+    c.n_headers = 1;
+    char err[HEXPLORE_MSG_MAX] = "";
+    cJSON *x = hexplore_run(rules, &c, err);
+    cr_expect_null(x, "header %s was accepted", bad[i].h.name);
+    cJSON_Delete(x);
+    cr_expect(strstr(err, bad[i].why), "header %zu: '%s' not in: %s", i, bad[i].why, err);
+    cr_expect(strstr(err, "run header 1"), "%s", err);
+    cr_expect_null(strstr(err, "Injected"), "the value is not echoed: %s", err);
+    cr_expect_null(strchr(err, '\n'), "one line: %s", err);
+  }
 }
 
 /* ---- certify's command line ---- */

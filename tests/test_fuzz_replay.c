@@ -2,12 +2,16 @@
  * ctest and developers use it: exit codes, the file named on failure paths,
  * and the structure mutator exercised through -mutate. */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "mock/hmock.h"
 
 /* The fuzz targets sit beside the apiharness binary (RUNTIME_OUTPUT_DIRECTORY). */
 static void target_path(const char *name, char *out, size_t cap) {
@@ -16,14 +20,16 @@ static void target_path(const char *name, char *out, size_t cap) {
   snprintf(out, cap, "%s/%s_fuzzer", dirname(bin), name);
 }
 
-/* Runs `target args`, stderr+stdout into *output (malloc'd); returns the exit code. */
-static int run(const char *name, const char *args, char **output) {
+/* Runs `target args` in directory cwd (NULL: the current one), stderr+stdout
+ * into *output (malloc'd); returns the exit code. */
+static int run_in(const char *cwd, const char *name, const char *args, char **output) {
   char exe[4200], cmd[8192], tmp[] = "/tmp/test_fuzz_replay.XXXXXX";
   target_path(name, exe, sizeof exe);
   int fd = mkstemp(tmp);
   cr_assert(fd >= 0);
   close(fd);
-  snprintf(cmd, sizeof cmd, "'%s' %s >'%s' 2>&1", exe, args, tmp);
+  snprintf(cmd, sizeof cmd, "%s%s%s'%s' %s >'%s' 2>&1", cwd ? "cd '" : "", cwd ? cwd : "",
+           cwd ? "' && " : "", exe, args, tmp);
   int st = system(cmd);
   FILE *f = fopen(tmp, "rb");
   cr_assert_not_null(f);
@@ -37,6 +43,21 @@ static int run(const char *name, const char *args, char **output) {
   unlink(tmp);
   cr_assert(WIFEXITED(st), "%s did not exit normally", name);
   return WEXITSTATUS(st);
+}
+
+static int run(const char *name, const char *args, char **output) {
+  return run_in(NULL, name, args, output);
+}
+
+/* Files in dir whose name starts with prefix. */
+static int count_prefixed(const char *dir, const char *prefix) {
+  DIR *d = opendir(dir);
+  cr_assert_not_null(d, "%s", dir);
+  int n = 0;
+  for (struct dirent *e; (e = readdir(d));)
+    n += !strncmp(e->d_name, prefix, strlen(prefix));
+  closedir(d);
+  return n;
 }
 
 Test(fuzz_replay, corpus_and_regressions_pass) {
@@ -153,4 +174,61 @@ Test(fuzz_replay, judge_multi_corpus_passes) {
   cr_expect_eq(rc, 0, "%s", out);
   cr_expect(strstr(out, "all passed") != NULL, "%s", out);
   free(out);
+}
+
+/* The endpoint target's setup check against another server: a server that
+ * wants a bearer token while APIHARNESS_FUZZ_TOKEN is unset stops the target
+ * before any input with exit 2 and one setup-error line naming the variable
+ * (fuzz/README.md) - never a crash, never a crash-* file, never the token. */
+Test(fuzz_replay, endpoint_setup_error_names_the_missing_token_and_is_no_crash) {
+  char exe[4200];
+  target_path("endpoint", exe, sizeof exe);
+  cr_assert_eq(access(exe, X_OK), 0, "endpoint_fuzzer is built beside apiharness: %s", exe);
+  static const char secret[] = "fuzz-replay-secret-7f3a";
+  hmock_options o = {.host = "127.0.0.1",
+                     .port = 0,
+                     .spec_path = TEST_SOURCE_DIR "/spec/create-api-token.openapi.json",
+                     .token = secret};
+  char err[256];
+  hmock *m = hmock_start(&o, err, sizeof err);
+  cr_assert_not_null(m, "%s", err);
+  char dir[] = "/tmp/test_fuzz_replay_ep.XXXXXX";
+  cr_assert_not_null(mkdtemp(dir));
+  char in[600], url[64], args[1400];
+  snprintf(in, sizeof in, "%s/in", dir);
+  cr_assert_eq(mkdir(in, 0700), 0);
+  char seed[700];
+  snprintf(seed, sizeof seed, "%s/seed.json", in);
+  FILE *f = fopen(seed, "w");
+  cr_assert_not_null(f);
+  fputs("{}", f);
+  fclose(f);
+  snprintf(url, sizeof url, "http://127.0.0.1:%d", hmock_port(m));
+  setenv("APIHARNESS_FUZZ_BASE_URL", url, 1);
+  unsetenv("APIHARNESS_FUZZ_TOKEN");
+  snprintf(args, sizeof args, "-runs=1 -artifact_prefix='%s/' '%s'", dir, in);
+  char *out = NULL;
+  int rc = run_in(dir, "endpoint", args, &out);
+  unsetenv("APIHARNESS_FUZZ_BASE_URL");
+  hmock_stop(m);
+  cr_expect_eq(rc, 2, "%s", out);
+  int lines = 0;
+  const char *line = NULL;
+  for (const char *p = out; (p = strstr(p, "setup error")); p++, lines++)
+    line = p;
+  cr_expect_eq(lines, 1, "one setup error line: %s", out);
+  if (line) {
+    char one[1024];
+    snprintf(one, sizeof one, "%.*s", (int)strcspn(line, "\n"), line);
+    cr_expect(strstr(one, "APIHARNESS_FUZZ_TOKEN") != NULL, "names the variable: %s", one);
+    cr_expect(strstr(one, "401") != NULL, "says what the server answered: %s", one);
+  }
+  cr_expect_null(strstr(out, secret), "the token never printed: %s", out);
+  cr_expect_null(strstr(out, "ERROR"), "not a libFuzzer finding: %s", out);
+  cr_expect_eq(count_prefixed(dir, "crash-"), 0, "no crash file in the cwd or prefix: %s", out);
+  cr_expect_eq(count_prefixed(".", "crash-"), 0, "no crash file in the test's cwd");
+  free(out);
+  unlink(seed);
+  rmdir(in);
+  rmdir(dir);
 }

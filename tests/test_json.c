@@ -700,6 +700,72 @@ Test(json, pointer_push) {
   cr_assert_str_eq(small, "/a~0~0~0..."); /* escapes are never cut in half */
 }
 
+/* One token in each escaping style: ~0 and ~1 always; a URI fragment
+ * percent-encodes all but the RFC 3986 fragment characters (non-ASCII too); a
+ * readable fragment only what would break a line, a quoted string or the
+ * read-back, and keeps UTF-8. */
+Test(json, pointer_escape_styles) {
+  static const char tok[] = "a~b/c d%e#f\"g\\h\xc3\xa9i\x01j\0k(l)=m:@?";
+  size_t n = sizeof tok - 1;
+  char out[3 * sizeof tok];
+  struct {
+    hjson_escape style;
+    const char *want;
+  } cases[] = {
+      {HJSON_ESC_POINTER, "a~0b~1c d%e#f\"g\\h\xc3\xa9i\x01j\0k(l)=m:@?"},
+      {HJSON_ESC_URI, "a~0b~1c%20d%25e%23f%22g%5Ch%C3%A9i%01j%00k(l)=m:@?"},
+      {HJSON_ESC_READABLE, "a~0b~1c%20d%25e%23f%22g%5Ch\xc3\xa9i%01j%00k(l)=m:@?"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    size_t want_len = strlen(cases[i].want);
+    if (cases[i].style == HJSON_ESC_POINTER)
+      want_len = n + 2; /* the NUL byte is kept: strlen stops at it */
+    cr_assert_eq(hjson_pointer_escape(tok, n, cases[i].style, NULL), want_len, "style %zu", i);
+    cr_assert_eq(hjson_pointer_escape(tok, n, cases[i].style, out), want_len, "style %zu", i);
+    cr_assert(memcmp(out, cases[i].want, want_len) == 0, "style %zu: %.*s", i, (int)want_len, out);
+  }
+  cr_assert_eq(hjson_pointer_escape("", 0, HJSON_ESC_URI, out), 0);
+}
+
+/* hjson_pointer_append builds a fragment in an hbuf that percent-decoding and
+ * hjson_pointer_get read back to the member it names; a buffer at its limit
+ * takes nothing and stays failed. */
+Test(json, pointer_append_round_trip) {
+  const cJSON *r = parse_ok("{\"a b/c\":{\"\u00e9~%\":[0,{\"#q\\\"\":7}]}}");
+  for (int style = HJSON_ESC_URI; style <= HJSON_ESC_READABLE; style++) {
+    hbuf b = {0};
+    cr_assert(hjson_pointer_append(&b, "a b/c", 5, (hjson_escape)style));
+    cr_assert(hjson_pointer_append(&b, "\xc3\xa9~%", 4, (hjson_escape)style));
+    cr_assert(hjson_pointer_append(&b, "1", 1, (hjson_escape)style));
+    cr_assert(hjson_pointer_append(&b, "#q\"", 3, (hjson_escape)style));
+    cr_assert_eq(strlen(b.p), b.n);
+    char dec[128];
+    size_t o = 0;
+    for (size_t i = 0; i < b.n; i++) {
+      if (b.p[i] == '%') {
+        unsigned v;
+        cr_assert_eq(sscanf(b.p + i + 1, "%2x", &v), 1);
+        dec[o++] = (char)v;
+        i += 2;
+      } else
+        dec[o++] = b.p[i];
+    }
+    const cJSON *hit = hjson_pointer_get(r, dec, o, NULL);
+    cr_assert_not_null(hit, "style %d: %s", style, b.p);
+    cr_assert_eq(hit->valueint, 7);
+    hbuf_free(&b);
+  }
+  hbuf t = {0};
+  t.limit = 8;
+  cr_assert(hjson_pointer_append(&t, "abc", 3, HJSON_ESC_URI));
+  cr_assert_not(hjson_pointer_append(&t, "d e", 3, HJSON_ESC_URI)); /* "/d%20e": 10 > 8 */
+  cr_assert(t.toobig);
+  cr_assert_str_eq(t.p, "/abc");
+  cr_assert_not(hjson_pointer_append(&t, "", 0, HJSON_ESC_URI));
+  cr_assert_str_eq(t.p, "/abc");
+  hbuf_free(&t);
+}
+
 Test(json, pointer_get) {
   const cJSON *r =
       parse_ok("{\"a\":[10,{\"b/c\":1,\"d~e\":2,\"\":3,\"n\\u0000\":4}],\"0\":5,\"x\":null}");

@@ -7,13 +7,12 @@
  * embedded mock.
  *
  * python3 is needed (scripts/install-deps installs it); without it the test
- * is skipped, except under CI=true, where that is a failure.  Under
+ * is skipped, except under CI=true, where that is a failure (ts_tool).  Under
  * AddressSanitizer only the healthy run and a few bugs run: the verdicts do
  * not depend on the build, the default build runs them all. */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +21,7 @@
 #include <unistd.h>
 
 #include "json/hjson.h"
+#include "support.h"
 
 #define MAX_RUNS 64
 
@@ -48,39 +48,30 @@ static size_t load_runs(peer_run *runs, size_t cap) {
   return n;
 }
 
-static int have_python(void) { return system("python3 -c 'import http.server' >/dev/null 2>&1") == 0; }
+/* python3's path, NULL when it is not installed (a failure under CI=true). */
+static char python[4096];
+
+static const char *find_python(void) {
+  static const char *const paths[] = {"python3", NULL};
+  const char *p = ts_tool("python3", paths, "python3");
+  if (!p)
+    return NULL;
+  snprintf(python, sizeof python, "%s", p);
+  char cmd[4200];
+  snprintf(cmd, sizeof cmd, "'%s' -c 'import http.server' >/dev/null 2>&1", python);
+  cr_assert_eq(ts_run(cmd), 0, "%s cannot import http.server", python);
+  return python;
+}
 
 /* Starts the server (token, bug or NULL); returns its pid and port. */
 static pid_t start_peer(const char *token, const char *bug, int *port) {
-  int out[2];
-  cr_assert(pipe(out) == 0);
-  pid_t pid = fork();
-  cr_assert(pid >= 0);
-  if (pid == 0) {
-    dup2(out[1], 1);
-    close(out[0]);
-    int devnull = open("/dev/null", O_WRONLY);
-    if (devnull >= 0)
-      dup2(devnull, 2);
-    if (bug)
-      execlp("python3", "python3", TEST_SOURCE_DIR "/tests/peers/pyserver.py", "--token", token,
-             "--bug", bug, (char *)NULL);
-    else
-      execlp("python3", "python3", TEST_SOURCE_DIR "/tests/peers/pyserver.py", "--token", token,
-             (char *)NULL);
-    _exit(127);
-  }
-  close(out[1]);
-  char buf[32] = "";
-  size_t n = 0;
-  ssize_t got;
-  while (n < sizeof buf - 1 && (got = read(out[0], buf + n, sizeof buf - 1 - n)) > 0) {
-    n += (size_t)got;
-    if (memchr(buf, '\n', n))
-      break;
-  }
-  close(out[0]);
-  buf[n] = '\0';
+  const char *const argv[] = {"python3", TEST_SOURCE_DIR "/tests/peers/pyserver.py", "--token",
+                              token, bug ? "--bug" : NULL, bug, NULL};
+  int out;
+  pid_t pid = ts_spawn(python, argv, &out);
+  char buf[32];
+  ts_read_line(out, buf, sizeof buf);
+  close(out);
   *port = atoi(buf);
   cr_assert_gt(*port, 0, "the Python peer did not start (bug %s)", bug ? bug : "none");
   return pid;
@@ -94,35 +85,22 @@ static void stop_peer(pid_t pid) {
 
 /* Runs certify against the port; returns the exit code; the report goes to dir. */
 static int certify(int port, const char *dir) {
-  char url[64];
-  snprintf(url, sizeof url, "http://127.0.0.1:%d", port);
-  pid_t pid = fork();
-  cr_assert(pid >= 0);
-  if (pid == 0) {
-    int devnull = open("/dev/null", O_WRONLY);
-    if (devnull >= 0) {
-      dup2(devnull, 1);
-      dup2(devnull, 2);
-    }
-    execl(APIHARNESS_BIN, APIHARNESS_BIN, "certify", "--base-url", url, "--report-dir", dir,
-          (char *)NULL);
-    _exit(127);
-  }
-  int st;
-  cr_assert(waitpid(pid, &st, 0) == pid);
-  cr_assert(WIFEXITED(st), "certify died by a signal");
-  return WEXITSTATUS(st);
+  char cmd[1024];
+  snprintf(cmd, sizeof cmd,
+           APIHARNESS_BIN " certify --base-url http://127.0.0.1:%d --report-dir '%s' >/dev/null 2>&1",
+           port, dir);
+  int rc = ts_run(cmd);
+  cr_assert_geq(rc, 0, "certify died by a signal");
+  return rc;
 }
 
 /* The requirement ids whose status is "fail" in dir/compliance.json, joined. */
 static void failing_requirements(const char *dir, char *out, size_t cap) {
   char path[512];
   snprintf(path, sizeof path, "%s/compliance.json", dir);
-  FILE *f = fopen(path, "rb");
-  cr_assert_not_null(f, "%s: %s", path, strerror(errno));
-  static char text[64 << 20];
-  size_t len = fread(text, 1, sizeof text, f);
-  fclose(f);
+  size_t len;
+  char *text = ts_slurp(path, &len);
+  cr_assert_not_null(text, "cannot read %s", path);
   hjson_doc *doc = hjson_doc_new();
   cr_assert_not_null(doc);
   const cJSON *root = hjson_parse(doc, text, len, NULL, NULL);
@@ -137,6 +115,7 @@ static void failing_requirements(const char *dir, char *out, size_t cap) {
       used += (size_t)snprintf(out + used, cap - used, " %s", id);
   }
   hjson_doc_free(doc);
+  free(text);
 }
 
 static int wanted_here(const peer_run *r, size_t index) {
@@ -163,13 +142,10 @@ ParameterizedTestParameters(peers, independent_server) {
 }
 
 ParameterizedTest(peer_run *r, peers, independent_server, .timeout = 600) {
-  if (!have_python()) {
-    cr_assert(!getenv("CI") || strcmp(getenv("CI"), "true"),
-              "python3 is missing under CI=true (scripts/install-deps installs it)");
+  if (!find_python())
     cr_skip_test("python3 not found: the independent peer cannot run");
-  }
-  char tmpl[] = "/tmp/apiharness-peers-XXXXXX";
-  cr_assert_not_null(mkdtemp(tmpl));
+  char tmpl[64];
+  ts_tmpdir(tmpl, sizeof tmpl, "peers");
   const char *token = "peer-token-7f3a9c2e41d08b65";
   cr_assert_eq(setenv("HARNESS_TOKEN", token, 1), 0);
   int healthy = !strcmp(r->bug, "-");
@@ -194,8 +170,5 @@ ParameterizedTest(peer_run *r, peers, independent_server, .timeout = 600) {
               "bug %s: exit %d (want %d), failing:%s; want %s to fail (report %s)", r->bug, rc,
               r->exit_code, failing[0] ? failing : " none", r->requirement, dir);
   }
-  char cmd[sizeof tmpl + 16];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpl);
-  if (system(cmd) != 0)
-    cr_log_warn("could not remove %s", tmpl);
+  ts_rmtree(tmpl);
 }

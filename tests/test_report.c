@@ -3,13 +3,12 @@
  * hostile strings, secrets, missing fields, invalid files), redaction, atomic
  * writes, and the HTML page opened offline in headless Chromium. */
 #define _GNU_SOURCE /* memmem, open_memstream */
-#include <arpa/inet.h>
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +20,7 @@
 #include <unistd.h>
 
 #include "report/hreport.h"
+#include "support.h"
 
 /* ---- fixtures ------------------------------------------------------------------ */
 
@@ -185,51 +185,20 @@ typedef struct {
   size_t md_len, html_len;
 } rendered;
 
-static void write_text(const char *path, const char *text, size_t len) {
-  FILE *f = fopen(path, "wb");
-  cr_assert_not_null(f, "cannot write %s", path);
-  cr_assert_eq(fwrite(text, 1, len, f), len);
-  cr_assert_eq(fclose(f), 0);
-}
-
-static char *read_text(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return NULL;
-  size_t cap = 1 << 16, n = 0;
-  char *buf = malloc(cap);
-  size_t got;
-  while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-    n += got;
-    if (cap - n - 1 == 0)
-      buf = realloc(buf, cap *= 2);
-  }
-  fclose(f);
-  buf[n] = '\0';
-  if (len)
-    *len = n;
-  return buf;
-}
-
-static void make_dir(char *dir, size_t cap) {
-  snprintf(dir, cap, "/tmp/hreport-test-XXXXXX");
-  cr_assert_not_null(mkdtemp(dir));
-}
-
 /* Writes the raw JSON text as compliance.json in a new directory and renders the
  * views; returns the rc of hreport_write_views, the views in *out when 0. */
 static int render_text(const char *json, rendered *out, char *err, size_t errlen) {
   memset(out, 0, sizeof *out);
-  make_dir(out->dir, sizeof out->dir);
+  ts_tmpdir(out->dir, sizeof out->dir, "report");
   char path[128];
   snprintf(path, sizeof path, "%s/compliance.json", out->dir);
-  write_text(path, json, strlen(json));
+  ts_write_file(path, json);
   int rc = hreport_write_views(out->dir, err, errlen);
   if (rc == 0) {
     snprintf(path, sizeof path, "%s/compliance.md", out->dir);
-    out->md = read_text(path, &out->md_len);
+    out->md = ts_slurp(path, &out->md_len);
     snprintf(path, sizeof path, "%s/compliance.html", out->dir);
-    out->html = read_text(path, &out->html_len);
+    out->html = ts_slurp(path, &out->html_len);
     cr_assert_not_null(out->md, "compliance.md not written");
     cr_assert_not_null(out->html, "compliance.html not written");
   }
@@ -245,28 +214,11 @@ static void render_fixture(cJSON *report, rendered *out) {
   cJSON_Delete(report);
 }
 
-/* Removes a test directory and the plain files in it. */
-static void rm_dir(const char *dir) {
-  DIR *d = opendir(dir);
-  if (!d)
-    return;
-  struct dirent *e;
-  while ((e = readdir(d)) != NULL) {
-    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-      continue;
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-    unlink(path);
-  }
-  closedir(d);
-  rmdir(dir);
-}
-
 static void rendered_free(rendered *v) {
   free(v->md);
   free(v->html);
   v->md = v->html = NULL;
-  rm_dir(v->dir);
+  ts_rmtree(v->dir);
 }
 
 static size_t count_of(const char *hay, const char *needle) {
@@ -430,7 +382,7 @@ Test(report, hostile_strings_escaped) {
 
   /* md: inline text escaped, the fence longer than the backticks of the body */
   cr_assert_eq(count_of(v.md, "<img"), count_of(v.md, "\\<img"), "an unescaped <img in md");
-  cr_assert_geq(count_of(v.md, "\\<img"), 1);
+  cr_assert_eq(count_of(v.md, "\\<img"), 1, "the case detail, shown once, escaped");
   cr_assert_null(strstr(v.md, "\x1b"));
   cr_assert_not_null(strstr(v.md, "\\<img src=x onerror=alert\\(3\\)\\>"), "%s", v.md);
   cr_assert_not_null(strstr(v.md, "\\[link\\]\\(http://attacker.invalid/\\)"));
@@ -562,14 +514,14 @@ Test(report, interrupted_and_partial_runs_say_so) {
   rendered_free(&v);
   cJSON *r = cJSON_Parse("{\"verdict\":\"non-compliant\",\"partial\":true,\"cases\":[]}");
   char dir[64], path[128];
-  make_dir(dir, sizeof dir);
+  ts_tmpdir(dir, sizeof dir, "report");
   snprintf(path, sizeof path, "%s/summary.md", dir);
   cr_assert_eq(hreport_write_summary_md(path, r, "reports/x", err, sizeof err), 0, "%s", err);
   size_t len = 0;
-  char *md = read_text(path, &len);
+  char *md = ts_slurp(path, &len);
   cr_assert_not_null(strstr(md, "### apiharness certify: NON-COMPLIANT (PARTIAL)\n"), "%s", md);
   free(md);
-  rm_dir(dir);
+  ts_rmtree(dir);
   cJSON_Delete(r);
 }
 
@@ -594,7 +546,7 @@ Test(report, invalid_input_errors) {
     char path[128];
     snprintf(path, sizeof path, "%s/compliance.html", v.dir);
     cr_assert_neq(access(path, F_OK), 0, "a view was written for an invalid report");
-    rm_dir(v.dir);
+    ts_rmtree(v.dir);
   }
   char err[512] = "";
   cr_assert_neq(hreport_write_views("/nonexistent/dir", err, sizeof err), 0);
@@ -603,11 +555,11 @@ Test(report, invalid_input_errors) {
 
 Test(report, atomic_write) {
   char dir[64], path[128], err[256] = "";
-  make_dir(dir, sizeof dir);
+  ts_tmpdir(dir, sizeof dir, "report");
   snprintf(path, sizeof path, "%s/out.txt", dir);
   cr_assert_eq(hreport_write_file_atomic(path, "first", 5, err, sizeof err), 0, "%s", err);
   cr_assert_eq(hreport_write_file_atomic(path, "second", 6, err, sizeof err), 0, "%s", err);
-  char *text = read_text(path, NULL);
+  char *text = ts_slurp(path, NULL);
   cr_assert_str_eq(text, "second");
   free(text);
   DIR *d = opendir(dir);
@@ -623,7 +575,7 @@ Test(report, atomic_write) {
   snprintf(path, sizeof path, "%s/missing/out.txt", dir);
   cr_assert_neq(hreport_write_file_atomic(path, "x", 1, err, sizeof err), 0);
   cr_assert_not_null(strstr(err, "cannot create"), "%s", err);
-  rm_dir(dir);
+  ts_rmtree(dir);
 }
 
 Test(report, many_failures_capped_and_big_excerpt) {
@@ -656,15 +608,36 @@ Test(report, many_failures_capped_and_big_excerpt) {
 /* The browser, or NULL: the test is then skipped, except under CI=true (CI
  * installs chromium, so a missing one there is a broken setup, not a skip). */
 static const char *chromium_path(void) {
-  static const char *const candidates[] = {"/usr/bin/chromium", "/usr/bin/chromium-browser"};
-  for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++)
-    if (access(candidates[i], X_OK) == 0)
-      return candidates[i];
-  const char *ci = getenv("CI");
-  if (ci && !strcmp(ci, "true"))
-    cr_assert_fail("chromium is not installed, and CI=true requires it (Debian package "
-                   "'chromium')");
-  return NULL;
+  static const char *const candidates[] = {"/usr/bin/chromium", "/usr/bin/chromium-browser",
+                                           NULL};
+  return ts_tool("chromium", candidates, "chromium");
+}
+
+/* The proxy's record: the first line of every connection, '\n'-joined (an
+ * empty line for a connection that sent nothing within 2 s). */
+typedef struct {
+  pthread_mutex_t mu;
+  char *buf;
+  size_t cap, used;
+} proxy_log;
+
+/* A connection to the proxy (tests/support.c's ts_listener, the browser opens
+ * several at once): its request line is kept, nothing is answered. */
+static void proxy_conn(void *ud, int fd, ts_listener *l) {
+  (void)l;
+  proxy_log *pl = ud;
+  struct pollfd q = {.fd = fd, .events = POLLIN};
+  char line[512] = "";
+  if (poll(&q, 1, 2000) > 0) {
+    ssize_t n = recv(fd, line, sizeof line - 1, 0);
+    line[n > 0 ? n : 0] = '\0';
+    line[strcspn(line, "\r\n")] = '\0';
+  }
+  pthread_mutex_lock(&pl->mu);
+  int m = snprintf(pl->buf + pl->used, pl->cap - pl->used, "%s\n", line);
+  if (m > 0 && (size_t)m < pl->cap - pl->used)
+    pl->used += (size_t)m;
+  pthread_mutex_unlock(&pl->mu);
 }
 
 /* Loads file:// path in headless Chromium, every connection going to a proxy on
@@ -672,20 +645,13 @@ static const char *chromium_path(void) {
  * the dumped DOM (malloc'd). */
 static char *chromium_dump(const char *chromium, const char *path, char *requests,
                            size_t requests_cap) {
-  int ls = socket(AF_INET, SOCK_STREAM, 0);
-  cr_assert_geq(ls, 0);
-  struct sockaddr_in a = {0};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  cr_assert_eq(bind(ls, (struct sockaddr *)&a, sizeof a), 0);
-  cr_assert_eq(listen(ls, 16), 0);
-  socklen_t al = sizeof a;
-  cr_assert_eq(getsockname(ls, (struct sockaddr *)&a, &al), 0);
+  requests[0] = '\0';
+  proxy_log pl = {.mu = PTHREAD_MUTEX_INITIALIZER, .buf = requests, .cap = requests_cap};
+  ts_listener *l = ts_listener_start(proxy_conn, &pl);
   char proxy[64], url[256], profile[64], out[128];
-  snprintf(proxy, sizeof proxy, "--proxy-server=http://127.0.0.1:%d", ntohs(a.sin_port));
+  snprintf(proxy, sizeof proxy, "--proxy-server=http://127.0.0.1:%d", ts_listener_port(l));
   snprintf(url, sizeof url, "file://%s", path);
-  snprintf(profile, sizeof profile, "/tmp/hreport-chromium-XXXXXX");
-  cr_assert_not_null(mkdtemp(profile));
+  ts_tmpdir(profile, sizeof profile, "chromium");
   char profile_arg[96];
   snprintf(profile_arg, sizeof profile_arg, "--user-data-dir=%s", profile);
   snprintf(out, sizeof out, "%s.dom", path);
@@ -698,7 +664,6 @@ static char *chromium_dump(const char *chromium, const char *path, char *request
       _exit(127);
     dup2(fd, 1);
     dup2(nul, 2);
-    close(ls);
     setpgid(0, 0);
     execl(chromium, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
           "--no-first-run", "--disable-background-networking", "--disable-component-update",
@@ -707,44 +672,22 @@ static char *chromium_dump(const char *chromium, const char *path, char *request
           "--proxy-bypass-list=<-loopback>", proxy, profile_arg, "--dump-dom", url, (char *)NULL);
     _exit(127);
   }
-  size_t used = 0;
-  requests[0] = '\0';
   time_t deadline = time(NULL) + 90;
-  int status = 0, done = 0;
-  while (!done) {
-    pid_t w = waitpid(pid, &status, WNOHANG);
-    if (w == pid)
-      break;
+  int status = 0;
+  while (waitpid(pid, &status, WNOHANG) != pid) {
     if (time(NULL) > deadline) {
       kill(-pid, SIGKILL);
       waitpid(pid, &status, 0);
+      ts_listener_free(l);
       cr_assert_fail("chromium did not finish within 90 s");
     }
-    struct pollfd p = {.fd = ls, .events = POLLIN};
-    if (poll(&p, 1, 200) > 0) {
-      int c = accept(ls, NULL, NULL);
-      if (c < 0)
-        continue;
-      struct pollfd q = {.fd = c, .events = POLLIN};
-      char line[512] = "";
-      if (poll(&q, 1, 2000) > 0) {
-        ssize_t n = recv(c, line, sizeof line - 1, 0);
-        line[n > 0 ? n : 0] = '\0';
-        line[strcspn(line, "\r\n")] = '\0';
-      }
-      close(c);
-      int m = snprintf(requests + used, requests_cap - used, "%s\n", line);
-      if (m > 0 && (size_t)m < requests_cap - used)
-        used += (size_t)m;
-    }
+    usleep(20000);
   }
-  close(ls);
+  ts_listener_free(l); /* every connection's line is in, no handler runs on */
   kill(-pid, SIGKILL); /* leftover helper processes of the browser's group */
   cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "chromium failed (status %d)", status);
-  char cmd[160];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", profile);
-  cr_assert_eq(system(cmd), 0);
-  char *dom = read_text(out, NULL);
+  ts_rmtree(profile);
+  char *dom = ts_slurp(out, NULL);
   cr_assert_not_null(dom);
   return dom;
 }
@@ -824,17 +767,17 @@ Test(report, chromium_detects_external_request, .timeout = 240) {
   if (!chromium)
     cr_skip_test("chromium is not installed (Debian package 'chromium'; CI installs it)");
   char dir[64], path[128], requests[8192], first[512] = "";
-  make_dir(dir, sizeof dir);
+  ts_tmpdir(dir, sizeof dir, "report");
   snprintf(path, sizeof path, "%s/leaky.html", dir);
   const char *page = "<!DOCTYPE html><html><body><h1>Verdict: X</h1>"
                      "<img src=\"http://attacker.invalid/leak.png\"></body></html>";
-  write_text(path, page, strlen(page));
+  ts_write_file(path, page);
   char *dom = chromium_dump(chromium, path, requests, sizeof requests);
   cr_assert_not_null(strstr(dom, "Verdict: X"));
   cr_assert_eq(page_requests(requests, first, sizeof first), 1, "requests: %s", requests);
   cr_assert_not_null(strstr(first, "attacker.invalid/leak.png"), "%s", first);
   free(dom);
-  rm_dir(dir);
+  ts_rmtree(dir);
 }
 
 /* Odd shapes: every object-shaped document of JSONTestSuite renders without a crash. */
@@ -847,7 +790,7 @@ Test(report, renders_any_object) {
   struct dirent *e;
   int objects = 0;
   char tmpdir[64], junit[128], sarif[128], summary[128];
-  make_dir(tmpdir, sizeof tmpdir);
+  ts_tmpdir(tmpdir, sizeof tmpdir, "report");
   snprintf(junit, sizeof junit, "%s/junit.xml", tmpdir);
   snprintf(sarif, sizeof sarif, "%s/out.sarif", tmpdir);
   snprintf(summary, sizeof summary, "%s/summary.md", tmpdir);
@@ -857,7 +800,7 @@ Test(report, renders_any_object) {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", dirpath, e->d_name);
     size_t len = 0;
-    char *text = read_text(path, &len);
+    char *text = ts_slurp(path, &len);
     cr_assert_not_null(text);
     const cJSON *root = hjson_parse(doc, text, len, NULL, NULL);
     if (cJSON_IsObject(root)) {
@@ -884,8 +827,10 @@ Test(report, renders_any_object) {
   }
   closedir(d);
   hjson_doc_free(doc);
-  rm_dir(tmpdir);
-  cr_assert_geq(objects, 5, "only %d object documents read", objects);
+  ts_rmtree(tmpdir);
+  /* the y_ and i_ files of the (vendored, fixed) suite whose top level the
+   * strict reader accepts as an object */
+  cr_assert_eq(objects, 10, "%d object documents read", objects);
 }
 
 /* ---- findings, coverage and CI outputs from a report model (tests/data/report) ------- */
@@ -893,12 +838,7 @@ Test(report, renders_any_object) {
 static cJSON *load_data(const char *name) {
   char path[512];
   snprintf(path, sizeof path, "%s/report/%s", TEST_DATA_DIR, name);
-  char *text = read_text(path, NULL);
-  cr_assert_not_null(text, "cannot read %s", path);
-  cJSON *j = cJSON_Parse(text);
-  cr_assert_not_null(j, "%s is not JSON", path);
-  free(text);
-  return j;
+  return ts_report_file(path);
 }
 
 static const char *str_of(const cJSON *o, const char *name) {
@@ -1116,20 +1056,20 @@ Test(report, schema_coverage) {
   /* the views show it, from the catalogue beside the report */
   rendered v;
   memset(&v, 0, sizeof v);
-  make_dir(v.dir, sizeof v.dir);
+  ts_tmpdir(v.dir, sizeof v.dir, "report");
   char path[128];
   char *text = cJSON_Print(cat);
   snprintf(path, sizeof path, "%s/catalogue.json", v.dir);
-  write_text(path, text, strlen(text));
+  ts_write_file(path, text);
   free(text);
   text = cJSON_Print(r);
   snprintf(path, sizeof path, "%s/compliance.json", v.dir);
-  write_text(path, text, strlen(text));
+  ts_write_file(path, text);
   free(text);
   char err[256] = "";
   cr_assert_eq(hreport_write_views(v.dir, err, sizeof err), 0, "%s", err);
   snprintf(path, sizeof path, "%s/compliance.md", v.dir);
-  v.md = read_text(path, NULL);
+  v.md = ts_slurp(path, NULL);
   cr_assert_not_null(strstr(v.md, "## Schema coverage"));
   cr_assert_not_null(strstr(v.md, "| `ModuleDto.id` | pattern | "
                                   "`schema.request.ModuleDto.id.pattern` | 0 | 3 |"),
@@ -1216,12 +1156,12 @@ Test(report, junit_well_formed_with_findings) {
   cJSON *r = hostile_model();
   cr_assert_eq(hreport_add_findings(r), 0);
   char dir[64], path[128], err[256] = "", out[512];
-  make_dir(dir, sizeof dir);
+  ts_tmpdir(dir, sizeof dir, "report");
   snprintf(path, sizeof path, "%s/junit.xml", dir);
   cr_assert_eq(hreport_write_junit(path, r, err, sizeof err), 0, "%s", err);
   cr_assert_eq(xml_parse_status(path, out, sizeof out), 0, "not well-formed XML: %s", out);
   cr_assert_eq(atoi(out), 5, "5 testcases: %s", out);
-  char *x = read_text(path, NULL);
+  char *x = ts_slurp(path, NULL);
   cr_assert_null(strstr(x, SECRET_BEARER), "a secret in junit.xml");
   cr_assert_null(strchr(x, '\x01'));
   cr_assert_null(strchr(x, '\x1b'));
@@ -1242,7 +1182,7 @@ Test(report, junit_well_formed_with_findings) {
   cr_assert_not_null(strstr(warn, "<property name=\"warning\""));
   cr_assert_not_null(strstr(x, "<error message=\"[F"), "the case that could not run");
   free(x);
-  rm_dir(dir);
+  ts_rmtree(dir);
   cJSON_Delete(r);
 }
 
@@ -1278,10 +1218,10 @@ Test(report, sarif_structure) {
                             cJSON_CreateString(path_spec));
   cr_assert_eq(hreport_add_findings(r), 0);
   char dir[64], path[128], err[256] = "";
-  make_dir(dir, sizeof dir);
+  ts_tmpdir(dir, sizeof dir, "report");
   snprintf(path, sizeof path, "%s/out.sarif", dir);
   cr_assert_eq(hreport_write_sarif(path, r, err, sizeof err), 0, "%s", err);
-  char *text = read_text(path, NULL);
+  char *text = ts_slurp(path, NULL);
   cJSON *s = cJSON_Parse(text);
   cr_assert_not_null(s);
   cr_assert_str_eq(str_of(s, "version"), "2.1.0");
@@ -1319,26 +1259,37 @@ Test(report, sarif_structure) {
                                              0),
                           "fullyQualifiedName");
   cr_assert_str_eq(fq, "#/components/schemas/ModuleDto/properties/id");
-  /* the region points into the spec where that schema's id property is */
-  cr_assert_gt(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(
+  /* the region points into the spec where that schema's id property is:
+   * the line of "id" under ModuleDto's "properties" */
+  char *spec = ts_slurp(path_spec, NULL);
+  cr_assert_not_null(spec, "cannot read %s", path_spec);
+  const char *at = strstr(spec, "\"ModuleDto\": {");
+  at = at ? strstr(at, "\"properties\"") : NULL;
+  at = at ? strstr(at, "\"id\"") : NULL;
+  cr_assert_not_null(at, "no ModuleDto id property in %s", path_spec);
+  int line = 1;
+  for (const char *p = spec; p < at; p++)
+    line += *p == '\n';
+  free(spec);
+  cr_assert_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(
                    cJSON_GetObjectItem(first, "locations"), 0), "physicalLocation"), "region"),
-                   "startLine")->valueint, 1);
+                   "startLine")->valueint, line);
   cJSON *last = cJSON_GetArrayItem(results, 5);
   cr_assert_str_eq(str_of(last, "level"), "warning");
   cJSON_Delete(s);
   free(text);
-  rm_dir(dir);
+  ts_rmtree(dir);
   cJSON_Delete(r);
 }
 
 Test(report, summary_md_short) {
   cJSON *r = load_data("findings-report.json");
   char dir[64], path[128], err[256] = "";
-  make_dir(dir, sizeof dir);
+  ts_tmpdir(dir, sizeof dir, "report");
   snprintf(path, sizeof path, "%s/summary.md", dir);
   cr_assert_eq(hreport_write_summary_md(path, r, "reports/x", err, sizeof err), 0, "%s", err);
   size_t len = 0;
-  char *md = read_text(path, &len);
+  char *md = ts_slurp(path, &len);
   cr_assert_lt(len, 4096);
   cr_assert_not_null(strstr(md, "### apiharness certify: NON-COMPLIANT\n"), "%s", md);
   cr_assert_not_null(strstr(md, "| FAIL | expected 400, got 201 | "
@@ -1346,7 +1297,7 @@ Test(report, summary_md_short) {
                      "%s", md);
   cr_assert_not_null(strstr(md, "Full report: `reports/x/compliance.html`"));
   free(md);
-  rm_dir(dir);
+  ts_rmtree(dir);
   cJSON_Delete(r);
 }
 
@@ -1391,16 +1342,16 @@ Test(report, write_report_never_fails_on_peer_bytes) {
   cJSON_ReplaceItemInObject(cJSON_GetObjectItem(r, "target"), "server",
                             cJSON_CreateString("nginx\xfe"));
   char dir[64], path[128], err[256] = "", out[512];
-  make_dir(dir, sizeof dir);
+  ts_tmpdir(dir, sizeof dir, "report");
   snprintf(path, sizeof path, "%s/compliance.md", dir);
-  write_text(path, "# Verdict: COMPLIANT\n", 21); /* a stale view of an earlier run */
+  ts_write_bytes(path, "# Verdict: COMPLIANT\n", 21); /* a stale view of an earlier run */
   cr_assert_eq(hreport_write_report(dir, r, NULL, err, sizeof err), 0, "%s", err);
-  char *md = read_text(path, NULL);
+  char *md = ts_slurp(path, NULL);
   cr_assert_not_null(strstr(md, "# Verdict: NON-COMPLIANT"), "the stale view was kept");
   free(md);
   snprintf(path, sizeof path, "%s/compliance.json", dir);
   size_t len = 0;
-  char *json = read_text(path, &len);
+  char *json = ts_slurp(path, &len);
   hjson_doc *doc = hjson_doc_new();
   hjson_error e;
   const cJSON *back = hjson_parse(doc, json, len, NULL, &e);
@@ -1413,10 +1364,10 @@ Test(report, write_report_never_fails_on_peer_bytes) {
   snprintf(path, sizeof path, "%s/junit.xml", dir);
   cr_assert_eq(xml_parse_status(path, out, sizeof out), 0, "junit.xml: %s", out);
   snprintf(path, sizeof path, "%s/compliance.html", dir);
-  char *html = read_text(path, NULL);
+  char *html = ts_slurp(path, NULL);
   cr_assert_not_null(strstr(html, "(server <code>nginx\\xFE</code>)"), "the Server header shown");
   free(html);
-  rm_dir(dir);
+  ts_rmtree(dir);
   cJSON_Delete(r);
 }
 

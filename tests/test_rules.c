@@ -11,10 +11,10 @@ static hjson_doc *doc;
 static hschema_result *res;
 
 static void setup(void) {
-  hspec_error err;
+  herr err;
   spec = hspec_load_file(TEST_SOURCE_DIR "/spec/create-api-token.openapi.json", &err);
   cr_assert_not_null(spec, "spec: %s", err.msg);
-  hschema_error serr;
+  herr serr;
   rules = hrules_new(spec, &serr);
   cr_assert_not_null(rules, "rules: %s", serr.msg);
   doc = hjson_doc_new();
@@ -172,10 +172,10 @@ Test(rules, response_400_is_checked_against_problem_details_only) {
 Test(rules, missing_operation_is_a_clear_error) {
   static const char other[] =
       "{\"openapi\":\"3.0.1\",\"info\":{\"title\":\"t\",\"version\":\"1\"},\"paths\":{}}";
-  hspec_error err;
+  herr err;
   hspec *s = hspec_load(other, sizeof other - 1, "other.json", &err);
   cr_assert_not_null(s, "%s", err.msg);
-  hschema_error serr;
+  herr serr;
   cr_assert_null(hrules_new(s, &serr));
   cr_assert(strstr(serr.msg, "other.json") && strstr(serr.msg, HRULES_PATH), "%s", serr.msg);
   hspec_free(s);

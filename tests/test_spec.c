@@ -26,7 +26,7 @@ static char *dq(const char *s) {
   return d;
 }
 
-static hspec *load_q(const char *text, hspec_error *err) {
+static hspec *load_q(const char *text, herr *err) {
   char *d = dq(text);
   hspec *s = hspec_load(d, strlen(d), "t.json", err);
   free(d);
@@ -36,7 +36,7 @@ static hspec *load_q(const char *text, hspec_error *err) {
 /* Loading must fail with code and a message containing every word given. */
 static void expect_fail(const char *text, hspec_code code, const char *w1, const char *w2,
                         const char *w3) {
-  hspec_error err;
+  herr err;
   hspec *s = load_q(text, &err);
   cr_assert_null(s, "loaded a broken spec: %s", text);
   cr_assert_eq(err.code, code, "code %s, want %s: %s", hspec_code_name(err.code),
@@ -55,7 +55,7 @@ static void expect_fail(const char *text, hspec_code code, const char *w1, const
 /* ---------------------------------------------------------- the real spec */
 
 Test(spec_real, loads_operation_and_metadata) {
-  hspec_error err;
+  herr err;
   hspec *s = hspec_load_file(SPEC_FILE, &err);
   cr_assert_not_null(s, "%s", err.msg);
   cr_expect_str_eq(hspec_title(s), "Marketplace API");
@@ -82,7 +82,7 @@ Test(spec_real, loads_operation_and_metadata) {
 }
 
 Test(spec_real, request_media_types_and_schema_pointers) {
-  hspec_error err;
+  herr err;
   hspec *s = hspec_load_file(SPEC_FILE, &err);
   cr_assert_not_null(s, "%s", err.msg);
   const hspec_operation *op = hspec_operation_at(s, 0);
@@ -113,7 +113,7 @@ Test(spec_real, request_media_types_and_schema_pointers) {
 }
 
 Test(spec_real, responses_201_and_400) {
-  hspec_error err;
+  herr err;
   hspec *s = hspec_load_file(SPEC_FILE, &err);
   cr_assert_not_null(s, "%s", err.msg);
   const hspec_operation *op = hspec_operation_at(s, 0);
@@ -145,7 +145,7 @@ Test(spec_real, responses_201_and_400) {
 }
 
 Test(spec_real, resolve_reports_bad_refs) {
-  hspec_error err;
+  herr err;
   hspec *s = hspec_load_file(SPEC_FILE, &err);
   cr_assert_not_null(s, "%s", err.msg);
   const char *why = NULL;
@@ -202,7 +202,7 @@ static hspec_media mk(const char *t) {
 }
 
 Test(media, real_request_types) {
-  hspec_error err;
+  herr err;
   hspec *s = hspec_load_file(SPEC_FILE, &err);
   cr_assert_not_null(s, "%s", err.msg);
   const hspec_operation *op = hspec_operation_at(s, 0);
@@ -245,7 +245,7 @@ Test(media, exact_wins_over_wildcards) {
 /* ---------------------------------------------------------------- statuses */
 
 Test(status, exact_then_range_then_default) {
-  hspec_error err;
+  herr err;
   hspec *s = load_q(HEAD "'paths':{'/x':{'get':{'responses':{'default':{'description':'d'},"
                          "'4XX':{'description':'c'},'404':{'description':'nf'},"
                          "'x-note':{'any':1}}}}}}",
@@ -271,7 +271,7 @@ Test(status, exact_then_range_then_default) {
 }
 
 Test(status, several_methods_and_allow) {
-  hspec_error err;
+  herr err;
   hspec *s = load_q(HEAD "'paths':{'/a':{'post':" OK_OP ",'get':" OK_OP ",'summary':'s'},"
                          "'/b':{'delete':" OK_OP "},'/c':{}}}",
                     &err);
@@ -291,7 +291,7 @@ Test(status, several_methods_and_allow) {
 /* ------------------------------------------------------------ refs that work */
 
 Test(refs, request_body_and_response_refs_point_at_components) {
-  hspec_error err;
+  herr err;
   hspec *s =
       load_q(HEAD "'paths':{'/t':{'post':{'requestBody':{'$ref':'#/components/requestBodies/B'},"
                   "'responses':{'201':{'$ref':'#/components/responses/R'}}}}},"
@@ -322,7 +322,7 @@ Test(refs, request_body_and_response_refs_point_at_components) {
 }
 
 Test(refs, chains_resolve_to_the_value_and_recursion_is_fine) {
-  hspec_error err;
+  herr err;
   hspec *s =
       load_q(HEAD "'paths':{},'components':{'schemas':{"
                   "'A':{'$ref':'#/components/schemas/B'},'B':{'$ref':'#/components/schemas/C'},"
@@ -345,7 +345,7 @@ Test(refs, chains_resolve_to_the_value_and_recursion_is_fine) {
 }
 
 Test(refs, percent_and_tilde_escapes_in_refs) {
-  hspec_error err;
+  herr err;
   hspec *s = load_q(HEAD "'paths':{},'components':{'schemas':{'a b%':{'type':'string'},"
                          "'~/':{'type':'number'},"
                          "'U':{'$ref':'#/components/schemas/a%20b%25'},"
@@ -362,7 +362,7 @@ Test(refs, percent_and_tilde_escapes_in_refs) {
 }
 
 Test(refs, path_item_ref_indexes_the_target_operations) {
-  hspec_error err;
+  herr err;
   hspec *s = load_q(HEAD "'paths':{'/a':{'$ref':'#/paths/~1b'},'/b':{'get':" OK_OP "}}}", &err);
   cr_assert_not_null(s, "%s", err.msg);
   cr_expect_eq(hspec_operation_count(s), 2);
@@ -572,7 +572,7 @@ Test(broken, not_json) {
 }
 
 Test(broken, file_that_does_not_exist) {
-  hspec_error err;
+  herr err;
   hspec *s = hspec_load_file("/nonexistent/dir/spec.json", &err);
   cr_assert_null(s);
   cr_expect_eq(err.code, HSPEC_E_IO);
@@ -590,7 +590,7 @@ Test(broken, fifo_without_a_writer_does_not_hang, .timeout = 20) {
   char path[64];
   snprintf(path, sizeof path, "%s/spec.json", dir);
   cr_assert_eq(mkfifo(path, 0600), 0);
-  hspec_error err;
+  herr err;
   hspec *s = hspec_load_file(path, &err);
   unlink(path);
   rmdir(dir);
@@ -606,7 +606,7 @@ Test(broken, file_over_the_size_limit) {
   cr_assert(fd >= 0);
   cr_assert_eq(ftruncate(fd, (off_t)HSPEC_MAX_BYTES + 1), 0); /* sparse: no disk used */
   close(fd);
-  hspec_error err;
+  herr err;
   hspec *s = hspec_load_file(path, &err);
   unlink(path);
   cr_assert_null(s);
@@ -628,7 +628,7 @@ Test(hostile, deep_nesting_is_an_error_not_a_crash) {
   cr_assert_not_null(buf);
   memset(buf, '[', depth);
   memset(buf + depth, ']', depth);
-  hspec_error err;
+  herr err;
   cr_expect_null(hspec_load(buf, 2 * depth, "deep.json", &err));
   cr_expect_eq(err.code, HSPEC_E_JSON, "%s", err.msg);
   cr_expect(strstr(err.msg, "depth"), "%s", err.msg);
@@ -636,7 +636,7 @@ Test(hostile, deep_nesting_is_an_error_not_a_crash) {
 }
 
 Test(hostile, over_the_size_limit) {
-  hspec_error err;
+  herr err;
   static const char x[1] = {'{'};
   cr_expect_null(hspec_load(x, HSPEC_MAX_BYTES + 1, "big.json", &err));
   cr_expect_eq(err.code, HSPEC_E_LIMIT);
@@ -657,7 +657,7 @@ Test(hostile, long_ref_chains_into_large_objects) {
                             "%s\"S%zu\":{\"$ref\":\"#/components/schemas/S%zu\"}", i ? "," : "", i,
                             i + 1);
   len += (size_t)snprintf(buf + len, cap - len, ",\"S%zu\":{\"type\":\"integer\"}}}}", n);
-  hspec_error err;
+  herr err;
   hspec *s = hspec_load(buf, len, "chain.json", &err);
   free(buf);
   cr_assert_not_null(s, "%s", err.msg);
@@ -691,7 +691,7 @@ Test(hostile, hundred_thousand_refs_into_large_containers, .timeout = 60) {
                             i ? "," : "", n - 1 - i);
   len += (size_t)snprintf(buf + len, cap - len, "]}}}}");
   cr_assert_lt(len, cap);
-  hspec_error err;
+  herr err;
   hspec *s = hspec_load(buf, len, "refs.json", &err);
   free(buf);
   /* every array item refers to a property that refers back into the array:
@@ -741,7 +741,7 @@ static void mutate_all(cJSON *root, cJSON *node, const char *base_text, size_t *
       nv->next = nv->prev = NULL;
       cJSON_Delete(nv);
       cr_assert_not_null(text);
-      hspec_error err;
+      herr err;
       hspec *s = hspec_load(text, strlen(text), "m.json", &err);
       if (!s)
         cr_assert(err.msg[0] && !strchr(err.msg, '\n'), "bad message: %s", err.msg);

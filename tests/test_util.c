@@ -19,6 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "support.h"
+
 /* ---- hex ------------------------------------------------------------------ */
 
 Test(util, hexval_accepts_exactly_the_22_hex_digits) {
@@ -328,18 +330,9 @@ Test(util, hbuf_vprintf_and_reserve) {
 
 static char dir[64];
 
-static void mkdir_setup(void) {
-  strcpy(dir, "/tmp/test_util.XXXXXX");
-  cr_assert_not_null(mkdtemp(dir));
-}
+static void mkdir_setup(void) { ts_tmpdir(dir, sizeof dir, "util"); }
 
-static void rm_rf(const char *path) {
-  char cmd[256];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
-  cr_assert_eq(system(cmd), 0);
-}
-
-static void mkdir_teardown(void) { rm_rf(dir); }
+static void mkdir_teardown(void) { ts_rmtree(dir); }
 
 TestSuite(util_file, .init = mkdir_setup, .fini = mkdir_teardown);
 
@@ -349,13 +342,6 @@ static const char *at(const char *name) {
   char *p = buf[k++ % 4];
   snprintf(p, PATH_MAX, "%s/%s", dir, name);
   return p;
-}
-
-static void put(const char *path, const char *data, size_t n) {
-  FILE *f = fopen(path, "wb");
-  cr_assert_not_null(f, "%s: %s", path, strerror(errno));
-  cr_assert_eq(fwrite(data, 1, n, f), n);
-  cr_assert_eq(fclose(f), 0);
 }
 
 /* Asserts that the file at path holds exactly want[0..n). */
@@ -385,7 +371,7 @@ static void listing(char *out, size_t cap) {
 }
 
 Test(util_file, slurp_reads_bytes_exactly_with_a_nul_after) {
-  put(at("a"), "x\0y\xFF", 4);
+  ts_write_bytes(at("a"), "x\0y\xFF", 4);
   size_t len = 99;
   char err[256] = "";
   char *p = hutil_slurp(at("a"), 0, 0, &len, NULL, err, sizeof err);
@@ -393,7 +379,7 @@ Test(util_file, slurp_reads_bytes_exactly_with_a_nul_after) {
   cr_assert_eq(len, 4);
   cr_assert(memcmp(p, "x\0y\xFF", 5) == 0);
   free(p);
-  put(at("empty"), "", 0);
+  ts_write_bytes(at("empty"), "", 0);
   p = hutil_slurp(at("empty"), 10, HUTIL_SLURP_REGULAR, &len, NULL, err, sizeof err);
   cr_assert_not_null(p, "%s", err);
   cr_assert_eq(len, 0);
@@ -404,7 +390,7 @@ Test(util_file, slurp_reads_bytes_exactly_with_a_nul_after) {
 Test(util_file, slurp_cap_is_inclusive_and_over_it_fails) {
   char data[1000];
   memset(data, 'q', sizeof data);
-  put(at("f"), data, sizeof data);
+  ts_write_bytes(at("f"), data, sizeof data);
   size_t len = 0;
   int big = -1;
   char err[256] = "";
@@ -489,7 +475,7 @@ Test(util_file, write_atomic_replaces_the_file_and_leaves_no_temp) {
 
 Test(util_file, write_atomic_failure_keeps_the_old_file_and_removes_the_temp) {
   char err[256] = "";
-  put(at("keep"), "old", 3);
+  ts_write_bytes(at("keep"), "old", 3);
   /* the write itself fails (EFBIG past RLIMIT_FSIZE) after the temp exists */
   signal(SIGXFSZ, SIG_IGN);
   struct rlimit rl = {.rlim_cur = 100, .rlim_max = RLIM_INFINITY};
@@ -507,8 +493,8 @@ Test(util_file, write_atomic_failure_keeps_the_old_file_and_removes_the_temp) {
 
 Test(util_file, write_atomic_refuses_a_planted_link_and_a_missing_dir) {
   char err[256] = "";
-  put(at("keep"), "old", 3);
-  put(at("victim"), "victim", 6);
+  ts_write_bytes(at("keep"), "old", 3);
+  ts_write_bytes(at("victim"), "victim", 6);
   char tmp[PATH_MAX];
   snprintf(tmp, sizeof tmp, "%s.tmp.%ld", at("keep"), (long)getpid());
   cr_assert_eq(symlink(at("victim"), tmp), 0);
@@ -520,7 +506,7 @@ Test(util_file, write_atomic_refuses_a_planted_link_and_a_missing_dir) {
   cr_assert_not_null(strstr(err, "cannot create"), "%s", err);
   /* renaming over a non-empty directory fails: the temp goes, the dir stays */
   cr_assert_eq(mkdir(at("d"), 0755), 0);
-  put(at("d/inside"), "i", 1);
+  ts_write_bytes(at("d/inside"), "i", 1);
   cr_assert_eq(hutil_write_atomic(at("d"), "x", 1, err, sizeof err), -1);
   cr_assert_not_null(strstr(err, "rename"), "%s", err);
   cr_assert_eq(unlink(tmp), 0);

@@ -23,6 +23,185 @@
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 #endif
 
+/* ---------- bodies at a path ---------- */
+
+cJSON *hc_at(cJSON *node, const bpath *p, size_t upto) {
+  for (size_t i = 0; node && i < upto; i++)
+    node = !strcmp(p->tok[i], "[]")
+               ? (cJSON_IsArray(node) ? node->child : NULL)
+               : (cJSON_IsObject(node) ? cJSON_GetObjectItemCaseSensitive(node, p->tok[i]) : NULL);
+  return node;
+}
+
+/* Prints body (unformatted) with the string RAW_MARK replaced by raw (JSON text). */
+char *hc_print_with_raw(const cJSON *body, const char *raw) {
+  char *t = cJSON_PrintUnformatted(body);
+  if (!t)
+    return NULL;
+  char *m = strstr(t, "\"" RAW_MARK "\"");
+  if (!m)
+    return t;
+  size_t pre = (size_t)(m - t), mk = strlen(RAW_MARK) + 2, rl = strlen(raw), tl = strlen(t);
+  char *o = malloc(tl - mk + rl + 1);
+  if (o) {
+    memcpy(o, t, pre);
+    memcpy(o + pre, raw, rl);
+    memcpy(o + pre + rl, m + mk, tl - pre - mk + 1);
+  }
+  free(t);
+  return o;
+}
+
+/* ---------- the base body of a case about one location ---------- */
+
+/* Adds val (taken) as member name of obj, at the place the full body's
+ * object ref gives it (before the first member of obj that follows it there),
+ * so a body built up from the minimal one keeps the schema's member order. */
+static void add_in_order(cJSON *obj, const cJSON *ref, const char *name, cJSON *val) {
+  const cJSON *r = cJSON_IsObject(ref) ? cJSON_GetObjectItemCaseSensitive(ref, name) : NULL;
+  cJSON *at = NULL;
+  for (r = r ? r->next : NULL; r && !at; r = r->next)
+    at = cJSON_GetObjectItemCaseSensitive(obj, r->string);
+  char *key = at ? strdup(name) : NULL;
+  if (!key) {
+    cJSON_AddItemToObject(obj, name, val);
+    return;
+  }
+  /* linked in by hand (cJSON 1.7.15's InsertItemInArray refuses object
+   * members); cJSON keeps child->prev pointing at the last member */
+  if (!(val->type & cJSON_StringIsConst))
+    free(val->string);
+  val->type &= ~cJSON_StringIsConst;
+  val->string = key;
+  val->next = at;
+  val->prev = at->prev;
+  if (at == obj->child)
+    obj->child = val;
+  else
+    at->prev->next = val;
+  at->prev = val;
+}
+
+int hc_ensure(gen *g, cJSON *body, const bpath *p, size_t upto) {
+  for (size_t i = 1; i <= upto; i++) {
+    if (hc_at(body, p, i))
+      continue;
+    const cJSON *from = hc_at(g->full, p, i);
+    cJSON *parent = hc_at(body, p, i - 1);
+    if (!from)
+      return 0;
+    cJSON *copy = cJSON_Duplicate(from, 1);
+    if (!copy)
+      return 0;
+    if (!strcmp(p->tok[i - 1], "[]")) {
+      if (!cJSON_IsArray(parent)) {
+        cJSON_Delete(copy);
+        return 0;
+      }
+      cJSON_AddItemToArray(parent, copy); /* the array was empty: element 0 */
+    } else if (cJSON_IsObject(parent)) {
+      add_in_order(parent, hc_at(g->full, p, i - 1), p->tok[i - 1], copy);
+    } else {
+      cJSON_Delete(copy);
+      return 0;
+    }
+    /* an ancestor holds only what the rules need (the next step of the path
+     * is added back from the full body when it goes) */
+    if (i < upto) {
+      bpath q = *p;
+      q.n = i;
+      hc_minimize_at(g, body, &q);
+    }
+  }
+  return 1;
+}
+
+cJSON *hc_base(gen *g, const bpath *p) {
+  cJSON *b = cJSON_Duplicate(g->minimal, 1);
+  if (!b || p->n == 0)
+    return b;
+  if (!hc_ensure(g, b, p, p->n - 1)) {
+    cJSON_Delete(b);
+    return NULL;
+  }
+  const cJSON *v = hc_at(g->full, p, p->n);
+  if (v && !hc_put_ordered(g, b, p, cJSON_Duplicate(v, 1))) {
+    cJSON_Delete(b);
+    return NULL;
+  }
+  return b;
+}
+
+const cJSON *hc_value_at(gen *g, const bpath *p) {
+  return p->n ? hc_at(g->full, p, p->n) : g->minimal;
+}
+
+/* hc_put, with a missing member added at its place in the full body's order. */
+int hc_put_ordered(gen *g, cJSON *body, const bpath *p, cJSON *val) {
+  if (p->n == 0 || !val) {
+    cJSON_Delete(val);
+    return 0;
+  }
+  cJSON *parent = hc_at(body, p, p->n - 1);
+  const char *last = p->tok[p->n - 1];
+  if (cJSON_IsObject(parent) && strcmp(last, "[]") &&
+      !cJSON_GetObjectItemCaseSensitive(parent, last)) {
+    add_in_order(parent, hc_at(g->full, p, p->n - 1), last, val);
+    return 1;
+  }
+  return hc_put(body, p, val);
+}
+
+cJSON *hc_with_value(gen *g, const bpath *p, cJSON *val) {
+  if (p->n == 0)
+    return val;
+  cJSON *b = hc_base(g, p);
+  if (!b || !hc_put_ordered(g, b, p, val)) {
+    if (!b)
+      cJSON_Delete(val);
+    cJSON_Delete(b);
+    return NULL;
+  }
+  return b;
+}
+
+cJSON *hc_without(gen *g, const bpath *p) {
+  if (p->n == 0)
+    return NULL;
+  cJSON *b = cJSON_Duplicate(g->minimal, 1);
+  if (!b || !hc_ensure(g, b, p, p->n - 1)) {
+    cJSON_Delete(b);
+    return NULL;
+  }
+  cJSON *parent = hc_at(b, p, p->n - 1);
+  if (!cJSON_IsObject(parent)) {
+    cJSON_Delete(b);
+    return NULL;
+  }
+  cJSON_DeleteItemFromObjectCaseSensitive(parent, p->tok[p->n - 1]);
+  return b;
+}
+
+char *hc_text_at(gen *g, const bpath *p, const char *raw) {
+  if (p->n == 0)
+    return strdup(raw);
+  cJSON *b = hc_base(g, p);
+  char *t = b ? hc_text_with(b, p, raw) : NULL;
+  cJSON_Delete(b);
+  return t;
+}
+
+int hc_split(gen *g, const bpath *p, char **pre, char **post) {
+  cJSON *b = hc_base(g, p);
+  if (!b) {
+    *pre = *post = NULL;
+    return 0;
+  }
+  int ok = hc_split_at(b, p, pre, post);
+  cJSON_Delete(b);
+  return ok;
+}
+
 /* ---------- locations of the request schema ---------- */
 
 static void collect_locs(gen *g, const cJSON *schema, bpath *p, const char *owner, const char *prop,
@@ -31,12 +210,12 @@ static void collect_locs(gen *g, const cJSON *schema, bpath *p, const char *owne
     return;
   loc *l = &L->l[L->n++];
   l->p = *p;
-  hc_view_of(g->spec, schema, &l->v);
+  hcview_of(g->spec, schema, &l->v);
   l->owner = owner;
   l->prop = prop;
   l->items = items;
   l->in_array = in_array;
-  sview v = l->v; /* L may move on: keep a copy */
+  hcview v = l->v; /* L may move on: keep a copy */
   if (v.type && !strcmp(v.type, "object")) {
     for (size_t i = 0; i < v.n_props && p->n + 1 < MAX_DEPTH; i++) {
       p->tok[p->n++] = v.props[i].name;
@@ -65,8 +244,6 @@ int hc_has_case(const cJSON *cases, const char *id) {
   }
   return 0;
 }
-
-int hc_is_type(const sview *v, const char *t) { return v->type && !strcmp(v->type, t); }
 
 /* The requirement of a location's type, as location_cases names it. */
 void hc_type_req(const loc *l, char *req, size_t rcap, char *title, size_t tcap) {
@@ -273,7 +450,7 @@ cJSON *hc_neg_text(gen *g, const char *id, const char *req, const char *req_titl
     cJSON_Delete(segs);
     return NULL;
   }
-  hc_add_req(g, req, "request-schema", "spec", "%s", req_title);
+  hc_add_req(g, req, "%s", req_title);
   cJSON *c = hc_add_case(g, id, req, "negative-body", HJUDGE_EXPECT_BAD_REQUEST, fmt, arg);
   if (segs)
     cJSON_AddItemToObject(c, "body_segments", segs);
@@ -284,7 +461,7 @@ cJSON *hc_neg_text(gen *g, const char *id, const char *req, const char *req_titl
 
 /* n distinct valid items of an array location (numbered when the schema
  * gives no variety). */
-cJSON *hc_distinct_items(gen *g, const sview *arr, size_t n) {
+cJSON *hc_distinct_items(gen *g, const hcview *arr, size_t n) {
   cJSON *a = cJSON_CreateArray();
   for (size_t i = 0; i < n; i++) {
     cJSON *item = NULL;

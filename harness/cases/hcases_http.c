@@ -43,11 +43,8 @@ void hc_auth_cases(gen *g) {
        "twice: 401 or 400)"},
       {HCASES_AUTH_SCHEME_LOWERCASE, HJUDGE_EXPECT_CREATED,
        "the real token under the scheme written \"bearer\" (RFC 9110 11.1: case-insensitive)"}};
-  hc_add_req(g, "http.authentication-required", "http", "http",
-             "with a token configured, a request without a valid bearer token gets 401");
-  hc_add_req(g, "http.auth-scheme-case-insensitive", "http", "rfc9110",
-             "the authentication scheme is case-insensitive (RFC 9110 11.1): the real token "
-             "under \"bearer\" is accepted");
+  hc_add_fixed(g, HREQ_AUTH_REQUIRED);
+  hc_add_fixed(g, HREQ_AUTH_SCHEME_CASE);
   for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
     char id[64];
     snprintf(id, sizeof id, "http.auth.%s", hcases_auth_name(modes[i].auth));
@@ -94,21 +91,18 @@ void hc_sequence_cases(gen *g) {
     cJSON_ReplaceItemInObjectCaseSensitive(b, NAME_PROPERTY,
                                            cJSON_CreateString("apiharness same name"));
     if (hc_classify(g, b, NULL, NULL)) {
-      cJSON *c = hc_add_case(g, "sem.same-name-twice", HJUDGE_REQ_DISTINCT, "semantics",
-                             HJUDGE_EXPECT_CREATED,
-                             "two creates with the same literal name (names are not documented "
-                             "as unique): two tokens, each with its value");
+      cJSON *c =
+          hc_add_case(g, "sem.same-name-twice", HREQ_DISTINCT, "semantics", HJUDGE_EXPECT_CREATED,
+                      "two creates with the same literal name (names are not documented "
+                      "as unique): two tokens, each with its value");
       cJSON_AddNumberToObject(c, "repeat", 2);
       hc_set_body(c, b);
     } else {
       cJSON_Delete(b);
     }
   }
-  static const char req[] = "http.keep-alive-after-error";
-  hc_add_req(g, req, "http", "rfc9112",
-             "on one keep-alive connection, a valid request right after a 400, 405, 413, 415 or "
-             "HEAD answer is framed and answered correctly (RFC 9112 9.3, 6.3); a server that "
-             "cannot keep the connection closes it");
+  static const char req[] = HREQ_KEEP_ALIVE_AFTER_ERROR;
+  hc_add_fixed(g, req);
   /* a body with a type error (not an undeclared member: ASP.NET ignores those) */
   cJSON *bad = NULL;
   for (const cJSON *m = g->minimal->child; m && !bad; m = m->next) {

@@ -1,16 +1,25 @@
 /* hcases_int.h: the catalogue generator's internals, shared by the files of
  * harness/cases/:
- *   hcases.c           the schema walk, the pattern generator, the fixed
- *                      families (one rule at one location, raw bytes, HTTP,
- *                      semantics) and hcases_generate
- *   hcases_families.c  locations, body builders and classifying emitters
- *                      shared by the exploring families
+ *   hcases.c           hcases_generate and the catalogue's entries
+ *                      (requirements, cases, classifying emitters)
+ *   hcases_gen.c       the harness's one value generator (public:
+ *                      hcases_gen.h: random source, strings from patterns,
+ *                      scalars for a view, format tables) and a valid value
+ *                      for any schema (hc_gen_value)
+ *   hcases_walk.c      the schema walk (one rule at one location) and the
+ *                      minimizer of the full body
+ *   hcases_fixed.c     media types, the name's boundaries, raw bytes, HTTP,
+ *                      the page's semantics
+ *   hcases_families.c  bodies at a path, locations, body builders and
+ *                      classifying emitters shared by the exploring families
  *   hcases_valid.c     valid bodies in every form (order, whitespace, escapes,
  *                      pattern spread, strings, array sizes, pairwise, [{}])
  *   hcases_invalid.c   rules broken at every position and in combination
  *   hcases_http.c      auth variants, keep-alive sequences
  *   hcases_io.c        rendering, reading, decoding, materializing bodies
- * Not a public header: nothing outside harness/cases/ includes it. */
+ *   hcases_view.c      the schema view (public: hcases_view.h)
+ * Not a public header: nothing outside harness/cases/ includes it (the mock
+ * and explore use hcases_view.h and hcases_gen.h). */
 #ifndef HCASES_INT_H
 #define HCASES_INT_H
 
@@ -19,14 +28,16 @@
 #include <stdint.h>
 
 #include "cases/hcases.h"
+#include "cases/hcases_gen.h"
+#include "cases/hcases_view.h"
+#include "rules/hreq.h"
 #include "rules/hrules.h"
 #include "schema/hschema.h"
 #include "spec/hspec.h"
 #include "json/hjson.h"
 
-#define MAX_PROPS 48
-#define MAX_PATTERNS 8
-#define MAX_DEPTH 16
+#define MAX_PROPS HCVIEW_MAX_PROPS
+#define MAX_DEPTH HCVIEW_MAX_DEPTH
 #define RAW_MARK "@@apiharness-raw@@"
 #define OVER_LIMIT_BYTES ((size_t)1 << 20) /* "a body over 1 MiB" */
 #define LONG_NAME_CHARS 10000
@@ -36,37 +47,12 @@
  * there so an operator can find (and revoke) what a certification created. */
 #define NAME_PROPERTY "name"
 
-/* ---------- a view of a raw schema: $ref and allOf merged ---------- */
-
-typedef struct {
-  const char *name;
-  const cJSON *schema;
-} sprop;
-
-typedef struct {
-  const char *comp; /* component name of the nearest $ref ("AccountDto"), NULL if none */
-  const char *type;
-  int nullable;
-  int additional_false;
-  const cJSON *items;
-  const char *patterns[MAX_PATTERNS];
-  size_t n_patterns;
-  sprop props[MAX_PROPS];
-  size_t n_props;
-  const cJSON *enumv; /* the "enum" array, NULL if none */
-  const char *format; /* "date-time", ... NULL if none */
-  int has_min, has_max;
-  double min, max;       /* minimum / maximum (inclusive) */
-  long min_len, max_len; /* minLength / maxLength, -1 when not stated */
-} sview;
-
-/* How hc_gen_pattern picks a member of a character class. */
-typedef enum {
-  HC_PICK_RANDOM = 0, /* seeded */
-  HC_PICK_FIRST,      /* the class's first member: \d -> '0' */
-  HC_PICK_LAST,       /* the class's last member: \d -> '9' */
-  HC_PICK_CYCLE       /* member (position + pick_offset) mod size: 0123-4567 */
-} hc_pick;
+/* How hc_gen_pattern picks a member of a character class (hcases_gen.h). */
+typedef hcgen_pick hc_pick;
+#define HC_PICK_RANDOM HCGEN_PICK_RANDOM /* seeded */
+#define HC_PICK_FIRST HCGEN_PICK_FIRST   /* the class's first member: \d -> '0' */
+#define HC_PICK_LAST HCGEN_PICK_LAST     /* the class's last member: \d -> '9' */
+#define HC_PICK_CYCLE HCGEN_PICK_CYCLE   /* member (position + pick_offset) mod size: 0123-4567 */
 
 /* ---------- generator state ---------- */
 
@@ -86,7 +72,7 @@ typedef struct {
   cJSON *minimal;
   cJSON *reqs;  /* array */
   cJSON *cases; /* array */
-  hcases_error *err;
+  herr *err;
   int failed;
   /* the components being generated or walked, outermost first: a schema
    * that refers back to one of them (a recursive property) is not expanded
@@ -104,20 +90,52 @@ typedef struct {
   size_t n;
 } bpath;
 
-/* hcases.c */
-void hc_view_of(const hspec *spec, const cJSON *schema, sview *v);
+/* hcases.c: the driver and the catalogue's entries; hcases_gen.c: values (the
+ * public generator, hcases_gen.h, drawn through g's random source and pick
+ * mode); hcases_families.c: bodies at a path */
 uint64_t hc_rand(gen *g);
 void hc_fail(gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* hcgen_pattern with g's pick mode, offset and random source; raises
+ * g->pick_max. */
 int hc_gen_pattern(gen *g, const char *pat, char *out, size_t cap);
 cJSON *hc_gen_value(gen *g, const cJSON *schema, const char *prop, int top, int depth);
 int hc_classify(gen *g, const cJSON *body, const char **prose, int *spec_bad);
 int hc_classify_text(gen *g, const char *text, size_t len, const char **prose, int *spec_bad);
 cJSON *hc_at(cJSON *node, const bpath *p, size_t upto);
+/* Attribution: a case about one location varies only that location; every
+ * other property stays as in the minimal body.  The base body of a case about
+ * p is the minimal body with p's ancestors added when it lacks them (each
+ * from the full body, minimized: only what the rules need) and the full
+ * body's value at p (p empty: the minimal body).  New tree, NULL when p
+ * cannot be reached.  Only pos.full, the pairwise family and sem.echo-full
+ * start from the full body. */
+cJSON *hc_base(gen *g, const bpath *p);
+/* The value a case about p starts from: the full body's value at p, the
+ * minimal body for the root.  Borrowed. */
+const cJSON *hc_value_at(gen *g, const bpath *p);
+/* Adds to body, in place, whatever p[0..upto) lacks, as hc_base does.  0 when
+ * the full body has no such location. */
+int hc_ensure(gen *g, cJSON *body, const bpath *p, size_t upto);
+/* hc_put, with a member that is missing added at its place in the full
+ * body's member order (takes val). */
+int hc_put_ordered(gen *g, cJSON *body, const bpath *p, cJSON *val);
+/* hc_base(p) with the value at p replaced by val (taken); p empty: val. */
 cJSON *hc_with_value(gen *g, const bpath *p, cJSON *val);
-cJSON *hc_without(gen *g, const bpath *p, int from_full);
+/* The minimal body (with p's ancestors) without the member at p. */
+cJSON *hc_without(gen *g, const bpath *p);
+/* hc_text_with / hc_split_at on hc_base(p). */
+char *hc_text_at(gen *g, const bpath *p, const char *raw);
+int hc_split(gen *g, const bpath *p, char **pre, char **post);
 char *hc_print_with_raw(const cJSON *body, const char *raw);
-void hc_add_req(gen *g, const char *id, const char *klass, const char *source, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+/* Requirements; the registry (harness/rules/hreq.h) is their one definition.
+ * hc_add_fixed: a fixed requirement, with the registry's class, title and
+ * source (the generation fails on an id the registry lacks).  hc_add_req: a
+ * spec-derived one (schema.request.*, schema.response.*, semantics.echo.*)
+ * with the title fmt gives and its family's class and source (the generation
+ * fails on an id of no family; a fixed id gets the registry's entry).  Both
+ * add an id once. */
+void hc_add_fixed(gen *g, const char *id);
+void hc_add_req(gen *g, const char *id, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 cJSON *hc_add_case(gen *g, const char *id, const char *req, const char *klass, hjudge_expect expect,
                    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 void hc_set_body(cJSON *c, cJSON *body);
@@ -131,8 +149,6 @@ cJSON *hc_seg_hex(const char *hex);
 cJSON *hc_segs_padded(const char *min, size_t pad);
 void hc_slug(const bpath *p, char *buf, size_t cap);
 void hc_human(const bpath *p, char *buf, size_t cap);
-int hc_type_allowed(const sview *v, const char *t);
-cJSON *hc_sample_of(const char *t);
 void hc_req_id(char *buf, size_t cap, const char *owner, const char *prop, int items,
                const char *keyword);
 void hc_neg_case_t(gen *g, const char *id, const char *spec_req, const char *spec_title,
@@ -142,7 +158,24 @@ void hc_neg_case(gen *g, const char *id, const char *spec_req, const char *spec_
                  const char *fmt, const char *arg, int aspnet, const char *aspnet_reason);
 void hc_pos_case(gen *g, const char *id, const char *req, cJSON *body, const char *fmt,
                  const char *arg);
+/* A concrete media type to send for a documented one: "application/json" for
+ * "application/STAR" or "STAR/STAR"; "application/STAR+json" gives
+ * "application/vnd.acme+json". */
 void hc_concrete_media(const char *mt, char *buf, size_t cap);
+
+/* hcases_walk.c: the schema walk's cases, from g->root_schema; the minimizer
+ * (removes, greedily, every member outside arrays the rules do not need). */
+void hc_walk(gen *g);
+void hc_minimize(gen *g, cJSON *body);
+/* The same below the location at (a path into body). */
+void hc_minimize_at(gen *g, cJSON *body, const bpath *at);
+
+/* hcases_fixed.c: the families that do not follow the schema walk. */
+void hc_name_cases(gen *g);
+void hc_media_cases(gen *g);
+void hc_raw_cases(gen *g);
+void hc_http_cases(gen *g);
+void hc_semantic_cases(gen *g);
 
 /* ---------- hcases_families.c: what the exploring families share ---------- */
 
@@ -152,7 +185,7 @@ void hc_concrete_media(const char *mt, char *buf, size_t cap);
  * item (element 0 in the bodies). */
 typedef struct {
   bpath p;
-  sview v;
+  hcview v;
   const char *owner; /* component owning the property (for requirement ids) */
   const char *prop;  /* property name, NULL for the root */
   int items;         /* the location is an array's item */
@@ -167,7 +200,6 @@ typedef struct {
 /* Every location of the request schema, in schema order (depth first). */
 void hc_locs(gen *g, locs *L);
 int hc_has_case(const cJSON *cases, const char *id);
-int hc_is_type(const sview *v, const char *t);
 /* The requirement id and title of a location's type / pattern, as the schema
  * walk names them. */
 void hc_type_req(const loc *l, char *req, size_t rcap, char *title, size_t tcap);
@@ -202,7 +234,7 @@ cJSON *hc_neg_text(gen *g, const char *id, const char *req, const char *req_titl
                    size_t len, cJSON *segs, const char *fmt, const char *arg);
 /* n distinct valid items for an array location (numbered when the schema
  * gives no variety). */
-cJSON *hc_distinct_items(gen *g, const sview *arr, size_t n);
+cJSON *hc_distinct_items(gen *g, const hcview *arr, size_t n);
 
 /* The families (hcases_valid.c, hcases_invalid.c, hcases_http.c).  Each
  * appends to g->reqs / g->cases. */

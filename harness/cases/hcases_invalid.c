@@ -42,16 +42,16 @@ static size_t broken_items(gen *g, const loc *arr, const loc *item, const locs *
     return 0;
   static const char *const wrong[] = {"string", "null"};
   for (size_t i = 0; i < 2 && n < MAX_BROKEN; i++) {
-    if (hc_type_allowed(&item->v, wrong[i]))
+    if (hcview_type_allowed(&item->v, wrong[i]))
       continue;
     broken_item *b = &out[n++];
     memset(b, 0, sizeof *b);
     snprintf(b->kind, sizeof b->kind, "type-%s", wrong[i]);
     snprintf(b->title, sizeof b->title, "an item of type %s", wrong[i]);
-    b->item = hc_sample_of(wrong[i]);
+    b->item = hcview_sample_of(wrong[i]);
     hc_type_req(item, b->req, sizeof b->req, b->req_title, sizeof b->req_title);
   }
-  if (hc_is_type(&item->v, "object") && item->v.additional_false && cJSON_IsObject(valid) &&
+  if (hcview_is_type(&item->v, "object") && item->v.additional_false && cJSON_IsObject(valid) &&
       n < MAX_BROKEN) {
     broken_item *b = &out[n++];
     memset(b, 0, sizeof *b);
@@ -76,14 +76,14 @@ static size_t broken_items(gen *g, const loc *arr, const loc *item, const locs *
       continue;
     char pn[64];
     hc_name_slug(q->prop, pn, sizeof pn);
-    const char *wt = hc_type_allowed(&q->v, "number") ? "string" : "number";
-    if (!hc_type_allowed(&q->v, wt)) {
+    const char *wt = hcview_type_allowed(&q->v, "number") ? "string" : "number";
+    if (!hcview_type_allowed(&q->v, wt)) {
       broken_item *b = &out[n++];
       memset(b, 0, sizeof *b);
       snprintf(b->kind, sizeof b->kind, "%s-type", pn);
       snprintf(b->title, sizeof b->title, "an item whose %s is a %s", q->prop, wt);
       b->item = cJSON_Duplicate(valid, 1);
-      cJSON_ReplaceItemInObjectCaseSensitive(b->item, q->prop, hc_sample_of(wt));
+      cJSON_ReplaceItemInObjectCaseSensitive(b->item, q->prop, hcview_sample_of(wt));
       hc_type_req(q, b->req, sizeof b->req, b->req_title, sizeof b->req_title);
     }
     if (q->v.n_patterns && cJSON_IsString(qv) && qv->valuestring[0]) {
@@ -104,7 +104,7 @@ static size_t broken_items(gen *g, const loc *arr, const loc *item, const locs *
 static void item_position_cases(gen *g, const locs *L) {
   for (size_t k = 0; k < L->n; k++) {
     const loc *l = &L->l[k];
-    if (!hc_is_type(&l->v, "array") || l->in_array || l->p.n == 0 || k + 1 >= L->n ||
+    if (!hcview_is_type(&l->v, "array") || l->in_array || l->p.n == 0 || k + 1 >= L->n ||
         !L->l[k + 1].items)
       continue;
     const loc *item = &L->l[k + 1];
@@ -126,7 +126,7 @@ static void item_position_cases(gen *g, const locs *L) {
         snprintf(id, sizeof id, "neg.item.%s.%s.%s", sl, bi[b].kind, positions[p].name);
         snprintf(t, sizeof t, "%s of %d items, the %s (index %d) %s", where, ITEMS_LONG,
                  positions[p].name, positions[p].pos, bi[b].title);
-        hc_neg_case(g, id, bi[b].req, bi[b].req_title, hc_copy_with(g->full, &l->p, a), "%s", t,
+        hc_neg_case(g, id, bi[b].req, bi[b].req_title, hc_with_value(g, &l->p, a), "%s", t,
                     bi[b].aspnet, bi[b].aspnet ? WHY_ASPNET_UNDECLARED : NULL);
       }
       cJSON_Delete(bi[b].item);
@@ -144,8 +144,8 @@ static void undeclared_cases(gen *g, const locs *L) {
                    {"control", "x-ctl\x01\x1f", "control characters U+0001 U+001F"}};
   for (size_t k = 0; k < L->n; k++) {
     const loc *l = &L->l[k];
-    cJSON *obj = hc_at(g->full, &l->p, l->p.n);
-    if (!hc_is_type(&l->v, "object") || !l->v.additional_false || !cJSON_IsObject(obj))
+    const cJSON *obj = hc_value_at(g, &l->p);
+    if (!hcview_is_type(&l->v, "object") || !l->v.additional_false || !cJSON_IsObject(obj))
       continue;
     char sl[96], where[128], req[160], title[300], id[200], t[300];
     hc_slug(&l->p, sl, sizeof sl);
@@ -155,10 +155,10 @@ static void undeclared_cases(gen *g, const locs *L) {
     /* "number" is neg.undeclared.<slug> */
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
       cJSON *o = cJSON_Duplicate(obj, 1);
-      cJSON_AddItemToObject(o, UNDECLARED, hc_sample_of(types[i]));
+      cJSON_AddItemToObject(o, UNDECLARED, hcview_sample_of(types[i]));
       snprintf(id, sizeof id, "neg.undeclared.%s.%s", sl, types[i]);
       snprintf(t, sizeof t, "%s with an undeclared property of type %s", where, types[i]);
-      hc_neg_case(g, id, req, title, l->p.n ? hc_copy_with(g->full, &l->p, o) : o, "%s", t, 1,
+      hc_neg_case(g, id, req, title, l->p.n ? hc_with_value(g, &l->p, o) : o, "%s", t, 1,
                   WHY_ASPNET_UNDECLARED);
     }
     /* names a server must escape when it names them in its 400 */
@@ -168,7 +168,7 @@ static void undeclared_cases(gen *g, const locs *L) {
       snprintf(id, sizeof id, "neg.undeclared-name.%s.%s", sl, odd_names[i].kind);
       snprintf(t, sizeof t, "%s with an undeclared property whose name holds %s", where,
                odd_names[i].what);
-      hc_neg_case(g, id, req, title, l->p.n ? hc_copy_with(g->full, &l->p, o) : o, "%s", t, 1,
+      hc_neg_case(g, id, req, title, l->p.n ? hc_with_value(g, &l->p, o) : o, "%s", t, 1,
                   WHY_ASPNET_UNDECLARED);
     }
   }
@@ -199,8 +199,8 @@ static void quoted_invalid_cases(gen *g, const locs *L) {
       snprintf(v, sizeof v, "%s%s", cur->valuestring, kinds[i].suffix);
       snprintf(id, sizeof id, "neg.pattern.%s.%s", sl, kinds[i].kind);
       snprintf(t, sizeof t, "%s %s", where, kinds[i].what);
-      hc_neg_case(g, id, req, title, hc_copy_with(g->full, &l->p, cJSON_CreateString(v)), "%s", t,
-                  0, NULL);
+      hc_neg_case(g, id, req, title, hc_with_value(g, &l->p, cJSON_CreateString(v)), "%s", t, 0,
+                  NULL);
     }
   }
 }
@@ -218,11 +218,11 @@ static cJSON *leaf_error(const loc *l, const cJSON *cur, char *what, size_t cap)
   }
   static const char *const types[] = {"number", "boolean", "string", "object"};
   for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
-    if (hc_type_allowed(&l->v, types[i]) ||
-        (!strcmp(types[i], "number") && hc_is_type(&l->v, "integer")))
+    if (hcview_type_allowed(&l->v, types[i]) ||
+        (!strcmp(types[i], "number") && hcview_is_type(&l->v, "integer")))
       continue;
     snprintf(what, cap, "as %s", types[i]);
-    return hc_sample_of(types[i]);
+    return hcview_sample_of(types[i]);
   }
   return NULL;
 }
@@ -234,30 +234,32 @@ static void multi_error_cases(gen *g, const locs *L) {
   for (size_t k = 0; k < L->n; k++) {
     const loc *l = &L->l[k];
     const cJSON *cur = l->p.n ? hc_at(g->full, &l->p, l->p.n) : NULL;
-    if (!cur || hc_is_type(&l->v, "object") || hc_is_type(&l->v, "array"))
+    if (!cur || hcview_is_type(&l->v, "object") || hcview_is_type(&l->v, "array"))
       continue;
     /* only a leaf whose error alone is refused */
     char what[160];
     cJSON *e = leaf_error(l, cur, what, sizeof what);
-    cJSON *b = e ? hc_copy_with(g->full, &l->p, e) : NULL;
+    cJSON *b = e ? hc_with_value(g, &l->p, e) : NULL;
     if (b && !hc_classify(g, b, NULL, NULL))
       leaf[nl++] = l;
     cJSON_Delete(b);
   }
   if (nl < 2)
     return;
-  static const char req[] = "negative.multiple-errors";
-  hc_add_req(g, req, "request-schema", "spec",
-             "a body that breaks two or three rules at once gets one 400 (strict JSON, "
-             "ProblemDetails), never a 5xx");
+  static const char req[] = HREQ_MULTIPLE_ERRORS;
+  hc_add_fixed(g, req);
   for (size_t size = 2; size <= 3 && size <= nl; size++) {
     /* every leaf with the next one(s), cyclically; three triples */
     size_t rows = size == 2 ? (nl == 2 ? 1 : nl) : (nl < 3 ? nl : 3);
     for (size_t s = 0; s < rows; s++) {
-      cJSON *b = cJSON_Duplicate(g->full, 1);
+      /* attribution: the minimal body with the leaves added (while it is
+       * still valid), then their errors */
+      cJSON *b = cJSON_Duplicate(g->minimal, 1);
+      for (size_t j = 0; b && j < size; j++)
+        hc_ensure(g, b, &leaf[(s + j) % nl]->p, leaf[(s + j) % nl]->p.n);
       char id[300] = "neg.multi", t[400] = "";
       size_t il = strlen(id), tl = 0;
-      for (size_t j = 0; j < size; j++) {
+      for (size_t j = 0; b && j < size; j++) {
         const loc *l = leaf[(s + j) % nl];
         char what[160] = "", sl[96], where[128];
         cJSON *e = leaf_error(l, hc_at(g->full, &l->p, l->p.n), what, sizeof what);
@@ -272,7 +274,7 @@ static void multi_error_cases(gen *g, const locs *L) {
         if (tl >= sizeof t)
           tl = sizeof t - 1;
       }
-      if (hc_classify(g, b, NULL, NULL) || hc_has_case(g->cases, id)) {
+      if (!b || hc_classify(g, b, NULL, NULL) || hc_has_case(g->cases, id)) {
         cJSON_Delete(b);
         continue;
       }
@@ -285,7 +287,7 @@ static void multi_error_cases(gen *g, const locs *L) {
 
 /* Duplicate member names, valid value first and last. */
 static void duplicate_cases(gen *g, const locs *L) {
-  static const char req[] = "rfc8259.duplicate-names-either";
+  static const char req[] = HREQ_DUPLICATE_NAMES;
   for (size_t k = 0; k < L->n; k++) {
     const loc *l = &L->l[k];
     cJSON *cur = hc_at(g->full, &l->p, l->p.n);
@@ -307,7 +309,7 @@ static void duplicate_cases(gen *g, const locs *L) {
       invalid = cJSON_CreateNumber(12345);
     }
     /* the invalid value must indeed be invalid there */
-    cJSON *check = hc_copy_with(g->full, &l->p, cJSON_Duplicate(invalid, 1));
+    cJSON *check = hc_with_value(g, &l->p, cJSON_Duplicate(invalid, 1));
     int refused = check && !hc_classify(g, check, NULL, NULL);
     cJSON_Delete(check);
     char *vt = cJSON_PrintUnformatted(valid), *it = cJSON_PrintUnformatted(invalid);
@@ -326,7 +328,7 @@ static void duplicate_cases(gen *g, const locs *L) {
         if (!raw)
           break;
         snprintf(raw, n, "%s,%s:%s", order ? it : vt, kt, order ? vt : it);
-        char *t = hc_text_with(g->full, &l->p, raw);
+        char *t = hc_text_at(g, &l->p, raw);
         free(raw);
         if (t && hc_classify_text(g, t, strlen(t), NULL, NULL) == 0) {
           char id[200];
@@ -338,7 +340,7 @@ static void duplicate_cases(gen *g, const locs *L) {
                                  where);
           hc_set_text(c, t);
           cJSON_AddTrueToObject(c, "echo");
-          cJSON_AddItemToObject(c, "echo_body", cJSON_Duplicate(g->full, 1));
+          cJSON_AddItemToObject(c, "echo_body", hc_base(g, &l->p));
         }
         free(t);
       }
@@ -360,7 +362,7 @@ static void extreme_number_cases(gen *g, const locs *L) {
               {"2p63", "9223372036854775808", "2^63 (beyond int64)"}};
   for (size_t k = 0; k < L->n; k++) {
     const loc *l = &L->l[k];
-    if (!l->v.type || hc_is_type(&l->v, "number") || (l->p.n && !hc_at(g->full, &l->p, l->p.n)))
+    if (!l->v.type || hcview_is_type(&l->v, "number") || (l->p.n && !hc_at(g->full, &l->p, l->p.n)))
       continue;
     char req[160], title[300], sl[96], where[128];
     hc_type_req(l, req, sizeof req, title, sizeof title);
@@ -369,7 +371,7 @@ static void extreme_number_cases(gen *g, const locs *L) {
     /* an integer position takes numbers: only those no integer reading
      * accepts (a fraction, beyond double range; 2^63 where a format or a
      * maximum bounds it) - the rules drop the ones that are valid */
-    int integer = hc_is_type(&l->v, "integer");
+    int integer = hcview_is_type(&l->v, "integer");
     for (size_t i = 0; i < sizeof nums / sizeof nums[0] + 1; i++) {
       if (i == sizeof nums / sizeof nums[0]) {
         if (!integer)
@@ -377,7 +379,7 @@ static void extreme_number_cases(gen *g, const locs *L) {
         char id[200], t[300];
         snprintf(id, sizeof id, "neg.number.%s.fraction", sl);
         snprintf(t, sizeof t, "%s as the number 1.5 (not an integer)", where);
-        char *text = hc_text_with(g->full, &l->p, "1.5");
+        char *text = hc_text_at(g, &l->p, "1.5");
         hc_neg_text(g, id, req, title, text, text ? strlen(text) : 0, NULL, "%s", t);
         free(text);
         break;
@@ -387,7 +389,7 @@ static void extreme_number_cases(gen *g, const locs *L) {
       char id[200], t[300];
       snprintf(id, sizeof id, "neg.number.%s.%s", sl, nums[i].kind);
       snprintf(t, sizeof t, "%s as the number %s", where, nums[i].what);
-      char *text = hc_text_with(g->full, &l->p, nums[i].text);
+      char *text = hc_text_at(g, &l->p, nums[i].text);
       hc_neg_text(g, id, req, title, text, text ? strlen(text) : 0, NULL, "%s", t);
       free(text);
     }
@@ -397,20 +399,18 @@ static void extreme_number_cases(gen *g, const locs *L) {
 /* Nesting at 2^k levels (k = 4..14) at the top and inside every container
  * property outside arrays: a value of the wrong shape, 400, never a 5xx. */
 static void nesting_cases(gen *g, const locs *L) {
-  static const char req[] = "rfc8259.deep-nesting-rejected";
-  static const char req_title[] = "a body nested deep (16 to 16,384 levels, or 10,000) gets 400, "
-                                  "not a crash, a hang or a 5xx";
-  hc_add_req(g, req, "rfc8259", "http", "%s", req_title);
+  static const char req[] = HREQ_DEEP_NESTING;
+  hc_add_fixed(g, req);
   for (size_t k = 0; k < L->n; k++) {
     const loc *l = &L->l[k];
-    int arr = hc_is_type(&l->v, "array"), obj = hc_is_type(&l->v, "object");
+    int arr = hcview_is_type(&l->v, "array"), obj = hcview_is_type(&l->v, "object");
     if ((!arr && !obj) || l->in_array || (l->p.n && !hc_at(g->full, &l->p, l->p.n)))
       continue;
     char sl[96], where[128];
     hc_slug(&l->p, sl, sizeof sl);
     hc_human(&l->p, where, sizeof where);
     char *pre, *post;
-    if (!hc_split_at(g->full, &l->p, &pre, &post)) {
+    if (!hc_split(g, &l->p, &pre, &post)) {
       free(pre);
       free(post);
       continue;
@@ -476,7 +476,7 @@ static void nesting_cases(gen *g, const locs *L) {
       snprintf(id, sizeof id, "neg.nesting.%s.%zu", sl, n);
       snprintf(t, sizeof t, "%s nested %zu levels deep (%s)", where, n,
                use_arrays ? "arrays in arrays" : "objects in objects");
-      hc_neg_text(g, id, req, req_title, text, len, segs, "%s", t);
+      hc_neg_text(g, id, req, "", text, len, segs, "%s", t);
       free(text);
     }
     free(pre);
@@ -495,7 +495,7 @@ static void limit_violation_cases(gen *g, const locs *L) {
     char sl[96], where[128], req[160], title[300], id[200], t[300];
     hc_slug(&l->p, sl, sizeof sl);
     hc_human(&l->p, where, sizeof where);
-    if (hc_is_type(&l->v, "string") && !l->v.enumv) {
+    if (hcview_is_type(&l->v, "string") && !l->v.enumv) {
       static const char *const kw[] = {"minLength", "maxLength"};
       for (int i = 0; i < 2; i++) {
         long n = i ? l->v.max_len + 1 : l->v.min_len - 1;
@@ -512,12 +512,12 @@ static void limit_violation_cases(gen *g, const locs *L) {
         snprintf(id, sizeof id, "neg.limit.%s.%s", sl, i ? "over-max-length" : "under-min-length");
         snprintf(t, sizeof t, "%s of %ld character%s (%s %ld)", where, n, n == 1 ? "" : "s", kw[i],
                  i ? l->v.max_len : l->v.min_len);
-        hc_neg_case(g, id, req, title, hc_copy_with(g->full, &l->p, cJSON_CreateString(b)), "%s", t,
-                    0, NULL);
+        hc_neg_case(g, id, req, title, hc_with_value(g, &l->p, cJSON_CreateString(b)), "%s", t, 0,
+                    NULL);
         free(b);
       }
     }
-    if ((hc_is_type(&l->v, "integer") || hc_is_type(&l->v, "number")) && !l->v.enumv) {
+    if ((hcview_is_type(&l->v, "integer") || hcview_is_type(&l->v, "number")) && !l->v.enumv) {
       static const char *const kw[] = {"minimum", "maximum"};
       for (int i = 0; i < 2; i++) {
         if (!(i ? l->v.has_max : l->v.has_min))
@@ -527,8 +527,8 @@ static void limit_violation_cases(gen *g, const locs *L) {
         snprintf(title, sizeof title, "%s is %s %g", where, i ? "at most" : "at least", lim);
         snprintf(id, sizeof id, "neg.limit.%s.%s", sl, i ? "over-maximum" : "under-minimum");
         snprintf(t, sizeof t, "%s = %g (%s %g)", where, x, kw[i], lim);
-        hc_neg_case(g, id, req, title, hc_copy_with(g->full, &l->p, cJSON_CreateNumber(x)), "%s", t,
-                    0, NULL);
+        hc_neg_case(g, id, req, title, hc_with_value(g, &l->p, cJSON_CreateNumber(x)), "%s", t, 0,
+                    NULL);
       }
     }
     if (l->v.enumv && cJSON_IsString(l->v.enumv->child)) {
@@ -548,8 +548,137 @@ static void limit_violation_cases(gen *g, const locs *L) {
       for (int i = 0; i < 3; i++) {
         snprintf(id, sizeof id, "neg.enum.%s.%s", sl, kinds[i]);
         snprintf(t, sizeof t, "%s = \"%s\" (near the enum value \"%s\")", where, v[i], e);
-        hc_neg_case(g, id, req, title, hc_copy_with(g->full, &l->p, cJSON_CreateString(v[i])), "%s",
-                    t, 0, NULL);
+        hc_neg_case(g, id, req, title, hc_with_value(g, &l->p, cJSON_CreateString(v[i])), "%s", t,
+                    0, NULL);
+      }
+    }
+  }
+}
+
+/* A format near miss the validator accepts: the validator checks date-time,
+ * date and the integer formats only (hschema.h); for the others the
+ * generator's own reading says the value is invalid, and the documents leave
+ * the outcome open (JSON Schema lets an implementation treat "format" as an
+ * annotation).  Emitted as a negative whose 201 is a warning. */
+static void format_near_miss(gen *g, const loc *l, const char *id, const char *req,
+                             const char *title, const char *value, const char *t) {
+  cJSON *b = hc_with_value(g, &l->p, cJSON_CreateString(value));
+  if (!b)
+    return;
+  if (!hc_classify(g, b, NULL, NULL)) {
+    hc_neg_case(g, id, req, title, b, "%s", t, 0, NULL);
+    return;
+  }
+  if (hcgen_format_check(l->v.format, value) != 0) {
+    cJSON_Delete(b); /* valid after all */
+    return;
+  }
+  char why[300];
+  snprintf(why, sizeof why,
+           "the spec states format \"%s\", which JSON Schema lets an implementation treat as an "
+           "annotation: a server may accept a value outside the format (a 201 must still echo it)",
+           l->v.format);
+  hc_add_req(g, req, "%s", title);
+  cJSON *c = hc_add_case(g, id, req, "negative-body", HJUDGE_EXPECT_BAD_REQUEST, "%s", t);
+  hc_set_tolerated(c, why);
+  hc_set_body(c, b);
+}
+
+/* Near misses of what a spec states beyond types: each format broken in one
+ * place (neg.format.*), an integer format's range left by one, a value off
+ * multipleOf, a value at an exclusive limit, arrays one item short of
+ * minItems or over maxItems, repeated items under uniqueItems.  The default
+ * spec states none of them. */
+static void stated_violation_cases(gen *g, const locs *L) {
+  for (size_t k = 0; k < L->n; k++) {
+    const loc *l = &L->l[k];
+    const cJSON *cur = l->p.n ? hc_at(g->full, &l->p, l->p.n) : NULL;
+    if (!cur || l->v.enumv)
+      continue;
+    char sl[96], where[128], req[160], title[300], id[200], t[400];
+    hc_slug(&l->p, sl, sizeof sl);
+    hc_human(&l->p, where, sizeof where);
+    const hcgen_fval *fv[16];
+    size_t nf = hcview_is_type(&l->v, "string") && !l->v.n_patterns
+                    ? hcgen_format_values(l->v.format, 0, fv, 16)
+                    : 0;
+    if (nf || (l->v.format && hcview_is_type(&l->v, "integer"))) {
+      hc_req_id(req, sizeof req, l->owner, l->prop, l->items, "format");
+      snprintf(title, sizeof title, "%s is a valid %s (format)", where, l->v.format);
+    }
+    for (size_t i = 0; i < nf; i++) {
+      snprintf(id, sizeof id, "neg.format.%s.%s", sl, fv[i]->kind);
+      snprintf(t, sizeof t, "%s = \"%s\" (%s: %s)", where, fv[i]->value, l->v.format, fv[i]->title);
+      format_near_miss(g, l, id, req, title, fv[i]->value, t);
+    }
+    int integer = hcview_is_type(&l->v, "integer");
+    if (integer && l->v.format &&
+        (!strcmp(l->v.format, "int32") || !strcmp(l->v.format, "int64"))) {
+      static const char *const past[2][2] = {{"-2147483649", "2147483648"},
+                                             {"-9223372036854775809", "9223372036854775808"}};
+      int i64 = !strcmp(l->v.format, "int64");
+      for (int e = 0; e < 2; e++) {
+        snprintf(id, sizeof id, "neg.format.%s.%s", sl, e ? "over-range" : "under-range");
+        snprintf(t, sizeof t, "%s = %s, one %s the %s range", where, past[i64][e],
+                 e ? "above" : "below", l->v.format);
+        char *text = hc_text_at(g, &l->p, past[i64][e]);
+        hc_neg_text(g, id, req, title, text, text ? strlen(text) : 0, NULL, "%s", t);
+        free(text);
+      }
+    }
+    if ((integer || hcview_is_type(&l->v, "number")) && cJSON_IsNumber(cur)) {
+      double m = l->v.multiple_of;
+      if (m > 0 && (!integer || m > 1)) {
+        double step = integer ? 1 : m / 2, x = cur->valuedouble + step;
+        if (l->v.has_max && x > l->v.max)
+          x = cur->valuedouble - step;
+        hc_req_id(req, sizeof req, l->owner, l->prop, l->items, "multipleOf");
+        snprintf(title, sizeof title, "%s is a multiple of %g", where, m);
+        snprintf(id, sizeof id, "neg.limit.%s.not-multiple-of", sl);
+        snprintf(t, sizeof t, "%s = %g (not a multiple of %g)", where, x, m);
+        if (!l->v.has_min || x >= l->v.min)
+          hc_neg_case(g, id, req, title, hc_with_value(g, &l->p, cJSON_CreateNumber(x)), "%s", t, 0,
+                      NULL);
+      }
+      static const char *const kw[] = {"minimum", "maximum"};
+      for (int i = 0; i < 2; i++) {
+        if (!(i ? l->v.has_max && l->v.excl_max : l->v.has_min && l->v.excl_min))
+          continue;
+        double lim = i ? l->v.max : l->v.min;
+        hc_req_id(req, sizeof req, l->owner, l->prop, l->items, kw[i]);
+        snprintf(title, sizeof title, "%s is %s %g", where, i ? "below" : "above", lim);
+        snprintf(id, sizeof id, "neg.limit.%s.at-exclusive-%s", sl, kw[i]);
+        snprintf(t, sizeof t, "%s = %g (its exclusive %s)", where, lim, kw[i]);
+        hc_neg_case(g, id, req, title, hc_with_value(g, &l->p, cJSON_CreateNumber(lim)), "%s", t, 0,
+                    NULL);
+      }
+    }
+    if (hcview_is_type(&l->v, "array") && l->v.items && !l->in_array) {
+      static const char *const kw[] = {"minItems", "maxItems"};
+      for (int i = 0; i < 2; i++) {
+        long lim = i ? l->v.max_items : l->v.min_items, n = i ? lim + 1 : lim - 1;
+        if (lim < 0 || n < 0 || n > 65)
+          continue;
+        hc_req_id(req, sizeof req, l->owner, l->prop, 0, kw[i]);
+        snprintf(title, sizeof title, "%s has %s %ld items", where, i ? "at most" : "at least",
+                 lim);
+        snprintf(id, sizeof id, "neg.limit.%s.%s", sl, i ? "over-max-items" : "under-min-items");
+        snprintf(t, sizeof t, "%s with %ld distinct item%s (%s %ld)", where, n, n == 1 ? "" : "s",
+                 kw[i], lim);
+        hc_neg_case(g, id, req, title,
+                    hc_with_value(g, &l->p, hc_distinct_items(g, &l->v, (size_t)n)), "%s", t, 0,
+                    NULL);
+      }
+      if (l->v.unique_items && l->v.max_items != 0 && l->v.max_items != 1 && l->v.min_items <= 2 &&
+          cJSON_IsArray(cur) && cur->child) {
+        cJSON *a = cJSON_CreateArray();
+        cJSON_AddItemToArray(a, cJSON_Duplicate(cur->child, 1));
+        cJSON_AddItemToArray(a, cJSON_Duplicate(cur->child, 1));
+        hc_req_id(req, sizeof req, l->owner, l->prop, 0, "uniqueItems");
+        snprintf(title, sizeof title, "%s holds no item twice (uniqueItems)", where);
+        snprintf(id, sizeof id, "neg.limit.%s.repeated-item", sl);
+        snprintf(t, sizeof t, "%s with the same item twice (uniqueItems)", where);
+        hc_neg_case(g, id, req, title, hc_with_value(g, &l->p, a), "%s", t, 0, NULL);
       }
     }
   }
@@ -572,5 +701,6 @@ void hc_negative_families(gen *g) {
   extreme_number_cases(g, L);
   nesting_cases(g, L);
   limit_violation_cases(g, L);
+  stated_violation_cases(g, L);
   free(L);
 }

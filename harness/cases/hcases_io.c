@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include "cases/hcases.h"
-#include "json/hjson.h"
 #include "util/hutil.h"
+#include "json/hjson.h"
 
 /* Messages are cut to their fixed buffers on purpose. */
 #if defined(__GNUC__) && !defined(__clang__) /* gcc only: clang has no such group */
@@ -43,7 +43,7 @@ size_t hcases_count(const cJSON *cat) {
   return cJSON_IsArray(cases) ? (size_t)cJSON_GetArraySize(cases) : 0;
 }
 
-int hcases_at(const cJSON *cat, size_t i, hcases_case *out, hcases_error *err) {
+int hcases_at(const cJSON *cat, size_t i, hcases_case *out, herr *err) {
   memset(out, 0, sizeof *out);
   const cJSON *cases = cJSON_GetObjectItemCaseSensitive(cat, "cases");
   const cJSON *c = cJSON_IsArray(cases) ? cJSON_GetArrayItem(cases, (int)i) : NULL;
@@ -123,7 +123,7 @@ int hcases_auth_parse(const char *name) {
   return -1;
 }
 
-int hcases_step(const hcases_case *c, size_t k, hcases_case *out, hcases_error *err) {
+int hcases_step(const hcases_case *c, size_t k, hcases_case *out, herr *err) {
   const cJSON *st = c->sequence ? cJSON_GetArrayItem(c->sequence, (int)k) : NULL;
   if (!cJSON_IsObject(st)) {
     snprintf(err->msg, sizeof err->msg, "catalogue: %s: no step %zu", c->id ? c->id : "?", k);
@@ -202,7 +202,7 @@ static void gb_add_named(hbuf *b, const char *s, size_t n, const char *name) {
 }
 
 int hcases_body(const hcases_case *c, const char *name, char **body, size_t *len,
-                hcases_error *err) {
+                herr *err) {
   hbuf b = {0};
   b.limit = HCASES_MAX_BODY;
   const cJSON *j = c->json;
@@ -276,7 +276,7 @@ int hcases_match(const char *glob, const char *id) {
   return !glob || !*glob || fnmatch(glob, id, 0) == 0;
 }
 
-cJSON *hcases_read_file(const char *path, hcases_error *err) {
+cJSON *hcases_read_file(const char *path, herr *err) {
   cJSON *cat = NULL;
   hjson_doc *doc = NULL;
   size_t n = 0;
@@ -315,7 +315,7 @@ fail:
   return cat;
 }
 
-int hcases_write_file(const cJSON *catalogue, const char *path, hcases_error *err) {
+int hcases_write_file(const cJSON *catalogue, const char *path, herr *err) {
   char *text = hcases_render(catalogue);
   if (!text) {
     snprintf(err->msg, sizeof err->msg, "out of memory rendering the catalogue");

@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "cases/hcases_int.h"
-#include "json/hjson.h"
 #include "util/hutil.h"
+#include "json/hjson.h"
 
 #if defined(__GNUC__) && !defined(__clang__) /* gcc only: clang has no such group */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
@@ -35,25 +35,32 @@
 /* ---------- positives ---------- */
 
 static void order_cases(gen *g) {
-  static const char req[] = "rfc8259.member-order-insignificant";
-  hc_add_req(g, req, "rfc8259", "rfc8259",
-             "the members of an object may come in any order (RFC 8259 4: an object is an "
-             "unordered collection)");
-  cJSON *b = cJSON_Duplicate(g->full, 1);
+  static const char req[] = HREQ_MEMBER_ORDER;
+  hc_add_fixed(g, req);
+  /* attribution: the minimal body, every member the rules need, reversed */
+  cJSON *b = cJSON_Duplicate(g->minimal, 1);
   hc_reverse_all(b);
   hc_pos_body(g, "pos.order.reversed", req, b, NULL, "%s",
-              "every property present, members in reverse order at every level");
+              "the minimal body, members in reverse order at every level");
+  /* each top-level property first (the first one: last), in the minimal body
+   * with that property added */
   size_t n = (size_t)cJSON_GetArraySize(g->full);
   size_t i = 0;
   for (const cJSON *m = g->full->child; m && n > 1; m = m->next, i++) {
     char sl[96], id[160], title[200];
     hc_name_slug(m->string, sl, sizeof sl);
-    b = cJSON_Duplicate(g->full, 1);
-    cJSON *it = cJSON_DetachItemFromObjectCaseSensitive(b, m->string);
+    bpath mp = {{m->string}, 1};
+    b = hc_base(g, &mp);
+    cJSON *it = b ? cJSON_DetachItemFromObjectCaseSensitive(b, m->string) : NULL;
+    if (!it || !b->child) {
+      cJSON_Delete(it);
+      cJSON_Delete(b);
+      continue;
+    }
     if (i == 0) {
       cJSON_AddItemToObject(b, m->string, it);
       snprintf(id, sizeof id, "pos.order.%s-last", sl);
-      snprintf(title, sizeof title, "every property present, %s last", m->string);
+      snprintf(title, sizeof title, "%s last (the minimal body with %s)", m->string, m->string);
     } else {
       /* insert as the first member */
       it->next = b->child;
@@ -62,7 +69,7 @@ static void order_cases(gen *g) {
         b->child->prev = it;
       b->child = it;
       snprintf(id, sizeof id, "pos.order.%s-first", sl);
-      snprintf(title, sizeof title, "every property present, %s first", m->string);
+      snprintf(title, sizeof title, "%s first (the minimal body with %s)", m->string, m->string);
     }
     hc_pos_body(g, id, req, b, NULL, "%s", title);
   }
@@ -79,7 +86,7 @@ static void order_cases(gen *g) {
     cJSON *r = cJSON_Duplicate(o, 1);
     hc_reverse_all(r);
     snprintf(id, sizeof id, "pos.order.%s-reversed", sl);
-    hc_pos_body(g, id, req, hc_copy_with(g->full, &L.l[k].p, r), NULL, "the members of %s reversed",
+    hc_pos_body(g, id, req, hc_with_value(g, &L.l[k].p, r), NULL, "the members of %s reversed",
                 where);
   }
 }
@@ -136,11 +143,9 @@ static char *replace_all(const char *t, char from, const char *to) {
 }
 
 static void whitespace_cases(gen *g) {
-  static const char req[] = "rfc8259.insignificant-whitespace";
-  hc_add_req(g, req, "rfc8259", "rfc8259",
-             "insignificant whitespace (space, tab, CR, LF) around any structural character is "
-             "accepted (RFC 8259 2)");
-  char *pretty = cJSON_Print(g->full), *compact = cJSON_PrintUnformatted(g->full);
+  static const char req[] = HREQ_WHITESPACE;
+  hc_add_fixed(g, req);
+  char *pretty = cJSON_Print(g->minimal), *compact = cJSON_PrintUnformatted(g->minimal);
   if (!pretty || !compact) {
     free(pretty);
     free(compact);
@@ -219,14 +224,12 @@ static char *all_escaped(const char *s, int upper) {
 }
 
 static void escape_cases(gen *g, const locs *L) {
-  static const char req[] = "rfc8259.string-escapes";
-  hc_add_req(g, req, "rfc8259", "rfc8259",
-             "a string written with escapes (\\u and four hex digits in either letter case, surrogate pairs, "
-             "\\/) is read as the characters it stands for, and echoed as them (RFC 8259 7)");
+  static const char req[] = HREQ_STRING_ESCAPES;
+  hc_add_fixed(g, req);
   for (size_t k = 0; k < L->n; k++) {
     const loc *l = &L->l[k];
     cJSON *cur = hc_at(g->full, &l->p, l->p.n);
-    if (!hc_is_type(&l->v, "string") || !cJSON_IsString(cur))
+    if (!hcview_is_type(&l->v, "string") || !cJSON_IsString(cur))
       continue;
     char sl[96], where[128], id[200], val[600];
     hc_slug(&l->p, sl, sizeof sl);
@@ -238,11 +241,12 @@ static void escape_cases(gen *g, const locs *L) {
       snprintf(val, sizeof val, "%s a/b \xc3\xa9 \xf0\x9f\x9a\x80", cur->valuestring);
     for (int upper = 0; upper < 2; upper++) {
       char *raw = all_escaped(val, upper);
-      char *t = raw ? hc_text_with(g->full, &l->p, raw) : NULL;
+      char *t = raw ? hc_text_at(g, &l->p, raw) : NULL;
       snprintf(id, sizeof id, "pos.escape.%s.%s", sl, upper ? "u-upper" : "u-lower");
       hc_pos_text(g, id, req, t, NULL,
-                  upper ? "%s with every character written as a \\u escape (upper-case hex, \\u004A)"
-                        : "%s with every character written as a \\u escape (lower-case hex, \\u004a)",
+                  upper
+                      ? "%s with every character written as a \\u escape (upper-case hex, \\u004A)"
+                      : "%s with every character written as a \\u escape (lower-case hex, \\u004a)",
                   where);
       free(raw);
       free(t);
@@ -252,7 +256,7 @@ static void escape_cases(gen *g, const locs *L) {
       char *q = s ? cJSON_PrintUnformatted(s) : NULL;
       cJSON_Delete(s);
       char *raw = q ? replace_all(q, '/', "\\/") : NULL;
-      char *t = raw ? hc_text_with(g->full, &l->p, raw) : NULL;
+      char *t = raw ? hc_text_at(g, &l->p, raw) : NULL;
       snprintf(id, sizeof id, "pos.escape.%s.solidus", sl);
       hc_pos_text(g, id, req, t, NULL, "%s with a solidus written as \\/", where);
       free(q);
@@ -296,7 +300,7 @@ static void pattern_spread_cases(gen *g, const locs *L) {
     g->pick_offset = 0;
     if (!ok || !differ)
       continue;
-    hc_add_req(g, req, "request-schema", "spec", "%s", title);
+    hc_add_req(g, req, "%s", title);
     for (size_t i = 0; i < nv; i++) {
       int dup = 0;
       for (size_t j = 0; j < i; j++)
@@ -316,8 +320,7 @@ static void pattern_spread_cases(gen *g, const locs *L) {
                : i == 1 ? "the highest member of every class"
                         : "the members of every class in turn",
                l->v.patterns[0]);
-      hc_pos_body(g, id, req, hc_copy_with(g->full, &l->p, cJSON_CreateString(v[i])), NULL, "%s",
-                  t);
+      hc_pos_body(g, id, req, hc_with_value(g, &l->p, cJSON_CreateString(v[i])), NULL, "%s", t);
     }
   }
 }
@@ -350,7 +353,7 @@ static void string_cases(gen *g, const locs *L) {
   static const size_t lengths[] = {255, 256, 1023, 1024, 4095, 4096, 65535, 65536};
   for (size_t k = 0; k < L->n; k++) {
     const loc *l = &L->l[k];
-    if (!hc_is_type(&l->v, "string") || l->v.n_patterns || l->v.enumv || l->v.format ||
+    if (!hcview_is_type(&l->v, "string") || l->v.n_patterns || l->v.enumv || l->v.format ||
         !cJSON_IsString(hc_at(g->full, &l->p, l->p.n)))
       continue;
     /* a stated limit is judged exactly (values beyond it are never emitted:
@@ -362,7 +365,7 @@ static void string_cases(gen *g, const locs *L) {
     hc_slug(&l->p, sl, sizeof sl);
     hc_human(&l->p, where, sizeof where);
     hc_req_id(req, sizeof req, l->owner, l->prop, 0, "any-string");
-    hc_add_req(g, req, "request-schema", "spec",
+    hc_add_req(g, req,
                "%s accepts any string (the spec states no pattern, format or length limit) and "
                "a 201 echoes it exactly",
                where);
@@ -381,18 +384,18 @@ static void string_cases(gen *g, const locs *L) {
         else
           snprintf(v, sizeof v, "%s%s", lead, s->value);
         const char *tol = !strcmp(s->kind, "empty") ? why_min : s->tolerated;
-        hc_pos_body(g, id, req, hc_copy_with(g->full, &l->p, cJSON_CreateString(v)), tol, "%s", t);
+        hc_pos_body(g, id, req, hc_with_value(g, &l->p, cJSON_CreateString(v)), tol, "%s", t);
       } else {
         char raw[300];
         snprintf(raw, sizeof raw, "\"%s%s\"", lead, s->raw);
-        char *text = hc_text_with(g->full, &l->p, raw);
+        char *text = hc_text_at(g, &l->p, raw);
         hc_pos_text(g, id, req, text, s->tolerated, "%s", t);
         free(text);
       }
     }
     /* lengths around common limits: exact values, built from segments */
     char *pre, *post;
-    if (!hc_split_at(g->full, &l->p, &pre, &post)) {
+    if (!hc_split(g, &l->p, &pre, &post)) {
       free(pre);
       free(post);
       continue;
@@ -415,16 +418,16 @@ static void array_cases(gen *g, const locs *L) {
   static const size_t sizes[] = {1, 2, 4, 8, 64, 1000};
   for (size_t k = 0; k < L->n; k++) {
     const loc *l = &L->l[k];
-    if (!hc_is_type(&l->v, "array") || !l->v.items || l->in_array || l->p.n == 0)
+    if (!hcview_is_type(&l->v, "array") || !l->v.items || l->in_array || l->p.n == 0)
       continue;
     char sl[96], where[128], req[160], id[200], t[300];
     hc_slug(&l->p, sl, sizeof sl);
     hc_human(&l->p, where, sizeof where);
     hc_req_id(req, sizeof req, l->owner, l->prop, 0, "items");
-    hc_add_req(g, req, "request-schema", "spec", "%s accepts several items", where);
+    hc_add_req(g, req, "%s accepts several items", where);
     cJSON *pool = hc_distinct_items(g, &l->v, ITEM_VARIETY);
     char *pre, *post;
-    int split = hc_split_at(g->full, &l->p, &pre, &post);
+    int split = hc_split(g, &l->p, &pre, &post);
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
       size_t n = sizes[i], d = n / 2 ? (n / 2 < ITEM_VARIETY ? n / 2 : ITEM_VARIETY) : 1;
       snprintf(id, sizeof id, "pos.array.%s.%zu", sl, n);
@@ -434,7 +437,7 @@ static void array_cases(gen *g, const locs *L) {
         cJSON *a = cJSON_CreateArray();
         for (size_t j = 0; j < n; j++)
           cJSON_AddItemToArray(a, cJSON_Duplicate(cJSON_GetArrayItem(pool, (int)(j % d)), 1));
-        hc_pos_body(g, id, req, hc_copy_with(g->full, &l->p, a), NULL, "%s", t);
+        hc_pos_body(g, id, req, hc_with_value(g, &l->p, a), NULL, "%s", t);
         continue;
       }
       if (!split)
@@ -469,16 +472,16 @@ static void array_cases(gen *g, const locs *L) {
     free(post);
     cJSON_Delete(pool);
     /* an item whose optional members are all absent */
-    sview iv;
-    hc_view_of(g->spec, l->v.items, &iv);
-    if (hc_is_type(&iv, "object") && iv.n_props) {
+    hcview iv;
+    hcview_of(g->spec, l->v.items, &iv);
+    if (hcview_is_type(&iv, "object") && iv.n_props) {
       cJSON *a = cJSON_CreateArray();
       cJSON_AddItemToArray(a, cJSON_CreateObject());
-      cJSON *b = hc_copy_with(g->full, &l->p, a);
+      cJSON *b = hc_with_value(g, &l->p, a);
       if (b && hc_classify(g, b, NULL, NULL)) {
         char r2[160];
         hc_req_id(r2, sizeof r2, l->owner, l->prop, 1, "optional-members");
-        hc_add_req(g, r2, "request-schema", "spec",
+        hc_add_req(g, r2,
                    "an item of %s whose optional members are all absent: the schema requires "
                    "none, the page does not say; 201 or 400, never a 5xx",
                    where);
@@ -520,7 +523,7 @@ static void pairwise_cases(gen *g, const locs *L) {
     cJSON_DeleteItemFromObjectCaseSensitive(parent, l->p.tok[l->p.n - 1]);
     s[0] = hc_classify(g, b, NULL, NULL);
     cJSON_Delete(b);
-    b = hc_copy_with(g->full, &l->p, cJSON_CreateNull());
+    b = hc_with_value(g, &l->p, cJSON_CreateNull());
     s[1] = b && hc_classify(g, b, NULL, NULL);
     cJSON_Delete(b);
     if (s[0] + s[1] == 0)
@@ -530,10 +533,8 @@ static void pairwise_cases(gen *g, const locs *L) {
   }
   if (np < 2)
     return;
-  static const char req[] = "positive.optional-combinations";
-  hc_add_req(g, req, "positive", "spec",
-             "every pair of optional or nullable properties, each absent, null or given, is "
-             "created");
+  static const char req[] = HREQ_POSITIVE_OPTIONAL_COMBINATIONS;
+  hc_add_fixed(g, req);
   unsigned char cov[PW_MAX][3][PW_MAX][3];
   memset(cov, 0, sizeof cov);
   for (size_t i = 0; i < np; i++)
@@ -632,7 +633,7 @@ static void limit_cases(gen *g, const locs *L) {
     char sl[96], where[128], req[160], id[200], t[300];
     hc_slug(&l->p, sl, sizeof sl);
     hc_human(&l->p, where, sizeof where);
-    if (hc_is_type(&l->v, "string") && !l->v.n_patterns && !l->v.enumv) {
+    if (hcview_is_type(&l->v, "string") && !l->v.n_patterns && !l->v.enumv) {
       static const char *const kw[] = {"minLength", "maxLength"};
       for (int i = 0; i < 2; i++) {
         long n = i ? l->v.max_len : l->v.min_len;
@@ -640,37 +641,118 @@ static void limit_cases(gen *g, const locs *L) {
         if (!v)
           continue;
         hc_req_id(req, sizeof req, l->owner, l->prop, 0, kw[i]);
-        hc_add_req(g, req, "request-schema", "spec", "%s has %s %ld characters", where,
-                   i ? "at most" : "at least", n);
+        hc_add_req(g, req, "%s has %s %ld characters", where, i ? "at most" : "at least", n);
         snprintf(id, sizeof id, "pos.limit.%s.%s", sl, i ? "max-length" : "min-length");
         snprintf(t, sizeof t, "%s of exactly %ld characters (its %s)", where, n, kw[i]);
-        hc_pos_body(g, id, req, hc_copy_with(g->full, &l->p, v), NULL, "%s", t);
+        hc_pos_body(g, id, req, hc_with_value(g, &l->p, v), NULL, "%s", t);
       }
     }
-    if ((hc_is_type(&l->v, "integer") || hc_is_type(&l->v, "number")) && !l->v.enumv) {
+    if ((hcview_is_type(&l->v, "integer") || hcview_is_type(&l->v, "number")) && !l->v.enumv) {
       static const char *const kw[] = {"minimum", "maximum"};
       for (int i = 0; i < 2; i++) {
         if (!(i ? l->v.has_max : l->v.has_min))
           continue;
-        double x = i ? l->v.max : l->v.min;
+        double lim = i ? l->v.max : l->v.min;
+        int excl = i ? l->v.excl_max : l->v.excl_min;
+        /* the valid value nearest the limit (exclusive limits, multipleOf) */
+        double x;
+        hcgen_number(&l->v, lim, &x);
         hc_req_id(req, sizeof req, l->owner, l->prop, l->items, kw[i]);
-        hc_add_req(g, req, "request-schema", "spec", "%s is %s %g", where,
-                   i ? "at most" : "at least", x);
+        hc_add_req(g, req, "%s is %s %g", where,
+                   i ? (excl ? "below" : "at most") : (excl ? "above" : "at least"), lim);
         snprintf(id, sizeof id, "pos.limit.%s.%s", sl, kw[i]);
-        snprintf(t, sizeof t, "%s = %g (its %s)", where, x, kw[i]);
-        hc_pos_body(g, id, req, hc_copy_with(g->full, &l->p, cJSON_CreateNumber(x)), NULL, "%s", t);
+        if (x == lim)
+          snprintf(t, sizeof t, "%s = %g (its %s)", where, x, kw[i]);
+        else
+          snprintf(t, sizeof t, "%s = %g (the valid value nearest its %s%s %g)", where, x,
+                   excl ? "exclusive " : "", kw[i], lim);
+        hc_pos_body(g, id, req, hc_with_value(g, &l->p, cJSON_CreateNumber(x)), NULL, "%s", t);
       }
     }
     if (l->v.enumv) {
       hc_req_id(req, sizeof req, l->owner, l->prop, l->items, "enum");
-      hc_add_req(g, req, "request-schema", "spec", "%s is one of its enum values", where);
+      hc_add_req(g, req, "%s is one of its enum values", where);
       int i = 0;
       for (const cJSON *e = l->v.enumv->child; e && i < 32; e = e->next, i++) {
         snprintf(id, sizeof id, "pos.enum.%s.%d", sl, i + 1);
         char *shown = cJSON_PrintUnformatted(e);
         snprintf(t, sizeof t, "%s = %s", where, shown ? shown : "?");
         free(shown);
-        hc_pos_body(g, id, req, hc_copy_with(g->full, &l->p, cJSON_Duplicate(e, 1)), NULL, "%s", t);
+        hc_pos_body(g, id, req, hc_with_value(g, &l->p, cJSON_Duplicate(e, 1)), NULL, "%s", t);
+      }
+    }
+  }
+}
+
+/* Valid values of what a spec states beyond types: each format's values
+ * spread over its grammar (pos.format-value.*), an integer format's range
+ * ends, a multiple of multipleOf, arrays of exactly minItems / maxItems
+ * items.  The default spec states none of them. */
+static void stated_value_cases(gen *g, const locs *L) {
+  for (size_t k = 0; k < L->n; k++) {
+    const loc *l = &L->l[k];
+    if (l->p.n == 0 || !hc_at(g->full, &l->p, l->p.n) || l->v.enumv)
+      continue;
+    char sl[96], where[128], req[160], id[200], t[300];
+    hc_slug(&l->p, sl, sizeof sl);
+    hc_human(&l->p, where, sizeof where);
+    const hcgen_fval *fv[16];
+    size_t nf = hcview_is_type(&l->v, "string") && !l->v.n_patterns
+                    ? hcgen_format_values(l->v.format, 1, fv, 16)
+                    : 0;
+    if (nf) {
+      hc_req_id(req, sizeof req, l->owner, l->prop, l->items, "format");
+      hc_add_req(g, req, "%s is a valid %s (format)", where, l->v.format);
+    }
+    for (size_t i = 0; i < nf; i++) {
+      if (hcgen_format_check(l->v.format, fv[i]->value) == 0)
+        continue;
+      snprintf(id, sizeof id, "pos.format-value.%s.%s", sl, fv[i]->kind);
+      snprintf(t, sizeof t, "%s = \"%s\" (%s: %s)", where, fv[i]->value, l->v.format, fv[i]->title);
+      hc_pos_body(g, id, req, hc_with_value(g, &l->p, cJSON_CreateString(fv[i]->value)), NULL, "%s",
+                  t);
+    }
+    int integer = hcview_is_type(&l->v, "integer");
+    if (integer && l->v.format &&
+        (!strcmp(l->v.format, "int32") || !strcmp(l->v.format, "int64"))) {
+      static const char *const ends[2][2] = {{"-2147483648", "2147483647"},
+                                             {"-9223372036854775808", "9223372036854775807"}};
+      int i64 = !strcmp(l->v.format, "int64");
+      hc_req_id(req, sizeof req, l->owner, l->prop, l->items, "format");
+      hc_add_req(g, req, "%s is a valid %s (format)", where, l->v.format);
+      for (int e = 0; e < 2; e++) {
+        snprintf(id, sizeof id, "pos.format-value.%s.%s", sl, e ? "largest" : "smallest");
+        snprintf(t, sizeof t, "%s = %s, the %s %s", where, ends[i64][e], e ? "largest" : "smallest",
+                 l->v.format);
+        char *text = hc_text_at(g, &l->p, ends[i64][e]);
+        hc_pos_text(g, id, req, text, NULL, "%s", t);
+        free(text);
+      }
+    }
+    if ((integer || hcview_is_type(&l->v, "number")) && l->v.multiple_of > 0) {
+      const cJSON *cur = hc_at(g->full, &l->p, l->p.n);
+      double x = cJSON_IsNumber(cur) ? cur->valuedouble + l->v.multiple_of : l->v.multiple_of;
+      if (l->v.has_max && x > l->v.max)
+        x -= 2 * l->v.multiple_of;
+      hc_req_id(req, sizeof req, l->owner, l->prop, l->items, "multipleOf");
+      hc_add_req(g, req, "%s is a multiple of %g", where, l->v.multiple_of);
+      snprintf(id, sizeof id, "pos.limit.%s.multiple-of", sl);
+      snprintf(t, sizeof t, "%s = %g (a multiple of %g)", where, x, l->v.multiple_of);
+      hc_pos_body(g, id, req, hc_with_value(g, &l->p, cJSON_CreateNumber(x)), NULL, "%s", t);
+    }
+    if (hcview_is_type(&l->v, "array") && l->v.items && !l->in_array) {
+      static const char *const kw[] = {"minItems", "maxItems"};
+      for (int i = 0; i < 2; i++) {
+        long n = i ? l->v.max_items : l->v.min_items;
+        if (n < 0 || n > 64)
+          continue;
+        hc_req_id(req, sizeof req, l->owner, l->prop, 0, kw[i]);
+        hc_add_req(g, req, "%s has %s %ld items", where, i ? "at most" : "at least", n);
+        snprintf(id, sizeof id, "pos.limit.%s.%s", sl, i ? "max-items" : "min-items");
+        snprintf(t, sizeof t, "%s with exactly %ld distinct item%s (its %s)", where, n,
+                 n == 1 ? "" : "s", kw[i]);
+        hc_pos_body(g, id, req, hc_with_value(g, &l->p, hc_distinct_items(g, &l->v, (size_t)n)),
+                    NULL, "%s", t);
       }
     }
   }
@@ -693,5 +775,6 @@ void hc_positive_families(gen *g) {
   array_cases(g, L);
   pairwise_cases(g, L);
   limit_cases(g, L);
+  stated_value_cases(g, L);
   free(L);
 }

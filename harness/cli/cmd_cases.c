@@ -95,9 +95,9 @@ int cmd_cases(int argc, char **argv) {
     out = outbuf;
   }
   int rc = CLI_EXIT_ERROR;
-  hspec_error se;
-  hschema_error he;
-  hcases_error ce;
+  herr se;
+  herr he;
+  herr ce;
   hrules *rules = NULL;
   cJSON *cat = NULL;
   char *text = NULL, *old = NULL;

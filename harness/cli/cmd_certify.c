@@ -13,7 +13,7 @@
  *
  * Report dir (default reports/<UTC timestamp>/, reports/latest -> newest
  * complete report): compliance.json ("apiharness-compliance/1"), junit.xml
- * (one testcase per case), criterion.xml (with --runner criterion),
+ * (one testcase per case), criterion.xml (the Criterion suites' own report),
  * catalogue.json (the cases used), compliance.md, compliance.html and
  * explore/ (shrunk cases). */
 #include <errno.h>
@@ -33,7 +33,7 @@
 #include "judge/hjudge.h"
 #include "mock/hmock.h"
 #include "report/hreport.h"
-#include "run/hagg.h"
+#include "rules/hstatus.h"
 #include "run/hcertify.h"
 #include "run/htarget.h"
 #include "run/hwaivers.h"
@@ -64,7 +64,6 @@ typedef struct {
   long max_creates;
   int insecure, jobs;
   int no_preflight; /* --no-preflight: only the reachability probe */
-  int criterion;    /* 1: --runner criterion */
   token_label labels[MAX_LABELS];
   size_t n_labels;
   int explicit_tokens;
@@ -90,7 +89,7 @@ static void certify_usage(FILE *out) {
       "usage: apiharness certify [--base-url URL] [--spec FILE] [--report-dir DIR]\n"
       "         [--token-env VAR | --token-env LABEL=VAR ...] [--timeout-ms N]\n"
       "         [--profile default|strict|aspnet] [--seed N] [--filter GLOB]\n"
-      "         [--rate-limit N] [--max-creates N] [--jobs N] [--runner fork|criterion]\n"
+      "         [--rate-limit N] [--max-creates N] [--jobs N]\n"
       "         [--cacert FILE] [--insecure] [--fault NAME ...] [--explore N]\n"
       "         [--no-preflight] [--summary-md FILE] [--sarif FILE] [--redact POINTER ...]\n"
       "         [--fail-on fail|warn] [--waivers FILE] [--header 'Name: value' ...]\n"
@@ -124,18 +123,16 @@ static void certify_usage(FILE *out) {
       "                  /id, created_resources lists each token as id \"<redacted>\" and\n"
       "                  the name the run gave it\n"
       "  --header 'Name: value'  (repeatable) add this header to every request of the\n"
-      "                  run (catalogue, preflight; a case's own header of that name\n"
-      "                  wins); 'Name: $ENV{VAR}' takes the value from the environment\n"
-      "                  variable VAR: a secret, redacted everywhere, never written\n"
-      "                  (the explore phase sends no such headers: it is skipped)\n"
+      "                  run (catalogue, preflight, explore; a case's own header of that\n"
+      "                  name wins); 'Name: $ENV{VAR}' takes the value from the\n"
+      "                  environment variable VAR: a secret, redacted everywhere, never\n"
+      "                  written\n"
       "  --fail-on warn  warnings fail the verdict too (exit 1); default: fail\n"
       "  --waivers FILE  accepted deviations: a JSON array of {\"requirement\": ID (or\n"
       "                  \"finding\": FXXXXXXXX), \"reason\": TEXT, \"expires\": \"YYYY-MM-DD\"};\n"
       "                  a waived failure is reported \"waived\" with its reason and passes;\n"
       "                  an expired waiver (after its date, UTC) or one that matches no\n"
       "                  failure (stale) fails the verdict\n"
-      "  --runner        fork (default): every case in its own forked process, N at a time;\n"
-      "                  criterion: the Criterion suites (conformance/), one test per case\n"
       "  SIGINT/SIGTERM stop the run: the cases that finished are reported as\n"
       "  \"interrupted\" (verdict incomplete); a second signal stops at once.\n"
       "exit: 0 compliant, 1 non-compliant, 2 could not run (usage, spec, unreachable,\n"
@@ -153,10 +150,10 @@ static int parse_long(const char *s, long lo, long hi, long *out) {
 }
 
 static const char *const certify_with_value[] = {
-    "--base-url", "--spec",    "--report-dir", "--token-env",   "--timeout-ms", "--profile",
-    "--seed",     "--filter",  "--rate-limit", "--max-creates", "--cacert",     "--fault",
-    "--jobs",     "--runner",  "--explore",    "--summary-md",  "--sarif",      "--redact",
-    "--fail-on",  "--waivers", "--header"};
+    "--base-url", "--spec",   "--report-dir", "--token-env",  "--timeout-ms",
+    "--profile",  "--seed",   "--filter",     "--rate-limit", "--max-creates",
+    "--cacert",   "--fault",  "--jobs",       "--explore",    "--summary-md",
+    "--sarif",    "--redact", "--fail-on",    "--waivers",    "--header"};
 
 static int certify_takes_value(const char *a) {
   for (size_t k = 0; k < sizeof certify_with_value / sizeof certify_with_value[0]; k++)
@@ -343,12 +340,6 @@ static int parse_args(int argc, char **argv, certify_opts *o) {
         return -1;
       }
       o->max_creates = n;
-    } else if (!strcmp(a, "--runner")) {
-      if (strcmp(v, "fork") && strcmp(v, "criterion")) {
-        fprintf(stderr, "apiharness certify: --runner '%s': use fork or criterion\n", v);
-        return -1;
-      }
-      o->criterion = !strcmp(v, "criterion");
     } else if (!strcmp(a, "--jobs")) {
       if (!parse_long(v, 1, 64, &n)) {
         fprintf(stderr, "apiharness certify: --jobs '%s': a number in 1..64\n", v);
@@ -449,6 +440,9 @@ static void print_summary(const certify_opts *o, const cJSON *report, const char
   const cJSON *cases = cJSON_GetObjectItemCaseSensitive(report, "cases");
   static const char *const classes[] = {"positive", "negative-body", "raw-bytes", "http",
                                         "semantics"};
+  /* the columns; a case status outside them (never written) counts as error */
+  static const hstatus cols[] = {HSTATUS_PASS, HSTATUS_FAIL, HSTATUS_WARN, HSTATUS_SKIP,
+                                 HSTATUS_ERROR};
   size_t total[5] = {0};
   printf("%-15s %6s %6s %6s %6s %6s\n", "class", "pass", "fail", "warn", "skip", "error");
   for (size_t k = 0; k < sizeof classes / sizeof classes[0]; k++) {
@@ -456,15 +450,20 @@ static void print_summary(const certify_opts *o, const cJSON *report, const char
     for (const cJSON *c = cases ? cases->child : NULL; c; c = c->next) {
       if (strcmp(cJSON_GetObjectItemCaseSensitive(c, "class")->valuestring, classes[k]))
         continue;
-      int r = hagg_status_rank(cJSON_GetObjectItemCaseSensitive(c, "status")->valuestring);
-      cnt[r == 1 ? 0 : r == 3 ? 1 : r == 2 ? 2 : r == 0 ? 3 : 4]++;
+      hstatus st =
+          hstatus_parse(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(c, "status")));
+      size_t col = 4;
+      for (size_t j = 0; j < 5; j++)
+        if (cols[j] == st)
+          col = j;
+      cnt[col]++;
     }
     printf("%-15s %6zu %6zu %6zu %6zu %6zu\n", classes[k], cnt[0], cnt[1], cnt[2], cnt[3], cnt[4]);
   }
   const cJSON *sum = cJSON_GetObjectItemCaseSensitive(report, "summary");
-  static const char *const keys[] = {"pass", "fail", "warn", "skip", "error"};
   for (size_t k = 0; k < 5; k++)
-    total[k] = (size_t)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(sum, keys[k]));
+    total[k] =
+        (size_t)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(sum, hstatus_name(cols[k])));
   printf("%-15s %6zu %6zu %6zu %6zu %6zu\n", "total", total[0], total[1], total[2], total[3],
          total[4]);
   /* the distinct problems, most severe first, each naming a case that
@@ -505,7 +504,7 @@ static int certify_run(int argc, char **argv) {
     return pa == 0 ? CLI_EXIT_OK : CLI_EXIT_ERROR;
   }
   char bin[PATH_MAX];
-  if (o.criterion && !cli_conformance_binary(bin, sizeof bin)) {
+  if (!cli_conformance_binary(bin, sizeof bin)) {
     fprintf(stderr,
             "apiharness certify: the conformance suites are not at %s (build the "
             "apiharness-conformance target, or set APIHARNESS_CONFORMANCE)\n",
@@ -515,7 +514,7 @@ static int certify_run(int argc, char **argv) {
   }
   hcertify_config c;
   memset(&c, 0, sizeof c);
-  c.conformance_bin = o.criterion ? bin : NULL;
+  c.conformance_bin = bin;
   c.base_url = o.base_url;
   c.spec_path = o.spec_path;
   c.report_dir = o.report_dir;
@@ -528,7 +527,6 @@ static int certify_run(int argc, char **argv) {
   c.max_creates = o.max_creates;
   c.insecure = o.insecure;
   c.jobs = o.jobs;
-  c.criterion = o.criterion;
   c.no_preflight = o.no_preflight;
   c.explore = o.explore;
   c.summary_md = o.summary_md;

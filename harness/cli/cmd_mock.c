@@ -38,7 +38,7 @@ static void usage(FILE *out) {
           "                       connection or the previous response (default %u)\n"
           "  --hang S             how long the hang-large-body fault holds (default %u)\n"
           "  --problem-json       send ProblemDetails as application/problem+json (RFC 9457,\n"
-          "                       ASP.NET Core) instead of the documented application/json\n"
+          "                       ASP.NET Core) instead of the media type the spec documents\n"
           "  --verbose            log 'METHOD PATH STATUS' per request on stderr\n"
           "  --config FILE        options from a JSON object {\"port\": 8080, ...} (long\n"
           "                       option names without dashes); the command line wins\n"

@@ -224,7 +224,7 @@ static cJSON *read_case_file(const char *file, hcases_case *c) {
   }
   cJSON_AddItemToArray(arr, copy);
   cJSON_Delete(doc);
-  hcases_error ce;
+  herr ce;
   if (!hcases_at(cat, 0, c, &ce)) {
     fprintf(stderr, "apiharness replay: %s: %s: %s\n", file, base[0] ? base : "/", ce.msg);
     cJSON_Delete(cat);
@@ -359,9 +359,9 @@ int cmd_replay(int argc, char **argv) {
     return CLI_EXIT_ERROR;
   }
   int rc = CLI_EXIT_ERROR;
-  hspec_error se;
-  hschema_error he;
-  hcases_error ce;
+  herr se;
+  herr he;
+  herr ce;
   hrules *rules = NULL;
   cJSON *cat = NULL, *result = NULL;
   hmock *mock = NULL;

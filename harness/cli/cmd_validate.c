@@ -437,10 +437,10 @@ int cmd_validate(int argc, char **argv) {
   v.opt = &opt;
   v.jopt.max_depth = opt.max_depth;
   v.jopt.max_bytes = opt.max_doc;
-  hschema_error serr;
+  herr serr;
 
   if (opt.schema_name) {
-    hspec_error err;
+    herr err;
     const char *path = opt.spec_path ? opt.spec_path : cli_default_spec();
     spec = hspec_load_file(path, &err);
     if (!spec) {

@@ -35,7 +35,7 @@ static const opt_def certify_opts[] = {
     {"base-url", OPT_STR, 0},    {"spec", OPT_STR, 0},        {"report-dir", OPT_STR, 0},
     {"token-env", OPT_STR, 1},   {"timeout-ms", OPT_INT, 0},  {"profile", OPT_STR, 0},
     {"seed", OPT_INT, 0},        {"filter", OPT_STR, 0},      {"rate-limit", OPT_NUM, 0},
-    {"max-creates", OPT_INT, 0}, {"jobs", OPT_INT, 0},        {"runner", OPT_STR, 0},
+    {"max-creates", OPT_INT, 0}, {"jobs", OPT_INT, 0},
     {"cacert", OPT_STR, 0},      {"insecure", OPT_FLAG, 0},   {"fault", OPT_STR, 1},
     {"explore", OPT_INT, 0},     {"no-preflight", OPT_FLAG, 0}, {"summary-md", OPT_STR, 0},
     {"sarif", OPT_STR, 0},       {"redact", OPT_STR, 1},

@@ -17,7 +17,7 @@
 #define CONFORMANCE_NAME "apiharness-conformance"
 
 int cli_print_version(FILE *out) {
-  hspec_error se;
+  herr se;
   hspec *spec = hspec_load_default(&se);
   fprintf(out, "apiharness %s\n", APIHARNESS_VERSION);
   if (!spec) {

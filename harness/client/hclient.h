@@ -1,16 +1,20 @@
-/* hclient: the libcurl client of the harness, and the case runner built on it.
+/* hclient: the libcurl client of the harness (the case runner built on it is
+ * client/hrun.h).
  *
- * One CURL easy handle per process (or thread), reused for every request so the
- * connection is kept alive.  hclient_setup puts the options that never change
- * on the handle; hclient_perform sets the per-request options and performs
- * one request.  hclient_perform never calls curl_easy_reset and never touches
- * the socket callbacks, so a handle whose socket comes from
- * CURLOPT_OPENSOCKETFUNCTION (a harness feeding raw HTTP responses) keeps that
- * callback.  tests/test_client.c drives it that way against a loopback TCP
- * peer that answers canned bytes.  (Observed with libcurl 7.88: an AF_UNIX
- * socketpair end returned from the callback, even with CURLOPT_SOCKOPTFUNCTION
- * answering CURL_SOCKOPT_ALREADY_CONNECTED, ends in "Couldn't connect to
- * server" for an http://127.0.0.1 URL; use a connected TCP socket.)
+ * One template CURL easy handle per process (or thread).  hclient_setup puts
+ * the options that never change on it and attaches a multi handle (owned
+ * through CURLOPT_PRIVATE) whose connection cache keeps the connection alive
+ * between requests.  hclient_perform runs each request on a fresh
+ * curl_easy_duphandle copy of the template inside that multi handle (libcurl
+ * 7.88 keeps a freed header across transfers of one handle: see
+ * hclient.c), with the per-request options set on the copy.  The copy keeps
+ * every option of the template, socket callbacks included, so a template
+ * whose socket comes from CURLOPT_OPENSOCKETFUNCTION (a harness feeding raw
+ * HTTP responses) keeps that callback.  tests/test_client.c drives it that way against a loopback
+ * TCP peer that answers canned bytes.  (Observed with libcurl 7.88: an AF_UNIX socketpair end
+ * returned from the callback, even with CURLOPT_SOCKOPTFUNCTION answering
+ * CURL_SOCKOPT_ALREADY_CONNECTED, ends in "Couldn't connect to server" for an http://127.0.0.1 URL;
+ * use a connected TCP socket.)
  *
  *   CURL *h = curl_easy_init();
  *   hclient_setup(h, &opts);                       // timeouts, caps, TLS

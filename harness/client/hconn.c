@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,7 +33,11 @@ struct hconn {
   char authority[300];
   char prefix[1024];
   int fd;
-  int used; /* exchanges completed on fd */
+  int used;        /* exchanges completed on fd */
+  long quiet_ms;   /* the wait for unasked bytes after a response (hconn_set_quiet_ms) */
+  char fixed[400]; /* "Host: ...", User-Agent and Accept lines, CRLF-ended: the same every time */
+  size_t fixed_len;
+  hbuf head; /* the request head being sent (its memory is reused) */
   char *in;
   size_t in_len, in_off;
 };
@@ -61,6 +66,7 @@ hconn *hconn_new(const char *url, char *err) {
     return NULL;
   }
   c->fd = -1;
+  c->quiet_ms = HCONN_QUIET_MS;
   const char *port = NULL;
   size_t hl;
   if (al && a[0] == '[') {
@@ -109,6 +115,12 @@ hconn *hconn_new(const char *url, char *err) {
     goto bad;
   memcpy(c->prefix, path, pl);
   c->prefix[pl] = '\0';
+  int fl = snprintf(c->fixed, sizeof c->fixed,
+                    "Host: %s\r\nUser-Agent: apiharness/" APIHARNESS_VERSION "\r\nAccept: */*\r\n",
+                    c->authority);
+  if (fl < 0 || (size_t)fl >= sizeof c->fixed)
+    goto bad;
+  c->fixed_len = (size_t)fl;
   return c;
 bad:
   snprintf(err, HCONN_MSG_MAX, "the base URL's host or port is not valid");
@@ -132,8 +144,11 @@ void hconn_free(hconn *c) {
     return;
   hconn_close(c);
   free(c->in);
+  hbuf_free(&c->head);
   free(c);
 }
+
+void hconn_set_quiet_ms(hconn *c, long ms) { c->quiet_ms = ms > 0 ? ms : 0; }
 
 const char *hconn_authority(const hconn *c) { return c->authority; }
 const char *hconn_host(const hconn *c) { return c->host; }
@@ -148,17 +163,30 @@ static int has_body_method(const char *m) {
   return !strcmp(m, "POST") || !strcmp(m, "PUT") || !strcmp(m, "PATCH");
 }
 
+/* Plain appends, no formatting: this runs once per exchange (the endpoint
+ * fuzzer's hot path). */
 void hconn_format_head(const hconn *c, const hconn_request *req, hbuf *b) {
-  hbuf_printf(b, "%s %s%s HTTP/1.1\r\n", req->method, c->prefix, req->target);
-  hbuf_printf(b, "Host: %s\r\n", c->authority);
-  hbuf_puts(b, "User-Agent: apiharness/" APIHARNESS_VERSION "\r\nAccept: */*\r\n");
+  hbuf_puts(b, req->method);
+  hbuf_add(b, " ", 1);
+  hbuf_puts(b, c->prefix);
+  hbuf_puts(b, req->target);
+  hbuf_add(b, " HTTP/1.1\r\n", 11);
+  hbuf_add(b, c->fixed, c->fixed_len);
   for (size_t i = 0; i < req->n_header_lines; i++) {
     hbuf_puts(b, req->header_lines[i]);
-    hbuf_puts(b, "\r\n");
+    hbuf_add(b, "\r\n", 2);
   }
-  if (req->body_len || has_body_method(req->method))
-    hbuf_printf(b, "Content-Length: %zu\r\n", req->body_len);
-  hbuf_puts(b, "\r\n");
+  if (req->body_len || has_body_method(req->method)) {
+    char num[24];
+    size_t k = sizeof num, v = req->body_len;
+    do
+      num[--k] = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    hbuf_add(b, "Content-Length: ", 16);
+    hbuf_add(b, num + k, sizeof num - k);
+    hbuf_add(b, "\r\n", 2);
+  }
+  hbuf_add(b, "\r\n", 2);
 }
 
 /* ---- socket I/O under a deadline ---- */
@@ -254,38 +282,54 @@ static long read_more(hconn *c, long long deadline) {
   }
 }
 
-/* Writes all of data, reading whatever the server sends meanwhile (it may
- * answer before it has read the body).  0, IO_ERR (the server stopped
- * reading: errno kept) or IO_TIMEOUT. */
-static int write_all(hconn *c, const char *data, size_t len, long long deadline) {
-  size_t off = 0;
+/* Writes head[0..hlen) then body[0..blen) (one sendmsg when the socket
+ * takes it all), reading whatever the server sends meanwhile (it may answer
+ * before it has read the body): it polls only when the socket is full.  0,
+ * IO_ERR (the server stopped reading: errno kept) or IO_TIMEOUT. */
+static int write_all(hconn *c, const char *head, size_t hlen, const char *body, size_t blen,
+                     long long deadline) {
+  size_t off = 0, len = hlen + blen;
   while (off < len) {
-    long long left = deadline - mono_ms();
-    if (left <= 0)
-      return IO_TIMEOUT;
-    struct pollfd p = {c->fd, POLLOUT, 0};
-    if (c->in_len < IN_CAP)
-      p.events |= POLLIN;
-    int pr = poll(&p, 1, (int)(left > 1000000 ? 1000000 : left));
-    if (pr < 0 && errno == EINTR)
-      continue;
-    if (pr <= 0)
-      return pr == 0 ? IO_TIMEOUT : IO_ERR;
-    if ((p.revents & POLLIN) && c->in_len < IN_CAP) {
-      ssize_t n = recv(c->fd, c->in + c->in_len, IN_CAP - c->in_len, 0);
-      if (n > 0)
-        c->in_len += (size_t)n;
-      else if (n == 0) {
-        errno = EPIPE;
-        return IO_ERR;
-      }
+    struct iovec iov[2];
+    size_t n_iov = 0;
+    if (off < hlen)
+      iov[n_iov++] = (struct iovec){(char *)head + off, hlen - off};
+    if (blen) {
+      size_t bo = off > hlen ? off - hlen : 0;
+      iov[n_iov++] = (struct iovec){(char *)body + bo, blen - bo};
     }
-    if (p.revents & (POLLOUT | POLLERR | POLLHUP)) {
-      ssize_t n = send(c->fd, data + off, len - off, MSG_NOSIGNAL);
-      if (n > 0)
-        off += (size_t)n;
-      else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-        return IO_ERR;
+    struct msghdr m = {.msg_iov = iov, .msg_iovlen = n_iov};
+    ssize_t n = sendmsg(c->fd, &m, MSG_NOSIGNAL);
+    if (n > 0) {
+      off += (size_t)n;
+      continue;
+    }
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+      return IO_ERR;
+    /* the socket is full: wait for room, reading what the server sends */
+    for (;;) {
+      long long left = deadline - mono_ms();
+      if (left <= 0)
+        return IO_TIMEOUT;
+      struct pollfd p = {c->fd, POLLOUT, 0};
+      if (c->in_len < IN_CAP)
+        p.events |= POLLIN;
+      int pr = poll(&p, 1, (int)(left > 1000000 ? 1000000 : left));
+      if (pr < 0 && errno == EINTR)
+        continue;
+      if (pr <= 0)
+        return pr == 0 ? IO_TIMEOUT : IO_ERR;
+      if ((p.revents & POLLIN) && c->in_len < IN_CAP) {
+        ssize_t r = recv(c->fd, c->in + c->in_len, IN_CAP - c->in_len, 0);
+        if (r > 0)
+          c->in_len += (size_t)r;
+        else if (r == 0) {
+          errno = EPIPE;
+          return IO_ERR;
+        }
+      }
+      if (p.revents & (POLLOUT | POLLERR | POLLHUP))
+        break;
     }
   }
   return 0;
@@ -375,9 +419,10 @@ static int parse_head(const char *h, size_t n, head_info *hi, hconn_result *res)
   memset(hi, 0, sizeof *hi);
   r->has_content_type = r->has_allow = r->has_www_authenticate = r->has_date = r->has_server = 0;
   r->content_type[0] = r->allow[0] = r->www_authenticate[0] = r->date[0] = r->server[0] = '\0';
-  size_t e = 0;
-  while (e < n && h[e] != '\n')
-    e++;
+  /* memchr, not byte loops: this runs on every response (and the fuzz build
+   * instruments every comparison of the library) */
+  const char *nl0 = memchr(h, '\n', n);
+  size_t e = nl0 ? (size_t)(nl0 - h) : n;
   size_t sl = e && h[e - 1] == '\r' ? e - 1 : e;
   if (sl < 12 || memcmp(h, "HTTP/", 5) || !isdigit((unsigned char)h[5]) || h[6] != '.' ||
       !isdigit((unsigned char)h[7]) || h[8] != ' ' || !isdigit((unsigned char)h[9]) ||
@@ -391,9 +436,8 @@ static int parse_head(const char *h, size_t n, head_info *hi, hconn_result *res)
   size_t lines = 0;
   int last_framing = 0;
   for (size_t i = e + 1; i < n;) {
-    size_t j = i;
-    while (j < n && h[j] != '\n')
-      j++;
+    const char *nlj = memchr(h + i, '\n', n - i);
+    size_t j = nlj ? (size_t)(nlj - h) : n;
     size_t le = j && j > i && h[j - 1] == '\r' ? j - 1 : j;
     const char *ln = h + i;
     size_t ll = le - i;
@@ -457,9 +501,8 @@ static int parse_head(const char *h, size_t n, head_info *hi, hconn_result *res)
 static size_t head_end(const hconn *c) {
   const char *b = c->in + c->in_off;
   size_t n = c->in_len - c->in_off;
-  for (size_t i = 0; i < n; i++) {
-    if (b[i] != '\n')
-      continue;
+  for (const char *p = memchr(b, '\n', n); p; p = memchr(p + 1, '\n', n - (size_t)(p + 1 - b))) {
+    size_t i = (size_t)(p - b);
     if (i + 1 < n && b[i + 1] == '\n')
       return i + 2;
     if (i + 2 < n && b[i + 1] == '\r' && b[i + 2] == '\n')
@@ -544,7 +587,8 @@ static int body_bytes(hconn *c, rd *x, unsigned long long want, long long deadli
 }
 
 /* Reads one response.  Returns 0 (complete or cut at the cap: *cut), 1 when
- * the connection closed before any byte, -1 on error (res filled). */
+ * the connection closed (or was reset) before any byte, -1 on error (res
+ * filled). */
 static int read_response(hconn *c, rd *x, const char *method, long long deadline, long timeout_ms,
                          int *cut) {
   hconn_result *res = x->res;
@@ -557,7 +601,7 @@ static int read_response(hconn *c, rd *x, const char *method, long long deadline
       if (c->in_len - c->in_off > HCLIENT_MAX_HEADERS)
         return io_fail(res, IO_FULL, timeout_ms, "");
       long rr = read_more(c, deadline);
-      if (rr == IO_EOF && !any)
+      if (!any && (rr == IO_EOF || (rr == IO_ERR && (errno == ECONNRESET || errno == EPIPE))))
         return 1;
       if (rr <= 0)
         return io_fail(res, rr, timeout_ms, "inside the response head");
@@ -672,9 +716,11 @@ static int read_response(hconn *c, rd *x, const char *method, long long deadline
 }
 
 /* After a complete response: what the server sends unasked within the quiet
- * window (and what was already buffered) is extra; a close is recorded. */
+ * window (and what was already buffered) is extra; a close is recorded.
+ * With a quiet time of 0 only what was already read counts (no wait, no
+ * system call). */
 static void quiet_window(hconn *c, hconn_result *res) {
-  long long until = mono_ms() + HCONN_QUIET_MS;
+  long long until = c->quiet_ms ? mono_ms() + c->quiet_ms : 0;
   for (;;) {
     size_t avail = c->in_len - c->in_off;
     if (avail) {
@@ -685,7 +731,7 @@ static void quiet_window(hconn *c, hconn_result *res) {
       res->extra_len += avail;
       c->in_off += avail;
     }
-    if (res->server_closed || res->extra_len > ((size_t)1 << 20))
+    if (res->server_closed || res->extra_len > ((size_t)1 << 20) || !c->quiet_ms)
       return;
     long rr = read_more(c, until);
     if (rr == IO_EOF || rr == IO_ERR) {
@@ -706,12 +752,12 @@ int hconn_exchange(hconn *c, const hconn_request *req, long timeout_ms, size_t m
   rd x = {out, max_body ? max_body : HCLIENT_DEFAULT_MAX_BODY, 0, 0};
   out->head = !strcmp(req->method, "HEAD");
   long long start = mono_ms(), deadline = start + timeout_ms;
-  hbuf b = {0};
-  hconn_format_head(c, req, &b);
-  if (req->body_len)
-    hbuf_add(&b, req->body, req->body_len);
-  if (b.nomem || b.toobig) {
-    free(b.p);
+  hbuf *b = &c->head;
+  b->n = 0;
+  b->toobig = b->nomem = 0;
+  hconn_format_head(c, req, b);
+  if (b->nomem || b->toobig) {
+    hbuf_free(b);
     out->r.transport_error = 1;
     snprintf(out->r.error, sizeof out->r.error, "out of memory building the request");
     return -1;
@@ -736,7 +782,7 @@ int hconn_exchange(hconn *c, const hconn_request *req, long timeout_ms, size_t m
     out->r.connected = 1;
     out->r.new_connections = out->new_connection;
     c->in_len = c->in_off = 0;
-    int wr = write_all(c, b.p, b.n, deadline);
+    int wr = write_all(c, b->p, b->n, req->body, req->body_len, deadline);
     int wr_errno = errno;
     if (wr == IO_TIMEOUT) {
       io_fail(out, IO_TIMEOUT, timeout_ms, "");
@@ -783,6 +829,7 @@ int hconn_exchange(hconn *c, const hconn_request *req, long timeout_ms, size_t m
     break;
   }
   out->r.time_ms = (long)(mono_ms() - start);
-  free(b.p);
+  if (b->cap > ((size_t)64 << 10))
+    hbuf_free(b); /* keep small heads' memory only */
   return rc;
 }

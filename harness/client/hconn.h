@@ -1,5 +1,6 @@
 /* hconn: a small raw HTTP/1.1 client for requests sent in order on one
- * connection (the "sequence" cases), plain TCP (http:// only).
+ * connection (the "sequence" cases, and the endpoint fuzzer's requests to the
+ * in-process mock), plain TCP (http:// only).
  *
  * Why not libcurl: libcurl hides exactly what these cases look for.  It
  * discards bytes a server sends after a HEAD answer or after an error
@@ -23,6 +24,11 @@
  * should come: the client has not sent another request): bytes that arrive
  * are "extra" (a mis-framed answer, or a body after HEAD); a clean close is
  * recorded (the next exchange opens a new connection and says so).
+ * hconn_set_quiet_ms changes that wait; 0 skips it (only bytes that came
+ * with the response's last read count as extra): for a peer known to frame
+ * well where the rate matters (the endpoint fuzzer against the in-process
+ * mock).  Unasked bytes that arrive later are then read as the start of the
+ * next answer, which fails to parse or mismatches, and so are still seen.
  *
  * Threads: an hconn is used by one thread at a time. */
 #ifndef HCONN_H
@@ -76,6 +82,10 @@ const char *hconn_authority(const hconn *c);
 /* host and port for a reproducer (nc HOST PORT). */
 const char *hconn_host(const hconn *c);
 int hconn_port(const hconn *c);
+
+/* The wait for unasked bytes after each complete response, in ms (default
+ * HCONN_QUIET_MS; 0: no wait, negative values count as 0). */
+void hconn_set_quiet_ms(hconn *c, long ms);
 
 /* Closes the current connection (the next exchange opens a new one). */
 void hconn_close(hconn *c);

@@ -23,7 +23,6 @@
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 #endif
 
-
 void hrun_token_name(const hrun_config *cfg, const char *case_id, char *buf, size_t cap) {
   snprintf(buf, cap, HRUN_NAME_PREFIX "%s-%s", cfg->run_id ? cfg->run_id : "run", case_id);
 }
@@ -62,7 +61,6 @@ static void rate_wait(const hrun_config *cfg) {
   close(fd);
 }
 
-
 static void prep_free(prep *p) {
   free(p->body);
   auth_free(&p->auth);
@@ -76,7 +74,7 @@ static int bad_header_bytes(const char *s) { return strchr(s, '\r') || strchr(s,
 
 /* The JSON the 201 must echo: "echo_body" when the case has it (with the
  * name placeholder replaced), else the body sent. */
-static int echo_tree(prep *p, const char *name, hcases_error *ce) {
+static int echo_tree(prep *p, const char *name, herr *ce) {
   p->reqdoc = hjson_doc_new();
   if (!p->reqdoc)
     return 1;
@@ -110,7 +108,7 @@ static int prep_make(const hrun_config *cfg, const hcases_case *c, const char *n
                      const char *what, char *err) {
   memset(p, 0, sizeof *p);
   p->c = c;
-  hcases_error ce;
+  herr ce;
   if (!hcases_body(c, name, &p->body, &p->len, &ce)) {
     snprintf(err, HCASES_MSG_MAX, "%s", ce.msg);
     return 0;
@@ -308,13 +306,13 @@ static void add_checks(cJSON *arr, const hjudge_verdict *v, const char *prefix, 
                        const secrets *s) {
   for (size_t i = 0; i < v->n_checks; i++) {
     const hjudge_check *k = &v->checks[i];
-    if (skip_passes && (k->status == HJUDGE_PASS || k->status == HJUDGE_SKIP))
+    if (skip_passes && (k->status == HSTATUS_PASS || k->status == HSTATUS_SKIP))
       continue;
     cJSON *o = cJSON_CreateObject();
     char name[HJUDGE_NAME_MAX + 16];
     snprintf(name, sizeof name, "%s%s", prefix ? prefix : "", k->name);
     cJSON_AddStringToObject(o, "name", name);
-    cJSON_AddStringToObject(o, "status", hjudge_status_name(k->status));
+    cJSON_AddStringToObject(o, "status", hstatus_name(k->status));
     add_clean(o, "message", s, k->message, MSG_CAP);
     cJSON_AddStringToObject(o, "requirement", k->requirement);
     cJSON_AddItemToArray(arr, o);
@@ -444,21 +442,21 @@ static int has_check(const hjudge_verdict *v, const char *name) {
  * HEAD (when the judge did not already check it). */
 static void raw_checks(const hconn_result *x, hjudge_verdict *v, const secrets *s) {
   if (x->head && x->extra_len && !has_check(v, "head-no-body"))
-    hjudge_add(v, "head-no-body", HJUDGE_FAIL, HRUN_REQ_HEAD_NO_BODY,
+    hjudge_add(v, "head-no-body", HSTATUS_FAIL, HREQ_HEAD_NO_BODY,
                "the answer to HEAD was followed by %zu body bytes", x->extra_len);
   if (x->malformed) {
     char *e = clean(s, x->r.error, strlen(x->r.error), 200, 0);
-    hjudge_add(v, "framing", HJUDGE_FAIL, HRUN_REQ_FRAMING, "the response did not parse: %s",
+    hjudge_add(v, "framing", HSTATUS_FAIL, HREQ_KEEP_ALIVE_FRAMING, "the response did not parse: %s",
                e ? e : "");
     free(e);
   } else if (x->extra_len) {
     char *e = clean(s, x->extra, x->extra_kept, 60, 0);
-    hjudge_add(v, "framing", HJUDGE_FAIL, HRUN_REQ_FRAMING,
+    hjudge_add(v, "framing", HSTATUS_FAIL, HREQ_KEEP_ALIVE_FRAMING,
                "%zu bytes came after the complete response (%s), unasked: '%s'", x->extra_len,
                x->framing, e ? e : "");
     free(e);
   } else if (x->r.status >= 100) {
-    hjudge_add(v, "framing", HJUDGE_PASS, HRUN_REQ_FRAMING, "%s", "");
+    hjudge_add(v, "framing", HSTATUS_PASS, HREQ_KEEP_ALIVE_FRAMING, "%s", "");
   }
 }
 
@@ -520,8 +518,8 @@ static cJSON *run_lone(CURL *h, hjudge *judge, const hrun_config *cfg, const hca
   /* a HEAD goes through the raw client: libcurl would hide a body after it */
   hconn *hc = NULL;
   if (!strcmp(c->method, "HEAD") && !strncasecmp(cfg->base_url, "http://", 7)) {
-    char herr[HCONN_MSG_MAX];
-    hc = hconn_new(cfg->base_url, herr);
+    char cerr[HCONN_MSG_MAX];
+    hc = hconn_new(cfg->base_url, cerr);
   }
   hconn_result x, first;
   memset(&x, 0, sizeof x);
@@ -544,7 +542,7 @@ static cJSON *run_lone(CURL *h, hjudge *judge, const hrun_config *cfg, const hca
       snprintf(again, sizeof again, "%s-%d", name, round + 1);
       char *b2 = NULL;
       size_t l2 = 0;
-      hcases_error ce;
+      herr ce;
       if (hcases_body(c, again, &b2, &l2, &ce)) {
         free(p.body);
         p.body = b2;
@@ -575,7 +573,7 @@ static cJSON *run_lone(CURL *h, hjudge *judge, const hrun_config *cfg, const hca
       raw_checks(&x, vv, &s);
     add_checks(checks, vv, round ? "second:" : NULL, round != 0, &s);
   }
-  hjudge_status st = v.status;
+  hstatus st = v.status;
   char detail[HJUDGE_MSG_MAX + 32];
   snprintf(detail, sizeof detail, "%s", v.detail);
   if (c->repeat > 1) {
@@ -589,15 +587,15 @@ static cJSON *run_lone(CURL *h, hjudge *judge, const hrun_config *cfg, const hca
     add_checks(checks, &vd, NULL, 0, &s);
     if (vd.status > st)
       st = vd.status;
-    if (vd.status == HJUDGE_FAIL && (v.status < HJUDGE_FAIL && v2.status < HJUDGE_FAIL))
+    if (vd.status == HSTATUS_FAIL && (v.status < HSTATUS_FAIL && v2.status < HSTATUS_FAIL))
       snprintf(detail, sizeof detail, "%s", vd.detail);
   }
-  cJSON_AddStringToObject(res, "status", hjudge_status_name(st));
+  cJSON_AddStringToObject(res, "status", hstatus_name(st));
   add_clean(res, "detail", &s, detail, MSG_CAP);
   cJSON_AddItemToObject(res, "checks", checks);
   if (have_server)
     add_clean(res, "server", &s, server, 256);
-  if (st == HJUDGE_FAIL || st == HJUDGE_WARN) {
+  if (st == HSTATUS_FAIL || st == HSTATUS_WARN) {
     cJSON *ev = cJSON_AddObjectToObject(res, "evidence");
     request_evidence(ev, &p, url, &s);
     response_evidence(ev, &x.r, &s);
@@ -643,7 +641,7 @@ static cJSON *run_sequence(CURL *h, hjudge *judge, const hrun_config *cfg, const
   char skipbuf[HCASES_MSG_MAX];
   size_t made = 0;
   for (size_t k = 0; k < n; k++) {
-    hcases_error ce;
+    herr ce;
     char what[32];
     snprintf(what, sizeof what, " step %zu", k + 1);
     if (!hcases_step(c, k, &st[k], &ce)) {
@@ -669,8 +667,8 @@ static cJSON *run_sequence(CURL *h, hjudge *judge, const hrun_config *cfg, const
   sec_headers(&s, cfg);
   const char *note = NULL;
   if (!strncasecmp(cfg->base_url, "http://", 7)) {
-    char herr[HCONN_MSG_MAX];
-    hc = hconn_new(cfg->base_url, herr);
+    char cerr[HCONN_MSG_MAX];
+    hc = hconn_new(cfg->base_url, cerr);
     if (!hc)
       note = "the raw client could not use the base URL: the steps were sent with libcurl; "
              "framing after HEAD and error answers is not observable";
@@ -681,10 +679,10 @@ static cJSON *run_sequence(CURL *h, hjudge *judge, const hrun_config *cfg, const
   cJSON *checks = cJSON_CreateArray();
   cJSON *steps = cJSON_CreateArray();
   cJSON *created = cJSON_CreateArray();
-  hjudge_status worst = HJUDGE_SKIP;
+  hstatus worst = HSTATUS_SKIP;
   char detail[HJUDGE_MSG_MAX + 32] = "";
   long bad_step = -1;
-  hjudge_status bad_status = HJUDGE_PASS;
+  hstatus bad_status = HSTATUS_PASS;
   char server[HCLIENT_HEADER_VALUE_MAX] = "";
   int have_server = 0;
   for (size_t k = 0; k < n; k++) {
@@ -706,21 +704,21 @@ static cJSON *run_sequence(CURL *h, hjudge *judge, const hrun_config *cfg, const
     snprintf(prefix, sizeof prefix, "step%zu:", k + 1);
     add_checks(checks, &v, prefix, 0, &s);
     cJSON *so = cJSON_CreateObject();
-    cJSON_AddStringToObject(so, "status", hjudge_status_name(v.status));
+    cJSON_AddStringToObject(so, "status", hstatus_name(v.status));
     add_clean(so, "detail", &s, v.detail, MSG_CAP);
     cJSON *sc = cJSON_AddArrayToObject(so, "checks");
     add_checks(sc, &v, NULL, 0, &s);
     cJSON *ev = cJSON_AddObjectToObject(so, "evidence");
     connection_evidence(ev, &xs[k], hc != NULL, k);
-    if (v.status == HJUDGE_FAIL || v.status == HJUDGE_WARN) {
+    if (v.status == HSTATUS_FAIL || v.status == HSTATUS_WARN) {
       request_evidence(ev, &ps[k], url, &s);
       response_evidence(ev, &xs[k].r, &s);
     }
     cJSON_AddItemToArray(steps, so);
     if (v.status > worst)
       worst = v.status;
-    if ((v.status == HJUDGE_FAIL && bad_status != HJUDGE_FAIL) ||
-        (v.status == HJUDGE_WARN && bad_step < 0)) {
+    if ((v.status == HSTATUS_FAIL && bad_status != HSTATUS_FAIL) ||
+        (v.status == HSTATUS_WARN && bad_step < 0)) {
       bad_step = (long)k;
       bad_status = v.status;
       snprintf(detail, sizeof detail, "step %zu: %s", k + 1, v.detail);
@@ -741,22 +739,22 @@ static cJSON *run_sequence(CURL *h, hjudge *judge, const hrun_config *cfg, const
       add_checks(checks, &vd, prefix, 0, &s);
       if (vd.status > worst)
         worst = vd.status;
-      if (vd.status == HJUDGE_FAIL && bad_status != HJUDGE_FAIL) {
-        bad_status = HJUDGE_FAIL;
+      if (vd.status == HSTATUS_FAIL && bad_status != HSTATUS_FAIL) {
+        bad_status = HSTATUS_FAIL;
         bad_step = (long)k;
         snprintf(detail, sizeof detail, "steps %ld and %zu: %s", prev + 1, k + 1, vd.detail);
       }
     }
     prev = (long)k;
   }
-  cJSON_AddStringToObject(res, "status", hjudge_status_name(worst));
+  cJSON_AddStringToObject(res, "status", hstatus_name(worst));
   add_clean(res, "detail", &s, detail, MSG_CAP);
   cJSON_AddItemToObject(res, "checks", checks);
   if (have_server)
     add_clean(res, "server", &s, server, 256);
   if (note)
     cJSON_AddStringToObject(res, "note", note);
-  if ((worst == HJUDGE_FAIL || worst == HJUDGE_WARN) && bad_step >= 0) {
+  if ((worst == HSTATUS_FAIL || worst == HSTATUS_WARN) && bad_step >= 0) {
     cJSON *ev = cJSON_AddObjectToObject(res, "evidence");
     cJSON_AddNumberToObject(ev, "step", (double)(bad_step + 1));
     request_evidence(ev, &ps[bad_step], url, &s);
@@ -843,60 +841,47 @@ static double pnum(const cJSON *o, const char *name, double dflt) {
 }
 
 static int write_atomic(const char *path, const char *text, char *err) {
-  return hutil_write_atomic(path, text, strlen(text), err, HCASES_MSG_MAX);
+  /* a scratch file of the run's work directory: whole, not durable */
+  return hutil_write_atomic_ex(path, text, strlen(text), HUTIL_WRITE_SCRATCH, err, HCASES_MSG_MAX);
 }
 
-int hrun_entry(const cJSON *plan, size_t index, const hrules *rules, const cJSON *cat, char *err) {
-  const cJSON *entries = cJSON_GetObjectItemCaseSensitive(plan, "entries");
-  const cJSON *entry = cJSON_IsArray(entries) ? cJSON_GetArrayItem(entries, (int)index) : NULL;
-  const char *results = pstr(plan, "results_dir");
-  const char *case_id = pstr(entry, "case");
-  hcases_error ce;
-  if (!entry || !results || !case_id || !pstr(plan, "base_url")) {
-    snprintf(err, HCASES_MSG_MAX, "plan entry %zu: missing case, results_dir or base_url", index);
+int hrun_plan_config_read(const cJSON *plan, hrun_plan_config *out, char *err) {
+  memset(out, 0, sizeof *out);
+  hrun_config *cfg = &out->cfg;
+  if (!pstr(plan, "base_url")) {
+    snprintf(err, HCASES_MSG_MAX, "plan: no base_url");
     return -1;
   }
-  long idx = hcases_find(cat, case_id);
-  hcases_case c;
-  if (idx < 0 || !hcases_at(cat, (size_t)idx, &c, &ce)) {
-    snprintf(err, HCASES_MSG_MAX, "plan entry %zu: case %s not in the catalogue", index, case_id);
-    return -1;
-  }
-  const char *token_env = pstr(entry, "token_env");
-  const char *bearer = token_env ? getenv(token_env) : NULL;
   int prof = hjudge_profile_parse(pstr(plan, "profile"));
-  hrun_config cfg;
-  memset(&cfg, 0, sizeof cfg);
-  cfg.base_url = pstr(plan, "base_url");
-  cfg.bearer = bearer && *bearer ? bearer : NULL;
-  cfg.token_env = token_env;
-  cfg.label = pstr(entry, "label");
-  cfg.run_id = pstr(plan, "run_id");
-  cfg.profile = prof < 0 ? HJUDGE_PROFILE_DEFAULT : (hjudge_profile)prof;
-  cfg.client.timeout_ms = (long)pnum(plan, "timeout_ms", HCLIENT_DEFAULT_TIMEOUT_MS);
-  cfg.client.max_body = (size_t)pnum(plan, "max_body", 0);
-  cfg.client.cacert = pstr(plan, "cacert");
-  cfg.client.insecure = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(plan, "insecure"));
-  cfg.rate_file = pstr(plan, "rate_file");
-  cfg.rate_per_s = pnum(plan, "rate_per_s", 0);
-  const char *redact[HRUN_MAX_REDACT];
+  if (prof < 0) { /* certify wrote a profile it parsed: anything else is a broken plan */
+    snprintf(err, HCASES_MSG_MAX, "plan: profile: not default, strict or aspnet");
+    return -1;
+  }
+  cfg->base_url = pstr(plan, "base_url");
+  cfg->run_id = pstr(plan, "run_id");
+  cfg->profile = (hjudge_profile)prof;
+  cfg->client.timeout_ms = (long)pnum(plan, "timeout_ms", HCLIENT_DEFAULT_TIMEOUT_MS);
+  cfg->client.max_body = (size_t)pnum(plan, "max_body", 0);
+  cfg->client.cacert = pstr(plan, "cacert");
+  cfg->client.insecure = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(plan, "insecure"));
+  cfg->rate_file = pstr(plan, "rate_file");
+  cfg->rate_per_s = pnum(plan, "rate_per_s", 0);
   const cJSON *rd = cJSON_GetObjectItemCaseSensitive(plan, "redact");
   for (const cJSON *e = cJSON_IsArray(rd) ? rd->child : NULL; e; e = e->next) {
     const char *why = NULL;
     if (!cJSON_IsString(e) || !hrun_pointer_check(e->valuestring, &why) ||
-        cfg.n_redact >= HRUN_MAX_REDACT) {
+        cfg->n_redact >= HRUN_MAX_REDACT) {
       snprintf(err, HCASES_MSG_MAX, "plan: redact: a bad pointer (%s)",
                why ? why : "not a string, or too many");
       return -1;
     }
-    redact[cfg.n_redact++] = e->valuestring;
+    out->redact[cfg->n_redact++] = e->valuestring;
   }
-  cfg.redact = redact;
-  hrun_header hdrs[HRUN_MAX_RUN_HEADERS];
+  cfg->redact = out->redact;
   const cJSON *hd = cJSON_GetObjectItemCaseSensitive(plan, "headers");
   for (const cJSON *e = cJSON_IsArray(hd) ? hd->child : NULL; e; e = e->next) {
     const char *hn = pstr(e, "name"), *hv = pstr(e, "value"), *he = pstr(e, "env");
-    if (!hn || (!hv && !he) || cfg.n_headers >= HRUN_MAX_RUN_HEADERS) {
+    if (!hn || (!hv && !he) || cfg->n_headers >= HRUN_MAX_RUN_HEADERS) {
       snprintf(err, HCASES_MSG_MAX, "plan: headers: expected {\"name\", \"value\"|\"env\"}");
       return -1;
     }
@@ -910,9 +895,39 @@ int hrun_entry(const cJSON *plan, size_t index, const hrules *rules, const cJSON
         return -1;
       }
     }
-    hdrs[cfg.n_headers++] = (hrun_header){hn, hv, he};
+    out->headers[cfg->n_headers++] = (hrun_header){hn, hv, he};
   }
-  cfg.headers = hdrs;
+  cfg->headers = out->headers;
+  return 0;
+}
+
+int hrun_entry(const cJSON *plan, size_t index, const hrules *rules, const cJSON *cat, char *err) {
+  const cJSON *entries = cJSON_GetObjectItemCaseSensitive(plan, "entries");
+  const cJSON *entry = cJSON_IsArray(entries) ? cJSON_GetArrayItem(entries, (int)index) : NULL;
+  const char *results = pstr(plan, "results_dir");
+  const char *case_id = pstr(entry, "case");
+  herr ce;
+  if (!entry || !results || !case_id || !pstr(plan, "base_url")) {
+    snprintf(err, HCASES_MSG_MAX, "plan entry %zu: missing case, results_dir or base_url", index);
+    return -1;
+  }
+  long idx = hcases_find(cat, case_id);
+  hcases_case c;
+  if (idx < 0 || !hcases_at(cat, (size_t)idx, &c, &ce)) {
+    snprintf(err, HCASES_MSG_MAX, "plan entry %zu: case %s not in the catalogue", index, case_id);
+    return -1;
+  }
+  hrun_plan_config pc;
+  if (hrun_plan_config_read(plan, &pc, err) != 0)
+    return -1;
+  hrun_config cfg = pc.cfg;
+  cfg.redact = pc.redact;
+  cfg.headers = pc.headers;
+  const char *token_env = pstr(entry, "token_env");
+  const char *bearer = token_env ? getenv(token_env) : NULL;
+  cfg.bearer = bearer && *bearer ? bearer : NULL;
+  cfg.token_env = token_env;
+  cfg.label = pstr(entry, "label");
   int rc = -1;
   char msg[HCLIENT_MSG_MAX];
   CURL *h = curl_easy_init();
@@ -946,4 +961,3 @@ fail:
     hclient_cleanup(h);
   return rc;
 }
-

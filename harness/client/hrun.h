@@ -26,8 +26,8 @@
  * with the raw client hconn (http://; https:// falls back to libcurl and says
  * so in "note").  Each step is judged like a lone request, its checks named
  * "step<k>:<check>" (k from 1), plus "step<k>:framing" (requirement
- * HRUN_REQ_FRAMING: the response parsed and nothing came after it unasked)
- * and, for HEAD, "head-no-body" (HRUN_REQ_HEAD_NO_BODY) when the judge did
+ * HREQ_KEEP_ALIVE_FRAMING: the response parsed and nothing came after it unasked)
+ * and, for HEAD, "head-no-body" (HREQ_HEAD_NO_BODY) when the judge did
  * not check it itself.  Two creates of one sequence must be distinct
  * ("step<a>+<b>:distinct-creates").  The result adds
  *   "steps": [{"status", "detail", "checks", "evidence": {"connection": {
@@ -70,10 +70,8 @@
 #include "judge/hjudge.h"
 
 #define HRUN_WRONG_TOKEN "apiharness-wrong-token-0000"
-#define HRUN_REQ_FRAMING "http.keep-alive-framing" /* RFC 9112 6.3, 9.3 */
-#define HRUN_REQ_HEAD_NO_BODY "http.head-no-body"  /* RFC 9110 9.3.2 */
-#define HRUN_MAX_HEADERS 100                       /* response headers kept per evidence */
-#define HRUN_MAX_HEADER_BYTES ((size_t)16 << 10)   /* and their bytes */
+#define HRUN_MAX_HEADERS 100                     /* response headers kept per evidence */
+#define HRUN_MAX_HEADER_BYTES ((size_t)16 << 10) /* and their bytes */
 #define HRUN_EXCERPT_MAX 2048
 #define HRUN_NAME_PREFIX "apiharness-"
 #define HRUN_MAX_REDACT 32        /* --redact pointers per run */
@@ -168,6 +166,18 @@ void hrun_token_name(const hrun_config *cfg, const char *case_id, char *buf, siz
  * Criterion suites (one call per test process). */
 int hrun_entry(const cJSON *plan, size_t index, const hrules *rules, const cJSON *catalogue,
                char *err);
+
+/* The run-level part of a plan as an hrun_config (target, profile, client,
+ * rate, --redact pointers, --header headers with env values read from the
+ * environment); the strings point into plan, the arrays into out.  bearer,
+ * token_env and label are per entry and left NULL.  0, or -1 with err
+ * (HCASES_MSG_MAX) filled.  Also read by the explore test of the suites. */
+typedef struct {
+  hrun_config cfg;
+  const char *redact[HRUN_MAX_REDACT];
+  hrun_header headers[HRUN_MAX_RUN_HEADERS];
+} hrun_plan_config;
+int hrun_plan_config_read(const cJSON *plan, hrun_plan_config *out, char *err);
 
 /* A one-line human rendering of a result's checks for the terminal (replay):
  * writes to out. */

@@ -210,8 +210,10 @@ char *clean(const secrets *s, const char *t, size_t n, size_t cap, unsigned flag
   return o ? o : calloc(1, 1);
 }
 
+/* The short fields (messages, details, ids) may quote a window of a value:
+ * fragments of a secret go too. */
 void add_clean(cJSON *obj, const char *key, const secrets *s, const char *t, size_t cap) {
-  char *o = clean(s, t ? t : "", t ? strlen(t) : 0, cap, 0);
+  char *o = clean(s, t ? t : "", t ? strlen(t) : 0, cap, HSANITIZE_FRAGMENTS);
   cJSON_AddStringToObject(obj, key, o ? o : "");
   free(o);
 }

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "json/hjson.h"
 #include "util/hutil.h"
 
@@ -104,6 +106,28 @@ static size_t match_at(const char *t, size_t n, const char *s, size_t sl) {
   return i;
 }
 
+/* Input bytes of t[0..n) that spell the longest prefix of s (any mix of
+ * forms); *matched gets that prefix's length in bytes of s. */
+static size_t match_prefix(const char *t, size_t n, const char *s, size_t sl, size_t *matched) {
+  size_t i = 0, k = 0;
+  while (k < sl && i < n) {
+    unsigned char o[4];
+    size_t on = 0;
+    size_t used = unit(t + i, n - i, o, &on);
+    if (k + on <= sl && memcmp(o, s + k, on) == 0) {
+      i += used;
+      k += on;
+    } else if (used > 1 && (unsigned char)t[i] == (unsigned char)s[k]) {
+      i++;
+      k++;
+    } else {
+      break;
+    }
+  }
+  *matched = k;
+  return i;
+}
+
 typedef struct {
   const char *p;
   size_t len;
@@ -135,14 +159,41 @@ static size_t collect(const char *const *secrets, size_t n, secret *out, size_t 
 
 #define MAX_SECRETS 64
 
-/* Redacts secrets and "token" member values of t[0..n) into b. */
-static void redact(hbuf *b, const char *t, size_t n, const secret *sec, size_t ns) {
+/* With HSANITIZE_FRAGMENTS: input bytes at t[0..n) spelling at least
+ * HSANITIZE_FRAGMENT consecutive bytes of a longer secret (its longest such
+ * run from this position), or 0. */
+static size_t fragment_at(const char *t, size_t n, const secret *sec, size_t ns) {
+  size_t best = 0;
+  unsigned char first[4];
+  size_t fn = 0;
+  size_t fused = unit(t, n, first, &fn);
+  for (size_t k = 0; k < ns; k++) {
+    if (sec[k].len <= HSANITIZE_FRAGMENT)
+      continue;
+    for (size_t j = 0; j + HSANITIZE_FRAGMENT <= sec[k].len; j++) {
+      unsigned char c = (unsigned char)sec[k].p[j];
+      if (c != first[0] && !(fused > 1 && c == (unsigned char)t[0]))
+        continue; /* cannot start here */
+      size_t matched = 0;
+      size_t used = match_prefix(t, n, sec[k].p + j, sec[k].len - j, &matched);
+      if (matched >= HSANITIZE_FRAGMENT && used > best)
+        best = used;
+    }
+  }
+  return best;
+}
+
+/* Redacts secrets (and, with fragments, runs of their bytes) and "token"
+ * member values of t[0..n) into b. */
+static void redact(hbuf *b, const char *t, size_t n, const secret *sec, size_t ns, int fragments) {
   static const char key[] = "\"token\"";
   size_t i = 0;
   while (i < n) {
     size_t used = 0;
     for (size_t k = 0; k < ns && !used; k++)
       used = match_at(t + i, n - i, sec[k].p, sec[k].len);
+    if (!used && fragments)
+      used = fragment_at(t + i, n - i, sec, ns);
     if (used) {
       hbuf_add(b, "<redacted>", 10);
       i += used;
@@ -187,7 +238,7 @@ char *hsanitize_redact(const char *text, size_t len, const char *const *secrets,
   size_t longest = 0;
   size_t ns = collect(secrets, n, sec, MAX_SECRETS, &longest);
   hbuf b = {0};
-  redact(&b, text ? text : "", text ? len : 0, sec, ns);
+  redact(&b, text ? text : "", text ? len : 0, sec, ns, 0);
   if (!b.p)
     hbuf_add(&b, "", 0);
   if (b.nomem || b.toobig) {
@@ -215,7 +266,7 @@ char *hsanitize(const char *text, size_t len, const char *const *secrets, size_t
   if (cap < SIZE_MAX - margin && window > cap + margin)
     window = cap + margin;
   hbuf r = {0};
-  redact(&r, text ? text : "", window, sec, ns);
+  redact(&r, text ? text : "", window, sec, ns, (flags & HSANITIZE_FRAGMENTS) != 0);
   if (r.nomem) {
     free(r.p);
     return NULL;
@@ -285,4 +336,28 @@ int hsanitize_contains_secret(const char *text, size_t len, const char *const *s
       if (match_at(text + i, len - i, sec[k].p, sec[k].len))
         return 1;
   return 0;
+}
+
+static int json_strings(cJSON *node, const char *const *secrets, size_t n, int depth) {
+  for (cJSON *m = node ? node->child : NULL; m && depth < 64; m = m->next) {
+    if (cJSON_IsString(m) && m->valuestring) {
+      if (!hsanitize_contains_secret(m->valuestring, strlen(m->valuestring), secrets, n) &&
+          !strstr(m->valuestring, "\"token\""))
+        continue;
+      char *r = hsanitize_redact(m->valuestring, strlen(m->valuestring), secrets, n, NULL);
+      if (!r || !cJSON_SetValuestring(m, r)) {
+        free(r);
+        return -1;
+      }
+      free(r);
+    } else if ((cJSON_IsObject(m) || cJSON_IsArray(m)) &&
+               json_strings(m, secrets, n, depth + 1) != 0) {
+      return -1;
+    }
+  }
+  return 0;
+}
+
+int hsanitize_json_strings(cJSON *node, const char *const *secrets, size_t n) {
+  return json_strings(node, secrets, n, 0);
 }

@@ -17,6 +17,8 @@
  *   - free of control characters: \n \r \t become "\n" "\r" "\t" (two
  *     characters) unless HSANITIZE_MULTILINE keeps \n and \t; every other
  *     C0 byte and DEL become \xNN;
+ *   - with HSANITIZE_FRAGMENTS, free of any HSANITIZE_FRAGMENT consecutive
+ *     bytes of a longer secret too (a quoted window of it);
  *   - at most cap bytes of the (redacted) input, "..." appended when cut (cap 0:
  *     HSANITIZE_DEFAULT_CAP).  The output is at most 4 * cap + 16 bytes.
  * Redaction looks a little past the cap, so a secret straddling it is still
@@ -31,6 +33,12 @@
 #define HSANITIZE_MIN_SECRET 4
 #define HSANITIZE_DEFAULT_CAP 512
 #define HSANITIZE_MULTILINE 1u /* keep \n and \t as they are (body excerpts) */
+/* also redact any run of HSANITIZE_FRAGMENT or more consecutive bytes of a
+ * longer secret (in any of the forms above): for short texts that may quote a
+ * window of a value (a judge message quotes at most 40 bytes of a value, so a
+ * long secret could show in part); costs secrets x their length per byte */
+#define HSANITIZE_FRAGMENTS 2u
+#define HSANITIZE_FRAGMENT 12
 
 char *hsanitize(const char *text, size_t len, const char *const *secrets, size_t n, size_t cap,
                 unsigned flags) __attribute__((warn_unused_result));
@@ -46,6 +54,12 @@ void hsanitize_into(char *dst, size_t cap, const char *text, size_t len, const c
  * memory. */
 char *hsanitize_redact(const char *text, size_t len, const char *const *secrets, size_t n,
                        size_t *out_len) __attribute__((warn_unused_result));
+
+/* hsanitize_redact applied to every string value of the tree node (any depth
+ * up to 64; member names are left as they are): 0, or -1 when out of memory
+ * (the tree is then partly redacted: do not show it). */
+struct cJSON;
+int hsanitize_json_strings(struct cJSON *node, const char *const *secrets, size_t n);
 
 /* 1 when text[0..len) holds a secret in any of the forms above. */
 int hsanitize_contains_secret(const char *text, size_t len, const char *const *secrets, size_t n);

@@ -4,9 +4,13 @@
  *
  * Three parts, usable alone:
  *
- *  - The generator (hexplore_gen).  Its model of the request body is read
- *    from the spec's request schema ($ref, allOf, properties, type, nullable,
- *    pattern, enum, items, additionalProperties) and from the prose rules,
+ *  - The generator (hexplore_gen).  Its model of the request body is the
+ *    case layer's view of the spec's request schema at every place
+ *    (hcases_view.h: $ref followed, allOf merged; the model keeps type,
+ *    nullable, properties and required, pattern, enum, items, minItems,
+ *    maxItems, uniqueItems, additionalProperties), one node per place, an
+ *    object component met again below itself sharing its ancestor's node (a
+ *    recursive spec: bodies nest two levels at most), and the prose rules,
  *    which are not parsed but probed through hrules_check_request: a member
  *    is required when removing it from a full valid body makes the body
  *    invalid, null is allowed where the schema says nullable and the rules
@@ -17,7 +21,12 @@
  *                     from a palette of hard characters (non-BMP, combining,
  *                     right-to-left, quotes, backslash, control characters,
  *                     \u0000, "%s", long strings), ids from the patterns with
- *                     random digits, random whitespace and \u escapes;
+ *                     random digits, random whitespace and \u escapes; a
+ *                     scalar with a format, numeric bounds, multipleOf or
+ *                     length bounds takes its values from the harness's one
+ *                     generator (hcases_gen.h: the format tables, hcgen_number,
+ *                     hcgen_scalar), as every pattern string does
+ *                     (hcgen_pattern);
  *      invalid bodies one to three rules broken at random places: wrong types
  *                     (null and extreme numbers included), pattern near
  *                     misses, undeclared members at every level, missing
@@ -54,8 +63,28 @@
  * Determinism: request i of a run is drawn from (seed, i) alone; the same
  * seed and budget give the same bytes, content types and order.
  *
- * Secrets: the bearer token is only sent; messages are redacted
- * (hclient_redact) and curl lines reference the variable ("$HARNESS_TOKEN"). */
+ * Run headers (cfg->headers, certify's --header): sent with every request,
+ * shrinking's included, after Content-Type and Authorization; checked as
+ * hrun_header_parse checks --header (a reserved or malformed one, or a value
+ * from the environment under HSANITIZE_MIN_SECRET bytes, stops the run before
+ * any request).  The evidence lists them, a value from the environment as
+ * "<redacted>"; a case file carries the literal ones as its "headers" (replay
+ * sends them) and names the others under "explore"/"env_headers"; curl lines
+ * write 'Name: '"${VAR}".
+ *
+ * Secrets: the bearer token and the values of run headers taken from the
+ * environment are only sent.  With cfg->redact (certify's --redact), the
+ * values the pointers name in a request body and in its response body
+ * (hrun_redact_values: strings, numbers, the leaves of an object or array)
+ * are secrets of that exchange, as hrun treats a case.  Every string kept -
+ * check messages, evidence, created ids, case files - passes hsanitize with
+ * them ("<redacted>", raw, JSON-escaped or percent-encoded); curl lines
+ * reference the variables ("$HARNESS_TOKEN").  A shrunk body holding such a
+ * value is written with it redacted ("body_redacted": true in the failure and
+ * the case file: a replay then sends "<redacted>" instead).  Known gap, as in
+ * hrun: a request body that is not JSON (a byte mutation) names no values, and
+ * of duplicate members only the first is named; the response's values (the
+ * echo of such a body included) are still redacted everywhere. */
 #ifndef HEXPLORE_H
 #define HEXPLORE_H
 
@@ -64,6 +93,7 @@
 #include <cjson/cJSON.h>
 
 #include "client/hclient.h"
+#include "client/hrun.h"
 #include "json/hjson.h"
 #include "judge/hjudge.h"
 #include "rules/hrules.h"
@@ -71,7 +101,7 @@
 #define HEXPLORE_CASE_FORMAT "apiharness-case/1"
 #define HEXPLORE_DEFAULT_BUDGET 3000 /* requests against the embedded mock */
 #define HEXPLORE_MAX_FAILURES 16     /* distinct (check, requirement) pairs kept and shrunk */
-#define HEXPLORE_REQ_VALID "positive.generated"
+#define HEXPLORE_REQ_VALID HREQ_POSITIVE_GENERATED
 #define HEXPLORE_MSG_MAX 512
 
 /* ---- generator ---- */
@@ -116,7 +146,7 @@ typedef struct hexplore_oracle hexplore_oracle;
 typedef struct {
   hjudge_expect expect;     /* CREATED, BAD_REQUEST or CREATED_OR_BAD */
   int valid;                /* strict JSON + schema + prose accept the bytes */
-  char requirement[HJUDGE_REQ_MAX];
+  char requirement[HREQ_ID_MAX];
   int tolerated;            /* the other outcome is a warning */
   const char *tolerated_reason; /* static */
   int aspnet_tolerated;     /* only undeclared members: ASP.NET ignores them */
@@ -155,6 +185,11 @@ typedef struct {
   long shrink_requests;  /* requests per failure's shrinking (0: 600) */
   int progress;          /* 1: a progress line on stderr */
   long max_ms;           /* 0: no limit; otherwise generation stops after this long ("stopped") */
+  const hrun_header *headers; /* --header: sent with every request (NULL/0: none); a value
+                                 from the environment (env set) is a secret */
+  size_t n_headers;           /* at most HRUN_MAX_RUN_HEADERS are sent */
+  const char *const *redact;  /* --redact JSON pointers (NULL/0: none): see "Secrets" */
+  size_t n_redact;
 } hexplore_config;
 
 /* Runs the explore phase.  Returns the report section (cJSON_Delete):
@@ -167,7 +202,8 @@ typedef struct {
  *    "requirements": [{"id","class","title","status","fail","warn"}],
  *    "created": [{"id","name","label"}] (list_created only),
  *    "failures": [{"requirement","check","message","count","case_file","body_file",
- *                  "curl","original_size","shrunk_size","shrink_requests"}]}
+ *                  "curl","original_size","shrunk_size","shrink_requests",
+ *                  "body_redacted" (only when true)}]}
  * NULL with err filled (HEXPLORE_MSG_MAX) when it could not start. */
 cJSON *hexplore_run(const hrules *rules, const hexplore_config *cfg, char *err)
     __attribute__((warn_unused_result));

@@ -16,14 +16,14 @@
 #define STOP_UNREACHABLE 5
 
 typedef struct {
-  char id[HJUDGE_REQ_MAX];
-  int rank; /* hjudge_status */
+  char id[HREQ_ID_MAX];
+  int rank; /* hstatus */
   long fail, warn;
 } req_tally;
 
 typedef struct {
   char check[HJUDGE_NAME_MAX];
-  char requirement[HJUDGE_REQ_MAX];
+  char requirement[HREQ_ID_MAX];
   char message[HJUDGE_MSG_MAX];
   char ct[192];
   char *body;
@@ -58,6 +58,10 @@ typedef struct {
   const char *stopped;
   char stop_buf[96];
   int want_evidence; /* build evidence even for a passing answer */
+  char *lines[HRUN_MAX_RUN_HEADERS]; /* "Name: value" of the run's headers (cfg->headers) */
+  size_t n_lines;
+  const char *secrets[1 + HRUN_MAX_RUN_HEADERS]; /* the run's: bearer, env header values */
+  size_t n_secrets;
 } engine;
 
 static double now_s(void) {
@@ -83,7 +87,7 @@ static void pace(engine *e) {
 static void tally(engine *e, const hjudge_verdict *v) {
   for (size_t i = 0; i < v->n_checks; i++) {
     const hjudge_check *k = &v->checks[i];
-    if (!k->requirement[0] || k->status == HJUDGE_SKIP)
+    if (!k->requirement[0] || k->status == HSTATUS_SKIP)
       continue;
     req_tally *t = NULL;
     for (size_t j = 0; j < e->n_reqs && !t; j++)
@@ -92,14 +96,14 @@ static void tally(engine *e, const hjudge_verdict *v) {
     if (!t && e->n_reqs < MAX_REQS) {
       t = &e->reqs[e->n_reqs++];
       snprintf(t->id, sizeof t->id, "%s", k->requirement);
-      t->rank = HJUDGE_SKIP;
+      t->rank = HSTATUS_SKIP;
     }
     if (!t)
       continue;
     if ((int)k->status > t->rank)
       t->rank = (int)k->status;
-    t->fail += k->status == HJUDGE_FAIL;
-    t->warn += k->status == HJUDGE_WARN;
+    t->fail += k->status == HSTATUS_FAIL;
+    t->warn += k->status == HSTATUS_WARN;
   }
 }
 
@@ -107,16 +111,107 @@ typedef enum { SENT = 0, NOT_SENT } send_result;
 
 #define EXCERPT_MAX 2048
 
-static size_t n_secrets(const engine *e) {
-  return e->cfg->bearer && strlen(e->cfg->bearer) >= HSANITIZE_MIN_SECRET ? 1 : 0;
+/* ---- secrets ----
+ * The run's (the bearer, the values of --header headers taken from the
+ * environment) and, per exchange, the values the --redact pointers name in
+ * the request body sent and in the response body received (hrun's policy,
+ * hrun_redact_values).  Every string kept from an exchange passes hsanitize
+ * with both. */
+
+#define XS_MAX_VALUES (2 * HRUN_MAX_REDACT_VALUES)
+
+typedef struct {
+  const char *list[1 + HRUN_MAX_RUN_HEADERS + XS_MAX_VALUES];
+  size_t n;
+  char *vals[XS_MAX_VALUES]; /* owned: the --redact values */
+  size_t nv;
+} xsecrets;
+
+static void xs_init(const engine *e, xsecrets *x) {
+  memcpy(x->list, e->secrets, e->n_secrets * sizeof *x->list);
+  x->n = e->n_secrets;
+  x->nv = 0;
 }
 
-static void add_clean(engine *e, cJSON *o, const char *name, const char *text, size_t len,
+/* The values cfg->redact names in body[0..len) (when it is JSON) join x. */
+static void xs_body(const engine *e, xsecrets *x, const char *body, size_t len) {
+  if (!e->cfg->n_redact || !body || !len)
+    return;
+  if (len >= 3 && !memcmp(body, "\xef\xbb\xbf", 3)) { /* a mutation's BOM: the values after it */
+    body += 3;
+    len -= 3;
+  }
+  size_t before = x->nv;
+  x->nv = hrun_redact_values(e->cfg->redact, e->cfg->n_redact, body, len, x->vals, XS_MAX_VALUES,
+                             x->nv);
+  for (size_t i = before; i < x->nv && x->n < sizeof x->list / sizeof x->list[0]; i++)
+    x->list[x->n++] = x->vals[i];
+}
+
+static void xs_free(xsecrets *x) {
+  for (size_t i = 0; i < x->nv; i++) {
+    memset(x->vals[i], 0, strlen(x->vals[i]));
+    free(x->vals[i]);
+  }
+  x->nv = 0;
+}
+
+static void add_clean(const xsecrets *x, cJSON *o, const char *name, const char *text, size_t len,
                       size_t cap, unsigned flags) {
-  const char *secrets[1] = {e->cfg->bearer};
-  char *c = hsanitize(text ? text : "", text ? len : 0, secrets, n_secrets(e), cap, flags);
+  char *c = hsanitize(text ? text : "", text ? len : 0, x->list, x->n, cap, flags);
   cJSON_AddStringToObject(o, name, c ? c : "");
   free(c);
+}
+
+/* A message quotes at most this many bytes of a value, cut or from an offset
+ * (the judge's window is 40): a longer secret can show there in part, which
+ * no match of the whole value finds. */
+#define QUOTE_WINDOW 32
+
+/* Every "..." segment of msg becomes "<redacted>" (in place, cap bytes). */
+static void redact_quotes(char *msg, size_t cap) {
+  char out[HJUDGE_MSG_MAX];
+  size_t o = 0;
+  for (const char *p = msg; *p && o + 1 < sizeof out;) {
+    out[o++] = *p;
+    if (*p++ != '"')
+      continue;
+    const char *q = p;
+    while (*q && *q != '"')
+      q += q[0] == '\\' && q[1] ? 2 : 1;
+    if (!*q)
+      break; /* an unterminated quote: cut there */
+    int n = snprintf(out + o, sizeof out - o, "<redacted>\"");
+    o += n > 0 && (size_t)n < sizeof out - o ? (size_t)n : 0;
+    p = q + 1;
+  }
+  out[o < sizeof out ? o : sizeof out - 1] = '\0';
+  snprintf(msg, cap, "%s", out);
+}
+
+/* The messages of the failing and warning checks of v, and its detail,
+ * without the exchange's --redact values (the run's secrets go at record);
+ * with a value longer than a quote window, without any quoted value. */
+static void clean_verdict(hjudge_verdict *v, const xsecrets *x) {
+  if (!x->nv)
+    return;
+  int long_value = 0;
+  for (size_t i = 0; i < x->nv; i++)
+    long_value |= strlen(x->vals[i]) > QUOTE_WINDOW;
+  char tmp[HJUDGE_MSG_MAX];
+  for (size_t i = 0; i < v->n_checks; i++) {
+    hjudge_check *k = &v->checks[i];
+    if (!k->message[0])
+      continue;
+    memcpy(tmp, k->message, sizeof tmp);
+    hsanitize_into(k->message, sizeof k->message, tmp, strnlen(tmp, sizeof tmp), x->list, x->n);
+    if (long_value)
+      redact_quotes(k->message, sizeof k->message);
+  }
+  memcpy(tmp, v->detail, sizeof tmp);
+  hsanitize_into(v->detail, sizeof v->detail, tmp, strnlen(tmp, sizeof tmp), x->list, x->n);
+  if (long_value)
+    redact_quotes(v->detail, sizeof v->detail);
 }
 
 static void add_pair(cJSON *arr, const char *name, const char *value) {
@@ -127,17 +222,23 @@ static void add_pair(cJSON *arr, const char *name, const char *value) {
 }
 
 /* {"request": {...}, "response": {...}} of one exchange, every peer string sanitized. */
-static cJSON *evidence(engine *e, const char *ct, const char *body, size_t len,
+static cJSON *evidence(engine *e, const xsecrets *x, const char *ct, const char *body, size_t len,
                        const hclient_response *rs) {
   cJSON *ev = cJSON_CreateObject();
   cJSON *rq = cJSON_AddObjectToObject(ev, "request");
   cJSON_AddStringToObject(rq, "method", "POST");
-  add_clean(e, rq, "url", e->url, strlen(e->url), 2048, 0);
+  add_clean(x, rq, "url", e->url, strlen(e->url), 2048, 0);
   cJSON *hd = cJSON_AddArrayToObject(rq, "headers");
   add_pair(hd, "Content-Type", ct);
   if (e->cfg->bearer)
     add_pair(hd, "Authorization", "Bearer <redacted>");
-  add_clean(e, rq, "body_excerpt", body, len, EXCERPT_MAX, HSANITIZE_MULTILINE);
+  for (size_t i = 0; i < e->n_lines; i++) {
+    const hrun_header *h = &e->cfg->headers[i];
+    char *c = h->env ? NULL : hsanitize(h->value, strlen(h->value), x->list, x->n, 512, 0);
+    add_pair(hd, h->name, h->env ? "<redacted>" : c ? c : "");
+    free(c);
+  }
+  add_clean(x, rq, "body_excerpt", body, len, EXCERPT_MAX, HSANITIZE_MULTILINE);
   cJSON_AddNumberToObject(rq, "body_bytes", (double)len);
   cJSON *rp = cJSON_AddObjectToObject(ev, "response");
   cJSON_AddNumberToObject(rp, "status", rs->status);
@@ -154,16 +255,15 @@ static cJSON *evidence(engine *e, const char *ct, const char *body, size_t len,
     if (!*(const int *)((const char *)rs + hs[i].has))
       continue;
     const char *v = (const char *)rs + hs[i].off;
-    const char *secrets[1] = {e->cfg->bearer};
-    char *c = hsanitize(v, strlen(v), secrets, n_secrets(e), 512, 0);
+    char *c = hsanitize(v, strlen(v), x->list, x->n, 512, 0);
     add_pair(rh, hs[i].name, c ? c : "");
     free(c);
   }
-  add_clean(e, rp, "body_excerpt", rs->body, rs->body_len, EXCERPT_MAX, HSANITIZE_MULTILINE);
+  add_clean(x, rp, "body_excerpt", rs->body, rs->body_len, EXCERPT_MAX, HSANITIZE_MULTILINE);
   cJSON_AddNumberToObject(rp, "body_bytes", (double)rs->body_len);
   cJSON_AddNumberToObject(rp, "time_ms", (double)rs->time_ms);
   if (rs->error[0])
-    add_clean(e, rp, "error", rs->error, strlen(rs->error), HCLIENT_MSG_MAX, 0);
+    add_clean(x, rp, "error", rs->error, strlen(rs->error), HCLIENT_MSG_MAX, 0);
   return ev;
 }
 
@@ -181,7 +281,7 @@ static send_result send_one(engine *e, const char *ct, const char *body, size_t 
   hclient_request rq = {"POST", e->url, ct, e->cfg->bearer, body, len};
   hclient_response rs;
   hclient_response_init(&rs);
-  hclient_perform(e->h, &e->cfg->client, &rq, &rs);
+  hclient_perform_lines(e->h, &e->cfg->client, &rq, (const char *const *)e->lines, e->n_lines, &rs);
   hjudge_case c;
   memset(&c, 0, sizeof c);
   c.expect = x.expect;
@@ -195,20 +295,30 @@ static send_result send_one(engine *e, const char *ct, const char *body, size_t 
   hjudge_response jr = hclient_judge_view(&rs);
   hjudge_response_judge(e->judge, &c, &jr, e->cfg->profile, v);
   *status = rs.status;
+  int want_ev = ev && (v->status == HSTATUS_FAIL || e->want_evidence);
+  int list = rs.status == 201 && e->cfg->list_created;
+  xsecrets xs;
+  xs_init(e, &xs);
+  if (want_ev || list || v->status == HSTATUS_FAIL) { /* strings will be kept */
+    xs_body(e, &xs, body, len);
+    xs_body(e, &xs, rs.body, rs.body_len);
+    clean_verdict(v, &xs);
+  }
   if (ev)
-    *ev = v->status == HJUDGE_FAIL || e->want_evidence ? evidence(e, ct, body, len, &rs) : NULL;
+    *ev = want_ev ? evidence(e, &xs, ct, body, len, &rs) : NULL;
   if (rs.status == 201) {
     e->creates++;
-    if (e->cfg->list_created) {
+    if (list) {
       char id[256], tok[8];
       hjudge_created_fields(e->judge, rs.body, rs.body_len, id, sizeof id, tok, sizeof tok);
       cJSON *cr = cJSON_CreateObject();
-      add_clean(e, cr, "id", id, strlen(id), 256, 0);
+      add_clean(&xs, cr, "id", id, strlen(id), 256, 0);
       cJSON_AddStringToObject(cr, "name", "(explore)");
       cJSON_AddStringToObject(cr, "label", "explore");
       cJSON_AddItemToArray(e->created, cr);
     }
   }
+  xs_free(&xs);
   if (kept) {
     *kept = rs.body; /* the caller owns it now (NULL when empty) */
     *kept_len = rs.body_len;
@@ -230,7 +340,7 @@ static send_result send_one(engine *e, const char *ct, const char *body, size_t 
 
 static int has_failure(const hjudge_verdict *v, const char *check, const char *req) {
   for (size_t i = 0; i < v->n_checks; i++)
-    if (v->checks[i].status == HJUDGE_FAIL && !strcmp(v->checks[i].name, check) &&
+    if (v->checks[i].status == HSTATUS_FAIL && !strcmp(v->checks[i].name, check) &&
         !strcmp(v->checks[i].requirement, req))
       return 1;
   return 0;
@@ -257,7 +367,16 @@ static send_result send_pair(engine *e, const char *ct, const char *body, size_t
     e->want_evidence = 0;
     if (r2 == SENT && st2 == 201) {
       hjudge_distinct(e->judge, b1, l1, b2, l2, vd);
-      if (ev && vd->status == HJUDGE_FAIL && !*ev) { /* the second answer shows it */
+      if (vd->status == HSTATUS_FAIL && e->cfg->n_redact) { /* it may quote either answer */
+        xsecrets xs;
+        xs_init(e, &xs);
+        xs_body(e, &xs, body, len);
+        xs_body(e, &xs, b1, l1);
+        xs_body(e, &xs, b2, l2);
+        clean_verdict(vd, &xs);
+        xs_free(&xs);
+      }
+      if (ev && vd->status == HSTATUS_FAIL && !*ev) { /* the second answer shows it */
         *ev = ev2;
         ev2 = NULL;
       }
@@ -270,8 +389,7 @@ static send_result send_pair(engine *e, const char *ct, const char *body, size_t
 }
 
 static void redact_into(engine *e, const char *msg, char *out, size_t cap) {
-  const char *secrets[1] = {e->cfg->bearer};
-  hsanitize_into(out, cap, msg, strlen(msg), secrets, n_secrets(e));
+  hsanitize_into(out, cap, msg, strlen(msg), e->secrets, e->n_secrets);
 }
 
 static void record(engine *e, const hjudge_verdict *v, long index, const char *ct,
@@ -280,12 +398,12 @@ static void record(engine *e, const hjudge_verdict *v, long index, const char *c
    * makes is its consequence (still counted for its requirement by tally) */
   int broken = 0;
   for (size_t i = 0; i < v->n_checks; i++)
-    broken |= v->checks[i].status == HJUDGE_FAIL &&
+    broken |= v->checks[i].status == HSTATUS_FAIL &&
               (!strcmp(v->checks[i].name, "no-5xx") || !strcmp(v->checks[i].name, "timeout") ||
                !strcmp(v->checks[i].name, "transport"));
   for (size_t i = 0; i < v->n_checks; i++) {
     const hjudge_check *k = &v->checks[i];
-    if (k->status != HJUDGE_FAIL || (broken && !strcmp(k->name, "status")))
+    if (k->status != HSTATUS_FAIL || (broken && !strcmp(k->name, "status")))
       continue;
     failure *f = NULL;
     for (size_t j = 0; j < e->n_fails && !f; j++)
@@ -311,7 +429,7 @@ static void record(engine *e, const hjudge_verdict *v, long index, const char *c
     f->index = index;
     f->count = 1;
     f->shrinkable = strcmp(k->name, "timeout") && strcmp(k->name, "transport");
-    f->pair = !strcmp(k->requirement, HJUDGE_REQ_DISTINCT);
+    f->pair = !strcmp(k->requirement, HREQ_DISTINCT);
     f->evidence = cJSON_Duplicate(ev, 1);
     e->n_fails++;
   }
@@ -606,9 +724,23 @@ static int write_all(const char *path, const char *data, size_t n) {
   return w == n && rc == 0 ? 0 : -1;
 }
 
+/* Every string of the tree without the secrets (in place). */
 static void write_case(engine *e, failure *f, size_t n, cJSON *entry) {
   const hexplore_config *cfg = e->cfg;
-  char slug[HJUDGE_REQ_MAX], dir[4096], base[4200], path[4300];
+  /* the values --redact names in the body are secrets here too: the case
+   * shows the body with them redacted (and says so: a replay sends others) */
+  xsecrets xs;
+  xs_init(e, &xs);
+  xs_body(e, &xs, f->body, f->len);
+  const char *body = f->body;
+  size_t blen = f->len;
+  char *shown = NULL;
+  if (xs.nv && (shown = hsanitize_redact(f->body, f->len, xs.list, xs.n, &blen)) != NULL)
+    body = shown;
+  else
+    blen = f->len;
+  int body_redacted = body != f->body && (blen != f->len || memcmp(body, f->body, blen) != 0);
+  char slug[HREQ_ID_MAX], dir[4096], base[4200], path[4300];
   snprintf(slug, sizeof slug, "%s", f->requirement);
   for (char *c = slug; *c; c++)
     if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
@@ -651,16 +783,34 @@ static void write_case(engine *e, failure *f, size_t n, cJSON *entry) {
   }
   if (x.lenient_surrogates)
     cJSON_AddTrueToObject(c, "lenient_surrogates");
-  if (valid_text(f->body, f->len)) {
-    cJSON_AddStringToObject(c, "body_text", f->body);
+  /* the run's headers: literal ones travel with the case (replay sends
+   * them); one from the environment is named, never written */
+  cJSON *hd = NULL, *envh = NULL;
+  for (size_t i = 0; i < e->n_lines; i++) {
+    const hrun_header *h = &cfg->headers[i];
+    if (h->env) {
+      if (!envh)
+        envh = cJSON_CreateArray();
+      cJSON *o = cJSON_CreateObject();
+      cJSON_AddStringToObject(o, "name", h->name);
+      cJSON_AddStringToObject(o, "env", h->env);
+      cJSON_AddItemToArray(envh, o);
+    } else if (!hd || cJSON_GetArraySize(hd) < HCASES_MAX_HEADERS) {
+      if (!hd)
+        hd = cJSON_AddArrayToObject(c, "headers");
+      add_pair(hd, h->name, h->value);
+    }
+  }
+  if (valid_text(body, blen)) {
+    cJSON_AddStringToObject(c, "body_text", body);
   } else {
     cJSON *segs = cJSON_AddArrayToObject(c, "body_segments");
     cJSON *seg = cJSON_CreateObject();
-    char *hex = malloc(f->len * 2 + 1);
-    for (size_t i = 0; hex && i < f->len; i++)
-      snprintf(hex + 2 * i, 3, "%02x", (unsigned char)f->body[i]);
+    char *hex = malloc(blen * 2 + 1);
+    for (size_t i = 0; hex && i < blen; i++)
+      snprintf(hex + 2 * i, 3, "%02x", (unsigned char)body[i]);
     if (hex)
-      hex[f->len * 2] = '\0';
+      hex[blen * 2] = '\0';
     cJSON_AddStringToObject(seg, "hex", hex ? hex : "");
     free(hex);
     cJSON_AddItemToArray(segs, seg);
@@ -673,9 +823,17 @@ static void write_case(engine *e, failure *f, size_t n, cJSON *entry) {
   cJSON_AddNumberToObject(ex, "request", (double)f->index);
   cJSON_AddNumberToObject(ex, "original_size", (double)f->original);
   cJSON_AddNumberToObject(ex, "shrunk_size", (double)f->len);
+  if (envh)
+    cJSON_AddItemToObject(ex, "env_headers", envh);
+  if (body_redacted) {
+    cJSON_AddTrueToObject(ex, "body_redacted");
+    cJSON_AddStringToObject(ex, "note", "values --redact names are \"<redacted>\" in this body: "
+                                        "a replay sends them as written here");
+    cJSON_AddTrueToObject(entry, "body_redacted");
+  }
   /* the raw body and the curl line */
   snprintf(path, sizeof path, "%s.body", base);
-  write_all(path, f->body, f->len);
+  write_all(path, body, blen);
   cJSON_AddStringToObject(entry, "body_file", path);
   hbuf cl = {0};
   hbuf_puts(&cl, "curl -sS -i -X POST ");
@@ -687,12 +845,33 @@ static void write_case(engine *e, failure *f, size_t n, cJSON *entry) {
   if (cfg->bearer)
     hbuf_printf(&cl, " -H \"Authorization: Bearer $%s\"",
                 cfg->token_env ? cfg->token_env : "HARNESS_TOKEN");
+  for (size_t i = 0; i < e->n_lines; i++) {
+    const hrun_header *h = &cfg->headers[i];
+    hbuf_puts(&cl, " -H ");
+    if (h->env) { /* the variable, never its value: 'Name: '"${VAR}" */
+      char nm[HRUN_HEADER_NAME_MAX + 4];
+      snprintf(nm, sizeof nm, "%s: ", h->name);
+      shell_quote(&cl, nm);
+      hbuf_printf(&cl, "\"${%s}\"", h->env);
+    } else if (h->value[0]) {
+      shell_quote(&cl, e->lines[i]);
+    } else { /* curl removes "Name:"; "Name;" sends it empty */
+      char nm[HRUN_HEADER_NAME_MAX + 4];
+      snprintf(nm, sizeof nm, "%s;", h->name);
+      shell_quote(&cl, nm);
+    }
+  }
   hbuf_puts(&cl, " --data-binary @");
   shell_quote(&cl, path);
   cJSON_AddStringToObject(ex, "curl", cl.p ? cl.p : "");
   cJSON_AddStringToObject(entry, "curl", cl.p ? cl.p : "");
   hbuf_free(&cl);
-  char *text = cJSON_Print(doc);
+  /* echo_body, the title: whatever else quotes the body (out of memory: the
+   * partly redacted case is not written) */
+  int unredacted = xs.nv && hsanitize_json_strings(doc, xs.list, xs.n) != 0;
+  xs_free(&xs);
+  free(shown);
+  char *text = unredacted ? NULL : cJSON_Print(doc);
   snprintf(path, sizeof path, "%s.json", base);
   if (text && write_all(path, text, strlen(text)) == 0)
     cJSON_AddStringToObject(entry, "case_file", path);
@@ -701,6 +880,57 @@ static void write_case(engine *e, failure *f, size_t n, cJSON *entry) {
 }
 
 /* ---- the run ---- */
+
+/* The run's header lines (cfg->headers, checked as certify checks --header)
+ * and its secrets; 0 with err filled. */
+static int setup_headers(engine *e, char *err) {
+  const hexplore_config *cfg = e->cfg;
+  if (cfg->bearer && strlen(cfg->bearer) >= HSANITIZE_MIN_SECRET)
+    e->secrets[e->n_secrets++] = cfg->bearer;
+  if (cfg->n_headers && !cfg->headers) {
+    snprintf(err, HEXPLORE_MSG_MAX, "%zu run headers announced, none given", cfg->n_headers);
+    return 0;
+  }
+  if (cfg->n_headers > HRUN_MAX_RUN_HEADERS) {
+    snprintf(err, HEXPLORE_MSG_MAX, "%zu run headers (--header): at most %d", cfg->n_headers,
+             HRUN_MAX_RUN_HEADERS);
+    return 0;
+  }
+  for (size_t i = 0; i < cfg->n_headers; i++) {
+    const hrun_header *h = &cfg->headers[i];
+    if (!h->name || !h->value) {
+      snprintf(err, HEXPLORE_MSG_MAX, "run header %zu: no name or no value", i + 1);
+      return 0;
+    }
+    size_t l = strlen(h->name) + strlen(h->value) + 3;
+    char *line = malloc(l);
+    if (!line) {
+      snprintf(err, HEXPLORE_MSG_MAX, "out of memory");
+      return 0;
+    }
+    snprintf(line, l, "%s: %s", h->name, h->value);
+    hrun_header_arg a;
+    const char *why = NULL;
+    int ok = hrun_header_parse(line, &a, &why);
+    memset(&a, 0, sizeof a);
+    if (ok && h->env && strlen(h->value) < HSANITIZE_MIN_SECRET)
+      ok = 0, why = "a value from the environment shorter than 4 bytes cannot be kept secret";
+    if (!ok) {
+      memset(line, 0, l);
+      free(line);
+      char name[96]; /* printable, cut; never the value */
+      hsanitize_into(name, sizeof name, h->name, strlen(h->name), NULL, 0);
+      snprintf(err, HEXPLORE_MSG_MAX, "run header %zu (%s): %s", i + 1, name, why);
+      return 0;
+    }
+    if (!h->value[0]) /* an empty value: "Name:" (hclient sends it empty) */
+      snprintf(line, l, "%s:", h->name);
+    e->lines[e->n_lines++] = line;
+    if (h->env)
+      e->secrets[e->n_secrets++] = h->value;
+  }
+  return 1;
+}
 
 static hexplore_kind kind_of(uint64_t seed) {
   hx_rng r;
@@ -719,8 +949,8 @@ static int pair_of(uint64_t seed) {
 static void outcome(engine *e, int status, const hjudge_verdict *v) {
   int timeout = 0, transport = 0;
   for (size_t i = 0; i < v->n_checks; i++) {
-    timeout |= !strcmp(v->checks[i].name, "timeout") && v->checks[i].status == HJUDGE_FAIL;
-    transport |= !strcmp(v->checks[i].name, "transport") && v->checks[i].status == HJUDGE_FAIL;
+    timeout |= !strcmp(v->checks[i].name, "timeout") && v->checks[i].status == HSTATUS_FAIL;
+    transport |= !strcmp(v->checks[i].name, "transport") && v->checks[i].status == HSTATUS_FAIL;
   }
   if (timeout)
     e->out_timeout++;
@@ -764,9 +994,9 @@ static cJSON *section(engine *e, double secs) {
   cJSON_AddNumberToObject(o, "other", (double)e->out_other);
   cJSON_AddNumberToObject(o, "not-sent", (double)e->not_sent);
   cJSON *vd = cJSON_AddObjectToObject(x, "verdicts");
-  cJSON_AddNumberToObject(vd, "pass", (double)(e->verdicts[HJUDGE_PASS] + e->verdicts[HJUDGE_SKIP]));
-  cJSON_AddNumberToObject(vd, "warn", (double)e->verdicts[HJUDGE_WARN]);
-  cJSON_AddNumberToObject(vd, "fail", (double)e->verdicts[HJUDGE_FAIL]);
+  cJSON_AddNumberToObject(vd, "pass", (double)(e->verdicts[HSTATUS_PASS] + e->verdicts[HSTATUS_SKIP]));
+  cJSON_AddNumberToObject(vd, "warn", (double)e->verdicts[HSTATUS_WARN]);
+  cJSON_AddNumberToObject(vd, "fail", (double)e->verdicts[HSTATUS_FAIL]);
   if (e->stopped)
     cJSON_AddStringToObject(x, "stopped", e->stopped);
   cJSON *rq = cJSON_AddArrayToObject(x, "requirements");
@@ -778,7 +1008,7 @@ static cJSON *section(engine *e, double secs) {
     cJSON_AddStringToObject(r, "id", e->reqs[i].id);
     cJSON_AddStringToObject(r, "class", klass);
     cJSON_AddStringToObject(r, "title", title);
-    cJSON_AddStringToObject(r, "status", hjudge_status_name((hjudge_status)e->reqs[i].rank));
+    cJSON_AddStringToObject(r, "status", hstatus_name((hstatus)e->reqs[i].rank));
     cJSON_AddNumberToObject(r, "fail", (double)e->reqs[i].fail);
     cJSON_AddNumberToObject(r, "warn", (double)e->reqs[i].warn);
     cJSON_AddItemToArray(rq, r);
@@ -828,7 +1058,7 @@ cJSON *hexplore_run(const hrules *rules, const hexplore_config *cfg, char *err) 
   e->cfg = cfg;
   e->rules = rules;
   e->created = cJSON_CreateArray();
-  if (!(e->gen = hexplore_gen_new(rules, err)))
+  if (!setup_headers(e, err) || !(e->gen = hexplore_gen_new(rules, err)))
     goto done;
   e->oracle = hexplore_oracle_new(rules);
   e->judge = hjudge_new(rules);
@@ -915,6 +1145,10 @@ done:
     cJSON_Delete(e->fails[i].evidence_pending);
   }
   cJSON_Delete(e->created);
+  for (size_t i = 0; i < e->n_lines; i++) {
+    memset(e->lines[i], 0, strlen(e->lines[i]));
+    free(e->lines[i]);
+  }
   if (e->h)
     hclient_cleanup(e->h);
   hjson_doc_free(e->doc);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cases/hcases_gen.h"
 #include "explore/hx_internal.h"
 
 #define MAX_PLACES 512
@@ -12,110 +13,65 @@
 
 /* ---- strings from patterns ---- */
 
-/* One string matching an ECMA-262 pattern of the simple kind specs use
- * (anchors, literals, escapes, \d \w \s, '.', classes with ranges, ? * + {n}
- * {n,} {n,m}).  Digits are random, now and then all the lowest or all the
- * highest of their class.  0 for anything else (groups, alternation). */
+static uint64_t rng_cb(void *ctx) { return hx_next(ctx); }
+
+/* One string matching an ECMA-262 pattern, from the harness's one generator
+ * (hcgen_pattern): members drawn from r, now and then all the lowest or all
+ * the highest of their class (ids at the ends of their range); each
+ * quantifier repeats 0..4 times past its least count, within its bound. */
 int hx_pattern_example(hx_rng *r, const char *pattern, char *out, size_t cap) {
-  size_t n = 0;
-  const char *p = pattern;
   int mode = hx_chance(r, 100) ? 1 : hx_chance(r, 110) ? 2 : 0; /* 1: lowest, 2: highest */
-  if (*p == '^')
-    p++;
-  while (*p) {
-    char choices[128];
-    size_t nc = 0;
-    if (*p == '$' && p[1] == '\0')
-      break;
-    if (*p == '(' || *p == ')' || *p == '|')
-      return 0;
-    if (*p == '\\') {
-      p++;
-      if (*p == 'd') {
-        memcpy(choices, "0123456789", 10);
-        nc = 10;
-      } else if (*p == 'w') {
-        memcpy(choices, "abcxyzABCXYZ0189_", 17);
-        nc = 17;
-      } else if (*p == 's') {
-        choices[nc++] = ' ';
-      } else if (*p && strchr("bBDWSpPkgu0123456789cx", *p)) {
-        return 0;
-      } else if (*p) {
-        choices[nc++] = *p;
-      } else {
-        return 0;
-      }
-      p++;
-    } else if (*p == '[') {
-      p++;
-      if (*p == '^')
-        return 0;
-      while (*p && *p != ']' && nc < sizeof choices - 1) {
-        char lo = *p == '\\' && p[1] ? *++p : *p;
-        if (*p == 'd' && p[-1] == '\\') {
-          for (char c = '0'; c <= '9' && nc < sizeof choices - 1; c++)
-            choices[nc++] = c;
-          p++;
-          continue;
-        }
-        p++;
-        if (*p == '-' && p[1] && p[1] != ']') {
-          char hi = p[1] == '\\' && p[2] ? p[2] : p[1];
-          p += p[1] == '\\' ? 3 : 2;
-          for (int c = (unsigned char)lo; c <= (unsigned char)hi && nc < sizeof choices - 1; c++)
-            choices[nc++] = (char)c;
-        } else {
-          choices[nc++] = lo;
-        }
-      }
-      if (*p != ']' || !nc)
-        return 0;
-      p++;
-    } else if (*p == '.') {
-      choices[nc++] = 'a';
-      p++;
-    } else if (strchr("?*+{", *p)) {
-      return 0;
-    } else {
-      if ((unsigned char)*p >= 0x80)
-        return 0;
-      choices[nc++] = *p++;
-    }
-    size_t lo = 1, hi = 1;
-    if (*p == '?') {
-      lo = 0, p++;
-    } else if (*p == '*') {
-      lo = 0, hi = 4, p++;
-    } else if (*p == '+') {
-      hi = 4, p++;
-    } else if (*p == '{') {
-      char *end = NULL;
-      lo = hi = strtoul(p + 1, &end, 10);
-      if (!end || end == p + 1)
-        return 0;
-      if (*end == ',') {
-        const char *m = end + 1;
-        hi = *m == '}' ? lo + 4 : strtoul(m, &end, 10);
-        if (hi < lo)
-          return 0;
-      }
-      if (*end != '}')
-        return 0;
-      p = end + 1;
-      if (hi > lo + 4)
-        hi = lo + 4;
-    }
-    size_t times = lo + hx_below(r, hi - lo + 1);
-    for (size_t i = 0; i < times; i++) {
-      if (n + 1 >= cap)
-        return 0;
-      size_t k = mode == 1 ? 0 : mode == 2 ? nc - 1 : hx_below(r, nc);
-      out[n++] = choices[k];
-    }
+  hcgen_pattern_opts o = {.pick = mode == 1   ? HCGEN_PICK_FIRST
+                                  : mode == 2 ? HCGEN_PICK_LAST
+                                              : HCGEN_PICK_RANDOM,
+                          .spread = 4,
+                          .rand = {rng_cb, r}};
+  return hcgen_pattern(pattern, &o, out, cap, NULL);
+}
+
+/* ---- values of constrained scalars (formats, bounds, lengths) ---- */
+
+/* x as the number text the view accepts (hcgen_number_text: 0.3 for a
+ * multipleOf 0.1, not 0.29999999999999999). */
+static hxv *number_text(const hcview *v, double x) {
+  char t[40];
+  hcgen_number_text(v, x, t, sizeof t);
+  return hxv_num(t);
+}
+
+hxv *hx_constrained_value(hx_rng *r, const hx_model *m) {
+  hcview v;
+  hcview_of(m->spec, m->schema, &v);
+  hcgen_pattern_opts o = {.pick = r ? HCGEN_PICK_RANDOM : HCGEN_PICK_FIRST,
+                          .spread = r ? 4 : 0,
+                          .rand = {r ? rng_cb : NULL, r}};
+  if (v.format && !v.n_patterns && r) { /* any valid value of the format's table */
+    const hcgen_fval *fv[32];
+    size_t n = hcgen_format_values(v.format, 1, fv, sizeof fv / sizeof fv[0]);
+    const char *s = n ? fv[hx_below(r, n)]->value : NULL;
+    if (s && (v.min_len < 0 || (long)strlen(s) >= v.min_len) &&
+        (v.max_len < 0 || (long)strlen(s) <= v.max_len))
+      return hxv_str(s, strlen(s));
   }
-  out[n] = '\0';
-  return 1;
+  if (r && (hcview_is_type(&v, "integer") || hcview_is_type(&v, "number"))) {
+    static const double wants[] = {0, 1, -1, 7, 42, 1e3, 2147483647, -2147483648.0, 0.5, 1e9};
+    double x;
+    size_t k = hx_below(r, sizeof wants / sizeof wants[0]);
+    if (hcgen_number(&v, hcview_is_type(&v, "integer") ? (double)(long)wants[k] : wants[k], &x))
+      return number_text(&v, x);
+  }
+  char buf[512];
+  hcgen_value out;
+  if (!hcgen_scalar(&v, NULL, &o, buf, sizeof buf, &out))
+    return NULL;
+  switch (out.kind) {
+  case HCGEN_STRING: return hxv_str(out.str ? out.str : buf, out.len);
+  case HCGEN_NUMBER: return number_text(&v, out.number);
+  case HCGEN_BOOLEAN: return hxv_new(HXV_TRUE);
+  case HCGEN_NULL: return hxv_new(HXV_NULL);
+  case HCGEN_ENUM: return hxv_from_json(out.json);
+  }
+  return NULL;
 }
 
 /* ---- the palette of hard characters ---- */
@@ -207,6 +163,8 @@ hxv *hx_gen_valid(hx_rng *r, const hx_model *m, size_t max_items, int depth) {
     v = hxv_str("x", 1);
   } else if (m->enums) {
     v = hxv_from_json(cJSON_GetArrayItem(m->enums, (int)hx_below(r, (size_t)cJSON_GetArraySize(m->enums))));
+  } else if (m->constrained && (v = hx_constrained_value(r, m)) != NULL) {
+    /* a format, bounds or lengths: the harness's one generator */
   } else {
     switch (m->type) {
     case HXT_OBJECT: {
@@ -218,6 +176,8 @@ hxv *hx_gen_valid(hx_rng *r, const hx_model *m, size_t max_items, int depth) {
         size_t choice = p->required ? 2 : m->is_item && hx_chance(r, 900) ? 2 : hx_below(r, 3);
         if (choice == 1 && !p->m->nullable)
           choice = hx_below(r, 2) ? 0 : 2;
+        if (choice == 2 && p->m->recursive && !p->required && depth >= HX_RECURSE_DEPTH)
+          choice = p->m->nullable ? 1 : 0; /* a recursive member: no deeper */
         if (choice == 0)
           continue;
         hxv *k = choice == 1 ? hxv_new(HXV_NULL) : hx_gen_valid(r, p->m, max_items, depth + 1);
@@ -239,10 +199,15 @@ hxv *hx_gen_valid(hx_rng *r, const hx_model *m, size_t max_items, int depth) {
         count = 16 + hx_below(r, 49);
       else if (depth <= 1 && hx_chance(r, 8)) /* past common page sizes (100) */
         count = 65 + hx_below(r, 200);
+      if (m->items && m->items->recursive && depth >= HX_RECURSE_DEPTH)
+        count = depth >= HX_RECURSE_DEPTH + 4 ? 0 : 1 + hx_below(r, 2); /* recursive items */
+      if (m->max_items >= 0 && count > (size_t)m->max_items)
+        count = (size_t)m->max_items;
       if (count < m->min_items)
         count = m->min_items;
       for (size_t i = 0; v && i < count; i++) {
-        hxv *k = i && hx_chance(r, 250) ? hxv_dup(v->kids[hx_below(r, i)])
+        hxv *k = i && !m->unique_items && hx_chance(r, 250)
+                     ? hxv_dup(v->kids[hx_below(r, i)])
                                           : hx_gen_valid(r, m->items, max_items, depth + 1);
         if (!k || !hxv_push(v, k)) {
           hxv_free(v);

@@ -15,6 +15,10 @@
 #define HX_MAX_PROPS 32
 #define HX_MAX_PATTERNS 8
 #define HX_MAX_DEPTH 10
+/* A recursive place (hx_model.recursive) below this depth: the probe's full
+ * body leaves it out (or empty); generated arrays of it get 1 or 2 items, none
+ * from HX_RECURSE_DEPTH + 4 on (two levels of nesting at most). */
+#define HX_RECURSE_DEPTH 3
 
 /* ---- the model: what the spec and the rules say about a place ---- */
 
@@ -37,11 +41,21 @@ struct hx_model {
   size_t n_patterns;
   const cJSON *enums;
   int int32;
+  /* a scalar with a format the generator knows, numeric bounds, multipleOf or
+   * a length bound: its valid values come from hcgen (hcases_gen.h) through
+   * the view of schema (spec's tree) */
+  int constrained;
+  const hspec *spec;
+  const cJSON *schema;
   hx_prop props[HX_MAX_PROPS];
   size_t n_props;
   hx_model *items;
-  size_t min_items; /* 1 when the rules refuse an empty array (probed) */
+  size_t min_items; /* minItems, or 1 when the rules refuse an empty array (probed) */
+  long max_items;   /* maxItems, -1 when not stated */
+  int unique_items; /* uniqueItems: no repeated items in valid bodies */
   int is_item;      /* the items schema of an array */
+  int recursive;    /* reached again below itself (a $ref cycle: the place shares this node);
+                       the generators stop descending into it past HX_RECURSE_DEPTH */
 };
 
 /* ---- values: a JSON tree that holds what cJSON cannot (NUL bytes, duplicate
@@ -136,5 +150,9 @@ void hx_style_random(hx_rng *r, hx_style *st);
 const hx_model *hx_gen_root(const hexplore_gen *g);
 const char *hx_aspnet_reason(void);
 int hx_pattern_example(hx_rng *r, const char *pattern, char *out, size_t cap);
+/* A valid value for a constrained scalar (hx_model.constrained) drawn from r;
+ * r NULL: the generator's first choice (the probe).  NULL when out of memory
+ * or when hcgen finds no value (the view admits none it knows). */
+hxv *hx_constrained_value(hx_rng *r, const hx_model *m);
 
 #endif

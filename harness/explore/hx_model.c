@@ -1,9 +1,12 @@
-/* hx_model: the explore generator's model of the request body, read from the
- * spec's request schema and probed against the prose rules. */
+/* hx_model: the explore generator's model of the request body: the case
+ * layer's view of the spec's request schema (hcases_view.h) at every place,
+ * probed against the prose rules. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cases/hcases_gen.h"
+#include "cases/hcases_view.h"
 #include "explore/hx_internal.h"
 
 static hxt type_of(const char *t) {
@@ -24,86 +27,79 @@ static hxt type_of(const char *t) {
   return HXT_ANY;
 }
 
-static hx_model *build(hx_model_set *ms, const hspec *spec, const cJSON *s, unsigned depth);
+/* One node per place: the case layer's view of the schema there ($ref
+ * followed, allOf merged: hcases_view.h), then the same for each property and
+ * the items.  Nothing here reads a schema keyword itself.  An object component
+ * met again below itself (a recursive spec) is not built again: the place
+ * shares the ancestor's node, marked recursive, so the model stays finite. */
+typedef struct {
+  const char *comp[HX_MAX_DEPTH * 3 + 2];
+  hx_model *node[HX_MAX_DEPTH * 3 + 2];
+  size_t n;
+} open_comps;
 
-static void merge(hx_model_set *ms, const hspec *spec, hx_model *node, const cJSON *s,
-                  unsigned depth) {
-  if (!cJSON_IsObject(s) || depth > HX_MAX_DEPTH * 3)
-    return;
-  const cJSON *ref = cJSON_GetObjectItemCaseSensitive(s, "$ref");
-  if (cJSON_IsString(ref)) {
-    static const char pfx[] = "#/components/schemas/";
-    if (!node->comp && !strncmp(ref->valuestring, pfx, sizeof pfx - 1))
-      node->comp = ref->valuestring + sizeof pfx - 1;
-    merge(ms, spec, node, hspec_resolve(spec, ref->valuestring, NULL), depth + 1);
-  }
-  const cJSON *t = cJSON_GetObjectItemCaseSensitive(s, "type");
-  if (cJSON_IsString(t) && node->type == HXT_ANY)
-    node->type = type_of(t->valuestring);
-  if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(s, "nullable")))
-    node->schema_nullable = 1;
-  const cJSON *p = cJSON_GetObjectItemCaseSensitive(s, "pattern");
-  if (cJSON_IsString(p)) {
-    int dup = 0;
-    for (size_t i = 0; i < node->n_patterns; i++)
-      dup |= !strcmp(node->patterns[i], p->valuestring);
-    if (!dup && node->n_patterns < HX_MAX_PATTERNS)
-      node->patterns[node->n_patterns++] = p->valuestring;
-  }
-  const cJSON *e = cJSON_GetObjectItemCaseSensitive(s, "enum");
-  if (cJSON_IsArray(e) && e->child && !node->enums)
-    node->enums = e;
-  const cJSON *f = cJSON_GetObjectItemCaseSensitive(s, "format");
-  if (cJSON_IsString(f) && !strcmp(f->valuestring, "int32"))
-    node->int32 = 1;
-  if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(s, "additionalProperties")))
-    node->closed = 1;
-  const cJSON *props = cJSON_GetObjectItemCaseSensitive(s, "properties");
-  if (cJSON_IsObject(props)) {
-    if (node->type == HXT_ANY)
-      node->type = HXT_OBJECT;
-    for (const cJSON *q = props->child; q; q = q->next) {
-      int dup = 0;
-      for (size_t i = 0; i < node->n_props; i++)
-        dup |= !strcmp(node->props[i].name, q->string);
-      if (dup || node->n_props >= HX_MAX_PROPS)
-        continue;
-      node->props[node->n_props].name = q->string;
-      node->props[node->n_props].m = build(ms, spec, q, depth + 1);
-      node->n_props++;
-    }
-  }
-  const cJSON *req = cJSON_GetObjectItemCaseSensitive(s, "required");
-  for (const cJSON *r = cJSON_IsArray(req) ? req->child : NULL; r; r = r->next)
-    for (size_t i = 0; cJSON_IsString(r) && i < node->n_props; i++)
-      if (!strcmp(node->props[i].name, r->valuestring))
-        node->props[i].required = 1;
-  const cJSON *items = cJSON_GetObjectItemCaseSensitive(s, "items");
-  if (items && !node->items) {
-    if (node->type == HXT_ANY)
-      node->type = HXT_ARRAY;
-    node->items = build(ms, spec, items, depth + 1);
-    if (node->items)
-      node->items->is_item = 1;
-  }
-  const cJSON *all = cJSON_GetObjectItemCaseSensitive(s, "allOf");
-  for (const cJSON *a = cJSON_IsArray(all) ? all->child : NULL; a; a = a->next)
-    merge(ms, spec, node, a, depth + 1);
-}
-
-static hx_model *build(hx_model_set *ms, const hspec *spec, const cJSON *s, unsigned depth) {
+static hx_model *build(hx_model_set *ms, const hspec *spec, const cJSON *s, unsigned depth,
+                       open_comps *oc) {
   if (ms->n >= HX_MAX_NODES || depth > HX_MAX_DEPTH * 3)
     return NULL;
+  hcview v;
+  hcview_of(spec, s, &v);
+  int object = hcview_is_type(&v, "object");
+  for (size_t i = 0; object && v.comp && i < oc->n; i++)
+    if (!strcmp(oc->comp[i], v.comp)) {
+      oc->node[i]->recursive = 1;
+      return oc->node[i];
+    }
   hx_model *m = &ms->nodes[ms->n++];
   memset(m, 0, sizeof *m);
-  merge(ms, spec, m, s, depth);
+  m->type = type_of(v.type);
+  m->schema_nullable = v.nullable;
+  m->closed = v.additional_false;
+  m->comp = v.comp;
+  for (size_t i = 0; i < v.n_patterns && m->n_patterns < HX_MAX_PATTERNS; i++)
+    m->patterns[m->n_patterns++] = v.patterns[i];
+  m->enums = v.enumv;
+  m->int32 = v.format && !strcmp(v.format, "int32");
+  m->spec = spec;
+  m->schema = s;
+  m->min_items = v.min_items > 0 ? (size_t)v.min_items : 0;
+  m->max_items = v.max_items;
+  m->unique_items = v.unique_items;
+  m->constrained = !object && !hcview_is_type(&v, "array") && !v.enumv &&
+                   ((v.format && !v.n_patterns && hcgen_format_value(v.format)) || v.has_min ||
+                    v.has_max || v.multiple_of > 0 || v.min_len >= 0 || v.max_len >= 0);
+  int pushed = object && v.comp && oc->n < sizeof oc->comp / sizeof oc->comp[0];
+  if (pushed) {
+    oc->comp[oc->n] = v.comp;
+    oc->node[oc->n++] = m;
+  }
+  for (size_t i = 0; i < v.n_props && m->n_props < HX_MAX_PROPS; i++) {
+    hx_model *pm = build(ms, spec, v.props[i].schema, depth + 1, oc);
+    if (!pm)
+      continue; /* past the node cap: left undeclared */
+    hx_prop *p = &m->props[m->n_props++];
+    p->name = v.props[i].name;
+    p->required = v.props[i].required;
+    p->m = pm;
+  }
+  if (v.items) {
+    if (m->type == HXT_ANY) /* items say what an array holds: generate arrays here */
+      m->type = HXT_ARRAY;
+    m->items = build(ms, spec, v.items, depth + 1, oc);
+    if (m->items)
+      m->items->is_item = 1;
+  }
+  if (pushed)
+    oc->n--;
   m->nullable = m->schema_nullable;
   return m;
 }
 
 hx_model *hx_model_build(hx_model_set *ms, const hspec *spec, const cJSON *schema) {
   ms->n = 0;
-  ms->root = build(ms, spec, schema, 0);
+  open_comps oc;
+  oc.n = 0;
+  ms->root = build(ms, spec, schema, 0, &oc);
   return ms->root;
 }
 
@@ -123,10 +119,17 @@ static hxv *full_value(const hx_model *m, int depth) {
     return hxv_str("x", 1);
   if (m->enums)
     return hxv_from_json(m->enums->child);
+  if (m->constrained) {
+    hxv *c = hx_constrained_value(NULL, m);
+    if (c)
+      return c;
+  }
   switch (m->type) {
   case HXT_OBJECT: {
     hxv *o = hxv_new(HXV_OBJ);
     for (size_t i = 0; o && i < m->n_props; i++) {
+      if (m->props[i].m->recursive && depth >= HX_RECURSE_DEPTH && !m->props[i].required)
+        continue; /* a recursive member: the full body stops here */
       hxv *k = full_value(m->props[i].m, depth + 1);
       if (!k || !hxv_set_name(k, m->props[i].name, strlen(m->props[i].name)) || !hxv_push(o, k)) {
         hxv_free(o);
@@ -140,6 +143,10 @@ static hxv *full_value(const hx_model *m, int depth) {
   }
   case HXT_ARRAY: {
     hxv *a = hxv_new(HXV_ARR);
+    if (a && m->items && m->items->recursive && depth >= HX_RECURSE_DEPTH) {
+      a->m = m; /* recursive items: the full body stops with an empty array */
+      return a;
+    }
     hxv *k = full_value(m->items, depth + 1);
     if (!a || !hxv_push(a, k)) {
       hxv_free(a);
@@ -206,7 +213,7 @@ static void probe(prober *p, hxv *v, hx_model *m, int depth) {
       if (k->kind == HXV_ARR && km->type == HXT_ARRAY) {
         size_t saved = k->nk;
         k->nk = 0;
-        if (!valid_now(p))
+        if (!valid_now(p) && km->min_items < 1)
           km->min_items = 1;
         k->nk = saved;
       }

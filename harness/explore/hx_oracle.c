@@ -441,7 +441,7 @@ static void expect_bytes(hexplore_oracle *o, const hschema *schema, const char *
     dedupe(first, 0);
     dedupe(last, 1);
     const cJSON *tf = NULL, *tl = NULL;
-    char req[HJUDGE_REQ_MAX] = "rfc8259.duplicate-names-either";
+    char req[HREQ_ID_MAX] = "rfc8259.duplicate-names-either";
     int vf = render_parse(o->alt, first, &tf) && check_tree(o, schema, tf, NULL, 0, NULL, NULL);
     int vl = render_parse(o->alt2, last, &tl) &&
              check_tree(o, schema, tl, req, sizeof req, NULL, NULL);
@@ -521,20 +521,13 @@ int hexplore_oracle_expect(hexplore_oracle *o, const char *content_type, const c
 const char *hx_aspnet_reason(void) { return R_ASPNET; }
 
 void hexplore_requirement_info(const char *id, const char **klass, char *title, size_t cap) {
-  *klass = !strncmp(id, "schema.request.", 15) ? "request-schema"
-           : !strncmp(id, "rfc8259.", 8)       ? "rfc8259"
-           : !strncmp(id, "prose.", 6)         ? "prose"
-           : !strncmp(id, "positive.", 9)      ? "positive"
-           : !strncmp(id, "semantics.", 10)    ? "semantics"
-           : !strncmp(id, "schema.response.", 16) || !strncmp(id, "response.", 9) ||
-                   !strncmp(id, "rfc9457.", 8)
-               ? "response"
-               : "http";
-  if (!strcmp(id, HEXPLORE_REQ_VALID))
-    snprintf(title, cap, "every body the spec and the page accept is created with an exact echo "
-                         "(random bodies of the explore phase)");
-  else if (!strncmp(id, "schema.request.", 15))
-    snprintf(title, cap, "request rule %s is enforced (explore)", id + 15);
+  /* the registry's class and title (rules/hreq.h); a schema rule's generic
+   * title names the rule */
+  const char *k = hreq_class_of(id);
+  *klass = k ? k : "unregistered";
+  if (!strncmp(id, HREQ_SCHEMA_REQUEST_PREFIX, sizeof HREQ_SCHEMA_REQUEST_PREFIX - 1))
+    snprintf(title, cap, "request rule %s is enforced (explore)",
+             id + sizeof HREQ_SCHEMA_REQUEST_PREFIX - 1);
   else
-    snprintf(title, cap, "%s", id);
+    hreq_title_of(id, title, cap);
 }

@@ -1,4 +1,6 @@
 /* hjson: strict RFC 8259 reader building cJSON nodes in an arena.  See hjson.h.
+ * (JSON pointers are in hjson_pointer.c, equality and hashing in
+ * hjson_equal.c, the growable buffer in hbuf.c.)
  *
  * The parser is iterative: an explicit stack of frames (one per open array or
  * object, at most max_depth <= HJSON_HARD_MAX_DEPTH) replaces recursion, so no
@@ -16,6 +18,7 @@
 #include "json/hjson.h"
 
 #include "util/hutil.h"
+#include "json/hjson_int.h"
 
 #include <limits.h>
 #include <math.h>
@@ -150,15 +153,6 @@ static void names_reset(hjson_doc *d, size_t len) {
   d->names_used = 0;
 }
 
-static uint64_t mix64(uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ULL;
-  x ^= x >> 33;
-  return x;
-}
-
 hjson_doc *hjson_doc_new(void) {
   hjson_doc *d = calloc(1, sizeof *d);
   if (!d)
@@ -166,7 +160,7 @@ hjson_doc *hjson_doc_new(void) {
   /* The seed only has to differ between processes (ASLR) so that colliding
    * names cannot be precomputed; it is not a secret. */
   uintptr_t here = (uintptr_t)&d;
-  d->seed = mix64((uint64_t)(uintptr_t)d ^ ((uint64_t)here << 17) ^ 0x9E3779B97F4A7C15ULL);
+  d->seed = hjson_mix64((uint64_t)(uintptr_t)d ^ ((uint64_t)here << 17) ^ 0x9E3779B97F4A7C15ULL);
   return d;
 }
 
@@ -209,24 +203,6 @@ static inline char *arena_string(hjson_doc *d, size_t len) {
   memcpy(m, &len, sizeof len);
   m[sizeof(size_t) + len] = 0;
   return (char *)m + sizeof(size_t);
-}
-
-/* ------------------------------------------------------------- key hashing */
-
-static uint64_t hash_bytes(const unsigned char *s, size_t n, uint64_t seed) {
-  uint64_t h = seed ^ ((uint64_t)n * 0x9E3779B97F4A7C15ULL);
-  while (n >= 8) {
-    uint64_t w;
-    memcpy(&w, s, 8);
-    h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
-    h ^= h >> 31;
-    s += 8;
-    n -= 8;
-  }
-  uint64_t w = 0;
-  memcpy(&w, s, n);
-  h = (h ^ w ^ ((uint64_t)n << 59)) * 0x94d049bb133111ebULL;
-  return mix64(h);
 }
 
 /* ------------------------------------------------------------------ parser */
@@ -680,7 +656,7 @@ static int names_insert(hjson_doc *d, uint32_t tag, const char *key) {
   if ((d->names_used + 1) * 2 > d->names_cap && names_grow(d))
     return -1;
   size_t len = stored_len(key);
-  uint64_t h64 = hash_bytes((const unsigned char *)key, len, d->seed);
+  uint64_t h64 = hjson_hash_bytes((const unsigned char *)key, len, d->seed);
   uint32_t h = (uint32_t)(h64 >> 32);
   size_t mask = d->names_cap - 1;
   size_t j = ((size_t)h * 0x9E3779B1u ^ tag) & mask;
@@ -1044,202 +1020,7 @@ const cJSON *hjson_get(const cJSON *object, const char *name, size_t name_len) {
   return NULL;
 }
 
-/* ------------------------------------------------------------ JSON pointer */
-
-/* The length of the longest prefix of s[0..l) that does not end inside a
- * UTF-8 sequence (a cut pointer must stay text: it reaches JSON answers). */
-static size_t utf8_whole_prefix(const char *s, size_t l) {
-  size_t i = l, k = 0;
-  while (i > 0 && k < 4 && ((unsigned char)s[i - 1] & 0xC0) == 0x80) {
-    i--;
-    k++;
-  }
-  if (i == 0)
-    return l;
-  unsigned char lead = (unsigned char)s[i - 1];
-  size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-  return k + 1 == want || (want == 1 && k == 0) ? l : i - 1;
-}
-
-int hjson_pointer_push(char *buf, size_t cap, size_t *len, const char *token, size_t token_len) {
-  if (!buf || cap == 0)
-    return 0;
-  size_t l = *len;
-  size_t need = 1;
-  for (size_t i = 0; i < token_len; i++) {
-    unsigned char ch = (unsigned char)token[i];
-    need += ch == '~' || ch == '/' ? 2 : ch == 0 ? 6 : 1;
-  }
-  if (l < cap && need <= cap - 1 - l) {
-    buf[l++] = '/';
-    for (size_t i = 0; i < token_len; i++) {
-      char ch = token[i];
-      if (ch == '~') {
-        buf[l++] = '~';
-        buf[l++] = '0';
-      } else if (ch == '/') {
-        buf[l++] = '~';
-        buf[l++] = '1';
-      } else if (ch == 0) {
-        memcpy(buf + l, "\\u0000", 6);
-        l += 6;
-      } else {
-        buf[l++] = ch;
-      }
-    }
-    buf[l] = 0;
-    *len = l;
-    return 1;
-  }
-  /* overflow: keep what fits of "/token" (escapes whole), then "..." */
-  if (cap < 4) {
-    buf[0] = 0;
-    *len = 0;
-    return 0;
-  }
-  size_t room = cap - 4;
-  if (l > room)
-    l = room;
-  if (l < room) {
-    buf[l++] = '/';
-    for (size_t i = 0; i < token_len; i++) {
-      char ch = token[i];
-      const char *esc = ch == '~' ? "~0" : ch == '/' ? "~1" : ch == 0 ? "\\u0000" : NULL;
-      size_t el = esc ? strlen(esc) : 1;
-      if (el > room - l)
-        break;
-      if (esc)
-        memcpy(buf + l, esc, el);
-      else
-        buf[l] = ch;
-      l += el;
-    }
-  }
-  l = utf8_whole_prefix(buf, l); /* never end in half a character */
-  memcpy(buf + l, "...", 4);
-  *len = l + 3;
-  return 0;
-}
-
-int hjson_pointer_push_index(char *buf, size_t cap, size_t *len, size_t index) {
-  char tmp[24];
-  size_t n = 0;
-  do {
-    tmp[sizeof tmp - 1 - n] = (char)('0' + index % 10);
-    index /= 10;
-    n++;
-  } while (index);
-  return hjson_pointer_push(buf, cap, len, tmp + sizeof tmp - n, n);
-}
-
-size_t hjson_pointer_unescape(const char *tok, size_t n, char *out) {
-  size_t o = 0;
-  for (size_t i = 0; i < n; i++) {
-    char ch = tok[i];
-    if (ch == '~' && i + 1 < n && (tok[i + 1] == '0' || tok[i + 1] == '1'))
-      ch = tok[++i] == '0' ? '~' : '/';
-    out[o++] = ch;
-  }
-  return o;
-}
-
-/* Compares an escaped reference token with raw bytes (no copy: hot path). */
-static int token_equals(const char *tok, size_t tlen, const char *key, size_t klen) {
-  size_t i = 0, j = 0;
-  while (i < tlen) {
-    char ch = tok[i++];
-    if (ch == '~')
-      ch = tok[i++] == '0' ? '~' : '/'; /* validated by the caller */
-    if (j >= klen || key[j] != ch)
-      return 0;
-    j++;
-  }
-  return j == klen;
-}
-
-const cJSON *hjson_pointer_get(const cJSON *root, const char *pointer, size_t len,
-                               const char **why) {
-  const char *dummy;
-  if (!why)
-    why = &dummy;
-  if (!root) {
-    *why = "no document";
-    return NULL;
-  }
-  if (len == 0)
-    return root;
-  if (pointer[0] != '/') {
-    *why = "a JSON pointer must be empty or start with '/'";
-    return NULL;
-  }
-  const cJSON *cur = root;
-  size_t i = 1;
-  for (;;) {
-    size_t s = i;
-    while (i < len && pointer[i] != '/')
-      i++;
-    const char *tok = pointer + s;
-    size_t tlen = i - s;
-    for (size_t k = 0; k < tlen; k++) {
-      if (tok[k] == '~' && (k + 1 >= tlen || (tok[k + 1] != '0' && tok[k + 1] != '1'))) {
-        *why = "invalid escape in JSON pointer ('~' must be followed by 0 or 1)";
-        return NULL;
-      }
-    }
-    int t = cur->type & 0xFF;
-    if (t == cJSON_Object) {
-      const cJSON *m = cur->child;
-      for (; m; m = m->next) {
-        size_t kl;
-        const char *k = hjson_key(m, &kl);
-        if (k && token_equals(tok, tlen, k, kl))
-          break;
-      }
-      if (!m) {
-        *why = "no such member";
-        return NULL;
-      }
-      cur = m;
-    } else if (t == cJSON_Array) {
-      if (tlen == 1 && tok[0] == '-') {
-        *why = "'-' refers past the last array element";
-        return NULL;
-      }
-      if (tlen == 0 || (tok[0] == '0' && tlen > 1)) {
-        *why = "array index must be a decimal number without leading zeros";
-        return NULL;
-      }
-      size_t idx = 0;
-      for (size_t k = 0; k < tlen; k++) {
-        if (!is_digit((unsigned char)tok[k])) {
-          *why = "array index must be a decimal number without leading zeros";
-          return NULL;
-        }
-        if (idx > (SIZE_MAX - 9) / 10) {
-          *why = "array index out of range";
-          return NULL;
-        }
-        idx = idx * 10 + (size_t)(tok[k] - '0');
-      }
-      const cJSON *e = cur->child;
-      while (e && idx) {
-        e = e->next;
-        idx--;
-      }
-      if (!e) {
-        *why = "array index out of range";
-        return NULL;
-      }
-      cur = e;
-    } else {
-      *why = "pointer goes through a value that is neither an object nor an array";
-      return NULL;
-    }
-    if (i >= len)
-      return cur;
-    i++; /* skip '/' */
-  }
-}
+/* ------------------------------------------------------------ code names */
 
 const char *hjson_code_name(hjson_code code) {
   switch (code) {
@@ -1257,159 +1038,4 @@ const char *hjson_code_name(hjson_code code) {
   case HJSON_E_NOMEM: return "nomem";
   }
   return "unknown";
-}
-
-/* -------------------------------------------------------- equality / hash */
-
-static size_t child_count(const cJSON *n) {
-  size_t k = 0;
-  for (const cJSON *c = n->child; c; c = c->next)
-    k++;
-  return k;
-}
-
-typedef struct {
-  const cJSON *node;
-  size_t index; /* position in the object: keeps duplicate names in order */
-} member_ref;
-
-static int name_cmp(const cJSON *x, const cJSON *y) {
-  size_t xl = 0, yl = 0;
-  const char *xk = hjson_key(x, &xl), *yk = hjson_key(y, &yl);
-  if (!xk)
-    xk = "", xl = 0;
-  if (!yk)
-    yk = "", yl = 0;
-  size_t m = xl < yl ? xl : yl;
-  int r = memcmp(xk, yk, m);
-  if (r)
-    return r;
-  return xl < yl ? -1 : xl > yl;
-}
-
-static int member_cmp(const void *a, const void *b) {
-  const member_ref *x = a, *y = b;
-  int r = name_cmp(x->node, y->node);
-  if (r)
-    return r;
-  return x->index < y->index ? -1 : x->index > y->index;
-}
-
-/* The k-th member (0-based) of obj named like m, or NULL. */
-static const cJSON *nth_named(const cJSON *obj, const cJSON *m, size_t k) {
-  for (const cJSON *c = obj->child; c; c = c->next)
-    if (name_cmp(c, m) == 0 && k-- == 0)
-      return c;
-  return NULL;
-}
-
-#define EQUAL_SORT_MIN 16 /* objects this large are compared by sorted names */
-
-/* Equal when both have the same names with equal values; when a name repeats
- * (allow_duplicates), its k-th occurrences are compared with each other. */
-static int objects_equal(const cJSON *a, const cJSON *b) {
-  size_t na = child_count(a), nb = child_count(b);
-  if (na != nb)
-    return 0;
-  if (na >= EQUAL_SORT_MIN) {
-    member_ref *sa = malloc(na * sizeof *sa), *sb = malloc(nb * sizeof *sb);
-    if (sa && sb) {
-      size_t i = 0;
-      for (const cJSON *m = a->child; m; m = m->next, i++)
-        sa[i] = (member_ref){m, i};
-      i = 0;
-      for (const cJSON *m = b->child; m; m = m->next, i++)
-        sb[i] = (member_ref){m, i};
-      qsort(sa, na, sizeof *sa, member_cmp);
-      qsort(sb, nb, sizeof *sb, member_cmp);
-      int eq = 1;
-      for (i = 0; i < na && eq; i++)
-        eq = name_cmp(sa[i].node, sb[i].node) == 0 && hjson_equal(sa[i].node, sb[i].node);
-      free(sa);
-      free(sb);
-      return eq;
-    }
-    free(sa);
-    free(sb);
-    /* out of memory: fall back to the quadratic comparison below */
-  }
-  for (const cJSON *m = a->child; m; m = m->next) {
-    size_t k = 0;
-    for (const cJSON *p = a->child; p != m; p = p->next)
-      if (name_cmp(p, m) == 0)
-        k++;
-    const cJSON *o = nth_named(b, m, k);
-    if (!o || !hjson_equal(m, o))
-      return 0;
-  }
-  return 1;
-}
-
-int hjson_equal(const cJSON *a, const cJSON *b) {
-  if (a == b)
-    return 1;
-  if (!a || !b)
-    return 0;
-  int t = a->type & 0xFF;
-  if (t != (b->type & 0xFF))
-    return 0;
-  switch (t) {
-  case cJSON_False:
-  case cJSON_True:
-  case cJSON_NULL: return 1;
-  case cJSON_Number: return a->valuedouble == b->valuedouble;
-  case cJSON_String: {
-    size_t la, lb;
-    const char *sa = hjson_string(a, &la), *sb = hjson_string(b, &lb);
-    if (!sa || !sb)
-      return sa == sb;
-    return la == lb && memcmp(sa, sb, la) == 0;
-  }
-  case cJSON_Array: {
-    const cJSON *x = a->child, *y = b->child;
-    for (; x && y; x = x->next, y = y->next)
-      if (!hjson_equal(x, y))
-        return 0;
-    return !x && !y;
-  }
-  case cJSON_Object: return objects_equal(a, b);
-  default: return 0;
-  }
-}
-
-uint64_t hjson_hash(const cJSON *node) {
-  if (!node)
-    return 0;
-  int t = node->type & 0xFF;
-  uint64_t h = mix64((uint64_t)t + 0x51ED2701ULL);
-  switch (t) {
-  case cJSON_Number: {
-    double v = node->valuedouble;
-    if (v == 0)
-      v = 0; /* -0 == 0 */
-    uint64_t bits;
-    memcpy(&bits, &v, sizeof bits);
-    return mix64(h ^ bits);
-  }
-  case cJSON_String: {
-    size_t l = 0;
-    const char *s = hjson_string(node, &l);
-    return s ? hash_bytes((const unsigned char *)s, l, h) : h;
-  }
-  case cJSON_Array:
-    for (const cJSON *c = node->child; c; c = c->next)
-      h = mix64(h * 31 + hjson_hash(c));
-    return h;
-  case cJSON_Object: {
-    uint64_t sum = 0;
-    for (const cJSON *c = node->child; c; c = c->next) {
-      size_t kl = 0;
-      const char *k = hjson_key(c, &kl);
-      uint64_t kh = k ? hash_bytes((const unsigned char *)k, kl, 0x6B6579) : 0;
-      sum += mix64(kh ^ (hjson_hash(c) * 0x9E3779B97F4A7C15ULL));
-    }
-    return mix64(h ^ sum);
-  }
-  default: return h;
-  }
 }

@@ -22,7 +22,11 @@
  *    it (a \u0000 truncates there, as in any cJSON tree).
  *
  * No global state; a doc is used by one thread at a time, separate docs in
- * separate threads are independent. */
+ * separate threads are independent.
+ *
+ * Files: hjson.c is the reader and the accessors; hjson_pointer.c builds,
+ * escapes and resolves JSON pointers (the harness's only ~0/~1 code);
+ * hjson_equal.c holds hjson_equal and hjson_hash; hbuf.c the growable buffer. */
 #ifndef HJSON_H
 #define HJSON_H
 
@@ -103,6 +107,11 @@ const char *hjson_number_text(const cJSON *node);
  * Returns NULL when absent. */
 const cJSON *hjson_get(const cJSON *object, const char *name, size_t name_len);
 
+/* Human name of an error code ("syntax", "utf8", ...), static. */
+const char *hjson_code_name(hjson_code code);
+
+/* ---- JSON pointers (hjson_pointer.c) ---- */
+
 /* Appends one reference token to a JSON pointer held in buf (capacity cap,
  * current length *len), escaping '~' as "~0" and '/' as "~1" (RFC 6901) and a
  * NUL byte as "\u0000".  On overflow the pointer ends in "..." and 0 is
@@ -124,8 +133,7 @@ size_t hjson_pointer_unescape(const char *tok, size_t n, char *out);
 const cJSON *hjson_pointer_get(const cJSON *root, const char *pointer, size_t len,
                                const char **why);
 
-/* Human name of an error code ("syntax", "utf8", ...), static. */
-const char *hjson_code_name(hjson_code code);
+/* ---- equality (hjson_equal.c) ---- */
 
 /* Structural equality of two JSON values (numbers by value, strings by bytes,
  * objects regardless of member order).  Used by enum and uniqueItems. */
@@ -159,5 +167,24 @@ int hbuf_vprintf(hbuf *b, const char *fmt, va_list ap) __attribute__((format(pri
  * Returns 1, or 0 (toobig or nomem set) when that room cannot be had. */
 int hbuf_reserve(hbuf *b, size_t extra);
 void hbuf_free(hbuf *b);
+
+/* ---- escaping one pointer token (hjson_pointer.c) ---- */
+
+/* How a reference token is escaped.  Every style writes '~' as "~0" and '/'
+ * as "~1" (RFC 6901); they differ in the other bytes:
+ *   HJSON_ESC_POINTER   all kept as they are (NUL too): a plain JSON pointer;
+ *   HJSON_ESC_URI       a URI fragment (RFC 3986): all but letters, digits and
+ *                       -._~!$&'()*+,;=:@? as %XX (upper case), non-ASCII too;
+ *   HJSON_ESC_READABLE  a fragment that stays readable: only bytes 0x00-0x20,
+ *                       0x7F, '"', '%', '#' and '\' as %XX, UTF-8 kept.
+ * Percent-decoding either fragment style gives back the plain pointer. */
+typedef enum { HJSON_ESC_POINTER = 0, HJSON_ESC_URI, HJSON_ESC_READABLE } hjson_escape;
+
+/* Escapes token tok[0..n) into out, which has room for 3 * n bytes; out may be
+ * NULL to measure.  Returns the escaped length (out is not terminated). */
+size_t hjson_pointer_escape(const char *tok, size_t n, hjson_escape style, char *out);
+/* Appends "/" and the escaped token to b; returns 1, or 0 once b has failed
+ * (then nothing of the token is added). */
+int hjson_pointer_append(hbuf *b, const char *tok, size_t n, hjson_escape style);
 
 #endif

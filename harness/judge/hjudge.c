@@ -50,7 +50,6 @@ void hjudge_free(hjudge *j) {
 
 /* ---- names ---- */
 
-static const char *const status_names[] = {"skip", "pass", "warn", "fail"};
 static const char *const profile_names[] = {"default", "strict", "aspnet"};
 static const char *const expect_names[] = {"created",
                                            "bad-request",
@@ -61,17 +60,6 @@ static const char *const expect_names[] = {"created",
                                            "unauthorized",
                                            "not-5xx",
                                            "unauthorized-or-bad-request"};
-
-const char *hjudge_status_name(hjudge_status s) { return (unsigned)s < 4 ? status_names[s] : "?"; }
-
-int hjudge_status_parse(const char *name) {
-  if (!name)
-    return -2;
-  for (int i = 0; i < 4; i++)
-    if (!strcmp(name, status_names[i]))
-      return i;
-  return strcmp(name, "error") ? -2 : -1;
-}
 
 const char *hjudge_profile_name(hjudge_profile p) {
   return (unsigned)p < 3 ? profile_names[p] : "?";
@@ -107,22 +95,22 @@ static void one_line(char *dst, size_t cap, const char *src) {
   dst[i] = '\0';
 }
 
-void hjudge_add(hjudge_verdict *v, const char *name, hjudge_status status, const char *requirement,
+void hjudge_add(hjudge_verdict *v, const char *name, hstatus status, const char *requirement,
                 const char *fmt, ...) {
   char msg[HJUDGE_MSG_MAX];
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
-  if (status > v->status)
-    v->status = status;
-  if ((status == HJUDGE_FAIL && (v->detail[0] == '\0' || v->detail[0] == '~')) ||
-      (status == HJUDGE_WARN && v->detail[0] == '\0')) {
+  v->status = hstatus_worst(v->status, status);
+  if ((status == HSTATUS_FAIL && (v->detail[0] == '\0' || v->detail[0] == '~')) ||
+      (status == HSTATUS_WARN && v->detail[0] == '\0')) {
     /* a warning's detail is marked with a leading '~' until a failure replaces
      * it; the mark is removed at the end of hjudge_response_judge */
     char line[HJUDGE_MSG_MAX];
     one_line(line, sizeof line, msg[0] ? msg : name);
-    snprintf(v->detail, sizeof v->detail, "%s%s: %s", status == HJUDGE_WARN ? "~" : "", name, line);
+    snprintf(v->detail, sizeof v->detail, "%s%s: %s", status == HSTATUS_WARN ? "~" : "", name,
+             line);
   }
   if (v->n_checks >= HJUDGE_MAX_CHECKS) {
     v->dropped++;
@@ -131,7 +119,7 @@ void hjudge_add(hjudge_verdict *v, const char *name, hjudge_status status, const
   hjudge_check *c = &v->checks[v->n_checks++];
   one_line(c->name, sizeof c->name, name);
   c->status = status;
-  one_line(c->message, sizeof c->message, status == HJUDGE_PASS ? "" : msg);
+  one_line(c->message, sizeof c->message, status == HSTATUS_PASS ? "" : msg);
   one_line(c->requirement, sizeof c->requirement, requirement ? requirement : "");
 }
 
@@ -275,8 +263,8 @@ int hjudge_parse_http_date(const char *s, long long *out) {
 
 /* ---- the checks ---- */
 
-static int profile_fail_or_warn(hjudge_profile p) {
-  return p == HJUDGE_PROFILE_STRICT ? HJUDGE_FAIL : HJUDGE_WARN;
+static hstatus profile_fail_or_warn(hjudge_profile p) {
+  return p == HJUDGE_PROFILE_STRICT ? HSTATUS_FAIL : HSTATUS_WARN;
 }
 
 /* The reason a tolerated outcome carries: the case's own (what the documents
@@ -291,65 +279,63 @@ static void check_status(hjudge_verdict *v, const hjudge_case *c, const hjudge_r
                          hjudge_profile p) {
   const char *req = c->requirement ? c->requirement : "";
   int s = r->status;
-  hjudge_status tol = (hjudge_status)profile_fail_or_warn(p);
+  hstatus tol = profile_fail_or_warn(p);
   switch (c->expect) {
   case HJUDGE_EXPECT_CREATED:
     if (s == 201)
-      hjudge_add(v, "status", HJUDGE_PASS, req, "%s", "");
+      hjudge_add(v, "status", HSTATUS_PASS, req, "%s", "");
     else if (c->tolerated && s >= 400 && s < 500 && s != 401 && s != 403)
-      hjudge_add(v, "status", tol, req,
-                 "expected 201, this server answered %d; tolerated%s: %s", s,
-                 tol == HJUDGE_FAIL ? " outside --profile strict" : "", open_reason(c));
+      hjudge_add(v, "status", tol, req, "expected 201, this server answered %d; tolerated%s: %s", s,
+                 tol == HSTATUS_FAIL ? " outside --profile strict" : "", open_reason(c));
     else
-      hjudge_add(v, "status", HJUDGE_FAIL, req, "expected 201, got %d", s);
+      hjudge_add(v, "status", HSTATUS_FAIL, req, "expected 201, got %d", s);
     return;
   case HJUDGE_EXPECT_BAD_REQUEST:
     if (s == 400)
-      hjudge_add(v, "status", HJUDGE_PASS, req, "%s", "");
+      hjudge_add(v, "status", HSTATUS_PASS, req, "%s", "");
     else if (s == 201 && c->aspnet_tolerated && p == HJUDGE_PROFILE_ASPNET)
-      hjudge_add(v, "status", HJUDGE_WARN, req,
+      hjudge_add(v, "status", HSTATUS_WARN, req,
                  "expected 400, this server answered 201; tolerated by --profile aspnet: %s",
                  c->aspnet_reason ? c->aspnet_reason : "an ASP.NET Core default");
     else if (s == 201 && c->tolerated)
-      hjudge_add(v, "status", tol, req,
-                 "expected 400, this server answered 201; tolerated%s: %s",
-                 tol == HJUDGE_FAIL ? " outside --profile strict" : "", open_reason(c));
+      hjudge_add(v, "status", tol, req, "expected 400, this server answered 201; tolerated%s: %s",
+                 tol == HSTATUS_FAIL ? " outside --profile strict" : "", open_reason(c));
     else
-      hjudge_add(v, "status", HJUDGE_FAIL, req, "expected 400, got %d", s);
+      hjudge_add(v, "status", HSTATUS_FAIL, req, "expected 400, got %d", s);
     return;
   case HJUDGE_EXPECT_CREATED_OR_BAD:
     if (s == 201 || s == 400)
-      hjudge_add(v, "status", HJUDGE_PASS, req, "%s", "");
+      hjudge_add(v, "status", HSTATUS_PASS, req, "%s", "");
     else
-      hjudge_add(v, "status", HJUDGE_FAIL, req, "expected 201 or 400, got %d", s);
+      hjudge_add(v, "status", HSTATUS_FAIL, req, "expected 201 or 400, got %d", s);
     return;
   case HJUDGE_EXPECT_UNAUTHORIZED_OR_BAD:
     if (s == 401 || s == 400)
-      hjudge_add(v, "status", HJUDGE_PASS, req, "%s", "");
+      hjudge_add(v, "status", HSTATUS_PASS, req, "%s", "");
     else
-      hjudge_add(v, "status", HJUDGE_FAIL, req, "expected 401 or 400, got %d", s);
+      hjudge_add(v, "status", HSTATUS_FAIL, req, "expected 401 or 400, got %d", s);
     return;
   case HJUDGE_EXPECT_CREATED_BAD_OR_413:
     if (s == 201 || s == 400 || s == 413)
-      hjudge_add(v, "status", HJUDGE_PASS, req, "%s", "");
+      hjudge_add(v, "status", HSTATUS_PASS, req, "%s", "");
     else
-      hjudge_add(v, "status", HJUDGE_FAIL, req, "expected 201, 400 or 413, got %d", s);
+      hjudge_add(v, "status", HSTATUS_FAIL, req, "expected 201, 400 or 413, got %d", s);
     return;
   case HJUDGE_EXPECT_UNSUPPORTED_MEDIA:
     if (s == 415)
-      hjudge_add(v, "status", HJUDGE_PASS, req, "%s", "");
+      hjudge_add(v, "status", HSTATUS_PASS, req, "%s", "");
     else if (s >= 400 && s < 500 && s != 401 && s != 403)
       hjudge_add(v, "status", tol, req,
                  "expected 415, this server answered %d; tolerated%s: the spec documents no "
                  "415, and a %d still refuses the undocumented media type (RFC 9110 15.5.16 "
                  "names 415 for it)",
-                 s, tol == HJUDGE_FAIL ? " outside --profile strict" : "", s);
+                 s, tol == HSTATUS_FAIL ? " outside --profile strict" : "", s);
     else
-      hjudge_add(v, "status", HJUDGE_FAIL, req, "expected 415, got %d", s);
+      hjudge_add(v, "status", HSTATUS_FAIL, req, "expected 415, got %d", s);
     return;
   case HJUDGE_EXPECT_METHOD_NOT_ALLOWED:
     if (s == 405 || (s == 501 && c->nonstandard_method))
-      hjudge_add(v, "status", HJUDGE_PASS, req, "%s", "");
+      hjudge_add(v, "status", HSTATUS_PASS, req, "%s", "");
     else if (s == 404 || s == 501 || (s == 400 && c->nonstandard_method))
       /* the spec documents POST only and says nothing of other methods: a
        * router's 404, or 501 for a method the server does not implement at
@@ -359,16 +345,16 @@ static void check_status(hjudge_verdict *v, const hjudge_case *c, const hjudge_r
                  "expected 405%s, this server answered %d; tolerated%s: the spec documents "
                  "only POST on this path and says nothing of other methods",
                  c->nonstandard_method ? " or 501" : "", s,
-                 tol == HJUDGE_FAIL ? " outside --profile strict" : "");
+                 tol == HSTATUS_FAIL ? " outside --profile strict" : "");
     else
-      hjudge_add(v, "status", HJUDGE_FAIL, req, "expected 405%s, got %d",
+      hjudge_add(v, "status", HSTATUS_FAIL, req, "expected 405%s, got %d",
                  c->nonstandard_method ? " or 501" : "", s);
     return;
   case HJUDGE_EXPECT_UNAUTHORIZED:
     if (s == 401)
-      hjudge_add(v, "status", HJUDGE_PASS, req, "%s", "");
+      hjudge_add(v, "status", HSTATUS_PASS, req, "%s", "");
     else
-      hjudge_add(v, "status", HJUDGE_FAIL, req, "expected 401, got %d", s);
+      hjudge_add(v, "status", HSTATUS_FAIL, req, "expected 401, got %d", s);
     return;
   case HJUDGE_EXPECT_NOT_5XX: return; /* "no-5xx" says it all */
   }
@@ -379,7 +365,7 @@ static void check_headers(hjudge *j, hjudge_verdict *v, const hjudge_response *r
   if (r->status == 405) {
     const char *allowed = hspec_allowed_methods(hrules_spec(j->rules), HRULES_PATH);
     if (!r->allow) {
-      hjudge_add(v, "allow", HJUDGE_FAIL, HJUDGE_REQ_ALLOW,
+      hjudge_add(v, "allow", HSTATUS_FAIL, HREQ_ALLOW,
                  "405 without an Allow header (RFC 9110 15.5.6)");
     } else if (allowed) {
       /* every documented method must be named */
@@ -395,18 +381,17 @@ static void check_headers(hjudge *j, hjudge_verdict *v, const hjudge_response *r
       char shown[96];
       one_line(shown, sizeof shown, r->allow);
       if (ok)
-        hjudge_add(v, "allow", HJUDGE_PASS, HJUDGE_REQ_ALLOW, "%s", "");
+        hjudge_add(v, "allow", HSTATUS_PASS, HREQ_ALLOW, "%s", "");
       else
-        hjudge_add(v, "allow", HJUDGE_FAIL, HJUDGE_REQ_ALLOW,
+        hjudge_add(v, "allow", HSTATUS_FAIL, HREQ_ALLOW,
                    "Allow: %s does not name the documented method(s) %s", shown, allowed);
     }
   }
   if (r->status == 401) {
     if (r->www_authenticate && *r->www_authenticate)
-      hjudge_add(v, "www-authenticate", HJUDGE_PASS, HJUDGE_REQ_WWW_AUTHENTICATE, "%s", "");
+      hjudge_add(v, "www-authenticate", HSTATUS_PASS, HREQ_WWW_AUTHENTICATE, "%s", "");
     else
-      hjudge_add(v, "www-authenticate", (hjudge_status)profile_fail_or_warn(p),
-                 HJUDGE_REQ_WWW_AUTHENTICATE,
+      hjudge_add(v, "www-authenticate", profile_fail_or_warn(p), HREQ_WWW_AUTHENTICATE,
                  "401 without a WWW-Authenticate header (RFC 9110 11.6.1)");
   }
 }
@@ -423,12 +408,12 @@ static int check_media(hjudge *j, hjudge_verdict *v, const hjudge_response *r, h
     return r->body_len > 0 && is_json_like(r->content_type);
   }
   if (!r->content_type || !*r->content_type) {
-    hjudge_add(v, "media-type", HJUDGE_FAIL, HJUDGE_REQ_MEDIA_TYPE,
+    hjudge_add(v, "media-type", HSTATUS_FAIL, HREQ_MEDIA_TYPE,
                "%d without a Content-Type (documented: %s)", r->status, doc->media[0].media_type);
     return 1;
   }
   if (hspec_match_media(doc->media, doc->n_media, r->content_type)) {
-    hjudge_add(v, "media-type", HJUDGE_PASS, HJUDGE_REQ_MEDIA_TYPE, "%s", "");
+    hjudge_add(v, "media-type", HSTATUS_PASS, HREQ_MEDIA_TYPE, "%s", "");
     return 1;
   }
   char bare[128];
@@ -438,16 +423,16 @@ static int check_media(hjudge *j, hjudge_verdict *v, const hjudge_response *r, h
   int json_documented = hspec_match_media(doc->media, doc->n_media, "application/json") != NULL;
   if (plus_json && json_documented) {
     if (p == HJUDGE_PROFILE_ASPNET && r->status >= 400 && !strcmp(bare, "application/problem+json"))
-      hjudge_add(v, "media-type", HJUDGE_PASS, HJUDGE_REQ_MEDIA_TYPE, "%s", "");
+      hjudge_add(v, "media-type", HSTATUS_PASS, HREQ_MEDIA_TYPE, "%s", "");
     else
-      hjudge_add(v, "media-type", (hjudge_status)profile_fail_or_warn(p), HJUDGE_REQ_MEDIA_TYPE,
+      hjudge_add(v, "media-type", profile_fail_or_warn(p), HREQ_MEDIA_TYPE,
                  "Content-Type %s where %s is documented for %d%s", ct, doc->media[0].media_type,
                  r->status,
                  p == HJUDGE_PROFILE_STRICT ? ""
                                             : " (tolerated: a +json media type is JSON as well)");
     return 1;
   }
-  hjudge_add(v, "media-type", HJUDGE_FAIL, HJUDGE_REQ_MEDIA_TYPE,
+  hjudge_add(v, "media-type", HSTATUS_FAIL, HREQ_MEDIA_TYPE,
              "Content-Type %s is not documented for %d (documented: %s)", ct, r->status,
              doc->media[0].media_type);
   return is_json_like(r->content_type) || r->body_len > 0;
@@ -488,7 +473,7 @@ static char *mend_surrogates(const char *body, size_t len) {
 static const cJSON *parse_body(hjudge *j, hjudge_verdict *v, const hjudge_case *c,
                                const hjudge_response *r) {
   if (r->truncated) {
-    hjudge_add(v, "truncated", HJUDGE_FAIL, HJUDGE_REQ_STRICT_JSON,
+    hjudge_add(v, "truncated", HSTATUS_FAIL, HREQ_STRICT_JSON,
                "body longer than the client's cap (%zu bytes kept)", r->body_len);
     return NULL;
   }
@@ -500,7 +485,7 @@ static const cJSON *parse_body(hjudge *j, hjudge_verdict *v, const hjudge_case *
       root = hjson_parse(j->doc, m, r->body_len, NULL, &e);
       free(m);
       if (root) {
-        hjudge_add(v, "strict-json", HJUDGE_WARN, HJUDGE_REQ_STRICT_JSON,
+        hjudge_add(v, "strict-json", HSTATUS_WARN, HREQ_STRICT_JSON,
                    "the body echoes the request's lone surrogate escape (RFC 8259 8.2)");
         return root;
       }
@@ -514,19 +499,19 @@ static const cJSON *parse_body(hjudge *j, hjudge_verdict *v, const hjudge_case *
       snprintf(where, sizeof where, "%.*s...", (int)sizeof where - 4, e.pointer);
     else
       snprintf(where, sizeof where, "%s", pl ? e.pointer : "/");
-    hjudge_add(v, "strict-json", HJUDGE_FAIL, HJUDGE_REQ_STRICT_JSON,
+    hjudge_add(v, "strict-json", HSTATUS_FAIL, HREQ_STRICT_JSON,
                "body is not strict JSON: %s, at offset %zu (%s)", e.msg ? e.msg : "error", e.offset,
                where);
     return NULL;
   }
-  hjudge_add(v, "strict-json", HJUDGE_PASS, HJUDGE_REQ_STRICT_JSON, "%s", "");
+  hjudge_add(v, "strict-json", HSTATUS_PASS, HREQ_STRICT_JSON, "%s", "");
   return root;
 }
 
 static void check_schema(hjudge *j, hjudge_verdict *v, int status, const cJSON *root) {
   hschema_result_reset(j->result);
   char req[48];
-  snprintf(req, sizeof req, HJUDGE_REQ_SCHEMA_PREFIX "%d", status);
+  snprintf(req, sizeof req, HREQ_SCHEMA_RESPONSE_PREFIX "%d", status);
   int has_schema = hrules_response_schema(j->rules, status) != NULL;
   if (!has_schema && status != 201)
     return;
@@ -545,9 +530,9 @@ static void check_schema(hjudge *j, hjudge_verdict *v, int status, const cJSON *
   }
   if (has_schema) {
     if (!first)
-      hjudge_add(v, "schema", HJUDGE_PASS, req, "%s", "");
+      hjudge_add(v, "schema", HSTATUS_PASS, req, "%s", "");
     else
-      hjudge_add(v, "schema", HJUDGE_FAIL, req, "%s, at %s (schema %s)%s", first->message,
+      hjudge_add(v, "schema", HSTATUS_FAIL, req, "%s, at %s (schema %s)%s", first->message,
                  first->instance[0] ? first->instance : "/", first->schema,
                  spec_errors > 1 ? "; and more" : "");
   }
@@ -568,10 +553,10 @@ static void check_schema(hjudge *j, hjudge_verdict *v, int status, const cJSON *
     char name[HJUDGE_NAME_MAX];
     snprintf(name, sizeof name, "prose:%s", rule->id);
     if (bad)
-      hjudge_add(v, name, HJUDGE_FAIL, rule->id, "%s: %s, at %s", rule->title, bad->message,
+      hjudge_add(v, name, HSTATUS_FAIL, rule->id, "%s: %s, at %s", rule->title, bad->message,
                  bad->instance[0] ? bad->instance : "/");
     else
-      hjudge_add(v, name, HJUDGE_PASS, rule->id, "%s", "");
+      hjudge_add(v, name, HSTATUS_PASS, rule->id, "%s", "");
   }
 }
 
@@ -582,14 +567,14 @@ static void check_problem_status(hjudge_verdict *v, int status, const cJSON *roo
   if (!s || cJSON_IsNull(s))
     return;
   if (!cJSON_IsNumber(s)) {
-    hjudge_add(v, "problem-status", HJUDGE_FAIL, HJUDGE_REQ_PROBLEM_STATUS,
+    hjudge_add(v, "problem-status", HSTATUS_FAIL, HREQ_PROBLEM_STATUS,
                "problem \"status\" is not a number (RFC 9457 3.1.2)");
     return;
   }
   if (s->valuedouble == (double)status)
-    hjudge_add(v, "problem-status", HJUDGE_PASS, HJUDGE_REQ_PROBLEM_STATUS, "%s", "");
+    hjudge_add(v, "problem-status", HSTATUS_PASS, HREQ_PROBLEM_STATUS, "%s", "");
   else
-    hjudge_add(v, "problem-status", HJUDGE_FAIL, HJUDGE_REQ_PROBLEM_STATUS,
+    hjudge_add(v, "problem-status", HSTATUS_FAIL, HREQ_PROBLEM_STATUS,
                "problem \"status\" is %g, the HTTP status is %d (RFC 9457 3.1.2)", s->valuedouble,
                status);
 }
@@ -626,9 +611,9 @@ static void check_head(hjudge_verdict *v, const hjudge_case *c, const hjudge_res
   if (!is_head(c))
     return;
   if (r->body_len == 0 && !r->truncated)
-    hjudge_add(v, "head-no-body", HJUDGE_PASS, HJUDGE_REQ_HEAD_NO_BODY, "%s", "");
+    hjudge_add(v, "head-no-body", HSTATUS_PASS, HREQ_HEAD_NO_BODY, "%s", "");
   else
-    hjudge_add(v, "head-no-body", HJUDGE_FAIL, HJUDGE_REQ_HEAD_NO_BODY,
+    hjudge_add(v, "head-no-body", HSTATUS_FAIL, HREQ_HEAD_NO_BODY,
                "the %d answer to HEAD carries %zu%s body bytes (RFC 9110 9.3.2: no content)",
                r->status, r->body_len, r->truncated ? "+" : "");
 }
@@ -640,7 +625,7 @@ static int check_date(hjudge_verdict *v, const hjudge_response *r, long long *t)
   int applies = r->status >= 200 && r->status < 500;
   if (!r->date || !*r->date) {
     if (applies)
-      hjudge_add(v, "date-header", HJUDGE_FAIL, HJUDGE_REQ_DATE,
+      hjudge_add(v, "date-header", HSTATUS_FAIL, HREQ_DATE,
                  "%d without a Date header (RFC 9110 6.6.1: an origin server with a clock MUST "
                  "send it)",
                  r->status);
@@ -650,13 +635,13 @@ static int check_date(hjudge_verdict *v, const hjudge_response *r, long long *t)
     if (applies) {
       char shown[64];
       one_line(shown, sizeof shown, r->date);
-      hjudge_add(v, "date-header", HJUDGE_FAIL, HJUDGE_REQ_DATE,
+      hjudge_add(v, "date-header", HSTATUS_FAIL, HREQ_DATE,
                  "Date: %s is not an HTTP-date (RFC 9110 5.6.7)", shown);
     }
     return 0;
   }
   if (applies)
-    hjudge_add(v, "date-header", HJUDGE_PASS, HJUDGE_REQ_DATE, "%s", "");
+    hjudge_add(v, "date-header", HSTATUS_PASS, HREQ_DATE, "%s", "");
   return 1;
 }
 
@@ -667,16 +652,16 @@ static void check_created_id(hjudge_verdict *v, const cJSON *root) {
   const cJSON *id = hjson_get(root, "id", 2);
   size_t len = 0;
   if (!id)
-    hjudge_add(v, "created-id", HJUDGE_FAIL, HJUDGE_REQ_CREATED_ID,
+    hjudge_add(v, "created-id", HSTATUS_FAIL, HREQ_CREATED_ID,
                "the 201 body has no \"id\": the created token cannot be named");
   else if (!hjson_string(id, &len))
-    hjudge_add(v, "created-id", HJUDGE_FAIL, HJUDGE_REQ_CREATED_ID,
+    hjudge_add(v, "created-id", HSTATUS_FAIL, HREQ_CREATED_ID,
                "the 201 body's \"id\" is not a string");
   else if (len == 0)
-    hjudge_add(v, "created-id", HJUDGE_FAIL, HJUDGE_REQ_CREATED_ID,
+    hjudge_add(v, "created-id", HSTATUS_FAIL, HREQ_CREATED_ID,
                "the 201 body's \"id\" is empty: the created token cannot be named");
   else
-    hjudge_add(v, "created-id", HJUDGE_PASS, HJUDGE_REQ_CREATED_ID, "%s", "");
+    hjudge_add(v, "created-id", HSTATUS_PASS, HREQ_CREATED_ID, "%s", "");
 }
 
 /* audit.created.at against the Date header (have_date: *date valid), else
@@ -689,13 +674,13 @@ static void check_audit(hjudge_verdict *v, const hjudge_response *r, const cJSON
   size_t len;
   const char *s = hjson_string(at, &len);
   if (!s) {
-    hjudge_add(v, "audit-created-at", HJUDGE_SKIP, HJUDGE_REQ_AUDIT_CREATED,
+    hjudge_add(v, "audit-created-at", HSTATUS_SKIP, HREQ_AUDIT_CREATED,
                "no audit.created.at in the 201 body");
     return;
   }
   long long t;
   if (!hjudge_parse_rfc3339(s, len, &t)) {
-    hjudge_add(v, "audit-created-at", HJUDGE_FAIL, HJUDGE_REQ_AUDIT_CREATED,
+    hjudge_add(v, "audit-created-at", HSTATUS_FAIL, HREQ_AUDIT_CREATED,
                "audit.created.at is not an RFC 3339 date-time");
     return;
   }
@@ -711,31 +696,31 @@ static void check_audit(hjudge_verdict *v, const hjudge_response *r, const cJSON
     skew = HJUDGE_LOCAL_CLOCK_SKEW_S;
     against = "the harness's clock (no valid Date header)";
   } else {
-    hjudge_add(v, "audit-created-at", HJUDGE_SKIP, HJUDGE_REQ_AUDIT_CREATED,
+    hjudge_add(v, "audit-created-at", HSTATUS_SKIP, HREQ_AUDIT_CREATED,
                "no valid Date header and no harness clock to compare audit.created.at with");
     return;
   }
   long long diff = t > ref ? t - ref : ref - t;
   if (diff <= skew)
-    hjudge_add(v, "audit-created-at", HJUDGE_PASS, HJUDGE_REQ_AUDIT_CREATED, "%s", "");
+    hjudge_add(v, "audit-created-at", HSTATUS_PASS, HREQ_AUDIT_CREATED, "%s", "");
   else
-    hjudge_add(v, "audit-created-at", HJUDGE_FAIL, HJUDGE_REQ_AUDIT_CREATED,
+    hjudge_add(v, "audit-created-at", HSTATUS_FAIL, HREQ_AUDIT_CREATED,
                "audit.created.at is %lld s %s %s (more than %d s)", diff,
                t > ref ? "after" : "before", against, skew);
 }
 
-hjudge_status hjudge_response_judge(hjudge *j, const hjudge_case *c, const hjudge_response *r,
-                                    hjudge_profile p, hjudge_verdict *v) {
+hstatus hjudge_response_judge(hjudge *j, const hjudge_case *c, const hjudge_response *r,
+                              hjudge_profile p, hjudge_verdict *v) {
   hjudge_verdict_init(v);
   if (r->timed_out) {
-    hjudge_add(v, "timeout", HJUDGE_FAIL, HJUDGE_REQ_NO_TIMEOUT, "%s",
+    hjudge_add(v, "timeout", HSTATUS_FAIL, HREQ_NO_TIMEOUT, "%s",
                r->transport_msg ? r->transport_msg : "no complete response: timed out");
     finish_detail(v);
     return v->status;
   }
   if (r->transport_error && r->upload_aborted && r->status < 100 &&
       c->expect == HJUDGE_EXPECT_CREATED_BAD_OR_413) {
-    hjudge_add(v, "transport", (hjudge_status)profile_fail_or_warn(p), HJUDGE_REQ_TRANSPORT,
+    hjudge_add(v, "transport", profile_fail_or_warn(p), HREQ_TRANSPORT,
                "the connection was closed before the whole body was sent, without a 413 "
                "answer (%s)",
                r->transport_msg ? r->transport_msg : "transport error");
@@ -743,21 +728,21 @@ hjudge_status hjudge_response_judge(hjudge *j, const hjudge_case *c, const hjudg
     return v->status;
   }
   if (r->transport_error || r->status < 100 || r->status > 999) {
-    hjudge_add(v, "transport", HJUDGE_FAIL, HJUDGE_REQ_TRANSPORT, "no valid HTTP response: %s",
+    hjudge_add(v, "transport", HSTATUS_FAIL, HREQ_TRANSPORT, "no valid HTTP response: %s",
                r->transport_msg ? r->transport_msg : "transport error");
     finish_detail(v);
     return v->status;
   }
-  hjudge_add(v, "transport", HJUDGE_PASS, HJUDGE_REQ_TRANSPORT, "%s", "");
-  hjudge_add(v, "timeout", HJUDGE_PASS, HJUDGE_REQ_NO_TIMEOUT, "%s", "");
+  hjudge_add(v, "transport", HSTATUS_PASS, HREQ_TRANSPORT, "%s", "");
+  hjudge_add(v, "timeout", HSTATUS_PASS, HREQ_NO_TIMEOUT, "%s", "");
   if (r->status == 501 && c->expect == HJUDGE_EXPECT_METHOD_NOT_ALLOWED)
     /* "not implemented" for a method is an answer, not a server error: the
      * status check judges it */
-    hjudge_add(v, "no-5xx", HJUDGE_PASS, HJUDGE_REQ_NO_5XX, "%s", "");
+    hjudge_add(v, "no-5xx", HSTATUS_PASS, HREQ_NO_5XX, "%s", "");
   else if (r->status >= 500)
-    hjudge_add(v, "no-5xx", HJUDGE_FAIL, HJUDGE_REQ_NO_5XX, "server error %d", r->status);
+    hjudge_add(v, "no-5xx", HSTATUS_FAIL, HREQ_NO_5XX, "server error %d", r->status);
   else
-    hjudge_add(v, "no-5xx", HJUDGE_PASS, HJUDGE_REQ_NO_5XX, "%s", "");
+    hjudge_add(v, "no-5xx", HSTATUS_PASS, HREQ_NO_5XX, "%s", "");
   check_status(v, c, r, p);
   check_headers(j, v, r, p);
   check_head(v, c, r);
@@ -777,7 +762,7 @@ hjudge_status hjudge_response_judge(hjudge *j, const hjudge_case *c, const hjudg
     if (r->body_len == 0 && !documented && !created) {
       /* an empty body that claims JSON: nothing to parse */
     } else if (r->body_len == 0 && r->status == 400 && p != HJUDGE_PROFILE_STRICT) {
-      hjudge_add(v, "strict-json", HJUDGE_WARN, HJUDGE_REQ_STRICT_JSON,
+      hjudge_add(v, "strict-json", HSTATUS_WARN, HREQ_STRICT_JSON,
                  "400 with an empty body (a ProblemDetails body is documented)");
     } else {
       root = parse_body(j, v, c, r);
@@ -818,7 +803,7 @@ void hjudge_distinct(hjudge *j, const char *a, size_t la, const char *b, size_t 
   const cJSON *ra = hjson_parse(j->doc, a ? a : "", la, NULL, NULL);
   const cJSON *rb = hjson_parse(j->doc2, b ? b : "", lb, NULL, NULL);
   if (!cJSON_IsObject(ra) || !cJSON_IsObject(rb)) {
-    hjudge_add(v, "distinct-creates", HJUDGE_SKIP, HJUDGE_REQ_DISTINCT,
+    hjudge_add(v, "distinct-creates", HSTATUS_SKIP, HREQ_DISTINCT,
                "one of the two creates gave no JSON object");
     finish_detail(v);
     return;
@@ -827,16 +812,16 @@ void hjudge_distinct(hjudge *j, const char *a, size_t la, const char *b, size_t 
   const cJSON *ia = member_string(ra, "id", &n), *ib = member_string(rb, "id", &n);
   const cJSON *ta = member_string(ra, "token", &n), *tb = member_string(rb, "token", &n);
   if (!ia || !ib || !ta || !tb)
-    hjudge_add(v, "distinct-creates", HJUDGE_SKIP, HJUDGE_REQ_DISTINCT,
+    hjudge_add(v, "distinct-creates", HSTATUS_SKIP, HREQ_DISTINCT,
                "id or token missing from a 201 body (judged by the schema and prose checks)");
   else if (same_string(ia, ib))
-    hjudge_add(v, "distinct-creates", HJUDGE_FAIL, HJUDGE_REQ_DISTINCT,
+    hjudge_add(v, "distinct-creates", HSTATUS_FAIL, HREQ_DISTINCT,
                "two creates returned the same id");
   else if (same_string(ta, tb))
-    hjudge_add(v, "distinct-creates", HJUDGE_FAIL, HJUDGE_REQ_DISTINCT,
+    hjudge_add(v, "distinct-creates", HSTATUS_FAIL, HREQ_DISTINCT,
                "two creates returned the same token value");
   else
-    hjudge_add(v, "distinct-creates", HJUDGE_PASS, HJUDGE_REQ_DISTINCT, "%s", "");
+    hjudge_add(v, "distinct-creates", HSTATUS_PASS, HREQ_DISTINCT, "%s", "");
   finish_detail(v);
 }
 

@@ -4,35 +4,36 @@
  * response value (status, the few headers that matter, body bytes, transport
  * flags), the expectation of the case that produced it, the profile and the
  * endpoint rules (hrules); output is a verdict: a list of named checks, each
- * pass / warn / fail / skip with a one-line message and the requirement id it
- * belongs to.  certify (conformance suites), replay and the fuzz oracles call
- * the same functions.
+ * pass / warn / fail / skip (rules/hstatus.h) with a one-line message and the
+ * requirement id it belongs to (rules/hreq.h: every id a check carries is
+ * registered there, a fixed entry or a family member).  certify (conformance
+ * suites), replay and the fuzz oracles call the same functions.
  *
  * Checks, in order (names are stable, reports and tests use them):
- *   "transport"      the request got an HTTP response at all         HJUDGE_REQ_TRANSPORT
+ *   "transport"      the request got an HTTP response at all         HREQ_TRANSPORT
  *                    (upload_aborted on an over-limit body: warn)
- *   "timeout"        no timeout (a timeout is a failure)             HJUDGE_REQ_NO_TIMEOUT
- *   "no-5xx"         never a 5xx (a 501 to another method is judged   HJUDGE_REQ_NO_5XX
+ *   "timeout"        no timeout (a timeout is a failure)             HREQ_NO_TIMEOUT
+ *   "no-5xx"         never a 5xx (a 501 to another method is judged   HREQ_NO_5XX
  *                    by "status" instead)
  *   "status"         the status the case expects                     the case's requirement
- *   "allow"          405 carries Allow naming the documented methods HJUDGE_REQ_ALLOW
- *   "www-authenticate" 401 carries WWW-Authenticate                  HJUDGE_REQ_WWW_AUTHENTICATE
- *   "head-no-body"   a HEAD answer carries no body (RFC 9110 9.3.2)  HJUDGE_REQ_HEAD_NO_BODY
- *   "date-header"    a 2xx/3xx/4xx answer carries a valid Date       HJUDGE_REQ_DATE
+ *   "allow"          405 carries Allow naming the documented methods HREQ_ALLOW
+ *   "www-authenticate" 401 carries WWW-Authenticate                  HREQ_WWW_AUTHENTICATE
+ *   "head-no-body"   a HEAD answer carries no body (RFC 9110 9.3.2)  HREQ_HEAD_NO_BODY
+ *   "date-header"    a 2xx/3xx/4xx answer carries a valid Date       HREQ_DATE
  *                    (RFC 9110 6.6.1: an origin server with a clock
  *                    MUST send it; 1xx and 5xx MAY omit it)
- *   "media-type"     Content-Type documented for the status          HJUDGE_REQ_MEDIA_TYPE
- *   "strict-json"    body is RFC 8259 JSON (UTF-8, no dup names)     HJUDGE_REQ_STRICT_JSON
- *   "truncated"      body within the client's cap                    HJUDGE_REQ_STRICT_JSON
+ *   "media-type"     Content-Type documented for the status          HREQ_MEDIA_TYPE
+ *   "strict-json"    body is RFC 8259 JSON (UTF-8, no dup names)     HREQ_STRICT_JSON
+ *   "truncated"      body within the client's cap                    HREQ_STRICT_JSON
  *   "schema"         body valid against the documented schema        "schema.response.<status>"
  *   "prose:<id>"     a prose rule of the 201 body (revision 1, token) the hrules id
- *   "created-id"     the 201 body names the new token: a non-empty   HJUDGE_REQ_CREATED_ID
+ *   "created-id"     the 201 body names the new token: a non-empty   HREQ_CREATED_ID
  *                    string "id" ("Returns the created API token
  *                    object"; without it the token cannot be named)
- *   "problem-status" ProblemDetails.status == HTTP status (RFC 9457) HJUDGE_REQ_PROBLEM_STATUS
+ *   "problem-status" ProblemDetails.status == HTTP status (RFC 9457) HREQ_PROBLEM_STATUS
  *                    (documented problem bodies and application/problem+json only)
- *   "echo:<field>"   201 echoes the request's field                  HJUDGE_REQ_ECHO_PREFIX<field>
- *   "audit-created-at" audit.created.at near the Date header, or     HJUDGE_REQ_AUDIT_CREATED
+ *   "echo:<field>"   201 echoes the request's field                  HREQ_ECHO_PREFIX<field>
+ *   "audit-created-at" audit.created.at near the Date header, or     HREQ_AUDIT_CREATED
  *                    near now_unix when there is no valid Date
  * Checks that do not apply are omitted or "skip" with the reason.
  *
@@ -42,13 +43,11 @@
  * the request WAS that operation: hjudge_case.method is the documented method
  * (NULL means POST; methods compare case-sensitively, RFC 9110 9.1) and the
  * case expects neither 405 (another method) nor 415 (an undocumented request
- * media type) nor is flagged not_operation.  Any other answer (a GET, HEAD or an unknown method such as
- * BREW, which an HTTP parser may answer with a bare 400; a text/plain body
- * refused) is judged only by the HTTP rules its requirement states: transport,
- * timeout, no-5xx, status, Allow on a 405, WWW-Authenticate on a 401, no body
- * on a HEAD answer; and a body that declares itself JSON (or
- * application/problem+json) must be strict JSON (with a matching problem
- * "status").
+ * media type) nor is flagged not_operation.  Any other answer (a GET, HEAD or an unknown method
+ * such as BREW, which an HTTP parser may answer with a bare 400; a text/plain body refused) is
+ * judged only by the HTTP rules its requirement states: transport, timeout, no-5xx, status, Allow
+ * on a 405, WWW-Authenticate on a 401, no body on a HEAD answer; and a body that declares itself
+ * JSON (or application/problem+json) must be strict JSON (with a matching problem "status").
  *
  * Echo of a 201 (request_body given).  Every scalar member is compared
  * exactly, byte for byte: no trimming, case folding or Unicode normalisation;
@@ -90,26 +89,9 @@
 #include <cjson/cJSON.h>
 #include <stddef.h>
 
+#include "rules/hreq.h"
 #include "rules/hrules.h"
-
-/* Requirement ids of the checks that apply to every response (the status
- * check carries the case's own requirement). */
-#define HJUDGE_REQ_TRANSPORT "http.response-received"
-#define HJUDGE_REQ_NO_TIMEOUT "http.no-timeout"
-#define HJUDGE_REQ_NO_5XX "http.no-server-error"
-#define HJUDGE_REQ_ALLOW "http.405-allow-header"
-#define HJUDGE_REQ_WWW_AUTHENTICATE "http.401-www-authenticate"
-#define HJUDGE_REQ_MEDIA_TYPE "response.media-type-documented"
-#define HJUDGE_REQ_STRICT_JSON "rfc8259.response-strict-json"
-#define HJUDGE_REQ_SCHEMA_PREFIX "schema.response." /* + status: "schema.response.201" */
-#define HJUDGE_REQ_PROBLEM_STATUS "rfc9457.problem-status-matches"
-#define HJUDGE_REQ_ECHO_PREFIX "semantics.echo." /* + field: "semantics.echo.account.id" */
-#define HJUDGE_REQ_AUDIT_CREATED "semantics.audit-created-at-near-date"
-#define HJUDGE_REQ_DISTINCT "semantics.distinct-creates"
-#define HJUDGE_REQ_TOKEN_ONLY_ON_CREATE "semantics.token-only-on-create"
-#define HJUDGE_REQ_DATE "http.date-header"          /* RFC 9110 6.6.1 */
-#define HJUDGE_REQ_HEAD_NO_BODY "http.head-no-body" /* RFC 9110 9.3.2 */
-#define HJUDGE_REQ_CREATED_ID "semantics.created-id"
+#include "rules/hstatus.h"
 
 /* How far audit.created.at may be from the Date header, in seconds. */
 #define HJUDGE_CLOCK_SKEW_S 300
@@ -121,14 +103,6 @@
 #define HJUDGE_MAX_CHECKS 40
 #define HJUDGE_NAME_MAX 64
 #define HJUDGE_MSG_MAX 320
-#define HJUDGE_REQ_MAX 96
-
-typedef enum {
-  HJUDGE_SKIP = 0, /* ordered: the worst status wins when folding */
-  HJUDGE_PASS,
-  HJUDGE_WARN,
-  HJUDGE_FAIL
-} hjudge_status;
 
 typedef enum {
   HJUDGE_PROFILE_DEFAULT = 0,
@@ -205,13 +179,13 @@ typedef struct {
 
 typedef struct {
   char name[HJUDGE_NAME_MAX];
-  hjudge_status status;
+  hstatus status;
   char message[HJUDGE_MSG_MAX]; /* one line; empty on pass */
-  char requirement[HJUDGE_REQ_MAX];
+  char requirement[HREQ_ID_MAX];
 } hjudge_check;
 
 typedef struct {
-  hjudge_status status; /* the worst check status (SKIP when none ran) */
+  hstatus status; /* the worst check status (SKIP when none ran) */
   size_t n_checks;
   int dropped; /* checks beyond HJUDGE_MAX_CHECKS (the worst status still counts) */
   hjudge_check checks[HJUDGE_MAX_CHECKS];
@@ -225,19 +199,18 @@ hjudge *hjudge_new(const hrules *rules);
 void hjudge_free(hjudge *judge);
 
 /* Judges one response; fills *out (overwritten).  Returns out->status. */
-hjudge_status hjudge_response_judge(hjudge *judge, const hjudge_case *c,
-                                    const hjudge_response *resp, hjudge_profile profile,
-                                    hjudge_verdict *out);
+hstatus hjudge_response_judge(hjudge *judge, const hjudge_case *c, const hjudge_response *resp,
+                              hjudge_profile profile, hjudge_verdict *out);
 
 /* Two 201 bodies of two creates: ids and token values must differ.  Appends one
- * check "distinct-creates" (requirement HJUDGE_REQ_DISTINCT) to *v; skip when
+ * check "distinct-creates" (requirement HREQ_DISTINCT) to *v; skip when
  * either body is not a JSON object.  Never copies token values into messages. */
 void hjudge_distinct(hjudge *judge, const char *body_a, size_t len_a, const char *body_b,
                      size_t len_b, hjudge_verdict *v);
 
 /* Appends a check to v (name, status, requirement, printf-style message) and
  * folds its status into v->status / v->detail. */
-void hjudge_add(hjudge_verdict *v, const char *name, hjudge_status status, const char *requirement,
+void hjudge_add(hjudge_verdict *v, const char *name, hstatus status, const char *requirement,
                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Resets v to an empty verdict (status SKIP). */
@@ -249,10 +222,6 @@ void hjudge_verdict_init(hjudge_verdict *v);
 int hjudge_created_fields(hjudge *judge, const char *body, size_t len, char *id, size_t id_cap,
                           char *token, size_t token_cap);
 
-/* "pass", "warn", "fail", "skip" (static). */
-const char *hjudge_status_name(hjudge_status s);
-/* Parses the names above and "error" (-> -1); -2 when unknown. */
-int hjudge_status_parse(const char *name);
 /* "default", "strict", "aspnet"; parse returns -1 when unknown. */
 const char *hjudge_profile_name(hjudge_profile p);
 int hjudge_profile_parse(const char *name);

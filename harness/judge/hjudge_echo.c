@@ -7,10 +7,10 @@
 #include <string.h>
 
 #include "judge/hjudge_impl.h"
-#include "json/hjson.h"
 #include "rules/hrules.h"
 #include "spec/hspec.h"
 #include "util/hutil.h"
+#include "json/hjson.h"
 
 /* Every message is cut to its fixed buffer on purpose (one line in a report). */
 #if defined(__GNUC__) && !defined(__clang__) /* gcc only: clang has no such group */
@@ -25,15 +25,14 @@
 /* ---- messages ---- */
 
 __attribute__((format(printf, 4, 5))) static void echo_check(hjudge_verdict *v, const char *path,
-                                                             hjudge_status st, const char *fmt,
-                                                             ...) {
-  char name[HJUDGE_NAME_MAX], req[HJUDGE_REQ_MAX], msg[HJUDGE_MSG_MAX];
+                                                             hstatus st, const char *fmt, ...) {
+  char name[HJUDGE_NAME_MAX], req[HREQ_ID_MAX], msg[HJUDGE_MSG_MAX];
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
   snprintf(name, sizeof name, "echo:%s", path);
-  snprintf(req, sizeof req, HJUDGE_REQ_ECHO_PREFIX "%s", path);
+  snprintf(req, sizeof req, HREQ_ECHO_PREFIX "%s", path);
   hjudge_add(v, name, st, req, "%s", msg);
 }
 
@@ -92,7 +91,7 @@ static int has_bytes(const char *s, size_t len, const char *needle, size_t nl) {
 static void string_differs(hjudge_verdict *v, const char *path, const char *a, size_t la,
                            const char *b, size_t lb) {
   if (secret_path(path)) {
-    echo_check(v, path, HJUDGE_FAIL, "%s", "differs from the request's value (not shown: secret)");
+    echo_check(v, path, HSTATUS_FAIL, "%s", "differs from the request's value (not shown: secret)");
     return;
   }
   size_t i = 0;
@@ -103,7 +102,7 @@ static void string_differs(hjudge_verdict *v, const char *path, const char *a, s
                          ? "; the 201 body has U+FFFD, the replacement character"
                          : "";
   if (i == lb && lb < la) {
-    echo_check(v, path, HJUDGE_FAIL,
+    echo_check(v, path, HSTATUS_FAIL,
                "truncated: the 201 body has the first %zu of the %zu bytes sent%s", lb, la, repl);
     return;
   }
@@ -113,7 +112,7 @@ static void string_differs(hjudge_verdict *v, const char *path, const char *a, s
   char qa[112], qb[112];
   hutil_quote(qa, sizeof qa, a + w, la - w, QUOTE_BYTES);
   hutil_quote(qb, sizeof qb, b + w, lb - w, QUOTE_BYTES);
-  echo_check(v, path, HJUDGE_FAIL,
+  echo_check(v, path, HSTATUS_FAIL,
              "differs from byte %zu: sent %s%s (%zu bytes), the 201 body has %s%s (%zu bytes)%s", i,
              w ? "..." : "", qa, la, w ? "..." : "", qb, lb, repl);
 }
@@ -217,12 +216,10 @@ static const char *times(size_t n) { return n == 1 ? "time" : "times"; }
 
 /* One member name (k; NULL for an array of scalars) of a requested array a
  * against the 201's b.  `name` is the check's path ("modules[].id"). */
-static void echo_array_key(hjudge_verdict *v, const char *name, const char *field,
-                           hjudge_status miss, const cJSON *a, const cJSON *b, const char *k,
-                           size_t kl) {
+static void echo_array_key(hjudge_verdict *v, const char *name, const char *field, hstatus miss,
+                           const cJSON *a, const cJSON *b, const char *k, size_t kl) {
   if (!cJSON_IsArray(b)) {
-    echo_check(v, name, miss, "%s not echoed in the 201 body (it has %s there)", field,
-               kind(b));
+    echo_check(v, name, miss, "%s not echoed in the 201 body (it has %s there)", field, kind(b));
     return;
   }
   size_t na = (size_t)cJSON_GetArraySize(a), nb = (size_t)cJSON_GetArraySize(b);
@@ -230,7 +227,7 @@ static void echo_array_key(hjudge_verdict *v, const char *name, const char *fiel
   if (!r || !s) {
     free(r);
     free(s);
-    echo_check(v, name, HJUDGE_SKIP, "%s", "not checked: out of memory");
+    echo_check(v, name, HSTATUS_SKIP, "%s", "not checked: out of memory");
     return;
   }
   size_t items_a, items_b;
@@ -246,30 +243,30 @@ static void echo_array_key(hjudge_verdict *v, const char *name, const char *fiel
     render(shown, sizeof shown, missing->x);
     if (cs == 0)
       echo_check(v, name, miss, "requested %s missing from the 201 body%s", shown,
-                 miss == HJUDGE_WARN ? " (the page does not require this array's echo)" : "");
+                 miss == HSTATUS_WARN ? " (the page does not require this array's echo)" : "");
     else
       echo_check(v, name, miss, "%s requested %zu %s, the 201 body has it %zu %s", shown, cr,
                  times(cr), cs, times(cs));
-  } else if (miss == HJUDGE_FAIL && items_b != items_a) {
+  } else if (miss == HSTATUS_FAIL && items_b != items_a) {
     const ent *extra = first_unused(s, ns);
     if (extra) {
       size_t cr = count_equal(r, nr, extra->x), cs = count_equal(s, ns, extra->x);
       render(shown, sizeof shown, extra->x);
       if (cr == 0)
-        echo_check(v, name, HJUDGE_FAIL, "%s in the 201 body was never requested", shown);
+        echo_check(v, name, HSTATUS_FAIL, "%s in the 201 body was never requested", shown);
       else
-        echo_check(v, name, HJUDGE_FAIL, "%s requested %zu %s, the 201 body has it %zu %s",
-                   shown, cr, times(cr), cs, times(cs));
+        echo_check(v, name, HSTATUS_FAIL, "%s requested %zu %s, the 201 body has it %zu %s", shown,
+                   cr, times(cr), cs, times(cs));
     } else if (unspecified) {
-      echo_check(v, name, HJUDGE_FAIL,
+      echo_check(v, name, HSTATUS_FAIL,
                  "the request has %zu items (%zu without \"%s\"), the 201 body %zu", items_a,
                  unspecified, k ? k : "", items_b);
     } else {
-      echo_check(v, name, HJUDGE_FAIL, "the request has %zu items, the 201 body %zu", items_a,
+      echo_check(v, name, HSTATUS_FAIL, "the request has %zu items, the 201 body %zu", items_a,
                  items_b);
     }
   } else {
-    echo_check(v, name, HJUDGE_PASS, "%s", "");
+    echo_check(v, name, HSTATUS_PASS, "%s", "");
   }
   free(r);
   free(s);
@@ -281,7 +278,7 @@ static void echo_array(const hrules *rules, hjudge_verdict *v, const char *path,
                        const cJSON *a, const cJSON *b) {
   if (!a->child)
     return; /* [] requested: nothing to echo */
-  hjudge_status miss = depth == 0 && prose_names(rules, path) ? HJUDGE_FAIL : HJUDGE_WARN;
+  hstatus miss = depth == 0 && prose_names(rules, path) ? HSTATUS_FAIL : HSTATUS_WARN;
   char name[PATH_MAX_ECHO];
   if (!cJSON_IsObject(a->child)) { /* an array of scalars: the items themselves */
     snprintf(name, sizeof name, "%s[]", path);
@@ -308,17 +305,17 @@ static void echo_array(const hrules *rules, hjudge_verdict *v, const char *path,
   if (nk == 0) {
     /* only items without members (modules:[{}]): each stands for one item the
      * server fills in; the count is what can be checked */
-    if (miss != HJUDGE_FAIL)
+    if (miss != HSTATUS_FAIL)
       return;
     size_t na = (size_t)cJSON_GetArraySize(a);
     if (!cJSON_IsArray(b))
-      echo_check(v, path, HJUDGE_FAIL, "%s not echoed in the 201 body (it has %s there)", path,
+      echo_check(v, path, HSTATUS_FAIL, "%s not echoed in the 201 body (it has %s there)", path,
                  kind(b));
     else if ((size_t)cJSON_GetArraySize(b) != na)
-      echo_check(v, path, HJUDGE_FAIL, "the request has %zu items, the 201 body %d", na,
+      echo_check(v, path, HSTATUS_FAIL, "the request has %zu items, the 201 body %d", na,
                  cJSON_GetArraySize(b));
     else
-      echo_check(v, path, HJUDGE_PASS, "%s", "");
+      echo_check(v, path, HSTATUS_PASS, "%s", "");
     return;
   }
   for (size_t i = 0; i < nk; i++) {
@@ -437,9 +434,9 @@ static void echo_value(const hrules *rules, hjudge_verdict *v, const char *path,
     /* null, absent or an empty array all say "none"; a value (a default
      * icon ...) is the server's choice the documents do not forbid */
     if (!r || cJSON_IsNull(r) || (cJSON_IsArray(r) && !r->child))
-      echo_check(v, path, HJUDGE_PASS, "%s", "");
+      echo_check(v, path, HSTATUS_PASS, "%s", "");
     else
-      echo_check(v, path, HJUDGE_WARN, "the request's null came back as %s", kind(r));
+      echo_check(v, path, HSTATUS_WARN, "the request's null came back as %s", kind(r));
     return;
   }
   if (cJSON_IsObject(m)) {
@@ -448,7 +445,7 @@ static void echo_value(const hrules *rules, hjudge_verdict *v, const char *path,
     if (!r && !m->child)
       return;
     if (r && !cJSON_IsObject(r)) {
-      echo_check(v, path, HJUDGE_FAIL, "sent an object, the 201 body has %s", kind(r));
+      echo_check(v, path, HSTATUS_FAIL, "sent an object, the 201 body has %s", kind(r));
       return;
     }
     echo_object(rules, v, path, depth + 1, m, r);
@@ -462,7 +459,7 @@ static void echo_value(const hrules *rules, hjudge_verdict *v, const char *path,
   int secret = secret_path(path);
   if (!r) {
     render(sent, sizeof sent, m);
-    echo_check(v, path, HJUDGE_FAIL, "not echoed in the 201 body (sent %s)",
+    echo_check(v, path, HSTATUS_FAIL, "not echoed in the 201 body (sent %s)",
                secret ? "a value" : sent);
     return;
   }
@@ -470,22 +467,22 @@ static void echo_value(const hrules *rules, hjudge_verdict *v, const char *path,
   const char *sa = hjson_string(m, &la), *sb = hjson_string(r, &lb);
   if (sa && sb) {
     if (la == lb && !memcmp(sa, sb, la))
-      echo_check(v, path, HJUDGE_PASS, "%s", "");
+      echo_check(v, path, HSTATUS_PASS, "%s", "");
     else
       string_differs(v, path, sa, la, sb, lb);
     return;
   }
   if ((m->type & 0xFF) == (r->type & 0xFF) && hjson_equal(m, r)) {
-    echo_check(v, path, HJUDGE_PASS, "%s", "");
+    echo_check(v, path, HSTATUS_PASS, "%s", "");
     return;
   }
   if (secret) {
-    echo_check(v, path, HJUDGE_FAIL, "sent %s, the 201 body has %s", kind(m), kind(r));
+    echo_check(v, path, HSTATUS_FAIL, "sent %s, the 201 body has %s", kind(m), kind(r));
     return;
   }
   render(sent, sizeof sent, m);
   render(got, sizeof got, r);
-  echo_check(v, path, HJUDGE_FAIL, "sent %s, the 201 body has %s", sent, got);
+  echo_check(v, path, HSTATUS_FAIL, "sent %s, the 201 body has %s", sent, got);
 }
 
 void hjudge_check_echo(const hrules *rules, hjudge_verdict *v, const cJSON *req,

@@ -1,15 +1,23 @@
 /* hmock: the reference Create API token endpoint (libmicrohttpd), with named faults.
  *
- * POST /public/v1/accounts/api-tokens is answered by the spec and the page's
- * prose, through the same code certify and the fuzzers use: the Content-Type is
- * matched with hrules_request_schema (hspec_match_media), the body is read by
- * hjson_parse (strict) and checked by hrules_check_request (schema + prose).
- * Nothing in this layer re-describes the request fields.
+ * POST /public/v1/accounts/api-tokens is answered by the spec the mock was
+ * started with (hmock_options.spec / spec_path) and the page's prose, through
+ * the same code certify and the fuzzers use: the Content-Type is matched with
+ * hrules_request_schema (hspec_match_media), the body is read by hjson_parse
+ * (strict) and checked by hrules_check_request (that media type's request
+ * schema + the prose rules).  Nothing in this layer re-describes the fields.
  *
- *   valid body                 -> 201 application/json ApiToken (fresh id, token),
- *                                 every request string echoed exactly as decoded
- *                                 (\u0000, non-BMP, 65,536 characters ...), the
- *                                 modules as the exact requested list
+ *   valid body                 -> 201 in the media type the spec documents for
+ *                                 it, built from its 201 schema: the request
+ *                                 members it documents echoed exactly as
+ *                                 decoded (\u0000, non-BMP, 65,536 characters,
+ *                                 the modules as the exact requested list);
+ *                                 the other documented members generated valid
+ *                                 (formats, enums, bounds, patterns); where the
+ *                                 schema does not close the object, the other
+ *                                 request members echoed too; plus "id" (fresh),
+ *                                 "revision": 1 and "token" (the secret value),
+ *                                 which the page requires (hmock_created.c)
  *   invalid JSON / schema      -> 400 ProblemDetails with errors
  *                                 {"<instance pointer, "$" for the root>": [msg...]}
  *   missing/undocumented type  -> 415      other method on the path -> 405 + Allow
@@ -18,11 +26,13 @@
  *                                 case, RFC 9110 11.1; credentials compared whole,
  *                                 in constant time); two Authorization fields -> 400
  *   body buffers over the total budget -> 503 + Retry-After
- * Every ProblemDetails is application/json, the media type the spec documents
- * for the 400 (hmock_options.problem_json: application/problem+json instead,
- * ASP.NET Core's default).  Every answer carries Date; a HEAD answer no body.
- * A refused request (401, 404, 405, 415) has its body read and dropped before
- * the answer, so the connection stays usable.
+ * Every ProblemDetails is sent in the media type the spec documents for its
+ * status (exact code, 4XX, default); a status it does not document gets the
+ * 400's, else application/problem+json.  hmock_options.problem_json forces
+ * application/problem+json everywhere (ASP.NET Core's default).  Every answer
+ * carries Date; a HEAD answer no body.  A refused request (401, 404, 405, 415)
+ * has its body read and dropped before the answer, so the connection stays
+ * usable.
  *
  * Framing (hmock_front.c, before libmicrohttpd): Content-Length listed, signed
  * or sent twice, or with Transfer-Encoding -> 400; a transfer coding other than
@@ -47,7 +57,16 @@
  *
  * Faults (hmock_fault_*): each breaks exactly one rule so that a conformance run
  * against the faulty mock must report it; the table names the rule and the
- * requirement that should catch it.
+ * requirement that should catch it.  The 201 value faults bend the first value
+ * of their kind the mock generates (for the default spec the location in
+ * parentheses below).
+ *
+ * Files: hmock.c (options, lifetime), hmock_request.c (the request logic),
+ * hmock_problem.c (ProblemDetails), hmock_created.c (the 201), hmock_gen.c
+ * (the cache of schema views, values from the one generator in
+ * cases/hcases_gen.h), hmock_json.c (JSON text), hmock_faults.c
+ * (the table), hmock_server.c (libmicrohttpd), hmock_front.c (framing);
+ * hmock_int.h is their shared, private header.
  *
  * Two ways to use it:
  *  - hmock_start: binds host:port (port 0 = ephemeral) and serves from
@@ -78,16 +97,17 @@
 #define HMOCK_DEFAULT_REQUEST_TIMEOUT 30u /* s for a whole request to arrive */
 #define HMOCK_DEFAULT_HANG 30u            /* s the hang-large-body fault holds a request */
 #define HMOCK_MAX_THREADS 64u
-#define HMOCK_MAX_NODES 131072u /* JSON values per request body, else 400 (bounds the parse arena) */
+#define HMOCK_MAX_NODES                                                                            \
+  131072u /* JSON values per request body, else 400 (bounds the parse arena) */
 
 /* The named faults.  HMOCK_FAULT_BIT(id) is the bit in hmock_options.faults. */
 typedef enum {
   HMOCK_FAULT_EXTRA_PROPERTY = 0, /* 201 body carries an undeclared property */
   HMOCK_FAULT_REVISION_NOT_1,     /* 201 revision is 2 */
   HMOCK_FAULT_NO_TOKEN,           /* 201 body without the token value */
-  HMOCK_FAULT_BAD_DATE_TIME,      /* audit.created.at not RFC 3339 */
-  HMOCK_FAULT_WRONG_TYPE,         /* account.name is a number */
-  HMOCK_FAULT_BAD_ENUM,           /* account.type outside its enum */
+  HMOCK_FAULT_BAD_DATE_TIME,      /* first date-time not RFC 3339 (audit.created.at) */
+  HMOCK_FAULT_WRONG_TYPE,         /* first generated plain string a number (audit.created.by.id) */
+  HMOCK_FAULT_BAD_ENUM,           /* first generated enum value outside it (account.type) */
   HMOCK_FAULT_ACCEPT_BAD_ACCOUNT_ID,
   HMOCK_FAULT_ACCEPT_BAD_MODULE_ID,
   HMOCK_FAULT_ACCEPT_EMPTY_MODULES,
@@ -99,10 +119,10 @@ typedef enum {
   HMOCK_FAULT_PROBLEM_STATUS_MISMATCH,
   HMOCK_FAULT_PROBLEM_NOT_JSON,
   HMOCK_FAULT_STATUS_200,
-  HMOCK_FAULT_INVALID_UTF8,       /* 201 body with an invalid UTF-8 sequence */
-  HMOCK_FAULT_DUPLICATE_KEY,      /* 201 body with a member name twice */
-  HMOCK_FAULT_IGNORE_AUTH,        /* bearer token never checked */
-  HMOCK_FAULT_HANG_LARGE_BODY,    /* body over max_body never answered */
+  HMOCK_FAULT_INVALID_UTF8,    /* 201 body with an invalid UTF-8 sequence (audit.created.by.id) */
+  HMOCK_FAULT_DUPLICATE_KEY,   /* 201 body with a member name twice */
+  HMOCK_FAULT_IGNORE_AUTH,     /* bearer token never checked */
+  HMOCK_FAULT_HANG_LARGE_BODY, /* body over max_body never answered */
   HMOCK_FAULT_WRONG_CONTENT_TYPE, /* 201 with Content-Type text/plain */
   /* ordinary bugs a little to the side of the catalogue's fixed points */
   HMOCK_FAULT_ITEM_RULES_FIRST_ONLY,   /* array item rules checked at index 0 only */
@@ -115,7 +135,7 @@ typedef enum {
   HMOCK_FAULT_NON_BMP_REPLACED,        /* characters over U+FFFF echoed as U+FFFD */
   HMOCK_FAULT_NUL_TRUNCATES,           /* strings cut at \u0000 (C strings) */
   HMOCK_FAULT_MODULES_DEDUPLICATED,    /* repeated module ids echoed once */
-  HMOCK_FAULT_EXTRA_MODULE_ECHOED,     /* a default module added to the echo */
+  HMOCK_FAULT_EXTRA_MODULE_ECHOED,     /* a generated module added to the echo */
   HMOCK_FAULT_MODULES_CAPPED,          /* at most 100 modules echoed */
   HMOCK_FAULT_500_ON_HUGE_NUMBER,      /* a number beyond double range: 500 */
   HMOCK_FAULT_500_ON_DEEP_NESTING,     /* nesting of 1,000 levels or more: 500 */
@@ -169,9 +189,10 @@ typedef struct {
   unsigned request_timeout_s; /* 0: HMOCK_DEFAULT_REQUEST_TIMEOUT */
   unsigned hang_s;            /* 0: HMOCK_DEFAULT_HANG */
   int verbose;                /* 1: "METHOD PATH STATUS" per request on stderr */
-  /* 0 (default): every ProblemDetails is sent as application/json, the media
-   * type the spec documents for the 400; 1: as application/problem+json
-   * (RFC 9457, ASP.NET Core's default), which the default profile warns about. */
+  /* 0 (default): every ProblemDetails is sent in the media type the spec
+   * documents for its status (the default spec: application/json); 1: as
+   * application/problem+json (RFC 9457, ASP.NET Core's default), which the
+   * default profile warns about where the spec documents application/json. */
   int problem_json;
   /* 1: libmicrohttpd listens itself, without the framing front (hmock_front.c)
    * and its relay hop: request framing is then libmicrohttpd's (no 400/501 of

@@ -46,7 +46,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 
-#include "mock/hmock_impl.h"
+#include "mock/hmock_int.h"
 
 #define FRONT_BUF (16u * 1024u)    /* each direction of a relay */
 #define FRONT_HEAD_MAX FRONT_BUF   /* request line + header fields */
@@ -97,19 +97,13 @@ typedef struct hmock_front {
   int started;
 } hmock_front;
 
-static long long mono_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000LL + ts.tv_nsec / 1000000L;
-}
-
 /* ------------------------------------------------------------ the parser */
 
 static void set_bad(relay *r, int status, const char *detail) {
   r->st = P_BAD;
   r->bad_status = status;
   snprintf(r->bad_detail, sizeof r->bad_detail, "%s", detail);
-  r->bad_until_ms = mono_ms() + FRONT_CLOSE_GRACE_MS;
+  r->bad_until_ms = hmock_mono_ms() + FRONT_CLOSE_GRACE_MS;
 }
 
 static const char *memmem_crlf2(const char *p, size_t n, size_t *end) {
@@ -432,7 +426,7 @@ static int pump(hmock_front *f, relay *r) {
       }
     }
     /* a framing error: answered once MHD has finished (or the grace is over) */
-    if (r->st == P_BAD && !r->bad_sent && (r->s_eof || mono_ms() >= r->bad_until_ms)) {
+    if (r->st == P_BAD && !r->bad_sent && (r->s_eof || hmock_mono_ms() >= r->bad_until_ms)) {
       if (r->sfd >= 0) {
         close(r->sfd);
         r->sfd = -1;
@@ -452,20 +446,25 @@ static int pump(hmock_front *f, relay *r) {
       }
     }
   }
-  /* the error answer went out: half-close and drain what the client still
-   * sends, so the close does not turn into a reset that could destroy the
-   * answer in flight (a "lingering close", RFC 9112 9.6) */
-  if (r->bad_sent && r->down_len == 0) {
+  /* the last answer went out (the front's own error answer, or everything
+   * MHD sent before it closed, e.g. a 413 to a body it would not read) while
+   * the client may still be sending: half-close and drain what it sends, so
+   * the close does not turn into a reset that could destroy the answer in
+   * flight (a "lingering close", RFC 9112 9.6) */
+  int answered = r->down_len == 0 && (r->bad_sent || (r->s_eof && r->st != P_BAD));
+  if (answered && r->c_eof && !r->bad_sent)
+    return -1; /* finished: MHD closed, its bytes are delivered, the client is done */
+  if (answered) {
     if (!r->linger_until_ms) {
       shutdown(r->cfd, SHUT_WR);
-      r->linger_until_ms = mono_ms() + FRONT_LINGER_MS;
+      r->linger_until_ms = hmock_mono_ms() + FRONT_LINGER_MS;
     }
     char sink[4096];
     ssize_t k;
     while ((k = recv(r->cfd, sink, sizeof sink, MSG_DONTWAIT)) > 0)
       ;
     if (k == 0 || (k < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) ||
-        mono_ms() >= r->linger_until_ms)
+        hmock_mono_ms() >= r->linger_until_ms)
       return -1;
     if (r->cev != EPOLLIN) {
       struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &r->ends[0]};
@@ -474,9 +473,6 @@ static int pump(hmock_front *f, relay *r) {
     }
     return 0;
   }
-  /* finished: MHD closed and all of its bytes are delivered */
-  if (r->down_len == 0 && r->s_eof && r->st != P_BAD)
-    return -1;
   if (r->c_eof && r->s_eof && r->down_len == 0)
     return -1;
   update_interest(f, r);

@@ -25,7 +25,7 @@
 
 #include <microhttpd.h>
 
-#include "mock/hmock_impl.h"
+#include "mock/hmock_int.h"
 
 #define KEEP_BUFFER (64u * 1024u)   /* body buffer kept between keep-alive requests */
 #define HEADER_MEMORY (32u * 1024u) /* MHD per-connection pool: request line + headers */
@@ -60,12 +60,6 @@ typedef struct hmock_conn {
   char *head_extra;
   size_t head_extra_len;
 } hmock_conn;
-
-static long long now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000LL + ts.tv_nsec / 1000000L;
-}
 
 static void body_release(hmock_conn *c) {
   if (c->cap)
@@ -181,7 +175,7 @@ static void hang(hmock *m, hmock_conn *c, struct MHD_Connection *mc, const char 
   pthread_mutex_lock(&m->conn_lock);
   c->hung = 1;
   c->resumed = 0;
-  c->hang_until_ms = now_ms() + (long long)m->hang_s * 1000LL;
+  c->hang_until_ms = hmock_mono_ms() + (long long)m->hang_s * 1000LL;
   MHD_suspend_connection(mc);
   pthread_mutex_unlock(&m->conn_lock);
 }
@@ -274,7 +268,6 @@ static int declared_too_big(struct MHD_Connection *mc, size_t max) {
   }
   return v > (unsigned long long)max;
 }
-
 
 /* The keep-alive-misframe fault, second half: the previous body, never read by
  * this server's parser, is taken for the start of this request. */
@@ -388,8 +381,8 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *mc, const cha
     memset(&c->pending, 0, sizeof c->pending);
     if (c->discarded && hmock_has(m, HMOCK_FAULT_KEEP_ALIVE_MISFRAME))
       c->poisoned = 1;
-    if (r.body && r.body_len && !strcmp(method, "HEAD") && hmock_has(m, HMOCK_FAULT_HEAD_WITH_BODY) &&
-        (c->head_extra = malloc(r.body_len))) {
+    if (r.body && r.body_len && !strcmp(method, "HEAD") &&
+        hmock_has(m, HMOCK_FAULT_HEAD_WITH_BODY) && (c->head_extra = malloc(r.body_len))) {
       memcpy(c->head_extra, r.body, r.body_len);
       c->head_extra_len = r.body_len;
     }
@@ -439,7 +432,7 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **req_cls,
   }
   if (c->cap > KEEP_BUFFER)
     body_release(c);
-  atomic_store(&c->deadline_ms, now_ms() + (long long)m->request_timeout_s * 1000LL);
+  atomic_store(&c->deadline_ms, hmock_mono_ms() + (long long)m->request_timeout_s * 1000LL);
 }
 
 static void on_connection(void *cls, struct MHD_Connection *mc, void **socket_context,
@@ -455,7 +448,7 @@ static void on_connection(void *cls, struct MHD_Connection *mc, void **socket_co
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CONNECTION_FD);
     c->fd = ci ? ci->connect_fd : -1;
-    atomic_init(&c->deadline_ms, now_ms() + (long long)m->request_timeout_s * 1000LL);
+    atomic_init(&c->deadline_ms, hmock_mono_ms() + (long long)m->request_timeout_s * 1000LL);
     pthread_mutex_lock(&m->conn_lock);
     c->next = m->conns;
     if (m->conns)
@@ -507,7 +500,7 @@ static void *reaper_main(void *arg) {
       if (m->stopping)
         break;
     }
-    long long now = now_ms();
+    long long now = hmock_mono_ms();
     for (hmock_conn *c = m->conns; c; c = c->next) {
       if (c->hung) {
         if (!c->resumed && now >= c->hang_until_ms) {
@@ -576,12 +569,11 @@ hmock *hmock_start(const hmock_options *opts, char *err, size_t errlen) {
     flags &= ~(unsigned)MHD_USE_NO_LISTEN_SOCKET;
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, (uint16_t)port, NULL, NULL, on_access, m, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
-        MHD_OPTION_THREAD_POOL_SIZE, m->threads > 1 ? m->threads : 0u,
-        MHD_OPTION_EXTERNAL_LOGGER, log_mhd, m, MHD_OPTION_CONNECTION_LIMIT,
-        m->connection_limit, MHD_OPTION_CONNECTION_TIMEOUT, m->idle_timeout_s,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, m, MHD_OPTION_NOTIFY_CONNECTION, on_connection, m,
-        MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
+        MHD_OPTION_THREAD_POOL_SIZE, m->threads > 1 ? m->threads : 0u, MHD_OPTION_EXTERNAL_LOGGER,
+        log_mhd, m, MHD_OPTION_CONNECTION_LIMIT, m->connection_limit, MHD_OPTION_CONNECTION_TIMEOUT,
+        m->idle_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, m, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
+        m, MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
     const union MHD_DaemonInfo *di = d ? MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT) : NULL;
     if (!d || !di) {
       if (d)

@@ -10,8 +10,8 @@
 #include "report/hreport.h"
 #include "report/hreport_int.h"
 #include "rules/hrules.h"
-#include "json/hjson.h"
 #include "util/hutil.h"
+#include "json/hjson.h"
 
 #define JUNIT_EXCERPT 1024u /* bytes of a response body excerpt in a junit failure */
 #define SUMMARY_FINDINGS 15 /* findings listed in the step summary */
@@ -118,11 +118,11 @@ static void failure_text(hr_buf *b, const cJSON *cs, const cJSON *f) {
   const cJSON *checks = hr_array(cs, "checks");
   int any = 0;
   for (const cJSON *k = checks ? checks->child : NULL; k; k = k->next) {
-    hr_status ks = hr_status_of(k);
-    if (ks == HR_ST_PASS || ks == HR_ST_SKIP)
+    hstatus ks = hr_status_of(k);
+    if (ks == HSTATUS_PASS || ks == HSTATUS_SKIP)
       continue;
     any = 1;
-    hr_printf(&t, "- %s ", hr_status_name(ks));
+    hr_printf(&t, "- %s ", hstatus_name(ks));
     put_member(&t, k, "name", HR_TEXT_CODE, 128);
     hr_puts(&t, " (");
     put_member(&t, k, "requirement", HR_TEXT_CODE, 256);
@@ -204,13 +204,13 @@ int hreport_write_junit(const char *path, const cJSON *report, char *err, size_t
       snprintf(err, errlen, "%s: out of memory", path);
     return -1;
   }
-  size_t n[HR_ST_COUNT] = {0};
+  size_t n[HSTATUS_COUNT] = {0};
   for (size_t c = 0; c < ix.ncases; c++)
     n[hr_status_of(ix.cases[c])]++;
   /* warnings are reported as skipped-with-message (GitHub, GitLab and Jenkins
    * all show those) and as a property; unknown statuses count as errors */
-  size_t failures = n[HR_ST_FAIL], errors = n[HR_ST_ERROR] + n[HR_ST_UNKNOWN],
-         skipped = n[HR_ST_SKIP] + n[HR_ST_WARN];
+  size_t failures = n[HSTATUS_FAIL], errors = n[HSTATUS_ERROR] + n[HSTATUS_UNKNOWN],
+         skipped = n[HSTATUS_SKIP] + n[HSTATUS_WARN];
   int64_t ms = 0;
   hr_int(report, "duration_ms", &ms);
   hr_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -241,7 +241,7 @@ int hreport_write_junit(const char *path, const cJSON *report, char *err, size_t
   hr_printf(&b, "      <property name=\"findings\" value=\"%zu\"/>\n    </properties>\n", nf);
   for (size_t c = 0; c < ix.ncases; c++) {
     const cJSON *cs = ix.cases[c];
-    hr_status st = hr_status_of(cs);
+    hstatus st = hr_status_of(cs);
     hr_puts(&b, "    <testcase");
     hr_puts(&b, " classname=\"conformance.");
     put_member(&b, cs, "class", HR_TEXT_XML_ATTR, 64);
@@ -251,13 +251,13 @@ int hreport_write_junit(const char *path, const cJSON *report, char *err, size_t
     const cJSON *rs = hr_get(hr_get(cs, "evidence"), "response");
     if (hr_int(rs, "time_ms", &t) && t >= 0)
       hr_printf(&b, " time=\"%.3f\"", (double)t / 1000.0);
-    if (st == HR_ST_PASS) {
+    if (st == HSTATUS_PASS) {
       hr_puts(&b, "/>\n");
       continue;
     }
     hr_puts(&b, ">\n");
     const cJSON *f = per[c];
-    if (st == HR_ST_WARN) {
+    if (st == HSTATUS_WARN) {
       hr_puts(&b, "      <properties><property name=\"warning\"");
       if (f) {
         hr_puts(&b, " value=\"[");
@@ -277,12 +277,12 @@ int hreport_write_junit(const char *path, const cJSON *report, char *err, size_t
       hr_puts(&b, "\">");
       failure_text(&b, cs, f);
       hr_puts(&b, "</skipped>\n");
-    } else if (st == HR_ST_SKIP) {
+    } else if (st == HSTATUS_SKIP) {
       hr_puts(&b, "      <skipped");
       xml_attr(&b, "message", cs, "detail", 500);
       hr_puts(&b, "/>\n");
     } else {
-      const char *tag = st == HR_ST_FAIL ? "failure" : "error";
+      const char *tag = st == HSTATUS_FAIL ? "failure" : "error";
       hr_printf(&b, "      <%s", tag);
       failure_message(&b, cs, f);
       if (f)
@@ -326,7 +326,7 @@ int hreport_write_summary_md(const char *path, const cJSON *report, const char *
                          ? (partial ? "NON-COMPLIANT (PARTIAL)" : "NON-COMPLIANT")
                      : v && vl == 10 && !memcmp(v, "incomplete", 10) ? "INCOMPLETE (interrupted)"
                                                                      : "UNKNOWN";
-  size_t rq[HR_ST_COUNT] = {0}, cs[HR_ST_COUNT] = {0};
+  size_t rq[HSTATUS_COUNT] = {0}, cs[HSTATUS_COUNT] = {0};
   for (size_t r = 0; r < ix.nreqs; r++)
     rq[hr_index_req_state(&ix, r)]++;
   for (size_t c = 0; c < ix.ncases; c++)
@@ -335,7 +335,8 @@ int hreport_write_summary_md(const char *path, const cJSON *report, const char *
   hr_printf(&b,
             "%zu of %zu requirements fail (%zu not exercised); %zu of %zu cases failed, %zu "
             "warned. Profile ",
-            rq[HR_ST_FAIL], ix.nreqs, rq[HR_ST_SKIP], cs[HR_ST_FAIL], ix.ncases, cs[HR_ST_WARN]);
+            rq[HSTATUS_FAIL], ix.nreqs, rq[HSTATUS_SKIP], cs[HSTATUS_FAIL], ix.ncases,
+            cs[HSTATUS_WARN]);
   put_member(&b, report, "profile", HR_TEXT_MD, 64);
   hr_puts(&b, ", spec sha256 `");
   put_member(&b, hr_get(report, "spec"), "sha256", HR_TEXT_CODE_CELL, 16);
@@ -351,10 +352,11 @@ int hreport_write_summary_md(const char *path, const cJSON *report, const char *
     for (const cJSON *f = findings->child; f && i < SUMMARY_FINDINGS; f = f->next, i++) {
       size_t sl = 0;
       const char *sev = hr_str(f, "severity", &sl);
+      hstatus st = sev ? hstatus_parse_n(sev, sl) : HSTATUS_UNKNOWN;
       hr_printf(&b, "| %s | ",
-                sev && sl == 4 && !memcmp(sev, "fail", 4)    ? "FAIL"
-                : sev && sl == 5 && !memcmp(sev, "error", 5) ? "ERROR"
-                                                             : "WARN");
+                st == HSTATUS_FAIL    ? "FAIL"
+                : st == HSTATUS_ERROR ? "ERROR"
+                                      : "WARN");
       md_cell(&b, f, "message", 200);
       hr_puts(&b, " | `");
       put_member(&b, f, "requirement", HR_TEXT_CODE_CELL, 120);
@@ -385,16 +387,19 @@ int hreport_write_summary_md(const char *path, const cJSON *report, const char *
 
 /* ---- SARIF 2.1.0 ----------------------------------------------------------------------- */
 
-/* "~" -> "~0", "/" -> "~1" (RFC 6901). */
+/* A pointer token, escaped as RFC 6901 says (the json layer's escaper). */
 static void ptr_seg(hr_buf *b, const char *s, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    if (s[i] == '~')
-      hr_puts(b, "~0");
-    else if (s[i] == '/')
-      hr_puts(b, "~1");
-    else
-      hr_put(b, s + i, 1);
+  size_t m = hjson_pointer_escape(s, n, HJSON_ESC_POINTER, NULL);
+  char stackbuf[256];
+  char *e = m <= sizeof stackbuf ? stackbuf : malloc(m);
+  if (!e) {
+    b->bad = 1;
+    return;
   }
+  hjson_pointer_escape(s, n, HJSON_ESC_POINTER, e);
+  hr_put(b, e, m);
+  if (e != stackbuf)
+    free(e);
 }
 
 /* The JSON pointer (in the spec) of the schema or operation a requirement comes
@@ -514,8 +519,8 @@ int hreport_write_sarif(const char *path, const cJSON *report, char *err, size_t
   char *spec_path_z = spec_path ? hr_utf8_fix(spec_path, spl, NULL) : NULL;
   size_t spec_len = 0;
   /* the spec's text only adds line numbers: without it, findings still go out */
-  spec_text = spec_path_z ? hutil_slurp(spec_path_z, HREPORT_MAX_INPUT, 0, &spec_len, NULL, NULL, 0)
-                          : NULL;
+  spec_text =
+      spec_path_z ? hutil_slurp(spec_path_z, HREPORT_MAX_INPUT, 0, &spec_len, NULL, NULL, 0) : NULL;
   doc = cJSON_CreateObject();
   if (!findings || !doc || (spec_path && !spec_path_z))
     goto oom;
@@ -581,7 +586,7 @@ int hreport_write_sarif(const char *path, const cJSON *report, char *err, size_t
     }
     size_t sl = 0;
     const char *sev = hr_str(f, "severity", &sl);
-    int warn = sev && sl == 4 && !memcmp(sev, "warn", 4);
+    int warn = sev && hstatus_parse_n(sev, sl) == HSTATUS_WARN;
     cJSON *res = cJSON_CreateObject();
     if (!res) {
       hr_index_free(&ix);

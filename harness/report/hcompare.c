@@ -33,10 +33,10 @@ static int add_name(cJSON *obj, const char *name, const char *value) {
   return cJSON_AddStringToObject(obj, name, value) ? 0 : -1;
 }
 
-static int ok_state(hr_status s) { return s == HR_ST_PASS || s == HR_ST_WARN; }
+static int ok_state(hstatus s) { return s == HSTATUS_PASS || s == HSTATUS_WARN; }
 /* a waived requirement still fails: pass -> waived is a regression for the gate */
-static int bad_state(hr_status s) {
-  return s == HR_ST_FAIL || s == HR_ST_ERROR || s == HR_ST_WAIVED;
+static int bad_state(hstatus s) {
+  return s == HSTATUS_FAIL || s == HSTATUS_ERROR || s == HSTATUS_WAIVED;
 }
 
 /* ---- validation ---------------------------------------------------------------------- */
@@ -49,8 +49,8 @@ static void vset(char *ptr, size_t plen, char *msg, size_t mlen, const char *p, 
 }
 
 static int known_status(const cJSON *obj) {
-  hr_status s = hr_status_of(obj);
-  return s != HR_ST_UNKNOWN;
+  hstatus s = hr_status_of(obj);
+  return s != HSTATUS_UNKNOWN;
 }
 
 /* An array of objects with unique non-empty string ids and known statuses. */
@@ -207,8 +207,8 @@ static size_t *exercised_counts(const hr_index *ix) {
     return NULL;
   }
   for (size_t c = 0; c < ix->ncases; c++) {
-    hr_status st = hr_status_of(ix->cases[c]);
-    if (st != HR_ST_PASS && st != HR_ST_FAIL && st != HR_ST_WARN)
+    hstatus st = hr_status_of(ix->cases[c]);
+    if (st != HSTATUS_PASS && st != HSTATUS_FAIL && st != HSTATUS_WARN)
       continue;
     size_t len = 0;
     const char *rid = hr_str(ix->cases[c], "requirement", &len);
@@ -217,8 +217,8 @@ static size_t *exercised_counts(const hr_index *ix) {
       stamp[r] = c + 1, n[r]++;
     const cJSON *checks = hr_array(ix->cases[c], "checks");
     for (const cJSON *k = checks ? checks->child : NULL; k; k = k->next) {
-      hr_status ks = hr_status_of(k);
-      if (ks != HR_ST_PASS && ks != HR_ST_FAIL && ks != HR_ST_WARN)
+      hstatus ks = hr_status_of(k);
+      if (ks != HSTATUS_PASS && ks != HSTATUS_FAIL && ks != HSTATUS_WARN)
         continue;
       const char *kr = hr_str(k, "requirement", &len);
       size_t q = hr_index_req(ix, kr, len);
@@ -232,8 +232,8 @@ static size_t *exercised_counts(const hr_index *ix) {
       continue;
     hr_case_iter it = {0};
     for (size_t c; (c = hr_index_req_case(ix, r, &it)) != SIZE_MAX;) {
-      hr_status st = hr_status_of(ix->cases[c]);
-      n[r] += st == HR_ST_PASS || st == HR_ST_FAIL || st == HR_ST_WARN;
+      hstatus st = hr_status_of(ix->cases[c]);
+      n[r] += st == HSTATUS_PASS || st == HSTATUS_FAIL || st == HSTATUS_WARN;
     }
   }
   free(stamp);
@@ -256,16 +256,16 @@ static int failed_requirement(const cJSON *cs, const char *id, size_t len) {
   const char *own = hr_str(cs, "requirement", &ol);
   if (!own || ol != len || memcmp(own, id, len))
     return 0;
-  hr_status st = hr_status_of(cs);
-  return st == HR_ST_ERROR || (st == HR_ST_FAIL && !named);
+  hstatus st = hr_status_of(cs);
+  return st == HSTATUS_ERROR || (st == HSTATUS_FAIL && !named);
 }
 
 /* A requirement's state for the gate: its effective state, "skip" when it
  * passed without any case that judged it (only in reports that list cases). */
-static hr_status gate_state(const hr_index *ix, const size_t *ex, size_t r) {
-  hr_status st = hr_index_req_state(ix, r);
+static hstatus gate_state(const hr_index *ix, const size_t *ex, size_t r) {
+  hstatus st = hr_index_req_state(ix, r);
   if (ok_state(st) && ix->ncases > 0 && ex && ex[r] == 0)
-    return HR_ST_SKIP;
+    return HSTATUS_SKIP;
   return st;
 }
 
@@ -374,15 +374,15 @@ cJSON *hreport_compare(const cJSON *base, const cJSON *cur) {
     const char *id = hr_str(c.reqs[r], "id", &len);
     if (!id || hr_index_req(&c, id, len) != r) /* no id, or a repeated one */
       continue;
-    hr_status now = gate_state(&c, cex, r);
+    hstatus now = gate_state(&c, cex, r);
     size_t br = hr_index_req(&b, id, len);
     if (br == SIZE_MAX) {
       cJSON *e = entry(add, &c, r);
-      if (!e || add_name(e, "status", hr_status_name(now)))
+      if (!e || add_name(e, "status", hstatus_name(now)))
         goto fail;
       continue;
     }
-    hr_status before = gate_state(&b, bex, br);
+    hstatus before = gate_state(&b, bex, br);
     if (before == now) {
       unchanged++;
       continue;
@@ -393,9 +393,9 @@ cJSON *hreport_compare(const cJSON *base, const cJSON *cur) {
                                                          : chg;
     cJSON *e = entry(target, &c, r);
     if (!e || (target == reg && add_str(e, "class", c.reqs[r], "class")) ||
-        add_name(e, "before", hr_status_name(before)) ||
+        add_name(e, "before", hstatus_name(before)) ||
         add_name(e, "after",
-                 target == loss && now == HR_ST_SKIP ? "not exercised" : hr_status_name(now)))
+                 target == loss && now == HSTATUS_SKIP ? "not exercised" : hstatus_name(now)))
       goto fail;
     if (target == loss && add_str(e, "reason", c.reqs[r], "reason"))
       goto fail;
@@ -405,14 +405,14 @@ cJSON *hreport_compare(const cJSON *base, const cJSON *cur) {
     if (!cases)
       goto fail;
     for (size_t k = 0; k < c.ncases; k++) {
-      hr_status ks = hr_status_of(c.cases[k]);
+      hstatus ks = hr_status_of(c.cases[k]);
       if (!bad_state(ks) || !failed_requirement(c.cases[k], id, len))
         continue;
       cJSON *ce = cJSON_CreateObject();
       if (!ce)
         goto fail;
       cJSON_AddItemToArray(cases, ce);
-      if (add_str(ce, "id", c.cases[k], "id") || add_name(ce, "status", hr_status_name(ks)) ||
+      if (add_str(ce, "id", c.cases[k], "id") || add_name(ce, "status", hstatus_name(ks)) ||
           add_str(ce, "detail", c.cases[k], "detail"))
         goto fail;
     }
@@ -422,13 +422,13 @@ cJSON *hreport_compare(const cJSON *base, const cJSON *cur) {
     const char *id = hr_str(b.reqs[r], "id", &len);
     if (!id || hr_index_req(&b, id, len) != r || hr_index_req(&c, id, len) != SIZE_MAX)
       continue;
-    hr_status before = gate_state(&b, bex, r);
+    hstatus before = gate_state(&b, bex, r);
     cJSON *e = entry(rem, &b, r);
-    if (!e || add_name(e, "status", hr_status_name(before)))
+    if (!e || add_name(e, "status", hstatus_name(before)))
       goto fail;
     if (ok_state(before)) { /* a requirement that passed and is gone: coverage lost */
       cJSON *l = entry(loss, &b, r);
-      if (!l || add_name(l, "before", hr_status_name(before)) || add_name(l, "after", "missing"))
+      if (!l || add_name(l, "before", hstatus_name(before)) || add_name(l, "after", "missing"))
         goto fail;
     }
   }

@@ -6,6 +6,7 @@
 
 #include "report/hreport.h"
 #include "report/hreport_int.h"
+#include "rules/hreq.h"
 #include "json/hjson.h"
 
 #define MAX_TOUCHED 64 /* distinct requirements one case is counted for */
@@ -15,16 +16,22 @@ static int starts(const char *s, size_t n, const char *p) {
   return n >= l && memcmp(s, p, l) == 0;
 }
 
-/* 1 schema keyword, 2 prose rule, 0 neither. */
+/* 1 schema keyword, 2 prose rule, 0 neither: by the requirement's class in
+ * the registry (rules/hreq.h), or the report's when the registry does not
+ * know the id (a report of another version). */
 static int kind_of(const cJSON *req) {
   size_t il = 0, cl = 0;
   const char *id = hr_str(req, "id", &il);
-  const char *cls = hr_str(req, "class", &cl);
   if (!id)
     return 0;
-  if (starts(id, il, "schema.request.") || (cls && cl == 14 && !memcmp(cls, "request-schema", 14)))
+  const char *cls = strlen(id) == il ? hreq_class_of(id) : NULL; /* no NUL inside */
+  if (cls)
+    cl = strlen(cls);
+  else
+    cls = hr_str(req, "class", &cl);
+  if (cls && cl == strlen(HREQ_CLASS_REQUEST_SCHEMA) && !memcmp(cls, HREQ_CLASS_REQUEST_SCHEMA, cl))
     return 1;
-  if (starts(id, il, "prose.") || (cls && cl == 5 && !memcmp(cls, "prose", 5)))
+  if (cls && cl == strlen(HREQ_CLASS_PROSE) && !memcmp(cls, HREQ_CLASS_PROSE, cl))
     return 2;
   return 0;
 }
@@ -74,8 +81,8 @@ cJSON *hreport_coverage(const cJSON *report, const cJSON *catalogue) {
     goto fail;
   for (size_t c = 0; c < rix.ncases; c++) {
     const cJSON *cs = rix.cases[c];
-    hr_status st = hr_status_of(cs);
-    if (st != HR_ST_PASS && st != HR_ST_FAIL && st != HR_ST_WARN)
+    hstatus st = hr_status_of(cs);
+    if (st != HSTATUS_PASS && st != HSTATUS_FAIL && st != HSTATUS_WARN)
       continue; /* not sent, or could not run: exercised nothing */
     size_t il = 0;
     const char *id = hr_str(cs, "id", &il);
@@ -95,8 +102,8 @@ cJSON *hreport_coverage(const cJSON *report, const cJSON *catalogue) {
       add_touched(touched, &nt, r);
     const cJSON *checks = hr_array(cs, "checks");
     for (const cJSON *k = checks ? checks->child : NULL; k; k = k->next) {
-      hr_status ks = hr_status_of(k);
-      if (ks == HR_ST_SKIP || ks == HR_ST_UNKNOWN)
+      hstatus ks = hr_status_of(k);
+      if (ks == HSTATUS_SKIP || ks == HSTATUS_UNKNOWN)
         continue;
       const char *kr = hr_str(k, "requirement", &rl);
       size_t q = hr_index_req(lx, kr, rl);
@@ -125,7 +132,10 @@ cJSON *hreport_coverage(const cJSON *report, const cJSON *catalogue) {
     size_t dot = il;
     while (dot > 0 && id[dot - 1] != '.')
       dot--;
-    size_t loc_start = kind == 1 && starts(id, il, "schema.request.") ? 15 : kind == 2 ? 6 : 0;
+    size_t loc_start = kind == 1 && starts(id, il, HREQ_SCHEMA_REQUEST_PREFIX)
+                           ? strlen(HREQ_SCHEMA_REQUEST_PREFIX)
+                       : kind == 2 && starts(id, il, "prose.") ? 6
+                                                               : 0;
     char *idc = hr_utf8_fix(id, il, NULL);
     char *kw =
         kind == 1 ? hr_utf8_fix(id + dot, il - dot, NULL) : hr_utf8_fix("prose rule", 10, NULL);

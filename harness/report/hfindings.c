@@ -158,8 +158,8 @@ typedef struct {
   size_t key_len;
   const cJSON *last_case; /* the case listed last (a case counts once per finding) */
   char *requirement, *check, *cause;
-  hr_status severity; /* HR_ST_FAIL, HR_ST_ERROR or HR_ST_WARN */
-  cJSON *cases;       /* ids (strings), in report order */
+  hstatus severity; /* HSTATUS_FAIL, HSTATUS_ERROR or HSTATUS_WARN */
+  cJSON *cases;     /* ids (strings), in report order */
   size_t count;
   const cJSON *rep_case;    /* the catalogue case with the smallest body (may be NULL) */
   const cJSON *rep_check;   /* its check (may be NULL: a case that could not run) */
@@ -216,8 +216,8 @@ static char *dup_n(const char *s, size_t n) {
   return t;
 }
 
-static int severity_rank(hr_status s) {
-  return s == HR_ST_FAIL ? 0 : s == HR_ST_ERROR ? 1 : s == HR_ST_WARN ? 2 : 3;
+static int severity_rank(hstatus s) {
+  return s == HSTATUS_FAIL ? 0 : s == HSTATUS_ERROR ? 1 : s == HSTATUS_WARN ? 2 : 3;
 }
 
 /* The size a representative is chosen by: the request body's bytes (the
@@ -275,7 +275,7 @@ static char *tolerated_reason(const cJSON *check, const cJSON *cs, const char *m
 }
 
 static finding *find_or_add(finding_vec *fv, const char *req, size_t rlen, const char *check,
-                            size_t clen, const char *msg, size_t mlen, hr_status sev) {
+                            size_t clen, const char *msg, size_t mlen, hstatus sev) {
   char cause[CAUSE_MAX * 2 + 64];
   hreport_normalise_message(msg ? msg : "", msg ? mlen : 0, cause, sizeof cause);
   hr_buf kb = {0};
@@ -381,7 +381,7 @@ static int list_case(finding *f, const cJSON *cs) {
 }
 
 /* Folds one problem of case cs (check k, or the case itself when k is NULL). */
-static int fold(finding_vec *fv, const cJSON *cs, const cJSON *k, hr_status sev) {
+static int fold(finding_vec *fv, const cJSON *cs, const cJSON *k, hstatus sev) {
   size_t rlen = 0, clen = 0, mlen = 0;
   const char *req = k ? hr_str(k, "requirement", &rlen) : NULL;
   if (!req || !rlen)
@@ -390,7 +390,7 @@ static int fold(finding_vec *fv, const cJSON *cs, const cJSON *k, hr_status sev)
     req = "(no requirement)", rlen = strlen(req);
   const char *check = k ? hr_str(k, "name", &clen) : NULL;
   if (!check)
-    check = k ? "(unnamed check)" : sev == HR_ST_ERROR ? "run" : "case", clen = strlen(check);
+    check = k ? "(unnamed check)" : sev == HSTATUS_ERROR ? "run" : "case", clen = strlen(check);
   /* "step2:status", "step1+2:status" (a sequence's steps) and "second:status"
    * (a repeated create) are the same check as "status" */
   if (clen > 7 && !memcmp(check, "second:", 7)) {
@@ -414,21 +414,18 @@ static int fold(finding_vec *fv, const cJSON *cs, const cJSON *k, hr_status sev)
     f->rep_case = cs;
     f->rep_check = k;
     free(f->tolerated);
-    f->tolerated = sev == HR_ST_WARN ? tolerated_reason(k, cs, msg, msg ? mlen : 0) : NULL;
+    f->tolerated = sev == HSTATUS_WARN ? tolerated_reason(k, cs, msg, msg ? mlen : 0) : NULL;
   }
   return 0;
 }
 
-static hr_status explore_severity(const cJSON *x) {
+static hstatus explore_severity(const cJSON *x) {
   size_t len = 0;
   const char *s = hr_str(x, "status", &len);
   if (!s)
     s = hr_str(x, "severity", &len);
-  if (s && len == 4 && !memcmp(s, "warn", 4))
-    return HR_ST_WARN;
-  if (s && len == 5 && !memcmp(s, "error", 5))
-    return HR_ST_ERROR;
-  return HR_ST_FAIL;
+  hstatus st = s ? hstatus_parse_n(s, len) : HSTATUS_UNKNOWN;
+  return st == HSTATUS_WARN || st == HSTATUS_ERROR ? st : HSTATUS_FAIL;
 }
 
 /* The id of an explore failure's shrunk case: its "case"/"case_id"/"id", else
@@ -570,7 +567,7 @@ static cJSON *finding_json(const finding *f) {
   const char *cid =
       rx ? explore_case_id(rx, f->explore_pos, xid, sizeof xid, &ilen) : hr_str(rc, "id", &ilen);
   if (!key || !cJSON_AddStringToObject(o, "id", id) || add_clean(o, "key", key, strlen(key), 0) ||
-      !cJSON_AddStringToObject(o, "severity", hr_status_name(f->severity)) ||
+      !cJSON_AddStringToObject(o, "severity", hstatus_name(f->severity)) ||
       add_clean(o, "requirement", f->requirement, strlen(f->requirement), 512) ||
       add_clean(o, "check", f->check, strlen(f->check), 256) ||
       add_clean(o, "cause", f->cause, strlen(f->cause), 0) ||
@@ -648,14 +645,14 @@ cJSON *hreport_findings(const cJSON *report) {
   cJSON *out = NULL;
   const cJSON *cases = hr_array(report, "cases");
   for (const cJSON *cs = cases ? cases->child : NULL; cs; cs = cs->next) {
-    hr_status st = hr_status_of(cs);
-    if (st == HR_ST_PASS || st == HR_ST_SKIP)
+    hstatus st = hr_status_of(cs);
+    if (st == HSTATUS_PASS || st == HSTATUS_SKIP)
       continue;
     int any = 0;
     const cJSON *checks = hr_array(cs, "checks");
     for (const cJSON *k = checks ? checks->child : NULL; k; k = k->next) {
-      hr_status ks = hr_status_of(k);
-      if (ks != HR_ST_FAIL && ks != HR_ST_WARN && ks != HR_ST_ERROR)
+      hstatus ks = hr_status_of(k);
+      if (ks != HSTATUS_FAIL && ks != HSTATUS_WARN && ks != HSTATUS_ERROR)
         continue;
       any = 1;
       if (fold(&fv, cs, k, ks) != 0)
@@ -663,7 +660,7 @@ cJSON *hreport_findings(const cJSON *report) {
     }
     /* a case that failed or could not run without a failing check says why in
      * its detail */
-    if (!any && (st == HR_ST_FAIL || st == HR_ST_ERROR || st == HR_ST_WARN) &&
+    if (!any && (st == HSTATUS_FAIL || st == HSTATUS_ERROR || st == HSTATUS_WARN) &&
         fold(&fv, cs, NULL, st) != 0)
       goto fail;
   }
@@ -734,23 +731,18 @@ void hreport_print_findings(FILE *out, const cJSON *report, int max) {
     arr = computed;
   }
   hr_buf b = {0};
-  size_t n[HR_ST_COUNT] = {0}, total = 0;
+  size_t n[HSTATUS_COUNT] = {0}, total = 0;
   for (const cJSON *f = arr ? arr->child : NULL; f; f = f->next) {
     size_t len = 0;
     const char *sev = hr_str(f, "severity", &len);
-    hr_status s = HR_ST_UNKNOWN;
-    for (int k = 0; sev && k < HR_ST_COUNT; k++)
-      if (strlen(hr_status_name((hr_status)k)) == len &&
-          !memcmp(sev, hr_status_name((hr_status)k), len))
-        s = (hr_status)k;
-    n[s]++;
+    n[sev ? hstatus_parse_n(sev, len) : HSTATUS_UNKNOWN]++;
     total++;
   }
   if (total == 0) {
     hr_puts(&b, "findings: none (no case failed or warned)\n");
   } else {
     hr_printf(&b, "findings (%zu distinct: %zu fail, %zu error, %zu warn; most severe first):\n",
-              total, n[HR_ST_FAIL], n[HR_ST_ERROR], n[HR_ST_WARN]);
+              total, n[HSTATUS_FAIL], n[HSTATUS_ERROR], n[HSTATUS_WARN]);
     int shown = 0;
     for (const cJSON *f = arr->child; f; f = f->next) {
       if (max >= 0 && shown == max) {

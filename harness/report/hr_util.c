@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json/hjson.h"
 #include "report/hreport.h"
 #include "report/hreport_int.h"
 #include "util/hutil.h"
+#include "json/hjson.h"
 
 /* ---- buffer ---------------------------------------------------------------- */
 
@@ -76,9 +76,7 @@ static int hostile_cp(uint32_t cp) {
          cp == 0x2029 || cp == 0xFEFF || cp == 0xFFFE || cp == 0xFFFF;
 }
 
-int hr_utf8_valid(const char *s, size_t n) {
-  return hutil_utf8_valid(s, n);
-}
+int hr_utf8_valid(const char *s, size_t n) { return hutil_utf8_valid(s, n); }
 
 char *hr_utf8_fix(const char *s, size_t n, size_t *out_len) {
   hr_buf b = {0};
@@ -99,9 +97,7 @@ char *hr_utf8_fix(const char *s, size_t n, size_t *out_len) {
   return hr_finish(&b, out_len);
 }
 
-static int md_special(unsigned char c) {
-  return c && strchr("\\`*_[]<>#!~&|()", c) != NULL;
-}
+static int md_special(unsigned char c) { return c && strchr("\\`*_[]<>#!~&|()", c) != NULL; }
 
 void hr_text(hr_buf *b, const char *s, size_t n, hr_text_mode mode, size_t max) {
   if (!s)
@@ -228,22 +224,10 @@ const cJSON *hr_array(const cJSON *obj, const char *name) {
   return cJSON_IsArray(v) ? v : NULL;
 }
 
-static const char *const status_names[HR_ST_COUNT] = {"pass",  "fail",   "warn",   "skip",
-                                                      "error", "waived", "unknown"};
-
-hr_status hr_status_of(const cJSON *obj) {
+hstatus hr_status_of(const cJSON *obj) {
   size_t len = 0;
   const char *s = hr_str(obj, "status", &len);
-  if (!s)
-    return HR_ST_UNKNOWN;
-  for (int i = 0; i < HR_ST_UNKNOWN; i++)
-    if (strlen(status_names[i]) == len && memcmp(status_names[i], s, len) == 0)
-      return (hr_status)i;
-  return HR_ST_UNKNOWN;
-}
-
-const char *hr_status_name(hr_status s) {
-  return (unsigned)s < HR_ST_COUNT ? status_names[s] : "unknown";
+  return s ? hstatus_parse_n(s, len) : HSTATUS_UNKNOWN;
 }
 
 /* ---- index ------------------------------------------------------------------- */
@@ -302,8 +286,8 @@ static size_t *slots_build(const cJSON **items, size_t n, size_t *nslots) {
   return slots;
 }
 
-static size_t slots_find(const size_t *slots, size_t nslots, const cJSON **items,
-                         const char *id, size_t len) {
+static size_t slots_find(const size_t *slots, size_t nslots, const cJSON **items, const char *id,
+                         size_t len) {
   if (!slots || !id)
     return SIZE_MAX;
   size_t h = (size_t)hash_bytes(id, len) & (nslots - 1);
@@ -396,13 +380,13 @@ size_t hr_index_req_case(const hr_index *ix, size_t r, hr_case_iter *it) {
   return SIZE_MAX;
 }
 
-hr_status hr_index_req_state(const hr_index *ix, size_t r) {
-  hr_status st = hr_status_of(ix->reqs[r]);
-  if (st == HR_ST_FAIL)
+hstatus hr_index_req_state(const hr_index *ix, size_t r) {
+  hstatus st = hr_status_of(ix->reqs[r]);
+  if (st == HSTATUS_FAIL)
     return st;
   hr_case_iter it = {0};
   for (size_t c; (c = hr_index_req_case(ix, r, &it)) != SIZE_MAX;)
-    if (hr_status_of(ix->cases[c]) == HR_ST_ERROR)
-      return HR_ST_ERROR;
+    if (hr_status_of(ix->cases[c]) == HSTATUS_ERROR)
+      return HSTATUS_ERROR;
   return st;
 }

@@ -30,9 +30,9 @@
 #ifndef HREPORT_H
 #define HREPORT_H
 
+#include <cjson/cJSON.h>
 #include <stddef.h>
 #include <stdio.h>
-#include <cjson/cJSON.h>
 
 #include "json/hjson.h"
 
@@ -62,16 +62,16 @@ int hreport_write_views_from(const char *report_dir, const cJSON *report, const 
  * (hreport_sanitize), adds "findings" and "coverage" (from catalogue, may be
  * NULL), then writes compliance.md, compliance.html, junit.xml and last
  * compliance.json, each atomically.  0, or nonzero with err filled. */
-int hreport_write_report(const char *report_dir, cJSON *report, const cJSON *catalogue,
-                         char *err, size_t errlen) __attribute__((warn_unused_result));
+int hreport_write_report(const char *report_dir, cJSON *report, const cJSON *catalogue, char *err,
+                         size_t errlen) __attribute__((warn_unused_result));
 
 /* Reads the file at path (at most HREPORT_MAX_INPUT bytes) and parses it strictly
  * into doc.  The root must be a JSON object; if its "format" member is present it
  * must equal HREPORT_FORMAT (an absent format is accepted: older reports).
  * On success *root is the tree, owned by doc (valid until the next parse on doc
  * or hjson_doc_free) and 0 is returned; otherwise nonzero with err filled. */
-int hreport_load(hjson_doc *doc, const char *path, const cJSON **root, char *err,
-                 size_t errlen) __attribute__((warn_unused_result));
+int hreport_load(hjson_doc *doc, const char *path, const cJSON **root, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
 
 /* Renders a parsed report (a cJSON object, from hjson or cJSON) as Markdown / as
  * one self-contained HTML page.  Returns a NUL-terminated malloc'd string (free
@@ -120,7 +120,6 @@ char *hreport_redact(const char *text, size_t len, size_t *out_len)
  * NULL when out of memory.  Requirements without a string id are ignored; an id
  * repeated in one report counts once (the first): hreport_validate refuses both. */
 cJSON *hreport_compare(const cJSON *base, const cJSON *cur) __attribute__((warn_unused_result));
-
 
 /* ---- findings ----------------------------------------------------------------------
  * A finding is one distinct problem: every failing, erroring or warning check of
@@ -196,10 +195,10 @@ int hreport_add_coverage(cJSON *report, const cJSON *catalogue) __attribute__((w
 
 /* Checks that a parsed report can be compared: "format" is HREPORT_FORMAT;
  * "requirements" a non-empty array of objects, each with a non-empty string
- * "id" (unique) and a known "status" (pass, fail, warn, skip, error); "cases",
- * when present, an array of such objects too; "spec" an object whose "sha256"
- * is a string; "profile" a string; "findings" an array of objects with a
- * string "key".  0 when it can; otherwise -1 with the JSON pointer of the
+ * "id" (unique) and a known "status" (an hstatus word: pass, fail, warn, skip,
+ * error, waived); "cases", when present, an array of such objects too; "spec"
+ * an object whose "sha256" is a string; "profile" a string; "findings" an
+ * array of objects with a string "key".  0 when it can; otherwise -1 with the JSON pointer of the
  * first problem in ptr and a one-line reason in msg (either may be NULL). */
 int hreport_validate(const cJSON *report, char *ptr, size_t plen, char *msg, size_t mlen)
     __attribute__((warn_unused_result));

@@ -4,11 +4,12 @@
 #ifndef HREPORT_INT_H
 #define HREPORT_INT_H
 
+#include <cjson/cJSON.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cjson/cJSON.h>
 
+#include "rules/hstatus.h"
 #include "json/hjson.h"
 
 /* A growable output buffer with a hard cap (HREPORT_MAX_OUTPUT): once an
@@ -28,15 +29,15 @@ char *hr_finish(hr_buf *b, size_t *len);
 
 /* How untrusted text is written. */
 typedef enum {
-  HR_TEXT_HTML,     /* & < > " ' escaped; newlines kept (for <pre> and text) */
-  HR_TEXT_MD,       /* Markdown inline: punctuation backslash-escaped, newline -> space */
-  HR_TEXT_MD_CELL,  /* as HR_TEXT_MD (a table cell: | escaped too) */
-  HR_TEXT_CODE,     /* literal (fenced block): only control characters made visible */
-  HR_TEXT_CODE_CELL,/* literal in an inline code span inside a table: | -> \|, newline -> space */
-  HR_TEXT_TERM,     /* terminal line: control characters made visible, newline -> space */
-  HR_TEXT_XML,      /* XML element text: & < > " ' escaped, newlines kept; every character
-                       XML 1.0 forbids (controls, U+FFFE/U+FFFF) made visible as text */
-  HR_TEXT_XML_ATTR  /* as HR_TEXT_XML inside an attribute value: newline -> &#10;, tab -> &#9; */
+  HR_TEXT_HTML,      /* & < > " ' escaped; newlines kept (for <pre> and text) */
+  HR_TEXT_MD,        /* Markdown inline: punctuation backslash-escaped, newline -> space */
+  HR_TEXT_MD_CELL,   /* as HR_TEXT_MD (a table cell: | escaped too) */
+  HR_TEXT_CODE,      /* literal (fenced block): only control characters made visible */
+  HR_TEXT_CODE_CELL, /* literal in an inline code span inside a table: | -> \|, newline -> space */
+  HR_TEXT_TERM,      /* terminal line: control characters made visible, newline -> space */
+  HR_TEXT_XML,       /* XML element text: & < > " ' escaped, newlines kept; every character
+                        XML 1.0 forbids (controls, U+FFFE/U+FFFF) made visible as text */
+  HR_TEXT_XML_ATTR   /* as HR_TEXT_XML inside an attribute value: newline -> &#10;, tab -> &#9; */
 } hr_text_mode;
 
 /* Writes s[0..n) in mode; in every mode control characters (but \n and \t
@@ -59,21 +60,12 @@ const char *hr_str(const cJSON *obj, const char *name, size_t *len);
 int hr_int(const cJSON *obj, const char *name, int64_t *out);
 const cJSON *hr_array(const cJSON *obj, const char *name);
 
-/* Status words the report uses; anything else is HR_ST_UNKNOWN. */
-/* HR_ST_WAIVED: a failing or warning requirement accepted by a --waivers entry
- * (it does not fail the verdict; compare still counts it as not passing). */
-typedef enum {
-  HR_ST_PASS,
-  HR_ST_FAIL,
-  HR_ST_WARN,
-  HR_ST_SKIP,
-  HR_ST_ERROR,
-  HR_ST_WAIVED,
-  HR_ST_UNKNOWN
-} hr_status;
-#define HR_ST_COUNT 7
-hr_status hr_status_of(const cJSON *obj);
-const char *hr_status_name(hr_status s); /* "pass" ... "unknown" */
+/* The "status" member of obj as an hstatus (rules/hstatus.h): the report's
+ * words are hstatus_name's, anything else (or none) is HSTATUS_UNKNOWN.
+ * HSTATUS_WAIVED: a failing or warning requirement accepted by a --waivers
+ * entry (it does not fail the verdict; compare still counts it as not
+ * passing). */
+hstatus hr_status_of(const cJSON *obj);
 
 /* Index of a report: the arrays as vectors, case ids and requirement ids
  * hashed (first occurrence wins), and for each requirement its cases (those
@@ -101,14 +93,14 @@ size_t hr_index_req(const hr_index *ix, const char *id, size_t len);
  * name no case are skipped). */
 typedef struct {
   int started;
-  size_t next;        /* back-linked mode: next case index + 1 */
-  const cJSON *item;  /* list mode: next member of the "cases" array */
+  size_t next;       /* back-linked mode: next case index + 1 */
+  const cJSON *item; /* list mode: next member of the "cases" array */
 } hr_case_iter;
 size_t hr_index_req_case(const hr_index *ix, size_t r, hr_case_iter *it);
 
-/* The effective state of requirement r: its status, but HR_ST_ERROR when it is
+/* The effective state of requirement r: its status, but HSTATUS_ERROR when it is
  * not "fail" and one of its cases has status "error". */
-hr_status hr_index_req_state(const hr_index *ix, size_t r);
+hstatus hr_index_req_state(const hr_index *ix, size_t r);
 
 /* Redaction (see hreport.h) of text[0..len) appended to b. */
 void hr_redact_into(hr_buf *b, const char *text, size_t len);

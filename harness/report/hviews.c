@@ -15,8 +15,8 @@
 
 #include "report/hreport.h"
 #include "report/hreport_int.h"
-#include "json/hjson.h"
 #include "util/hutil.h"
+#include "json/hjson.h"
 
 #define VIEW_EXCERPT_MAX 512u     /* bytes of a body excerpt or reproducer shown in a view */
 #define VIEW_HEADERS_MAX 40       /* headers shown per request/response */
@@ -205,15 +205,20 @@ static void o_details(out *o, int level, int open) {
 static void o_summary_end(out *o) { o_raw(o, "\n\n", "</summary>\n"); }
 static void o_details_end(out *o) { o_raw(o, "", "</details>\n"); }
 
-static const char *state_word(hr_status s) {
-  return s == HR_ST_SKIP ? "not exercised" : hr_status_name(s);
+/* The order statuses are listed in (filters, per-class counts). */
+static const hstatus shown_order[HSTATUS_COUNT] = {HSTATUS_PASS,   HSTATUS_FAIL,  HSTATUS_WARN,
+                                                   HSTATUS_SKIP,   HSTATUS_ERROR, HSTATUS_WAIVED,
+                                                   HSTATUS_UNKNOWN};
+
+static const char *state_word(hstatus s) {
+  return s == HSTATUS_SKIP ? "not exercised" : hstatus_name(s);
 }
 
-static void o_badge(out *o, hr_status st) {
+static void o_badge(out *o, hstatus st) {
   if (o->html)
-    hr_printf(o->b, "<span class=\"st st-%s\">%s</span>", hr_status_name(st), state_word(st));
+    hr_printf(o->b, "<span class=\"st st-%s\">%s</span>", hstatus_name(st), state_word(st));
   else
-    hr_puts(o->b, st == HR_ST_UNKNOWN ? "?" : state_word(st));
+    hr_puts(o->b, st == HSTATUS_UNKNOWN ? "?" : state_word(st));
 }
 
 static void o_case_link(out *o, const cJSON *cs, size_t c) {
@@ -227,7 +232,7 @@ static void o_case_link(out *o, const cJSON *cs, size_t c) {
 /* ---- the model --------------------------------------------------------------------- */
 
 typedef struct {
-  hr_status state; /* SKIP: not exercised */
+  hstatus state; /* SKIP: not exercised */
   size_t exercised;
   size_t *failed; /* case indices that failed or errored THIS requirement */
   size_t nfailed, capfailed;
@@ -240,9 +245,9 @@ typedef struct {
   int partial; /* "partial": true (--filter, --max-creates left cases out) */
   const char *verdict_text;
   size_t verdict_len;
-  size_t req_count[HR_ST_COUNT];  /* by row state */
-  size_t case_count[HR_ST_COUNT]; /* by status */
-  size_t req_fail;                /* requirements whose row state is fail */
+  size_t req_count[HSTATUS_COUNT];  /* by row state */
+  size_t case_count[HSTATUS_COUNT]; /* by status */
+  size_t req_fail;                  /* requirements whose row state is fail */
   req_row *rows;
   const cJSON *findings;
   cJSON *own_findings;
@@ -268,8 +273,8 @@ static int push_failed(req_row *r, size_t c) {
   return 0;
 }
 
-static int ran(hr_status s) { return s == HR_ST_PASS || s == HR_ST_FAIL || s == HR_ST_WARN; }
-static int bad(hr_status s) { return s == HR_ST_FAIL || s == HR_ST_ERROR; }
+static int ran(hstatus s) { return s == HSTATUS_PASS || s == HSTATUS_FAIL || s == HSTATUS_WARN; }
+static int bad(hstatus s) { return s == HSTATUS_FAIL || s == HSTATUS_ERROR; }
 
 static void model_free(model *m) {
   if (m->rows)
@@ -309,7 +314,7 @@ static int model_build(model *m, const cJSON *root, const cJSON *catalogue) {
    * name requirements, when the case failed), or when it could not run */
   for (size_t c = 0; c < ix->ncases; c++) {
     const cJSON *cs = ix->cases[c];
-    hr_status st = hr_status_of(cs);
+    hstatus st = hr_status_of(cs);
     m->case_count[st]++;
     size_t len = 0;
     const char *rid = hr_str(cs, "requirement", &len);
@@ -323,14 +328,14 @@ static int model_build(model *m, const cJSON *root, const cJSON *catalogue) {
       size_t r = kr ? hr_index_req(ix, kr, len) : own;
       if (r == SIZE_MAX)
         continue;
-      hr_status ks = hr_status_of(k);
+      hstatus ks = hr_status_of(k);
       if (ran(ks) && ex_stamp[r] != c + 1) {
         ex_stamp[r] = c + 1;
         m->rows[r].exercised++;
       }
       if (bad(ks) && push_failed(&m->rows[r], c) != 0)
         goto fail;
-      if (ks == HR_ST_WARN && warn_stamp[r] != c + 1) {
+      if (ks == HSTATUS_WARN && warn_stamp[r] != c + 1) {
         warn_stamp[r] = c + 1;
         m->rows[r].warned++;
       }
@@ -341,7 +346,8 @@ static int model_build(model *m, const cJSON *root, const cJSON *catalogue) {
       ex_stamp[own] = c + 1;
       m->rows[own].exercised++;
     }
-    if ((st == HR_ST_ERROR || (st == HR_ST_FAIL && !named)) && push_failed(&m->rows[own], c) != 0)
+    if ((st == HSTATUS_ERROR || (st == HSTATUS_FAIL && !named)) &&
+        push_failed(&m->rows[own], c) != 0)
       goto fail;
   }
   for (size_t r = 0; r < ix->nreqs; r++) {
@@ -350,18 +356,18 @@ static int model_build(model *m, const cJSON *root, const cJSON *catalogue) {
       /* an older report: the requirement's own "cases" list */
       hr_case_iter it = {0};
       for (size_t c; (c = hr_index_req_case(ix, r, &it)) != SIZE_MAX;) {
-        hr_status st = hr_status_of(ix->cases[c]);
+        hstatus st = hr_status_of(ix->cases[c]);
         row->exercised += ran(st);
         if (bad(st) && push_failed(row, c) != 0)
           goto fail;
       }
     }
-    hr_status st = hr_index_req_state(ix, r);
-    if (st != HR_ST_FAIL && st != HR_ST_ERROR && row->exercised == 0)
-      st = HR_ST_SKIP; /* no case judged it: never "pass" */
+    hstatus st = hr_index_req_state(ix, r);
+    if (st != HSTATUS_FAIL && st != HSTATUS_ERROR && row->exercised == 0)
+      st = HSTATUS_SKIP; /* no case judged it: never "pass" */
     row->state = st;
     m->req_count[st]++;
-    if (st == HR_ST_FAIL)
+    if (st == HSTATUS_FAIL)
       m->req_fail++;
   }
   m->findings = hr_array(root, "findings");
@@ -424,14 +430,10 @@ static const char *verdict_word(const model *m) {
   return m->verdict == 2 ? "INCOMPLETE (interrupted)" : "UNKNOWN";
 }
 
-static hr_status severity_of(const cJSON *f) {
+static hstatus severity_of(const cJSON *f) {
   size_t len = 0;
   const char *s = hr_str(f, "severity", &len);
-  for (int k = 0; s && k < HR_ST_COUNT; k++)
-    if (strlen(hr_status_name((hr_status)k)) == len &&
-        !memcmp(s, hr_status_name((hr_status)k), len))
-      return (hr_status)k;
-  return HR_ST_UNKNOWN;
+  return s ? hstatus_parse_n(s, len) : HSTATUS_UNKNOWN;
 }
 
 /* ---- evidence as text ------------------------------------------------------------- */
@@ -573,7 +575,7 @@ static void evidence_out(out *o, const cJSON *ev, const char *curl, size_t curl_
 /* ---- sections ------------------------------------------------------------------------- */
 
 static void sec_verdict(out *o, const model *m) {
-  size_t nf[HR_ST_COUNT] = {0}, total = 0;
+  size_t nf[HSTATUS_COUNT] = {0}, total = 0;
   for (const cJSON *f = m->findings ? m->findings->child : NULL; f; f = f->next, total++)
     nf[severity_of(f)]++;
   if (o->html) {
@@ -584,16 +586,16 @@ static void sec_verdict(out *o, const model *m) {
     hr_printf(o->b, "# Verdict: %s\n\n", verdict_word(m));
   }
   hr_printf(o->b, "%zu of %zu requirements fail", m->req_fail, m->ix.nreqs);
-  if (m->req_count[HR_ST_ERROR])
-    hr_printf(o->b, ", %zu with cases that could not run", m->req_count[HR_ST_ERROR]);
-  if (m->req_count[HR_ST_WAIVED])
-    hr_printf(o->b, ", %zu waived (--waivers)", m->req_count[HR_ST_WAIVED]);
-  if (m->req_count[HR_ST_SKIP])
-    hr_printf(o->b, ", %zu not exercised", m->req_count[HR_ST_SKIP]);
+  if (m->req_count[HSTATUS_ERROR])
+    hr_printf(o->b, ", %zu with cases that could not run", m->req_count[HSTATUS_ERROR]);
+  if (m->req_count[HSTATUS_WAIVED])
+    hr_printf(o->b, ", %zu waived (--waivers)", m->req_count[HSTATUS_WAIVED]);
+  if (m->req_count[HSTATUS_SKIP])
+    hr_printf(o->b, ", %zu not exercised", m->req_count[HSTATUS_SKIP]);
   hr_printf(o->b,
             "; %zu of %zu cases failed. %zu distinct findings (%zu fail, %zu error, %zu warn).",
-            m->case_count[HR_ST_FAIL], m->ix.ncases, total, nf[HR_ST_FAIL], nf[HR_ST_ERROR],
-            nf[HR_ST_WARN]);
+            m->case_count[HSTATUS_FAIL], m->ix.ncases, total, nf[HSTATUS_FAIL], nf[HSTATUS_ERROR],
+            nf[HSTATUS_WARN]);
   o_raw(o, "\n\n", "</p></header>\n<main>\n");
   if (m->verdict < 0) {
     o_p(o);
@@ -675,18 +677,18 @@ static void sec_findings(out *o, const model *m, hr_buf *tmp) {
   for (const cJSON *f = arr->child; f; f = f->next)
     total++;
   for (const cJSON *f = arr->child; f && i < FINDINGS_SHOWN; f = f->next, i++) {
-    hr_status sev = severity_of(f);
+    hstatus sev = severity_of(f);
     const cJSON *rep = hr_get(f, "representative");
     if (o->html) {
-      hr_printf(o->b, "<section class=\"finding f-%s\" id=\"finding-%zu\"><h3>",
-                hr_status_name(sev), i);
+      hr_printf(o->b, "<section class=\"finding f-%s\" id=\"finding-%zu\"><h3>", hstatus_name(sev),
+                i);
       o_badge(o, sev);
       hr_puts(o->b, " ");
     } else {
-      const char *w = sev == HR_ST_FAIL    ? "FAIL"
-                      : sev == HR_ST_ERROR ? "ERROR"
-                      : sev == HR_ST_WARN  ? "WARN"
-                                           : "?";
+      const char *w = sev == HSTATUS_FAIL    ? "FAIL"
+                      : sev == HSTATUS_ERROR ? "ERROR"
+                      : sev == HSTATUS_WARN  ? "WARN"
+                                             : "?";
       hr_printf(o->b, "### %zu. %s ", i + 1, w);
     }
     o_member(o, f, "requirement", 256, 1);
@@ -769,7 +771,8 @@ static void sec_findings(out *o, const model *m, hr_buf *tmp) {
       continue;
     }
     if (o->html)
-      hr_printf(o->b, "<details%s><summary>Evidence</summary>\n", sev == HR_ST_WARN ? "" : " open");
+      hr_printf(o->b, "<details%s><summary>Evidence</summary>\n",
+                sev == HSTATUS_WARN ? "" : " open");
     evidence_out(o, hr_get(rep, "evidence"), curl, cl, tmp);
     o_raw(o, "", "</details></section>\n");
   }
@@ -785,7 +788,8 @@ static void sec_summary(out *o, const model *m) {
   static const char *const cols[] = {
       "", "total", "pass", "fail", "warn", "not exercised / skip", "error"};
   o_table(o, cols, 7);
-  static const hr_status order[] = {HR_ST_PASS, HR_ST_FAIL, HR_ST_WARN, HR_ST_SKIP, HR_ST_ERROR};
+  static const hstatus order[] = {HSTATUS_PASS, HSTATUS_FAIL, HSTATUS_WARN, HSTATUS_SKIP,
+                                  HSTATUS_ERROR};
   for (int row = 0; row < 2; row++) {
     const size_t *cnt = row == 0 ? m->req_count : m->case_count;
     o_tr(o, NULL);
@@ -803,10 +807,10 @@ static void sec_summary(out *o, const model *m) {
     o_tr_end(o);
   }
   o_table_end(o);
-  if (m->req_count[HR_ST_UNKNOWN] || m->case_count[HR_ST_UNKNOWN]) {
+  if (m->req_count[HSTATUS_UNKNOWN] || m->case_count[HSTATUS_UNKNOWN]) {
     o_p(o);
     hr_printf(o->b, "%zu requirements and %zu cases have a missing or unknown status.",
-              m->req_count[HR_ST_UNKNOWN], m->case_count[HR_ST_UNKNOWN]);
+              m->req_count[HSTATUS_UNKNOWN], m->case_count[HSTATUS_UNKNOWN]);
     o_p_end(o);
   }
   const cJSON *s = hr_get(m->ix.root, "summary");
@@ -871,9 +875,9 @@ static void sec_requirements(out *o, const model *m) {
   o_p_end(o);
   if (o->html) {
     hr_puts(o->b, "<p id=\"filters\" hidden>Show: ");
-    for (int s = 0; s < HR_ST_COUNT; s++)
+    for (size_t s = 0; s < HSTATUS_COUNT; s++)
       hr_printf(o->b, "<label><input type=\"checkbox\" value=\"%s\" checked> %s</label>",
-                hr_status_name((hr_status)s), state_word((hr_status)s));
+                hstatus_name(shown_order[s]), state_word(shown_order[s]));
     hr_puts(o->b, "</p>\n");
   }
   size_t ncl = 0;
@@ -885,19 +889,19 @@ static void sec_requirements(out *o, const model *m) {
   static const char *const cols[] = {"status", "requirement", "title",
                                      "source", "cases",       "failed this requirement"};
   for (size_t k = 0; k < ncl; k++) {
-    size_t cnt[HR_ST_COUNT] = {0}, total = 0;
+    size_t cnt[HSTATUS_COUNT] = {0}, total = 0;
     for (size_t r = 0; r < ix->nreqs; r++)
       if (req_in_class(ix->reqs[r], &cl[k]))
         cnt[m->rows[r].state]++, total++;
-    o_details(o, 3, cnt[HR_ST_FAIL] || cnt[HR_ST_ERROR] || cnt[HR_ST_WARN]);
+    o_details(o, 3, cnt[HSTATUS_FAIL] || cnt[HSTATUS_ERROR] || cnt[HSTATUS_WARN]);
     if (cl[k].len)
       o_text(o, cl[k].name, cl[k].len, 128);
     else
       hr_puts(o->b, "(no class)");
     hr_printf(o->b, " (%zu requirement%s", total, total == 1 ? "" : "s");
-    for (int s = 0; s < HR_ST_COUNT; s++)
-      if (cnt[s] && s != HR_ST_PASS)
-        hr_printf(o->b, ", %zu %s", cnt[s], state_word((hr_status)s));
+    for (size_t s = 0; s < HSTATUS_COUNT; s++)
+      if (cnt[shown_order[s]] && shown_order[s] != HSTATUS_PASS)
+        hr_printf(o->b, ", %zu %s", cnt[shown_order[s]], state_word(shown_order[s]));
     hr_puts(o->b, ")");
     o_summary_end(o);
     o_table(o, cols, 6);
@@ -905,7 +909,7 @@ static void sec_requirements(out *o, const model *m) {
       if (!req_in_class(ix->reqs[r], &cl[k]))
         continue;
       const req_row *row = &m->rows[r];
-      o_tr(o, hr_status_name(row->state));
+      o_tr(o, hstatus_name(row->state));
       o_td(o);
       o_badge(o, row->state);
       o_td_end(o);
@@ -914,7 +918,7 @@ static void sec_requirements(out *o, const model *m) {
       o_td_end(o);
       o_td(o);
       o_member(o, ix->reqs[r], "title", 300, 0);
-      if ((row->state == HR_ST_SKIP || row->state == HR_ST_ERROR) &&
+      if ((row->state == HSTATUS_SKIP || row->state == HSTATUS_ERROR) &&
           hr_get(ix->reqs[r], "reason")) {
         o_raw(o, " (", "<br><em>");
         o_member(o, ix->reqs[r], "reason", 300, 0);
@@ -1008,7 +1012,7 @@ static void sec_skipped(out *o, const model *m) {
   o_h(o, 2, "skipped", "Requirements not exercised");
   size_t n = 0;
   for (size_t r = 0; r < ix->nreqs; r++) {
-    if (m->rows[r].state != HR_ST_SKIP)
+    if (m->rows[r].state != HSTATUS_SKIP)
       continue;
     o_raw(o, "- ", n++ ? "<li>" : "<ul><li>");
     o_member(o, ix->reqs[r], "id", 256, 1);
@@ -1192,15 +1196,15 @@ static void sec_cases(out *o, const model *m) {
     return;
   }
   hr_printf(o->b, "<details><summary>%zu cases (%zu fail, %zu warn, %zu error)</summary>\n",
-            ix->ncases, m->case_count[HR_ST_FAIL], m->case_count[HR_ST_WARN],
-            m->case_count[HR_ST_ERROR]);
+            ix->ncases, m->case_count[HSTATUS_FAIL], m->case_count[HSTATUS_WARN],
+            m->case_count[HSTATUS_ERROR]);
   static const char *const cols[] = {"status", "case", "requirement", "findings"};
   o_table(o, cols, 4);
   for (size_t c = 0; c < ix->ncases && c < CASES_TABLE_MAX; c++) {
     const cJSON *cs = ix->cases[c];
-    hr_status st = hr_status_of(cs);
-    hr_printf(o->b, "<tr id=\"case-%zu\" data-status=\"%s\">", c, hr_status_name(st));
-    hr_printf(o->b, "<td>%s</td>", hr_status_name(st)); /* plain: 500 rows add up */
+    hstatus st = hr_status_of(cs);
+    hr_printf(o->b, "<tr id=\"case-%zu\" data-status=\"%s\">", c, hstatus_name(st));
+    hr_printf(o->b, "<td>%s</td>", hstatus_name(st)); /* plain: 500 rows add up */
     o_td(o);
     o_member(o, cs, "id", 256, 1);
     o_td_end(o);
@@ -1221,7 +1225,7 @@ static void sec_cases(out *o, const model *m) {
         hr_printf(o->b, "#%zu ", fi + 1);
       o_member(o, f, "check", 64, 0);
     }
-    if (!any && st != HR_ST_PASS && hr_str(cs, "detail", NULL))
+    if (!any && st != HSTATUS_PASS && hr_str(cs, "detail", NULL))
       o_member(o, cs, "detail", 300, 0);
     o_td_end(o);
     o_tr_end(o);

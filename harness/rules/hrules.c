@@ -80,11 +80,11 @@ static int is_json_media(const char *mt) {
 }
 
 /* "#/paths/.../schema" pointers come from hspec; hschema_compile wants the same form. */
-static const hschema *compile_at(hschema_set *set, const char *pointer, hschema_error *err) {
+static const hschema *compile_at(hschema_set *set, const char *pointer, herr *err) {
   return hschema_compile(set, pointer, err);
 }
 
-static int load_prose(hrules *r, hschema_error *err) {
+static int load_prose(hrules *r, herr *err) {
   hjson_error jerr;
   const cJSON *root = hjson_parse(r->rules_doc, prose_rules_json, sizeof prose_rules_json - 1,
                                   NULL, &jerr);
@@ -126,7 +126,7 @@ nomem:
   return 0;
 }
 
-static int load_operation(hrules *r, hschema_error *err) {
+static int load_operation(hrules *r, herr *err) {
   const hspec_operation *op = r->op;
   r->requests = calloc(op->n_request ? op->n_request : 1, sizeof *r->requests);
   r->responses = calloc(op->n_responses ? op->n_responses : 1, sizeof *r->responses);
@@ -161,8 +161,8 @@ static int load_operation(hrules *r, hschema_error *err) {
   return 1;
 }
 
-hrules *hrules_new(const hspec *spec, hschema_error *err) {
-  hschema_error local;
+hrules *hrules_new(const hspec *spec, herr *err) {
+  herr local;
   if (!err)
     err = &local;
   err->msg[0] = '\0';

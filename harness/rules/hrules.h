@@ -40,7 +40,7 @@ typedef struct hrules hrules;
 
 /* spec must outlive the hrules.  NULL with *err filled when the operation is
  * missing from the spec or a schema does not compile. */
-hrules *hrules_new(const hspec *spec, hschema_error *err) __attribute__((warn_unused_result));
+hrules *hrules_new(const hspec *spec, herr *err) __attribute__((warn_unused_result));
 void hrules_free(hrules *rules);
 
 const hspec *hrules_spec(const hrules *rules);

@@ -4,10 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rules/hreq.h"
+
 typedef struct {
-  cJSON *obj; /* the requirement entry in the report */
-  int rank;   /* worst status seen, -1: none */
-  int error;  /* a case of it could not run */
+  cJSON *obj;    /* the requirement entry in the report */
+  hstatus worst; /* worst judge status seen (skip pass warn fail) */
+  int seen;      /* worst is set */
+  int error;     /* a case of it could not run */
   const char *skip_reason;
   cJSON *cases; /* ids */
 } req_acc;
@@ -17,36 +20,13 @@ struct hagg {
   size_t n, cap;
 };
 
-int hagg_status_rank(const char *s) {
-  if (!s)
-    return -1;
-  if (!strcmp(s, "fail"))
-    return 3;
-  if (!strcmp(s, "warn"))
-    return 2;
-  if (!strcmp(s, "pass"))
-    return 1;
-  if (!strcmp(s, "skip"))
-    return 0;
-  return -1;
-}
+/* A status a judge produces (skip pass warn fail); error, waived and unknown
+ * words are not: a case's "error" is counted apart, anything else ignored. */
+static int judged(hstatus s) { return s < HSTATUS_JUDGE_COUNT; }
 
-const char *hagg_rank_name(int r) {
-  static const char *const names[] = {"skip", "pass", "warn", "fail"};
-  return r >= 0 && r <= 3 ? names[r] : "skip";
-}
-
-static const char *req_class_guess(const char *id) {
-  if (!strncmp(id, "schema.response.", 16) || !strncmp(id, "response.", 9) ||
-      !strncmp(id, "rfc9457.", 8))
-    return "response";
-  if (!strncmp(id, "semantics.", 10))
-    return "semantics";
-  if (!strncmp(id, "prose.", 6))
-    return "prose";
-  if (!strncmp(id, "rfc8259.", 8))
-    return "rfc8259";
-  return "http";
+static void fold(req_acc *r, hstatus s) {
+  r->worst = r->seen ? hstatus_worst(r->worst, s) : s;
+  r->seen = 1;
 }
 
 static req_acc *find_req(hagg *a, const char *id) {
@@ -81,7 +61,6 @@ static req_acc *add_req(hagg *a, const char *id, const char *klass, const char *
   cJSON_AddStringToObject(r->obj, "class", klass);
   cJSON_AddStringToObject(r->obj, "title", title);
   cJSON_AddStringToObject(r->obj, "source", source);
-  r->rank = -1;
   a->n++;
   return r;
 }
@@ -99,7 +78,8 @@ hagg *hagg_new(const cJSON *catalogue_requirements) {
   hagg *a = calloc(1, sizeof *a);
   if (!a)
     return NULL;
-  for (const cJSON *r = cJSON_IsArray(catalogue_requirements) ? catalogue_requirements->child : NULL;
+  for (const cJSON *r = cJSON_IsArray(catalogue_requirements) ? catalogue_requirements->child
+                                                              : NULL;
        r; r = r->next) {
     if (a->n == a->cap) {
       size_t nc = a->cap ? a->cap * 2 : 128;
@@ -114,8 +94,11 @@ hagg *hagg_new(const cJSON *catalogue_requirements) {
     req_acc *q = &a->reqs[a->n++];
     memset(q, 0, sizeof *q);
     q->obj = cJSON_Duplicate(r, 1);
-    q->rank = -1;
     q->cases = cJSON_CreateArray();
+    if (!q->obj || !q->cases) {
+      hagg_free(a);
+      return NULL;
+    }
   }
   return a;
 }
@@ -133,18 +116,33 @@ void hagg_free(hagg *a) {
 
 size_t hagg_count(const hagg *a) { return a->n; }
 
+/* A requirement a check or explore names that the catalogue lacks: class,
+ * title and source from the registry (a family member gets its family's class
+ * and a generic title); an id the registry does not know is listed as
+ * "unregistered" rather than guessed. */
+static req_acc *add_unlisted(hagg *a, const char *id, const char *klass, const char *title) {
+  char buf[300];
+  const char *k = hreq_class_of(id);
+  const char *src = hreq_source_of(id);
+  if (!k && klass)
+    k = klass;
+  if (hreq_known(id) || !title)
+    title = hreq_title_of(id, buf, sizeof buf);
+  return add_req(a, id, k ? k : "unregistered", title, src ? src : "unregistered");
+}
+
 void hagg_case(hagg *a, const char *requirement, const cJSON *res, const char *shown_id) {
-  int rank = hagg_status_rank(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "status")));
+  hstatus st = hstatus_parse(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "status")));
   req_acc *own = requirement ? find_req(a, requirement) : NULL;
   if (own) {
     list_case(own, shown_id);
     /* its status comes from the checks that carry it ("status"); a skipped
      * case counts as a skip, a case that could not run as an error */
-    if (rank < 0)
+    if (!judged(st))
       own->error = 1;
-    else if (rank == 0 && own->rank < 0)
-      own->rank = 0;
-    if (rank == 0 && !own->skip_reason) {
+    else if (st == HSTATUS_SKIP && !own->seen)
+      fold(own, HSTATUS_SKIP);
+    if (st == HSTATUS_SKIP && !own->skip_reason) {
       const cJSON *d = cJSON_GetObjectItemCaseSensitive(res, "detail");
       own->skip_reason = cJSON_IsString(d) ? d->valuestring : NULL;
     }
@@ -155,15 +153,16 @@ void hagg_case(hagg *a, const char *requirement, const cJSON *res, const char *s
     const cJSON *ks = cJSON_GetObjectItemCaseSensitive(k, "status");
     if (!cJSON_IsString(kr) || !kr->valuestring[0] || !cJSON_IsString(ks))
       continue;
+    hstatus kst = hstatus_parse(ks->valuestring);
+    if (!judged(kst))
+      continue;
     req_acc *ra = find_req(a, kr->valuestring);
     if (!ra)
-      ra = add_req(a, kr->valuestring, req_class_guess(kr->valuestring), kr->valuestring, "http");
+      ra = add_unlisted(a, kr->valuestring, NULL, NULL);
     if (!ra)
       continue;
-    int kr_rank = hagg_status_rank(ks->valuestring);
-    if (kr_rank > ra->rank)
-      ra->rank = kr_rank;
-    if (kr_rank >= 2)
+    fold(ra, kst);
+    if (hstatus_severity(kst) >= hstatus_severity(HSTATUS_WARN))
       list_case(ra, shown_id);
   }
 }
@@ -174,18 +173,15 @@ void hagg_explore(hagg *a, const cJSON *explore) {
     const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(x, "id"));
     if (!id)
       continue;
-    int xr = hagg_status_rank(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(x, "status")));
+    hstatus xs = hstatus_parse(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(x, "status")));
     req_acc *ra = find_req(a, id);
-    if (!ra) {
-      const char *k = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(x, "class"));
-      const char *t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(x, "title"));
-      ra = add_req(a, id, k ? k : req_class_guess(id), t ? t : id, "explore");
-    }
     if (!ra)
+      ra = add_unlisted(a, id, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(x, "class")),
+                        cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(x, "title")));
+    if (!ra || !judged(xs))
       continue;
-    if (xr > ra->rank)
-      ra->rank = xr;
-    if (xr >= 2)
+    fold(ra, xs);
+    if (hstatus_severity(xs) >= hstatus_severity(HSTATUS_WARN))
       list_case(ra, "explore");
   }
 }
@@ -197,15 +193,14 @@ cJSON *hagg_finish(hagg *a, int *any_fail) {
     return NULL;
   for (size_t i = 0; i < a->n; i++) {
     req_acc *r = &a->reqs[i];
-    int rank = r->rank;
+    hstatus st = r->seen ? r->worst : HSTATUS_SKIP;
     if (r->error)
-      rank = 3; /* what could not run cannot be certified */
-    const char *st = rank < 0 ? "skip" : hagg_rank_name(rank);
-    *any_fail |= rank == 3;
-    cJSON_AddStringToObject(r->obj, "status", st);
+      st = HSTATUS_FAIL; /* what could not run cannot be certified */
+    *any_fail |= st == HSTATUS_FAIL;
+    cJSON_AddStringToObject(r->obj, "status", hstatus_name(st));
     cJSON_AddItemToObject(r->obj, "cases", r->cases);
     r->cases = NULL;
-    if (!strcmp(st, "skip"))
+    if (st == HSTATUS_SKIP)
       cJSON_AddStringToObject(r->obj, "reason",
                               r->skip_reason ? r->skip_reason
                                              : "no case of it ran (filter, max-creates or no "

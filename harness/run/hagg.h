@@ -7,12 +7,15 @@
  * case that could not run ("error") makes its own requirement fail (what could
  * not run cannot be certified); a requirement no case judged is "skip" with
  * the reason.  Requirements that checks name but the catalogue lacks are added
- * (class guessed from the id prefix, or given by explore). */
+ * with class, title and source from the registry (rules/hreq.h); an id it does
+ * not know is added as class and source "unregistered", never guessed.
+ * Statuses are hstatus values (rules/hstatus.h); words only where the case
+ * results and the report are JSON. */
 #ifndef HAGG_H
 #define HAGG_H
 
-#include <stddef.h>
 #include <cjson/cJSON.h>
+#include <stddef.h>
 
 #define HAGG_CASES_LISTED 50 /* case ids listed per requirement */
 
@@ -33,9 +36,5 @@ void hagg_explore(hagg *a, const cJSON *explore);
  * *any_fail is set when one of them failed.  NULL when out of memory. */
 cJSON *hagg_finish(hagg *a, int *any_fail) __attribute__((warn_unused_result));
 size_t hagg_count(const hagg *a);
-
-/* "skip" 0, "pass" 1, "warn" 2, "fail" 3, anything else -1; and back. */
-int hagg_status_rank(const char *s);
-const char *hagg_rank_name(int r);
 
 #endif

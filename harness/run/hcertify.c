@@ -36,14 +36,15 @@ void hcertify_result_free(hcertify_result *r) {
   r->report = NULL;
 }
 
-/* The watchdog of one forked case: the longest case's own budget (a sequence
- * of steps takes one client timeout per step), twice, plus slack. */
-static long case_watchdog_ms(const cJSON *cat, long timeout_ms) {
+/* The watchdog of one case in the suites: the longest selected case's own
+ * budget (a sequence of steps takes one client timeout per step), twice, plus
+ * slack. */
+static long case_watchdog_ms(const cJSON *cat, const char *filter, long timeout_ms) {
   long most = timeout_ms;
-  hcases_error ce;
+  herr ce;
   for (size_t i = 0, n = hcases_count(cat); i < n; i++) {
     hcases_case c;
-    if (hcases_at(cat, i, &c, &ce)) {
+    if (hcases_at(cat, i, &c, &ce) && hplan_match(filter, &c)) {
       long b = hrun_case_budget_ms(&c, timeout_ms);
       if (b > most)
         most = b;
@@ -55,7 +56,7 @@ static long case_watchdog_ms(const cJSON *cat, long timeout_ms) {
 /* The preflight's valid create: the catalogue's pos.minimal, else its first
  * positive case that creates with one POST.  0 when there is none. */
 static int preflight_case(const cJSON *cat, hcases_case *out) {
-  hcases_error ce;
+  herr ce;
   long k = hcases_find(cat, "pos.minimal");
   if (k >= 0 && hcases_at(cat, (size_t)k, out, &ce) && !out->skip)
     return 1;
@@ -112,7 +113,7 @@ static int check_target(const hcertify_config *o, const hrules *rules, const cJS
   hcases_case c;
   char *body = NULL;
   size_t len = 0;
-  hcases_error ce;
+  herr ce;
   /* the creates count against --max-creates: none when it leaves no room */
   long need = o->labels[0].value ? 2 : 1;
   pc.creates = (o->max_creates < 0 || o->max_creates >= need) && preflight_case(cat, &c) &&
@@ -161,28 +162,6 @@ static void catalogue_values(const cJSON *n, const hcertify_config *o, char **va
   }
 }
 
-/* Every string of the tree n with the values redacted (in place). */
-static int redact_strings(cJSON *n, const char *const *vals, size_t nv, int depth) {
-  if (!n || depth > 64)
-    return 0;
-  for (cJSON *m = n->child; m; m = m->next) {
-    if (cJSON_IsString(m) && m->valuestring) {
-      if (!hsanitize_contains_secret(m->valuestring, strlen(m->valuestring), vals, nv))
-        continue;
-      char *r = hsanitize_redact(m->valuestring, strlen(m->valuestring), vals, nv, NULL);
-      if (!r || !cJSON_SetValuestring(m, r)) {
-        free(r);
-        return -1;
-      }
-      free(r);
-    } else if ((cJSON_IsObject(m) || cJSON_IsArray(m)) &&
-               redact_strings(m, vals, nv, depth + 1) != 0) {
-      return -1;
-    }
-  }
-  return 0;
-}
-
 /* The catalogue as catalogue.json shows it: without the values --redact
  * names in the request bodies it describes (a copy; the caller frees it), or
  * NULL when out of memory. */
@@ -193,7 +172,7 @@ static cJSON *redacted_catalogue(const cJSON *cat, const hcertify_config *o) {
   for (const cJSON *c = cJSON_IsArray(cases) ? cases->child : NULL; c; c = c->next)
     catalogue_values(c, o, vals, &nv, 0);
   cJSON *copy = cJSON_Duplicate(cat, 1);
-  if (copy && redact_strings(copy, (const char *const *)vals, nv, 0) != 0) {
+  if (copy && hsanitize_json_strings(copy, (const char *const *)vals, nv) != 0) {
     cJSON_Delete(copy);
     copy = NULL;
   }
@@ -227,25 +206,26 @@ int hcertify_run(const hcertify_config *o, hcertify_result *out) {
   int interrupted = 0;
   hmodel_results res;
   memset(&res, 0, sizeof res);
+  hrunner_results results = {NULL, NULL, 0};
   char work[PATH_MAX] = "";
   char report_dir[PATH_MAX], base_url[512], bin[PATH_MAX], path[PATH_MAX + 64];
   char pf_warn[HPREFLIGHT_MSG_MAX] = "";
   time_t started = time(NULL);
   long long t0 = hrunner_mono_ms();
 
-  hspec_error se;
+  herr se;
   spec = hspec_load_file(o->spec_path, &se);
   if (!spec) {
     fprintf(stderr, "apiharness certify: %s\n", se.msg);
     goto out;
   }
-  hschema_error he;
+  herr he;
   rules = hrules_new(spec, &he);
   if (!rules) {
     fprintf(stderr, "apiharness certify: %s\n", he.msg);
     goto out;
   }
-  hcases_error ce;
+  herr ce;
   cat = hcases_generate(rules, (unsigned)o->seed, &ce);
   if (!cat || !pf_created) {
     fprintf(stderr, "apiharness certify: %s\n", cat ? "out of memory" : ce.msg);
@@ -273,11 +253,11 @@ int hcertify_run(const hcertify_config *o, hcertify_result *out) {
             f);
     goto out;
   }
-  if (o->criterion && (!o->conformance_bin || !o->conformance_bin[0])) {
-    fprintf(stderr, "apiharness certify: --runner criterion: no conformance binary given\n");
+  if (!o->conformance_bin || !o->conformance_bin[0]) {
+    fprintf(stderr, "apiharness certify: no conformance suites binary given\n");
     goto out;
   }
-  snprintf(bin, sizeof bin, "%s", o->conformance_bin ? o->conformance_bin : "");
+  snprintf(bin, sizeof bin, "%s", o->conformance_bin);
   if (hclient_global_init() != 0) {
     fprintf(stderr, "apiharness certify: curl_global_init failed\n");
     goto out;
@@ -361,8 +341,28 @@ int hcertify_run(const hcertify_config *o, hcertify_result *out) {
   pc.n_redact = o->n_redact;
   pc.headers = o->headers;
   pc.n_headers = o->n_headers;
+  pc.watchdog_ms = case_watchdog_ms(cat, o->filter, o->timeout_ms) +
+                   (o->rate > 0 ? (long)(2000.0 * HCASES_MAX_STEPS / o->rate) : 0);
   if (o->max_creates >= 0)
     pc.max_creates = o->max_creates > pf_creates ? o->max_creates - pf_creates : 0;
+  /* the explore phase: a test of the suites, beside the cases */
+  long budget_x = o->explore >= 0 ? o->explore : (mock ? HEXPLORE_DEFAULT_BUDGET : 0);
+  hplan_explore px;
+  memset(&px, 0, sizeof px);
+  if (budget_x > 0) {
+    hplan_counts pre;
+    hplan_count(&pc, &pre);
+    px.budget = budget_x;
+    px.seed = o->seed;
+    px.max_ms = o->explore >= 0 ? 0 : 60000; /* the default budget never holds a run up */
+    px.max_creates = pc.max_creates >= 0
+                         ? (pc.max_creates > pre.creates ? pc.max_creates - pre.creates : 0)
+                         : -1;
+    px.list_created = !mock;
+    px.report_dir = report_dir;
+    px.token_env = o->labels[0].value ? o->labels[0].env : NULL;
+    pc.explore = &px;
+  }
   char perr[HPLAN_MSG_MAX];
   plan = hplan_new(&pc, &counts, perr);
   if (!plan) {
@@ -383,62 +383,36 @@ int hcertify_run(const hcertify_config *o, hcertify_result *out) {
   }
   fprintf(stderr, "certify: %zu cases against %s%s (profile %s), report in %s\n", n_entries,
           base_url, mock ? " (embedded mock)" : "", o->profile_name, report_dir);
-  long budget = (long)((double)n_entries * (double)(o->timeout_ms * 3 + 10000) / o->jobs) + 60000;
-  if (o->rate > 0)
-    budget += (long)((double)n_entries * 2 * 1000.0 / o->rate);
   int jobs = o->rate > 0 ? 1 : o->jobs;
-  int rr;
-  if (o->criterion)
-    rr = hrunner_suites(bin, plan_path, work, report_dir, n_entries, jobs, budget);
-  else
-    rr = hrunner_forked(plan, rules, cat, work, n_entries, jobs,
-                        case_watchdog_ms(cat, o->timeout_ms) +
-                            (o->rate > 0 ? (long)(2000.0 * HCASES_MAX_STEPS / o->rate) : 0));
+  long budget = (long)((double)n_entries * (double)pc.watchdog_ms / jobs) + 60000;
+  if (budget_x > 0) /* explore: its own limit, else one client timeout per request */
+    budget +=
+        px.max_ms
+            ? px.max_ms * 2
+            : (long)((double)budget_x * (double)(o->timeout_ms + 50) / (o->rate > 0 ? 1 : 4)) +
+                  (o->rate > 0 ? (long)((double)budget_x * 2000.0 / o->rate) : 0);
+  if (hrunner_results_init(&results, work, n_entries) != 0) {
+    fprintf(stderr, "apiharness certify: out of memory\n");
+    goto out;
+  }
+  hrunner_config rcfg = {bin,  plan_path, work,         report_dir, n_entries,
+                         jobs, budget,    budget_x > 0, &results};
+  int rr = hrunner_suites(&rcfg);
   if (rr < 0)
     goto out;
   interrupted = rr == 1;
-
-  /* the explore phase (in its own process, after the forked cases) */
-  long budget_x = o->explore >= 0 ? o->explore : (mock ? HEXPLORE_DEFAULT_BUDGET : 0);
-  if (budget_x > 0 && !interrupted && o->n_headers) {
-    /* the explore engine sends no run-level headers: requests without them
-     * would not be the requests the user asked for */
-    static const char why[] = "the explore phase does not send --header headers: not run";
-    fprintf(stderr, "apiharness certify: warning: explore skipped: %s\n", why);
-    explore = explore_skipped(o->seed, budget_x, why);
-  } else if (budget_x > 0 && !interrupted) {
-    hexplore_config xc;
-    memset(&xc, 0, sizeof xc);
-    xc.base_url = base_url;
-    xc.bearer = o->labels[0].value;
-    xc.token_env = o->labels[0].env;
-    xc.profile = (hjudge_profile)hjudge_profile_parse(o->profile_name);
-    xc.client = (hclient_options){o->timeout_ms, 0, o->cacert, o->insecure};
-    xc.budget = budget_x;
-    xc.seed = o->seed;
-    xc.rate_per_s = o->rate;
-    xc.max_creates = pc.max_creates >= 0
-                         ? (pc.max_creates > counts.creates ? pc.max_creates - counts.creates : 0)
-                         : -1;
-    xc.list_created = !mock;
-    xc.report_dir = report_dir;
-    xc.progress = isatty(2);
-    xc.max_ms = o->explore >= 0 ? 0 : 60000; /* the default budget never holds a run up */
-    char xerr[HEXPLORE_MSG_MAX];
-    int xi = 0;
-    explore = hrunner_explore(rules, &xc, work, &xi, xerr);
-    /* the explore engine keeps no --redact values: the created ids it lists
-     * (live targets) are the values at /id, so they go when /id is redacted */
-    for (size_t k = 0; explore && k < o->n_redact; k++)
-      if (!strcmp(o->redact[k], "/id")) {
-        cJSON *made = cJSON_GetObjectItemCaseSensitive(explore, "created");
-        for (cJSON *m = cJSON_IsArray(made) ? made->child : NULL; m; m = m->next)
-          if (cJSON_GetObjectItemCaseSensitive(m, "id"))
-            cJSON_ReplaceItemInObjectCaseSensitive(m, "id", cJSON_CreateString("<redacted>"));
-      }
-    if (xi) {
-      interrupted = 1;
-    } else if (!explore) { /* the catalogue still certifies; the report says why */
+  if (budget_x > 0 && !interrupted) {
+    char xpath[PATH_MAX + 16];
+    snprintf(xpath, sizeof xpath, "%s/explore.json", work);
+    explore = hrunner_read_json(xpath);
+    const cJSON *e = cJSON_GetObjectItemCaseSensitive(explore, "hrunner_error");
+    if (!explore || cJSON_IsString(e)) { /* the catalogue still certifies; the report says why */
+      char xerr[HEXPLORE_MSG_MAX];
+      snprintf(xerr, sizeof xerr, "%s",
+               cJSON_IsString(e) ? e->valuestring
+                                 : "the explore test ended without a result (crashed, or over "
+                                   "the run's time budget; see criterion.xml)");
+      cJSON_Delete(explore);
       fprintf(stderr, "apiharness certify: warning: explore skipped: %s\n", xerr);
       explore = explore_skipped(o->seed, budget_x, xerr);
     }
@@ -449,8 +423,8 @@ int hcertify_run(const hcertify_config *o, hcertify_result *out) {
     explore = explore_skipped(o->seed, budget_x, "the run was interrupted");
 
   /* collect the results (an interrupted run: those that finished) */
-  if (hmodel_collect(cat, plan, work, toks, o->n_labels, interrupted, explore, pf_created, &res) !=
-      0) {
+  if (hmodel_collect(cat, plan, &results, toks, o->n_labels, interrupted, explore, pf_created,
+                     &res) != 0) {
     fprintf(stderr, "apiharness certify: out of memory collecting the results\n");
     goto out;
   }
@@ -554,6 +528,7 @@ int hcertify_run(const hcertify_config *o, hcertify_result *out) {
   report = NULL;
   rc = interrupted ? HCERTIFY_EXIT_INTERRUPTED : any_fail ? HCERTIFY_EXIT_FAIL : HCERTIFY_EXIT_OK;
 out:
+  hrunner_results_free(&results);
   hmodel_results_free(&res);
   if (work[0])
     hrunner_remove_tree(work);

@@ -41,8 +41,7 @@ typedef struct {
   double rate;      /* requests per second, 0: unlimited */
   long max_creates; /* -1: unlimited */
   int insecure, jobs;
-  int criterion;               /* the Criterion suites instead of forked cases */
-  const char *conformance_bin; /* with criterion: the suites' binary (checked by the caller) */
+  const char *conformance_bin; /* the Criterion suites' binary (checked by the caller) */
   int no_preflight;
   long explore; /* -1: the target's default */
   const char *summary_md, *sarif;

@@ -31,9 +31,9 @@ static void move_created(cJSON *to, cJSON *from_obj) {
   cJSON_Delete(cr);
 }
 
-int hmodel_collect(const cJSON *cat, const cJSON *plan, const char *work, const hplan_token *tokens,
-                   size_t n_tokens, int interrupted, cJSON *explore, const cJSON *preflight_created,
-                   hmodel_results *out) {
+int hmodel_collect(const cJSON *cat, const cJSON *plan, hrunner_results *results,
+                   const hplan_token *tokens, size_t n_tokens, int interrupted, cJSON *explore,
+                   const cJSON *preflight_created, hmodel_results *out) {
   memset(out, 0, sizeof *out);
   out->cases = cJSON_CreateArray();
   out->created = cJSON_CreateArray();
@@ -45,9 +45,9 @@ int hmodel_collect(const cJSON *cat, const cJSON *plan, const char *work, const 
       cJSON_AddItemToArray(out->created, cJSON_Duplicate(x, 1));
   const cJSON *entries = cJSON_GetObjectItemCaseSensitive(plan, "entries");
   size_t ei = 0;
-  hcases_error ce;
+  herr ce;
   for (const cJSON *e = entries ? entries->child : NULL; e; e = e->next, ei++) {
-    if (interrupted && !hrunner_has_result(work, ei)) {
+    if (interrupted && !hrunner_has_result(results, ei)) {
       out->not_run++; /* stopped before it ran, or killed while it ran */
       continue;
     }
@@ -59,19 +59,22 @@ int hmodel_collect(const cJSON *cat, const cJSON *plan, const char *work, const 
     hcases_case c;
     if (!hcases_at(cat, (size_t)hcases_find(cat, case_id), &c, &ce))
       goto fail;
-    cJSON *res = hrunner_result(work, ei, &c, case_id, label, li > 0);
+    cJSON *res = hrunner_result(results, ei, &c, case_id, label, li > 0);
     if (!res)
       goto fail;
     const char *status = cJSON_GetObjectItemCaseSensitive(res, "status")->valuestring;
     const char *shown_id = cJSON_GetObjectItemCaseSensitive(res, "id")->valuestring;
-    int rank = hagg_status_rank(status);
-    out->counts[rank == 1 ? 0 : rank == 3 ? 1 : rank == 2 ? 2 : rank == 0 ? 3 : 4]++;
+    hstatus st = hstatus_parse(status);
+    if (st >= HSTATUS_JUDGE_COUNT)
+      st = HSTATUS_ERROR; /* a case result is a judge's status or "error" */
+    out->counts[st]++;
     if (li < HMODEL_MAX_TOKENS) {
+      /* per token: a case that could not run counts as failed */
+      hstatus tst = st == HSTATUS_ERROR ? HSTATUS_FAIL : st;
       out->tokens[li].cases++;
-      if (rank == 3 || rank < 0)
+      if (tst == HSTATUS_FAIL)
         out->tokens[li].fails++;
-      if ((rank < 0 ? 3 : rank) > out->tokens[li].rank)
-        out->tokens[li].rank = rank < 0 ? 3 : rank;
+      out->tokens[li].worst = hstatus_worst(out->tokens[li].worst, tst);
     }
     const cJSON *srv = cJSON_GetObjectItemCaseSensitive(res, "server");
     if (!out->server[0] && cJSON_IsString(srv))
@@ -165,11 +168,10 @@ cJSON *hmodel_build(const hmodel_meta *m, hmodel_results *r, cJSON *explore) {
   cJSON *sum = cJSON_AddObjectToObject(report, "summary");
   cJSON_AddNumberToObject(sum, "requirements", (double)r->n_reqs);
   cJSON_AddNumberToObject(sum, "cases", (double)r->n_cases);
-  cJSON_AddNumberToObject(sum, "pass", (double)r->counts[0]);
-  cJSON_AddNumberToObject(sum, "fail", (double)r->counts[1]);
-  cJSON_AddNumberToObject(sum, "warn", (double)r->counts[2]);
-  cJSON_AddNumberToObject(sum, "skip", (double)r->counts[3]);
-  cJSON_AddNumberToObject(sum, "error", (double)r->counts[4]);
+  static const hstatus summed[] = {HSTATUS_PASS, HSTATUS_FAIL, HSTATUS_WARN, HSTATUS_SKIP,
+                                   HSTATUS_ERROR};
+  for (size_t k = 0; k < sizeof summed / sizeof summed[0]; k++)
+    cJSON_AddNumberToObject(sum, hstatus_name(summed[k]), (double)r->counts[summed[k]]);
   cJSON_AddItemToObject(report, "requirements", r->requirements);
   cJSON_AddItemToObject(report, "cases", r->cases);
   cJSON_AddItemToObject(report, "created_resources", r->created);
@@ -181,7 +183,7 @@ cJSON *hmodel_build(const hmodel_meta *m, hmodel_results *r, cJSON *explore) {
     for (size_t li = 0; li < m->n_tokens && li < HMODEL_MAX_TOKENS; li++) {
       cJSON *x = cJSON_CreateObject();
       cJSON_AddStringToObject(x, "label", m->tokens[li].label);
-      cJSON_AddStringToObject(x, "status", hagg_rank_name(r->tokens[li].rank));
+      cJSON_AddStringToObject(x, "status", hstatus_name(r->tokens[li].worst));
       cJSON_AddNumberToObject(x, "cases", (double)r->tokens[li].cases);
       cJSON_AddNumberToObject(x, "fail", (double)r->tokens[li].fails);
       cJSON_AddItemToArray(mx, x);

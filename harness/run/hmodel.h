@@ -2,9 +2,9 @@
  * "apiharness-compliance/1" before the report layer adds findings and
  * coverage) - below the CLI.
  *
- * hmodel_collect reads the plan entries' results from the work directory
- * (an entry without a result file is "error", or, in an interrupted run, not
- * run and left out), folds every case and the explore section into the
+ * hmodel_collect takes the plan entries' results the runner kept
+ * (run/hrunner.h: hrunner_results; an entry without a result is "error", or,
+ * in an interrupted run, not run and left out), folds every case and the explore section into the
  * requirements (hagg) and lists the created resources (the preflight's
  * first).  hmodel_build assembles the report:
  *   verdict      "compliant" / "non-compliant", or "incomplete" when the run
@@ -18,7 +18,9 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "rules/hstatus.h"
 #include "run/hplan.h"
+#include "run/hrunner.h"
 #include "spec/hspec.h"
 
 #define HMODEL_MAX_TOKENS 8
@@ -29,22 +31,22 @@ typedef struct {
   cJSON *requirements;
   int any_fail;
   size_t n_reqs;
-  size_t counts[5]; /* pass fail warn skip error */
-  size_t n_cases;   /* results collected */
-  size_t not_run;   /* interrupted: entries without a result */
-  char server[256]; /* the first Server header seen ("" none) */
+  size_t counts[HSTATUS_COUNT]; /* cases by status (anything unreadable: error) */
+  size_t n_cases;               /* results collected */
+  size_t not_run;               /* interrupted: entries without a result */
+  char server[256];             /* the first Server header seen ("" none) */
   struct {
     size_t cases, fails;
-    int rank;
+    hstatus worst; /* skip when none ran; a case that could not run: fail */
   } tokens[HMODEL_MAX_TOKENS];
 } hmodel_results;
 
 /* Reads the results; explore (may be NULL) is folded and its "created" moved
  * to the list; preflight_created (may be NULL) is copied first.  0, or -1
  * when out of memory.  Free with hmodel_results_free. */
-int hmodel_collect(const cJSON *cat, const cJSON *plan, const char *work, const hplan_token *tokens,
-                   size_t n_tokens, int interrupted, cJSON *explore, const cJSON *preflight_created,
-                   hmodel_results *out);
+int hmodel_collect(const cJSON *cat, const cJSON *plan, hrunner_results *results,
+                   const hplan_token *tokens, size_t n_tokens, int interrupted, cJSON *explore,
+                   const cJSON *preflight_created, hmodel_results *out);
 void hmodel_results_free(hmodel_results *r);
 
 typedef struct {

@@ -21,7 +21,7 @@ int hplan_match(const char *filter, const hcases_case *c) {
 /* Walks the plan's entries; entries (may be NULL) receives them. */
 static int walk(const hplan_config *cfg, cJSON *entries, hplan_counts *out) {
   memset(out, 0, sizeof *out);
-  hcases_error ce;
+  herr ce;
   size_t n = hcases_count(cfg->cat);
   for (size_t li = 0; li < cfg->n_tokens; li++) {
     for (size_t i = 0; i < n; i++) {
@@ -113,6 +113,25 @@ cJSON *hplan_new(const hplan_config *cfg, hplan_counts *out, char *err) {
     cJSON *rd = cJSON_AddArrayToObject(plan, "redact");
     for (size_t i = 0; rd && i < cfg->n_redact; i++)
       cJSON_AddItemToArray(rd, cJSON_CreateString(cfg->redact[i]));
+  }
+  if (cfg->watchdog_ms > 0)
+    cJSON_AddNumberToObject(plan, "watchdog_ms", (double)cfg->watchdog_ms);
+  if (cfg->explore) {
+    const hplan_explore *x = cfg->explore;
+    cJSON *xo = cJSON_AddObjectToObject(plan, "explore");
+    char seed[32]; /* as text: a double would round seeds past 2^53 */
+    snprintf(seed, sizeof seed, "%lu", x->seed);
+    if (!xo || !cJSON_AddNumberToObject(xo, "budget", (double)x->budget) ||
+        !cJSON_AddStringToObject(xo, "seed", seed) ||
+        !cJSON_AddNumberToObject(xo, "max_ms", (double)x->max_ms) ||
+        !cJSON_AddNumberToObject(xo, "max_creates", (double)x->max_creates) ||
+        !cJSON_AddBoolToObject(xo, "list_created", x->list_created) ||
+        (x->report_dir && !cJSON_AddStringToObject(xo, "report_dir", x->report_dir)) ||
+        (x->token_env && !cJSON_AddStringToObject(xo, "token_env", x->token_env))) {
+      snprintf(err, HPLAN_MSG_MAX, "out of memory");
+      cJSON_Delete(plan);
+      return NULL;
+    }
   }
   cJSON *entries = cJSON_AddArrayToObject(plan, "entries");
   if (!entries || walk(cfg, entries, out) != 0) {

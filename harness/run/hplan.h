@@ -28,6 +28,19 @@ typedef struct {
   const char *value; /* NULL: not set (no Authorization header) */
 } hplan_token;
 
+/* The explore phase, run by the suites' explore test (hexplore_config: the
+ * target, profile, client, rate, headers and redact pointers are the
+ * plan's). */
+typedef struct {
+  long budget;
+  unsigned long seed;
+  long max_ms;      /* 0: no limit */
+  long max_creates; /* -1: unlimited */
+  int list_created;
+  const char *report_dir;
+  const char *token_env; /* the default token's variable (NULL: no token) */
+} hplan_explore;
+
 typedef struct {
   const cJSON *cat;           /* the catalogue */
   const char *catalogue_path; /* where the catalogue was written (for the suites) */
@@ -48,6 +61,8 @@ typedef struct {
   size_t n_redact;
   const hrun_header *headers; /* --header: a literal value is written, an env one by name */
   size_t n_headers;
+  long watchdog_ms;             /* a case running longer ends its test process (0: none) */
+  const hplan_explore *explore; /* NULL: no explore phase */
 } hplan_config;
 
 typedef struct {

@@ -17,8 +17,9 @@
 
 #include "cases/hcases.h"
 #include "client/hrun.h"
-#include "report/hreport.h"
+#include "rules/hstatus.h"
 #include "run/hstop.h"
+#include "util/hutil.h"
 
 /* paths and messages are cut to their fixed buffers on purpose */
 #if defined(__GNUC__) && !defined(__clang__) /* gcc only: clang has no such group */
@@ -43,7 +44,7 @@ int hrunner_write_json(const char *path, const cJSON *json, int pretty) {
   if (!text)
     return -1;
   char err[512];
-  int rc = hreport_write_file_atomic(path, text, strlen(text), err, sizeof err);
+  int rc = hutil_write_atomic_ex(path, text, strlen(text), HUTIL_WRITE_SCRATCH, err, sizeof err);
   if (rc)
     fprintf(stderr, "apiharness certify: %s\n", err);
   free(text);
@@ -99,32 +100,20 @@ long long hrunner_mono_ms(void) {
   return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int hrunner_conformance_binary(char *buf, size_t cap) {
-  const char *env = getenv("APIHARNESS_CONFORMANCE");
-  if (env && *env) {
-    snprintf(buf, cap, "%s", env);
-    return access(buf, X_OK) == 0;
-  }
-  char exe[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (n <= 0)
-    return 0;
-  exe[n] = '\0';
-  char *slash = strrchr(exe, '/');
-  if (slash)
-    *slash = '\0';
-  snprintf(buf, cap, "%s/conformance/apiharness-conformance", exe);
-  return access(buf, X_OK) == 0;
-}
-
-/* Runs the conformance binary; returns 0 when it ran (whatever its verdicts),
+/* One run of the conformance binary over the given batches: 0 when it ran
+ * (whatever its verdicts), 1 when interrupted, 2 when it overran the budget,
  * -1 when it could not be started. */
-int hrunner_suites(const char *bin, const char *plan_path, const char *work, const char *report_dir,
-                   size_t n_entries, int jobs, long budget_ms) {
-  char xml[PATH_MAX + 16], log[PATH_MAX], jobs_arg[32];
-  snprintf(xml, sizeof xml, "--xml=%s/criterion.xml", report_dir);
-  snprintf(log, sizeof log, "%s/criterion.log", work);
-  snprintf(jobs_arg, sizeof jobs_arg, "--jobs=%d", jobs);
+static int run_binary(const hrunner_config *rc, const char *batches, int with_explore, int round,
+                      long long deadline, size_t *done, size_t *failures) {
+  cJSON **seen = rc->results->items;
+  char xml[PATH_MAX + 32], log[PATH_MAX], jobs_arg[32];
+  if (round == 0)
+    snprintf(xml, sizeof xml, "--xml=%s/criterion.xml", rc->report_dir);
+  else
+    snprintf(xml, sizeof xml, "--xml=%s/criterion-%d.xml", rc->report_dir, round);
+  snprintf(log, sizeof log, "%s/criterion-%d.log", rc->work, round);
+  snprintf(jobs_arg, sizeof jobs_arg, "--jobs=%d", rc->jobs);
+  fflush(NULL);
   pid_t pid = fork();
   if (pid < 0) {
     fprintf(stderr, "apiharness certify: fork: %s\n", strerror(errno));
@@ -138,180 +127,190 @@ int hrunner_suites(const char *bin, const char *plan_path, const char *work, con
       dup2(fd, 1);
       dup2(fd, 2);
     }
-    setenv("APIHARNESS_PLAN", plan_path, 1);
+    setenv("APIHARNESS_PLAN", rc->plan_path, 1);
+    setenv("APIHARNESS_BATCHES", batches, 1);
     /* certify itself may run inside a Criterion test (its BoxFort worker
      * variables would make the suites believe they are a worker too) */
     unsetenv("BXFI_MAP");
-    execl(bin, "apiharness-conformance", jobs_arg, xml, "--always-succeed", (char *)NULL);
+    if (with_explore)
+      execl(rc->bin, "apiharness-conformance", jobs_arg, xml, "--always-succeed", (char *)NULL);
+    else
+      execl(rc->bin, "apiharness-conformance", jobs_arg, xml, "--always-succeed",
+            "--filter=conformance/*", (char *)NULL);
     _exit(127);
   }
   setpgid(pid, pid);
   int stop_slot = hstop_child_add(-pid);
   int tty = isatty(2);
-  long long start = hrunner_mono_ms(), last_print = 0;
-  size_t done = 0, failures = 0;
-  char *seen = calloc(n_entries ? n_entries : 1, 1);
-  int status = 0, interrupted = 0;
+  long long last_print = 0;
+  int status = 0, outcome = 0;
   for (;;) {
     pid_t w = waitpid(pid, &status, WNOHANG);
-    /* count results */
-    for (size_t i = 0; seen && i < n_entries; i++) {
+    for (size_t i = 0; i < rc->n_entries; i++) {
       if (seen[i])
         continue;
       char path[PATH_MAX];
-      snprintf(path, sizeof path, "%s/%zu.json", work, i);
+      snprintf(path, sizeof path, "%s/%zu.json", rc->work, i);
       if (access(path, R_OK) != 0)
         continue;
-      cJSON *r = hrunner_read_json(path);
+      cJSON *r = hrunner_read_json(path); /* kept for hmodel_collect: read once */
       const cJSON *st = cJSON_GetObjectItemCaseSensitive(r, "status");
       if (r) {
-        seen[i] = 1;
-        done++;
-        if (cJSON_IsString(st) && !strcmp(st->valuestring, "fail"))
-          failures++;
+        seen[i] = r;
+        (*done)++;
+        if (hstatus_parse(cJSON_GetStringValue(st)) == HSTATUS_FAIL)
+          (*failures)++;
       }
-      cJSON_Delete(r);
     }
     long long now = hrunner_mono_ms();
     if (tty || now - last_print >= 2000 || w == pid) {
-      fprintf(stderr, "%scertify: %zu/%zu cases done, %zu failing%s", tty ? "\r" : "", done,
-              n_entries, failures, tty ? "   " : "\n");
+      fprintf(stderr, "%scertify: %zu/%zu cases done, %zu failing%s", tty ? "\r" : "", *done,
+              rc->n_entries, *failures, tty ? "   " : "\n");
       last_print = now;
     }
-    if (w == pid || w < 0)
+    if (w == pid || (w < 0 && errno != EINTR))
       break;
     if (hstop_requested()) {
       kill(-pid, SIGKILL);
       waitpid(pid, &status, 0);
-      interrupted = 1;
+      outcome = 1;
       break;
     }
-    if (now - start > budget_ms) {
+    if (now > deadline) {
       fprintf(stderr, "\napiharness certify: the suites ran over %ld s: stopped\n",
-              budget_ms / 1000);
+              rc->budget_ms / 1000);
       kill(-pid, SIGKILL);
       waitpid(pid, &status, 0);
+      outcome = 2;
       break;
     }
-    struct timespec ts = {0, 100 * 1000000L};
+    struct timespec ts = {0, 20 * 1000000L};
     nanosleep(&ts, NULL);
   }
   hstop_child_remove(stop_slot);
   if (tty)
     fprintf(stderr, "\n");
-  free(seen);
-  if (interrupted)
-    return 1;
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
-    fprintf(stderr, "apiharness certify: could not execute %s\n", bin);
+  /* a Ctrl-C reaches the whole process group: the suites may die of it just
+   * before this process's own handler runs */
+  if (!outcome && (hstop_requested() || (WIFSIGNALED(status) && (WTERMSIG(status) == SIGINT ||
+                                                                 WTERMSIG(status) == SIGTERM))))
+    outcome = 1;
+  if (!outcome && WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+    fprintf(stderr, "apiharness certify: could not execute %s\n", rc->bin);
     return -1;
   }
-  return 0;
+  return outcome;
 }
 
-/* The forked runner: every entry in its own child process (forked from this
- * one: spec, rules and catalogue are already loaded), `jobs` at a time, each
- * killed when it overruns its deadline (no result file -> "error"). */
-int hrunner_forked(const cJSON *plan, const hrules *rules, const cJSON *cat, const char *work,
-                   size_t n_entries, int jobs, long per_case_ms) {
-  typedef struct {
-    pid_t pid;
-    size_t index;
-    long long deadline;
-    int stop_slot;
-  } slot;
-  slot *run = calloc((size_t)jobs, sizeof *run);
-  if (!run)
-    return -1;
-  int tty = isatty(2);
-  size_t next = 0, done = 0, failures = 0;
-  int nrun = 0;
-  long long last_print = 0;
-  fflush(NULL);
-  int interrupted = 0;
-  while (next < n_entries || nrun > 0) {
-    if (hstop_requested() && !interrupted) {
-      /* stop scheduling; the running cases are killed (no result: not run) */
-      interrupted = 1;
-      next = n_entries;
-      for (int k = 0; k < jobs; k++)
-        if (run[k].pid)
-          kill(run[k].pid, SIGKILL);
-    }
-    while (nrun < jobs && next < n_entries) {
-      pid_t pid = fork();
-      if (pid < 0) {
-        if (nrun == 0) {
-          fprintf(stderr, "apiharness certify: fork: %s\n", strerror(errno));
-          free(run);
-          return -1;
-        }
-        break;
-      }
-      if (pid == 0) {
-        hstop_child_reset();
-        char err[HCASES_MSG_MAX];
-        alarm((unsigned)(per_case_ms / 1000 + 2));
-        int rc = hrun_entry(plan, next, rules, cat, err);
-        if (rc != 0)
-          fprintf(stderr, "apiharness certify: %s\n", err);
-        fflush(NULL);
-        _exit(rc == 0 ? 0 : 3);
-      }
-      for (int k = 0; k < jobs; k++)
-        if (!run[k].pid) {
-          run[k] = (slot){pid, next, hrunner_mono_ms() + per_case_ms, hstop_child_add(pid)};
-          break;
-        }
-      nrun++;
-      next++;
-    }
-    int status;
-    pid_t w = waitpid(-1, &status, WNOHANG);
-    long long now = hrunner_mono_ms();
-    int progressed = 0;
-    for (int k = 0; k < jobs; k++) {
-      if (!run[k].pid)
-        continue;
-      if (w == run[k].pid) {
-        char path[PATH_MAX];
-        snprintf(path, sizeof path, "%s/%zu.json", work, run[k].index);
-        cJSON *r = hrunner_read_json(path);
-        const cJSON *st = cJSON_GetObjectItemCaseSensitive(r, "status");
-        if (!r || (cJSON_IsString(st) && !strcmp(st->valuestring, "fail")))
-          failures++;
-        cJSON_Delete(r);
-        hstop_child_remove(run[k].stop_slot);
-        run[k].pid = 0;
-        nrun--;
-        done++;
-        progressed = 1;
-      } else if (now > run[k].deadline) {
-        kill(run[k].pid, SIGKILL); /* reaped by a later waitpid */
-        run[k].deadline = now + 60000;
-      }
-    }
-    if (tty ? progressed : (now - last_print >= 2000 || (next == n_entries && nrun == 0))) {
-      fprintf(stderr, "%scertify: %zu/%zu cases done, %zu failing%s", tty ? "\r" : "", done,
-              n_entries, failures, tty ? "   " : "\n");
-      last_print = now;
-    }
-    if (w <= 0 && !progressed) {
-      struct timespec ts = {0, 2 * 1000000L};
-      nanosleep(&ts, NULL);
-    }
-  }
-  if (tty)
-    fprintf(stderr, "\n");
-  free(run);
-  return interrupted ? 1 : 0;
-}
-
-cJSON *hrunner_result(const char *work, size_t index, const hcases_case *c, const char *case_id,
-                      const char *label, int relabel) {
+static int has_file(const char *work, size_t index, const char *ext) {
   char path[PATH_MAX];
-  snprintf(path, sizeof path, "%s/%zu.json", work, index);
-  cJSON *res = hrunner_read_json(path);
+  snprintf(path, sizeof path, "%s/%zu.%s", work, index, ext);
+  return access(path, F_OK) == 0;
+}
+
+size_t hrunner_batch_size(size_t n_entries, int jobs) {
+  const char *env = getenv("APIHARNESS_BATCH");
+  if (env && *env) {
+    char *end;
+    unsigned long v = strtoul(env, &end, 10);
+    if (!*end && v > 0)
+      return v;
+  }
+  /* a few batches per job keeps the jobs busy to the end; each batch pays
+   * one process start and one load of the spec, rules and catalogue */
+  size_t batches = (size_t)(jobs > 0 ? jobs : 1) * 3;
+  size_t size = (n_entries + batches - 1) / (batches ? batches : 1);
+  return size ? size : 1;
+}
+
+/* Appends "first:count," for the batches of the entries run[0..n). */
+static char *batches_of(const size_t *run, size_t n, size_t size) {
+  char *out = malloc(n * 44 + 1);
+  if (!out)
+    return NULL;
+  size_t len = 0;
+  out[0] = '\0';
+  for (size_t i = 0; i < n;) {
+    size_t j = i + 1;
+    while (j < n && j - i < size && run[j] == run[j - 1] + 1)
+      j++;
+    len += (size_t)sprintf(out + len, "%s%zu:%zu", len ? "," : "", run[i], j - i);
+    i = j;
+  }
+  return out;
+}
+
+int hrunner_suites(const hrunner_config *rc) {
+  size_t *todo = malloc((rc->n_entries ? rc->n_entries : 1) * sizeof *todo);
+  if (!todo || rc->results->n < rc->n_entries) {
+    free(todo);
+    fprintf(stderr, "apiharness certify: out of memory\n");
+    return -1;
+  }
+  size_t n_todo = rc->n_entries, done = 0, failures = 0;
+  for (size_t i = 0; i < n_todo; i++)
+    todo[i] = i;
+  size_t size = hrunner_batch_size(rc->n_entries, rc->jobs);
+  long long deadline = hrunner_mono_ms() + rc->budget_ms;
+  int outcome = 0;
+  /* round 0: every entry in batches (and the explore phase); then the
+   * entries a crashing batch never started, each alone, until none is left
+   * or a round starts none of them */
+  for (int round = 0; (n_todo > 0 || (round == 0 && rc->explore)); round++) {
+    char *batches = batches_of(todo, n_todo, round == 0 ? size : 1);
+    if (!batches) {
+      fprintf(stderr, "apiharness certify: out of memory\n");
+      outcome = -1;
+      break;
+    }
+    outcome = run_binary(rc, batches, round == 0 && rc->explore, round, deadline, &done, &failures);
+    free(batches);
+    if (outcome != 0)
+      break;
+    size_t before = n_todo;
+    n_todo = 0;
+    for (size_t k = 0; k < before; k++)
+      if (!has_file(rc->work, todo[k], "json") && !has_file(rc->work, todo[k], "started"))
+        todo[n_todo++] = todo[k];
+    if (n_todo == before) /* none of them started: the binary cannot run them */
+      break;
+    if (n_todo)
+      fprintf(stderr,
+              "apiharness certify: %zu cases did not start (a case crashed their test "
+              "process): running them again, one per test\n",
+              n_todo);
+  }
+  free(todo);
+  return outcome == 2 ? 0 : outcome;
+}
+
+int hrunner_results_init(hrunner_results *r, const char *work, size_t n) {
+  r->work = work;
+  r->n = n;
+  r->items = calloc(n ? n : 1, sizeof *r->items);
+  return r->items ? 0 : -1;
+}
+
+void hrunner_results_free(hrunner_results *r) {
+  for (size_t i = 0; r->items && i < r->n; i++)
+    cJSON_Delete(r->items[i]);
+  free(r->items);
+  r->items = NULL;
+  r->n = 0;
+}
+
+cJSON *hrunner_result(hrunner_results *rs, size_t index, const hcases_case *c, const char *case_id,
+                      const char *label, int relabel) {
+  const char *work = rs->work;
+  cJSON *res = NULL;
+  if (index < rs->n && rs->items[index]) {
+    res = rs->items[index];
+    rs->items[index] = NULL;
+  } else {
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/%zu.json", work, index);
+    res = hrunner_read_json(path);
+  }
   const cJSON *st = cJSON_GetObjectItemCaseSensitive(res, "status");
   if (!res || !cJSON_IsString(st)) {
     cJSON_Delete(res);
@@ -323,10 +322,14 @@ cJSON *hrunner_result(const char *work, size_t index, const hcases_case *c, cons
     cJSON_AddStringToObject(res, "class", c->klass);
     cJSON_AddStringToObject(res, "title", c->title ? c->title : "");
     cJSON_AddStringToObject(res, "label", label);
-    cJSON_AddStringToObject(res, "status", "error");
-    cJSON_AddStringToObject(res, "detail",
-                            "the case's test process crashed or was killed before it wrote a "
-                            "result (see criterion.xml)");
+    cJSON_AddStringToObject(res, "status", hstatus_name(HSTATUS_ERROR));
+    cJSON_AddStringToObject(
+        res, "detail",
+        has_file(work, index, "started")
+            ? "the case started but its test process ended before it wrote a result: it "
+              "crashed, or overran its deadline (see criterion.xml in the report)"
+            : "the case never ran: the suites stopped before it (interrupted, or over the "
+              "run's time budget)");
     cJSON_AddItemToObject(res, "checks", cJSON_CreateArray());
   }
   if (relabel) {
@@ -342,79 +345,6 @@ cJSON *hrunner_result(const char *work, size_t index, const hcases_case *c, cons
   return res;
 }
 
-int hrunner_has_result(const char *work, size_t index) {
-  char path[PATH_MAX];
-  snprintf(path, sizeof path, "%s/%zu.json", work, index);
-  return access(path, R_OK) == 0;
-}
-
-cJSON *hrunner_explore(const hrules *rules, const hexplore_config *cfg, const char *work,
-                       int *interrupted, char *err) {
-  *interrupted = 0;
-  err[0] = '\0';
-  char path[PATH_MAX];
-  snprintf(path, sizeof path, "%s/explore.json", work);
-  unlink(path);
-  if (hstop_requested()) {
-    *interrupted = 1;
-    return NULL;
-  }
-  fflush(NULL);
-  pid_t pid = fork();
-  if (pid < 0) {
-    snprintf(err, HEXPLORE_MSG_MAX, "fork: %s", strerror(errno));
-    return NULL;
-  }
-  if (pid == 0) {
-    hstop_child_reset();
-    char xerr[HEXPLORE_MSG_MAX];
-    cJSON *x = hexplore_run(rules, cfg, xerr);
-    if (!x) {
-      x = cJSON_CreateObject();
-      if (x)
-        cJSON_AddStringToObject(x, "hrunner_error", xerr);
-    }
-    int rc = x && hrunner_write_json(path, x, 0) == 0 ? 0 : 3;
-    cJSON_Delete(x);
-    fflush(NULL);
-    _exit(rc);
-  }
-  int slot = hstop_child_add(pid);
-  int status = 0;
-  for (;;) {
-    pid_t w = waitpid(pid, &status, WNOHANG);
-    if (w == pid || (w < 0 && errno != EINTR))
-      break;
-    if (hstop_requested()) {
-      kill(pid, SIGKILL);
-      while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-      *interrupted = 1;
-      break;
-    }
-    struct timespec ts = {0, 10 * 1000000L};
-    nanosleep(&ts, NULL);
-  }
-  hstop_child_remove(slot);
-  /* a Ctrl-C reaches the whole process group: the child may die of it just
-   * before this process's own handler runs */
-  if (!*interrupted && WIFSIGNALED(status) &&
-      (WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM))
-    *interrupted = 1;
-  if (*interrupted) {
-    unlink(path);
-    return NULL;
-  }
-  cJSON *x = hrunner_read_json(path);
-  unlink(path);
-  const cJSON *e = cJSON_GetObjectItemCaseSensitive(x, "hrunner_error");
-  if (!x || cJSON_IsString(e)) {
-    snprintf(err, HEXPLORE_MSG_MAX, "%s",
-             cJSON_IsString(e)     ? e->valuestring
-             : WIFSIGNALED(status) ? "the explore process was killed"
-                                   : "the explore process wrote no result");
-    cJSON_Delete(x);
-    return NULL;
-  }
-  return x;
+int hrunner_has_result(const hrunner_results *rs, size_t index) {
+  return (index < rs->n && rs->items[index]) || has_file(rs->work, index, "json");
 }

@@ -1,14 +1,16 @@
-/* hrunner: runs the catalogue entries of a plan and the small file helpers the
- * run needs - below the CLI.
+/* hrunner: runs the plan's cases and explore phase through the Criterion
+ * conformance suites (conformance/conformance.c), and the small file helpers
+ * the run needs - below the CLI.
  *
- *  - hrunner_forked: every plan entry in its own child process forked from the
- *    caller (spec, rules and catalogue already loaded), `jobs` at a time, each
- *    killed when it overruns its deadline (no result file -> "error").
- *  - hrunner_suites: the Criterion conformance binary (one test per case) with
- *    APIHARNESS_PLAN pointing at the plan; its JUnit output goes to
- *    <report_dir>/criterion.xml.
- * Both print a progress line on stderr and read each entry's result from
- * <work>/<index>.json (written by hrun_entry). */
+ * The suites run the plan entries in batches (a Criterion test per batch,
+ * hrunner_batch_size entries each) and the explore phase as a test of its
+ * own, `jobs` tests at a time.  Each entry writes <work>/<index>.started
+ * before it runs and <work>/<index>.json when it is done.  An entry that
+ * started and wrote no result crashed or overran its watchdog: it is reported
+ * as an error (hrunner_result).  The entries a crashing batch never started
+ * run again, one per test, so one crash costs no other case its verdict.
+ * Criterion's own JUnit goes to <report_dir>/criterion.xml (criterion-N.xml
+ * for the rerun rounds). */
 #ifndef HRUNNER_H
 #define HRUNNER_H
 
@@ -16,47 +18,58 @@
 #include <stddef.h>
 
 #include "cases/hcases.h"
-#include "explore/hexplore.h"
-#include "rules/hrules.h"
 
-/* The conformance binary: $APIHARNESS_CONFORMANCE, else
- * <dir of /proc/self/exe>/conformance/apiharness-conformance.  1 when it is
- * executable (the path is in buf either way). */
-int hrunner_conformance_binary(char *buf, size_t cap);
+/* The entries' results, each parsed once: the runner's progress poll keeps
+ * every result file it reads here, and hmodel_collect takes them
+ * (hrunner_result); a result the poll did not see is read from its file. */
+typedef struct {
+  const char *work; /* <work>/<index>.json */
+  cJSON **items;    /* n slots, NULL: not read (yet) */
+  size_t n;
+} hrunner_results;
 
-/* Both runners poll hstop_requested() (run/hstop.h): on SIGINT/SIGTERM they
- * stop scheduling, kill the running case processes (their entries get no
- * result file: not run) and return 1. */
+/* 0, or -1 when out of memory. */
+int hrunner_results_init(hrunner_results *r, const char *work, size_t n);
+void hrunner_results_free(hrunner_results *r);
 
-/* 0 when the suites ran (whatever their verdicts), 1 when interrupted, -1
- * when they could not start. */
-int hrunner_suites(const char *bin, const char *plan_path, const char *work, const char *report_dir,
-                   size_t n_entries, int jobs, long budget_ms);
+typedef struct {
+  const char *bin;        /* the conformance binary (cli_conformance_binary) */
+  const char *plan_path;  /* the plan (client/hrun.h), with "watchdog_ms" and maybe "explore" */
+  const char *work;       /* the results directory the plan names */
+  const char *report_dir; /* criterion.xml goes here */
+  size_t n_entries;
+  int jobs;
+  long budget_ms;           /* the whole run's safety net: past it the suites are killed */
+  int explore;              /* the plan has an explore phase (results in <work>/explore.json) */
+  hrunner_results *results; /* filled as the results arrive (work and n as above) */
+} hrunner_config;
 
-/* 0, 1 when interrupted, or -1 when no child could be forked. */
-int hrunner_forked(const cJSON *plan, const hrules *rules, const cJSON *cat, const char *work,
-                   size_t n_entries, int jobs, long per_case_ms);
+/* The runner polls hstop_requested() (run/hstop.h): on SIGINT/SIGTERM it
+ * kills the suites (entries without a result file: not run) and returns 1.
+ * 0 when the suites ran (whatever their verdicts; also when they overran the
+ * budget: the entries left have no result), -1 when they could not start. */
+int hrunner_suites(const hrunner_config *rc);
 
-/* The explore phase in a child process (so that SIGINT/SIGTERM can stop it at
- * once): the section hexplore_run returns, read back from <work>/explore.json.
- * NULL with err filled (HEXPLORE_MSG_MAX) when explore could not start, and
- * NULL with *interrupted set when a stop was requested (the child is killed). */
-cJSON *hrunner_explore(const hrules *rules, const hexplore_config *cfg, const char *work,
-                       int *interrupted, char *err) __attribute__((warn_unused_result));
+/* Entries per batch: $APIHARNESS_BATCH when set (1 gives one Criterion test
+ * per case; bench/certify/run measures that), else about three batches per
+ * job. */
+size_t hrunner_batch_size(size_t n_entries, int jobs);
 
-/* 1 when plan entry `index` wrote its result file (<work>/<index>.json). */
-int hrunner_has_result(const char *work, size_t index);
+/* 1 when plan entry `index` has a result (kept, or its file). */
+int hrunner_has_result(const hrunner_results *rs, size_t index);
 
-/* The result of plan entry `index` (<work>/<index>.json), or, when the entry's
- * process wrote none (crash, killed at its deadline), an "error" result for
- * case c.  With relabel the id becomes "<case id>@<label>" (further token
- * labels).  NULL when out of memory. */
-cJSON *hrunner_result(const char *work, size_t index, const hcases_case *c, const char *case_id,
+/* The result of plan entry `index` (taken from rs, else read from its file),
+ * or, when the entry's process wrote none (crash, killed at its deadline, or
+ * never started), an "error" result for case c saying which.  With relabel
+ * the id becomes "<case id>@<label>" (further token labels).  NULL when out
+ * of memory. */
+cJSON *hrunner_result(hrunner_results *rs, size_t index, const hcases_case *c, const char *case_id,
                       const char *label, int relabel) __attribute__((warn_unused_result));
 
 /* mkdir -p; 0 or -1 (errno set). */
 int hrunner_mkdirs(const char *path);
-/* Writes json (pretty or compact) atomically; 0, or -1 with a message on stderr. */
+/* Writes json (pretty or compact) atomically into the run's scratch directory (not
+ * synced: whole or absent, not durable); 0, or -1 with a message on stderr. */
 int hrunner_write_json(const char *path, const cJSON *json, int pretty);
 /* Reads and parses a JSON file (at most 64 MiB); NULL when absent or not JSON. */
 cJSON *hrunner_read_json(const char *path);

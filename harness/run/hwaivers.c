@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "client/hsanitize.h"
+#include "rules/hstatus.h"
 #include "util/hutil.h"
 #include "json/hjson.h"
 
@@ -244,14 +245,17 @@ static void add_waiver_ref(cJSON *o, const hwaiver *w) {
 static void waive_requirement(cJSON *req, const hwaiver *w) {
   const char *st = sget(req, "status");
   cJSON_DeleteItemFromObjectCaseSensitive(req, "waived_status");
-  cJSON_AddStringToObject(req, "waived_status", st ? st : "fail");
-  set_str(req, "status", "waived");
+  cJSON_AddStringToObject(req, "waived_status", st ? st : hstatus_name(HSTATUS_FAIL));
+  set_str(req, "status", hstatus_name(HSTATUS_WAIVED));
   add_waiver_ref(req, w);
 }
 
+/* a finding's severity for ordering: failing (fail, error) 2, warn 1, else 0 */
 static int sev_rank(const char *s) {
-  return !s ? 0 : !strcmp(s, "fail") || !strcmp(s, "error") ? 2 : !strcmp(s, "warn") ? 1 : 0;
+  hstatus st = hstatus_parse(s);
+  return st == HSTATUS_FAIL || st == HSTATUS_ERROR ? 2 : st == HSTATUS_WARN ? 1 : 0;
 }
+static int status_is(const char *word, hstatus st) { return hstatus_parse(word) == st; }
 
 int hwaivers_apply(const hwaivers *w, cJSON *report, const char *today, int fail_on_warn) {
   cJSON *reqs = cJSON_GetObjectItemCaseSensitive(report, "requirements");
@@ -309,7 +313,8 @@ int hwaivers_apply(const hwaivers *w, cJSON *report, const char *today, int fail
         } else {
           for (cJSON *q = reqs ? reqs->child : NULL; q; q = q->next) {
             const char *id = sget(q, "id"), *st = sget(q, "status");
-            if (!id || strcmp(id, v->key) || !st || (strcmp(st, "fail") && strcmp(st, "warn")))
+            if (!id || strcmp(id, v->key) ||
+                (!status_is(st, HSTATUS_FAIL) && !status_is(st, HSTATUS_WARN)))
               continue;
             waive_requirement(q, v);
             cJSON_AddItemToArray(matched, cJSON_CreateString(id));
@@ -382,8 +387,8 @@ int hwaivers_apply(const hwaivers *w, cJSON *report, const char *today, int fail
   size_t n_warn = 0;
   for (const cJSON *q = reqs ? reqs->child : NULL; q; q = q->next) {
     const char *st = sget(q, "status");
-    failing |= st && !strcmp(st, "fail");
-    n_warn += st && !strcmp(st, "warn");
+    failing |= status_is(st, HSTATUS_FAIL);
+    n_warn += status_is(st, HSTATUS_WARN);
   }
   if (fail_on_warn && n_warn)
     failing = 1;
@@ -399,11 +404,11 @@ void hwaivers_print(FILE *out, const cJSON *report) {
   if (fo && !strcmp(fo, "warn")) {
     size_t n_warn = 0;
     for (const cJSON *q = reqs ? reqs->child : NULL; q; q = q->next)
-      n_warn += sget(q, "status") && !strcmp(sget(q, "status"), "warn");
+      n_warn += status_is(sget(q, "status"), HSTATUS_WARN);
     fprintf(out, "\nfail-on: warn - %zu requirement(s) warn%s\n", n_warn,
             n_warn ? ": the verdict fails" : "");
     for (const cJSON *q = reqs ? reqs->child : NULL; q; q = q->next)
-      if (sget(q, "status") && !strcmp(sget(q, "status"), "warn") && sget(q, "id"))
+      if (status_is(sget(q, "status"), HSTATUS_WARN) && sget(q, "id"))
         fprintf(out, "  warn  %s\n", sget(q, "id"));
   }
   const cJSON *sec = cJSON_GetObjectItemCaseSensitive(report, "waivers");

@@ -1,4 +1,5 @@
-/* hschema: the schema compiler (the validator is validate.c).
+/* hschema: the schema compiler (the validator is validate.c, the message words
+ * both use are in hschema_text.c).
  *
  * Compilation turns each Schema Object of the document into one struct hschema
  * (the same JSON node always gives the same hschema, so $ref cycles through
@@ -22,6 +23,7 @@
 #include <string.h>
 
 #include "schema/hschema_impl.h"
+#include "schema/hschema_text.h"
 #include "json/hjson.h"
 #include "util/hutil.h"
 
@@ -121,7 +123,7 @@ static int map_rebuild(hschema_set *set, size_t mcap) {
 
 typedef struct {
   hschema_set *set;
-  hschema_error *err;
+  herr *err;
 } cctx;
 
 __attribute__((format(printf, 4, 5))) static int cfail(cctx *c, const hschema *s,
@@ -152,13 +154,9 @@ static int nomem(cctx *c) {
 
 /* ---- locations ---- */
 
-static int loc_plain(unsigned char b) {
-  /* bytes kept as they are in a location; others are %-encoded so that the
-   * location stays one line and reads back as a $ref fragment */
-  return b > 0x20 && b != 0x7F && b != '"' && b != '%' && b != '#' && b != '\\';
-}
-
-/* parent + "/" + token (escaped: ~0 ~1 and %XX) [+ "/" + token2] */
+/* parent + "/" + token [+ "/" + token2], each escaped as a readable fragment
+ * (hjson_pointer_escape: ~0 ~1, and %XX for the bytes that would break a line,
+ * a quoted string or the read-back) */
 static char *loc_child(hschema_set *set, const char *parent, const char *tok, size_t tlen,
                        const char *tok2, size_t t2len) {
   size_t plen = strlen(parent), n = plen + 2 + (tlen + t2len) * 3 + 1;
@@ -173,20 +171,7 @@ static char *loc_child(hschema_set *set, const char *parent, const char *tok, si
     if (!t)
       break;
     out[o++] = '/';
-    for (size_t i = 0; i < len; i++) {
-      unsigned char b = (unsigned char)t[i];
-      if (b == '~') {
-        out[o++] = '~';
-        out[o++] = '0';
-      } else if (b == '/') {
-        out[o++] = '~';
-        out[o++] = '1';
-      } else if (loc_plain(b) || b >= 0x80) {
-        out[o++] = (char)b;
-      } else {
-        o += (size_t)snprintf(out + o, 4, "%%%02X", b);
-      }
-    }
+    o += hjson_pointer_escape(t, len, HJSON_ESC_READABLE, out + o);
   }
   out[o] = '\0';
   return out;
@@ -952,8 +937,8 @@ static int check_cycles(cctx *c, size_t from) {
   return ok;
 }
 
-const hschema *hschema_compile(hschema_set *set, const char *pointer, hschema_error *err) {
-  hschema_error local;
+const hschema *hschema_compile(hschema_set *set, const char *pointer, herr *err) {
+  herr local;
   if (!err)
     err = &local;
   err->msg[0] = '\0';

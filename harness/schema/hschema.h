@@ -27,19 +27,26 @@
  * formats accepted.
  *
  * Threads: a compiled hschema_set is immutable; many threads may validate with
- * it at once, each with its own hschema_result. */
+ * it at once, each with its own hschema_result.
+ *
+ * Files: hschema.c compiles (hschema_set_*, hschema_compile); validate.c
+ * validates and keeps the results (hschema_validate, hschema_result_*);
+ * pattern.c translates and runs ECMA patterns; format.c checks formats and
+ * compares numbers exactly; hschema_text.c holds the message words the
+ * compiler and the validator share; hschema_impl.h is the compiled form. */
 #ifndef HSCHEMA_H
 #define HSCHEMA_H
 
 #include <cjson/cJSON.h>
 #include <stddef.h>
 
-#define HSCHEMA_MSG_MAX 512
+#include "util/herr.h"
+
+#define HSCHEMA_MSG_MAX HERR_MSG_MAX
 #define HSCHEMA_DEFAULT_MAX_VIOLATIONS 100
 
-typedef struct {
-  char msg[HSCHEMA_MSG_MAX]; /* one line: what and where (schema pointer) */
-} hschema_error;
+/* Errors are an herr (util/herr.h): msg is one line, what and where (the
+ * schema pointer); code is 0. */
 
 typedef enum {
   HSCHEMA_DIR_NONE = 0, /* readOnly / writeOnly not checked */
@@ -63,7 +70,7 @@ void hschema_set_free(hschema_set *set);
  * the same hschema.  Cycles through properties/items are fine; a cycle that
  * never descends into the instance (A = allOf[$ref A]) is an error.  Returns
  * NULL with *err filled.  The result lives as long as the set. */
-const hschema *hschema_compile(hschema_set *set, const char *pointer, hschema_error *err)
+const hschema *hschema_compile(hschema_set *set, const char *pointer, herr *err)
     __attribute__((warn_unused_result));
 
 /* The location the schema was compiled from ("#/components/schemas/X"), with

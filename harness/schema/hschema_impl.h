@@ -1,5 +1,6 @@
 /* Internal to harness/schema/: shared between hschema.c (compiler), validate.c
- * (validator), pattern.c (PCRE2) and format.c (numbers, RFC 3339).  Not part of
+ * (validator), pattern.c (PCRE2) and format.c (numbers, RFC 3339); the words
+ * of the messages both use are in hschema_text.c (hschema_text.h).  Not part of
  * the public contract; nothing outside this folder includes it. */
 #ifndef HSCHEMA_IMPL_H
 #define HSCHEMA_IMPL_H
@@ -194,8 +195,5 @@ static inline const hprop *hschema_prop_find(const hschema *s, const char *name,
   }
   return NULL;
 }
-
-/* "string", "number", "object" ... of a node (validate.c). */
-const char *hschema_json_type(const cJSON *n);
 
 #endif

@@ -1,5 +1,6 @@
 /* The validator and its results: a recursive walk over instance and compiled
- * schema together (see hschema.c for how schemas are compiled).
+ * schema together (hschema.c compiles the schemas; hschema_text.c holds the
+ * message words both use).
  *
  * Instance locations are kept as a stack of (member name | index) frames and
  * turned into a JSON pointer only when a violation is reported, so a valid
@@ -23,6 +24,7 @@
 
 #include "schema/hschema.h"
 #include "schema/hschema_impl.h"
+#include "schema/hschema_text.h"
 #include "json/hjson.h"
 #include "util/hutil.h"
 
@@ -203,19 +205,6 @@ void hschema_result_add(hschema_result *r, const char *instance, const char *sch
 }
 
 /* ---- messages ---- */
-
-const char *hschema_json_type(const cJSON *n) {
-  switch (n ? n->type & 0xFF : 0) {
-  case cJSON_False:
-  case cJSON_True: return "boolean";
-  case cJSON_NULL: return "null";
-  case cJSON_Number: return "number";
-  case cJSON_String: return "string";
-  case cJSON_Array: return "array";
-  case cJSON_Object: return "object";
-  default: return "invalid value";
-  }
-}
 
 /* The pattern's source for a message, as written (backslashes kept), control
  * characters escaped so the message stays one line, capped. */

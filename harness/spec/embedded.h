@@ -1,7 +1,7 @@
 /* The spec documents compiled into the library (generated at build time by
  * fuzz/embed.cmake from spec/create-api-token.openapi.json into the build
  * tree's generated/hspec_embedded_spec.c; see the top-level CMakeLists.txt).
- * Only hspec.c reads these: everyone else goes through hspec_builtin or
+ * Only hspec_load.c reads these: everyone else goes through hspec_builtin or
  * hspec_load_file("builtin:..."). */
 #ifndef HSPEC_EMBEDDED_H
 #define HSPEC_EMBEDDED_H

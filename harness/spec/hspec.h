@@ -9,14 +9,22 @@
  * ("other.json#/x") are rejected with an error naming the ref and its location.
  *
  * Everything returned points into the hspec and lives until hspec_free.  An
- * hspec is immutable once loaded: several threads may read it at once. */
+ * hspec is immutable once loaded: several threads may read it at once.
+ *
+ * Files: hspec_load.c loads (memory, file, embedded document) and checks the
+ * top level; hspec_refs.c resolves $refs (and hspec_resolve); hspec_index.c
+ * builds and answers the operation index (hspec_find, hspec_response_for ...);
+ * hspec_media.c matches media types; sha256.c hashes; hspec_int.h is what they
+ * share. */
 #ifndef HSPEC_H
 #define HSPEC_H
 
 #include <stddef.h>
 #include <cjson/cJSON.h>
 
-#define HSPEC_MSG_MAX 512
+#include "util/herr.h"
+
+#define HSPEC_MSG_MAX HERR_MSG_MAX
 
 typedef enum {
   HSPEC_OK = 0,
@@ -29,13 +37,10 @@ typedef enum {
   HSPEC_E_NOMEM
 } hspec_code;
 
-/* msg is one line naming what and where, e.g.
+/* Errors are an herr (util/herr.h): code is an hspec_code, msg one line
+ * naming what and where, e.g.
  * "spec.json: $ref '#/components/schemas/Nope' at
  *  #/paths/~1x/post/requestBody/content/application~1json/schema: no such target". */
-typedef struct {
-  hspec_code code;
-  char msg[HSPEC_MSG_MAX];
-} hspec_error;
 
 typedef struct {
   const char *media_type;     /* as written in the spec: "application/\*+json" */
@@ -70,10 +75,10 @@ typedef struct hspec hspec;
 
 /* Loads from memory; name is used in messages (e.g. the file name).  Returns
  * NULL with *err filled on any problem.  Free with hspec_free. */
-hspec *hspec_load(const char *data, size_t len, const char *name, hspec_error *err)
+hspec *hspec_load(const char *data, size_t len, const char *name, herr *err)
     __attribute__((warn_unused_result));
 /* Loads a file (at most 64 MiB). */
-hspec *hspec_load_file(const char *path, hspec_error *err) __attribute__((warn_unused_result));
+hspec *hspec_load_file(const char *path, herr *err) __attribute__((warn_unused_result));
 void hspec_free(hspec *spec);
 
 /* The whole document (the root object), for schema compilation and $ref. */
@@ -149,7 +154,7 @@ void hspec_sha256_hex(const void *data, size_t len, char out[HSPEC_SHA256_HEX]);
 #define HSPEC_BUILTIN_DEFAULT "builtin:create-api-token.openapi.json"
 
 /* hspec_load_file(HSPEC_BUILTIN_DEFAULT, err). */
-hspec *hspec_load_default(hspec_error *err) __attribute__((warn_unused_result));
+hspec *hspec_load_default(herr *err) __attribute__((warn_unused_result));
 
 /* The bytes of embedded document name ("builtin:x.json" or just "x.json"):
  * returns 1 with *data (NUL-terminated) and *len set, 0 when there is no such

@@ -4,8 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdint.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -282,9 +282,7 @@ void hutil_arena_rollback(hutil_arena *a, hutil_amark m) {
     a->head->used = m.used;
 }
 
-void hutil_arena_free(hutil_arena *a) {
-  hutil_arena_rollback(a, (hutil_amark){NULL, 0});
-}
+void hutil_arena_free(hutil_arena *a) { hutil_arena_rollback(a, (hutil_amark){NULL, 0}); }
 
 /* ---- files ---------------------------------------------------------------- */
 
@@ -407,6 +405,11 @@ static int sync_dir(const char *path, char *err, size_t errlen) {
 }
 
 int hutil_write_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen) {
+  return hutil_write_atomic_ex(path, data, len, 0, err, errlen);
+}
+
+int hutil_write_atomic_ex(const char *path, const void *data, size_t len, unsigned flags, char *err,
+                          size_t errlen) {
   char tmp[PATH_MAX];
   int fd = -1;
   if (!path || !*path) {
@@ -436,7 +439,7 @@ int hutil_write_atomic(const char *path, const void *data, size_t len, char *err
     p += w;
     left -= (size_t)w;
   }
-  if (fsync(fd) != 0) {
+  if (!(flags & HUTIL_WRITE_SCRATCH) && fsync(fd) != 0) {
     set_err(err, errlen, "%s: fsync: %s", tmp, strerror(errno));
     goto fail;
   }
@@ -452,7 +455,7 @@ int hutil_write_atomic(const char *path, const void *data, size_t len, char *err
   }
   /* the new file is in place; a failed directory sync only means the rename
    * may not survive a crash, which is still worth reporting */
-  return sync_dir(path, err, errlen);
+  return flags & HUTIL_WRITE_SCRATCH ? 0 : sync_dir(path, err, errlen);
 fail:
   if (fd >= 0)
     close(fd);

@@ -128,4 +128,13 @@ char *hutil_slurp(const char *path, size_t cap, unsigned flags, size_t *len, int
 int hutil_write_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen)
     __attribute__((warn_unused_result));
 
+/* hutil_write_atomic_ex flags */
+#define HUTIL_WRITE_SCRATCH                                                                        \
+  1u /* no fsync: a file of the run's own scratch directory (a case's                              \
+        result), which only has to appear whole, never half-written;                               \
+        a synced write costs ~3 ms here, more than the case */
+/* hutil_write_atomic with flags (0: the same). */
+int hutil_write_atomic_ex(const char *path, const void *data, size_t len, unsigned flags, char *err,
+                          size_t errlen) __attribute__((warn_unused_result));
+
 #endif
