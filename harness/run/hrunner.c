@@ -328,8 +328,9 @@ cJSON *hrunner_result(hrunner_results *rs, size_t index, const hcases_case *c, c
         has_file(work, index, "started")
             ? "the case started but its test process ended before it wrote a result: it "
               "crashed, or overran its deadline (see criterion.xml in the report)"
-            : "the case never ran: the suites stopped before it (interrupted, or over the "
-              "run's time budget)");
+            : "the case never started: the run stopped before it (interrupted, or over its "
+              "time budget), or its Criterion test failed before any case (see criterion.xml "
+              "in the report)");
     cJSON_AddItemToObject(res, "checks", cJSON_CreateArray());
   }
   if (relabel) {
