@@ -100,7 +100,7 @@ Test(cases, ids_unique_and_requirements_declared) {
   for (size_t i = 0; i < n; i++) {
     hcases_case c;
     herr ce;
-    cr_assert(hcases_at(cat, i, &c, &ce), "%s", ce.msg);
+    cr_assert(hcases_at(cat, i, &c, &ce) == 0, "%s", ce.msg);
     cr_expect_eq(hcases_find(cat, c.id), (long)i, "duplicate id %s", c.id);
     cr_expect(hcases_requirement(cat, c.requirement), "case %s: requirement %s undeclared", c.id,
               c.requirement);
@@ -116,12 +116,12 @@ Test(cases, bodies_agree_with_the_rules) {
   for (size_t i = 0; i < hcases_count(cat); i++) {
     hcases_case c;
     herr ce;
-    cr_assert(hcases_at(cat, i, &c, &ce));
+    cr_assert(hcases_at(cat, i, &c, &ce) == 0);
     if (strcmp(c.klass, "positive") && strcmp(c.klass, "negative-body"))
       continue;
     char *body;
     size_t len;
-    cr_assert(hcases_body(&c, "apiharness-test-name", &body, &len, &ce), "%s", ce.msg);
+    cr_assert(hcases_body(&c, "apiharness-test-name", &body, &len, &ce) == 0, "%s", ce.msg);
     hjson_error je;
     const cJSON *root = hjson_parse(doc, body, len, NULL, &je);
     if (!root) {
@@ -165,7 +165,7 @@ static void expect_case(const char *id, hjudge_expect e) {
   cr_assert(i >= 0, "no case %s", id);
   hcases_case c;
   herr ce;
-  cr_assert(hcases_at(cat, (size_t)i, &c, &ce));
+  cr_assert(hcases_at(cat, (size_t)i, &c, &ce) == 0);
   cr_expect_eq(c.expect, e, "%s expects %s", id, hjudge_expect_name(c.expect));
 }
 
@@ -216,7 +216,7 @@ Test(cases, the_issue_families_are_present) {
   long i = hcases_find(cat, "sem.token-only-on-create");
   hcases_case c;
   herr ce;
-  cr_assert(i >= 0 && hcases_at(cat, (size_t)i, &c, &ce));
+  cr_assert(i >= 0 && hcases_at(cat, (size_t)i, &c, &ce) == 0);
   cr_expect(c.skip && strstr(c.skip, "read operation"), "skipped with the reason");
 }
 
@@ -225,9 +225,9 @@ static char *body_of(const char *id, const char *name, size_t *len) {
   cr_assert(i >= 0, "no case %s", id);
   hcases_case c;
   herr ce;
-  cr_assert(hcases_at(cat, (size_t)i, &c, &ce));
+  cr_assert(hcases_at(cat, (size_t)i, &c, &ce) == 0);
   char *body;
-  cr_assert(hcases_body(&c, name, &body, len, &ce), "%s", ce.msg);
+  cr_assert(hcases_body(&c, name, &body, len, &ce) == 0, "%s", ce.msg);
   return body;
 }
 
@@ -339,14 +339,14 @@ Test(cases, tolerated_outcomes_are_few_and_explained) {
   herr ce;
   for (size_t i = 0; i < sizeof tolerated / sizeof tolerated[0]; i++) {
     long k = hcases_find(cat, tolerated[i]);
-    cr_assert(k >= 0 && hcases_at(cat, (size_t)k, &c, &ce), "%s", tolerated[i]);
+    cr_assert(k >= 0 && hcases_at(cat, (size_t)k, &c, &ce) == 0, "%s", tolerated[i]);
     cr_expect(c.tolerated, "%s is tolerated", tolerated[i]);
     cr_expect(c.tolerated_reason && strlen(c.tolerated_reason) > 20, "%s has a reason",
               tolerated[i]);
   }
   for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
     long k = hcases_find(cat, kept[i]);
-    cr_assert(k >= 0 && hcases_at(cat, (size_t)k, &c, &ce), "%s", kept[i]);
+    cr_assert(k >= 0 && hcases_at(cat, (size_t)k, &c, &ce) == 0, "%s", kept[i]);
     cr_expect(!c.tolerated, "%s must not be tolerated", kept[i]);
   }
   /* every tolerated case belongs to a family whose outcome the documents
@@ -367,7 +367,7 @@ Test(cases, tolerated_outcomes_are_few_and_explained) {
                                               "raw.lone-surrogate"};
   size_t n = 0;
   for (size_t i = 0; i < hcases_count(cat); i++) {
-    cr_assert(hcases_at(cat, i, &c, &ce));
+    cr_assert(hcases_at(cat, i, &c, &ce) == 0);
     if (!c.tolerated)
       continue;
     n++;
@@ -396,7 +396,7 @@ Test(cases, tolerated_outcomes_are_few_and_explained) {
                                        "neg.multi.account-id.name"};
   for (size_t i = 0; i < sizeof strict / sizeof strict[0]; i++) {
     long k = hcases_find(cat, strict[i]);
-    cr_assert(k >= 0 && hcases_at(cat, (size_t)k, &c, &ce), "%s", strict[i]);
+    cr_assert(k >= 0 && hcases_at(cat, (size_t)k, &c, &ce) == 0, "%s", strict[i]);
     cr_expect(!c.tolerated, "%s must not be tolerated", strict[i]);
   }
 }
@@ -408,7 +408,7 @@ static hcases_case case_in(const cJSON *c_at, const char *id) {
   cr_assert(i >= 0, "no case %s", id);
   hcases_case c;
   herr ce;
-  cr_assert(hcases_at(c_at, (size_t)i, &c, &ce), "%s", ce.msg);
+  cr_assert(hcases_at(c_at, (size_t)i, &c, &ce) == 0, "%s", ce.msg);
   return c;
 }
 
@@ -417,7 +417,7 @@ static const cJSON *parsed(hjson_doc *doc, const hcases_case *c, hjson_error *je
   char *body;
   size_t len;
   herr ce;
-  cr_assert(hcases_body(c, "n", &body, &len, &ce), "%s", ce.msg);
+  cr_assert(hcases_body(c, "n", &body, &len, &ce) == 0, "%s", ce.msg);
   hjson_options o = {.max_depth = HJSON_HARD_MAX_DEPTH};
   const cJSON *root = hjson_parse(doc, body, len, &o, je);
   free(body);
@@ -429,7 +429,7 @@ static size_t count_glob(const cJSON *c_at, const char *glob, hjudge_expect e, i
   for (size_t i = 0; i < hcases_count(c_at); i++) {
     hcases_case c;
     herr ce;
-    cr_assert(hcases_at(c_at, i, &c, &ce));
+    cr_assert(hcases_at(c_at, i, &c, &ce) == 0);
     if (!hcases_match(glob, c.id))
       continue;
     n++;
@@ -540,7 +540,7 @@ Test(cases, valid_bodies_take_every_valid_form) {
     char *body;
     size_t len;
     herr ce;
-    cr_assert(hcases_body(&c, "n", &body, &len, &ce));
+    cr_assert(hcases_body(&c, "n", &body, &len, &ce) == 0);
     char want[64];
     snprintf(want, sizeof want, "\"%s\"", ids[i].value);
     cr_expect(strstr(body, want), "%s holds %s", ids[i].id, ids[i].value);
@@ -604,7 +604,7 @@ Test(cases, pairwise_covers_every_pair_of_optional_states) {
   for (size_t i = 0; i < hcases_count(cat); i++) {
     hcases_case c;
     herr ce;
-    cr_assert(hcases_at(cat, i, &c, &ce));
+    cr_assert(hcases_at(cat, i, &c, &ce) == 0);
     if (!hcases_match("pos.pairwise.*", c.id))
       continue;
     rows++;
@@ -637,7 +637,7 @@ Test(cases, negatives_fail_at_the_intended_location) {
   for (size_t i = 0; i < hcases_count(cat); i++) {
     hcases_case c;
     herr ce;
-    cr_assert(hcases_at(cat, i, &c, &ce));
+    cr_assert(hcases_at(cat, i, &c, &ce) == 0);
     int is_item = hcases_match("neg.item.*", c.id), is_num = hcases_match("neg.number.*", c.id),
         is_multi = hcases_match("neg.multi.*", c.id);
     if (!is_item && !is_num && !is_multi)
@@ -719,7 +719,7 @@ Test(cases, duplicate_names_carry_the_valid_echo_body) {
   for (size_t i = 0; i < hcases_count(cat); i++) {
     hcases_case c;
     herr ce;
-    cr_assert(hcases_at(cat, i, &c, &ce));
+    cr_assert(hcases_at(cat, i, &c, &ce) == 0);
     if (!hcases_match("raw.duplicate.*", c.id))
       continue;
     n++;
@@ -731,7 +731,7 @@ Test(cases, duplicate_names_carry_the_valid_echo_body) {
     cr_expect(hrules_check_request(rules, NULL, eb, res), "%s: echo_body is valid", c.id);
     char *body;
     size_t len;
-    cr_assert(hcases_body(&c, NULL, &body, &len, &ce));
+    cr_assert(hcases_body(&c, NULL, &body, &len, &ce) == 0);
     hjson_error je;
     cr_expect_null(hjson_parse(doc, body, len, NULL, &je), "%s", c.id);
     cr_expect_eq(je.code, HJSON_E_DUPLICATE, "%s: %s", c.id, je.msg);
@@ -792,7 +792,7 @@ Test(cases, nesting_sweep_covers_2_to_the_4_through_14) {
     char *body;
     size_t len;
     herr ce;
-    cr_assert(hcases_body(&c, NULL, &body, &len, &ce));
+    cr_assert(hcases_body(&c, NULL, &body, &len, &ce) == 0);
     cr_expect_eq(len, (size_t)2 << k, "%s", id);
     free(body);
     static const char *const where[] = {"account", "modules", "extensions"};
@@ -808,7 +808,7 @@ Test(cases, nesting_sweep_covers_2_to_the_4_through_14) {
       }
       hschema_result_reset(res);
       cr_expect_not(hrules_check_request(rules, NULL, b, res), "%s accepted", id);
-      cr_assert(hcases_body(&c, NULL, &body, &len, &ce));
+      cr_assert(hcases_body(&c, NULL, &body, &len, &ce) == 0);
       cr_expect_lt(len, 100 * 1024, "%s stays under Express's default 100 kB limit", id);
       free(body);
     }
@@ -851,9 +851,9 @@ Test(cases, keep_alive_sequences) {
     herr ce;
     cr_assert(c.sequence, "%s has a sequence", seq[i].id);
     cr_expect_str_eq(c.requirement, "http.keep-alive-after-error");
-    cr_assert(hcases_step(&c, 0, &s1, &ce), "%s", ce.msg);
-    cr_assert(hcases_step(&c, 1, &s2, &ce), "%s", ce.msg);
-    cr_expect_not(hcases_step(&c, 2, &s3, &ce), "two steps");
+    cr_assert(hcases_step(&c, 0, &s1, &ce) == 0, "%s", ce.msg);
+    cr_assert(hcases_step(&c, 1, &s2, &ce) == 0, "%s", ce.msg);
+    cr_expect_not(hcases_step(&c, 2, &s3, &ce) == 0, "two steps");
     cr_expect_str_eq(s1.method, seq[i].method);
     if (seq[i].ct)
       cr_expect_str_eq(s1.content_type, seq[i].ct);
@@ -869,7 +869,7 @@ Test(cases, keep_alive_sequences) {
     cr_expect(s2.echo && s2.creates);
     char *body;
     size_t len;
-    cr_assert(hcases_body(&s1, "n", &body, &len, &ce), "%s", ce.msg);
+    cr_assert(hcases_body(&s1, "n", &body, &len, &ce) == 0, "%s", ce.msg);
     if (!strcmp(seq[i].id, "seq.after-413"))
       cr_expect_gt(len, (size_t)2 << 20, "over 2 MiB");
     else if (!strcmp(seq[i].method, "HEAD"))
@@ -884,7 +884,7 @@ Test(cases, keep_alive_sequences) {
   char *body;
   size_t len;
   herr ce;
-  cr_assert(hcases_body(&c, "replaced", &body, &len, &ce));
+  cr_assert(hcases_body(&c, "replaced", &body, &len, &ce) == 0);
   cr_expect_null(strstr(body, "replaced"), "a literal name, the same both times");
   free(body);
 }
@@ -952,14 +952,14 @@ Test(cases, a_spec_variant_still_generates) {
   hcases_case c = case_in(vc, "pos.pattern.modules-id.lowest");
   char *body;
   size_t len;
-  cr_assert(hcases_body(&c, "n", &body, &len, &ce));
+  cr_assert(hcases_body(&c, "n", &body, &len, &ce) == 0);
   cr_expect(strstr(body, "\"MOD-AA00\""), "%s", body);
   free(body);
   /* positives valid, negatives refused */
   hjson_doc *doc = hjson_doc_new();
   hschema_result *res = hschema_result_new(0);
   for (size_t i = 0; i < hcases_count(vc); i++) {
-    cr_assert(hcases_at(vc, i, &c, &ce));
+    cr_assert(hcases_at(vc, i, &c, &ce) == 0);
     if (strcmp(c.klass, "positive") && strcmp(c.klass, "negative-body"))
       continue;
     hjson_error je;
@@ -988,7 +988,7 @@ Test(cases, undeclared_and_quoted_values_fail_by_the_intended_keyword) {
   for (size_t i = 0; i < hcases_count(cat); i++) {
     hcases_case c;
     herr ce;
-    cr_assert(hcases_at(cat, i, &c, &ce));
+    cr_assert(hcases_at(cat, i, &c, &ce) == 0);
     int und =
         hcases_match("neg.undeclared.*.*", c.id) || hcases_match("neg.undeclared-name.*", c.id);
     int quo = hcases_match("neg.pattern.*.quote", c.id) ||
@@ -1011,7 +1011,7 @@ Test(cases, undeclared_and_quoted_values_fail_by_the_intended_keyword) {
       /* the value really holds what the title says */
       char *body;
       size_t len;
-      cr_assert(hcases_body(&c, "n", &body, &len, &ce));
+      cr_assert(hcases_body(&c, "n", &body, &len, &ce) == 0);
       cr_expect(strstr(body, strstr(c.id, ".quote") ? "\\\"\"" : "\\"), "%s: %s", c.id, body);
       free(body);
     }

@@ -85,10 +85,10 @@ static int case_carries_label(const hcases_case *c) {
   for (size_t k = 0; k < steps; k++) {
     hcases_case s = *c;
     if (c->sequence)
-      cr_assert(hcases_step(c, k, &s, &ce), "%s step %zu: %s", c->id, k, ce.msg);
+      cr_assert(hcases_step(c, k, &s, &ce) == 0, "%s step %zu: %s", c->id, k, ce.msg);
     char *body;
     size_t len;
-    cr_assert(hcases_body(&s, "n", &body, &len, &ce), "%s: %s", c->id, ce.msg);
+    cr_assert(hcases_body(&s, "n", &body, &len, &ce) == 0, "%s: %s", c->id, ce.msg);
     int has = carries_label(body, len);
     free(body);
     if (has)
@@ -110,7 +110,7 @@ Test(cases_attribution, only_the_cases_about_label_or_every_property_carry_it) {
   for (size_t i = 0; i < hcases_count(label.cat); i++) {
     hcases_case c;
     herr ce;
-    cr_assert(hcases_at(label.cat, i, &c, &ce), "%s", ce.msg);
+    cr_assert(hcases_at(label.cat, i, &c, &ce) == 0, "%s", ce.msg);
     if (!case_carries_label(&c))
       continue;
     carriers++;
@@ -132,11 +132,11 @@ Test(cases_attribution, only_the_cases_about_label_or_every_property_carry_it) {
   cr_assert(f >= 0);
   hcases_case full;
   herr ce;
-  cr_assert(hcases_at(label.cat, (size_t)f, &full, &ce));
+  cr_assert(hcases_at(label.cat, (size_t)f, &full, &ce) == 0);
   cr_expect(case_carries_label(&full));
   f = hcases_find(label.cat, "sem.echo-full");
   cr_assert(f >= 0);
-  cr_assert(hcases_at(label.cat, (size_t)f, &full, &ce));
+  cr_assert(hcases_at(label.cat, (size_t)f, &full, &ce) == 0);
   cr_expect(case_carries_label(&full));
 }
 
@@ -170,7 +170,7 @@ Test(cases_attribution, a_label_case_is_the_minimal_body_and_label) {
     cr_assert(k >= 0, "%s", others[i]);
     hcases_case c;
     herr ce;
-    cr_assert(hcases_at(label.cat, (size_t)k, &c, &ce));
+    cr_assert(hcases_at(label.cat, (size_t)k, &c, &ce) == 0);
     cr_expect_not(case_carries_label(&c), "%s carries label", others[i]);
   }
 }
@@ -215,7 +215,7 @@ Test(cases_attribution, default_spec_cases_carry_only_their_property) {
   for (size_t i = 0; i < hcases_count(dflt.cat); i++) {
     hcases_case c;
     herr ce;
-    cr_assert(hcases_at(dflt.cat, i, &c, &ce));
+    cr_assert(hcases_at(dflt.cat, i, &c, &ce) == 0);
     const cJSON *body = cJSON_GetObjectItemCaseSensitive(c.json, "body");
     if (!cJSON_IsObject(body) || about_everything(c.id) || !strncmp(c.id, "neg.multi.", 10))
       continue;

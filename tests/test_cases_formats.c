@@ -57,7 +57,7 @@ static int check(const hcases_case *c, const char **kw, const char *ptr, const c
   char *body;
   size_t len;
   herr ce;
-  cr_assert(hcases_body(c, "n", &body, &len, &ce), "%s: %s", c->id, ce.msg);
+  cr_assert(hcases_body(c, "n", &body, &len, &ce) == 0, "%s: %s", c->id, ce.msg);
   hjson_error je;
   const cJSON *root = hjson_parse(doc, body, len, NULL, &je);
   free(body);
@@ -150,7 +150,7 @@ Test(cases_formats, every_constraint_has_valid_values_and_near_misses) {
     for (size_t i = 0; i < hcases_count(cat); i++) {
       hcases_case c;
       herr ce;
-      cr_assert(hcases_at(cat, i, &c, &ce), "%s", ce.msg);
+      cr_assert(hcases_at(cat, i, &c, &ce) == 0, "%s", ce.msg);
       if (strcmp(c.requirement, K->req))
         continue;
       const char *kw = NULL, *value = NULL;
@@ -215,7 +215,7 @@ Test(cases_formats, the_named_near_misses_are_there) {
   cr_assert(k >= 0);
   hcases_case c;
   herr ce;
-  cr_assert(hcases_at(cat, (size_t)k, &c, &ce));
+  cr_assert(hcases_at(cat, (size_t)k, &c, &ce) == 0);
   const cJSON *ttl =
       cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(c.json, "body"), "ttl");
   cr_expect(cJSON_IsNumber(ttl) && ttl->valuedouble == 86340, "below 86400, a multiple of 60");
@@ -234,7 +234,7 @@ Test(cases_formats, the_default_spec_gets_none) {
   cr_assert(dc, "%s", ce.msg);
   for (size_t i = 0; i < hcases_count(dc); i++) {
     hcases_case c;
-    cr_assert(hcases_at(dc, i, &c, &ce));
+    cr_assert(hcases_at(dc, i, &c, &ce) == 0);
     cr_expect(strncmp(c.id, "neg.format.", 11) && strncmp(c.id, "pos.format-value.", 17) &&
                   strncmp(c.id, "neg.limit.", 10) && strncmp(c.id, "pos.limit.", 10),
               "%s in the default catalogue", c.id);

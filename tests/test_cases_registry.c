@@ -66,7 +66,7 @@ Test(cases_registry, checked_in_catalogue_names_declared_requirements) {
   cr_assert(cat, "%s", ce.msg);
   for (size_t i = 0; i < hcases_count(cat); i++) {
     hcases_case c;
-    cr_assert(hcases_at(cat, i, &c, &ce), "%s", ce.msg);
+    cr_assert(hcases_at(cat, i, &c, &ce) == 0, "%s", ce.msg);
     cr_expect(hcases_requirement(cat, c.requirement), "%s: %s", c.id, c.requirement);
     cr_expect(hreq_known(c.requirement), "%s: requirement %s unknown to the registry", c.id,
               c.requirement);

@@ -62,7 +62,7 @@ static cJSON *run_case(const char *case_json, const char *token, const char *url
   cr_assert(cat, "case JSON: %s", case_json);
   hcases_case c;
   herr ce;
-  cr_assert(hcases_at(cat, 0, &c, &ce), "%s", ce.msg);
+  cr_assert(hcases_at(cat, 0, &c, &ce) == 0, "%s", ce.msg);
   hrun_config cfg;
   memset(&cfg, 0, sizeof cfg);
   cfg.base_url = url;

@@ -173,8 +173,8 @@ int hcases_write_file(const cJSON *catalogue, const char *path, herr *err)
     __attribute__((warn_unused_result));
 
 size_t hcases_count(const cJSON *catalogue);
-/* The i-th case, decoded into *out.  0 with err filled when the entry is
- * malformed (missing id, unknown expect ...). */
+/* The i-th case, decoded into *out: 0, or -1 with err filled when the entry
+ * is malformed (missing id, unknown expect ...). */
 int hcases_at(const cJSON *catalogue, size_t i, hcases_case *out, herr *err);
 /* Index of the case with this id, or -1. */
 long hcases_find(const cJSON *catalogue, const char *id);
@@ -183,14 +183,14 @@ const cJSON *hcases_requirement(const cJSON *catalogue, const char *id);
 
 /* Step k (0-based) of a sequence case, decoded like a case into *out: id,
  * requirement, class and title are the case's; the request fields and the
- * expectation are the step's.  0 with err filled when k is out of range or the
- * step is malformed. */
+ * expectation are the step's: 0, or -1 with err filled when k is out of range
+ * or the step is malformed. */
 int hcases_step(const hcases_case *c, size_t k, hcases_case *out, herr *err);
 
 /* Materializes the body bytes of a case, with HCASES_NAME_PLACEHOLDER replaced
  * by name (NULL: left as is).  *body is malloc'd (free()), *len its length
- * (0 and a non-NULL empty string when the case has no body).  0 with err
- * filled on a malformed description or a body over HCASES_MAX_BODY. */
+ * (0 and a non-NULL empty string when the case has no body).  0, or -1 with
+ * err filled on a malformed description or a body over HCASES_MAX_BODY. */
 int hcases_body(const hcases_case *c, const char *name, char **body, size_t *len, herr *err)
     __attribute__((warn_unused_result));
 

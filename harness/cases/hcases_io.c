@@ -49,7 +49,7 @@ int hcases_at(const cJSON *cat, size_t i, hcases_case *out, herr *err) {
   const cJSON *c = cJSON_IsArray(cases) ? cJSON_GetArrayItem(cases, (int)i) : NULL;
   if (!cJSON_IsObject(c)) {
     snprintf(err->msg, sizeof err->msg, "catalogue: cases[%zu] is not an object", i);
-    return 0;
+    return -1;
   }
   out->json = c;
   out->id = str_member(c, "id");
@@ -66,14 +66,14 @@ int hcases_at(const cJSON *cat, size_t i, hcases_case *out, herr *err) {
              "catalogue: cases[%zu] (%s): needs id, requirement, class, method and a known "
              "expect",
              i, out->id ? out->id : "no id");
-    return 0;
+    return -1;
   }
   out->expect = (hjudge_expect)e;
   int a = auth ? hcases_auth_parse(auth) : (int)HCASES_AUTH_TOKEN;
   if (a < 0) {
     snprintf(err->msg, sizeof err->msg, "catalogue: cases[%zu] (%s): unknown auth '%s'", i, out->id,
              auth);
-    return 0;
+    return -1;
   }
   out->auth = (hcases_auth)a;
   out->echo = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "echo"));
@@ -95,15 +95,15 @@ int hcases_at(const cJSON *cat, size_t i, hcases_case *out, herr *err) {
   if (out->headers && cJSON_GetArraySize(out->headers) > HCASES_MAX_HEADERS) {
     snprintf(err->msg, sizeof err->msg, "catalogue: cases[%zu] (%s): more than %d headers", i,
              out->id, HCASES_MAX_HEADERS);
-    return 0;
+    return -1;
   }
   if (out->sequence && (cJSON_GetArraySize(out->sequence) < 1 ||
                         cJSON_GetArraySize(out->sequence) > HCASES_MAX_STEPS)) {
     snprintf(err->msg, sizeof err->msg, "catalogue: cases[%zu] (%s): a sequence has 1 to %d steps",
              i, out->id, HCASES_MAX_STEPS);
-    return 0;
+    return -1;
   }
-  return 1;
+  return 0;
 }
 
 static const char *const auth_names[] = {"token",        "none",           "wrong",
@@ -127,7 +127,7 @@ int hcases_step(const hcases_case *c, size_t k, hcases_case *out, herr *err) {
   const cJSON *st = c->sequence ? cJSON_GetArrayItem(c->sequence, (int)k) : NULL;
   if (!cJSON_IsObject(st)) {
     snprintf(err->msg, sizeof err->msg, "catalogue: %s: no step %zu", c->id ? c->id : "?", k);
-    return 0;
+    return -1;
   }
   *out = *c;
   out->sequence = NULL;
@@ -141,7 +141,7 @@ int hcases_step(const hcases_case *c, size_t k, hcases_case *out, herr *err) {
     snprintf(err->msg, sizeof err->msg,
              "catalogue: %s: step %zu needs a method, a known auth and a known expect",
              c->id ? c->id : "?", k);
-    return 0;
+    return -1;
   }
   out->auth = (hcases_auth)a;
   out->expect = (hjudge_expect)e;
@@ -152,7 +152,7 @@ int hcases_step(const hcases_case *c, size_t k, hcases_case *out, herr *err) {
   out->tolerated_reason = str_member(st, "tolerated_reason");
   const cJSON *hd = cJSON_GetObjectItemCaseSensitive(st, "headers");
   out->headers = cJSON_IsArray(hd) ? hd : NULL;
-  return 1;
+  return 0;
 }
 
 long hcases_find(const cJSON *cat, const char *id) {
@@ -261,7 +261,7 @@ int hcases_body(const hcases_case *c, const char *name, char **body, size_t *len
   }
   *body = b.p;
   *len = b.n;
-  return 1;
+  return 0;
 nomem:
   snprintf(err->msg, sizeof err->msg, "case %s: out of memory building the body",
            c->id ? c->id : "?");
@@ -269,7 +269,7 @@ fail:
   free(b.p);
   *body = NULL;
   *len = 0;
-  return 0;
+  return -1;
 }
 
 int hcases_match(const char *glob, const char *id) {
@@ -303,7 +303,7 @@ cJSON *hcases_read_file(const char *path, herr *err) {
   }
   for (size_t i = 0; i < hcases_count(cat); i++) {
     hcases_case c;
-    if (!hcases_at(cat, i, &c, err)) {
+    if (hcases_at(cat, i, &c, err) != 0) {
       cJSON_Delete(cat);
       cat = NULL;
       goto fail;

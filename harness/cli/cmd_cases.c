@@ -119,7 +119,7 @@ int cmd_cases(int argc, char **argv) {
   if (list) {
     for (size_t i = 0; i < hcases_count(cat); i++) {
       hcases_case c;
-      if (hcases_at(cat, i, &c, &ce))
+      if (hcases_at(cat, i, &c, &ce) == 0)
         printf("%-48s %-26s %s\n", c.id, hjudge_expect_name(c.expect), c.title ? c.title : "");
     }
     rc = CLI_EXIT_OK;

@@ -225,7 +225,7 @@ static cJSON *read_case_file(const char *file, hcases_case *c) {
   cJSON_AddItemToArray(arr, copy);
   cJSON_Delete(doc);
   herr ce;
-  if (!hcases_at(cat, 0, c, &ce)) {
+  if (hcases_at(cat, 0, c, &ce) != 0) {
     fprintf(stderr, "apiharness replay: %s: %s: %s\n", file, base[0] ? base : "/", ce.msg);
     cJSON_Delete(cat);
     return NULL;
@@ -390,7 +390,7 @@ int cmd_replay(int argc, char **argv) {
       goto out;
     }
     long idx = hcases_find(cat, case_id);
-    if (idx < 0 || !hcases_at(cat, (size_t)idx, &c, &ce)) {
+    if (idx < 0 || hcases_at(cat, (size_t)idx, &c, &ce) != 0) {
       fprintf(stderr,
               "apiharness replay: no case '%s' in the catalogue ('apiharness cases --list')\n",
               case_id);

@@ -95,7 +95,7 @@ static int echo_tree(prep *p, const char *name, herr *ce) {
   tmp.json = holder;
   char *t = NULL;
   size_t tl = 0;
-  int ok = hcases_body(&tmp, name, &t, &tl, ce);
+  int ok = hcases_body(&tmp, name, &t, &tl, ce) == 0;
   if (ok)
     p->req_tree = hjson_parse(p->reqdoc, t, tl, NULL, NULL);
   free(t);
@@ -109,7 +109,7 @@ static int prep_make(const hrun_config *cfg, const hcases_case *c, const char *n
   memset(p, 0, sizeof *p);
   p->c = c;
   herr ce;
-  if (!hcases_body(c, name, &p->body, &p->len, &ce)) {
+  if (hcases_body(c, name, &p->body, &p->len, &ce) != 0) {
     snprintf(err, HCASES_MSG_MAX, "%s", ce.msg);
     return 0;
   }
@@ -543,7 +543,7 @@ static cJSON *run_lone(CURL *h, hjudge *judge, const hrun_config *cfg, const hca
       char *b2 = NULL;
       size_t l2 = 0;
       herr ce;
-      if (hcases_body(c, again, &b2, &l2, &ce)) {
+      if (hcases_body(c, again, &b2, &l2, &ce) == 0) {
         free(p.body);
         p.body = b2;
         p.len = l2;
@@ -644,7 +644,7 @@ static cJSON *run_sequence(CURL *h, hjudge *judge, const hrun_config *cfg, const
     herr ce;
     char what[32];
     snprintf(what, sizeof what, " step %zu", k + 1);
-    if (!hcases_step(c, k, &st[k], &ce)) {
+    if (hcases_step(c, k, &st[k], &ce) != 0) {
       snprintf(err, HCASES_MSG_MAX, "%s", ce.msg);
       goto fail;
     }
@@ -913,7 +913,7 @@ int hrun_entry(const cJSON *plan, size_t index, const hrules *rules, const cJSON
   }
   long idx = hcases_find(cat, case_id);
   hcases_case c;
-  if (idx < 0 || !hcases_at(cat, (size_t)idx, &c, &ce)) {
+  if (idx < 0 || hcases_at(cat, (size_t)idx, &c, &ce) != 0) {
     snprintf(err, HCASES_MSG_MAX, "plan entry %zu: case %s not in the catalogue", index, case_id);
     return -1;
   }

@@ -44,7 +44,7 @@ static long case_watchdog_ms(const cJSON *cat, const char *filter, long timeout_
   herr ce;
   for (size_t i = 0, n = hcases_count(cat); i < n; i++) {
     hcases_case c;
-    if (hcases_at(cat, i, &c, &ce) && hplan_match(filter, &c)) {
+    if (hcases_at(cat, i, &c, &ce) == 0 && hplan_match(filter, &c)) {
       long b = hrun_case_budget_ms(&c, timeout_ms);
       if (b > most)
         most = b;
@@ -58,10 +58,10 @@ static long case_watchdog_ms(const cJSON *cat, const char *filter, long timeout_
 static int preflight_case(const cJSON *cat, hcases_case *out) {
   herr ce;
   long k = hcases_find(cat, "pos.minimal");
-  if (k >= 0 && hcases_at(cat, (size_t)k, out, &ce) && !out->skip)
+  if (k >= 0 && hcases_at(cat, (size_t)k, out, &ce) == 0 && !out->skip)
     return 1;
   for (size_t i = 0, n = hcases_count(cat); i < n; i++)
-    if (hcases_at(cat, i, out, &ce) && out->creates && !out->skip && out->repeat <= 1 &&
+    if (hcases_at(cat, i, out, &ce) == 0 && out->creates && !out->skip && out->repeat <= 1 &&
         !out->sequence && out->method && !strcmp(out->method, "POST") &&
         !strcmp(out->klass, "positive"))
       return 1;
@@ -117,7 +117,7 @@ static int check_target(const hcertify_config *o, const hrules *rules, const cJS
   /* the creates count against --max-creates: none when it leaves no room */
   long need = o->labels[0].value ? 2 : 1;
   pc.creates = (o->max_creates < 0 || o->max_creates >= need) && preflight_case(cat, &c) &&
-               hcases_body(&c, name, &body, &len, &ce);
+               (hcases_body(&c, name, &body, &len, &ce) == 0);
   if (pc.creates) {
     pc.content_type = c.content_type;
     pc.body = body;

@@ -57,7 +57,7 @@ int hmodel_collect(const cJSON *cat, const cJSON *plan, hrunner_results *results
     while (li + 1 < n_tokens && strcmp(tokens[li].label, label))
       li++;
     hcases_case c;
-    if (!hcases_at(cat, (size_t)hcases_find(cat, case_id), &c, &ce))
+    if (hcases_at(cat, (size_t)hcases_find(cat, case_id), &c, &ce) != 0)
       goto fail;
     cJSON *res = hrunner_result(results, ei, &c, case_id, label, li > 0);
     if (!res)

@@ -26,7 +26,7 @@ static int walk(const hplan_config *cfg, cJSON *entries, hplan_counts *out) {
   for (size_t li = 0; li < cfg->n_tokens; li++) {
     for (size_t i = 0; i < n; i++) {
       hcases_case c;
-      if (!hcases_at(cfg->cat, i, &c, &ce))
+      if (hcases_at(cfg->cat, i, &c, &ce) != 0)
         continue;
       if (li > 0 && !c.creates)
         continue; /* further labels: the positive cases only */
