@@ -3,6 +3,7 @@
 #define _GNU_SOURCE /* nftw, mkdtemp, popen, strcasecmp, MSG_NOSIGNAL, accept4 */
 #include "support.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -792,4 +793,26 @@ char *ts_header_flood(const char *status_line, size_t n, const char *tail, size_
   memcpy(p + k, tail, tl + 1);
   *len = k + tl;
   return p;
+}
+
+static int ts_name_cmp(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+size_t ts_list_files(const char *dir, const char *suffix, char **names, size_t cap) {
+  DIR *d = opendir(dir);
+  cr_assert(d, "cannot open %s", dir);
+  size_t nn = 0, sl = strlen(suffix);
+  struct dirent *de;
+  while ((de = readdir(d)) && nn < cap) {
+    size_t l = strlen(de->d_name);
+    if (l > sl && !strcmp(de->d_name + l - sl, suffix)) {
+      names[nn] = strdup(de->d_name);
+      cr_assert(names[nn], "out of memory");
+      nn++;
+    }
+  }
+  closedir(d);
+  qsort(names, nn, sizeof names[0], ts_name_cmp);
+  return nn;
 }

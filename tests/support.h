@@ -67,6 +67,10 @@ char *ts_slurp(const char *path, size_t *len);
 void ts_write_file(const char *path, const char *text);
 void ts_write_bytes(const char *path, const void *data, size_t len);
 void ts_tmpdir(char *buf, size_t cap, const char *tag);
+/* The names of the files in dir ending in suffix (".json"), sorted, at most
+ * cap, each malloc'd (free() them); asserts that dir opens.  Data-driven tests
+ * read their cases with it. */
+size_t ts_list_files(const char *dir, const char *suffix, char **names, size_t cap);
 void ts_rmtree(const char *dir);
 cJSON *ts_report(const char *dir);
 cJSON *ts_report_file(const char *path);

@@ -389,24 +389,10 @@ static int run_data_test(const char *where, const cJSON *group, const cJSON *tes
   return bad;
 }
 
-static int name_cmp(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 Test(judge, data_driven_cases) {
   const char *dir = TEST_DATA_DIR "/judge";
-  DIR *d = opendir(dir);
-  cr_assert(d, "cannot open %s", dir);
   char *names[256];
-  size_t nn = 0;
-  struct dirent *de;
-  while ((de = readdir(d)) && nn < 256) {
-    size_t l = strlen(de->d_name);
-    if (l > 5 && !strcmp(de->d_name + l - 5, ".json"))
-      names[nn++] = strdup(de->d_name);
-  }
-  closedir(d);
-  qsort(names, nn, sizeof names[0], name_cmp);
+  size_t nn = ts_list_files(dir, ".json", names, 256);
   cr_assert(nn > 0, "no data files in %s", dir);
   size_t tests = 0;
   int bad = 0;

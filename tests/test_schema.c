@@ -1272,24 +1272,10 @@ Test(schema, threads_share_a_set) {
 
 #include <dirent.h>
 
-static int data_name_cmp(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 Test(schema, data_driven_suite) {
   const char *dir = TEST_DATA_DIR "/schema";
-  DIR *d = opendir(dir);
-  cr_assert(d, "cannot open %s", dir);
   char *names[256];
-  size_t nn = 0;
-  struct dirent *de;
-  while ((de = readdir(d)) && nn < 256) {
-    size_t l = strlen(de->d_name);
-    if (l > 5 && !strcmp(de->d_name + l - 5, ".json"))
-      names[nn++] = strdup(de->d_name);
-  }
-  closedir(d);
-  qsort(names, nn, sizeof names[0], data_name_cmp);
+  size_t nn = ts_list_files(dir, ".json", names, 256);
   cr_assert(nn > 0, "no data files in %s", dir);
   size_t tests = 0, bad = 0;
   for (size_t f = 0; f < nn; f++) {

@@ -67,6 +67,7 @@
 
 #include "cases/hcases.h"
 #include "client/hclient.h"
+#include "json/hjson.h"
 #include "judge/hjudge.h"
 
 #define HRUN_WRONG_TOKEN "apiharness-wrong-token-0000"
@@ -166,6 +167,10 @@ void hrun_token_name(const hrun_config *cfg, const char *case_id, char *buf, siz
  * Criterion suites (one call per test process). */
 int hrun_entry(const cJSON *plan, size_t index, const hrules *rules, const cJSON *catalogue,
                char *err);
+
+/* Appends s[0..n) as one POSIX shell word in single quotes ('it'\''s'), for
+ * the reproducers (curl lines) of the runner and of the explore phase. */
+void hrun_shell_quote(hbuf *b, const char *s, size_t n);
 
 /* The run-level part of a plan as an hrun_config (target, profile, client,
  * rate, --redact pointers, --header headers with env values read from the

@@ -19,8 +19,7 @@
 
 /* ---- reproducers ---- */
 
-/* 'text' for a POSIX shell */
-static void sb_quoted(hbuf *b, const char *s, size_t n) {
+void hrun_shell_quote(hbuf *b, const char *s, size_t n) {
   hbuf_add(b, "'", 1);
   for (size_t i = 0; i < n; i++) {
     if (s[i] == '\'')
@@ -84,12 +83,12 @@ static int curl_args(hbuf *b, const prep *p, const char *url, int allow_stdin, i
   hbuf_puts(b, " -sS -i -X ");
   hbuf_puts(b, c->method);
   hbuf_puts(b, " ");
-  sb_quoted(b, url, strlen(url));
+  hrun_shell_quote(b, url, strlen(url));
   if (c->content_type) {
     hbuf_puts(b, " -H ");
     char h[300];
     snprintf(h, sizeof h, "Content-Type: %s", c->content_type);
-    sb_quoted(b, h, strlen(h));
+    hrun_shell_quote(b, h, strlen(h));
   } else if (body) {
     hbuf_puts(b, " -H 'Content-Type:'");
   }
@@ -100,7 +99,7 @@ static int curl_args(hbuf *b, const prep *p, const char *url, int allow_stdin, i
     else if (!strcmp(p->auth.l[k].line, "Authorization: Bearer"))
       hbuf_puts(b, "'Authorization: Bearer'");
     else
-      sb_quoted(b, p->auth.l[k].line, strlen(p->auth.l[k].line));
+      hrun_shell_quote(b, p->auth.l[k].line, strlen(p->auth.l[k].line));
   }
   for (size_t k = 0; k < p->n_extra; k++) {
     const char *l = p->extra[k];
@@ -110,15 +109,15 @@ static int curl_args(hbuf *b, const prep *p, const char *url, int allow_stdin, i
       size_t nl = (size_t)(strchr(l, ':') - l);
       char tmp[HRUN_HEADER_NAME_MAX + 4], ex[HRUN_HEADER_NAME_MAX + 4];
       snprintf(tmp, sizeof tmp, "%.*s: ", (int)nl, l);
-      sb_quoted(b, tmp, strlen(tmp));
+      hrun_shell_quote(b, tmp, strlen(tmp));
       snprintf(ex, sizeof ex, "${%s}", p->extra_env[k]);
       sb_dquoted(b, ex);
     } else if (ll >= 1 && l[ll - 1] == ':') {
       char tmp[256];
       snprintf(tmp, sizeof tmp, "%.*s;", (int)(ll - 1), l); /* curl: "Name;" sends it empty */
-      sb_quoted(b, tmp, strlen(tmp));
+      hrun_shell_quote(b, tmp, strlen(tmp));
     } else {
-      sb_quoted(b, l, ll);
+      hrun_shell_quote(b, l, ll);
     }
   }
   hbuf_puts(b, " -H 'Expect:'");
@@ -127,7 +126,7 @@ static int curl_args(hbuf *b, const prep *p, const char *url, int allow_stdin, i
     *uses_stdin = 1;
   } else if (body) {
     hbuf_puts(b, " --data-binary ");
-    sb_quoted(b, body, len);
+    hrun_shell_quote(b, body, len);
   }
   if (!strcmp(c->method, "HEAD"))
     hbuf_puts(b, " --head");
@@ -136,7 +135,7 @@ static int curl_args(hbuf *b, const prep *p, const char *url, int allow_stdin, i
 
 void replay_line(hbuf *b, const hrun_config *cfg, const char *case_id, const char *why) {
   hbuf_printf(b, "apiharness replay --case %s --base-url ", case_id);
-  sb_quoted(b, cfg->base_url, strlen(cfg->base_url));
+  hrun_shell_quote(b, cfg->base_url, strlen(cfg->base_url));
   hbuf_printf(b, "  # %s", why);
 }
 

@@ -1,4 +1,5 @@
-/* hx_engine: the explore run - generate, send, judge, shrink, write cases. */
+/* hx_engine: the explore run - generate, send, judge, keep and shrink the
+ * failures (their case files: hx_case.c). */
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -8,61 +9,10 @@
 #include <time.h>
 
 #include "client/hsanitize.h"
+#include "explore/hx_engine_int.h"
 #include "explore/hx_internal.h"
 #include "util/hutil.h"
 
-#define MAX_REQS 256
-#define STOP_TIMEOUTS 3
-#define STOP_UNREACHABLE 5
-
-typedef struct {
-  char id[HREQ_ID_MAX];
-  int rank; /* hstatus */
-  long fail, warn;
-} req_tally;
-
-typedef struct {
-  char check[HJUDGE_NAME_MAX];
-  char requirement[HREQ_ID_MAX];
-  char message[HJUDGE_MSG_MAX];
-  char ct[192];
-  char *body;
-  size_t len, original;
-  long index, count, shrink_requests;
-  int shrinkable;
-  int pair; /* the failure needs the body sent twice (distinct creates) */
-  cJSON *evidence;         /* request and response of the kept body */
-  cJSON *evidence_pending; /* of the last candidate that failed the same way */
-} failure;
-
-typedef struct {
-  const hexplore_config *cfg;
-  const hrules *rules;
-  hexplore_gen *gen;
-  hexplore_oracle *oracle;
-  hjudge *judge;
-  hjson_doc *doc;
-  CURL *h;
-  char url[2048];
-  long sent, shrink_sent, not_sent, creates, connections, pairs;
-  long by_kind[3];
-  long out_201, out_400, out_4xx, out_5xx, out_timeout, out_transport, out_other;
-  long verdicts[4];
-  req_tally reqs[MAX_REQS];
-  size_t n_reqs;
-  failure fails[HEXPLORE_MAX_FAILURES];
-  size_t n_fails;
-  cJSON *created;
-  double next_send;
-  int consecutive_timeouts, consecutive_unreachable;
-  const char *stopped;
-  char stop_buf[96];
-  int want_evidence; /* build evidence even for a passing answer */
-  char *lines[HRUN_MAX_RUN_HEADERS]; /* "Name: value" of the run's headers (cfg->headers) */
-  size_t n_lines;
-  const char *secrets[1 + HRUN_MAX_RUN_HEADERS]; /* the run's: bearer, env header values */
-  size_t n_secrets;
-} engine;
 
 static double now_s(void) {
   struct timespec ts;
@@ -111,30 +61,16 @@ typedef enum { SENT = 0, NOT_SENT } send_result;
 
 #define EXCERPT_MAX 2048
 
-/* ---- secrets ----
- * The run's (the bearer, the values of --header headers taken from the
- * environment) and, per exchange, the values the --redact pointers name in
- * the request body sent and in the response body received (hrun's policy,
- * hrun_redact_values).  Every string kept from an exchange passes hsanitize
- * with both. */
+/* ---- secrets (see hx_engine_int.h) ---- */
 
-#define XS_MAX_VALUES (2 * HRUN_MAX_REDACT_VALUES)
-
-typedef struct {
-  const char *list[1 + HRUN_MAX_RUN_HEADERS + XS_MAX_VALUES];
-  size_t n;
-  char *vals[XS_MAX_VALUES]; /* owned: the --redact values */
-  size_t nv;
-} xsecrets;
-
-static void xs_init(const engine *e, xsecrets *x) {
+void hx_xs_init(const engine *e, xsecrets *x) {
   memcpy(x->list, e->secrets, e->n_secrets * sizeof *x->list);
   x->n = e->n_secrets;
   x->nv = 0;
 }
 
 /* The values cfg->redact names in body[0..len) (when it is JSON) join x. */
-static void xs_body(const engine *e, xsecrets *x, const char *body, size_t len) {
+void hx_xs_body(const engine *e, xsecrets *x, const char *body, size_t len) {
   if (!e->cfg->n_redact || !body || !len)
     return;
   if (len >= 3 && !memcmp(body, "\xef\xbb\xbf", 3)) { /* a mutation's BOM: the values after it */
@@ -148,7 +84,7 @@ static void xs_body(const engine *e, xsecrets *x, const char *body, size_t len) 
     x->list[x->n++] = x->vals[i];
 }
 
-static void xs_free(xsecrets *x) {
+void hx_xs_free(xsecrets *x) {
   for (size_t i = 0; i < x->nv; i++) {
     memset(x->vals[i], 0, strlen(x->vals[i]));
     free(x->vals[i]);
@@ -214,7 +150,7 @@ static void clean_verdict(hjudge_verdict *v, const xsecrets *x) {
     redact_quotes(v->detail, sizeof v->detail);
 }
 
-static void add_pair(cJSON *arr, const char *name, const char *value) {
+void hx_add_pair(cJSON *arr, const char *name, const char *value) {
   cJSON *pair = cJSON_CreateArray();
   cJSON_AddItemToArray(pair, cJSON_CreateString(name));
   cJSON_AddItemToArray(pair, cJSON_CreateString(value));
@@ -229,13 +165,13 @@ static cJSON *evidence(engine *e, const xsecrets *x, const char *ct, const char 
   cJSON_AddStringToObject(rq, "method", "POST");
   add_clean(x, rq, "url", e->url, strlen(e->url), 2048, 0);
   cJSON *hd = cJSON_AddArrayToObject(rq, "headers");
-  add_pair(hd, "Content-Type", ct);
+  hx_add_pair(hd, "Content-Type", ct);
   if (e->cfg->bearer)
-    add_pair(hd, "Authorization", "Bearer <redacted>");
+    hx_add_pair(hd, "Authorization", "Bearer <redacted>");
   for (size_t i = 0; i < e->n_lines; i++) {
     const hrun_header *h = &e->cfg->headers[i];
     char *c = h->env ? NULL : hsanitize(h->value, strlen(h->value), x->list, x->n, 512, 0);
-    add_pair(hd, h->name, h->env ? "<redacted>" : c ? c : "");
+    hx_add_pair(hd, h->name, h->env ? "<redacted>" : c ? c : "");
     free(c);
   }
   add_clean(x, rq, "body_excerpt", body, len, EXCERPT_MAX, HSANITIZE_MULTILINE);
@@ -256,7 +192,7 @@ static cJSON *evidence(engine *e, const xsecrets *x, const char *ct, const char 
       continue;
     const char *v = (const char *)rs + hs[i].off;
     char *c = hsanitize(v, strlen(v), x->list, x->n, 512, 0);
-    add_pair(rh, hs[i].name, c ? c : "");
+    hx_add_pair(rh, hs[i].name, c ? c : "");
     free(c);
   }
   add_clean(x, rp, "body_excerpt", rs->body, rs->body_len, EXCERPT_MAX, HSANITIZE_MULTILINE);
@@ -298,10 +234,10 @@ static send_result send_one(engine *e, const char *ct, const char *body, size_t 
   int want_ev = ev && (v->status == HSTATUS_FAIL || e->want_evidence);
   int list = rs.status == 201 && e->cfg->list_created;
   xsecrets xs;
-  xs_init(e, &xs);
+  hx_xs_init(e, &xs);
   if (want_ev || list || v->status == HSTATUS_FAIL) { /* strings will be kept */
-    xs_body(e, &xs, body, len);
-    xs_body(e, &xs, rs.body, rs.body_len);
+    hx_xs_body(e, &xs, body, len);
+    hx_xs_body(e, &xs, rs.body, rs.body_len);
     clean_verdict(v, &xs);
   }
   if (ev)
@@ -318,7 +254,7 @@ static send_result send_one(engine *e, const char *ct, const char *body, size_t 
       cJSON_AddItemToArray(e->created, cr);
     }
   }
-  xs_free(&xs);
+  hx_xs_free(&xs);
   if (kept) {
     *kept = rs.body; /* the caller owns it now (NULL when empty) */
     *kept_len = rs.body_len;
@@ -369,12 +305,12 @@ static send_result send_pair(engine *e, const char *ct, const char *body, size_t
       hjudge_distinct(e->judge, b1, l1, b2, l2, vd);
       if (vd->status == HSTATUS_FAIL && e->cfg->n_redact) { /* it may quote either answer */
         xsecrets xs;
-        xs_init(e, &xs);
-        xs_body(e, &xs, body, len);
-        xs_body(e, &xs, b1, l1);
-        xs_body(e, &xs, b2, l2);
+        hx_xs_init(e, &xs);
+        hx_xs_body(e, &xs, body, len);
+        hx_xs_body(e, &xs, b1, l1);
+        hx_xs_body(e, &xs, b2, l2);
         clean_verdict(vd, &xs);
-        xs_free(&xs);
+        hx_xs_free(&xs);
       }
       if (ev && vd->status == HSTATUS_FAIL && !*ev) { /* the second answer shows it */
         *ev = ev2;
@@ -674,211 +610,6 @@ static void shrink(engine *e, failure *f) {
   shrink_bytes(&s);
 }
 
-/* ---- case files ---- */
-
-static int valid_text(const char *s, size_t n) {
-  for (size_t i = 0; i < n;) {
-    unsigned char c = (unsigned char)s[i];
-    if (c == 0)
-      return 0;
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    size_t len = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
-    if (!len || i + len > n)
-      return 0;
-    for (size_t k = 1; k < len; k++)
-      if (((unsigned char)s[i + k] & 0xC0) != 0x80)
-        return 0;
-    if (len == 3 && c == 0xED && (unsigned char)s[i + 1] >= 0xA0)
-      return 0;
-    if (len == 3 && c == 0xE0 && (unsigned char)s[i + 1] < 0xA0)
-      return 0;
-    if (len == 4 && c == 0xF0 && (unsigned char)s[i + 1] < 0x90)
-      return 0;
-    if (len == 4 && c == 0xF4 && (unsigned char)s[i + 1] >= 0x90)
-      return 0;
-    i += len;
-  }
-  return 1;
-}
-
-static void shell_quote(hbuf *b, const char *s) {
-  hbuf_add(b, "'", 1);
-  for (; *s; s++) {
-    if (*s == '\'')
-      hbuf_puts(b, "'\\''");
-    else
-      hbuf_add(b, s, 1);
-  }
-  hbuf_add(b, "'", 1);
-}
-
-static int write_all(const char *path, const char *data, size_t n) {
-  FILE *f = fopen(path, "wb");
-  if (!f)
-    return -1;
-  size_t w = n ? fwrite(data, 1, n, f) : 0;
-  int rc = fclose(f);
-  return w == n && rc == 0 ? 0 : -1;
-}
-
-/* Every string of the tree without the secrets (in place). */
-static void write_case(engine *e, failure *f, size_t n, cJSON *entry) {
-  const hexplore_config *cfg = e->cfg;
-  /* the values --redact names in the body are secrets here too: the case
-   * shows the body with them redacted (and says so: a replay sends others) */
-  xsecrets xs;
-  xs_init(e, &xs);
-  xs_body(e, &xs, f->body, f->len);
-  const char *body = f->body;
-  size_t blen = f->len;
-  char *shown = NULL;
-  if (xs.nv && (shown = hsanitize_redact(f->body, f->len, xs.list, xs.n, &blen)) != NULL)
-    body = shown;
-  else
-    blen = f->len;
-  int body_redacted = body != f->body && (blen != f->len || memcmp(body, f->body, blen) != 0);
-  char slug[HREQ_ID_MAX], dir[4096], base[4200], path[4300];
-  snprintf(slug, sizeof slug, "%s", f->requirement);
-  for (char *c = slug; *c; c++)
-    if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
-          *c == '.' || *c == '-' || *c == '_'))
-      *c = '_';
-  snprintf(dir, sizeof dir, "%s/explore", cfg->report_dir);
-  if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-    return;
-  snprintf(base, sizeof base, "%s/%zu-%s", dir, n, slug);
-  hexplore_expectation x;
-  hexplore_oracle_expect(e->oracle, f->ct, f->body, f->len, &x);
-  cJSON *doc = cJSON_CreateObject();
-  cJSON_AddStringToObject(doc, "format", HEXPLORE_CASE_FORMAT);
-  cJSON *c = cJSON_AddObjectToObject(doc, "case");
-  char id[160], title[HJUDGE_MSG_MAX + HJUDGE_NAME_MAX + 48];
-  snprintf(id, sizeof id, "explore.%zu", n);
-  cJSON_AddStringToObject(c, "id", id);
-  cJSON_AddStringToObject(c, "requirement", x.requirement);
-  cJSON_AddStringToObject(c, "class", "explore");
-  snprintf(title, sizeof title, "explore failure %zu (%s): %s", n, f->check, f->message);
-  cJSON_AddStringToObject(c, "title", title);
-  cJSON_AddStringToObject(c, "method", "POST");
-  cJSON_AddStringToObject(c, "content_type", f->ct);
-  cJSON_AddStringToObject(c, "auth", cfg->bearer ? "token" : "none");
-  cJSON_AddStringToObject(c, "expect", hjudge_expect_name(x.expect));
-  cJSON_AddBoolToObject(c, "echo", x.echo != NULL);
-  if (x.echo && !x.echo_is_body)
-    cJSON_AddItemToObject(c, "echo_body", cJSON_Duplicate(x.echo, 1));
-  if (x.expect == HJUDGE_EXPECT_CREATED || x.expect == HJUDGE_EXPECT_CREATED_OR_BAD)
-    cJSON_AddTrueToObject(c, "creates");
-  if (f->pair)
-    cJSON_AddNumberToObject(c, "repeat", 2);
-  if (x.tolerated) {
-    cJSON_AddTrueToObject(c, "tolerated");
-    cJSON_AddStringToObject(c, "tolerated_reason", x.tolerated_reason ? x.tolerated_reason : "");
-  }
-  if (x.aspnet_tolerated) {
-    cJSON_AddTrueToObject(c, "aspnet_tolerated");
-    cJSON_AddStringToObject(c, "aspnet_reason", hx_aspnet_reason());
-  }
-  if (x.lenient_surrogates)
-    cJSON_AddTrueToObject(c, "lenient_surrogates");
-  /* the run's headers: literal ones travel with the case (replay sends
-   * them); one from the environment is named, never written */
-  cJSON *hd = NULL, *envh = NULL;
-  for (size_t i = 0; i < e->n_lines; i++) {
-    const hrun_header *h = &cfg->headers[i];
-    if (h->env) {
-      if (!envh)
-        envh = cJSON_CreateArray();
-      cJSON *o = cJSON_CreateObject();
-      cJSON_AddStringToObject(o, "name", h->name);
-      cJSON_AddStringToObject(o, "env", h->env);
-      cJSON_AddItemToArray(envh, o);
-    } else if (!hd || cJSON_GetArraySize(hd) < HCASES_MAX_HEADERS) {
-      if (!hd)
-        hd = cJSON_AddArrayToObject(c, "headers");
-      add_pair(hd, h->name, h->value);
-    }
-  }
-  if (valid_text(body, blen)) {
-    cJSON_AddStringToObject(c, "body_text", body);
-  } else {
-    cJSON *segs = cJSON_AddArrayToObject(c, "body_segments");
-    cJSON *seg = cJSON_CreateObject();
-    char *hex = malloc(blen * 2 + 1);
-    for (size_t i = 0; hex && i < blen; i++)
-      snprintf(hex + 2 * i, 3, "%02x", (unsigned char)body[i]);
-    if (hex)
-      hex[blen * 2] = '\0';
-    cJSON_AddStringToObject(seg, "hex", hex ? hex : "");
-    free(hex);
-    cJSON_AddItemToArray(segs, seg);
-  }
-  cJSON *ex = cJSON_AddObjectToObject(doc, "explore");
-  cJSON_AddStringToObject(ex, "check", f->check);
-  cJSON_AddStringToObject(ex, "failed_requirement", f->requirement);
-  cJSON_AddStringToObject(ex, "message", f->message);
-  cJSON_AddNumberToObject(ex, "seed", (double)cfg->seed);
-  cJSON_AddNumberToObject(ex, "request", (double)f->index);
-  cJSON_AddNumberToObject(ex, "original_size", (double)f->original);
-  cJSON_AddNumberToObject(ex, "shrunk_size", (double)f->len);
-  if (envh)
-    cJSON_AddItemToObject(ex, "env_headers", envh);
-  if (body_redacted) {
-    cJSON_AddTrueToObject(ex, "body_redacted");
-    cJSON_AddStringToObject(ex, "note", "values --redact names are \"<redacted>\" in this body: "
-                                        "a replay sends them as written here");
-    cJSON_AddTrueToObject(entry, "body_redacted");
-  }
-  /* the raw body and the curl line */
-  snprintf(path, sizeof path, "%s.body", base);
-  write_all(path, body, blen);
-  cJSON_AddStringToObject(entry, "body_file", path);
-  hbuf cl = {0};
-  hbuf_puts(&cl, "curl -sS -i -X POST ");
-  shell_quote(&cl, e->url);
-  hbuf_puts(&cl, " -H ");
-  char hdr[300];
-  snprintf(hdr, sizeof hdr, "Content-Type: %s", f->ct);
-  shell_quote(&cl, hdr);
-  if (cfg->bearer)
-    hbuf_printf(&cl, " -H \"Authorization: Bearer $%s\"",
-                cfg->token_env ? cfg->token_env : "HARNESS_TOKEN");
-  for (size_t i = 0; i < e->n_lines; i++) {
-    const hrun_header *h = &cfg->headers[i];
-    hbuf_puts(&cl, " -H ");
-    if (h->env) { /* the variable, never its value: 'Name: '"${VAR}" */
-      char nm[HRUN_HEADER_NAME_MAX + 4];
-      snprintf(nm, sizeof nm, "%s: ", h->name);
-      shell_quote(&cl, nm);
-      hbuf_printf(&cl, "\"${%s}\"", h->env);
-    } else if (h->value[0]) {
-      shell_quote(&cl, e->lines[i]);
-    } else { /* curl removes "Name:"; "Name;" sends it empty */
-      char nm[HRUN_HEADER_NAME_MAX + 4];
-      snprintf(nm, sizeof nm, "%s;", h->name);
-      shell_quote(&cl, nm);
-    }
-  }
-  hbuf_puts(&cl, " --data-binary @");
-  shell_quote(&cl, path);
-  cJSON_AddStringToObject(ex, "curl", cl.p ? cl.p : "");
-  cJSON_AddStringToObject(entry, "curl", cl.p ? cl.p : "");
-  hbuf_free(&cl);
-  /* echo_body, the title: whatever else quotes the body (out of memory: the
-   * partly redacted case is not written) */
-  int unredacted = xs.nv && hsanitize_json_strings(doc, xs.list, xs.n) != 0;
-  xs_free(&xs);
-  free(shown);
-  char *text = unredacted ? NULL : cJSON_Print(doc);
-  snprintf(path, sizeof path, "%s.json", base);
-  if (text && write_all(path, text, strlen(text)) == 0)
-    cJSON_AddStringToObject(entry, "case_file", path);
-  free(text);
-  cJSON_Delete(doc);
-}
-
 /* ---- the run ---- */
 
 /* The run's header lines (cfg->headers, checked as certify checks --header)
@@ -1035,7 +766,7 @@ static cJSON *section(engine *e, double secs) {
     cJSON_AddNumberToObject(j, "shrunk_size", (double)f->len);
     cJSON_AddNumberToObject(j, "shrink_requests", (double)f->shrink_requests);
     if (cfg->report_dir)
-      write_case(e, f, i + 1, j);
+      hx_write_case(e, f, i + 1, j);
     if (f->evidence) {
       cJSON *ev = cJSON_Duplicate(f->evidence, 1);
       const cJSON *curl = cJSON_GetObjectItemCaseSensitive(j, "curl");

@@ -738,11 +738,11 @@ void hx_mutate_bytes(hx_rng *r, hbuf *b, size_t max_size) {
       break;
     default: /* a byte order mark in front */
       if (n + 3 <= max_size && hx_chance(r, 400)) {
-        hbuf_add(b, "xxx", 3);
-        if (b->nomem)
+        static const char bom[] = "\xef\xbb\xbf";
+        if (!hbuf_add(b, bom, 3)) /* room for it, then moved to the front */
           break;
         memmove(b->p + 3, b->p, n);
-        memcpy(b->p, "\xef\xbb\xbf", 3);
+        memcpy(b->p, bom, 3);
       } else if (n >= 2) { /* swap two bytes */
         size_t i = hx_below(r, n), j = hx_below(r, n);
         char t = b->p[i];

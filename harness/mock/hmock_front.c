@@ -338,10 +338,7 @@ static void queue_bad_answer(hmock_front *f, relay *r) {
     gmtime_r(&t, &tm);
     strftime(date, sizeof date, "Date: %a, %d %b %Y %H:%M:%S GMT\r\n", &tm);
   }
-  const char *reason = r->bad_status == 501   ? "Not Implemented"
-                       : r->bad_status == 413 ? "Content Too Large"
-                       : r->bad_status == 431 ? "Request Header Fields Too Large"
-                                              : "Bad Request";
+  const char *reason = hmock_reason_phrase(r->bad_status);
   int hl = snprintf(head, sizeof head,
                     "HTTP/1.1 %d %s\r\n%sConnection: close\r\nContent-Type: %s\r\n"
                     "Content-Length: %zu\r\n\r\n",

@@ -138,6 +138,10 @@ void hmock_worker_put(hmock *m, hmock_worker *w, size_t body_len);
 int hmock_random(void *buf, size_t n);
 /* Milliseconds on the monotonic clock. */
 long long hmock_mono_ms(void);
+/* The reason phrase of a status the mock sends ("Content Too Large"; any
+ * other status: "Internal Server Error"): the problem titles and the framing
+ * front's status lines. */
+const char *hmock_reason_phrase(int status);
 /* FNV-1a over p[0..n) from h (start with HMOCK_FNV_BASIS). */
 #define HMOCK_FNV_BASIS 0xcbf29ce484222325ULL
 uint64_t hmock_fnv1a(const void *p, size_t n, uint64_t h);

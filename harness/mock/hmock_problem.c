@@ -29,9 +29,9 @@ static const char *problem_type(int status) {
   }
 }
 
-static const char *status_title(int status) {
+const char *hmock_reason_phrase(int status) {
   switch (status) {
-  case 400: return "One or more validation errors occurred.";
+  case 400: return "Bad Request";
   case 401: return "Unauthorized";
   case 404: return "Not Found";
   case 405: return "Method Not Allowed";
@@ -102,7 +102,9 @@ static void begin(pd *p, const hmock *m, int status, const char *detail) {
   if (key(p, "type"))
     hmock_json_cstr(&p->b, problem_type(status));
   if (key(p, "title"))
-    hmock_json_cstr(&p->b, status_title(status));
+    /* ASP.NET Core's title for its validation problems; else the reason */
+    hmock_json_cstr(&p->b, status == 400 ? "One or more validation errors occurred."
+                                         : hmock_reason_phrase(status));
   if (key(p, "status"))
     hmock_json_int(&p->b, body_status);
   if (detail && key(p, "detail"))

@@ -29,7 +29,7 @@
  * Threads: a compiled hschema_set is immutable; many threads may validate with
  * it at once, each with its own hschema_result.
  *
- * Files: hschema.c compiles (hschema_set_*, hschema_compile); validate.c
+ * Files: hschema_compile.c compiles (hschema_set_*, hschema_compile); validate.c
  * validates and keeps the results (hschema_validate, hschema_result_*);
  * pattern.c translates and runs ECMA patterns; format.c checks formats and
  * compares numbers exactly; hschema_text.c holds the message words the

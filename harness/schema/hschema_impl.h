@@ -1,4 +1,4 @@
-/* Internal to harness/schema/: shared between hschema.c (compiler), validate.c
+/* Internal to harness/schema/: shared between hschema_compile.c (compiler), validate.c
  * (validator), pattern.c (PCRE2) and format.c (numbers, RFC 3339); the words
  * of the messages both use are in hschema_text.c (hschema_text.h).  Not part of
  * the public contract; nothing outside this folder includes it. */
@@ -75,7 +75,7 @@ int hpattern_match(hpattern_matcher *m, const hpattern *p, const char *s, size_t
 
 /* ---- RFC 3339 (format.c): the public hschema_is_date_time / hschema_is_date ---- */
 
-/* ---- compiled schemas (hschema.c builds them, validate.c walks them) ---- */
+/* ---- compiled schemas (hschema_compile.c builds them, validate.c walks them) ---- */
 
 #define HSCHEMA_QUOTE_MAX 60 /* bytes of an instance string quoted in a message */
 

@@ -1,4 +1,4 @@
-/* hschema_text.h: the words the schema compiler (hschema.c) and the validator
+/* hschema_text.h: the words the schema compiler (hschema_compile.c) and the validator
  * (validate.c) both put in their messages, so that neither calls into the
  * other.  Internal to harness/schema/; not part of the public contract. */
 #ifndef HSCHEMA_TEXT_H

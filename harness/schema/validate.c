@@ -1,5 +1,5 @@
 /* The validator and its results: a recursive walk over instance and compiled
- * schema together (hschema.c compiles the schemas; hschema_text.c holds the
+ * schema together (hschema_compile.c compiles the schemas; hschema_text.c holds the
  * message words both use).
  *
  * Instance locations are kept as a stack of (member name | index) frames and
