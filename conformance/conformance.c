@@ -8,10 +8,11 @@
  *                     ("first:count,first:count,..."; a batch of one is one
  *                     case).  The test loads the spec, the rules and the
  *                     catalogue once, then runs its entries one after the
- *                     other with hrun_entry, which writes each result to
- *                     <results_dir>/<index>.json.  Before an entry starts,
- *                     <index>.started is written and an alarm is set to the
- *                     plan's per-case watchdog: a case that crashes or hangs
+ *                     other with hrun_entry and appends each result to the
+ *                     batch's journal, <results_dir>/b<first>.jnl
+ *                     (run/hjournal.h).  Before an entry starts, its start
+ *                     record is appended and an alarm is set to the plan's
+ *                     per-case watchdog: a case that crashes or hangs
  *                     ends its test process, and certify reports exactly
  *                     that entry as an error (started, no result) and runs
  *                     the batch's entries that never started again, each in
@@ -36,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "cases/hcases.h"
@@ -45,6 +47,7 @@
 #include "judge/hjudge.h"
 #include "rules/hrules.h"
 #include "rules/hstatus.h"
+#include "run/hjournal.h"
 #include "spec/hspec.h"
 #include "util/hutil.h"
 
@@ -113,29 +116,11 @@ static hrules *load_rules(const cJSON *plan, hspec **spec) {
   return rules;
 }
 
-/* The marker of an entry that started (an entry with it and no result ended
- * its process). */
-static void mark_started(const char *results, size_t index) {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/%zu.started", results, index);
-  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd >= 0)
-    close(fd);
-}
-
-/* The status of a result file (HSTATUS_UNKNOWN when it has none). */
-static hstatus result_status(const char *results, size_t index, char *detail, size_t cap) {
-  char path[4096], err[256];
-  snprintf(path, sizeof path, "%s/%zu.json", results, index);
-  size_t n;
-  char *text = hutil_slurp(path, PLAN_MAX, 0, &n, NULL, err, sizeof err);
-  cJSON *r = text ? cJSON_ParseWithLength(text, n) : NULL;
-  free(text);
-  hstatus out = hstatus_parse(pstr(r, "status"));
-  const char *d = pstr(r, "detail");
-  snprintf(detail, cap, "%s", d ? d : "");
-  cJSON_Delete(r);
-  return out;
+/* SIGALRM after ms milliseconds (0: off); its default action ends the test
+ * process, which certify then reports as this entry's error. */
+static void watchdog(long ms) {
+  struct itimerval t = {{0, 0}, {ms / 1000, (ms % 1000) * 1000}};
+  setitimer(ITIMER_REAL, &t, NULL);
 }
 
 #ifdef APIHARNESS_SUITES_TEST_HOOKS
@@ -167,24 +152,35 @@ ParameterizedTest(batch_param *p, conformance, cases) {
   herr ce;
   cJSON *cat = hcases_read_file(pstr(plan, "catalogue"), &ce);
   cr_assert(cat, "%s", ce.msg);
+  hcases_index *ix = hcases_index_new(cat);
+  cr_assert(ix, "out of memory");
   cr_assert_eq(hclient_global_init(), 0, "curl_global_init failed");
+  int jfd = hjournal_open(results, p->first);
+  cr_assert(jfd >= 0, "%s/b%zu.jnl: %s", results, p->first, strerror(errno));
   /* the verdicts, for Criterion's own report: the failing cases of the batch */
   char fails[1024] = "";
   size_t n_fail = 0, n_error = 0, n_skip = 0;
   for (size_t i = p->first; i < p->first + p->count; i++) {
-    mark_started(results, i);
+    cr_assert_eq(hjournal_started(jfd, i), 0, "journal: %s", strerror(errno));
     /* the harness's own safety net: a case that hangs despite curl's
      * timeouts ends this process; certify reports it as an error */
-    alarm((unsigned)(watchdog_ms / 1000 + 1));
+    watchdog(watchdog_ms);
     test_hooks(i);
     char err[HCASES_MSG_MAX] = "";
-    int rc = hrun_entry(plan, i, rules, cat, err);
-    alarm(0);
-    char detail[300];
-    hstatus st = rc == 0 ? result_status(results, i, detail, sizeof detail) : HSTATUS_UNKNOWN;
+    cJSON *res = hrun_entry(plan, i, rules, ix, err);
+    watchdog(0);
+    char *text = res ? cJSON_PrintUnformatted(res) : NULL;
+    if (res && !text)
+      snprintf(err, sizeof err, "out of memory");
+    if (text && hjournal_result(jfd, i, text, strlen(text)) != 0)
+      snprintf(err, sizeof err, "journal: %s", strerror(errno));
+    hstatus st = text && !err[0] ? hstatus_parse(pstr(res, "status")) : HSTATUS_UNKNOWN;
+    const char *detail = pstr(res, "detail");
+    if (!detail)
+      detail = "";
     if (st == HSTATUS_UNKNOWN) {
       n_error++;
-      cr_log_error("entry %zu: %s", i, rc != 0 ? err : "no readable result");
+      cr_log_error("entry %zu: %s", i, err[0] ? err : "no readable result");
     } else if (st == HSTATUS_FAIL || st == HSTATUS_ERROR) {
       n_fail++;
       size_t l = strlen(fails);
@@ -193,7 +189,11 @@ ParameterizedTest(batch_param *p, conformance, cases) {
     } else if (st == HSTATUS_SKIP) {
       n_skip++;
     }
+    free(text);
+    cJSON_Delete(res);
   }
+  close(jfd);
+  hcases_index_free(ix);
   cJSON_Delete(cat);
   hrules_free(rules);
   hspec_free(spec);

@@ -107,6 +107,37 @@ Test(cases, ids_unique_and_requirements_declared) {
   }
 }
 
+/* The index the runs use finds every case where the catalogue has it, by
+ * position and by id, and nothing for an id it does not hold. */
+Test(cases, index_agrees_with_the_catalogue) {
+  hcases_index *ix = hcases_index_new(cat);
+  cr_assert_not_null(ix);
+  size_t n = hcases_count(cat);
+  cr_assert_eq(hcases_index_count(ix), n);
+  for (size_t i = 0; i < n; i++) {
+    hcases_case a, b;
+    herr ce;
+    cr_assert(hcases_at(cat, i, &a, &ce) == 0, "%s", ce.msg);
+    cr_assert(hcases_index_at(ix, i, &b, &ce) == 0, "%s", ce.msg);
+    cr_expect_eq(a.json, b.json, "case %zu: another node", i);
+    cr_expect_eq(hcases_index_find(ix, a.id), (long)i, "%s", a.id);
+  }
+  cr_expect_eq(hcases_index_find(ix, "no.such.case"), -1);
+  cr_expect_eq(hcases_index_find(ix, ""), -1);
+  hcases_case c;
+  herr ce;
+  cr_expect_eq(hcases_index_at(ix, n, &c, &ce), -1, "past the end");
+  hcases_index_free(ix);
+  /* an empty catalogue has an empty index */
+  cJSON *empty = cJSON_Parse("{\"cases\": []}");
+  ix = hcases_index_new(empty);
+  cr_assert_not_null(ix);
+  cr_expect_eq(hcases_index_count(ix), 0);
+  cr_expect_eq(hcases_index_find(ix, "pos.minimal"), -1);
+  hcases_index_free(ix);
+  cJSON_Delete(empty);
+}
+
 /* Every JSON body the catalogue holds agrees with the validator: positive
  * bodies valid, negative bodies invalid. */
 Test(cases, bodies_agree_with_the_rules) {

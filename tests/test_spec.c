@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "spec/hspec.h"
+#include "util/hutil.h"
 
 #define SPEC_FILE TEST_SOURCE_DIR "/spec/create-api-token.openapi.json"
 #define OP_PTR "#/paths/~1public~1v1~1accounts~1api-tokens/post"
@@ -581,7 +582,22 @@ Test(broken, file_that_does_not_exist) {
   s = hspec_load_file(TEST_SOURCE_DIR "/spec", &err);
   cr_assert_null(s);
   cr_expect_eq(err.code, HSPEC_E_IO);
-  cr_expect(strstr(err.msg, "Is a directory"), "%s", err.msg);
+  cr_expect(strstr(err.msg, "is a directory"), "%s", err.msg);
+}
+
+/* A path with control bytes, longer than a message: the error is still one
+ * printable line that says why. */
+Test(broken, hostile_path_gives_one_printable_line) {
+  char path[1200];
+  int n = snprintf(path, sizeof path, "/nonexistent/%0900d\n\x1b[31m/spec.json", 0);
+  cr_assert_gt(n, 900);
+  herr err;
+  cr_assert_null(hspec_load_file(path, &err));
+  cr_expect_eq(err.code, HSPEC_E_IO);
+  cr_expect_null(strchr(err.msg, '\n'), "%s", err.msg);
+  cr_expect_null(strchr(err.msg, '\x1b'), "%s", err.msg);
+  cr_expect(hutil_utf8_valid(err.msg, strlen(err.msg)), "%s", err.msg);
+  cr_expect(strstr(err.msg, "/nonexistent/000"), "%s", err.msg);
 }
 
 Test(broken, fifo_without_a_writer_does_not_hang, .timeout = 20) {

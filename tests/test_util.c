@@ -326,6 +326,59 @@ Test(util, hbuf_vprintf_and_reserve) {
   hbuf_free(&c);
 }
 
+/* The report writers hand their text over with hbuf_finish: "" for nothing
+ * written, NULL for a failed buffer (over its limit, out of memory, or a
+ * format that cannot be encoded), never a half-written text. */
+Test(util, hbuf_finish_hands_over_whole_text_or_nothing) {
+  hbuf b = {.limit = 16};
+  size_t len = 99;
+  char *t = hbuf_finish(&b, &len);
+  cr_assert_not_null(t);
+  cr_assert_str_eq(t, "");
+  cr_assert_eq(len, 0);
+  free(t);
+  cr_assert(hbuf_puts(&b, "report"));
+  t = hbuf_finish(&b, &len);
+  cr_assert_str_eq(t, "report");
+  cr_assert_eq(len, 6);
+  cr_assert_null(b.p, "the buffer is empty after the hand-over");
+  free(t);
+  cr_assert_not(hbuf_puts(&b, "more than sixteen bytes"));
+  cr_assert(b.toobig);
+  cr_assert_null(hbuf_finish(&b, &len), "a failed buffer hands over nothing");
+  cr_assert_null(b.p);
+  /* a wide string the C locale cannot encode: an encoding error fails it */
+  hbuf w = {0};
+  cr_assert_not(fmt(&w, "%ls", L"\u00e9"));
+  cr_assert(w.nomem || w.toobig);
+  cr_assert_null(hbuf_finish(&w, NULL));
+}
+
+/* ---- processes ------------------------------------------------------------ */
+
+/* certify waits for its suites and its mock with it: an exit wakes it at
+ * once (a pidfd), and a child still running is not reaped. */
+Test(util, wait_child_wakes_at_the_exit) {
+  pid_t pid = fork();
+  cr_assert_geq(pid, 0);
+  if (pid == 0) {
+    usleep(100 * 1000);
+    _exit(7);
+  }
+  int status = 0;
+  cr_assert_eq(hutil_wait_child(pid, 0, &status), 0, "still running: not reaped");
+  struct timespec t0;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  int r = 0;
+  while ((r = hutil_wait_child(pid, 5000, &status)) == 0)
+    ;
+  cr_assert_eq(r, 1);
+  cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 7);
+  cr_assert_lt(ts_seconds_since(&t0), 4.0, "woken by the exit, not by the 5 s limit");
+  cr_assert_eq(hutil_wait_child(pid, 10, &status), -1, "already reaped");
+  cr_assert_eq(errno, ECHILD);
+}
+
 /* ---- files ---------------------------------------------------------------- */
 
 static char dir[64];
@@ -444,6 +497,11 @@ Test(util_file, slurp_errors_are_one_line_and_name_the_file) {
   cr_assert_null(hutil_slurp(at("fifo"), 0, HUTIL_SLURP_REGULAR, &len, NULL, err, sizeof err));
   cr_assert_not_null(strstr(err, "fifo: not a regular file"), "%s", err);
   cr_assert_null(hutil_slurp("/dev/null", 0, HUTIL_SLURP_REGULAR, &len, NULL, err, sizeof err));
+  /* with NO_WAIT it reads as empty at once (the spec loader: then "not JSON") */
+  char *e = hutil_slurp(at("fifo"), 0, HUTIL_SLURP_NO_WAIT, &len, NULL, err, sizeof err);
+  cr_assert_not_null(e, "%s", err);
+  cr_assert_eq(len, 0);
+  free(e);
   /* without the flag, a device reads to its end */
   char *p = hutil_slurp("/dev/null", 0, 0, &len, NULL, err, sizeof err);
   cr_assert_not_null(p, "%s", err);

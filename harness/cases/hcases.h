@@ -178,6 +178,20 @@ size_t hcases_count(const cJSON *catalogue);
 int hcases_at(const cJSON *catalogue, size_t i, hcases_case *out, herr *err);
 /* Index of the case with this id, or -1. */
 long hcases_find(const cJSON *catalogue, const char *id);
+
+/* An index of a catalogue for the runs that look up many cases (the plan,
+ * the suites, the report model): the i-th case and a case by id in O(1).
+ * hcases_at and hcases_find walk the cases array: for a one-off lookup.  The
+ * index points into the catalogue: free it first.  NULL when out of
+ * memory. */
+typedef struct hcases_index hcases_index;
+hcases_index *hcases_index_new(const cJSON *catalogue) __attribute__((warn_unused_result));
+void hcases_index_free(hcases_index *ix);
+size_t hcases_index_count(const hcases_index *ix);
+/* As hcases_at. */
+int hcases_index_at(const hcases_index *ix, size_t i, hcases_case *out, herr *err);
+/* As hcases_find. */
+long hcases_index_find(const hcases_index *ix, const char *id);
 /* The requirement object {"id","class","title","source"} with this id, NULL if none. */
 const cJSON *hcases_requirement(const cJSON *catalogue, const char *id);
 

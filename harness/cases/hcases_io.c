@@ -4,6 +4,7 @@
  * hcases_families.c.  See hcases.h. */
 #include <errno.h>
 #include <fnmatch.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,10 +44,86 @@ size_t hcases_count(const cJSON *cat) {
   return cJSON_IsArray(cases) ? (size_t)cJSON_GetArraySize(cases) : 0;
 }
 
+/* Decodes case node c (cases[i]) into *out. */
+static int decode_case(const cJSON *c, size_t i, hcases_case *out, herr *err);
+
 int hcases_at(const cJSON *cat, size_t i, hcases_case *out, herr *err) {
-  memset(out, 0, sizeof *out);
   const cJSON *cases = cJSON_GetObjectItemCaseSensitive(cat, "cases");
-  const cJSON *c = cJSON_IsArray(cases) ? cJSON_GetArrayItem(cases, (int)i) : NULL;
+  return decode_case(cJSON_IsArray(cases) ? cJSON_GetArrayItem(cases, (int)i) : NULL, i, out, err);
+}
+
+/* ---- the index: position and id -> case in O(1) ---- */
+
+struct hcases_index {
+  const cJSON **nodes; /* cases[i] */
+  size_t n;
+  long *slots; /* open addressing on the id's hash: a position, or -1 */
+  size_t mask;
+};
+
+static uint64_t id_hash(const char *s) {
+  uint64_t h = 1469598103934665603ull; /* FNV-1a */
+  for (; *s; s++)
+    h = (h ^ (unsigned char)*s) * 1099511628211ull;
+  return h;
+}
+
+hcases_index *hcases_index_new(const cJSON *cat) {
+  hcases_index *ix = calloc(1, sizeof *ix);
+  if (!ix)
+    return NULL;
+  ix->n = hcases_count(cat);
+  size_t cap = 16;
+  while (cap < ix->n * 2)
+    cap *= 2;
+  ix->mask = cap - 1;
+  ix->nodes = calloc(ix->n ? ix->n : 1, sizeof *ix->nodes);
+  ix->slots = malloc(cap * sizeof *ix->slots);
+  if (!ix->nodes || !ix->slots) {
+    hcases_index_free(ix);
+    return NULL;
+  }
+  for (size_t k = 0; k < cap; k++)
+    ix->slots[k] = -1;
+  const cJSON *cases = cJSON_GetObjectItemCaseSensitive(cat, "cases");
+  size_t i = 0;
+  for (const cJSON *c = cases ? cases->child : NULL; c && i < ix->n; c = c->next, i++) {
+    ix->nodes[i] = c;
+    const char *id = str_member(c, "id");
+    if (!id)
+      continue;
+    size_t k = (size_t)id_hash(id) & ix->mask;
+    while (ix->slots[k] >= 0 && strcmp(str_member(ix->nodes[ix->slots[k]], "id"), id))
+      k = (k + 1) & ix->mask;
+    if (ix->slots[k] < 0) /* a repeated id keeps its first position, as hcases_find does */
+      ix->slots[k] = (long)i;
+  }
+  return ix;
+}
+
+void hcases_index_free(hcases_index *ix) {
+  if (!ix)
+    return;
+  free(ix->nodes);
+  free(ix->slots);
+  free(ix);
+}
+
+size_t hcases_index_count(const hcases_index *ix) { return ix->n; }
+
+int hcases_index_at(const hcases_index *ix, size_t i, hcases_case *out, herr *err) {
+  return decode_case(i < ix->n ? ix->nodes[i] : NULL, i, out, err);
+}
+
+long hcases_index_find(const hcases_index *ix, const char *id) {
+  for (size_t k = (size_t)id_hash(id) & ix->mask; ix->slots[k] >= 0; k = (k + 1) & ix->mask)
+    if (!strcmp(str_member(ix->nodes[ix->slots[k]], "id"), id))
+      return ix->slots[k];
+  return -1;
+}
+
+static int decode_case(const cJSON *c, size_t i, hcases_case *out, herr *err) {
+  memset(out, 0, sizeof *out);
   if (!cJSON_IsObject(c)) {
     snprintf(err->msg, sizeof err->msg, "catalogue: cases[%zu] is not an object", i);
     return -1;
@@ -201,8 +278,7 @@ static void gb_add_named(hbuf *b, const char *s, size_t n, const char *name) {
   }
 }
 
-int hcases_body(const hcases_case *c, const char *name, char **body, size_t *len,
-                herr *err) {
+int hcases_body(const hcases_case *c, const char *name, char **body, size_t *len, herr *err) {
   hbuf b = {0};
   b.limit = HCASES_MAX_BODY;
   const cJSON *j = c->json;

@@ -63,11 +63,18 @@ void cli_config_free(char **argv);
  * --help minus --help and --config (tests/test_ship.c checks they agree). */
 const char *cli_config_option(const char *cmd, size_t i);
 
+/* The option table of cmd (certify, mock: the one --config reads, which is
+ * the command's --help): 1 when opt ("--name") is one of its options, with
+ * *takes_value (a string or number follows) and *repeats (may be given
+ * several times) when not NULL; 0 for an unknown option or command. */
+int cli_option_info(const char *cmd, const char *opt, int *takes_value, int *repeats);
+
 /* A single-value option given twice is a usage error, never "the last one
  * wins": returns 0, or -1 after printing "apiharness CMD: --x given twice".
  * repeatable (NULL-terminated) lists the options that may repeat; "--" ends
  * the options.  Values are not options: an argument right after an option
- * that takes one is skipped when takes_value says so. */
+ * that takes one is skipped when takes_value says so.  For a command with an
+ * option table (certify, mock) pass NULL for both: the table says. */
 int cli_refuse_repeats(const char *cmd, int argc, char **argv, const char *const *repeatable,
                        int (*takes_value)(const char *opt));
 

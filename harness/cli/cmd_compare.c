@@ -73,12 +73,12 @@ static const cJSON *load(hjson_doc *doc, const char *path, const char *role) {
 static void term(FILE *out, const cJSON *obj, const char *name, size_t max) {
   size_t len = 0;
   const char *s = hr_str(obj, name, &len);
-  hr_buf b = {0};
+  hbuf b = {.limit = HREPORT_MAX_OUTPUT};
   if (s)
     hr_text(&b, s, len, HR_TEXT_TERM, max);
   else
-    hr_puts(&b, cJSON_IsNull(hr_get(obj, name)) ? "(none)" : "(missing)");
-  char *t = hr_finish(&b, NULL);
+    hbuf_puts(&b, cJSON_IsNull(hr_get(obj, name)) ? "(none)" : "(missing)");
+  char *t = hbuf_finish(&b, NULL);
   fputs(t ? t : "(out of memory)", out);
   free(t);
 }

@@ -70,19 +70,8 @@ static int parse_num(const char *opt, const char *s, unsigned long long min, uns
   return 1;
 }
 
-static int mock_takes_value(const char *o) {
-  static const char *const with_value[] = {
-      "--host",    "--port",    "--spec",         "--token-env",       "--fault", "--max-body",
-      "--threads", "--connection-limit", "--idle-timeout", "--request-timeout", "--hang", NULL};
-  for (size_t k = 0; with_value[k]; k++)
-    if (!strcmp(o, with_value[k]))
-      return 1;
-  return 0;
-}
-
 static int mock_run(int argc, char **argv) {
-  static const char *const repeatable[] = {"--fault", NULL};
-  if (cli_refuse_repeats("mock", argc, argv, repeatable, mock_takes_value) != 0)
+  if (cli_refuse_repeats("mock", argc, argv, NULL, NULL) != 0)
     return CLI_EXIT_ERROR;
   enum {
     O_HOST = 1,

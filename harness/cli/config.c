@@ -32,15 +32,14 @@ typedef struct {
 /* Each table is the command's --help, minus --help and --config
  * (tests/test_ship.c compares them). */
 static const opt_def certify_opts[] = {
-    {"base-url", OPT_STR, 0},    {"spec", OPT_STR, 0},        {"report-dir", OPT_STR, 0},
-    {"token-env", OPT_STR, 1},   {"timeout-ms", OPT_INT, 0},  {"profile", OPT_STR, 0},
-    {"seed", OPT_INT, 0},        {"filter", OPT_STR, 0},      {"rate-limit", OPT_NUM, 0},
-    {"max-creates", OPT_INT, 0}, {"jobs", OPT_INT, 0},
-    {"cacert", OPT_STR, 0},      {"insecure", OPT_FLAG, 0},   {"fault", OPT_STR, 1},
-    {"explore", OPT_INT, 0},     {"no-preflight", OPT_FLAG, 0}, {"summary-md", OPT_STR, 0},
-    {"sarif", OPT_STR, 0},       {"redact", OPT_STR, 1},
-    {"fail-on", OPT_STR, 0},     {"waivers", OPT_STR, 0},     {"header", OPT_STR, 1},
-    {NULL, OPT_FLAG, 0},
+    {"base-url", OPT_STR, 0},      {"spec", OPT_STR, 0},       {"report-dir", OPT_STR, 0},
+    {"token-env", OPT_STR, 1},     {"timeout-ms", OPT_INT, 0}, {"profile", OPT_STR, 0},
+    {"seed", OPT_INT, 0},          {"filter", OPT_STR, 0},     {"rate-limit", OPT_NUM, 0},
+    {"max-creates", OPT_INT, 0},   {"jobs", OPT_INT, 0},       {"cacert", OPT_STR, 0},
+    {"insecure", OPT_FLAG, 0},     {"fault", OPT_STR, 1},      {"explore", OPT_INT, 0},
+    {"no-preflight", OPT_FLAG, 0}, {"summary-md", OPT_STR, 0}, {"sarif", OPT_STR, 0},
+    {"redact", OPT_STR, 1},        {"fail-on", OPT_STR, 0},    {"waivers", OPT_STR, 0},
+    {"header", OPT_STR, 1},        {NULL, OPT_FLAG, 0},
 };
 
 static const opt_def mock_opts[] = {
@@ -88,6 +87,24 @@ static const opt_def *find_opt(const opt_def *t, const char *name, size_t len) {
   return NULL;
 }
 
+int cli_option_info(const char *cmd, const char *opt, int *takes_value, int *repeats) {
+  const opt_def *t = table_for(cmd);
+  const opt_def *d =
+      t && opt && !strncmp(opt, "--", 2) ? find_opt(t, opt + 2, strlen(opt + 2)) : NULL;
+  if (takes_value)
+    *takes_value = d && d->type != OPT_FLAG;
+  if (repeats)
+    *repeats = d && d->repeat;
+  return d != NULL;
+}
+
+static const char *table_cmd; /* cli_refuse_repeats' table mode: the command */
+
+static int table_takes_value(const char *opt) {
+  int v;
+  return cli_option_info(table_cmd, opt, &v, NULL) && v;
+}
+
 /* ---- small helpers ---- */
 
 __attribute__((format(printf, 3, 4))) static void set_err(char *err, size_t cap, const char *fmt,
@@ -130,9 +147,7 @@ static void av_push(argvec *a, const char *s, size_t len) {
   a->v[a->n] = NULL;
 }
 
-static void av_pushs(argvec *a, const char *s) {
-  av_push(a, s, strlen(s));
-}
+static void av_pushs(argvec *a, const char *s) { av_push(a, s, strlen(s)); }
 
 void cli_config_free(char **argv) {
   if (!argv)
@@ -328,8 +343,8 @@ int cli_config_expand(const char *cmd, int argc, char **argv, int *out_argc, cha
       goto fail;
     }
     if (!cJSON_IsObject(root)) {
-      set_err(err, errcap, "%s: %s: (root): expected an object of option names, got %s", who,
-              path, json_type(root));
+      set_err(err, errcap, "%s: %s: (root): expected an object of option names, got %s", who, path,
+              json_type(root));
       goto fail;
     }
     for (const cJSON *m = root->child; m; m = m->next) {
@@ -350,8 +365,9 @@ int cli_config_expand(const char *cmd, int argc, char **argv, int *out_argc, cha
       }
       const opt_def *d = strlen(key) == klen ? find_opt(table, key, klen) : NULL;
       if (!d) {
-        set_err(err, errcap, "%s: %s: %s: unknown option (see '%s --help'; names are long "
-                             "options without the dashes)",
+        set_err(err, errcap,
+                "%s: %s: %s: unknown option (see '%s --help'; names are long "
+                "options without the dashes)",
                 who, path, ptr, who);
         goto fail;
       }
@@ -370,8 +386,8 @@ int cli_config_expand(const char *cmd, int argc, char **argv, int *out_argc, cha
           const char *s = hjson_string(e, &sl);
           if (!s || strlen(s) != sl || !sl) {
             member_pointer(ptr, sizeof ptr, m, k);
-            set_err(err, errcap, "%s: %s: %s: expected a non-empty string, got %s", who, path,
-                    ptr, s ? "a string with a NUL byte or an empty one" : json_type(e));
+            set_err(err, errcap, "%s: %s: %s: expected a non-empty string, got %s", who, path, ptr,
+                    s ? "a string with a NUL byte or an empty one" : json_type(e));
             goto fail;
           }
         }
@@ -379,8 +395,8 @@ int cli_config_expand(const char *cmd, int argc, char **argv, int *out_argc, cha
         size_t sl = 0;
         const char *s = hjson_string(m, &sl);
         if (!s || strlen(s) != sl || !sl) {
-          set_err(err, errcap, "%s: %s: %s: expected a non-empty string%s, got %s", who, path,
-                  ptr, d->repeat ? " or an array of strings" : "",
+          set_err(err, errcap, "%s: %s: %s: expected a non-empty string%s, got %s", who, path, ptr,
+                  d->repeat ? " or an array of strings" : "",
                   s ? "a string with a NUL byte or an empty one" : json_type(m));
           goto fail;
         }
@@ -441,6 +457,11 @@ fail:
 
 int cli_refuse_repeats(const char *cmd, int argc, char **argv, const char *const *repeatable,
                        int (*takes_value)(const char *opt)) {
+  int table = !repeatable && !takes_value && table_for(cmd);
+  if (table) {
+    table_cmd = cmd;
+    takes_value = table_takes_value;
+  }
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--"))
@@ -448,6 +469,8 @@ int cli_refuse_repeats(const char *cmd, int argc, char **argv, const char *const
     if (strncmp(a, "--", 2) != 0)
       continue;
     int rep = 0;
+    if (table)
+      cli_option_info(cmd, a, NULL, &rep);
     for (size_t k = 0; repeatable && repeatable[k]; k++)
       rep |= !strcmp(a, repeatable[k]);
     if (!rep)

@@ -446,8 +446,8 @@ static void raw_checks(const hconn_result *x, hjudge_verdict *v, const secrets *
                "the answer to HEAD was followed by %zu body bytes", x->extra_len);
   if (x->malformed) {
     char *e = clean(s, x->r.error, strlen(x->r.error), 200, 0);
-    hjudge_add(v, "framing", HSTATUS_FAIL, HREQ_KEEP_ALIVE_FRAMING, "the response did not parse: %s",
-               e ? e : "");
+    hjudge_add(v, "framing", HSTATUS_FAIL, HREQ_KEEP_ALIVE_FRAMING,
+               "the response did not parse: %s", e ? e : "");
     free(e);
   } else if (x->extra_len) {
     char *e = clean(s, x->extra, x->extra_kept, 60, 0);
@@ -840,11 +840,6 @@ static double pnum(const cJSON *o, const char *name, double dflt) {
   return cJSON_IsNumber(m) ? m->valuedouble : dflt;
 }
 
-static int write_atomic(const char *path, const char *text, char *err) {
-  /* a scratch file of the run's work directory: whole, not durable */
-  return hutil_write_atomic_ex(path, text, strlen(text), HUTIL_WRITE_SCRATCH, err, HCASES_MSG_MAX);
-}
-
 int hrun_plan_config_read(const cJSON *plan, hrun_plan_config *out, char *err) {
   memset(out, 0, sizeof *out);
   hrun_config *cfg = &out->cfg;
@@ -901,25 +896,25 @@ int hrun_plan_config_read(const cJSON *plan, hrun_plan_config *out, char *err) {
   return 0;
 }
 
-int hrun_entry(const cJSON *plan, size_t index, const hrules *rules, const cJSON *cat, char *err) {
+cJSON *hrun_entry(const cJSON *plan, size_t index, const hrules *rules, const hcases_index *ix,
+                  char *err) {
   const cJSON *entries = cJSON_GetObjectItemCaseSensitive(plan, "entries");
   const cJSON *entry = cJSON_IsArray(entries) ? cJSON_GetArrayItem(entries, (int)index) : NULL;
-  const char *results = pstr(plan, "results_dir");
   const char *case_id = pstr(entry, "case");
   herr ce;
-  if (!entry || !results || !case_id || !pstr(plan, "base_url")) {
-    snprintf(err, HCASES_MSG_MAX, "plan entry %zu: missing case, results_dir or base_url", index);
-    return -1;
+  if (!entry || !case_id || !pstr(plan, "base_url")) {
+    snprintf(err, HCASES_MSG_MAX, "plan entry %zu: missing case or base_url", index);
+    return NULL;
   }
-  long idx = hcases_find(cat, case_id);
+  long idx = hcases_index_find(ix, case_id);
   hcases_case c;
-  if (idx < 0 || hcases_at(cat, (size_t)idx, &c, &ce) != 0) {
+  if (idx < 0 || hcases_index_at(ix, (size_t)idx, &c, &ce) != 0) {
     snprintf(err, HCASES_MSG_MAX, "plan entry %zu: case %s not in the catalogue", index, case_id);
-    return -1;
+    return NULL;
   }
   hrun_plan_config pc;
   if (hrun_plan_config_read(plan, &pc, err) != 0)
-    return -1;
+    return NULL;
   hrun_config cfg = pc.cfg;
   cfg.redact = pc.redact;
   cfg.headers = pc.headers;
@@ -928,12 +923,10 @@ int hrun_entry(const cJSON *plan, size_t index, const hrules *rules, const cJSON
   cfg.bearer = bearer && *bearer ? bearer : NULL;
   cfg.token_env = token_env;
   cfg.label = pstr(entry, "label");
-  int rc = -1;
   char msg[HCLIENT_MSG_MAX];
   CURL *h = curl_easy_init();
   hjudge *judge = hjudge_new(rules);
   cJSON *result = NULL;
-  char *text = NULL;
   if (!h || !judge) {
     snprintf(err, HCASES_MSG_MAX, "out of memory");
     goto fail;
@@ -943,21 +936,9 @@ int hrun_entry(const cJSON *plan, size_t index, const hrules *rules, const cJSON
     goto fail;
   }
   result = hrun_case(h, judge, &cfg, &c, pstr(entry, "skip"), err);
-  if (!result)
-    goto fail;
-  text = cJSON_PrintUnformatted(result);
-  if (!text) {
-    snprintf(err, HCASES_MSG_MAX, "out of memory");
-    goto fail;
-  }
-  char path[4096];
-  snprintf(path, sizeof path, "%s/%zu.json", results, index);
-  rc = write_atomic(path, text, err);
 fail:
-  free(text);
-  cJSON_Delete(result);
   hjudge_free(judge);
   if (h)
     hclient_cleanup(h);
-  return rc;
+  return result;
 }

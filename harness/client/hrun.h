@@ -67,8 +67,8 @@
 
 #include "cases/hcases.h"
 #include "client/hclient.h"
-#include "json/hjson.h"
 #include "judge/hjudge.h"
+#include "json/hjson.h"
 
 #define HRUN_WRONG_TOKEN "apiharness-wrong-token-0000"
 #define HRUN_MAX_HEADERS 100                     /* response headers kept per evidence */
@@ -106,6 +106,15 @@ typedef struct {
 
 /* 1, or 0 with a static reason in *why. */
 int hrun_header_parse(const char *arg, hrun_header_arg *out, const char **why);
+
+/* --header as a run sends it: parses arg into *store (hrun_header_parse) and
+ * points *out at it; a $ENV{VAR} value is read from the environment and must
+ * be set, not empty, without CR/LF, at most 4095 bytes and at least
+ * HSANITIZE_MIN_SECRET bytes (shorter cannot be redacted reliably).  1, or 0
+ * with a one-line message in msg ("--header X-Key: the variable K is not set
+ * or empty"; it names the header, never its value). */
+int hrun_header_resolve(const char *arg, hrun_header_arg *store, hrun_header *out, char *msg,
+                        size_t cap);
 
 typedef struct {
   const char *base_url;  /* "http://127.0.0.1:8080" (no trailing slash needed) */
@@ -160,13 +169,12 @@ void hrun_token_name(const hrun_config *cfg, const char *case_id, char *buf, siz
  *    "entries": [{"case": id, "label": l, "token_env": VAR|absent,
  *    "skip": reason|absent}]}
  * hrun_entry runs entry `index` of the plan (the bearer token is read from the
- * environment variable the entry names) and writes its result to
- * <results_dir>/<index>.json (temporary file + rename).  It loads nothing:
- * rules and catalogue come from the caller.  Returns 0, or -1 with err
- * (HCASES_MSG_MAX) filled.  Used by the forked runner of certify and by the
- * Criterion suites (one call per test process). */
-int hrun_entry(const cJSON *plan, size_t index, const hrules *rules, const cJSON *catalogue,
-               char *err);
+ * environment variable the entry names) and returns its result object
+ * (cJSON_Delete; the suites append it to their batch journal, run/hjournal.h).
+ * It loads nothing: the rules and the catalogue's index come from the caller.
+ * NULL with err (HCASES_MSG_MAX) filled when the entry cannot run. */
+cJSON *hrun_entry(const cJSON *plan, size_t index, const hrules *rules, const hcases_index *ix,
+                  char *err) __attribute__((warn_unused_result));
 
 /* Appends s[0..n) as one POSIX shell word in single quotes ('it'\''s'), for
  * the reproducers (curl lines) of the runner and of the explore phase. */

@@ -17,7 +17,6 @@
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 #endif
 
-
 void sec_add(secrets *s, const char *v) {
   if (!v || strlen(v) < HSANITIZE_MIN_SECRET)
     return;
@@ -140,6 +139,44 @@ int hrun_header_parse(const char *arg, hrun_header_arg *out, const char **why) {
   return w == NULL;
 }
 
+int hrun_header_resolve(const char *arg, hrun_header_arg *store, hrun_header *out, char *msg,
+                        size_t cap) {
+  const char *why = NULL;
+  if (!hrun_header_parse(arg, store, &why)) {
+    /* the name only: a literal value may be something the user did not mean
+     * to show ($ENV{VAR} is for secrets) */
+    char nm[HRUN_HEADER_NAME_MAX];
+    size_t nl = strcspn(arg, ":");
+    hsanitize_into(nm, sizeof nm, arg, nl < sizeof nm - 1 ? nl : sizeof nm - 1, NULL, 0);
+    snprintf(msg, cap, "--header '%s: ...': %s", nm, why);
+    return 0;
+  }
+  out->name = store->name;
+  out->env = store->env[0] ? store->env : NULL;
+  out->value = store->value;
+  if (!out->env)
+    return 1;
+  const char *ev = getenv(out->env);
+  if (!ev || !*ev) {
+    snprintf(msg, cap, "--header %s: the variable %s is not set or empty", store->name, out->env);
+    return 0;
+  }
+  if (strpbrk(ev, "\r\n") || strlen(ev) >= sizeof store->value) {
+    snprintf(msg, cap, "--header %s: the value of %s holds CR or LF or is over 4095 bytes",
+             store->name, out->env);
+    return 0;
+  }
+  if (strlen(ev) < HSANITIZE_MIN_SECRET) {
+    snprintf(msg, cap,
+             "--header %s: the value of %s is shorter than %d bytes: too short to be redacted "
+             "reliably",
+             store->name, out->env, HSANITIZE_MIN_SECRET);
+    return 0;
+  }
+  out->value = ev;
+  return 1;
+}
+
 /* Appends a copy of v[0..len) to out unless it is too short, holds a NUL or is
  * there already. */
 static void keep_value(char **out, size_t cap, size_t *n, const char *v, size_t len) {
@@ -217,4 +254,3 @@ void add_clean(cJSON *obj, const char *key, const secrets *s, const char *t, siz
   cJSON_AddStringToObject(obj, key, o ? o : "");
   free(o);
 }
-

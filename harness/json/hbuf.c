@@ -42,12 +42,15 @@ int hbuf_add(hbuf *b, const void *s, size_t n) {
 int hbuf_puts(hbuf *b, const char *s) { return hbuf_add(b, s, strlen(s)); }
 
 int hbuf_vprintf(hbuf *b, const char *fmt, va_list ap) {
+  if (b->toobig || b->nomem)
+    return 0;
   char small[256];
   va_list again;
   va_copy(again, ap);
   int k = vsnprintf(small, sizeof small, fmt, ap);
-  if (k < 0) {
+  if (k < 0) { /* an encoding error: the text cannot be had, the buffer fails */
     va_end(again);
+    b->nomem = 1;
     return 0;
   }
   if ((size_t)k < sizeof small) {
@@ -73,6 +76,21 @@ int hbuf_printf(hbuf *b, const char *fmt, ...) {
   int ok = hbuf_vprintf(b, fmt, ap);
   va_end(ap);
   return ok;
+}
+
+char *hbuf_finish(hbuf *b, size_t *len) {
+  char *p = b->p;
+  if (!b->toobig && !b->nomem && !p && !(p = calloc(1, 1)))
+    b->nomem = 1;
+  if (b->toobig || b->nomem) {
+    free(p);
+    p = NULL;
+  } else if (len) {
+    *len = b->n;
+  }
+  b->p = NULL;
+  b->n = b->cap = 0;
+  return p;
 }
 
 void hbuf_free(hbuf *b) {

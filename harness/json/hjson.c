@@ -7,12 +7,12 @@
  * input can exhaust the C stack.  Every read is bounds-checked against the end
  * of the input; the input need not be NUL-terminated.
  *
- * Memory: nodes, strings and number texts live in chunks owned by the doc.  A
- * new parse rewinds to the first chunk and reuses the chunks in order, so a
- * loop over many documents stops calling malloc once the chunks are warm.
+ * Memory: nodes, strings and number texts live in the doc's arena (util/hutil.h).
+ * A new parse resets it, keeping its blocks, so a loop over many documents
+ * stops calling malloc once the blocks are warm.
  * Everything allocated per value is bounded by a constant times the bytes of
  * the value's text (a node is 64 bytes for a value of at least 1 byte, a string
- * copy is never longer than its lexeme), and chunks grow geometrically, so the
+ * copy is never longer than its lexeme), and blocks grow geometrically, so the
  * arena stays within a constant factor of the input length (plus what an
  * earlier parse left, at most ARENA_RETAIN: more is freed at the next parse). */
 #include "json/hjson.h"
@@ -27,14 +27,8 @@
 
 /* ------------------------------------------------------------------ arena */
 
-#define ARENA_FIRST_CHUNK ((size_t)16 * 1024)
 #define ARENA_RETAIN ((size_t)16 * 1024 * 1024) /* memory kept across parses */
 #define KEYSET_MIN_MEMBERS 12 /* below this, duplicate names are found by a linear scan */
-
-typedef struct chunk {
-  struct chunk *next;
-  size_t size; /* bytes usable after the header */
-} chunk;
 
 typedef struct {
   cJSON *node;     /* the array or object */
@@ -53,9 +47,7 @@ typedef struct nameslot {
 } nameslot;
 
 struct hjson_doc {
-  chunk *head, *cur;
-  unsigned char *ptr, *end; /* free space in cur */
-  size_t total;             /* bytes in all chunks */
+  hutil_arena arena;
   frame *frames;
   size_t frames_cap;
   /* Member names of large objects, for duplicate detection: one open-addressing
@@ -69,72 +61,9 @@ struct hjson_doc {
   uint64_t seed; /* key hash seed, varies per doc */
 };
 
-static size_t round8(size_t n) { return (n + 7u) & ~(size_t)7u; }
+static inline void *arena_alloc(hjson_doc *d, size_t n) { return hutil_arena_alloc(&d->arena, n); }
 
-static void *arena_slow(hjson_doc *d, size_t n) {
-  chunk **link = d->cur ? &d->cur->next : &d->head;
-  /* a kept chunk too small for this request is released; the new one is larger */
-  while (*link && (*link)->size < n) {
-    chunk *small = *link;
-    *link = small->next;
-    d->total -= small->size;
-    free(small);
-  }
-  chunk *c = *link;
-  if (!c) {
-    size_t size = d->cur ? d->cur->size * 2 : ARENA_FIRST_CHUNK;
-    if (size < n)
-      size = n;
-    if (size > SIZE_MAX - sizeof(chunk))
-      return NULL;
-    c = malloc(sizeof(chunk) + size);
-    if (!c)
-      return NULL;
-    c->size = size;
-    c->next = NULL;
-    *link = c;
-    d->total += size;
-  }
-  d->cur = c;
-  d->ptr = (unsigned char *)(c + 1);
-  d->end = d->ptr + c->size;
-  void *r = d->ptr;
-  d->ptr += n;
-  return r;
-}
-
-static inline void *arena_alloc(hjson_doc *d, size_t n) {
-  if (n > SIZE_MAX / 2)
-    return NULL;
-  n = round8(n);
-  if ((size_t)(d->end - d->ptr) >= n) {
-    void *r = d->ptr;
-    d->ptr += n;
-    return r;
-  }
-  return arena_slow(d, n);
-}
-
-static void arena_reset(hjson_doc *d) {
-  if (d->total > ARENA_RETAIN) {
-    /* a huge document came through: give the memory back */
-    chunk *c = d->head;
-    while (c) {
-      chunk *n = c->next;
-      free(c);
-      c = n;
-    }
-    d->head = NULL;
-    d->total = 0;
-  }
-  d->cur = d->head;
-  if (d->head) {
-    d->ptr = (unsigned char *)(d->head + 1);
-    d->end = d->ptr + d->head->size;
-  } else {
-    d->ptr = d->end = NULL;
-  }
-}
+static void arena_reset(hjson_doc *d) { hutil_arena_reset(&d->arena, ARENA_RETAIN); }
 
 /* Starts a parse of len bytes: older entries of the name table become stale.
  * A parse opens fewer than len objects, so tags cannot wrap within it. */
@@ -167,12 +96,7 @@ hjson_doc *hjson_doc_new(void) {
 void hjson_doc_free(hjson_doc *doc) {
   if (!doc)
     return;
-  chunk *c = doc->head;
-  while (c) {
-    chunk *n = c->next;
-    free(c);
-    c = n;
-  }
+  hutil_arena_free(&doc->arena);
   free(doc->frames);
   free(doc->names);
   free(doc);

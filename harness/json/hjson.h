@@ -160,12 +160,19 @@ typedef struct {
 /* Appends s[0..n); returns 1, or 0 once the buffer has failed. */
 int hbuf_add(hbuf *b, const void *s, size_t n);
 int hbuf_puts(hbuf *b, const char *s);
+/* printf-style appends; an encoding error (vsnprintf < 0) fails the buffer
+ * as nomem does. */
 int hbuf_printf(hbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int hbuf_vprintf(hbuf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Makes room for extra more bytes (and the NUL) without adding any: the
  * caller may then write up to p[n + extra] directly and move n itself.
  * Returns 1, or 0 (toobig or nomem set) when that room cannot be had. */
 int hbuf_reserve(hbuf *b, size_t extra);
+/* Hands the text over: returns it (malloc'd, NUL-terminated, "" when nothing
+ * was added; free() it) with its length in *len (len may be NULL), or NULL
+ * when the buffer has failed (the text is freed then).  Either way b is left
+ * empty, its flags and limit kept. */
+char *hbuf_finish(hbuf *b, size_t *len) __attribute__((warn_unused_result));
 void hbuf_free(hbuf *b);
 
 /* ---- escaping one pointer token (hjson_pointer.c) ---- */

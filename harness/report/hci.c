@@ -47,8 +47,7 @@ static const cJSON **finding_per_case(const hr_index *ix, const cJSON *findings)
 }
 
 /* Text of a member, redacted, then written in mode. */
-static void put_member(hr_buf *b, const cJSON *obj, const char *name, hr_text_mode mode,
-                       size_t max) {
+static void put_member(hbuf *b, const cJSON *obj, const char *name, hr_text_mode mode, size_t max) {
   size_t len = 0;
   char tmp[64];
   const cJSON *v = hr_get(obj, name);
@@ -60,25 +59,21 @@ static void put_member(hr_buf *b, const cJSON *obj, const char *name, hr_text_mo
     s = tmp, len = strlen(tmp);
   }
   if (!s) {
-    hr_puts(b, "(missing)");
+    hbuf_puts(b, "(missing)");
     return;
   }
-  hr_buf r = {0};
+  hbuf r = {.limit = HREPORT_MAX_OUTPUT};
   hr_redact_into(&r, s, max && len > max ? max : len);
-  if (r.bad) {
-    b->bad = 1;
-    free(r.p);
-    return;
-  }
-  hr_text(b, r.p ? r.p : "", r.len, mode, 0);
+  hr_fail_as(b, &r);
+  hr_text(b, r.p ? r.p : "", r.n, mode, 0);
   if (max && len > max)
-    hr_printf(b, " ... (%zu bytes more)", len - max);
+    hbuf_printf(b, " ... (%zu bytes more)", len - max);
   free(r.p);
 }
 
-static int write_buf(const char *path, hr_buf *b, char *err, size_t errlen) {
+static int write_buf(const char *path, hbuf *b, char *err, size_t errlen) {
   size_t len = 0;
-  char *text = hr_finish(b, &len);
+  char *text = hbuf_finish(b, &len);
   if (!text) {
     if (err && errlen)
       snprintf(err, errlen, "%s: out of memory (or over %u bytes)", path, HREPORT_MAX_OUTPUT);
@@ -91,29 +86,28 @@ static int write_buf(const char *path, hr_buf *b, char *err, size_t errlen) {
 
 /* ---- junit.xml --------------------------------------------------------------------------- */
 
-static void xml_attr(hr_buf *b, const char *name, const cJSON *obj, const char *member,
-                     size_t max) {
-  hr_printf(b, " %s=\"", name);
+static void xml_attr(hbuf *b, const char *name, const cJSON *obj, const char *member, size_t max) {
+  hbuf_printf(b, " %s=\"", name);
   put_member(b, obj, member, HR_TEXT_XML_ATTR, max);
-  hr_puts(b, "\"");
+  hbuf_puts(b, "\"");
 }
 
 /* The body of a <failure>/<error>: the finding, the failing checks, the
  * reproducer and an evidence excerpt. */
-static void failure_text(hr_buf *b, const cJSON *cs, const cJSON *f) {
-  hr_buf t = {0};
+static void failure_text(hbuf *b, const cJSON *cs, const cJSON *f) {
+  hbuf t = {.limit = HREPORT_MAX_OUTPUT};
   if (f) {
-    hr_puts(&t, "finding ");
+    hbuf_puts(&t, "finding ");
     put_member(&t, f, "id", HR_TEXT_CODE, 32);
-    hr_puts(&t, " (");
+    hbuf_puts(&t, " (");
     put_member(&t, f, "severity", HR_TEXT_CODE, 16);
-    hr_puts(&t, "): ");
+    hbuf_puts(&t, "): ");
     put_member(&t, f, "requirement", HR_TEXT_CODE, 256);
-    hr_puts(&t, " [");
+    hbuf_puts(&t, " [");
     put_member(&t, f, "check", HR_TEXT_CODE, 128);
     int64_t n = 0;
     hr_int(f, "count", &n);
-    hr_printf(&t, "], %lld case%s\n", (long long)n, n == 1 ? "" : "s");
+    hbuf_printf(&t, "], %lld case%s\n", (long long)n, n == 1 ? "" : "s");
   }
   const cJSON *checks = hr_array(cs, "checks");
   int any = 0;
@@ -122,74 +116,73 @@ static void failure_text(hr_buf *b, const cJSON *cs, const cJSON *f) {
     if (ks == HSTATUS_PASS || ks == HSTATUS_SKIP)
       continue;
     any = 1;
-    hr_printf(&t, "- %s ", hstatus_name(ks));
+    hbuf_printf(&t, "- %s ", hstatus_name(ks));
     put_member(&t, k, "name", HR_TEXT_CODE, 128);
-    hr_puts(&t, " (");
+    hbuf_puts(&t, " (");
     put_member(&t, k, "requirement", HR_TEXT_CODE, 256);
-    hr_puts(&t, "): ");
+    hbuf_puts(&t, "): ");
     put_member(&t, k, "message", HR_TEXT_CODE, 1000);
-    hr_puts(&t, "\n");
+    hbuf_puts(&t, "\n");
   }
   if (!any && hr_get(cs, "detail")) {
     put_member(&t, cs, "detail", HR_TEXT_CODE, 1000);
-    hr_puts(&t, "\n");
+    hbuf_puts(&t, "\n");
   }
   const cJSON *ev = hr_get(cs, "evidence");
   if (hr_get(ev, "curl")) {
-    hr_puts(&t, "\nreproduce:\n");
+    hbuf_puts(&t, "\nreproduce:\n");
     put_member(&t, ev, "curl", HR_TEXT_CODE, 8192);
-    hr_puts(&t, "\n");
+    hbuf_puts(&t, "\n");
   }
   const cJSON *rq = hr_get(ev, "request"), *rs = hr_get(ev, "response");
   if (cJSON_IsObject(rq) || cJSON_IsObject(rs)) {
-    hr_puts(&t, "\nevidence:\n");
+    hbuf_puts(&t, "\nevidence:\n");
     if (cJSON_IsObject(rq)) {
       put_member(&t, rq, "method", HR_TEXT_CODE, 32);
-      hr_puts(&t, " ");
+      hbuf_puts(&t, " ");
       put_member(&t, rq, "url", HR_TEXT_CODE, 1024);
-      hr_puts(&t, "\n");
+      hbuf_puts(&t, "\n");
       if (hr_get(rq, "body_excerpt")) {
         put_member(&t, rq, "body_excerpt", HR_TEXT_CODE, JUNIT_EXCERPT);
-        hr_puts(&t, "\n");
+        hbuf_puts(&t, "\n");
       }
     }
     int64_t st;
     if (cJSON_IsObject(rs) && hr_int(rs, "status", &st))
-      hr_printf(&t, "-> HTTP %lld\n", (long long)st);
+      hbuf_printf(&t, "-> HTTP %lld\n", (long long)st);
     else
-      hr_puts(&t, "-> no response\n");
+      hbuf_puts(&t, "-> no response\n");
     if (cJSON_IsObject(rs) && hr_get(rs, "body_excerpt")) {
       put_member(&t, rs, "body_excerpt", HR_TEXT_CODE, JUNIT_EXCERPT);
-      hr_puts(&t, "\n");
+      hbuf_puts(&t, "\n");
     }
   }
-  if (t.bad)
-    b->bad = 1;
-  else if (t.p)
-    hr_text(b, t.p, t.len, HR_TEXT_XML, 0);
+  hr_fail_as(b, &t);
+  if (t.p)
+    hr_text(b, t.p, t.n, HR_TEXT_XML, 0);
   free(t.p);
 }
 
-static void failure_message(hr_buf *b, const cJSON *cs, const cJSON *f) {
-  hr_puts(b, " message=\"");
+static void failure_message(hbuf *b, const cJSON *cs, const cJSON *f) {
+  hbuf_puts(b, " message=\"");
   if (f) {
-    hr_puts(b, "[");
+    hbuf_puts(b, "[");
     put_member(b, f, "id", HR_TEXT_XML_ATTR, 32);
-    hr_puts(b, "] ");
+    hbuf_puts(b, "] ");
     put_member(b, f, "requirement", HR_TEXT_XML_ATTR, 256);
-    hr_puts(b, ": ");
+    hbuf_puts(b, ": ");
     put_member(b, f, "message", HR_TEXT_XML_ATTR, 500);
   } else {
     put_member(b, cs, "detail", HR_TEXT_XML_ATTR, 500);
   }
-  hr_puts(b, "\"");
+  hbuf_puts(b, "\"");
 }
 
 int hreport_write_junit(const char *path, const cJSON *report, char *err, size_t errlen) {
   hr_index ix;
   cJSON *own = NULL;
   const cJSON **per = NULL;
-  hr_buf b = {0};
+  hbuf b = {.limit = HREPORT_MAX_OUTPUT};
   if (hr_index_build(&ix, report) != 0) {
     if (err && errlen)
       snprintf(err, errlen, "%s: out of memory", path);
@@ -213,87 +206,88 @@ int hreport_write_junit(const char *path, const cJSON *report, char *err, size_t
          skipped = n[HSTATUS_SKIP] + n[HSTATUS_WARN];
   int64_t ms = 0;
   hr_int(report, "duration_ms", &ms);
-  hr_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-  hr_printf(&b,
-            "<testsuites name=\"apiharness certify\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
-            "skipped=\"%zu\" time=\"%.3f\">\n",
-            ix.ncases, failures, errors, skipped, (double)ms / 1000.0);
-  hr_printf(&b,
-            "  <testsuite name=\"conformance\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
-            "skipped=\"%zu\" time=\"%.3f\">\n    <properties>\n",
-            ix.ncases, failures, errors, skipped, (double)ms / 1000.0);
+  hbuf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+  hbuf_printf(
+      &b,
+      "<testsuites name=\"apiharness certify\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
+      "skipped=\"%zu\" time=\"%.3f\">\n",
+      ix.ncases, failures, errors, skipped, (double)ms / 1000.0);
+  hbuf_printf(&b,
+              "  <testsuite name=\"conformance\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
+              "skipped=\"%zu\" time=\"%.3f\">\n    <properties>\n",
+              ix.ncases, failures, errors, skipped, (double)ms / 1000.0);
   static const char *const props[] = {"verdict", "profile", "run_id", "filter"};
   for (size_t i = 0; i < sizeof props / sizeof props[0]; i++) {
     if (!hr_get(report, props[i]))
       continue;
-    hr_printf(&b, "      <property name=\"%s\"", props[i]);
+    hbuf_printf(&b, "      <property name=\"%s\"", props[i]);
     xml_attr(&b, "value", report, props[i], 512);
-    hr_puts(&b, "/>\n");
+    hbuf_puts(&b, "/>\n");
   }
   if (hr_get(hr_get(report, "spec"), "sha256")) {
-    hr_puts(&b, "      <property name=\"spec.sha256\"");
+    hbuf_puts(&b, "      <property name=\"spec.sha256\"");
     xml_attr(&b, "value", hr_get(report, "spec"), "sha256", 128);
-    hr_puts(&b, "/>\n");
+    hbuf_puts(&b, "/>\n");
   }
   size_t nf = 0;
   for (const cJSON *f = findings->child; f; f = f->next)
     nf++;
-  hr_printf(&b, "      <property name=\"findings\" value=\"%zu\"/>\n    </properties>\n", nf);
+  hbuf_printf(&b, "      <property name=\"findings\" value=\"%zu\"/>\n    </properties>\n", nf);
   for (size_t c = 0; c < ix.ncases; c++) {
     const cJSON *cs = ix.cases[c];
     hstatus st = hr_status_of(cs);
-    hr_puts(&b, "    <testcase");
-    hr_puts(&b, " classname=\"conformance.");
+    hbuf_puts(&b, "    <testcase");
+    hbuf_puts(&b, " classname=\"conformance.");
     put_member(&b, cs, "class", HR_TEXT_XML_ATTR, 64);
-    hr_puts(&b, "\"");
+    hbuf_puts(&b, "\"");
     xml_attr(&b, "name", cs, "id", 256);
     int64_t t = 0;
     const cJSON *rs = hr_get(hr_get(cs, "evidence"), "response");
     if (hr_int(rs, "time_ms", &t) && t >= 0)
-      hr_printf(&b, " time=\"%.3f\"", (double)t / 1000.0);
+      hbuf_printf(&b, " time=\"%.3f\"", (double)t / 1000.0);
     if (st == HSTATUS_PASS) {
-      hr_puts(&b, "/>\n");
+      hbuf_puts(&b, "/>\n");
       continue;
     }
-    hr_puts(&b, ">\n");
+    hbuf_puts(&b, ">\n");
     const cJSON *f = per[c];
     if (st == HSTATUS_WARN) {
-      hr_puts(&b, "      <properties><property name=\"warning\"");
+      hbuf_puts(&b, "      <properties><property name=\"warning\"");
       if (f) {
-        hr_puts(&b, " value=\"[");
+        hbuf_puts(&b, " value=\"[");
         put_member(&b, f, "id", HR_TEXT_XML_ATTR, 32);
-        hr_puts(&b, "] ");
+        hbuf_puts(&b, "] ");
         put_member(&b, f, "message", HR_TEXT_XML_ATTR, 500);
-        hr_puts(&b, "\"");
+        hbuf_puts(&b, "\"");
       } else {
         xml_attr(&b, "value", cs, "detail", 500);
       }
-      hr_puts(&b, "/></properties>\n      <skipped");
-      hr_puts(&b, " message=\"warning: ");
+      hbuf_puts(&b, "/></properties>\n      <skipped");
+      hbuf_puts(&b, " message=\"warning: ");
       if (f)
         put_member(&b, f, "message", HR_TEXT_XML_ATTR, 500);
       else
         put_member(&b, cs, "detail", HR_TEXT_XML_ATTR, 500);
-      hr_puts(&b, "\">");
+      hbuf_puts(&b, "\">");
       failure_text(&b, cs, f);
-      hr_puts(&b, "</skipped>\n");
+      hbuf_puts(&b, "</skipped>\n");
     } else if (st == HSTATUS_SKIP) {
-      hr_puts(&b, "      <skipped");
+      hbuf_puts(&b, "      <skipped");
       xml_attr(&b, "message", cs, "detail", 500);
-      hr_puts(&b, "/>\n");
+      hbuf_puts(&b, "/>\n");
     } else {
       const char *tag = st == HSTATUS_FAIL ? "failure" : "error";
-      hr_printf(&b, "      <%s", tag);
+      hbuf_printf(&b, "      <%s", tag);
       failure_message(&b, cs, f);
       if (f)
         xml_attr(&b, "type", f, "check", 128);
-      hr_puts(&b, ">");
+      hbuf_puts(&b, ">");
       failure_text(&b, cs, f);
-      hr_printf(&b, "</%s>\n", tag);
+      hbuf_printf(&b, "</%s>\n", tag);
     }
-    hr_puts(&b, "    </testcase>\n");
+    hbuf_puts(&b, "    </testcase>\n");
   }
-  hr_puts(&b, "  </testsuite>\n</testsuites>\n");
+  hbuf_puts(&b, "  </testsuite>\n</testsuites>\n");
   free(per);
   cJSON_Delete(own);
   hr_index_free(&ix);
@@ -302,7 +296,7 @@ int hreport_write_junit(const char *path, const cJSON *report, char *err, size_t
 
 /* ---- the Markdown step summary --------------------------------------------------------- */
 
-static void md_cell(hr_buf *b, const cJSON *obj, const char *name, size_t max) {
+static void md_cell(hbuf *b, const cJSON *obj, const char *name, size_t max) {
   put_member(b, obj, name, HR_TEXT_MD_CELL, max);
 }
 
@@ -310,7 +304,7 @@ int hreport_write_summary_md(const char *path, const cJSON *report, const char *
                              char *err, size_t errlen) {
   hr_index ix;
   cJSON *own = NULL;
-  hr_buf b = {0};
+  hbuf b = {.limit = HREPORT_MAX_OUTPUT};
   if (hr_index_build(&ix, report) != 0) {
     if (err && errlen)
       snprintf(err, errlen, "%s: out of memory", path);
@@ -331,48 +325,48 @@ int hreport_write_summary_md(const char *path, const cJSON *report, const char *
     rq[hr_index_req_state(&ix, r)]++;
   for (size_t c = 0; c < ix.ncases; c++)
     cs[hr_status_of(ix.cases[c])]++;
-  hr_printf(&b, "### apiharness certify: %s\n\n", word);
-  hr_printf(&b,
-            "%zu of %zu requirements fail (%zu not exercised); %zu of %zu cases failed, %zu "
-            "warned. Profile ",
-            rq[HSTATUS_FAIL], ix.nreqs, rq[HSTATUS_SKIP], cs[HSTATUS_FAIL], ix.ncases,
-            cs[HSTATUS_WARN]);
+  hbuf_printf(&b, "### apiharness certify: %s\n\n", word);
+  hbuf_printf(&b,
+              "%zu of %zu requirements fail (%zu not exercised); %zu of %zu cases failed, %zu "
+              "warned. Profile ",
+              rq[HSTATUS_FAIL], ix.nreqs, rq[HSTATUS_SKIP], cs[HSTATUS_FAIL], ix.ncases,
+              cs[HSTATUS_WARN]);
   put_member(&b, report, "profile", HR_TEXT_MD, 64);
-  hr_puts(&b, ", spec sha256 `");
+  hbuf_puts(&b, ", spec sha256 `");
   put_member(&b, hr_get(report, "spec"), "sha256", HR_TEXT_CODE_CELL, 16);
-  hr_puts(&b, "`.\n\n");
+  hbuf_puts(&b, "`.\n\n");
   size_t total = 0;
   for (const cJSON *f = findings ? findings->child : NULL; f; f = f->next)
     total++;
   if (total == 0) {
-    hr_puts(&b, "No findings: no case failed or warned.\n");
+    hbuf_puts(&b, "No findings: no case failed or warned.\n");
   } else {
-    hr_printf(&b, "| | finding | requirement | cases | e.g. |\n|---|---|---|---|---|\n");
+    hbuf_printf(&b, "| | finding | requirement | cases | e.g. |\n|---|---|---|---|---|\n");
     size_t i = 0;
     for (const cJSON *f = findings->child; f && i < SUMMARY_FINDINGS; f = f->next, i++) {
       size_t sl = 0;
       const char *sev = hr_str(f, "severity", &sl);
       hstatus st = sev ? hstatus_parse_n(sev, sl) : HSTATUS_UNKNOWN;
-      hr_printf(&b, "| %s | ",
-                st == HSTATUS_FAIL    ? "FAIL"
-                : st == HSTATUS_ERROR ? "ERROR"
-                                      : "WARN");
+      hbuf_printf(&b, "| %s | ",
+                  st == HSTATUS_FAIL    ? "FAIL"
+                  : st == HSTATUS_ERROR ? "ERROR"
+                                        : "WARN");
       md_cell(&b, f, "message", 200);
-      hr_puts(&b, " | `");
+      hbuf_puts(&b, " | `");
       put_member(&b, f, "requirement", HR_TEXT_CODE_CELL, 120);
-      hr_puts(&b, "` | ");
+      hbuf_puts(&b, "` | ");
       md_cell(&b, f, "count", 16);
-      hr_puts(&b, " | `");
+      hbuf_puts(&b, " | `");
       put_member(&b, hr_get(f, "representative"), "case", HR_TEXT_CODE_CELL, 120);
-      hr_puts(&b, "` |\n");
+      hbuf_puts(&b, "` |\n");
     }
     if (total > i)
-      hr_printf(&b, "\n%zu more findings in compliance.json.\n", total - i);
+      hbuf_printf(&b, "\n%zu more findings in compliance.json.\n", total - i);
   }
   if (report_dir) {
-    hr_puts(&b, "\nFull report: `");
+    hbuf_puts(&b, "\nFull report: `");
     hr_text(&b, report_dir, strlen(report_dir), HR_TEXT_CODE_CELL, 512);
-    hr_puts(&b, "/compliance.html` (evidence and reproducers per finding).\n");
+    hbuf_puts(&b, "/compliance.html` (evidence and reproducers per finding).\n");
   }
   cJSON_Delete(own);
   hr_index_free(&ix);
@@ -387,27 +381,13 @@ int hreport_write_summary_md(const char *path, const cJSON *report, const char *
 
 /* ---- SARIF 2.1.0 ----------------------------------------------------------------------- */
 
-/* A pointer token, escaped as RFC 6901 says (the json layer's escaper). */
-static void ptr_seg(hr_buf *b, const char *s, size_t n) {
-  size_t m = hjson_pointer_escape(s, n, HJSON_ESC_POINTER, NULL);
-  char stackbuf[256];
-  char *e = m <= sizeof stackbuf ? stackbuf : malloc(m);
-  if (!e) {
-    b->bad = 1;
-    return;
-  }
-  hjson_pointer_escape(s, n, HJSON_ESC_POINTER, e);
-  hr_put(b, e, m);
-  if (e != stackbuf)
-    free(e);
-}
-
 /* The JSON pointer (in the spec) of the schema or operation a requirement comes
- * from: "schema.request.<Schema>.<p>[.items].<keyword>" -> the property's
- * schema under #/components/schemas/<Schema>; "schema.response.<status>" -> the
- * operation's response; anything else -> the operation. */
-static void requirement_pointer(hr_buf *b, const char *id, size_t n) {
-  static const char op[] = "/paths/";
+ * from (tokens escaped by the json layer, RFC 6901):
+ * "schema.request.<Schema>.<p>[.items].<keyword>" -> the property's schema under
+ * #/components/schemas/<Schema>; "schema.response.<status>" -> the operation's response; anything
+ * else -> the operation. */
+static void requirement_pointer(hbuf *b, const char *id, size_t n) {
+  static const char op[] = "/paths";
   static const char pre_req[] = "schema.request.", pre_resp[] = "schema.response.";
   if (n > sizeof pre_req - 1 && !memcmp(id, pre_req, sizeof pre_req - 1)) {
     const char *s = id + sizeof pre_req - 1, *e = id + n;
@@ -415,33 +395,33 @@ static void requirement_pointer(hr_buf *b, const char *id, size_t n) {
     while (last > s && last[-1] != '.')
       last--;
     const char *dot = memchr(s, '.', (size_t)(e - s));
-    hr_puts(b, "/components/schemas/");
+    hbuf_puts(b, "/components/schemas");
     if (!dot || dot >= last - 1) { /* <Schema>.<keyword> */
-      ptr_seg(b, s, (size_t)((dot ? dot : e) - s));
+      hjson_pointer_append(b, s, (size_t)((dot ? dot : e) - s), HJSON_ESC_POINTER);
       return;
     }
-    ptr_seg(b, s, (size_t)(dot - s));
+    hjson_pointer_append(b, s, (size_t)(dot - s), HJSON_ESC_POINTER);
     const char *p = dot + 1;
     while (p < last - 1) {
       const char *q = memchr(p, '.', (size_t)(last - 1 - p));
       if (!q)
         q = last - 1;
       if ((size_t)(q - p) == 5 && !memcmp(p, "items", 5)) {
-        hr_puts(b, "/items");
+        hbuf_puts(b, "/items");
       } else {
-        hr_puts(b, "/properties/");
-        ptr_seg(b, p, (size_t)(q - p));
+        hbuf_puts(b, "/properties");
+        hjson_pointer_append(b, p, (size_t)(q - p), HJSON_ESC_POINTER);
       }
       p = q + 1;
     }
     return;
   }
-  hr_puts(b, op);
-  ptr_seg(b, HRULES_PATH, strlen(HRULES_PATH));
-  hr_puts(b, "/" HRULES_METHOD);
+  hbuf_puts(b, op);
+  hjson_pointer_append(b, HRULES_PATH, strlen(HRULES_PATH), HJSON_ESC_POINTER);
+  hbuf_puts(b, "/" HRULES_METHOD);
   if (n > sizeof pre_resp - 1 && !memcmp(id, pre_resp, sizeof pre_resp - 1)) {
-    hr_puts(b, "/responses/");
-    ptr_seg(b, id + sizeof pre_resp - 1, n - (sizeof pre_resp - 1));
+    hbuf_puts(b, "/responses");
+    hjson_pointer_append(b, id + sizeof pre_resp - 1, n - (sizeof pre_resp - 1), HJSON_ESC_POINTER);
   }
 }
 
@@ -593,17 +573,17 @@ int hreport_write_sarif(const char *path, const cJSON *report, char *err, size_t
       goto oom;
     }
     cJSON_AddItemToArray(results, res);
-    hr_buf ptr = {0};
+    hbuf ptr = {.limit = HREPORT_MAX_OUTPUT};
     requirement_pointer(&ptr, rid, rl);
-    char *pointer = hr_finish(&ptr, NULL);
-    hr_buf mb = {0};
+    char *pointer = hbuf_finish(&ptr, NULL);
+    hbuf mb = {.limit = HREPORT_MAX_OUTPUT};
     put_member(&mb, f, "message", HR_TEXT_CODE, 1000);
     int64_t cnt = 0;
     hr_int(f, "count", &cnt);
-    hr_printf(&mb, " (%lld case%s, e.g. ", (long long)cnt, cnt == 1 ? "" : "s");
+    hbuf_printf(&mb, " (%lld case%s, e.g. ", (long long)cnt, cnt == 1 ? "" : "s");
     put_member(&mb, hr_get(f, "representative"), "case", HR_TEXT_CODE, 256);
-    hr_puts(&mb, ")");
-    char *msg = hr_finish(&mb, NULL);
+    hbuf_puts(&mb, ")");
+    char *msg = hbuf_finish(&mb, NULL);
     cJSON *m = cJSON_AddObjectToObject(res, "message");
     cJSON *locs = cJSON_AddArrayToObject(res, "locations");
     cJSON *loc = cJSON_CreateObject();
@@ -626,10 +606,10 @@ int hreport_write_sarif(const char *path, const cJSON *report, char *err, size_t
       if (lg)
         cJSON_AddItemToArray(logs ? logs : loc, lg);
       if (!bad) {
-        hr_buf fq = {0};
-        hr_puts(&fq, "#");
-        hr_puts(&fq, pointer);
-        char *fqn = hr_finish(&fq, NULL);
+        hbuf fq = {.limit = HREPORT_MAX_OUTPUT};
+        hbuf_puts(&fq, "#");
+        hbuf_puts(&fq, pointer);
+        char *fqn = hbuf_finish(&fq, NULL);
         bad = !fqn || !cJSON_AddStringToObject(lg, "fullyQualifiedName", fqn) ||
               !cJSON_AddStringToObject(lg, "kind", "member");
         free(fqn);

@@ -77,11 +77,11 @@ static int check_list(const cJSON *arr, const char *name, int need_status, char 
       size_t sl = 0;
       const char *st = hr_str(x, "status", &sl);
       if (st) {
-        hr_buf b = {0};
-        hr_puts(&b, "unknown status \"");
+        hbuf b = {.limit = HREPORT_MAX_OUTPUT};
+        hbuf_puts(&b, "unknown status \"");
         hr_text(&b, st, sl, HR_TEXT_TERM, 40);
-        hr_puts(&b, "\" (pass, fail, warn, skip or error)");
-        char *t = hr_finish(&b, NULL);
+        hbuf_puts(&b, "\" (pass, fail, warn, skip or error)");
+        char *t = hbuf_finish(&b, NULL);
         snprintf(m, sizeof m, "%s", t ? t : "unknown status");
         free(t);
       } else {
@@ -120,11 +120,11 @@ static int check_list(const cJSON *arr, const char *name, int need_status, char 
     size_t first = hr_index_req(&tmp, id, il);
     if (first != i) {
       snprintf(p, sizeof p, "/%s/%zu/id", name, i);
-      hr_buf b = {0};
-      hr_puts(&b, "duplicate id \"");
+      hbuf b = {.limit = HREPORT_MAX_OUTPUT};
+      hbuf_puts(&b, "duplicate id \"");
       hr_text(&b, id, il, HR_TEXT_TERM, 80);
-      hr_printf(&b, "\" (first at /%s/%zu)", name, first);
-      char *t = hr_finish(&b, NULL);
+      hbuf_printf(&b, "\" (first at /%s/%zu)", name, first);
+      char *t = hbuf_finish(&b, NULL);
       vset(ptr, plen, msg, mlen, p, t ? t : "duplicate id");
       free(t);
       rc = -1;

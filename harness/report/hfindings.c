@@ -39,7 +39,7 @@ static int preceded_by(const char *s, size_t i, const char *word) {
 }
 
 void hreport_normalise_message(const char *s, size_t n, char *out, size_t cap) {
-  hr_buf b = {0};
+  hbuf b = {.limit = HREPORT_MAX_OUTPUT};
   if (n > CAUSE_MAX)
     n = CAUSE_MAX;
   size_t i = 0;
@@ -51,21 +51,21 @@ void hreport_normalise_message(const char *s, size_t n, char *out, size_t cap) {
       i++;
       continue;
     }
-    if (space && b.len)
-      hr_puts(&b, " ");
+    if (space && b.n)
+      hbuf_puts(&b, " ");
     space = 0;
     if (c == '"' || c == '\'') {
       size_t j = i + 1;
       while (j < n && (unsigned char)s[j] != c)
         j += (s[j] == '\\' && j + 1 < n) ? 2 : 1;
       if (j >= n) { /* unterminated: the rest is the value */
-        hr_puts(&b, c == '"' ? "\"...\"" : "'...'");
+        hbuf_puts(&b, c == '"' ? "\"...\"" : "'...'");
         break;
       }
       if (name_like(s + i + 1, j - i - 1))
-        hr_put(&b, s + i, j + 1 - i);
+        hbuf_add(&b, s + i, j + 1 - i);
       else
-        hr_puts(&b, c == '"' ? "\"...\"" : "'...'");
+        hbuf_puts(&b, c == '"' ? "\"...\"" : "'...'");
       i = j + 1;
       continue;
     }
@@ -82,16 +82,16 @@ void hreport_normalise_message(const char *s, size_t n, char *out, size_t cap) {
                                (s[j] == '.' && j + 1 < n && is_digit((unsigned char)s[j + 1])))) &&
                    !preceded_by(s, i, "offset ");
       if (status)
-        hr_put(&b, s + i, 3);
+        hbuf_add(&b, s + i, 3);
       else
-        hr_puts(&b, "N");
+        hbuf_puts(&b, "N");
       i = j;
       continue;
     }
-    hr_put(&b, s + i, 1);
+    hbuf_add(&b, s + i, 1);
     i++;
   }
-  char *t = hr_finish(&b, NULL);
+  char *t = hbuf_finish(&b, NULL);
   snprintf(out, cap, "%s", t ? t : "");
   free(t);
 }
@@ -278,15 +278,15 @@ static finding *find_or_add(finding_vec *fv, const char *req, size_t rlen, const
                             size_t clen, const char *msg, size_t mlen, hstatus sev) {
   char cause[CAUSE_MAX * 2 + 64];
   hreport_normalise_message(msg ? msg : "", msg ? mlen : 0, cause, sizeof cause);
-  hr_buf kb = {0};
-  hr_put(&kb, req, rlen);
-  hr_puts(&kb, "\x1F");
-  hr_put(&kb, check, clen);
-  hr_puts(&kb, "\x1F");
-  hr_puts(&kb, cause);
-  hr_printf(&kb, "\x1F%d", severity_rank(sev));
+  hbuf kb = {.limit = HREPORT_MAX_OUTPUT};
+  hbuf_add(&kb, req, rlen);
+  hbuf_puts(&kb, "\x1F");
+  hbuf_add(&kb, check, clen);
+  hbuf_puts(&kb, "\x1F");
+  hbuf_puts(&kb, cause);
+  hbuf_printf(&kb, "\x1F%d", severity_rank(sev));
   size_t klen = 0;
-  char *key = hr_finish(&kb, &klen);
+  char *key = hbuf_finish(&kb, &klen);
   if (!key)
     return NULL;
   if ((fv->n + 1) * 2 > fv->nslots && slots_grow(fv) != 0) {
@@ -549,13 +549,13 @@ static cJSON *finding_json(const finding *f) {
   char id[16];
   snprintf(id, sizeof id, "F%08x", (unsigned)fnv32(f->key));
   /* the key, printable: requirement | check | cause */
-  hr_buf kb = {0};
-  hr_puts(&kb, f->requirement);
-  hr_puts(&kb, " | ");
-  hr_puts(&kb, f->check);
-  hr_puts(&kb, " | ");
-  hr_puts(&kb, f->cause);
-  char *key = hr_finish(&kb, NULL);
+  hbuf kb = {.limit = HREPORT_MAX_OUTPUT};
+  hbuf_puts(&kb, f->requirement);
+  hbuf_puts(&kb, " | ");
+  hbuf_puts(&kb, f->check);
+  hbuf_puts(&kb, " | ");
+  hbuf_puts(&kb, f->cause);
+  char *key = hbuf_finish(&kb, NULL);
   const cJSON *rc = f->rep_case, *rk = f->rep_check, *rx = f->rep_explore;
   size_t mlen = 0, ilen = 0;
   const char *msg = rk ? hr_str(rk, "message", &mlen) : NULL;
@@ -707,16 +707,16 @@ int hreport_add_findings(cJSON *report) {
 
 /* ---- the terminal summary ------------------------------------------------------------ */
 
-static void term_str(hr_buf *b, const cJSON *obj, const char *name, size_t max) {
+static void term_str(hbuf *b, const cJSON *obj, const char *name, size_t max) {
   size_t len = 0;
   const char *s = hr_str(obj, name, &len);
   if (!s) {
-    hr_puts(b, "(missing)");
+    hbuf_puts(b, "(missing)");
     return;
   }
   char *red = hreport_redact(s, len, &len);
   if (!red) {
-    b->bad = 1;
+    b->nomem = 1;
     return;
   }
   hr_text(b, red, len, HR_TEXT_TERM, max);
@@ -730,7 +730,7 @@ void hreport_print_findings(FILE *out, const cJSON *report, int max) {
     computed = hreport_findings(report);
     arr = computed;
   }
-  hr_buf b = {0};
+  hbuf b = {.limit = HREPORT_MAX_OUTPUT};
   size_t n[HSTATUS_COUNT] = {0}, total = 0;
   for (const cJSON *f = arr ? arr->child : NULL; f; f = f->next) {
     size_t len = 0;
@@ -739,14 +739,14 @@ void hreport_print_findings(FILE *out, const cJSON *report, int max) {
     total++;
   }
   if (total == 0) {
-    hr_puts(&b, "findings: none (no case failed or warned)\n");
+    hbuf_puts(&b, "findings: none (no case failed or warned)\n");
   } else {
-    hr_printf(&b, "findings (%zu distinct: %zu fail, %zu error, %zu warn; most severe first):\n",
-              total, n[HSTATUS_FAIL], n[HSTATUS_ERROR], n[HSTATUS_WARN]);
+    hbuf_printf(&b, "findings (%zu distinct: %zu fail, %zu error, %zu warn; most severe first):\n",
+                total, n[HSTATUS_FAIL], n[HSTATUS_ERROR], n[HSTATUS_WARN]);
     int shown = 0;
     for (const cJSON *f = arr->child; f; f = f->next) {
       if (max >= 0 && shown == max) {
-        hr_printf(&b, "  ... %zu more findings in compliance.json\n", total - (size_t)shown);
+        hbuf_printf(&b, "  ... %zu more findings in compliance.json\n", total - (size_t)shown);
         break;
       }
       shown++;
@@ -761,46 +761,46 @@ void hreport_print_findings(FILE *out, const cJSON *report, int max) {
       int64_t count = 0;
       hr_int(f, "count", &count);
       const cJSON *rep = hr_get(f, "representative");
-      hr_printf(&b, "  %-5s ", up);
+      hbuf_printf(&b, "  %-5s ", up);
       term_str(&b, f, "requirement", 200);
-      hr_puts(&b, " [");
+      hbuf_puts(&b, " [");
       term_str(&b, f, "check", 100);
-      hr_printf(&b, "] %lld case%s", (long long)count, count == 1 ? "" : "s");
+      hbuf_printf(&b, "] %lld case%s", (long long)count, count == 1 ? "" : "s");
       int64_t xc = 0;
       if (hr_int(f, "explore_count", &xc))
-        hr_printf(&b, " + %lld explore request%s", (long long)xc, xc == 1 ? "" : "s");
-      hr_puts(&b, ", e.g. ");
+        hbuf_printf(&b, " + %lld explore request%s", (long long)xc, xc == 1 ? "" : "s");
+      hbuf_puts(&b, ", e.g. ");
       term_str(&b, rep, "case", 200);
       size_t src = 0;
       const char *s = hr_str(rep, "source", &src);
       if (s && src == 7 && !memcmp(s, "explore", 7)) {
-        hr_puts(&b, " (shrunk");
+        hbuf_puts(&b, " (shrunk");
         if (hr_get(rep, "body_file")) {
-          hr_puts(&b, ", body ");
+          hbuf_puts(&b, ", body ");
           term_str(&b, rep, "body_file", 300);
         }
-        hr_puts(&b, ")");
+        hbuf_puts(&b, ")");
         if (hr_get(rep, "evidence_case")) { /* a catalogue case for `replay --case` */
-          hr_puts(&b, " and ");
+          hbuf_puts(&b, " and ");
           term_str(&b, rep, "evidence_case", 200);
         }
       }
-      hr_puts(&b, "\n        ");
+      hbuf_puts(&b, "\n        ");
       term_str(&b, f, "message", 300);
-      hr_puts(&b, "\n");
+      hbuf_puts(&b, "\n");
       size_t tl = 0, ml = 0;
       const char *tr = hr_str(f, "tolerated_reason", &tl), *fm = hr_str(f, "message", &ml);
       int in_message = 0;
       for (size_t i = 0; tr && fm && tl && i + tl <= ml && !in_message; i++)
         in_message = !memcmp(fm + i, tr, tl);
       if (tr && !in_message) {
-        hr_puts(&b, "        left open by the documents: ");
+        hbuf_puts(&b, "        left open by the documents: ");
         term_str(&b, f, "tolerated_reason", 300);
-        hr_puts(&b, "\n");
+        hbuf_puts(&b, "\n");
       }
     }
   }
-  char *text = hr_finish(&b, NULL);
+  char *text = hbuf_finish(&b, NULL);
   fputs(text ? text : "findings: (out of memory)\n", out);
   free(text);
   cJSON_Delete(computed);

@@ -1,5 +1,5 @@
-/* Internals of harness/report: capped buffer, text sanitizers, tolerant
- * accessors and the report index (see hreport_int.h). */
+/* Internals of harness/report: text sanitizers, tolerant accessors and the
+ * report index (see hreport_int.h). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,62 +9,6 @@
 #include "report/hreport_int.h"
 #include "util/hutil.h"
 #include "json/hjson.h"
-
-/* ---- buffer ---------------------------------------------------------------- */
-
-/* hr_buf is an hbuf with the report's cap and a single failure flag: both
- * functions below lend its fields to an hbuf for one append. */
-static hbuf lend(const hr_buf *b) {
-  hbuf h = {.p = b->p, .n = b->len, .cap = b->cap, .limit = HREPORT_MAX_OUTPUT};
-  return h;
-}
-
-static void take_back(hr_buf *b, const hbuf *h) {
-  b->p = h->p;
-  b->len = h->n;
-  b->cap = h->cap;
-  b->bad = h->toobig || h->nomem;
-}
-
-void hr_put(hr_buf *b, const char *s, size_t n) {
-  if (b->bad || n == 0)
-    return;
-  hbuf h = lend(b);
-  hbuf_add(&h, s, n);
-  take_back(b, &h);
-}
-
-void hr_puts(hr_buf *b, const char *s) { hr_put(b, s, strlen(s)); }
-
-void hr_printf(hr_buf *b, const char *fmt, ...) {
-  if (b->bad)
-    return;
-  hbuf h = lend(b);
-  va_list ap;
-  va_start(ap, fmt);
-  int ok = hbuf_vprintf(&h, fmt, ap);
-  va_end(ap);
-  take_back(b, &h);
-  if (!ok)
-    b->bad = 1; /* an encoding error, not only a full buffer */
-}
-
-char *hr_finish(hr_buf *b, size_t *len) {
-  if (!b->bad && !b->p) {
-    b->p = calloc(1, 1);
-    b->bad = b->p == NULL;
-  }
-  if (b->bad) {
-    free(b->p);
-    b->p = NULL;
-    return NULL;
-  }
-  if (len)
-    *len = b->len;
-  char *p = b->p;
-  b->p = NULL;
-  return p;
-}
 
 /* ---- text ------------------------------------------------------------------ */
 
@@ -79,7 +23,7 @@ static int hostile_cp(uint32_t cp) {
 int hr_utf8_valid(const char *s, size_t n) { return hutil_utf8_valid(s, n); }
 
 char *hr_utf8_fix(const char *s, size_t n, size_t *out_len) {
-  hr_buf b = {0};
+  hbuf b = {.limit = HREPORT_MAX_OUTPUT};
   const unsigned char *u = (const unsigned char *)s;
   size_t run = 0, i = 0;
   while (i < n) {
@@ -89,17 +33,17 @@ char *hr_utf8_fix(const char *s, size_t n, size_t *out_len) {
       i += l;
       continue;
     }
-    hr_put(&b, s + run, i - run);
-    hr_printf(&b, "\\x%02X", u[i]);
+    hbuf_add(&b, s + run, i - run);
+    hbuf_printf(&b, "\\x%02X", u[i]);
     run = ++i;
   }
-  hr_put(&b, s + run, n - run);
-  return hr_finish(&b, out_len);
+  hbuf_add(&b, s + run, n - run);
+  return hbuf_finish(&b, out_len);
 }
 
 static int md_special(unsigned char c) { return c && strchr("\\`*_[]<>#!~&|()", c) != NULL; }
 
-void hr_text(hr_buf *b, const char *s, size_t n, hr_text_mode mode, size_t max) {
+void hr_text(hbuf *b, const char *s, size_t n, hr_text_mode mode, size_t max) {
   if (!s)
     return;
   size_t limit = n;
@@ -158,19 +102,19 @@ void hr_text(hr_buf *b, const char *s, size_t n, hr_text_mode mode, size_t max) 
       rep = "\\|";
     }
     if (rep) {
-      hr_put(b, s + run, i - run);
-      hr_puts(b, rep);
+      hbuf_add(b, s + run, i - run);
+      hbuf_puts(b, rep);
       i += adv;
       run = i;
     } else {
       i++;
     }
   }
-  hr_put(b, s + run, i - run);
+  hbuf_add(b, s + run, i - run);
   if (limit < n) {
     char more[64];
     snprintf(more, sizeof more, " ... (%zu bytes more)", n - limit);
-    hr_puts(b, more);
+    hbuf_puts(b, more);
   }
 }
 

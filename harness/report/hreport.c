@@ -13,8 +13,8 @@
 
 #include "report/hreport.h"
 #include "report/hreport_int.h"
-#include "json/hjson.h"
 #include "util/hutil.h"
+#include "json/hjson.h"
 
 #define MAX_EVIDENCE_SECTIONS 500 /* failing cases rendered with evidence per view */
 #define MAX_HEADERS 100           /* headers rendered per request/response */
@@ -144,7 +144,7 @@ static int contains(const char *s, size_t n, const char *needle) {
 }
 
 /* Writes text[0..len) to b with bearer credentials and "token" JSON values redacted. */
-void hr_redact_into(hr_buf *b, const char *text, size_t len) {
+void hr_redact_into(hbuf *b, const char *text, size_t len) {
   size_t i = 0, run = 0;
   while (i < len) {
     unsigned char c = (unsigned char)text[i];
@@ -159,8 +159,8 @@ void hr_redact_into(hr_buf *b, const char *text, size_t len) {
         while (k < len && cred_byte((unsigned char)text[k]))
           k++;
         if (k > j) {
-          hr_put(b, text + run, j - run);
-          hr_puts(b, "<redacted>");
+          hbuf_add(b, text + run, j - run);
+          hbuf_puts(b, "<redacted>");
           i = run = k;
           continue;
         }
@@ -188,8 +188,8 @@ void hr_redact_into(hr_buf *b, const char *text, size_t len) {
             while (keep < HREPORT_TOKEN_PREFIX && text[v + keep] != '\\')
               keep++;
             keep = hutil_utf8_cut(text + v, vlen, keep); /* do not cut a UTF-8 sequence */
-            hr_put(b, text + run, v + keep - run);
-            hr_puts(b, "...<redacted>");
+            hbuf_add(b, text + run, v + keep - run);
+            hbuf_puts(b, "...<redacted>");
             i = run = e; /* the closing quote (if any) is copied with the next run */
             continue;
           }
@@ -198,14 +198,14 @@ void hr_redact_into(hr_buf *b, const char *text, size_t len) {
     }
     i++;
   }
-  hr_put(b, text + run, len - run);
+  hbuf_add(b, text + run, len - run);
 }
 
 char *hreport_redact(const char *text, size_t len, size_t *out_len) {
-  hr_buf b = {0};
+  hbuf b = {.limit = HREPORT_MAX_OUTPUT};
   if (text)
     hr_redact_into(&b, text, len);
-  return hr_finish(&b, out_len);
+  return hbuf_finish(&b, out_len);
 }
 
 static int sensitive_header(const char *name, size_t n) {
@@ -218,9 +218,9 @@ static int sensitive_header(const char *name, size_t n) {
 }
 
 /* "Name: value" with the value redacted when the header carries credentials. */
-void hr_header_line(hr_buf *b, const char *name, size_t nlen, const char *value, size_t vlen) {
-  hr_put(b, name, nlen);
-  hr_puts(b, ": ");
+void hr_header_line(hbuf *b, const char *name, size_t nlen, const char *value, size_t vlen) {
+  hbuf_add(b, name, nlen);
+  hbuf_puts(b, ": ");
   if (!sensitive_header(name, nlen)) {
     hr_redact_into(b, value, vlen);
     return;
@@ -232,17 +232,17 @@ void hr_header_line(hr_buf *b, const char *name, size_t nlen, const char *value,
     size_t r = sp;
     while (r < vlen && value[r] == ' ')
       r++;
-    hr_put(b, value, sp);
+    hbuf_add(b, value, sp);
     if (placeholder(value + r, vlen - r) == vlen - r && r < vlen) {
-      hr_puts(b, " ");
-      hr_put(b, value + r, vlen - r);
+      hbuf_puts(b, " ");
+      hbuf_add(b, value + r, vlen - r);
     } else {
-      hr_puts(b, " <redacted>");
+      hbuf_puts(b, " <redacted>");
     }
   } else if (vlen > 0 && placeholder(value, vlen) == vlen) {
-    hr_put(b, value, vlen);
+    hbuf_add(b, value, vlen);
   } else {
-    hr_puts(b, "<redacted>");
+    hbuf_puts(b, "<redacted>");
   }
 }
 
@@ -320,8 +320,8 @@ fail:
   return rc;
 }
 
-int hreport_write_report(const char *report_dir, cJSON *report, const cJSON *catalogue,
-                         char *err, size_t errlen) {
+int hreport_write_report(const char *report_dir, cJSON *report, const cJSON *catalogue, char *err,
+                         size_t errlen) {
   char path[PATH_MAX];
   if (!report_dir || !*report_dir) {
     set_err(err, errlen, "report directory: empty path");

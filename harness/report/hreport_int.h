@@ -1,5 +1,5 @@
 /* Internals shared by the files of harness/report (not a public header):
- * a capped output buffer, tolerant accessors for a report tree, the text
+ * how output buffers are used, tolerant accessors for a report tree, the text
  * sanitizers, and an index of a report's requirements and cases. */
 #ifndef HREPORT_INT_H
 #define HREPORT_INT_H
@@ -9,23 +9,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "report/hreport.h"
 #include "rules/hstatus.h"
 #include "json/hjson.h"
 
-/* A growable output buffer with a hard cap (HREPORT_MAX_OUTPUT): once an
- * allocation fails or the cap is hit, `bad` is set and further writes are
- * ignored; the owner checks `bad` at the end and frees p with free(). */
-typedef struct {
-  char *p;
-  size_t len, cap;
-  int bad;
-} hr_buf;
+/* Output is assembled in hbufs (json/hjson.h) capped at the report's limit:
+ * `hbuf b = {.limit = HREPORT_MAX_OUTPUT}`, appended to with hbuf_add,
+ * hbuf_puts and hbuf_printf, handed over with hbuf_finish.  Once an allocation
+ * fails or the cap is hit, appends are ignored; the owner checks at the end
+ * (hbuf_finish returns NULL then). */
 
-void hr_put(hr_buf *b, const char *s, size_t n);
-void hr_puts(hr_buf *b, const char *s);
-void hr_printf(hr_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Returns b->p (ownership to the caller) or NULL (and frees) if b->bad. */
-char *hr_finish(hr_buf *b, size_t *len);
+/* Makes b fail as the scratch buffer `from` did (a no-op when it did not). */
+static inline void hr_fail_as(hbuf *b, const hbuf *from) {
+  b->toobig |= from->toobig;
+  b->nomem |= from->nomem;
+}
 
 /* How untrusted text is written. */
 typedef enum {
@@ -44,7 +42,7 @@ typedef enum {
  * where lines are kept), C1 controls, bidi overrides and invalid UTF-8 are shown
  * as \xNN / \uNNNN, and at most `max` bytes of input are written (then
  * "... (N bytes more)"); max 0 means no limit. */
-void hr_text(hr_buf *b, const char *s, size_t n, hr_text_mode mode, size_t max);
+void hr_text(hbuf *b, const char *s, size_t n, hr_text_mode mode, size_t max);
 
 /* 1 when s[0..n) is valid UTF-8 (no surrogates, no overlong forms). */
 int hr_utf8_valid(const char *s, size_t n);
@@ -103,9 +101,9 @@ size_t hr_index_req_case(const hr_index *ix, size_t r, hr_case_iter *it);
 hstatus hr_index_req_state(const hr_index *ix, size_t r);
 
 /* Redaction (see hreport.h) of text[0..len) appended to b. */
-void hr_redact_into(hr_buf *b, const char *text, size_t len);
+void hr_redact_into(hbuf *b, const char *text, size_t len);
 /* "Name: value" appended to b, the value redacted (credentials headers entirely). */
-void hr_header_line(hr_buf *b, const char *name, size_t nlen, const char *value, size_t vlen);
+void hr_header_line(hbuf *b, const char *name, size_t nlen, const char *value, size_t vlen);
 
 /* A view of a report, rendered from one model: html 0 Markdown, 1 HTML.
  * catalogue (may be NULL) is the run's catalogue.json, for schema coverage

@@ -21,11 +21,11 @@
 
 /* ---- evidence as text ------------------------------------------------------------- */
 
-static void headers_into(hr_buf *b, const cJSON *headers) {
+static void headers_into(hbuf *b, const cJSON *headers) {
   size_t n = 0;
   for (const cJSON *h = headers ? headers->child : NULL; h; h = h->next) {
     if (n++ == VIEW_HEADERS_MAX) {
-      hr_puts(b, "... (more headers in compliance.json)\n");
+      hbuf_puts(b, "... (more headers in compliance.json)\n");
       break;
     }
     size_t nl = 0, vl = 0;
@@ -43,60 +43,60 @@ static void headers_into(hr_buf *b, const cJSON *headers) {
     if (!name)
       continue;
     hr_header_line(b, name, nl, value ? value : "", value ? vl : 0);
-    hr_puts(b, "\n");
+    hbuf_puts(b, "\n");
   }
 }
 
-static void body_into(hr_buf *b, const cJSON *side) {
+static void body_into(hbuf *b, const cJSON *side) {
   size_t len = 0;
   const char *body = hr_str(side, "body_excerpt", &len);
   int64_t total = -1;
   int has_total = hr_int(side, "body_bytes", &total);
   if (!body || len == 0) {
     if (has_total && total > 0)
-      hr_printf(b, "(%lld bytes body, no excerpt recorded)", (long long)total);
+      hbuf_printf(b, "(%lld bytes body, no excerpt recorded)", (long long)total);
     else
-      hr_puts(b, "(empty body)");
+      hbuf_puts(b, "(empty body)");
     return;
   }
   size_t show = hutil_utf8_cut(body, len, VIEW_EXCERPT_MAX);
   hr_redact_into(b, body, show);
   if (show < len)
-    hr_printf(b, "\n... (%zu more bytes of excerpt in compliance.json)", len - show);
+    hbuf_printf(b, "\n... (%zu more bytes of excerpt in compliance.json)", len - show);
   else if (has_total && total > (int64_t)len)
-    hr_printf(b, "\n... (excerpt: %zu of %lld bytes)", len, (long long)total);
+    hbuf_printf(b, "\n... (excerpt: %zu of %lld bytes)", len, (long long)total);
 }
 
-static void request_block(hr_buf *b, const cJSON *req) {
+static void request_block(hbuf *b, const cJSON *req) {
   size_t ml = 0, ul = 0;
   const char *me = hr_str(req, "method", &ml);
   const char *u = hr_str(req, "url", &ul);
-  hr_put(b, me ? me : "(method?)", me ? ml : 9);
-  hr_puts(b, " ");
+  hbuf_add(b, me ? me : "(method?)", me ? ml : 9);
+  hbuf_puts(b, " ");
   if (u)
     hr_redact_into(b, u, hutil_utf8_cut(u, ul, VIEW_EXCERPT_MAX));
   else
-    hr_puts(b, "(url?)");
-  hr_puts(b, "\n");
+    hbuf_puts(b, "(url?)");
+  hbuf_puts(b, "\n");
   headers_into(b, hr_get(req, "headers"));
-  hr_puts(b, "\n");
+  hbuf_puts(b, "\n");
   body_into(b, req);
 }
 
-static void response_block(hr_buf *b, const cJSON *resp) {
+static void response_block(hbuf *b, const cJSON *resp) {
   int64_t status;
   if (hr_int(resp, "status", &status))
-    hr_printf(b, "HTTP %lld\n", (long long)status);
+    hbuf_printf(b, "HTTP %lld\n", (long long)status);
   else
-    hr_puts(b, "HTTP (no status: no response)\n");
+    hbuf_puts(b, "HTTP (no status: no response)\n");
   headers_into(b, hr_get(resp, "headers"));
-  hr_puts(b, "\n");
+  hbuf_puts(b, "\n");
   body_into(b, resp);
 }
 
 /* The evidence of one exchange (or of each step of a sequence) and its
  * reproducer, as labelled literal blocks. */
-static void evidence_out(out *o, const cJSON *ev, const char *curl, size_t curl_len, hr_buf *tmp) {
+static void evidence_out(out *o, const cJSON *ev, const char *curl, size_t curl_len, hbuf *tmp) {
   if (!cJSON_IsObject(ev)) {
     hv_p(o);
     hv_raw(o, "_No evidence recorded._", "<em>No evidence recorded.</em>");
@@ -109,26 +109,26 @@ static void evidence_out(out *o, const cJSON *ev, const char *curl, size_t curl_
     const cJSON *req = hr_get(s, "request"), *resp = hr_get(s, "response");
     nstep++;
     if (cJSON_IsObject(req)) {
-      tmp->len = 0;
+      tmp->n = 0;
       request_block(tmp, req);
       hv_p(o);
       if (steps)
-        hr_printf(o->b, o->html ? "<strong>Request %zu</strong>" : "**Request %zu**", nstep);
+        hbuf_printf(o->b, o->html ? "<strong>Request %zu</strong>" : "**Request %zu**", nstep);
       else
         hv_raw(o, "**Request**", "<strong>Request</strong>");
       hv_p_end(o);
-      hv_pre(o, "http", tmp->p ? tmp->p : "", tmp->len);
+      hv_pre(o, "http", tmp->p ? tmp->p : "", tmp->n);
     }
     if (cJSON_IsObject(resp)) {
       int64_t ms;
       hv_p(o);
       hv_raw(o, "**Response**", "<strong>Response</strong>");
       if (hr_int(resp, "time_ms", &ms))
-        hr_printf(o->b, " (%lld ms)", (long long)ms);
+        hbuf_printf(o->b, " (%lld ms)", (long long)ms);
       hv_p_end(o);
-      tmp->len = 0;
+      tmp->n = 0;
       response_block(tmp, resp);
-      hv_pre(o, "http", tmp->p ? tmp->p : "", tmp->len);
+      hv_pre(o, "http", tmp->p ? tmp->p : "", tmp->n);
     } else {
       hv_p(o);
       hv_raw(o, "**Response:** none recorded.", "<strong>Response:</strong> none recorded.");
@@ -143,15 +143,15 @@ static void evidence_out(out *o, const cJSON *ev, const char *curl, size_t curl_
   if (!c)
     c = hr_str(ev, "curl", &cl);
   if (c) {
-    tmp->len = 0;
+    tmp->n = 0;
     size_t show = hutil_utf8_cut(c, cl, VIEW_EXCERPT_MAX * 4);
     hr_redact_into(tmp, c, show);
     if (show < cl)
-      hr_printf(tmp, " ... (%zu more bytes in compliance.json)", cl - show);
+      hbuf_printf(tmp, " ... (%zu more bytes in compliance.json)", cl - show);
     hv_p(o);
     hv_raw(o, "**Reproduce**", "<strong>Reproduce</strong>");
     hv_p_end(o);
-    hv_pre(o, "sh", tmp->p ? tmp->p : "", tmp->len);
+    hv_pre(o, "sh", tmp->p ? tmp->p : "", tmp->n);
   }
 }
 
@@ -163,22 +163,22 @@ static void sec_verdict(out *o, const model *m) {
     nf[hv_severity_of(f)]++;
   if (o->html) {
     const char *cls = m->verdict == 1 ? "v-ok" : m->verdict == 0 ? "v-fail" : "v-unknown";
-    hr_printf(o->b, "<header class=\"verdict %s\" id=\"verdict\"><h1>Verdict: %s</h1><p>", cls,
-              hv_verdict_word(m));
+    hbuf_printf(o->b, "<header class=\"verdict %s\" id=\"verdict\"><h1>Verdict: %s</h1><p>", cls,
+                hv_verdict_word(m));
   } else {
-    hr_printf(o->b, "# Verdict: %s\n\n", hv_verdict_word(m));
+    hbuf_printf(o->b, "# Verdict: %s\n\n", hv_verdict_word(m));
   }
-  hr_printf(o->b, "%zu of %zu requirements fail", m->req_fail, m->ix.nreqs);
+  hbuf_printf(o->b, "%zu of %zu requirements fail", m->req_fail, m->ix.nreqs);
   if (m->req_count[HSTATUS_ERROR])
-    hr_printf(o->b, ", %zu with cases that could not run", m->req_count[HSTATUS_ERROR]);
+    hbuf_printf(o->b, ", %zu with cases that could not run", m->req_count[HSTATUS_ERROR]);
   if (m->req_count[HSTATUS_WAIVED])
-    hr_printf(o->b, ", %zu waived (--waivers)", m->req_count[HSTATUS_WAIVED]);
+    hbuf_printf(o->b, ", %zu waived (--waivers)", m->req_count[HSTATUS_WAIVED]);
   if (m->req_count[HSTATUS_SKIP])
-    hr_printf(o->b, ", %zu not exercised", m->req_count[HSTATUS_SKIP]);
-  hr_printf(o->b,
-            "; %zu of %zu cases failed. %zu distinct findings (%zu fail, %zu error, %zu warn).",
-            m->case_count[HSTATUS_FAIL], m->ix.ncases, total, nf[HSTATUS_FAIL], nf[HSTATUS_ERROR],
-            nf[HSTATUS_WARN]);
+    hbuf_printf(o->b, ", %zu not exercised", m->req_count[HSTATUS_SKIP]);
+  hbuf_printf(o->b,
+              "; %zu of %zu cases failed. %zu distinct findings (%zu fail, %zu error, %zu warn).",
+              m->case_count[HSTATUS_FAIL], m->ix.ncases, total, nf[HSTATUS_FAIL], nf[HSTATUS_ERROR],
+              nf[HSTATUS_WARN]);
   hv_raw(o, "\n\n", "</p></header>\n<main>\n");
   if (m->verdict < 0) {
     hv_p(o);
@@ -186,28 +186,28 @@ static void sec_verdict(out *o, const model *m) {
     if (m->verdict_text)
       hv_code(o, m->verdict_text, m->verdict_len, 128);
     else
-      hr_puts(o->b, "missing");
-    hr_puts(o->b, "); it may come from an interrupted or older run.");
+      hbuf_puts(o->b, "missing");
+    hbuf_puts(o->b, "); it may come from an interrupted or older run.");
     hv_p_end(o);
   }
   if (m->partial) {
     hv_p(o);
     hv_raw(o, "**Partial run:** ", "Partial run: ");
-    hr_puts(o->b, "not every case of the catalogue ran (see left_out in compliance.json: "
-                  "--filter or --max-creates); the verdict covers only the cases that ran.");
+    hbuf_puts(o->b, "not every case of the catalogue ran (see left_out in compliance.json: "
+                    "--filter or --max-creates); the verdict covers only the cases that ran.");
     hv_p_end(o);
   }
   if (m->verdict == 2) {
     hv_p(o);
     hv_raw(o, "**Interrupted:** ", "Interrupted: ");
-    hr_puts(o->b, "the run was stopped by a signal; this report holds the cases that ran.");
+    hbuf_puts(o->b, "the run was stopped by a signal; this report holds the cases that ran.");
     hv_p_end(o);
   }
   if ((m->verdict == 1 && m->req_fail > 0) || (m->verdict == 0 && m->req_fail == 0)) {
     hv_p(o);
     hv_raw(o, "**Note:** ", "");
-    hr_puts(o->b, "the verdict recorded in the report does not match its requirements "
-                  "(non-compliant iff a requirement fails).");
+    hbuf_puts(o->b, "the verdict recorded in the report does not match its requirements "
+                    "(non-compliant iff a requirement fails).");
     hv_p_end(o);
   }
 }
@@ -218,11 +218,11 @@ static void id_list(out *o, const cJSON *ids, size_t count) {
     size_t l = 0;
     const char *s = cJSON_IsString(x) ? hjson_string(x, &l) : NULL;
     if (shown++)
-      hr_puts(o->b, ", ");
+      hbuf_puts(o->b, ", ");
     hv_code(o, s, l, 256);
   }
   if (count > shown)
-    hr_printf(o->b, " and %zu more", count - shown);
+    hbuf_printf(o->b, " and %zu more", count - shown);
 }
 
 static int same_member_text(const cJSON *a, const cJSON *b, const char *name) {
@@ -242,19 +242,20 @@ static size_t same_cause_before(const cJSON *arr, const cJSON *f, size_t i) {
   return SIZE_MAX;
 }
 
-static void sec_findings(out *o, const model *m, hr_buf *tmp) {
+static void sec_findings(out *o, const model *m, hbuf *tmp) {
   hv_h(o, 2, "findings", "Findings");
   const cJSON *arr = m->findings;
   if (!arr || !arr->child) {
     hv_p(o);
-    hr_puts(o->b, "No case failed, errored or warned: nothing to report.");
+    hbuf_puts(o->b, "No case failed, errored or warned: nothing to report.");
     hv_p_end(o);
     return;
   }
   hv_p(o);
-  hr_puts(o->b, "Each finding is one distinct problem (requirement, check and cause), most severe "
-                "first, with the cases that show it and one representative case with its evidence "
-                "and reproducer. The evidence of every case is in compliance.json.");
+  hbuf_puts(o->b,
+            "Each finding is one distinct problem (requirement, check and cause), most severe "
+            "first, with the cases that show it and one representative case with its evidence "
+            "and reproducer. The evidence of every case is in compliance.json.");
   hv_p_end(o);
   size_t i = 0, total = 0;
   for (const cJSON *f = arr->child; f; f = f->next)
@@ -263,19 +264,19 @@ static void sec_findings(out *o, const model *m, hr_buf *tmp) {
     hstatus sev = hv_severity_of(f);
     const cJSON *rep = hr_get(f, "representative");
     if (o->html) {
-      hr_printf(o->b, "<section class=\"finding f-%s\" id=\"finding-%zu\"><h3>", hstatus_name(sev),
-                i);
+      hbuf_printf(o->b, "<section class=\"finding f-%s\" id=\"finding-%zu\"><h3>",
+                  hstatus_name(sev), i);
       hv_badge(o, sev);
-      hr_puts(o->b, " ");
+      hbuf_puts(o->b, " ");
     } else {
       const char *w = sev == HSTATUS_FAIL    ? "FAIL"
                       : sev == HSTATUS_ERROR ? "ERROR"
                       : sev == HSTATUS_WARN  ? "WARN"
                                              : "?";
-      hr_printf(o->b, "### %zu. %s ", i + 1, w);
+      hbuf_printf(o->b, "### %zu. %s ", i + 1, w);
     }
     hv_member(o, f, "requirement", 256, 1);
-    hr_puts(o->b, " check ");
+    hbuf_puts(o->b, " check ");
     hv_member(o, f, "check", 128, 1);
     hv_raw(o, "\n\n", "</h3>\n");
     hv_p(o);
@@ -283,45 +284,46 @@ static void sec_findings(out *o, const model *m, hr_buf *tmp) {
     hv_p_end(o);
     if (hr_get(f, "tolerated_reason")) {
       hv_p(o);
-      hv_raw(o, "**Left open by the documents:** ", "<strong>Left open by the documents:</strong> ");
+      hv_raw(o, "**Left open by the documents:** ",
+             "<strong>Left open by the documents:</strong> ");
       hv_member(o, f, "tolerated_reason", 1000, 0);
       hv_p_end(o);
     }
     int64_t count = 0;
     hr_int(f, "count", &count);
     hv_p(o);
-    hr_printf(o->b, "%lld case%s", (long long)count, count == 1 ? "" : "s");
+    hbuf_printf(o->b, "%lld case%s", (long long)count, count == 1 ? "" : "s");
     if (count > 0)
-      hr_puts(o->b, ": ");
+      hbuf_puts(o->b, ": ");
     id_list(o, hr_array(f, "cases"), count > 0 ? (size_t)count : 0);
     int64_t xc = 0;
     if (hr_int(f, "explore_count", &xc))
-      hr_printf(o->b, "%s%lld request%s of the explore phase", count > 0 ? "; " : ", ",
-                (long long)xc, xc == 1 ? "" : "s");
+      hbuf_printf(o->b, "%s%lld request%s of the explore phase", count > 0 ? "; " : ", ",
+                  (long long)xc, xc == 1 ? "" : "s");
     hv_br(o);
-    hr_puts(o->b, "Representative: ");
+    hbuf_puts(o->b, "Representative: ");
     hv_member(o, rep, "case", 256, 1);
     size_t sl = 0;
     const char *src = hr_str(rep, "source", &sl);
     if (src && sl == 7 && !memcmp(src, "explore", 7)) {
       int64_t sz = 0, osz = 0;
-      hr_puts(o->b, ", shrunk by the explore phase");
+      hbuf_puts(o->b, ", shrunk by the explore phase");
       if (hr_int(rep, "shrunk_size", &sz) && hr_int(rep, "original_size", &osz))
-        hr_printf(o->b, " (body %lld bytes, from %lld)", (long long)sz, (long long)osz);
+        hbuf_printf(o->b, " (body %lld bytes, from %lld)", (long long)sz, (long long)osz);
       if (hr_get(rep, "body_file")) {
-        hr_puts(o->b, ", body in ");
+        hbuf_puts(o->b, ", body in ");
         hv_member(o, rep, "body_file", 512, 1);
       }
       if (hr_get(rep, "evidence_case")) {
-        hr_puts(o->b, "; evidence below from case ");
+        hbuf_puts(o->b, "; evidence below from case ");
         hv_member(o, rep, "evidence_case", 256, 1);
       }
     } else if (hr_get(rep, "title")) {
-      hr_puts(o->b, " (");
+      hbuf_puts(o->b, " (");
       hv_member(o, rep, "title", 300, 0);
-      hr_puts(o->b, ")");
+      hbuf_puts(o->b, ")");
     }
-    hr_puts(o->b, "; finding ");
+    hbuf_puts(o->b, "; finding ");
     hv_member(o, f, "id", 32, 1);
     hv_p_end(o);
     size_t cl = 0;
@@ -333,35 +335,35 @@ static void sec_findings(out *o, const model *m, hr_buf *tmp) {
     if (same != SIZE_MAX || i >= FINDINGS_WITH_EVIDENCE) {
       hv_p(o);
       if (same != SIZE_MAX) {
-        hr_puts(o->b, "Same check and cause as ");
+        hbuf_puts(o->b, "Same check and cause as ");
         if (o->html)
-          hr_printf(o->b, "<a href=\"#finding-%zu\">finding %zu</a>", same, same + 1);
+          hbuf_printf(o->b, "<a href=\"#finding-%zu\">finding %zu</a>", same, same + 1);
         else
-          hr_printf(o->b, "finding %zu", same + 1);
-        hr_puts(o->b, ", where the evidence is shown; ");
+          hbuf_printf(o->b, "finding %zu", same + 1);
+        hbuf_puts(o->b, ", where the evidence is shown; ");
       }
-      hr_puts(o->b, "the recorded exchange is in compliance.json.");
+      hbuf_puts(o->b, "the recorded exchange is in compliance.json.");
       hv_p_end(o);
       if (curl) {
-        tmp->len = 0;
+        tmp->n = 0;
         size_t show = hutil_utf8_cut(curl, cl, VIEW_EXCERPT_MAX);
         hr_redact_into(tmp, curl, show);
         if (show < cl)
-          hr_printf(tmp, " ... (%zu more bytes in compliance.json)", cl - show);
-        hv_pre(o, "sh", tmp->p ? tmp->p : "", tmp->len);
+          hbuf_printf(tmp, " ... (%zu more bytes in compliance.json)", cl - show);
+        hv_pre(o, "sh", tmp->p ? tmp->p : "", tmp->n);
       }
       hv_raw(o, "", "</section>\n");
       continue;
     }
     if (o->html)
-      hr_printf(o->b, "<details%s><summary>Evidence</summary>\n",
-                sev == HSTATUS_WARN ? "" : " open");
+      hbuf_printf(o->b, "<details%s><summary>Evidence</summary>\n",
+                  sev == HSTATUS_WARN ? "" : " open");
     evidence_out(o, hr_get(rep, "evidence"), curl, cl, tmp);
     hv_raw(o, "", "</details></section>\n");
   }
   if (total > i) {
     hv_p(o);
-    hr_printf(o->b, "%zu more findings are listed in compliance.json.", total - i);
+    hbuf_printf(o->b, "%zu more findings are listed in compliance.json.", total - i);
     hv_p_end(o);
   }
 }
@@ -377,14 +379,14 @@ static void sec_summary(out *o, const model *m) {
     const size_t *cnt = row == 0 ? m->req_count : m->case_count;
     hv_tr(o, NULL);
     hv_td(o);
-    hr_puts(o->b, row == 0 ? "requirements" : "cases");
+    hbuf_puts(o->b, row == 0 ? "requirements" : "cases");
     hv_td_end(o);
     hv_td(o);
-    hr_printf(o->b, "%zu", row == 0 ? m->ix.nreqs : m->ix.ncases);
+    hbuf_printf(o->b, "%zu", row == 0 ? m->ix.nreqs : m->ix.ncases);
     hv_td_end(o);
     for (size_t k = 0; k < 5; k++) {
       hv_td(o);
-      hr_printf(o->b, "%zu", cnt[order[k]]);
+      hbuf_printf(o->b, "%zu", cnt[order[k]]);
       hv_td_end(o);
     }
     hv_tr_end(o);
@@ -392,8 +394,8 @@ static void sec_summary(out *o, const model *m) {
   hv_table_end(o);
   if (m->req_count[HSTATUS_UNKNOWN] || m->case_count[HSTATUS_UNKNOWN]) {
     hv_p(o);
-    hr_printf(o->b, "%zu requirements and %zu cases have a missing or unknown status.",
-              m->req_count[HSTATUS_UNKNOWN], m->case_count[HSTATUS_UNKNOWN]);
+    hbuf_printf(o->b, "%zu requirements and %zu cases have a missing or unknown status.",
+                m->req_count[HSTATUS_UNKNOWN], m->case_count[HSTATUS_UNKNOWN]);
     hv_p_end(o);
   }
   const cJSON *s = hr_get(m->ix.root, "summary");
@@ -401,8 +403,8 @@ static void sec_summary(out *o, const model *m) {
   if (s && ((hr_int(s, "requirements", &v) && (size_t)v != m->ix.nreqs) ||
             (hr_int(s, "cases", &v) && (size_t)v != m->ix.ncases))) {
     hv_p(o);
-    hr_puts(o->b, "Note: the report's own summary counts differ from its lists; the counts above "
-                  "are computed from the lists.");
+    hbuf_puts(o->b, "Note: the report's own summary counts differ from its lists; the counts above "
+                    "are computed from the lists.");
     hv_p_end(o);
   }
 }
@@ -447,26 +449,27 @@ static void sec_requirements(out *o, const model *m) {
   hv_h(o, 2, "requirements", "Requirements by class");
   if (ix->nreqs == 0) {
     hv_p(o);
-    hr_puts(o->b, "The report lists no requirements.");
+    hbuf_puts(o->b, "The report lists no requirements.");
     hv_p_end(o);
     return;
   }
   hv_p(o);
-  hr_puts(o->b, "\"cases\" counts the cases that judged a requirement; \"failed this requirement\" "
-                "lists only the cases whose check of THIS requirement failed (or that could not "
-                "run). A requirement no case judged is \"not exercised\", never \"pass\".");
+  hbuf_puts(o->b,
+            "\"cases\" counts the cases that judged a requirement; \"failed this requirement\" "
+            "lists only the cases whose check of THIS requirement failed (or that could not "
+            "run). A requirement no case judged is \"not exercised\", never \"pass\".");
   hv_p_end(o);
   if (o->html) {
-    hr_puts(o->b, "<p id=\"filters\" hidden>Show: ");
+    hbuf_puts(o->b, "<p id=\"filters\" hidden>Show: ");
     for (size_t s = 0; s < HSTATUS_COUNT; s++)
-      hr_printf(o->b, "<label><input type=\"checkbox\" value=\"%s\" checked> %s</label>",
-                hstatus_name(hv_shown_order[s]), hv_state_word(hv_shown_order[s]));
-    hr_puts(o->b, "</p>\n");
+      hbuf_printf(o->b, "<label><input type=\"checkbox\" value=\"%s\" checked> %s</label>",
+                  hstatus_name(hv_shown_order[s]), hv_state_word(hv_shown_order[s]));
+    hbuf_puts(o->b, "</p>\n");
   }
   size_t ncl = 0;
   class_name *cl = classes_of(ix, &ncl);
   if (!cl) {
-    o->b->bad = 1;
+    o->b->nomem = 1;
     return;
   }
   static const char *const cols[] = {"status", "requirement", "title",
@@ -480,12 +483,12 @@ static void sec_requirements(out *o, const model *m) {
     if (cl[k].len)
       hv_text(o, cl[k].name, cl[k].len, 128);
     else
-      hr_puts(o->b, "(no class)");
-    hr_printf(o->b, " (%zu requirement%s", total, total == 1 ? "" : "s");
+      hbuf_puts(o->b, "(no class)");
+    hbuf_printf(o->b, " (%zu requirement%s", total, total == 1 ? "" : "s");
     for (size_t s = 0; s < HSTATUS_COUNT; s++)
       if (cnt[hv_shown_order[s]] && hv_shown_order[s] != HSTATUS_PASS)
-        hr_printf(o->b, ", %zu %s", cnt[hv_shown_order[s]], hv_state_word(hv_shown_order[s]));
-    hr_puts(o->b, ")");
+        hbuf_printf(o->b, ", %zu %s", cnt[hv_shown_order[s]], hv_state_word(hv_shown_order[s]));
+    hbuf_puts(o->b, ")");
     hv_summary_end(o);
     hv_table(o, cols, 6);
     for (size_t r = 0; r < ix->nreqs; r++) {
@@ -512,18 +515,18 @@ static void sec_requirements(out *o, const model *m) {
       hv_member(o, ix->reqs[r], "source", 32, 0);
       hv_td_end(o);
       hv_td(o);
-      hr_printf(o->b, "%zu", row->exercised);
+      hbuf_printf(o->b, "%zu", row->exercised);
       if (row->warned)
-        hr_printf(o->b, " (%zu warned)", row->warned);
+        hbuf_printf(o->b, " (%zu warned)", row->warned);
       hv_td_end(o);
       hv_td(o);
       for (size_t i = 0; i < row->nfailed && i < IDS_SHOWN; i++) {
         if (i)
-          hr_puts(o->b, " ");
+          hbuf_puts(o->b, " ");
         hv_case_link(o, ix->cases[row->failed[i]], row->failed[i]);
       }
       if (row->nfailed > IDS_SHOWN)
-        hr_printf(o->b, " and %zu more", row->nfailed - IDS_SHOWN);
+        hbuf_printf(o->b, " and %zu more", row->nfailed - IDS_SHOWN);
       hv_td_end(o);
       hv_tr_end(o);
     }
@@ -538,14 +541,15 @@ static void sec_coverage(out *o, const model *m) {
   const cJSON *rows = hr_array(m->coverage, "rows");
   if (!rows || !rows->child) {
     hv_p(o);
-    hr_puts(o->b, "No request schema keyword or prose rule is known for this report (no catalogue "
-                  "beside it).");
+    hbuf_puts(o->b,
+              "No request schema keyword or prose rule is known for this report (no catalogue "
+              "beside it).");
     hv_p_end(o);
     return;
   }
   hv_p(o);
-  hr_puts(o->b, "Each keyword of the request schema and each prose rule, with the cases that ran "
-                "and exercised it: positive cases expect a create, negative ones a rejection.");
+  hbuf_puts(o->b, "Each keyword of the request schema and each prose rule, with the cases that ran "
+                  "and exercised it: positive cases expect a create, negative ones a rejection.");
   hv_p_end(o);
   static const char *const cols[] = {"where", "keyword", "requirement", "positive", "negative"};
   hv_table(o, cols, 5);
@@ -564,10 +568,10 @@ static void sec_coverage(out *o, const model *m) {
     hv_member(o, x, "requirement", 256, 1);
     hv_td_end(o);
     hv_td(o);
-    hr_printf(o->b, "%lld", (long long)p);
+    hbuf_printf(o->b, "%lld", (long long)p);
     hv_td_end(o);
     hv_td(o);
-    hr_printf(o->b, "%lld", (long long)n);
+    hbuf_printf(o->b, "%lld", (long long)n);
     hv_td_end(o);
     hv_tr_end(o);
   }
@@ -575,7 +579,7 @@ static void sec_coverage(out *o, const model *m) {
   const cJSON *missed = hr_array(m->coverage, "not_reached");
   hv_p(o);
   if (!missed || !missed->child) {
-    hr_puts(o->b, "Every keyword and prose rule was reached by at least one case.");
+    hbuf_puts(o->b, "Every keyword and prose rule was reached by at least one case.");
   } else {
     hv_raw(o, "**Not reached by any case:** ", "<strong>Not reached by any case:</strong> ");
     size_t i = 0;
@@ -583,7 +587,7 @@ static void sec_coverage(out *o, const model *m) {
       size_t l = 0;
       const char *s = cJSON_IsString(x) ? hjson_string(x, &l) : NULL;
       if (i)
-        hr_puts(o->b, ", ");
+        hbuf_puts(o->b, ", ");
       hv_code(o, s, l, 256);
     }
   }
@@ -599,20 +603,20 @@ static void sec_skipped(out *o, const model *m) {
       continue;
     hv_raw(o, "- ", n++ ? "<li>" : "<ul><li>");
     hv_member(o, ix->reqs[r], "id", 256, 1);
-    hr_puts(o->b, " ");
+    hbuf_puts(o->b, " ");
     hv_member(o, ix->reqs[r], "title", 300, 0);
-    hr_puts(o->b, ": ");
+    hbuf_puts(o->b, ": ");
     if (hr_get(ix->reqs[r], "reason"))
       hv_member(o, ix->reqs[r], "reason", 1000, 0);
     else
-      hr_puts(o->b, "no case judged it");
+      hbuf_puts(o->b, "no case judged it");
     hv_raw(o, "\n", "</li>\n");
   }
   if (n)
     hv_raw(o, "\n", "</ul>\n");
   else {
     hv_p(o);
-    hr_puts(o->b, "None.");
+    hbuf_puts(o->b, "None.");
     hv_p_end(o);
   }
 }
@@ -620,7 +624,7 @@ static void sec_skipped(out *o, const model *m) {
 static void kv_row(out *o, const char *key) {
   hv_tr(o, NULL);
   hv_td(o);
-  hr_puts(o->b, key);
+  hbuf_puts(o->b, key);
   hv_td_end(o);
   hv_td(o);
 }
@@ -641,19 +645,19 @@ static void sec_run(out *o, const model *m) {
   size_t sl = 0;
   const char *server = hr_str(target, "server", &sl);
   if (server) {
-    hr_puts(o->b, " (server ");
+    hbuf_puts(o->b, " (server ");
     hv_code(o, server, sl, 256);
-    hr_puts(o->b, ")");
+    hbuf_puts(o->b, ")");
   }
   if (cJSON_IsTrue(hr_get(target, "embedded_mock"))) {
-    hr_puts(o->b, " embedded mock");
+    hbuf_puts(o->b, " embedded mock");
     const cJSON *faults = hr_array(target, "faults");
     if (faults && faults->child) {
-      hr_puts(o->b, ", faults:");
+      hbuf_puts(o->b, ", faults:");
       for (const cJSON *x = faults->child; x; x = x->next) {
         size_t xl = 0;
         const char *xs = cJSON_IsString(x) ? hjson_string(x, &xl) : NULL;
-        hr_puts(o->b, " ");
+        hbuf_puts(o->b, " ");
         hv_code(o, xs, xl, 128);
       }
     }
@@ -661,11 +665,11 @@ static void sec_run(out *o, const model *m) {
   kv_end(o);
   kv_row(o, "Spec");
   hv_member(o, spec, "title", 256, 0);
-  hr_puts(o->b, " ");
+  hbuf_puts(o->b, " ");
   hv_member(o, spec, "version", 128, 0);
-  hr_puts(o->b, ", sha256 ");
+  hbuf_puts(o->b, ", sha256 ");
   hv_member(o, spec, "sha256", 128, 1);
-  hr_puts(o->b, ", ");
+  hbuf_puts(o->b, ", ");
   hv_member(o, spec, "path", 512, 1);
   kv_end(o);
   static const struct {
@@ -682,13 +686,13 @@ static void sec_run(out *o, const model *m) {
   kv_row(o, "Duration");
   int64_t ms;
   if (hr_int(root, "duration_ms", &ms) && ms >= 0)
-    hr_printf(o->b, "%.1f s", (double)ms / 1000.0);
+    hbuf_printf(o->b, "%.1f s", (double)ms / 1000.0);
   else
-    hr_puts(o->b, "(unknown)");
+    hbuf_puts(o->b, "(unknown)");
   kv_end(o);
   kv_row(o, "Tool");
   hv_member(o, tool, "name", 64, 0);
-  hr_puts(o->b, " ");
+  hbuf_puts(o->b, " ");
   hv_member(o, tool, "version", 64, 0);
   kv_end(o);
   hv_table_end(o);
@@ -700,27 +704,27 @@ static void sec_resources(out *o, const model *m) {
   hv_h(o, 2, "resources", "Created resources");
   if (!res || !res->child) {
     hv_p(o);
-    hr_puts(o->b, "None recorded.");
+    hbuf_puts(o->b, "None recorded.");
     hv_p_end(o);
   } else {
     hv_p(o);
-    hr_puts(o->b, "Tokens created on the target by this run (the spec has no delete operation: "
-                  "revoke them by id). Token values are never recorded.");
+    hbuf_puts(o->b, "Tokens created on the target by this run (the spec has no delete operation: "
+                    "revoke them by id). Token values are never recorded.");
     hv_p_end(o);
     size_t total = 0, shown = 0;
     for (const cJSON *x = res->child; x; x = x->next)
       total++;
     if (o->html)
-      hr_printf(o->b, "<details%s><summary>%zu created</summary>\n",
-                total <= RESOURCES_SHOWN_MD ? " open" : "", total);
+      hbuf_printf(o->b, "<details%s><summary>%zu created</summary>\n",
+                  total <= RESOURCES_SHOWN_MD ? " open" : "", total);
     static const char *const cols[] = {"id", "name", "label"};
     hv_table(o, cols, 3);
     for (const cJSON *x = res->child; x; x = x->next) {
       if (!o->html && shown++ == RESOURCES_SHOWN_MD) {
         hv_table_end(o);
         hv_p(o);
-        hr_printf(o->b, "%zu more in compliance.json (and compliance.html).",
-                  total - RESOURCES_SHOWN_MD);
+        hbuf_printf(o->b, "%zu more in compliance.json (and compliance.html).",
+                    total - RESOURCES_SHOWN_MD);
         hv_p_end(o);
         break;
       }
@@ -771,23 +775,23 @@ static void sec_cases(out *o, const model *m) {
   hv_h(o, 2, "cases", "All cases");
   if (!o->html) {
     hv_p(o);
-    hr_printf(o->b,
-              "%zu cases ran; compliance.json holds every case with its checks and full "
-              "evidence, compliance.html lists them.",
-              ix->ncases);
+    hbuf_printf(o->b,
+                "%zu cases ran; compliance.json holds every case with its checks and full "
+                "evidence, compliance.html lists them.",
+                ix->ncases);
     hv_p_end(o);
     return;
   }
-  hr_printf(o->b, "<details><summary>%zu cases (%zu fail, %zu warn, %zu error)</summary>\n",
-            ix->ncases, m->case_count[HSTATUS_FAIL], m->case_count[HSTATUS_WARN],
-            m->case_count[HSTATUS_ERROR]);
+  hbuf_printf(o->b, "<details><summary>%zu cases (%zu fail, %zu warn, %zu error)</summary>\n",
+              ix->ncases, m->case_count[HSTATUS_FAIL], m->case_count[HSTATUS_WARN],
+              m->case_count[HSTATUS_ERROR]);
   static const char *const cols[] = {"status", "case", "requirement", "findings"};
   hv_table(o, cols, 4);
   for (size_t c = 0; c < ix->ncases && c < CASES_TABLE_MAX; c++) {
     const cJSON *cs = ix->cases[c];
     hstatus st = hr_status_of(cs);
-    hr_printf(o->b, "<tr id=\"case-%zu\" data-status=\"%s\">", c, hstatus_name(st));
-    hr_printf(o->b, "<td>%s</td>", hstatus_name(st)); /* plain: 500 rows add up */
+    hbuf_printf(o->b, "<tr id=\"case-%zu\" data-status=\"%s\">", c, hstatus_name(st));
+    hbuf_printf(o->b, "<td>%s</td>", hstatus_name(st)); /* plain: 500 rows add up */
     hv_td(o);
     hv_member(o, cs, "id", 256, 1);
     hv_td_end(o);
@@ -801,11 +805,11 @@ static void sec_cases(out *o, const model *m) {
       size_t fi = m->case_findings[c][k] - 1;
       const cJSON *f = m->fvec[fi];
       if (any++)
-        hr_puts(o->b, " ");
+        hbuf_puts(o->b, " ");
       if (fi < FINDINGS_SHOWN) /* the later ones are only in compliance.json */
-        hr_printf(o->b, "<a href=\"#finding-%zu\">#%zu</a> ", fi, fi + 1);
+        hbuf_printf(o->b, "<a href=\"#finding-%zu\">#%zu</a> ", fi, fi + 1);
       else
-        hr_printf(o->b, "#%zu ", fi + 1);
+        hbuf_printf(o->b, "#%zu ", fi + 1);
       hv_member(o, f, "check", 64, 0);
     }
     if (!any && st != HSTATUS_PASS && hr_str(cs, "detail", NULL))
@@ -815,8 +819,8 @@ static void sec_cases(out *o, const model *m) {
   }
   hv_table_end(o);
   if (ix->ncases > CASES_TABLE_MAX)
-    hr_printf(o->b, "<p>%zu more cases in compliance.json.</p>\n", ix->ncases - CASES_TABLE_MAX);
-  hr_puts(o->b, "</details>\n");
+    hbuf_printf(o->b, "<p>%zu more cases in compliance.json.</p>\n", ix->ncases - CASES_TABLE_MAX);
+  hbuf_puts(o->b, "</details>\n");
 }
 
 /* ---- the page ------------------------------------------------------------------------ */
@@ -867,18 +871,18 @@ char *hr_render_view(const cJSON *report, const cJSON *catalogue, int html, size
   model m;
   if (hv_model_build(&m, report, catalogue) != 0)
     return NULL;
-  hr_buf b = {0}, tmp = {0};
+  hbuf b = {.limit = HREPORT_MAX_OUTPUT}, tmp = {.limit = HREPORT_MAX_OUTPUT};
   out o = {&b, html, 0};
   if (html) {
     /* The CSP forbids every fetch: the page is self-contained by construction. */
-    hr_puts(&b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-                "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-                "style-src 'unsafe-inline'; script-src 'unsafe-inline'; base-uri 'none'; "
-                "form-action 'none'\">\n"
-                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    hr_printf(&b, "<title>API compliance: %s</title>\n<style>", hv_verdict_word(&m));
-    hr_puts(&b, html_css);
-    hr_puts(&b, "</style></head><body>\n");
+    hbuf_puts(&b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+                  "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+                  "style-src 'unsafe-inline'; script-src 'unsafe-inline'; base-uri 'none'; "
+                  "form-action 'none'\">\n"
+                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    hbuf_printf(&b, "<title>API compliance: %s</title>\n<style>", hv_verdict_word(&m));
+    hbuf_puts(&b, html_css);
+    hbuf_puts(&b, "</style></head><body>\n");
   }
   sec_verdict(&o, &m);
   sec_findings(&o, &m, &tmp);
@@ -891,20 +895,19 @@ char *hr_render_view(const cJSON *report, const cJSON *catalogue, int html, size
   sec_cases(&o, &m);
   hv_p(&o);
   hv_raw(&o, "---\n", "<small>");
-  hr_puts(&b, "Generated by apiharness from compliance.json. Secrets are redacted (bearer "
-              "credentials; token values beyond an 8-character prefix).");
+  hbuf_puts(&b, "Generated by apiharness from compliance.json. Secrets are redacted (bearer "
+                "credentials; token values beyond an 8-character prefix).");
   hv_raw(&o, "", "</small>");
   hv_p_end(&o);
   if (html) {
-    hr_puts(&b, "</main>\n<script>");
-    hr_puts(&b, html_js);
-    hr_puts(&b, "</script>\n</body></html>\n");
+    hbuf_puts(&b, "</main>\n<script>");
+    hbuf_puts(&b, html_js);
+    hbuf_puts(&b, "</script>\n</body></html>\n");
   }
-  if (tmp.bad)
-    b.bad = 1;
+  hr_fail_as(&b, &tmp);
   free(tmp.p);
   hv_model_free(&m);
-  return hr_finish(&b, len);
+  return hbuf_finish(&b, len);
 }
 
 char *hreport_render_md(const cJSON *report, size_t *len) {

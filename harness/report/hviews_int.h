@@ -24,7 +24,7 @@
 /* ---- the output interface (hviews_out.c) ---- */
 
 typedef struct {
-  hr_buf *b;
+  hbuf *b;
   int html;
   int cell; /* inside a table cell (Markdown escapes | and keeps one line) */
 } out;

@@ -23,7 +23,7 @@ static size_t longest_run(const char *s, size_t n, char ch) {
 }
 
 /* Literal markup, different per format (trusted constants only). */
-void hv_raw(out *o, const char *md, const char *html) { hr_puts(o->b, o->html ? html : md); }
+void hv_raw(out *o, const char *md, const char *html) { hbuf_puts(o->b, o->html ? html : md); }
 
 /* Untrusted text, escaped for the format. */
 void hv_text(out *o, const char *s, size_t n, size_t max) {
@@ -39,26 +39,26 @@ void hv_code(out *o, const char *s, size_t n, size_t max) {
     return;
   }
   if (o->html) {
-    hr_puts(o->b, "<code>");
+    hbuf_puts(o->b, "<code>");
     hr_text(o->b, s, n, HR_TEXT_HTML, max);
-    hr_puts(o->b, "</code>");
+    hbuf_puts(o->b, "</code>");
     return;
   }
   if (n == 0) {
-    hr_puts(o->b, "(empty)");
+    hbuf_puts(o->b, "(empty)");
     return;
   }
   size_t d = longest_run(s, n, '`') + 1;
   int pad = s[0] == '`' || s[n - 1] == '`' || s[0] == ' ';
   for (size_t i = 0; i < d; i++)
-    hr_puts(o->b, "`");
+    hbuf_puts(o->b, "`");
   if (pad)
-    hr_puts(o->b, " ");
+    hbuf_puts(o->b, " ");
   hr_text(o->b, s, n, o->cell ? HR_TEXT_CODE_CELL : HR_TEXT_TERM, max ? max : 512);
   if (pad)
-    hr_puts(o->b, " ");
+    hbuf_puts(o->b, " ");
   for (size_t i = 0; i < d; i++)
-    hr_puts(o->b, "`");
+    hbuf_puts(o->b, "`");
 }
 
 /* A member's scalar value as display text (numbers, booleans, null printed). */
@@ -97,14 +97,14 @@ void hv_member(out *o, const cJSON *obj, const char *name, size_t max, int code)
 
 void hv_h(out *o, int level, const char *anchor, const char *title) {
   if (o->html) {
-    hr_printf(o->b, "<h%d", level);
+    hbuf_printf(o->b, "<h%d", level);
     if (anchor)
-      hr_printf(o->b, " id=\"%s\"", anchor);
-    hr_printf(o->b, ">%s</h%d>\n", title, level);
+      hbuf_printf(o->b, " id=\"%s\"", anchor);
+    hbuf_printf(o->b, ">%s</h%d>\n", title, level);
   } else {
     for (int i = 0; i < level; i++)
-      hr_puts(o->b, "#");
-    hr_printf(o->b, " %s\n\n", title);
+      hbuf_puts(o->b, "#");
+    hbuf_printf(o->b, " %s\n\n", title);
   }
 }
 
@@ -114,26 +114,26 @@ void hv_br(out *o) { hv_raw(o, "  \n", "<br>"); }
 
 void hv_table(out *o, const char *const *cols, size_t n) {
   if (o->html) {
-    hr_puts(o->b, "<table>\n<tr>");
+    hbuf_puts(o->b, "<table>\n<tr>");
     for (size_t i = 0; i < n; i++)
-      hr_printf(o->b, "<th>%s</th>", cols[i]);
-    hr_puts(o->b, "</tr>\n");
+      hbuf_printf(o->b, "<th>%s</th>", cols[i]);
+    hbuf_puts(o->b, "</tr>\n");
   } else {
-    hr_puts(o->b, "|");
+    hbuf_puts(o->b, "|");
     for (size_t i = 0; i < n; i++)
-      hr_printf(o->b, " %s |", cols[i]);
-    hr_puts(o->b, "\n|");
+      hbuf_printf(o->b, " %s |", cols[i]);
+    hbuf_puts(o->b, "\n|");
     for (size_t i = 0; i < n; i++)
-      hr_puts(o->b, "---|");
-    hr_puts(o->b, "\n");
+      hbuf_puts(o->b, "---|");
+    hbuf_puts(o->b, "\n");
   }
 }
 
 void hv_tr(out *o, const char *status) {
   if (o->html)
-    hr_printf(o->b, status ? "<tr data-status=\"%s\">" : "<tr>", status);
+    hbuf_printf(o->b, status ? "<tr data-status=\"%s\">" : "<tr>", status);
   else
-    hr_puts(o->b, "|");
+    hbuf_puts(o->b, "|");
 }
 void hv_td(out *o) {
   o->cell = 1;
@@ -150,33 +150,33 @@ void hv_table_end(out *o) { hv_raw(o, "\n", "</table>\n"); }
  * inside, or <pre>. */
 void hv_pre(out *o, const char *info, const char *s, size_t n) {
   if (o->html) {
-    hr_printf(o->b, "<pre class=\"%s\">", info);
+    hbuf_printf(o->b, "<pre class=\"%s\">", info);
     hr_text(o->b, s, n, HR_TEXT_HTML, 0);
-    hr_puts(o->b, "</pre>\n");
+    hbuf_puts(o->b, "</pre>\n");
     return;
   }
   size_t d = longest_run(s, n, '`') + 1;
   if (d < 3)
     d = 3;
   for (size_t i = 0; i < d; i++)
-    hr_puts(o->b, "`");
-  hr_printf(o->b, "%s\n", info);
+    hbuf_puts(o->b, "`");
+  hbuf_printf(o->b, "%s\n", info);
   hr_text(o->b, s, n, HR_TEXT_CODE, 0);
   if (n == 0 || s[n - 1] != '\n')
-    hr_puts(o->b, "\n");
+    hbuf_puts(o->b, "\n");
   for (size_t i = 0; i < d; i++)
-    hr_puts(o->b, "`");
-  hr_puts(o->b, "\n\n");
+    hbuf_puts(o->b, "`");
+  hbuf_puts(o->b, "\n\n");
 }
 
 /* A disclosure section: Markdown shows it as a heading of `level`. */
 void hv_details(out *o, int level, int open) {
   if (o->html) {
-    hr_printf(o->b, "<details%s><summary>", open ? " open" : "");
+    hbuf_printf(o->b, "<details%s><summary>", open ? " open" : "");
   } else {
     for (int i = 0; i < level; i++)
-      hr_puts(o->b, "#");
-    hr_puts(o->b, " ");
+      hbuf_puts(o->b, "#");
+    hbuf_puts(o->b, " ");
   }
 }
 void hv_summary_end(out *o) { hv_raw(o, "\n\n", "</summary>\n"); }
@@ -192,15 +192,15 @@ const char *hv_state_word(hstatus s) {
 
 void hv_badge(out *o, hstatus st) {
   if (o->html)
-    hr_printf(o->b, "<span class=\"st st-%s\">%s</span>", hstatus_name(st), hv_state_word(st));
+    hbuf_printf(o->b, "<span class=\"st st-%s\">%s</span>", hstatus_name(st), hv_state_word(st));
   else
-    hr_puts(o->b, st == HSTATUS_UNKNOWN ? "?" : hv_state_word(st));
+    hbuf_puts(o->b, st == HSTATUS_UNKNOWN ? "?" : hv_state_word(st));
 }
 
 void hv_case_link(out *o, const cJSON *cs, size_t c) {
   if (o->html)
-    hr_printf(o->b, "<a href=\"#case-%zu\">", c);
+    hbuf_printf(o->b, "<a href=\"#case-%zu\">", c);
   hv_member(o, cs, "id", 256, 1);
   if (o->html)
-    hr_puts(o->b, "</a>");
+    hbuf_puts(o->b, "</a>");
 }

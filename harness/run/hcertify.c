@@ -38,30 +38,30 @@ void hcertify_result_free(hcertify_result *r) {
 
 /* The watchdog of one case in the suites: the longest selected case's own
  * budget (a sequence of steps takes one client timeout per step), twice, plus
- * slack. */
-static long case_watchdog_ms(const cJSON *cat, const char *filter, long timeout_ms) {
+ * 2 s of slack for a loaded machine (the suites time it in milliseconds). */
+static long case_watchdog_ms(const hcases_index *ix, const char *filter, long timeout_ms) {
   long most = timeout_ms;
   herr ce;
-  for (size_t i = 0, n = hcases_count(cat); i < n; i++) {
+  for (size_t i = 0, n = hcases_index_count(ix); i < n; i++) {
     hcases_case c;
-    if (hcases_at(cat, i, &c, &ce) == 0 && hplan_match(filter, &c)) {
+    if (hcases_index_at(ix, i, &c, &ce) == 0 && hplan_match(filter, &c)) {
       long b = hrun_case_budget_ms(&c, timeout_ms);
       if (b > most)
         most = b;
     }
   }
-  return most * 2 + 5000;
+  return most * 2 + 2000;
 }
 
 /* The preflight's valid create: the catalogue's pos.minimal, else its first
  * positive case that creates with one POST.  0 when there is none. */
-static int preflight_case(const cJSON *cat, hcases_case *out) {
+static int preflight_case(const hcases_index *ix, hcases_case *out) {
   herr ce;
-  long k = hcases_find(cat, "pos.minimal");
-  if (k >= 0 && hcases_at(cat, (size_t)k, out, &ce) == 0 && !out->skip)
+  long k = hcases_index_find(ix, "pos.minimal");
+  if (k >= 0 && hcases_index_at(ix, (size_t)k, out, &ce) == 0 && !out->skip)
     return 1;
-  for (size_t i = 0, n = hcases_count(cat); i < n; i++)
-    if (hcases_at(cat, i, out, &ce) == 0 && out->creates && !out->skip && out->repeat <= 1 &&
+  for (size_t i = 0, n = hcases_index_count(ix); i < n; i++)
+    if (hcases_index_at(ix, i, out, &ce) == 0 && out->creates && !out->skip && out->repeat <= 1 &&
         !out->sequence && out->method && !strcmp(out->method, "POST") &&
         !strcmp(out->klass, "positive"))
       return 1;
@@ -70,7 +70,7 @@ static int preflight_case(const cJSON *cat, hcases_case *out) {
 
 /* Against a --base-url: the setup probes (run/hpreflight.h), or with
  * --no-preflight only the reachability GET.  0: go on; -1: stop (printed). */
-static int check_target(const hcertify_config *o, const hrules *rules, const cJSON *cat,
+static int check_target(const hcertify_config *o, const hrules *rules, const hcases_index *ix,
                         const char *base_url, const char *run_id, cJSON *created,
                         int *preflight_creates, char *warn, size_t wcap) {
   hclient_options co = {o->timeout_ms, 0, o->cacert, o->insecure};
@@ -116,7 +116,7 @@ static int check_target(const hcertify_config *o, const hrules *rules, const cJS
   herr ce;
   /* the creates count against --max-creates: none when it leaves no room */
   long need = o->labels[0].value ? 2 : 1;
-  pc.creates = (o->max_creates < 0 || o->max_creates >= need) && preflight_case(cat, &c) &&
+  pc.creates = (o->max_creates < 0 || o->max_creates >= need) && preflight_case(ix, &c) &&
                (hcases_body(&c, name, &body, &len, &ce) == 0);
   if (pc.creates) {
     pc.content_type = c.content_type;
@@ -198,6 +198,7 @@ int hcertify_run(const hcertify_config *o, hcertify_result *out) {
   hspec *spec = NULL;
   hrules *rules = NULL;
   cJSON *cat = NULL, *plan = NULL, *report = NULL, *explore = NULL;
+  hcases_index *ix = NULL;
   cJSON *pf_created = cJSON_CreateArray();
   htarget_mock mproc = {0, -1};
   int mock = 0;            /* the embedded mock serves the run */
@@ -206,7 +207,8 @@ int hcertify_run(const hcertify_config *o, hcertify_result *out) {
   int interrupted = 0;
   hmodel_results res;
   memset(&res, 0, sizeof res);
-  hrunner_results results = {NULL, NULL, 0};
+  hrunner_results results;
+  memset(&results, 0, sizeof results);
   char work[PATH_MAX] = "";
   char report_dir[PATH_MAX], base_url[512], bin[PATH_MAX], path[PATH_MAX + 64];
   char pf_warn[HPREFLIGHT_MSG_MAX] = "";
@@ -227,7 +229,8 @@ int hcertify_run(const hcertify_config *o, hcertify_result *out) {
   }
   herr ce;
   cat = hcases_generate(rules, (unsigned)o->seed, &ce);
-  if (!cat || !pf_created) {
+  ix = cat ? hcases_index_new(cat) : NULL;
+  if (!cat || !ix || !pf_created) {
     fprintf(stderr, "apiharness certify: %s\n", cat ? "out of memory" : ce.msg);
     goto out;
   }
@@ -238,6 +241,7 @@ int hcertify_run(const hcertify_config *o, hcertify_result *out) {
   hplan_config pc;
   memset(&pc, 0, sizeof pc);
   pc.cat = cat;
+  pc.ix = ix;
   pc.filter = o->filter;
   pc.tokens = toks;
   pc.n_tokens = o->n_labels;
@@ -295,7 +299,7 @@ int hcertify_run(const hcertify_config *o, hcertify_result *out) {
     size_t bl = strlen(base_url);
     while (bl > 8 && base_url[bl - 1] == '/')
       base_url[--bl] = '\0';
-    if (check_target(o, rules, cat, base_url, run_id, pf_created, &pf_creates, pf_warn,
+    if (check_target(o, rules, ix, base_url, run_id, pf_created, &pf_creates, pf_warn,
                      sizeof pf_warn) != 0)
       goto out;
   }
@@ -309,7 +313,10 @@ int hcertify_run(const hcertify_config *o, hcertify_result *out) {
     for (int k = 2; access(report_dir, F_OK) == 0 && k < 100; k++)
       snprintf(report_dir, sizeof report_dir, "reports/%s-%d", stamp, k);
   }
-  snprintf(work, sizeof work, "/tmp/apiharness-certify-XXXXXX");
+  const char *tmp = getenv("TMPDIR");
+  if (!tmp || tmp[0] != '/' || strlen(tmp) > sizeof work - 40)
+    tmp = "/tmp";
+  snprintf(work, sizeof work, "%s/apiharness-certify-XXXXXX", tmp);
   if (!mkdtemp(work)) {
     fprintf(stderr, "apiharness certify: mkdtemp: %s\n", strerror(errno));
     work[0] = '\0';
@@ -341,7 +348,7 @@ int hcertify_run(const hcertify_config *o, hcertify_result *out) {
   pc.n_redact = o->n_redact;
   pc.headers = o->headers;
   pc.n_headers = o->n_headers;
-  pc.watchdog_ms = case_watchdog_ms(cat, o->filter, o->timeout_ms) +
+  pc.watchdog_ms = case_watchdog_ms(ix, o->filter, o->timeout_ms) +
                    (o->rate > 0 ? (long)(2000.0 * HCASES_MAX_STEPS / o->rate) : 0);
   if (o->max_creates >= 0)
     pc.max_creates = o->max_creates > pf_creates ? o->max_creates - pf_creates : 0;
@@ -423,7 +430,7 @@ int hcertify_run(const hcertify_config *o, hcertify_result *out) {
     explore = explore_skipped(o->seed, budget_x, "the run was interrupted");
 
   /* collect the results (an interrupted run: those that finished) */
-  if (hmodel_collect(cat, plan, &results, toks, o->n_labels, interrupted, explore, pf_created,
+  if (hmodel_collect(cat, ix, plan, &results, toks, o->n_labels, interrupted, explore, pf_created,
                      &res) != 0) {
     fprintf(stderr, "apiharness certify: out of memory collecting the results\n");
     goto out;
@@ -530,6 +537,7 @@ int hcertify_run(const hcertify_config *o, hcertify_result *out) {
 out:
   hrunner_results_free(&results);
   hmodel_results_free(&res);
+  hcases_index_free(ix);
   if (work[0])
     hrunner_remove_tree(work);
   if (stop_installed) /* a signal after the results were collected: the report is complete */

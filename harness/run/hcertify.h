@@ -19,6 +19,7 @@
 #include <cjson/cJSON.h>
 #include <limits.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "run/hmodel.h"
 #include "run/hplan.h"
@@ -71,5 +72,15 @@ typedef struct {
  * hcertify_result_free. */
 int hcertify_run(const hcertify_config *o, hcertify_result *out);
 void hcertify_result_free(hcertify_result *r);
+
+/* What certify prints after the run (hcertify_print.c): the cases by class
+ * and status, the findings (at most 15), the explore phase, the waivers, the
+ * tokens created and the verdict line, e.g.
+ *   verdict: COMPLIANT (87 requirements, 505 cases, 2.0 s)
+ *   verdict: COMPLIANT (PARTIAL: 13 of 505 cases, --filter 'http.*') - ...
+ *   verdict: INCOMPLETE (interrupted: 120 of 505 cases ran; ...)
+ * then "report: DIR/compliance.html".  Nothing when the run wrote no report.
+ * Peer strings are redacted and escaped where they are read (the report). */
+void hcertify_print(FILE *out, const hcertify_config *c, const hcertify_result *r);
 
 #endif

@@ -31,9 +31,10 @@ static void move_created(cJSON *to, cJSON *from_obj) {
   cJSON_Delete(cr);
 }
 
-int hmodel_collect(const cJSON *cat, const cJSON *plan, hrunner_results *results,
-                   const hplan_token *tokens, size_t n_tokens, int interrupted, cJSON *explore,
-                   const cJSON *preflight_created, hmodel_results *out) {
+int hmodel_collect(const cJSON *cat, const hcases_index *ix, const cJSON *plan,
+                   hrunner_results *results, const hplan_token *tokens, size_t n_tokens,
+                   int interrupted, cJSON *explore, const cJSON *preflight_created,
+                   hmodel_results *out) {
   memset(out, 0, sizeof *out);
   out->cases = cJSON_CreateArray();
   out->created = cJSON_CreateArray();
@@ -57,7 +58,8 @@ int hmodel_collect(const cJSON *cat, const cJSON *plan, hrunner_results *results
     while (li + 1 < n_tokens && strcmp(tokens[li].label, label))
       li++;
     hcases_case c;
-    if (hcases_at(cat, (size_t)hcases_find(cat, case_id), &c, &ce) != 0)
+    long at = hcases_index_find(ix, case_id);
+    if (at < 0 || hcases_index_at(ix, (size_t)at, &c, &ce) != 0)
       goto fail;
     cJSON *res = hrunner_result(results, ei, &c, case_id, label, li > 0);
     if (!res)

@@ -44,9 +44,10 @@ typedef struct {
 /* Reads the results; explore (may be NULL) is folded and its "created" moved
  * to the list; preflight_created (may be NULL) is copied first.  0, or -1
  * when out of memory.  Free with hmodel_results_free. */
-int hmodel_collect(const cJSON *cat, const cJSON *plan, hrunner_results *results,
-                   const hplan_token *tokens, size_t n_tokens, int interrupted, cJSON *explore,
-                   const cJSON *preflight_created, hmodel_results *out);
+int hmodel_collect(const cJSON *cat, const hcases_index *ix, const cJSON *plan,
+                   hrunner_results *results, const hplan_token *tokens, size_t n_tokens,
+                   int interrupted, cJSON *explore, const cJSON *preflight_created,
+                   hmodel_results *out);
 void hmodel_results_free(hmodel_results *r);
 
 typedef struct {

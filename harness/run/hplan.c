@@ -22,11 +22,11 @@ int hplan_match(const char *filter, const hcases_case *c) {
 static int walk(const hplan_config *cfg, cJSON *entries, hplan_counts *out) {
   memset(out, 0, sizeof *out);
   herr ce;
-  size_t n = hcases_count(cfg->cat);
+  size_t n = hcases_index_count(cfg->ix);
   for (size_t li = 0; li < cfg->n_tokens; li++) {
     for (size_t i = 0; i < n; i++) {
       hcases_case c;
-      if (hcases_at(cfg->cat, i, &c, &ce) != 0)
+      if (hcases_index_at(cfg->ix, i, &c, &ce) != 0)
         continue;
       if (li > 0 && !c.creates)
         continue; /* further labels: the positive cases only */

@@ -43,13 +43,14 @@ typedef struct {
 
 typedef struct {
   const cJSON *cat;           /* the catalogue */
+  const hcases_index *ix;     /* and its index */
   const char *catalogue_path; /* where the catalogue was written (for the suites) */
   const char *spec_path;
   const char *base_url;
   const char *profile;
   long timeout_ms;
   const char *run_id;
-  const char *work;   /* results directory (<work>/<index>.json) */
+  const char *work;   /* the results directory (the batch journals, run/hjournal.h) */
   double rate_per_s;  /* 0: unlimited */
   const char *cacert; /* NULL: none; made absolute */
   int insecure;

@@ -100,12 +100,75 @@ long long hrunner_mono_ms(void) {
   return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* A journal record: a start, or a result (kept, parsed once). */
+static void on_record(void *ctx, char kind, size_t index, const char *text, size_t len) {
+  hrunner_results *rs = ctx;
+  if (index >= rs->n || rs->state[index] == 2)
+    return; /* not an entry of this plan, or a second result: the first counts */
+  if (kind == 'S') {
+    rs->state[index] = 1;
+    return;
+  }
+  cJSON *r = cJSON_ParseWithLength(text, len);
+  const cJSON *st = cJSON_GetObjectItemCaseSensitive(r, "status");
+  if (!cJSON_IsString(st) || !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(r, "id"))) {
+    cJSON_Delete(r); /* unreadable: the entry stays "started, no result" */
+    rs->state[index] = 1;
+    return;
+  }
+  rs->items[index] = r;
+  rs->state[index] = 2;
+  rs->done++;
+  if (hstatus_parse(st->valuestring) == HSTATUS_FAIL)
+    rs->failures++;
+}
+
+/* Reads what the journals not complete yet have gained. */
+static void poll_journals(hrunner_results *rs) {
+  for (size_t k = 0; k < rs->n_journals; k++) {
+    hrunner_journal *j = &rs->journals[k];
+    if (j->got >= j->count || j->r.corrupt)
+      continue;
+    size_t before = rs->done;
+    if (hjournal_poll(&j->r, rs->work, on_record, rs) != 0 && j->r.corrupt)
+      fprintf(stderr,
+              "apiharness certify: the journal of batch %zu is unreadable or malformed: its "
+              "entries without a result are errors\n",
+              j->r.first);
+    j->got += rs->done - before;
+  }
+}
+
+/* The journal of the batch (first, count): a new one, or the one a previous
+ * round gave the same first entry (a rerun appends to it).  0, or -1 when out
+ * of memory. */
+static int add_journal(hrunner_results *rs, size_t first, size_t count) {
+  for (size_t k = 0; k < rs->n_journals; k++)
+    if (rs->journals[k].r.first == first) {
+      rs->journals[k].count += count;
+      return 0;
+    }
+  if (rs->n_journals == rs->cap_journals) {
+    size_t cap = rs->cap_journals ? rs->cap_journals * 2 : 16;
+    hrunner_journal *j = realloc(rs->journals, cap * sizeof *j);
+    if (!j)
+      return -1;
+    rs->journals = j;
+    rs->cap_journals = cap;
+  }
+  hrunner_journal *j = &rs->journals[rs->n_journals++];
+  hjournal_reader_init(&j->r, first);
+  j->count = count;
+  j->got = 0;
+  return 0;
+}
+
 /* One run of the conformance binary over the given batches: 0 when it ran
  * (whatever its verdicts), 1 when interrupted, 2 when it overran the budget,
  * -1 when it could not be started. */
 static int run_binary(const hrunner_config *rc, const char *batches, int with_explore, int round,
-                      long long deadline, size_t *done, size_t *failures) {
-  cJSON **seen = rc->results->items;
+                      long long deadline) {
+  hrunner_results *rs = rc->results;
   char xml[PATH_MAX + 32], log[PATH_MAX], jobs_arg[32];
   if (round == 0)
     snprintf(xml, sizeof xml, "--xml=%s/criterion.xml", rc->report_dir);
@@ -143,49 +206,29 @@ static int run_binary(const hrunner_config *rc, const char *batches, int with_ex
   int stop_slot = hstop_child_add(-pid);
   int tty = isatty(2);
   long long last_print = 0;
-  int status = 0, outcome = 0;
+  int status = 0, outcome = 0, ended = 0;
   for (;;) {
-    pid_t w = waitpid(pid, &status, WNOHANG);
-    for (size_t i = 0; i < rc->n_entries; i++) {
-      if (seen[i])
-        continue;
-      char path[PATH_MAX];
-      snprintf(path, sizeof path, "%s/%zu.json", rc->work, i);
-      if (access(path, R_OK) != 0)
-        continue;
-      cJSON *r = hrunner_read_json(path); /* kept for hmodel_collect: read once */
-      const cJSON *st = cJSON_GetObjectItemCaseSensitive(r, "status");
-      if (r) {
-        seen[i] = r;
-        (*done)++;
-        if (hstatus_parse(cJSON_GetStringValue(st)) == HSTATUS_FAIL)
-          (*failures)++;
-      }
-    }
+    poll_journals(rs); /* after the exit too: the last records are read */
     long long now = hrunner_mono_ms();
-    if (tty || now - last_print >= 2000 || w == pid) {
-      fprintf(stderr, "%scertify: %zu/%zu cases done, %zu failing%s", tty ? "\r" : "", *done,
-              rc->n_entries, *failures, tty ? "   " : "\n");
+    if (tty || now - last_print >= 2000 || ended) {
+      fprintf(stderr, "%scertify: %zu/%zu cases done, %zu failing%s", tty ? "\r" : "", rs->done,
+              rc->n_entries, rs->failures, tty ? "   " : "\n");
       last_print = now;
     }
-    if (w == pid || (w < 0 && errno != EINTR))
+    if (ended)
       break;
-    if (hstop_requested()) {
+    if (hstop_requested() || now > deadline) {
+      if (!hstop_requested())
+        fprintf(stderr, "\napiharness certify: the suites ran over %ld s: stopped\n",
+                rc->budget_ms / 1000);
+      outcome = hstop_requested() ? 1 : 2;
       kill(-pid, SIGKILL);
       waitpid(pid, &status, 0);
-      outcome = 1;
+      poll_journals(rs); /* what finished before the kill counts */
       break;
     }
-    if (now > deadline) {
-      fprintf(stderr, "\napiharness certify: the suites ran over %ld s: stopped\n",
-              rc->budget_ms / 1000);
-      kill(-pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      outcome = 2;
-      break;
-    }
-    struct timespec ts = {0, 20 * 1000000L};
-    nanosleep(&ts, NULL);
+    /* the next look at the journals in 20 ms, or at once when the suites end */
+    ended = hutil_wait_child(pid, 20, &status) != 0;
   }
   hstop_child_remove(stop_slot);
   if (tty)
@@ -200,12 +243,6 @@ static int run_binary(const hrunner_config *rc, const char *batches, int with_ex
     return -1;
   }
   return outcome;
-}
-
-static int has_file(const char *work, size_t index, const char *ext) {
-  char path[PATH_MAX];
-  snprintf(path, sizeof path, "%s/%zu.%s", work, index, ext);
-  return access(path, F_OK) == 0;
 }
 
 size_t hrunner_batch_size(size_t n_entries, int jobs) {
@@ -223,8 +260,9 @@ size_t hrunner_batch_size(size_t n_entries, int jobs) {
   return size ? size : 1;
 }
 
-/* Appends "first:count," for the batches of the entries run[0..n). */
-static char *batches_of(const size_t *run, size_t n, size_t size) {
+/* "first:count,..." for the batches of the entries run[0..n), each batch's
+ * journal registered in rs; NULL when out of memory. */
+static char *batches_of(hrunner_results *rs, const size_t *run, size_t n, size_t size) {
   char *out = malloc(n * 44 + 1);
   if (!out)
     return NULL;
@@ -235,6 +273,10 @@ static char *batches_of(const size_t *run, size_t n, size_t size) {
     while (j < n && j - i < size && run[j] == run[j - 1] + 1)
       j++;
     len += (size_t)sprintf(out + len, "%s%zu:%zu", len ? "," : "", run[i], j - i);
+    if (add_journal(rs, run[i], j - i) != 0) {
+      free(out);
+      return NULL;
+    }
     i = j;
   }
   return out;
@@ -247,7 +289,7 @@ int hrunner_suites(const hrunner_config *rc) {
     fprintf(stderr, "apiharness certify: out of memory\n");
     return -1;
   }
-  size_t n_todo = rc->n_entries, done = 0, failures = 0;
+  size_t n_todo = rc->n_entries;
   for (size_t i = 0; i < n_todo; i++)
     todo[i] = i;
   size_t size = hrunner_batch_size(rc->n_entries, rc->jobs);
@@ -257,20 +299,20 @@ int hrunner_suites(const hrunner_config *rc) {
    * entries a crashing batch never started, each alone, until none is left
    * or a round starts none of them */
   for (int round = 0; (n_todo > 0 || (round == 0 && rc->explore)); round++) {
-    char *batches = batches_of(todo, n_todo, round == 0 ? size : 1);
+    char *batches = batches_of(rc->results, todo, n_todo, round == 0 ? size : 1);
     if (!batches) {
       fprintf(stderr, "apiharness certify: out of memory\n");
       outcome = -1;
       break;
     }
-    outcome = run_binary(rc, batches, round == 0 && rc->explore, round, deadline, &done, &failures);
+    outcome = run_binary(rc, batches, round == 0 && rc->explore, round, deadline);
     free(batches);
     if (outcome != 0)
       break;
     size_t before = n_todo;
     n_todo = 0;
     for (size_t k = 0; k < before; k++)
-      if (!has_file(rc->work, todo[k], "json") && !has_file(rc->work, todo[k], "started"))
+      if (rc->results->state[todo[k]] == 0)
         todo[n_todo++] = todo[k];
     if (n_todo == before) /* none of them started: the binary cannot run them */
       break;
@@ -285,31 +327,35 @@ int hrunner_suites(const hrunner_config *rc) {
 }
 
 int hrunner_results_init(hrunner_results *r, const char *work, size_t n) {
+  memset(r, 0, sizeof *r);
   r->work = work;
   r->n = n;
   r->items = calloc(n ? n : 1, sizeof *r->items);
-  return r->items ? 0 : -1;
+  r->state = calloc(n ? n : 1, 1);
+  if (!r->items || !r->state) {
+    hrunner_results_free(r);
+    return -1;
+  }
+  return 0;
 }
 
 void hrunner_results_free(hrunner_results *r) {
   for (size_t i = 0; r->items && i < r->n; i++)
     cJSON_Delete(r->items[i]);
+  for (size_t k = 0; k < r->n_journals; k++)
+    hjournal_reader_free(&r->journals[k].r);
+  free(r->journals);
   free(r->items);
-  r->items = NULL;
-  r->n = 0;
+  free(r->state);
+  memset(r, 0, sizeof *r);
 }
 
 cJSON *hrunner_result(hrunner_results *rs, size_t index, const hcases_case *c, const char *case_id,
                       const char *label, int relabel) {
-  const char *work = rs->work;
   cJSON *res = NULL;
   if (index < rs->n && rs->items[index]) {
     res = rs->items[index];
     rs->items[index] = NULL;
-  } else {
-    char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/%zu.json", work, index);
-    res = hrunner_read_json(path);
   }
   const cJSON *st = cJSON_GetObjectItemCaseSensitive(res, "status");
   if (!res || !cJSON_IsString(st)) {
@@ -325,7 +371,7 @@ cJSON *hrunner_result(hrunner_results *rs, size_t index, const hcases_case *c, c
     cJSON_AddStringToObject(res, "status", hstatus_name(HSTATUS_ERROR));
     cJSON_AddStringToObject(
         res, "detail",
-        has_file(work, index, "started")
+        index < rs->n && rs->state[index] == 1
             ? "the case started but its test process ended before it wrote a result: it "
               "crashed, or overran its deadline (see criterion.xml in the report)"
             : "the case never started: the run stopped before it (interrupted, or over its "
@@ -347,5 +393,5 @@ cJSON *hrunner_result(hrunner_results *rs, size_t index, const hcases_case *c, c
 }
 
 int hrunner_has_result(const hrunner_results *rs, size_t index) {
-  return (index < rs->n && rs->items[index]) || has_file(rs->work, index, "json");
+  return index < rs->n && rs->state[index] == 2;
 }

@@ -4,10 +4,11 @@
  *
  * The suites run the plan entries in batches (a Criterion test per batch,
  * hrunner_batch_size entries each) and the explore phase as a test of its
- * own, `jobs` tests at a time.  Each entry writes <work>/<index>.started
- * before it runs and <work>/<index>.json when it is done.  An entry that
- * started and wrote no result crashed or overran its watchdog: it is reported
- * as an error (hrunner_result).  The entries a crashing batch never started
+ * own, `jobs` tests at a time.  Each batch appends its entries' start and
+ * result records to its journal, <work>/b<first>.jnl (run/hjournal.h), which
+ * the runner reads as it grows.  An entry that started and has no result
+ * crashed or overran its watchdog: it is reported as an error
+ * (hrunner_result).  The entries a crashing batch never started
  * run again, one per test, so one crash costs no other case its verdict.
  * Criterion's own JUnit goes to <report_dir>/criterion.xml (criterion-N.xml
  * for the rerun rounds). */
@@ -18,14 +19,24 @@
 #include <stddef.h>
 
 #include "cases/hcases.h"
+#include "run/hjournal.h"
 
-/* The entries' results, each parsed once: the runner's progress poll keeps
- * every result file it reads here, and hmodel_collect takes them
- * (hrunner_result); a result the poll did not see is read from its file. */
+/* One batch's journal and how many of its entries have their result. */
 typedef struct {
-  const char *work; /* <work>/<index>.json */
-  cJSON **items;    /* n slots, NULL: not read (yet) */
+  hjournal_reader r;
+  size_t count, got;
+} hrunner_journal;
+
+/* The entries' results, each parsed once as the journals are read;
+ * hmodel_collect takes them (hrunner_result). */
+typedef struct {
+  const char *work;     /* the journals' directory */
+  cJSON **items;        /* n slots, NULL: no result (yet, or taken) */
+  unsigned char *state; /* n slots: 0 not started, 1 started, 2 has a result */
   size_t n;
+  hrunner_journal *journals; /* one per batch the suites were given */
+  size_t n_journals, cap_journals;
+  size_t done, failures; /* results read, and how many of them fail */
 } hrunner_results;
 
 /* 0, or -1 when out of memory. */
@@ -45,7 +56,7 @@ typedef struct {
 } hrunner_config;
 
 /* The runner polls hstop_requested() (run/hstop.h): on SIGINT/SIGTERM it
- * kills the suites (entries without a result file: not run) and returns 1.
+ * kills the suites (entries without a result: not run) and returns 1.
  * 0 when the suites ran (whatever their verdicts; also when they overran the
  * budget: the entries left have no result), -1 when they could not start. */
 int hrunner_suites(const hrunner_config *rc);
@@ -55,14 +66,12 @@ int hrunner_suites(const hrunner_config *rc);
  * job. */
 size_t hrunner_batch_size(size_t n_entries, int jobs);
 
-/* 1 when plan entry `index` has a result (kept, or its file). */
+/* 1 when plan entry `index` has a result (kept, or already taken). */
 int hrunner_has_result(const hrunner_results *rs, size_t index);
 
-/* The result of plan entry `index` (taken from rs, else read from its file),
- * or, when the entry's process wrote none (crash, killed at its deadline, or
- * never started), an "error" result for case c saying which.  With relabel
- * the id becomes "<case id>@<label>" (further token labels).  NULL when out
- * of memory. */
+/* The result of plan entry `index` (taken from rs), or, when the entry's process wrote none (crash,
+ * killed at its deadline, or never started), an "error" result for case c saying which.  With
+ * relabel the id becomes "<case id>@<label>" (further token labels).  NULL when out of memory. */
 cJSON *hrunner_result(hrunner_results *rs, size_t index, const hcases_case *c, const char *case_id,
                       const char *label, int relabel) __attribute__((warn_unused_result));
 

@@ -1,9 +1,12 @@
-/* htarget: the run's target (URL check, reachability, the embedded mock process).  See htarget.h. */
+/* htarget: the run's target (URL check, reachability, the embedded mock
+ * process).  See htarget.h. */
 /* paths and messages are cut to their fixed buffers on purpose */
 #if defined(__GNUC__) && !defined(__clang__) /* gcc only: clang has no such group */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 #endif
 #include "run/htarget.h"
+
+#include "util/hutil.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -144,10 +147,9 @@ int htarget_random_token(char *buf, size_t cap) {
   return 0;
 }
 
-
 /* Starts the mock process; 0 and *port, or -1 with err filled. */
 int htarget_mock_start(const hmock_options *mo, htarget_mock *mp, int *port, char *err,
-                           size_t errlen) {
+                       size_t errlen) {
   int up[2], down[2];
   mp->pid = 0;
   mp->life_fd = -1;
@@ -233,16 +235,9 @@ void htarget_mock_stop(htarget_mock *mp) {
   if (mp->pid <= 0)
     return;
   int status;
-  long long until = mono_ms() + 5000;
-  while (waitpid(mp->pid, &status, WNOHANG) == 0) {
-    if (mono_ms() > until) {
-      kill(mp->pid, SIGKILL);
-      waitpid(mp->pid, &status, 0);
-      break;
-    }
-    struct timespec ts = {0, 10 * 1000000L};
-    nanosleep(&ts, NULL);
+  if (hutil_wait_child(mp->pid, 5000, &status) == 0) {
+    kill(mp->pid, SIGKILL);
+    waitpid(mp->pid, &status, 0);
   }
   mp->pid = 0;
 }
-

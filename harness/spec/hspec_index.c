@@ -71,6 +71,17 @@ static int response_code(const char *k, size_t n) {
   return (k[0] - '0') * 100 + (k[1] - '0') * 10 + (k[2] - '0');
 }
 
+/* HSPEC_E_SHAPE for a member name that is not allowed:
+ * "NAME: <where>: <what>"<name>"<why>". */
+static void name_err(loader *L, const char *where, size_t wn, const char *what, const char *k,
+                     size_t kn, const char *why) {
+  hbuf m = hsp_err_begin(L->err, HSPEC_E_SHAPE, L->spec->name);
+  hsp_msg_text(&m, where, wn, HSPEC_WHERE_MAX);
+  hsp_msg(&m, ": %s\"", what);
+  hsp_msg_text(&m, k, kn, HSPEC_QUOTE_MAX);
+  hsp_msg(&m, "\"%s", why);
+}
+
 static int index_operation(loader *L, const cJSON *op, hbuf *where, hspec_operation *o) {
   hspec *s = L->spec;
   size_t mark = where->n;
@@ -163,12 +174,9 @@ static int index_operation(loader *L, const cJSON *op, hbuf *where, hspec_operat
       continue;
     int code = response_code(k, kn);
     if (code == 0) {
-      msgbuf m = hsp_err_begin(L->err, HSPEC_E_SHAPE, s->name);
-      hsp_mb_text(&m, where->p, where->n, HSPEC_WHERE_MAX);
-      hsp_mb_cstr(&m, ": \"");
-      hsp_mb_text(&m, k, kn, HSPEC_QUOTE_MAX);
-      hsp_mb_cstr(&m, "\" is not a response code (expected \"100\"-\"599\", \"1XX\"-\"5XX\" or "
-                      "\"default\")");
+      name_err(L, where->p, where->n, "", k, kn,
+               " is not a response code (expected \"100\"-\"599\", \"1XX\"-\"5XX\" or "
+               "\"default\")");
       return 0;
     }
     if (!hsp_push(L, where, k, kn) ||
@@ -250,10 +258,7 @@ int hsp_index_paths(loader *L) {
     if (!k || hsp_key_has_prefix(k, kn, "x-"))
       continue;
     if (kn == 0 || k[0] != '/') {
-      msgbuf m = hsp_err_begin(L->err, HSPEC_E_SHAPE, s->name);
-      hsp_mb_cstr(&m, "#/paths: path \"");
-      hsp_mb_text(&m, k, kn, HSPEC_QUOTE_MAX);
-      hsp_mb_cstr(&m, "\" must begin with \"/\"");
+      name_err(L, "#/paths", 7, "path ", k, kn, " must begin with \"/\"");
       goto fail;
     }
     if (!hsp_push(L, &w, k, kn) || !hsp_expect_type(L, c, cJSON_Object, "a Path Item Object", &w))
@@ -272,12 +277,9 @@ int hsp_index_paths(loader *L) {
       size_t mn;
       const char *mk = hjson_key(m, &mn);
       if (mk && !path_item_member_ok(mk, mn)) {
-        msgbuf mb = hsp_err_begin(L->err, HSPEC_E_SHAPE, s->name);
-        hsp_mb_text(&mb, iw->p, iw->n, HSPEC_WHERE_MAX);
-        hsp_mb_cstr(&mb, ": unknown member \"");
-        hsp_mb_text(&mb, mk, mn, HSPEC_QUOTE_MAX);
-        hsp_mb_cstr(&mb, "\" in a Path Item (methods are lower case: get, put, post, delete, "
-                         "options, head, patch, trace)");
+        name_err(L, iw->p, iw->n, "unknown member ", mk, mn,
+                 " in a Path Item (methods are lower case: get, put, post, delete, options, "
+                 "head, patch, trace)");
         goto fail;
       }
     }

@@ -148,19 +148,23 @@ static inline int hsp_bytes_cmp(const char *a, size_t an, const char *b, size_t 
 
 /* ---- error messages (hspec_load.c) ---- */
 
-typedef struct {
-  char *buf;
-  size_t len;
-} msgbuf;
+/* A message is written straight into err->msg through an hbuf lent over it
+ * (never reallocated: its limit is one less than the array; never freed).
+ * Appends go through the functions below, which cut what does not fit at the
+ * message size (on a UTF-8 character boundary; a cut is final) rather than
+ * drop it. */
 
-/* Starts err's message: "NAME: ". */
-msgbuf hsp_err_begin(herr *err, hspec_code code, const char *name);
-void hsp_mb_cstr(msgbuf *m, const char *s);
-/* Document text, made printable on one line and cut at max bytes (on a UTF-8
- * character boundary) with "...". */
-void hsp_mb_text(msgbuf *m, const char *s, size_t n, size_t max);
-/* Appends printf-formatted text, cut at the message size. */
-void hsp_mb_vformat(msgbuf *m, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+/* Starts err's message: "NAME: " (the name as by hsp_msg_text). */
+hbuf hsp_err_begin(herr *err, hspec_code code, const char *name);
+/* Appends printf-formatted text. */
+void hsp_msg(hbuf *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void hsp_msg_v(hbuf *m, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+/* Appends document text made printable on one line (" and \ escaped with a
+ * backslash, controls as \u00XX), cut with "..." once max bytes are shown
+ * (the character under way finished).  Not hutil_quote: that one adds the
+ * quotes, writes \n \t \r, puts the dots after the closing quote and cuts at
+ * or before max, so its messages would differ. */
+void hsp_msg_text(hbuf *m, const char *s, size_t n, size_t max);
 /* "NAME: <where>: <what>" for a shape problem at a pointer. */
 void hsp_shape_err(loader *L, const hbuf *where, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

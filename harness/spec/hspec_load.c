@@ -15,88 +15,91 @@
 
 #include "spec/embedded.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <stdint.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /* ---- errors ---- */
 
-static void mb_add(msgbuf *m, const char *s, size_t n) {
-  size_t room = HSPEC_MSG_MAX - 1 - m->len;
-  if (n > room)
-    n = room;
-  memcpy(m->buf + m->len, s, n);
-  m->len += n;
-  m->buf[m->len] = '\0';
+/* The one appender of a message: s[0..n), or what fits of it before the
+ * message size, cut on a UTF-8 character boundary.  A cut is final: the
+ * buffer is marked full and later appends are dropped. */
+static void msg_add(hbuf *m, const char *s, size_t n) {
+  if (m->toobig)
+    return;
+  size_t room = m->limit - m->n;
+  if (n > room) {
+    n = hutil_utf8_cut(s, n, room);
+    hbuf_add(m, s, n);
+    m->toobig = 1;
+    return;
+  }
+  hbuf_add(m, s, n);
 }
 
-void hsp_mb_cstr(msgbuf *m, const char *s) { mb_add(m, s, strlen(s)); }
+hbuf hsp_err_begin(herr *err, hspec_code code, const char *name) {
+  /* limit < cap: hbuf_add never reallocates err->msg */
+  hbuf m = {.p = err->msg, .cap = sizeof err->msg, .limit = sizeof err->msg - 1};
+  err->code = code;
+  err->msg[0] = '\0';
+  hsp_msg_text(&m, name, strlen(name), HSPEC_QUOTE_MAX);
+  hsp_msg(&m, ": ");
+  return m;
+}
 
-/* Document text, made printable on one line and cut at max bytes (on a UTF-8
- * character boundary) with "...". */
-void hsp_mb_text(msgbuf *m, const char *s, size_t n, size_t max) {
+void hsp_msg_v(hbuf *m, const char *fmt, va_list ap) {
+  char tmp[HSPEC_MSG_MAX];
+  int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+  if (n > 0)
+    msg_add(m, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
+void hsp_msg(hbuf *m, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  hsp_msg_v(m, fmt, ap);
+  va_end(ap);
+}
+
+void hsp_msg_text(hbuf *m, const char *s, size_t n, size_t max) {
   static const char hex[] = "0123456789abcdef";
-  size_t shown = 0;
+  size_t run = 0; /* start of the pending run of bytes written as they are */
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
-    if (shown >= max && (c & 0xC0) != 0x80) {
-      hsp_mb_cstr(m, "...");
+    if (i >= max && (c & 0xC0) != 0x80) {
+      msg_add(m, s + run, i - run);
+      msg_add(m, "...", 3);
       return;
     }
     if (c == '"' || c == '\\') {
       char e[2] = {'\\', (char)c};
-      mb_add(m, e, 2);
+      msg_add(m, s + run, i - run);
+      msg_add(m, e, 2);
+      run = i + 1;
     } else if (c < 0x20 || c == 0x7f) {
       char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-      mb_add(m, e, 6);
-    } else
-      mb_add(m, (const char *)&s[i], 1);
-    shown++;
+      msg_add(m, s + run, i - run);
+      msg_add(m, e, 6);
+      run = i + 1;
+    }
   }
-}
-
-__attribute__((format(printf, 2, 3))) static void mb_fmt(msgbuf *m, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  hsp_mb_vformat(m, fmt, ap);
-  va_end(ap);
-}
-
-msgbuf hsp_err_begin(herr *err, hspec_code code, const char *name) {
-  msgbuf m = {err->msg, 0};
-  err->code = code;
-  err->msg[0] = '\0';
-  hsp_mb_text(&m, name, strlen(name), HSPEC_QUOTE_MAX);
-  hsp_mb_cstr(&m, ": ");
-  return m;
-}
-
-/* Appends printf-formatted text, cut at the message size. */
-void hsp_mb_vformat(msgbuf *m, const char *fmt, va_list ap) {
-  char tmp[HSPEC_MSG_MAX];
-  int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-  if (n > 0)
-    mb_add(m, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+  msg_add(m, s + run, n - run);
 }
 
 /* "NAME: <where>: <what>" for a shape problem at a pointer. */
 void hsp_shape_err(loader *L, const hbuf *where, const char *fmt, ...) {
-  msgbuf m = hsp_err_begin(L->err, HSPEC_E_SHAPE, L->spec->name);
-  hsp_mb_text(&m, where->p ? where->p : "#", where->p ? where->n : 1, HSPEC_WHERE_MAX);
-  hsp_mb_cstr(&m, ": ");
+  hbuf m = hsp_err_begin(L->err, HSPEC_E_SHAPE, L->spec->name);
+  hsp_msg_text(&m, where->p ? where->p : "#", where->p ? where->n : 1, HSPEC_WHERE_MAX);
+  hsp_msg(&m, ": ");
   va_list ap;
   va_start(ap, fmt);
-  hsp_mb_vformat(&m, fmt, ap);
+  hsp_msg_v(&m, fmt, ap);
   va_end(ap);
 }
 
 void hsp_nomem_err(loader *L) {
-  msgbuf m = hsp_err_begin(L->err, HSPEC_E_NOMEM, L->spec->name);
-  hsp_mb_cstr(&m, "out of memory while loading the spec");
+  hbuf m = hsp_err_begin(L->err, HSPEC_E_NOMEM, L->spec->name);
+  hsp_msg(&m, "out of memory while loading the spec");
 }
 
 const char *hsp_type_name(const cJSON *n) {
@@ -132,20 +135,20 @@ static int check_version(loader *L) {
   const cJSON *v = hsp_member(L->spec->root, "openapi");
   size_t n;
   const char *s = hjson_string(v, &n);
-  msgbuf m;
+  hbuf m;
   if (!v) {
     m = hsp_err_begin(L->err, HSPEC_E_VERSION, L->spec->name);
     const cJSON *sw = hsp_member(L->spec->root, "swagger");
     if (sw)
-      hsp_mb_cstr(&m, "#/openapi: member missing (this looks like a Swagger 2.0 document; only "
-                      "OpenAPI 3.0.x is supported)");
+      hsp_msg(&m, "#/openapi: member missing (this looks like a Swagger 2.0 document; only "
+                  "OpenAPI 3.0.x is supported)");
     else
-      hsp_mb_cstr(&m, "#/openapi: member missing (not an OpenAPI 3.0.x document)");
+      hsp_msg(&m, "#/openapi: member missing (not an OpenAPI 3.0.x document)");
     return 0;
   }
   if (!s) {
     m = hsp_err_begin(L->err, HSPEC_E_VERSION, L->spec->name);
-    mb_fmt(&m, "#/openapi: must be a string like \"3.0.3\", not %s", hsp_type_name(v));
+    hsp_msg(&m, "#/openapi: must be a string like \"3.0.3\", not %s", hsp_type_name(v));
     return 0;
   }
   int ok = n >= 5 && memcmp(s, "3.0.", 4) == 0;
@@ -153,9 +156,9 @@ static int check_version(loader *L) {
     ok = s[i] >= '0' && s[i] <= '9';
   if (!ok) {
     m = hsp_err_begin(L->err, HSPEC_E_VERSION, L->spec->name);
-    hsp_mb_cstr(&m, "#/openapi: version \"");
-    hsp_mb_text(&m, s, n, HSPEC_QUOTE_MAX);
-    hsp_mb_cstr(&m, "\" is not supported (only OpenAPI 3.0.x)");
+    hsp_msg(&m, "#/openapi: version \"");
+    hsp_msg_text(&m, s, n, HSPEC_QUOTE_MAX);
+    hsp_msg(&m, "\" is not supported (only OpenAPI 3.0.x)");
     return 0;
   }
   return 1;
@@ -299,20 +302,20 @@ hspec *hspec_load(const char *data, size_t len, const char *name, herr *err) {
   hspec *s = calloc(1, sizeof *s);
   if (!s || !(s->name = malloc(strlen(name) + 1))) {
     free(s);
-    msgbuf m = hsp_err_begin(err, HSPEC_E_NOMEM, name);
-    hsp_mb_cstr(&m, "out of memory while loading the spec");
+    hbuf m = hsp_err_begin(err, HSPEC_E_NOMEM, name);
+    hsp_msg(&m, "out of memory while loading the spec");
     return NULL;
   }
   memcpy(s->name, name, strlen(name) + 1);
   L.spec = s;
   if (!data && len) {
-    msgbuf m = hsp_err_begin(err, HSPEC_E_IO, name);
-    hsp_mb_cstr(&m, "no document data");
+    hbuf m = hsp_err_begin(err, HSPEC_E_IO, name);
+    hsp_msg(&m, "no document data");
     goto fail;
   }
   if (len > HSPEC_MAX_BYTES) {
-    msgbuf m = hsp_err_begin(err, HSPEC_E_LIMIT, name);
-    mb_fmt(&m, "document is %zu bytes, over the %zu-byte limit", len, HSPEC_MAX_BYTES);
+    hbuf m = hsp_err_begin(err, HSPEC_E_LIMIT, name);
+    hsp_msg(&m, "document is %zu bytes, over the %zu-byte limit", len, HSPEC_MAX_BYTES);
     goto fail;
   }
   hspec_sha256_hex(data ? data : "", len, s->sha);
@@ -326,18 +329,18 @@ hspec *hspec_load(const char *data, size_t len, const char *name, herr *err) {
   if (!s->root) {
     if (jerr.code == HJSON_E_NOMEM)
       goto nomem;
-    msgbuf m = hsp_err_begin(err, jerr.code == HJSON_E_LIMIT ? HSPEC_E_LIMIT : HSPEC_E_JSON, name);
-    mb_fmt(&m, "not strict JSON (%s) at byte %zu, pointer \"", hjson_code_name(jerr.code),
-           jerr.offset);
+    hbuf m = hsp_err_begin(err, jerr.code == HJSON_E_LIMIT ? HSPEC_E_LIMIT : HSPEC_E_JSON, name);
+    hsp_msg(&m, "not strict JSON (%s) at byte %zu, pointer \"", hjson_code_name(jerr.code),
+            jerr.offset);
     jerr.pointer[HJSON_POINTER_MAX - 1] = '\0';
-    hsp_mb_text(&m, jerr.pointer, strlen(jerr.pointer), HSPEC_WHERE_MAX);
-    hsp_mb_cstr(&m, "\": ");
-    hsp_mb_cstr(&m, jerr.msg ? jerr.msg : "invalid JSON");
+    hsp_msg_text(&m, jerr.pointer, strlen(jerr.pointer), HSPEC_WHERE_MAX);
+    hsp_msg(&m, "\": ");
+    hsp_msg(&m, "%s", jerr.msg ? jerr.msg : "invalid JSON");
     goto fail;
   }
   if (!cJSON_IsObject(s->root)) {
-    msgbuf m = hsp_err_begin(err, HSPEC_E_SHAPE, name);
-    mb_fmt(&m, "#: the document must be an object, not %s", hsp_type_name(s->root));
+    hbuf m = hsp_err_begin(err, HSPEC_E_SHAPE, name);
+    hsp_msg(&m, "#: the document must be an object, not %s", hsp_type_name(s->root));
     goto fail;
   }
   if (!check_version(&L) || !check_top(&L))
@@ -378,105 +381,45 @@ hspec *hspec_load_file(const char *path, herr *err) {
     err = &local;
   err->code = HSPEC_OK;
   err->msg[0] = '\0';
-  char *buf = NULL;
-  int fd = -1;
   if (!path) {
-    msgbuf m = hsp_err_begin(err, HSPEC_E_IO, "spec");
-    hsp_mb_cstr(&m, "no file name given");
+    hbuf m = hsp_err_begin(err, HSPEC_E_IO, "spec");
+    hsp_msg(&m, "no file name given");
     return NULL;
   }
   if (!strncmp(path, HSPEC_BUILTIN_PREFIX, sizeof HSPEC_BUILTIN_PREFIX - 1)) {
     const char *data;
     size_t len;
     if (!hspec_builtin(path, &data, &len)) {
-      msgbuf m = hsp_err_begin(err, HSPEC_E_IO, path);
-      hsp_mb_cstr(
+      hbuf m = hsp_err_begin(err, HSPEC_E_IO, path);
+      hsp_msg(
           &m,
           "no such embedded spec (this build embeds " HSPEC_BUILTIN_PREFIX HSPEC_EMBEDDED_SPEC_NAME
           "; write ./");
-      hsp_mb_text(&m, path, strlen(path), HSPEC_QUOTE_MAX);
-      hsp_mb_cstr(&m, " for a file of that name)");
+      hsp_msg_text(&m, path, strlen(path), HSPEC_QUOTE_MAX);
+      hsp_msg(&m, " for a file of that name)");
       return NULL;
     }
     return hspec_load(data, len, path, err);
   }
-  const char *what = "cannot open";
-  /* O_NONBLOCK: opening a FIFO nobody writes to must not hang; reads block
-   * again below (a FIFO without a writer then reads as empty) */
-  fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0)
-    goto ioerr;
-  struct stat st;
-  what = "cannot read";
-  if (fstat(fd, &st) != 0)
-    goto ioerr;
-  int fl = fcntl(fd, F_GETFL);
-  if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0)
-    goto ioerr;
-  if (S_ISDIR(st.st_mode)) {
-    errno = EISDIR;
-    goto ioerr;
+  /* a FIFO without a writer reads as empty (then: not JSON), never hangs */
+  char why[PATH_MAX + HSPEC_MSG_MAX]; /* room for the path it repeats */
+  size_t len;
+  int too_big = 0;
+  char *buf =
+      hutil_slurp(path, HSPEC_MAX_BYTES, HUTIL_SLURP_NO_WAIT, &len, &too_big, why, sizeof why);
+  if (!buf) {
+    /* why is "<path>: reason": the path is written printable by
+     * hsp_err_begin, and so is the reason (whatever a cut left of it) */
+    size_t pl = strlen(path);
+    const char *reason =
+        !strncmp(why, path, pl) && !strncmp(why + pl, ": ", 2) ? why + pl + 2 : why;
+    hbuf m = hsp_err_begin(err, too_big ? HSPEC_E_LIMIT : HSPEC_E_IO, path);
+    hsp_msg_text(&m, reason, strlen(reason), HSPEC_MSG_MAX);
+    return NULL;
   }
-  if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > HSPEC_MAX_BYTES) {
-    msgbuf m = hsp_err_begin(err, HSPEC_E_LIMIT, path);
-    mb_fmt(&m, "file is %jd bytes, over the %zu-byte limit", (intmax_t)st.st_size, HSPEC_MAX_BYTES);
-    goto fail;
-  }
-  size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 && (uintmax_t)st.st_size <= HSPEC_MAX_BYTES
-                   ? (size_t)st.st_size + 1
-                   : 65536;
-  size_t len = 0;
-  if (!(buf = malloc(cap)))
-    goto nomem;
-  for (;;) {
-    if (len == cap) {
-      if (cap > HSPEC_MAX_BYTES) {
-        msgbuf m = hsp_err_begin(err, HSPEC_E_LIMIT, path);
-        mb_fmt(&m, "file is larger than the %zu-byte limit", HSPEC_MAX_BYTES);
-        goto fail;
-      }
-      size_t ncap = cap * 2 > HSPEC_MAX_BYTES + 1 ? HSPEC_MAX_BYTES + 1 : cap * 2;
-      char *p = realloc(buf, ncap);
-      if (!p)
-        goto nomem;
-      buf = p;
-      cap = ncap;
-    }
-    ssize_t r = read(fd, buf + len, cap - len);
-    if (r < 0) {
-      if (errno == EINTR)
-        continue;
-      goto ioerr;
-    }
-    if (r == 0)
-      break;
-    len += (size_t)r;
-  }
-  close(fd);
-  fd = -1;
   hspec *s = hspec_load(buf, len, path, err);
   free(buf);
   return s;
-ioerr : {
-  int e = errno;
-  char reason[128];
-  if (strerror_r(e, reason, sizeof reason) != 0)
-    snprintf(reason, sizeof reason, "error %d", e);
-  msgbuf m = hsp_err_begin(err, HSPEC_E_IO, path);
-  hsp_mb_cstr(&m, what);
-  hsp_mb_cstr(&m, ": ");
-  hsp_mb_cstr(&m, reason);
-  goto fail;
-}
-nomem : {
-  msgbuf m = hsp_err_begin(err, HSPEC_E_NOMEM, path);
-  hsp_mb_cstr(&m, "out of memory while reading the file");
-}
-fail:
-  if (fd >= 0)
-    close(fd);
-  free(buf);
-  return NULL;
 }
 
 void hspec_free(hspec *spec) {

@@ -371,25 +371,25 @@ static void ref_err(loader *L, const refent *r, const char *fmt, ...) {
   hbuf where = {0};
   hbuf_add(&where, "#", 1);
   find_path(L->spec->root, r->obj, &where, 0);
-  msgbuf m = hsp_err_begin(L->err, HSPEC_E_REF, L->spec->name);
-  hsp_mb_cstr(&m, "$ref ");
+  hbuf m = hsp_err_begin(L->err, HSPEC_E_REF, L->spec->name);
+  hsp_msg(&m, "$ref ");
   size_t n;
   const char *s = hjson_string(rv, &n);
   if (s) {
-    hsp_mb_cstr(&m, "\"");
-    hsp_mb_text(&m, s, n, HSPEC_QUOTE_MAX);
-    hsp_mb_cstr(&m, "\"");
+    hsp_msg(&m, "\"");
+    hsp_msg_text(&m, s, n, HSPEC_QUOTE_MAX);
+    hsp_msg(&m, "\"");
   } else
-    hsp_mb_cstr(&m, "member");
-  hsp_mb_cstr(&m, " at ");
+    hsp_msg(&m, "member");
+  hsp_msg(&m, " at ");
   if (hsp_bad(&where))
-    hsp_mb_cstr(&m, "(location unknown: out of memory)");
+    hsp_msg(&m, "(location unknown: out of memory)");
   else
-    hsp_mb_text(&m, where.p, where.n, HSPEC_WHERE_MAX);
-  hsp_mb_cstr(&m, ": ");
+    hsp_msg_text(&m, where.p, where.n, HSPEC_WHERE_MAX);
+  hsp_msg(&m, ": ");
   va_list ap;
   va_start(ap, fmt);
-  hsp_mb_vformat(&m, fmt, ap);
+  hsp_msg_v(&m, fmt, ap);
   va_end(ap);
   hbuf_free(&where);
 }

@@ -4,12 +4,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -220,32 +224,34 @@ size_t hutil_quote(char *out, size_t cap, const char *s, size_t len, size_t max)
 
 /* ---- arena ---------------------------------------------------------------- */
 
-struct hutil_ablock {
-  struct hutil_ablock *next; /* older block */
-  size_t used, cap;
-  _Alignas(16) unsigned char data[];
-};
+#define ARENA_BLOCK ((size_t)16 << 10)
+#define ARENA_BLOCK_MAX ((size_t)1 << 20)
 
-#define ARENA_BLOCK 16384u
-
-void *hutil_arena_alloc(hutil_arena *a, size_t n) {
-  if (n > SIZE_MAX / 4)
-    return NULL; /* the rounding and the block header below must not wrap */
-  n = n ? (n + 15u) & ~(size_t)15u : 16u;
-  hutil_ablock *b = a->head;
-  if (!b || b->cap - b->used < n) {
-    size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
-    hutil_ablock *nb = malloc(sizeof *nb + cap);
-    if (!nb)
+void *hutil_arena_grow(hutil_arena *a, size_t n) {
+  /* a spare block large enough (first fit), else a new one, each new one
+   * twice the last up to ARENA_BLOCK_MAX, or the piece's own size */
+  hutil_ablock **link = &a->spare;
+  while (*link && (*link)->cap < n)
+    link = &(*link)->next;
+  hutil_ablock *b = *link;
+  if (b) {
+    *link = b->next;
+  } else {
+    size_t cap = a->head && a->head->cap < ARENA_BLOCK_MAX ? a->head->cap * 2 : ARENA_BLOCK_MAX;
+    if (cap < ARENA_BLOCK)
+      cap = ARENA_BLOCK;
+    if (cap < n)
+      cap = n;
+    b = malloc(sizeof *b + cap);
+    if (!b)
       return NULL;
-    nb->next = b;
-    nb->used = 0;
-    nb->cap = cap;
-    a->head = b = nb;
+    b->cap = cap;
+    a->total += cap;
   }
-  void *p = b->data + b->used;
-  b->used += n;
-  return p;
+  b->next = a->head;
+  a->head = b;
+  b->used = n;
+  return b->data;
 }
 
 void *hutil_arena_calloc(hutil_arena *a, size_t n, size_t size) {
@@ -276,13 +282,66 @@ void hutil_arena_rollback(hutil_arena *a, hutil_amark m) {
   while (a->head && a->head != m.head) {
     hutil_ablock *b = a->head;
     a->head = b->next;
+    a->total -= b->cap;
     free(b);
   }
   if (a->head)
     a->head->used = m.used;
 }
 
-void hutil_arena_free(hutil_arena *a) { hutil_arena_rollback(a, (hutil_amark){NULL, 0}); }
+static void free_blocks(hutil_ablock *b) {
+  while (b) {
+    hutil_ablock *next = b->next;
+    free(b);
+    b = next;
+  }
+}
+
+void hutil_arena_free(hutil_arena *a) {
+  free_blocks(a->head);
+  free_blocks(a->spare);
+  memset(a, 0, sizeof *a);
+}
+
+void hutil_arena_reset(hutil_arena *a, size_t retain) {
+  if (a->total > retain) {
+    hutil_arena_free(a);
+    return;
+  }
+  while (a->head) {
+    hutil_ablock *b = a->head;
+    a->head = b->next;
+    b->next = a->spare;
+    b->used = 0;
+    a->spare = b;
+  }
+}
+
+/* ---- processes ------------------------------------------------------------ */
+
+int hutil_wait_child(pid_t pid, long ms, int *status) {
+  pid_t w;
+  while ((w = waitpid(pid, status, WNOHANG)) < 0 && errno == EINTR)
+    ;
+  if (w != 0 || ms <= 0)
+    return w == pid ? 1 : w == 0 ? 0 : -1;
+#ifdef SYS_pidfd_open
+  int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+  if (fd >= 0) {
+    struct pollfd p = {fd, POLLIN, 0};
+    poll(&p, 1, ms > INT_MAX ? INT_MAX : (int)ms); /* EINTR: an early look */
+    close(fd);
+  } else
+#endif
+  {
+    /* no pidfd (a kernel before 5.3): a short sleep instead */
+    struct timespec ts = {0, (ms < 5 ? ms : 5) * 1000000L};
+    nanosleep(&ts, NULL);
+  }
+  while ((w = waitpid(pid, status, WNOHANG)) < 0 && errno == EINTR)
+    ;
+  return w == pid ? 1 : w == 0 ? 0 : -1;
+}
 
 /* ---- files ---------------------------------------------------------------- */
 
@@ -295,14 +354,17 @@ char *hutil_slurp(const char *path, size_t cap, unsigned flags, size_t *len, int
     return NULL;
   }
   char *buf = NULL;
-  /* O_NONBLOCK: a FIFO without a writer must be refused, not waited for */
-  int fd = open(path, O_RDONLY | O_CLOEXEC | (flags & HUTIL_SLURP_REGULAR ? O_NONBLOCK : 0));
+  /* O_NONBLOCK: a FIFO without a writer must be refused (REGULAR) or read
+   * as empty (NO_WAIT), not waited for; reads block again below */
+  int nonblock = (flags & (HUTIL_SLURP_REGULAR | HUTIL_SLURP_NO_WAIT)) != 0;
+  int fd = open(path, O_RDONLY | O_CLOEXEC | (nonblock ? O_NONBLOCK : 0));
   struct stat st;
   if (fd < 0) {
     set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
     return NULL;
   }
-  if (fstat(fd, &st) != 0) {
+  int fl = nonblock ? fcntl(fd, F_GETFL) : 0;
+  if (fstat(fd, &st) != 0 || fl < 0 || (nonblock && fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0)) {
     set_err(err, errlen, "%s: cannot read: %s", path, strerror(errno));
     goto fail;
   }
@@ -408,6 +470,20 @@ int hutil_write_atomic(const char *path, const void *data, size_t len, char *err
   return hutil_write_atomic_ex(path, data, len, 0, err, errlen);
 }
 
+int hutil_write_all(int fd, const void *data, size_t len) {
+  const char *p = data;
+  while (len > 0) {
+    ssize_t w = write(fd, p, len);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w < 0)
+      return -1;
+    p += w;
+    len -= (size_t)w;
+  }
+  return 0;
+}
+
 int hutil_write_atomic_ex(const char *path, const void *data, size_t len, unsigned flags, char *err,
                           size_t errlen) {
   char tmp[PATH_MAX];
@@ -426,18 +502,9 @@ int hutil_write_atomic_ex(const char *path, const void *data, size_t len, unsign
     set_err(err, errlen, "%s: cannot create: %s", tmp, strerror(errno));
     return -1;
   }
-  const char *p = data;
-  size_t left = len;
-  while (left > 0) {
-    ssize_t w = write(fd, p, left);
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w < 0) {
-      set_err(err, errlen, "%s: write error: %s", tmp, strerror(errno));
-      goto fail;
-    }
-    p += w;
-    left -= (size_t)w;
+  if (hutil_write_all(fd, data, len) != 0) {
+    set_err(err, errlen, "%s: write error: %s", tmp, strerror(errno));
+    goto fail;
   }
   if (!(flags & HUTIL_WRITE_SCRATCH) && fsync(fd) != 0) {
     set_err(err, errlen, "%s: fsync: %s", tmp, strerror(errno));

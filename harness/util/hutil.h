@@ -5,18 +5,19 @@
  *   nothing above U+10FFFF), one encoder, a validator and a cut that never
  *   splits a sequence;
  * - a one-line quoted excerpt of text for messages;
- * - an arena (bump allocator) with mark and rollback;
+ * - an arena (bump allocator) with mark and rollback, and a reset that keeps
+ *   its blocks warm for the next use (the JSON reader's per-parse memory);
  * - files: a whole-file read with a size cap, and an atomic write (temp file
  *   in the same directory, fsync, rename, fsync of the directory).
  *
  * The growable buffer (hbuf) stays in json/hjson.h, which every layer already
- * includes; the JSON reader keeps its own arena, tuned for reuse across
- * parses (json/hjson.c). */
+ * includes. */
 #ifndef HUTIL_H
 #define HUTIL_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* ---- hex ---------------------------------------------------------------- */
 
@@ -75,12 +76,21 @@ size_t hutil_quote(char *out, size_t cap, const char *s, size_t len, size_t max)
 
 /* ---- arena -------------------------------------------------------------- */
 
-/* Memory handed out in 16-byte aligned pieces from 16 KiB blocks (or one
- * block of the piece's size when larger), all freed at once.  Initialise with
- * `hutil_arena a = {0}`; free with hutil_arena_free. */
-typedef struct hutil_ablock hutil_ablock;
+/* Memory handed out in 16-byte aligned pieces from blocks of 16 KiB growing
+ * geometrically to 1 MiB (or one block of the piece's size when larger), all
+ * freed at once.  Initialise with `hutil_arena a = {0}`; free with
+ * hutil_arena_free.  hutil_arena_reset keeps the blocks for reuse: a loop
+ * that fills and resets an arena (a parser) stops calling malloc once they
+ * are warm. */
+typedef struct hutil_ablock {
+  struct hutil_ablock *next; /* older block (or the next spare one) */
+  size_t used, cap;
+  _Alignas(16) unsigned char data[];
+} hutil_ablock;
 typedef struct {
-  hutil_ablock *head; /* the newest block */
+  hutil_ablock *head;  /* the block being filled; older ones after it */
+  hutil_ablock *spare; /* blocks a reset freed for reuse */
+  size_t total;        /* bytes in all blocks, spare ones included */
 } hutil_arena;
 
 /* A point to roll the arena back to (everything allocated after it goes). */
@@ -89,9 +99,25 @@ typedef struct {
   size_t used;
 } hutil_amark;
 
+/* The slow path of hutil_arena_alloc: n (rounded) bytes from a spare or a
+ * new block. */
+void *hutil_arena_grow(hutil_arena *a, size_t n);
+
 /* n bytes (0 counts as 16), uninitialised; NULL when out of memory or n is
- * absurd (> SIZE_MAX / 4). */
-void *hutil_arena_alloc(hutil_arena *a, size_t n);
+ * absurd (> SIZE_MAX / 4).  Inline: the JSON reader allocates every node and
+ * string here. */
+static inline void *hutil_arena_alloc(hutil_arena *a, size_t n) {
+  if (n > SIZE_MAX / 4)
+    return NULL; /* the rounding and the block header must not wrap */
+  n = n ? (n + 15u) & ~(size_t)15u : 16u;
+  hutil_ablock *b = a->head;
+  if (b && b->cap - b->used >= n) {
+    void *p = b->data + b->used;
+    b->used += n;
+    return p;
+  }
+  return hutil_arena_grow(a, n);
+}
 /* n * size zeroed bytes; NULL on overflow or out of memory. */
 void *hutil_arena_calloc(hutil_arena *a, size_t n, size_t size);
 /* A NUL-terminated copy of s[0..n). */
@@ -101,11 +127,24 @@ hutil_amark hutil_arena_mark(const hutil_arena *a);
 void hutil_arena_rollback(hutil_arena *a, hutil_amark m);
 /* Frees everything; the arena is then empty and reusable. */
 void hutil_arena_free(hutil_arena *a);
+/* Everything allocated goes, the blocks stay for reuse; when they hold more
+ * than retain bytes they are freed instead (a huge input gives its memory
+ * back). */
+void hutil_arena_reset(hutil_arena *a, size_t retain);
+
+/* ---- processes ---------------------------------------------------------- */
+
+/* Waits up to ms milliseconds for the child pid to end, and reaps it (its
+ * wait status in *status).  Returns 1 when it ended, 0 when it still runs
+ * after ms, -1 when it cannot be waited for (errno: ECHILD ...).  Woken by
+ * the exit itself (a pidfd), not by a polling interval. */
+int hutil_wait_child(pid_t pid, long ms, int *status);
 
 /* ---- files -------------------------------------------------------------- */
 
 /* hutil_slurp flags */
 #define HUTIL_SLURP_REGULAR 1u /* refuse anything but a regular file (no FIFO, no device) */
+#define HUTIL_SLURP_NO_WAIT 2u /* a FIFO nobody writes to reads as empty: the open never waits */
 
 /* Reads the file at path whole, at most cap bytes (0: no cap beyond memory);
  * a FIFO or a device is read to its end unless flags has HUTIL_SLURP_REGULAR.
@@ -127,6 +166,10 @@ char *hutil_slurp(const char *path, size_t cap, unsigned flags, size_t *len, int
  * file is then in place but the rename may not survive a crash). */
 int hutil_write_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen)
     __attribute__((warn_unused_result));
+
+/* Writes data[0..len) to fd whole (a short write goes on, EINTR is retried);
+ * 0, or -1 with errno set. */
+int hutil_write_all(int fd, const void *data, size_t len);
 
 /* hutil_write_atomic_ex flags */
 #define HUTIL_WRITE_SCRATCH                                                                        \
