@@ -3,6 +3,8 @@
 #define _GNU_SOURCE /* nftw, mkdtemp, popen, strcasecmp, MSG_NOSIGNAL, accept4 */
 #include "support.h"
 
+#include "mock/hmock.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +13,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,6 +217,67 @@ int ts_catalogue_selects(const char *rdir, const char *filter, int *total) {
 const char *ts_str(const cJSON *o, const char *k) {
   const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, k);
   return cJSON_IsString(m) ? m->valuestring : "";
+}
+
+const cJSON *ts_find(const cJSON *arr, const char *key, const char *val) {
+  for (const cJSON *q = arr ? arr->child : NULL; q; q = q->next)
+    if (!strcmp(ts_str(q, key), val))
+      return q;
+  return NULL;
+}
+
+int ts_count(const cJSON *arr, const char *key, const char *val) {
+  int n = 0;
+  for (const cJSON *q = arr ? arr->child : NULL; q; q = q->next)
+    n += !strcmp(ts_str(q, key), val);
+  return n;
+}
+
+int ts_certify_with(const char *bin, const char *rdir, const char *env, const char *fmt, ...) {
+  char args[3072], cmd[4096];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(args, sizeof args, fmt, ap);
+  va_end(ap);
+  cr_assert(n >= 0 && (size_t)n < sizeof args, "ts_certify: the arguments are too long");
+  int with_env = env && *env;
+  n = snprintf(cmd, sizeof cmd, "%s%s%s%s certify %s --report-dir %s >%s.out 2>%s.err",
+               with_env ? "env " : "", with_env ? env : "", with_env ? " " : "", bin, args, rdir,
+               rdir, rdir);
+  cr_assert(n > 0 && (size_t)n < sizeof cmd, "ts_certify: the command is too long");
+  return ts_run(cmd);
+}
+
+char *ts_certify_text(const char *rdir, const char *stream) {
+  if (!strcmp(stream, "all")) {
+    char *out = ts_certify_text(rdir, "out"), *err = ts_certify_text(rdir, "err");
+    size_t lo = strlen(out), le = strlen(err);
+    char *all = realloc(out, lo + le + 1);
+    cr_assert(all, "out of memory");
+    memcpy(all + lo, err, le + 1);
+    free(err);
+    return all;
+  }
+  char path[1200];
+  snprintf(path, sizeof path, "%s.%s", rdir, stream);
+  char *t = ts_slurp(path, NULL);
+  if (!t)
+    t = calloc(1, 1);
+  cr_assert(t, "out of memory");
+  return t;
+}
+
+hmock *ts_mock_with(const char *spec, const char *token, int problem_json) {
+  hmock_options mo;
+  memset(&mo, 0, sizeof mo);
+  mo.host = "127.0.0.1";
+  mo.spec_path = spec;
+  mo.token = token;
+  mo.problem_json = problem_json;
+  char err[256];
+  hmock *m = hmock_start(&mo, err, sizeof err);
+  cr_assert(m, "the mock did not start: %s", err);
+  return m;
 }
 
 double ts_seconds_since(const struct timespec *t0) {
@@ -576,6 +640,8 @@ static int listen_loopback(int *port) {
   *port = ntohs(sa.sin_port);
   return fd;
 }
+
+int ts_listen_loopback(int *port) { return listen_loopback(port); }
 
 ts_server *ts_server_start(const ts_answer *answers, size_t n, int repeat_last) {
   cr_assert(n > 0 || !repeat_last, "ts_server_start: repeat_last needs an answer");

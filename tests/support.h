@@ -21,6 +21,9 @@
  *                             (a failed assertion leaves no directory behind; a
  *                             child forked by the test leaves with _exit);
  *                             KEEP_DIR in the environment keeps them
+ *   TS_RUNDIR(dir, rdir, tag) ts_tmpdir into the array dir, and its report
+ *                             directory for a certify run, DIR/r, into the array
+ *                             rdir (ts_certify writes DIR/r.out and DIR/r.err)
  *   ts_rmtree(dir)            removes dir and everything below it (asserts)
  *   ts_report(dir)            DIR/compliance.json parsed (asserts it exists and is JSON)
  *   ts_report_file(path)      the same for any JSON file
@@ -31,6 +34,27 @@
  *                             selects (by id, requirement or class); *total (when
  *                             not NULL) the catalogue's size (asserts it is there)
  *   ts_seconds_since(&t0)     CLOCK_MONOTONIC seconds since t0
+ *   ts_find(arr, key, val)    the first item of a JSON array whose string member
+ *                             key is val, NULL when none (arr may be NULL)
+ *   ts_count(arr, key, val)   how many items of arr have key == val
+ *
+ * Certify runs (those of test_certify, test_certify_run and test_options):
+ *   ts_certify(rdir, env, fmt, ...)
+ *                             runs `env ENV apiharness certify ARGS --report-dir
+ *                             RDIR` (ENV: arguments of env(1), "VAR=value" or
+ *                             "-u VAR", NULL or "" for none; ARGS the printf
+ *                             format), stdout into RDIR.out, stderr
+ *                             into RDIR.err (beside the report directory, so a
+ *                             test that scans its directory sees the terminal
+ *                             too); returns the exit code, -1 when it did not exit
+ *   ts_mock(token, problem_json)
+ *                             the mock of spec/create-api-token.openapi.json,
+ *                             started in this process on a loopback port
+ *                             (hmock_start; token NULL: no authentication;
+ *                             problem_json: ASP.NET Core's problem+json 400s);
+ *                             asserts; stop it with hmock_stop
+ *   ts_certify_text(rdir, s)  RDIR.out (s "out"), RDIR.err (s "err") or both, out
+ *                             first (s "all"), malloc'd, "" when there is none
  *   ts_tool(what, paths, pkg) the first executable of paths (NULL-terminated), or
  *                             NULL; under CI=true a missing tool fails the test
  *   TS_LSAN_CRITERION         the one LeakSanitizer suppression for Criterion's own
@@ -67,6 +91,8 @@ char *ts_slurp(const char *path, size_t *len);
 void ts_write_file(const char *path, const char *text);
 void ts_write_bytes(const char *path, const void *data, size_t len);
 void ts_tmpdir(char *buf, size_t cap, const char *tag);
+#define TS_RUNDIR(dir, rdir, tag)                                                                  \
+  (ts_tmpdir(dir, sizeof dir, tag), (void)snprintf(rdir, sizeof rdir, "%s/r", dir))
 /* The names of the files in dir ending in suffix (".json"), sorted, at most
  * cap, each malloc'd (free() them); asserts that dir opens.  Data-driven tests
  * read their cases with it. */
@@ -77,9 +103,26 @@ cJSON *ts_report_file(const char *path);
 const char *ts_str(const cJSON *obj, const char *key);
 int ts_catalogue_selects(const char *rdir, const char *filter, int *total);
 double ts_seconds_since(const struct timespec *t0);
+const cJSON *ts_find(const cJSON *arr, const char *key, const char *val);
+int ts_count(const cJSON *arr, const char *key, const char *val);
+/* bin: the apiharness to run; APIHARNESS_BIN is defined for the test files
+ * only (tests/CMakeLists.txt), hence the macro */
+int ts_certify_with(const char *bin, const char *rdir, const char *env, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+#define ts_certify(rdir, env, ...) ts_certify_with(APIHARNESS_BIN, rdir, env, __VA_ARGS__)
+char *ts_certify_text(const char *rdir, const char *stream);
+struct hmock;
+struct hmock *ts_mock_with(const char *spec, const char *token, int problem_json);
+#define ts_mock(token, problem_json)                                                               \
+  ts_mock_with(TEST_SOURCE_DIR "/spec/create-api-token.openapi.json", token, problem_json)
 const char *ts_tool(const char *what, const char *const *paths, const char *package);
 
 /* ---- the scripted loopback server ---- */
+
+/* A listening socket on 127.0.0.1, port 0 (asserts); its port in *port.  A
+ * server that never accepts (connections complete in the kernel, no byte
+ * comes back), or, closed at once, a port nobody listens on. */
+int ts_listen_loopback(int *port);
 
 /* What the server reads before it answers. */
 typedef enum {

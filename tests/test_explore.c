@@ -367,21 +367,28 @@ static const char *str(const cJSON *o, const char *k) {
   return s ? s : "";
 }
 
+/* 500 requests, twice: every kind and both outcomes well represented (seed 7
+ * gives about 230 valid, 160 invalid, 110 mutated; 5 repeats).  The default
+ * budget of 3000 against the healthy mock runs in explore_cli's
+ * default_certify_explores_the_mock_with_a_generated_token. */
 Test(explore, healthy_mock_passes_a_budget, .timeout = 120) {
   char url[64];
   hmock *m = mock_with(NULL, url, sizeof url);
-  cJSON *x = explore(url, 1500, 7, NULL);
-  cJSON *x2 = explore(url, 1500, 7, NULL);
+  cJSON *x = explore(url, 500, 7, NULL);
+  cJSON *x2 = explore(url, 500, 7, NULL);
   hmock_stop(m);
-  cr_expect_eq(num(x, "sent"), 1500 + num(x, "repeated"), "every request sent (and the repeats)");
-  cr_expect_gt(num(x, "repeated"), 10, "some valid bodies are sent twice (distinct creates)");
+  cr_expect_eq(num(x, "sent"), 500 + num(x, "repeated"), "every request sent (and the repeats)");
+  cr_expect_geq(num(x, "repeated"), 2, "some valid bodies are sent twice (distinct creates)");
   cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(x, "failures")), 0,
                "the healthy mock must not fail explore: %s",
                str(cJSON_GetObjectItemCaseSensitive(x, "failures")->child, "message"));
   const cJSON *o = cJSON_GetObjectItemCaseSensitive(x, "by_outcome");
-  cr_expect_gt(num(o, "201"), 300);
-  cr_expect_gt(num(o, "400"), 300);
+  cr_expect_gt(num(o, "201"), 100);
+  cr_expect_gt(num(o, "400"), 100);
   cr_expect_eq(num(o, "5xx"), 0);
+  const cJSON *k = cJSON_GetObjectItemCaseSensitive(x, "by_kind");
+  cr_expect(num(k, "valid") > 50 && num(k, "invalid") > 50 && num(k, "mutated") > 50,
+            "every kind of request is sent");
   /* the same seed: the same requests, so the same outcomes */
   cr_expect(cJSON_Compare(o, cJSON_GetObjectItemCaseSensitive(x2, "by_outcome"), 1));
   cr_expect(cJSON_Compare(cJSON_GetObjectItemCaseSensitive(x, "by_kind"),
@@ -457,7 +464,8 @@ static void fault_is_caught(const char *fault, const char *requirement, const ch
   snprintf(dir, sizeof dir, "/tmp/test_explore_XXXXXX");
   cr_assert(mkdtemp(dir));
   hmock *m = mock_with(fault, url, sizeof url);
-  cJSON *x = explore(url, 1500, 1, dir);
+  /* seed 1 meets each of these faults within its first 100 requests */
+  cJSON *x = explore(url, 200, 1, dir);
   const cJSON *hit = NULL;
   for (const cJSON *f = cJSON_GetObjectItemCaseSensitive(x, "failures")->child; f; f = f->next)
     if (!strcmp(str(f, "requirement"), requirement) && !strcmp(str(f, "check"), check))
@@ -976,10 +984,13 @@ Test(explore_cli, default_certify_explores_the_mock_with_a_generated_token, .tim
   char dir[64], cmd[1024];
   snprintf(dir, sizeof dir, "/tmp/test_explore_XXXXXX");
   cr_assert(mkdtemp(dir));
-  /* no token configured: certify makes one for the mock, so auth cases run */
+  /* no token configured: certify makes one for the mock, so auth cases run.
+   * The default explore phase is the point; the catalogue, which test_certify
+   * runs whole, is filtered to the auth cases the generated token enables. */
   snprintf(cmd, sizeof cmd,
-           "env -u HARNESS_TOKEN " APIHARNESS_BIN " certify --report-dir %s/r >%s/out 2>%s/err", dir,
-           dir, dir);
+           "env -u HARNESS_TOKEN " APIHARNESS_BIN
+           " certify --filter http.authentication-required --report-dir %s/r >%s/out 2>%s/err",
+           dir, dir, dir);
   cr_assert_eq(ts_run(cmd), 0, "the healthy mock is compliant with the default explore (see %s)", dir);
   snprintf(cmd, sizeof cmd, "%s/r", dir);
   cJSON *r = read_report(cmd);
@@ -997,7 +1008,8 @@ Test(explore_cli, default_certify_explores_the_mock_with_a_generated_token, .tim
   cJSON_Delete(r);
   /* --explore 0: no explore section */
   snprintf(cmd, sizeof cmd,
-           APIHARNESS_BIN " certify --explore 0 --filter 'pos.*' --report-dir %s/r0 >/dev/null 2>&1",
+           APIHARNESS_BIN
+           " certify --explore 0 --filter pos.minimal --report-dir %s/r0 >/dev/null 2>&1",
            dir);
   cr_assert_eq(ts_run(cmd), 0);
   snprintf(cmd, sizeof cmd, "%s/r0", dir);
@@ -1012,10 +1024,12 @@ Test(explore_cli, explore_failure_fails_the_verdict_without_leaking_the_token, .
   char dir[64], cmd[1024];
   snprintf(dir, sizeof dir, "/tmp/test_explore_XXXXXX");
   cr_assert(mkdtemp(dir));
-  /* the catalogue filtered to a case the fault does not touch: only explore can fail it */
+  /* the catalogue filtered to cases the fault does not touch (the auth cases,
+   * which send the token and near misses of it): only explore can fail it;
+   * seed 3 meets the fault within its first 60 requests */
   snprintf(cmd, sizeof cmd,
            "HARNESS_TOKEN=" SECRET " " APIHARNESS_BIN " certify --fault reject-null --filter "
-           "'http.*' --explore 400 --seed 3 --report-dir %s/r >%s/out 2>%s/err",
+           "'http.auth.*' --explore 150 --seed 3 --report-dir %s/r >%s/out 2>%s/err",
            dir, dir, dir);
   cr_assert_eq(ts_run(cmd), 1, "an explore failure makes the run non-compliant (see %s)", dir);
   snprintf(cmd, sizeof cmd, "%s/r", dir);

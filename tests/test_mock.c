@@ -551,38 +551,6 @@ Test(mock, problem_json_option_gives_application_problem_json) {
   mc_judge_fini(&j);
 }
 
-/* RFC 9110 6.6.1: an origin server with a clock sends Date on every answer. */
-Test(mock, every_answer_carries_a_date) {
-  hmock *m = mc_start(0, "tok-123456789");
-  static const struct {
-    const char *method, *ctype, *auth, *body;
-    long status;
-  } reqs[] = {
-      {"POST", "application/json", "Authorization: Bearer tok-123456789", VALID_BODY, 201},
-      {"POST", "application/json", "Authorization: Bearer tok-123456789", "{", 400},
-      {"POST", "application/json", NULL, VALID_BODY, 401},
-      {"POST", "text/plain", "Authorization: Bearer tok-123456789", VALID_BODY, 415},
-      {"GET", NULL, NULL, NULL, 405},
-      {"HEAD", NULL, NULL, NULL, 405},
-  };
-  for (size_t i = 0; i < sizeof reqs / sizeof reqs[0]; i++) {
-    mc_resp r;
-    char date[128];
-    mc_request(hmock_port(m), reqs[i].method, API_PATH, reqs[i].ctype, reqs[i].auth,
-               reqs[i].body, reqs[i].body ? strlen(reqs[i].body) : 0, 0, &r);
-    cr_assert_eq(r.status, reqs[i].status, "%s: %ld", reqs[i].method, r.status);
-    mc_header(&r, "Date", date, sizeof date);
-    char wday[4], mon[4];
-    int d, y, hh, mm, ss, used = 0;
-    int got = sscanf(date, "%3[A-Za-z], %2d %3[A-Za-z] %4d %2d:%2d:%2d GMT%n", wday, &d, mon, &y,
-                     &hh, &mm, &ss, &used);
-    cr_assert(got == 7 && used == (int)strlen(date) && strlen(date) == 29,
-              "%s %ld: Date '%s' is not an IMF-fixdate", reqs[i].method, reqs[i].status, date);
-    mc_free(&r);
-  }
-  hmock_stop(m);
-}
-
 /* Sends raw bytes on one connection and reads until the peer closes or
  * timeout_ms passes; returns what came back (malloc'd). */
 static char *raw_exchange(int port, const char *req, size_t len, int timeout_ms) {
@@ -595,6 +563,94 @@ static char *raw_exchange(int port, const char *req, size_t len, int timeout_ms)
     buf[0] = 0;
   close(fd);
   return buf;
+}
+
+/* The value of header name in a raw answer's head, "" when absent. */
+static const char *raw_header(const char *answer, const char *name, char *out, size_t cap) {
+  out[0] = 0;
+  const char *end = strstr(answer, "\r\n\r\n");
+  size_t nl = strlen(name);
+  for (const char *line = strstr(answer, "\r\n"); line && (!end || line < end);
+       line = strstr(line + 2, "\r\n")) {
+    const char *h = line + 2;
+    if (!strncasecmp(h, name, nl) && h[nl] == ':') {
+      const char *v = h + nl + 1, *eol = strstr(v, "\r\n");
+      while (*v == ' ')
+        v++;
+      snprintf(out, cap, "%.*s", eol ? (int)(eol - v) : (int)strlen(v), v);
+      break;
+    }
+  }
+  return out;
+}
+
+/* Seconds since the epoch of an IMF-fixdate (RFC 9110 5.6.7), checking the day
+ * name against the date; -1 when text is not one. */
+static long long imf_fixdate(const char *text) {
+  static const char days[] = "ThuFriSatSunMonTueWed"; /* 1970-01-01 was a Thursday */
+  static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  char wday[4], mon[4];
+  int d, y, hh, mm, ss, used = 0;
+  if (strlen(text) != 29 ||
+      sscanf(text, "%3[A-Za-z], %2d %3[A-Za-z] %4d %2d:%2d:%2d GMT%n", wday, &d, mon, &y, &hh, &mm,
+             &ss, &used) != 7 ||
+      used != 29)
+    return -1;
+  const char *mp = strstr(months, mon);
+  if (!mp || (mp - months) % 3 || strlen(mon) != 3 || d < 1 || d > 31 || hh > 23 || mm > 59 ||
+      ss > 60)
+    return -1;
+  /* days from civil (H. Hinnant's algorithm) */
+  int m = (int)(mp - months) / 3 + 1;
+  long long yy = y - (m <= 2);
+  long long era = yy / 400, yoe = yy - era * 400;
+  long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  long long days_since = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+  if (strncmp(days + ((days_since % 7) + 7) % 7 * 3, wday, 3) != 0)
+    return -1;
+  return days_since * 86400 + hh * 3600 + mm * 60 + ss;
+}
+
+/* RFC 9110 6.6.1: an origin server with a clock sends Date on every answer,
+ * refused ones and HEAD included, as an IMF-fixdate of the time it answered. */
+Test(mock, every_answer_carries_a_date) {
+  hmock *m = mc_start(0, "tok-123456789");
+  static const struct {
+    const char *method, *head, *body;
+    long status;
+  } reqs[] = {
+      {"POST", "Content-Type: application/json\r\nAuthorization: Bearer tok-123456789\r\n",
+       VALID_BODY, 201},
+      {"POST", "Content-Type: application/json\r\nAuthorization: Bearer tok-123456789\r\n", "{",
+       400},
+      {"POST", "Content-Type: application/json\r\n", VALID_BODY, 401},
+      {"POST", "Content-Type: text/plain\r\nAuthorization: Bearer tok-123456789\r\n", VALID_BODY,
+       415},
+      {"GET", "", NULL, 405},
+      {"HEAD", "", NULL, 405},
+  };
+  for (size_t i = 0; i < sizeof reqs / sizeof reqs[0]; i++) {
+    char req[2048], date[128];
+    int n = snprintf(req, sizeof req,
+                     "%s " API_PATH " HTTP/1.1\r\nHost: x\r\n%sContent-Length: %zu\r\n"
+                     "Connection: close\r\n\r\n%s",
+                     reqs[i].method, reqs[i].head, reqs[i].body ? strlen(reqs[i].body) : 0,
+                     reqs[i].body ? reqs[i].body : "");
+    long long before = (long long)time(NULL);
+    char *out = raw_exchange(hmock_port(m), req, (size_t)n, 3000);
+    long long after = (long long)time(NULL);
+    char want[32];
+    snprintf(want, sizeof want, "HTTP/1.1 %ld ", reqs[i].status);
+    cr_assert_eq(strncmp(out, want, strlen(want)), 0, "%s: %.60s", reqs[i].method, out);
+    raw_header(out, "Date", date, sizeof date);
+    long long t = imf_fixdate(date);
+    cr_assert_geq(t, 0, "%s %ld: Date '%s' is not an IMF-fixdate", reqs[i].method, reqs[i].status,
+                  date);
+    cr_assert(t >= before - 1 && t <= after + 1, "%s %ld: Date '%s' is not now (%lld..%lld)",
+              reqs[i].method, reqs[i].status, date, before, after);
+    free(out);
+  }
+  hmock_stop(m);
 }
 
 static int count_of(const char *hay, const char *needle) {

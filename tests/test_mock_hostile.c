@@ -32,13 +32,13 @@ Test(mock_hostile, silent_client_is_dropped_after_the_idle_timeout) {
   hmock_stop(m);
 }
 
-/* One byte every 300 ms never trips the idle timeout; the request deadline
- * still ends it. */
+/* One byte every 300 ms never trips the idle timeout (2 s); the request
+ * deadline (1 s) still ends it, well before the idle timeout could. */
 Test(mock_hostile, trickling_client_is_cut_at_the_request_deadline) {
   hmock_options o;
   memset(&o, 0, sizeof o);
   o.idle_timeout_s = 2;
-  o.request_timeout_s = 2;
+  o.request_timeout_s = 1;
   hmock *m = mc_start_opts(&o);
   int fd = mc_connect(hmock_port(m));
   const char req[] = "POST " API_PATH " HTTP/1.1\r\nHost: x\r\nX-Slow: "
@@ -61,8 +61,8 @@ Test(mock_hostile, trickling_client_is_cut_at_the_request_deadline) {
   }
   double dt = mc_now() - t0;
   cr_assert(closed, "the trickling client was never cut (%.1f s)", dt);
-  cr_assert_geq(dt, 1.5);
-  cr_assert_lt(dt, 5.0, "cut after %.1f s", dt);
+  cr_assert_geq(dt, 0.8);
+  cr_assert_lt(dt, 4.0, "cut after %.1f s", dt);
   close(fd);
   still_serves(m);
   hmock_stop(m);
@@ -151,20 +151,22 @@ Test(mock_hostile, many_connections_beyond_the_limit_are_all_served) {
   hmock_stop(m);
 }
 
-/* Idle connections filling every slot are dropped after the idle timeout, so
- * a real client gets through. */
+/* Idle connections filling every slot (and more waiting) are dropped after
+ * the idle timeout, so a real client gets through. */
 Test(mock_hostile, idle_connections_filling_the_limit_time_out) {
   hmock_options o;
   memset(&o, 0, sizeof o);
   o.connection_limit = 16;
   o.idle_timeout_s = 1;
   hmock *m = mc_start_opts(&o);
-  enum { N = 40 };
+  enum { N = 20 };
   int fds[N];
   for (int i = 0; i < N; i++)
     fds[i] = mc_connect(hmock_port(m));
   double t0 = mc_now();
   still_serves(m);
+  /* it waited for the idle timeout: the slots were full */
+  cr_assert_geq(mc_now() - t0, 0.8, "served at once: the slots were not full");
   cr_assert_lt(mc_now() - t0, 8.0);
   for (int i = 0; i < N; i++)
     close(fds[i]);
@@ -565,7 +567,7 @@ static void *abuse_one(void *arg) {
 /* Memory under abuse is bounded (connections x per-connection cap + the body
  * budget + one parse per thread, hmock.h) and given back afterwards: bodies
  * of 500,000 values, 1 MB strings, 100,000 open brackets and 50,000 modules,
- * 48 at a time, three rounds. */
+ * 48 at a time, three rounds (less under ASan, see below). */
 Test(mock_hostile, memory_is_bounded_under_abuse_and_returned_after, .timeout = 120) {
   const char *args[] = {APIHARNESS_BIN, "mock", "--port", "0", "--threads", "4", NULL};
   child c;
@@ -599,22 +601,36 @@ Test(mock_hostile, memory_is_bounded_under_abuse_and_returned_after, .timeout = 
   lens[3] += (size_t)sprintf(bodies[3] + lens[3], "]}");
   usleep(200000);
   long base = rss_kib(c.pid), peak = base;
-  for (int round = 0; round < 3; round++) {
-    enum { N = 48 };
+  enum { N = 48 };
+#if defined(__SANITIZE_ADDRESS__)
+  /* under ASan the figures are not checked (below): one round of 16 (each
+   * body four times, the mock's four threads all busy) shows the mock
+   * survives the abuse without a memory error or a leak, at a ninth the cost */
+  const int rounds = 1, n = 16;
+#else
+  const int rounds = 3, n = N;
+#endif
+  for (int round = 0; round < rounds; round++) {
     pthread_t t[N];
     abuse_arg a[N];
-    for (int i = 0; i < N; i++) {
+    for (int i = 0; i < n; i++) {
       a[i] = (abuse_arg){c.port, bodies[i % 4], lens[i % 4]};
       cr_assert_eq(pthread_create(&t[i], NULL, abuse_one, &a[i]), 0);
     }
-    for (int i = 0; i < N; i++) {
+    for (int i = 0; i < n; i++) {
       pthread_join(t[i], NULL);
       long now = rss_kib(c.pid);
       peak = now > peak ? now : peak;
     }
   }
-  usleep(600000); /* the reaper gives freed pages back within a tick */
+  /* the reaper gives freed pages back within a tick: wait for it, 1 s at most */
   long after = rss_kib(c.pid);
+#if !defined(__SANITIZE_ADDRESS__)
+  for (int i = 0; i < 50 && after >= base + 24 * 1024; i++) {
+    usleep(20000);
+    after = rss_kib(c.pid);
+  }
+#endif
   cr_log_info("mock RSS: baseline %ld KiB, peak %ld KiB, after %ld KiB", base, peak, after);
 #if !defined(__SANITIZE_ADDRESS__)
   /* (ASan's allocator keeps freed memory in quarantine and its shadow grows

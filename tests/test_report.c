@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -640,62 +641,254 @@ static void proxy_conn(void *ud, int fd, ts_listener *l) {
   pthread_mutex_unlock(&pl->mu);
 }
 
-/* Loads file:// path in headless Chromium, every connection going to a proxy on
- * loopback that this process records (request lines into *requests).  Returns
- * the dumped DOM (malloc'd). */
-static char *chromium_dump(const char *chromium, const char *path, char *requests,
-                           size_t requests_cap) {
-  requests[0] = '\0';
-  proxy_log pl = {.mu = PTHREAD_MUTEX_INITIALIZER, .buf = requests, .cap = requests_cap};
-  ts_listener *l = ts_listener_start(proxy_conn, &pl);
-  char proxy[64], url[256], profile[64], out[128];
-  snprintf(proxy, sizeof proxy, "--proxy-server=http://127.0.0.1:%d", ts_listener_port(l));
-  snprintf(url, sizeof url, "file://%s", path);
-  ts_tmpdir(profile, sizeof profile, "chromium");
-  char profile_arg[96];
-  snprintf(profile_arg, sizeof profile_arg, "--user-data-dir=%s", profile);
-  snprintf(out, sizeof out, "%s.dom", path);
-  pid_t pid = fork();
-  cr_assert_geq(pid, 0);
-  if (pid == 0) {
-    int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    int nul = open("/dev/null", O_WRONLY);
-    if (fd < 0 || nul < 0)
+/* Headless Chromium driven over its DevTools pipe (--remote-debugging-pipe:
+ * it reads NUL-terminated JSON commands on fd 3, writes its answers and
+ * events on fd 4): one browser loads every page of the tests in turn, every
+ * connection going to a proxy on loopback that this process records.  A
+ * launch costs about a second; a page, a tenth of one. */
+typedef struct {
+  pid_t pid;
+  int to, from; /* the command pipe's write end, the message pipe's read end */
+  char *in;     /* bytes read from the browser, not yet split into messages */
+  size_t in_len, in_cap;
+  int next_id;
+  char session[128]; /* the page's session (Target.attachToTarget, flatten) */
+  time_t deadline;   /* of the whole session */
+  char profile[64];
+  ts_listener *proxy;
+  proxy_log log;
+  char log_buf[65536];
+} browser;
+
+/* Fails the test after killing the browser's process group. */
+#define BROWSER_FAIL(b, ...)                                                                       \
+  do {                                                                                             \
+    kill(-(b)->pid, SIGKILL);                                                                      \
+    cr_assert_fail(__VA_ARGS__);                                                                   \
+  } while (0)
+
+/* Sends method (params may be NULL; taken over) in the page's session when
+ * in_session; returns the command's id. */
+static int browser_send(browser *b, const char *method, cJSON *params, int in_session) {
+  cJSON *m = cJSON_CreateObject();
+  int id = ++b->next_id;
+  cJSON_AddNumberToObject(m, "id", id);
+  if (in_session)
+    cJSON_AddStringToObject(m, "sessionId", b->session);
+  cJSON_AddStringToObject(m, "method", method);
+  if (params)
+    cJSON_AddItemToObject(m, "params", params);
+  char *text = cJSON_PrintUnformatted(m);
+  cJSON_Delete(m);
+  cr_assert_not_null(text);
+  size_t len = strlen(text) + 1; /* the NUL ends the message */
+  for (size_t off = 0; off < len;) {
+    ssize_t n = write(b->to, text + off, len - off);
+    if (n <= 0)
+      BROWSER_FAIL(b, "chromium's DevTools pipe closed (%s)", method);
+    off += (size_t)n;
+  }
+  free(text);
+  return id;
+}
+
+/* The browser's next message (an answer or an event), parsed; fails the test
+ * on its end or past the deadline.  Free with cJSON_Delete. */
+static cJSON *browser_next(browser *b) {
+  for (;;) {
+    char *end = b->in_len ? memchr(b->in, '\0', b->in_len) : NULL;
+    if (end) {
+      cJSON *m = cJSON_Parse(b->in);
+      size_t used = (size_t)(end - b->in) + 1;
+      memmove(b->in, end + 1, b->in_len - used);
+      b->in_len -= used;
+      if (!m)
+        BROWSER_FAIL(b, "chromium sent a message that is not JSON");
+      return m;
+    }
+    time_t left = b->deadline - time(NULL);
+    struct pollfd p = {.fd = b->from, .events = POLLIN};
+    if (left <= 0 || poll(&p, 1, (int)left * 1000) <= 0)
+      BROWSER_FAIL(b, "chromium did not answer within 90 s");
+    if (b->in_cap - b->in_len < 65536) {
+      b->in_cap = b->in_cap * 2 + 65536;
+      b->in = realloc(b->in, b->in_cap);
+      cr_assert_not_null(b->in);
+    }
+    ssize_t n = read(b->from, b->in + b->in_len, b->in_cap - b->in_len - 1);
+    if (n <= 0)
+      BROWSER_FAIL(b, "chromium exited before answering");
+    b->in_len += (size_t)n;
+    b->in[b->in_len] = '\0';
+  }
+}
+
+/* The answer to command id, its "result" checked; events meanwhile are
+ * dropped, but one named event (when not NULL) sets *seen. */
+static cJSON *browser_answer(browser *b, int id, const char *event, int *seen) {
+  for (;;) {
+    cJSON *m = browser_next(b);
+    const cJSON *mid = cJSON_GetObjectItemCaseSensitive(m, "id");
+    if (cJSON_IsNumber(mid) && mid->valueint == id) {
+      const cJSON *err = cJSON_GetObjectItemCaseSensitive(m, "error");
+      if (err) {
+        char *t = cJSON_PrintUnformatted(err);
+        BROWSER_FAIL(b, "chromium refused command %d: %s", id, t);
+      }
+      return m;
+    }
+    if (event && !strcmp(ts_str(m, "method"), event) && !strcmp(ts_str(m, "sessionId"), b->session))
+      *seen = 1;
+    cJSON_Delete(m);
+  }
+}
+
+/* Starts the browser with a new profile and the proxy, opens a page and
+ * attaches to it. */
+static void browser_start(browser *b, const char *chromium) {
+  memset(b, 0, sizeof *b);
+  signal(SIGPIPE, SIG_IGN); /* a browser gone is an error of write(), not a signal */
+  pthread_mutex_init(&b->log.mu, NULL);
+  b->log.buf = b->log_buf;
+  b->log.cap = sizeof b->log_buf;
+  b->proxy = ts_listener_start(proxy_conn, &b->log);
+  b->deadline = time(NULL) + 90;
+  char proxy[64], profile_arg[96];
+  snprintf(proxy, sizeof proxy, "--proxy-server=http://127.0.0.1:%d", ts_listener_port(b->proxy));
+  ts_tmpdir(b->profile, sizeof b->profile, "chromium");
+  snprintf(profile_arg, sizeof profile_arg, "--user-data-dir=%s", b->profile);
+  int cmd[2], msg[2];
+  cr_assert_eq(pipe(cmd), 0);
+  cr_assert_eq(pipe(msg), 0);
+  b->pid = fork();
+  cr_assert_geq(b->pid, 0);
+  if (b->pid == 0) {
+    /* the pipes on fds 3 and 4, whatever numbers they got; /dev/null on
+     * 0, 1 and 2; nothing else of this process stays open */
+    int nul = open("/dev/null", O_RDWR);
+    int r = fcntl(cmd[0], F_DUPFD, 10), w = fcntl(msg[1], F_DUPFD, 10);
+    if (nul < 0 || r < 0 || w < 0 || dup2(nul, 0) < 0 || dup2(nul, 1) < 0 || dup2(nul, 2) < 0 ||
+        dup2(r, 3) < 0 || dup2(w, 4) < 0)
       _exit(127);
-    dup2(fd, 1);
-    dup2(nul, 2);
+    for (int fd = 5; fd < 1024; fd++)
+      close(fd);
     setpgid(0, 0);
+    prctl(PR_SET_PDEATHSIG, SIGKILL); /* a test that crashes leaves no browser behind */
     execl(chromium, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
           "--no-first-run", "--disable-background-networking", "--disable-component-update",
           "--disable-sync", "--disable-default-apps", "--disable-extensions",
           "--disable-domain-reliability", "--no-pings", "--disable-breakpad",
-          "--proxy-bypass-list=<-loopback>", proxy, profile_arg, "--dump-dom", url, (char *)NULL);
+          "--proxy-bypass-list=<-loopback>", proxy, profile_arg, "--remote-debugging-pipe",
+          (char *)NULL);
     _exit(127);
   }
-  time_t deadline = time(NULL) + 90;
-  int status = 0;
-  while (waitpid(pid, &status, WNOHANG) != pid) {
-    if (time(NULL) > deadline) {
-      kill(-pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      ts_listener_free(l);
-      cr_assert_fail("chromium did not finish within 90 s");
-    }
-    usleep(20000);
+  close(cmd[0]);
+  close(msg[1]);
+  b->to = cmd[1];
+  b->from = msg[0];
+  cJSON *p = cJSON_CreateObject();
+  cJSON_AddStringToObject(p, "url", "about:blank");
+  cJSON *a = browser_answer(b, browser_send(b, "Target.createTarget", p, 0), NULL, NULL);
+  char target[128];
+  snprintf(target, sizeof target, "%s",
+           ts_str(cJSON_GetObjectItemCaseSensitive(a, "result"), "targetId"));
+  cJSON_Delete(a);
+  cr_assert(target[0], "no page target");
+  p = cJSON_CreateObject();
+  cJSON_AddStringToObject(p, "targetId", target);
+  cJSON_AddTrueToObject(p, "flatten");
+  a = browser_answer(b, browser_send(b, "Target.attachToTarget", p, 0), NULL, NULL);
+  snprintf(b->session, sizeof b->session, "%s",
+           ts_str(cJSON_GetObjectItemCaseSensitive(a, "result"), "sessionId"));
+  cJSON_Delete(a);
+  cr_assert(b->session[0], "no session on the page");
+  cJSON_Delete(browser_answer(b, browser_send(b, "Page.enable", NULL, 1), NULL, NULL));
+}
+
+/* Loads url in the page and waits for its load event (so every subresource
+ * has been asked for); returns the DOM (document.documentElement.outerHTML,
+ * what --dump-dom prints; malloc'd) and, in requests, the proxy's record of
+ * the connections since the navigation began (request lines, '\n'-joined). */
+static char *browser_load(browser *b, const char *url, char *requests, size_t cap) {
+  pthread_mutex_lock(&b->log.mu);
+  size_t mark = b->log.used;
+  pthread_mutex_unlock(&b->log.mu);
+  cJSON *p = cJSON_CreateObject();
+  cJSON_AddStringToObject(p, "url", url);
+  int loaded = 0;
+  cJSON *a =
+      browser_answer(b, browser_send(b, "Page.navigate", p, 1), "Page.loadEventFired", &loaded);
+  const char *error = ts_str(cJSON_GetObjectItemCaseSensitive(a, "result"), "errorText");
+  if (error[0])
+    BROWSER_FAIL(b, "chromium could not open %s: %s", url, error);
+  cJSON_Delete(a);
+  while (!loaded) {
+    cJSON *m = browser_next(b);
+    loaded = !strcmp(ts_str(m, "method"), "Page.loadEventFired") &&
+             !strcmp(ts_str(m, "sessionId"), b->session);
+    cJSON_Delete(m);
   }
-  ts_listener_free(l); /* every connection's line is in, no handler runs on */
-  kill(-pid, SIGKILL); /* leftover helper processes of the browser's group */
-  cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "chromium failed (status %d)", status);
-  ts_rmtree(profile);
-  char *dom = ts_slurp(out, NULL);
+  /* evaluated after the load event's handlers, in the page's next task */
+  p = cJSON_CreateObject();
+  cJSON_AddStringToObject(p, "expression", "document.documentElement.outerHTML");
+  cJSON_AddTrueToObject(p, "returnByValue");
+  a = browser_answer(b, browser_send(b, "Runtime.evaluate", p, 1), NULL, NULL);
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(
+      cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(a, "result"), "result"),
+      "value");
+  if (!cJSON_IsString(v))
+    BROWSER_FAIL(b, "no DOM for %s", url);
+  char *dom = strdup(v->valuestring);
   cr_assert_not_null(dom);
+  cJSON_Delete(a);
+  pthread_mutex_lock(&b->log.mu);
+  size_t used = b->log.used;
+  snprintf(requests, cap, "%.*s", (int)(used - mark), b->log.buf + mark);
+  pthread_mutex_unlock(&b->log.mu);
+  /* no line was dropped: the record had room for the longest one all along,
+   * and the page's part of it is whole in requests */
+  if (used + 1024 > b->log.cap || used - mark >= cap)
+    BROWSER_FAIL(b, "%s: the proxy's record of %zu bytes does not fit", url, used - mark);
   return dom;
 }
 
+/* Closes the browser (Browser.close, then its process group killed: helper
+ * processes left over), stops the proxy, removes the profile.  Asserts
+ * nothing (it also runs from a test's .fini, after a failed assertion, on a
+ * browser started only in part); b is zeroed. */
+static void browser_stop(browser *b) {
+  if (b->pid > 0) {
+    static const char close_msg[] = "{\"id\":0,\"method\":\"Browser.close\"}"; /* and its NUL */
+    int status = 0, reaped = 0;
+    int asked = write(b->to, close_msg, sizeof close_msg) == (ssize_t)sizeof close_msg;
+    for (int i = 0; asked && i < 250 && !reaped; i++) {
+      reaped = waitpid(b->pid, &status, WNOHANG) == b->pid;
+      if (!reaped)
+        usleep(20000);
+    }
+    kill(-b->pid, SIGKILL);
+    if (!reaped)
+      waitpid(b->pid, &status, 0);
+  }
+  if (b->to > 0)
+    close(b->to);
+  if (b->from > 0)
+    close(b->from);
+  free(b->in);
+  ts_listener_free(b->proxy); /* every connection's line is in, no handler runs on */
+  if (b->proxy)
+    pthread_mutex_destroy(&b->log.mu);
+  if (b->profile[0])
+    ts_rmtree(b->profile);
+  memset(b, 0, sizeof *b);
+}
+
 /* Requests the browser makes for itself even with background networking off
- * (component updater, account check): not caused by the page. */
+ * (component updater, account check, a preconnect to Debian's default search
+ * engine when a tab opens): not caused by the page. */
 static int browser_own_request(const char *line) {
-  static const char *const own[] = {".google.com", ".googleapis.com", ".gvt1.com", ".gstatic.com"};
+  static const char *const own[] = {".google.com", ".googleapis.com", ".gvt1.com", ".gstatic.com",
+                                    ".duckduckgo.com"};
   const char *sp = strchr(line, ' ');
   if (!sp)
     return 0;
@@ -729,55 +922,6 @@ static int page_requests(const char *requests, char *first, size_t cap) {
     p += len + (p[len] == '\n');
   }
   return n;
-}
-
-Test(report, html_in_headless_chromium, .timeout = 240) {
-  const char *chromium = chromium_path();
-  if (!chromium)
-    cr_skip_test("chromium is not installed (Debian package 'chromium'; CI installs it)");
-  cJSON *r = fixture(1);
-  cJSON *cases = cJSON_GetObjectItem(r, "cases");
-  cJSON *hostile = test_case("neg.hostile", "prose.revision-is-one", "x", "fail",
-                             "<img src=\"http://attacker.invalid/d.png\">");
-  add_evidence(hostile, 201, "{}",
-               "</pre><script>document.body.setAttribute('data-pwned','1')</script>"
-               "<img src=\"http://attacker.invalid/p.png\">",
-               "curl x", "Bearer <redacted>");
-  cJSON_AddItemToArray(cases, hostile);
-  rendered v;
-  render_fixture(r, &v);
-  char path[128], requests[8192], first[512] = "";
-  snprintf(path, sizeof path, "%s/compliance.html", v.dir);
-  char *dom = chromium_dump(chromium, path, requests, sizeof requests);
-  cr_assert_not_null(strstr(dom, "Verdict: NON-COMPLIANT"), "verdict not in the DOM");
-  cr_assert_not_null(strstr(dom, "sem.revision"));
-  cr_assert_null(strstr(dom, "data-pwned=\"1\""), "the report's script ran");
-  cr_assert_null(strstr(dom, "<img"), "the report's image became an element");
-  /* our filter script ran (offline, allowed by the CSP): the filter bar is shown */
-  cr_assert_not_null(strstr(dom, "<p id=\"filters\">"), "inline script did not run");
-  cr_assert_eq(page_requests(requests, first, sizeof first), 0,
-               "the page made an external request: %s", first);
-  free(dom);
-  rendered_free(&v);
-}
-
-/* The detector above has teeth: a page with an external image is caught. */
-Test(report, chromium_detects_external_request, .timeout = 240) {
-  const char *chromium = chromium_path();
-  if (!chromium)
-    cr_skip_test("chromium is not installed (Debian package 'chromium'; CI installs it)");
-  char dir[64], path[128], requests[8192], first[512] = "";
-  ts_tmpdir(dir, sizeof dir, "report");
-  snprintf(path, sizeof path, "%s/leaky.html", dir);
-  const char *page = "<!DOCTYPE html><html><body><h1>Verdict: X</h1>"
-                     "<img src=\"http://attacker.invalid/leak.png\"></body></html>";
-  ts_write_file(path, page);
-  char *dom = chromium_dump(chromium, path, requests, sizeof requests);
-  cr_assert_not_null(strstr(dom, "Verdict: X"));
-  cr_assert_eq(page_requests(requests, first, sizeof first), 1, "requests: %s", requests);
-  cr_assert_not_null(strstr(first, "attacker.invalid/leak.png"), "%s", first);
-  free(dom);
-  ts_rmtree(dir);
 }
 
 /* Odd shapes: every object-shaped document of JSONTestSuite renders without a crash. */
@@ -1301,33 +1445,6 @@ Test(report, summary_md_short) {
   cJSON_Delete(r);
 }
 
-Test(report, findings_render_first_in_chromium, .timeout = 240) {
-  const char *chromium = chromium_path();
-  if (!chromium)
-    cr_skip_test("chromium is not installed (Debian package 'chromium'; CI installs it)");
-  cJSON *r = load_data("findings-report.json");
-  rendered v;
-  render_fixture(r, &v);
-  char path[128], requests[8192];
-  snprintf(path, sizeof path, "%s/compliance.html", v.dir);
-  char *dom = chromium_dump(chromium, path, requests, sizeof requests);
-  const char *verdict = strstr(dom, "Verdict: NON-COMPLIANT");
-  const char *findings = strstr(dom, "id=\"findings\"");
-  const char *first = strstr(dom, "id=\"finding-0\"");
-  const char *reqs = strstr(dom, "id=\"requirements\"");
-  cr_assert(verdict && findings && first && reqs, "sections missing from the DOM");
-  cr_assert(verdict < findings && findings < first && first < reqs,
-            "the findings are not the first thing after the verdict");
-  /* nothing but the verdict banner comes before the findings heading */
-  const char *main_el = strstr(dom, "<main>");
-  cr_assert_not_null(main_el);
-  cr_assert_null(memmem(main_el, (size_t)(findings - main_el), "<table", 6),
-                 "a table renders before the findings");
-  cr_assert_not_null(strstr(first, "schema.request.ModuleDto.id.pattern"));
-  free(dom);
-  rendered_free(&v);
-}
-
 /* One bad byte from a peer (a header value, the Server header) never costs the
  * report: all four files are written, the JSON is strict, the XML well-formed,
  * and the views of an earlier run in the same directory are replaced. */
@@ -1371,18 +1488,108 @@ Test(report, write_report_never_fails_on_peer_bytes) {
   cJSON_Delete(r);
 }
 
-/* A link to a case (from a requirement row) opens the closed list of every case. */
-Test(report, case_link_opens_all_cases_in_chromium, .timeout = 240) {
+/* ---- the page in headless Chromium, offline ------------------------------------------ */
+
+/* The browser of the test, stopped by its .fini even when an assertion ends
+ * the test early (no browser outlives it). */
+static browser *live_browser;
+
+static void chromium_fini(void) {
+  if (live_browser && live_browser->pid)
+    browser_stop(live_browser);
+  live_browser = NULL;
+}
+
+/* One browser session loads four pages in turn (a launch costs about a
+ * second, a page a tenth of one); a page's requests are the proxy's record
+ * from its navigation to its load event:
+ *   1. the detector has teeth: a page with an external image is caught;
+ *   2. the report, with hostile strings in a case and its evidence: the
+ *      verdict shows, no script of the report's runs, no image becomes an
+ *      element, our own filter script runs (allowed by the CSP), and the page
+ *      asks for nothing;
+ *   3. the findings render first: right after the verdict, before any table;
+ *   4. a link to a case (#case-1) opens the closed list of every case. */
+Test(report, html_in_headless_chromium, .timeout = 240, .fini = chromium_fini) {
   const char *chromium = chromium_path();
   if (!chromium)
     cr_skip_test("chromium is not installed (Debian package 'chromium'; CI installs it)");
+  static browser b; /* zeroed: chromium_fini stops whatever browser_start started */
+  live_browser = &b;
+  browser_start(&b, chromium);
+  static char requests[32768];
+  char url[256], first[512] = "";
+
+  /* 1. an external image */
+  char dir[64], path[128];
+  ts_tmpdir(dir, sizeof dir, "report");
+  snprintf(path, sizeof path, "%s/leaky.html", dir);
+  ts_write_file(path, "<!DOCTYPE html><html><body><h1>Verdict: X</h1>"
+                      "<img src=\"http://attacker.invalid/leak.png\"></body></html>");
+  snprintf(url, sizeof url, "file://%s", path);
+  char *dom = browser_load(&b, url, requests, sizeof requests);
+  cr_assert_not_null(strstr(dom, "Verdict: X"), "leaky.html: not in the DOM");
+  cr_assert_eq(page_requests(requests, first, sizeof first), 1, "leaky.html: requests: %s",
+               requests);
+  cr_assert_not_null(strstr(first, "attacker.invalid/leak.png"), "leaky.html: %s", first);
+  free(dom);
+  ts_rmtree(dir);
+
+  /* 2. hostile strings in the report */
+  cJSON *r = fixture(1);
+  cJSON *cases = cJSON_GetObjectItem(r, "cases");
+  cJSON *hostile = test_case("neg.hostile", "prose.revision-is-one", "x", "fail",
+                             "<img src=\"http://attacker.invalid/d.png\">");
+  add_evidence(hostile, 201, "{}",
+               "</pre><script>document.body.setAttribute('data-pwned','1')</script>"
+               "<img src=\"http://attacker.invalid/p.png\">",
+               "curl x", "Bearer <redacted>");
+  cJSON_AddItemToArray(cases, hostile);
   rendered v;
-  render_fixture(fixture(1), &v);
-  cr_assert_not_null(strstr(v.html, "<details><summary>4 cases"), "closed in the file");
-  char path[160], requests[8192];
-  snprintf(path, sizeof path, "%s/compliance.html#case-1", v.dir);
-  char *dom = chromium_dump(chromium, path, requests, sizeof requests);
-  cr_assert_not_null(strstr(dom, "<details open=\"\"><summary>4 cases"), "not opened");
+  render_fixture(r, &v);
+  snprintf(url, sizeof url, "file://%s/compliance.html", v.dir);
+  dom = browser_load(&b, url, requests, sizeof requests);
+  cr_assert_not_null(strstr(dom, "Verdict: NON-COMPLIANT"), "hostile page: verdict not in the DOM");
+  cr_assert_not_null(strstr(dom, "sem.revision"), "hostile page");
+  cr_assert_null(strstr(dom, "data-pwned=\"1\""), "hostile page: the report's script ran");
+  cr_assert_null(strstr(dom, "<img"), "hostile page: the report's image became an element");
+  cr_assert_not_null(strstr(dom, "<p id=\"filters\">"), "hostile page: inline script did not run");
+  cr_assert_eq(page_requests(requests, first, sizeof first), 0,
+               "hostile page: the page made an external request: %s", first);
   free(dom);
   rendered_free(&v);
+
+  /* 3. the findings first */
+  render_fixture(load_data("findings-report.json"), &v);
+  snprintf(url, sizeof url, "file://%s/compliance.html", v.dir);
+  dom = browser_load(&b, url, requests, sizeof requests);
+  const char *verdict = strstr(dom, "Verdict: NON-COMPLIANT");
+  const char *findings = strstr(dom, "id=\"findings\"");
+  const char *finding0 = strstr(dom, "id=\"finding-0\"");
+  const char *reqs = strstr(dom, "id=\"requirements\"");
+  cr_assert(verdict && findings && finding0 && reqs,
+            "findings page: sections missing from the DOM");
+  cr_assert(verdict < findings && findings < finding0 && finding0 < reqs,
+            "findings page: the findings are not the first thing after the verdict");
+  /* nothing but the verdict banner comes before the findings heading */
+  const char *main_el = strstr(dom, "<main>");
+  cr_assert_not_null(main_el, "findings page: no <main>");
+  cr_assert_null(memmem(main_el, (size_t)(findings - main_el), "<table", 6),
+                 "findings page: a table renders before the findings");
+  cr_assert_not_null(strstr(finding0, "schema.request.ModuleDto.id.pattern"), "findings page");
+  cr_assert_eq(page_requests(requests, first, sizeof first), 0,
+               "findings page: the page made an external request: %s", first);
+  free(dom);
+  rendered_free(&v);
+
+  /* 4. a case link */
+  render_fixture(fixture(1), &v);
+  cr_assert_not_null(strstr(v.html, "<details><summary>4 cases"), "closed in the file");
+  snprintf(url, sizeof url, "file://%s/compliance.html#case-1", v.dir);
+  dom = browser_load(&b, url, requests, sizeof requests);
+  cr_assert_not_null(strstr(dom, "<details open=\"\"><summary>4 cases"),
+                     "#case-1: the list of cases was not opened");
+  free(dom);
+  rendered_free(&v);
+  browser_stop(&b);
 }

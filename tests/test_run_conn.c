@@ -114,10 +114,11 @@ Test(hconn, a_400_whose_unread_body_is_parsed_as_the_next_request_is_caught) {
   /* the server read the head only */
   const char *got = ts_server_request(server, 0, NULL);
   cr_expect_eq(strcmp(got + strlen(got) - 4, "\r\n\r\n"), 0, "%s", got);
-  /* the poisoned connection is dropped: the next exchange opens a new one */
+  /* the poisoned connection is dropped: the next exchange opens a new one
+   * (which nobody answers: 100 ms is enough to see that it is new) */
   hconn_result r2;
   hconn_request rq2 = post("{}");
-  hconn_exchange(c, &rq2, 500, 0, &r2);
+  hconn_exchange(c, &rq2, 100, 0, &r2);
   cr_expect_eq(r2.new_connection, 1);
   hconn_result_free(&r2);
   hconn_free(c);
@@ -150,15 +151,19 @@ Test(hconn, a_clean_close_between_exchanges_is_allowed) {
 }
 
 /* hconn_set_quiet_ms: the wait for unasked bytes after an answer.  The
- * server trickles its answers a byte every 30 ms, so the byte after the head
- * ('X') comes 30 ms after the answer is complete: inside the default 60 ms
- * window, after an exchange with no window. */
+ * server writes each 204 but its last byte at once, then trickles "\nX" a
+ * byte every 30 ms (a second answer, read nothing first), so the byte after
+ * the head ('X') comes 30 ms after the answer is complete: inside the default
+ * 60 ms window, after an exchange with no window. */
 Test(hconn, the_quiet_window_catches_late_bytes_and_quiet_0_skips_it) {
-  static const char late[] = "HTTP/1.1 204\r\n\r\nX";
-  const ts_answer acts[] = {{.bytes = late, .len = sizeof late - 1, .trickle_ms = 30},
-                            {.bytes = late, .len = sizeof late - 1, .trickle_ms = 30},
-                            TS_ANSWER("HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n{}")};
-  hconn *c = connect_to(acts, 3);
+  static const char head[] = "HTTP/1.1 204\r\n\r", late[] = "\nX";
+  const ts_answer acts[] = {
+      {.bytes = head, .len = sizeof head - 1},
+      {.bytes = late, .len = sizeof late - 1, .trickle_ms = 30, .read = TS_READ_NONE},
+      {.bytes = head, .len = sizeof head - 1},
+      {.bytes = late, .len = sizeof late - 1, .trickle_ms = 30, .read = TS_READ_NONE},
+      TS_ANSWER("HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n{}")};
+  hconn *c = connect_to(acts, 5);
   hconn_request rq = post("{}");
   hconn_result r;
   /* the default: the late byte is extra, the connection dropped */
@@ -323,7 +328,7 @@ Test(hconn, body_over_the_cap_is_cut_and_the_connection_dropped) {
   /* dropped: the next exchange needs a new connection, which nobody answers */
   hconn_request rq2 = post("{}");
   hconn_result r2;
-  hconn_exchange(c, &rq2, 300, 0, &r2);
+  hconn_exchange(c, &rq2, 100, 0, &r2);
   cr_expect_eq(r2.new_connection, 1);
   hconn_result_free(&r2);
   hconn_free(c);

@@ -481,7 +481,10 @@ Test(relocated, conformance_lookup_follows_the_environment_then_the_program) {
 }
 
 /* An installed layout (bin/apiharness, libexec/apiharness/apiharness-conformance)
- * outside the build and source trees certifies from an empty directory. */
+ * outside the build and source trees certifies from an empty directory.  The
+ * point is the layout (the suites found beside the program, the embedded spec),
+ * not the catalogue, which test_certify runs whole: one case, no explore phase,
+ * still goes through the installed suites and writes every report file. */
 Test(relocated, installed_layout_certifies_from_an_empty_directory, .timeout = 300) {
   char root[64], cmd[2048], *out = NULL;
   ts_tmpdir(root, sizeof root, "ship");
@@ -497,7 +500,7 @@ Test(relocated, installed_layout_certifies_from_an_empty_directory, .timeout = 3
   free(out);
   snprintf(cmd, sizeof cmd,
            "cd %s/work && env -u APIHARNESS_SPEC -u APIHARNESS_CONFORMANCE "
-           "%s/prefix/bin/apiharness certify %s--report-dir here",
+           "%s/prefix/bin/apiharness certify %s--filter pos.minimal --explore 0 --report-dir here",
            root, root, runner);
   int rc = ts_run_capture(cmd, &out);
   cr_assert_eq(rc, 0, "%s exits %d:\n%s", cmd, rc, out);
@@ -509,6 +512,7 @@ Test(relocated, installed_layout_certifies_from_an_empty_directory, .timeout = 3
   const cJSON *p = cJSON_GetObjectItemCaseSensitive(spec, "path");
   cr_assert(cJSON_IsString(p));
   cr_assert_str_eq(p->valuestring, HSPEC_BUILTIN_DEFAULT, "the report names the embedded spec");
+  cr_assert_str_eq(ts_str(r, "verdict"), "compliant");
   cJSON_Delete(r);
   snprintf(path, sizeof path, "%s/work/here/junit.xml", root);
   struct stat st;
@@ -523,18 +527,30 @@ Test(relocated, installed_layout_certifies_from_an_empty_directory, .timeout = 3
 
 /* ---- the CI steps: scripts/ci-certify, which action.yml runs ---- */
 
+/* The point is the wrapper (exit codes, report left behind, the gate, the
+ * GitHub outputs), not the catalogue, which test_certify runs whole: every run
+ * here is one case through --config (which the script passes on), no explore
+ * phase.  A fault a filtered run catches fails the whole run too (one failing
+ * case makes the verdict non-compliant): extra-property breaks every 201. */
 Test(ci, ci_certify_passes_the_healthy_mock_and_fails_a_faulty_one_with_a_report, .timeout = 300) {
   char dir[64], cmd[2048], path[256], *out = NULL;
   ts_tmpdir(dir, sizeof dir, "ship");
-  /* a fault of the embedded mock: the first one it lists */
+  /* a fault of the embedded mock that the minimal valid create meets */
+  static const char fault[] = "extra-property";
   cr_assert_eq(ts_run_capture(APIHARNESS_BIN " mock --list-faults", &out), 0);
-  char fault[64] = "";
-  cr_assert_eq(sscanf(out, "%63s", fault), 1, "%s", out);
+  char probe[80];
+  snprintf(probe, sizeof probe, "%s\t", fault);
+  const char *listed = strstr(out, probe);
+  cr_assert(listed && (listed == out || listed[-1] == '\n'), "the mock lists no fault %s:\n%s",
+            fault, out);
   free(out);
+  snprintf(path, sizeof path, "%s/ci.json", dir);
+  ts_write_file(path, "{\"filter\": \"pos.minimal\", \"explore\": 0}");
   const char *script = TEST_SOURCE_DIR "/scripts/ci-certify";
+  char prog[1024];
+  snprintf(prog, sizeof prog, "APIHARNESS=%s %s --config ci.json", APIHARNESS_BIN, script);
 
-  snprintf(cmd, sizeof cmd, "cd %s && APIHARNESS=%s %s --report-dir healthy", dir, APIHARNESS_BIN,
-           script);
+  snprintf(cmd, sizeof cmd, "cd %s && %s --report-dir healthy", dir, prog);
   int rc = ts_run_capture(cmd, &out);
   cr_assert_eq(rc, 0, "healthy mock: exit %d\n%s", rc, out);
   cr_assert(strstr(out, "ci-certify: verdict compliant"), "%s", out);
@@ -544,8 +560,7 @@ Test(ci, ci_certify_passes_the_healthy_mock_and_fails_a_faulty_one_with_a_report
   cr_assert(!strncmp(ts_str(r, "verdict"), "compliant", 9), "%s", ts_str(r, "verdict"));
   cJSON_Delete(r);
 
-  snprintf(cmd, sizeof cmd, "cd %s && APIHARNESS=%s %s --report-dir faulty --fault %s", dir,
-           APIHARNESS_BIN, script, fault);
+  snprintf(cmd, sizeof cmd, "cd %s && %s --report-dir faulty --fault %s", dir, prog, fault);
   rc = ts_run_capture(cmd, &out);
   cr_assert_eq(rc, 1, "mock with fault %s: exit %d\n%s", fault, rc, out);
   free(out);
@@ -560,9 +575,9 @@ Test(ci, ci_certify_passes_the_healthy_mock_and_fails_a_faulty_one_with_a_report
   /* the gate: healthy baseline, faulty current -> 1 with the regression
    * listed; healthy current -> 0 */
   snprintf(cmd, sizeof cmd,
-           "cd %s && APIHARNESS=%s GITHUB_OUTPUT=%s/gh-out %s --report-dir gate --baseline "
+           "cd %s && GITHUB_OUTPUT=%s/gh-out %s --report-dir gate --baseline "
            "healthy/compliance.json --fault %s",
-           dir, APIHARNESS_BIN, dir, script, fault);
+           dir, dir, prog, fault);
   rc = ts_run_capture(cmd, &out);
   cr_assert_eq(rc, 1, "gate: exit %d\n%s", rc, out);
   cr_assert(strstr(out, "REGRESSIONS"), "%s", out);
@@ -574,15 +589,13 @@ Test(ci, ci_certify_passes_the_healthy_mock_and_fails_a_faulty_one_with_a_report
                 strstr(gh, "certify-exit=1\n") && strstr(gh, "compare-exit=1\n"),
             "%s", gh);
   free(gh);
-  snprintf(cmd, sizeof cmd,
-           "cd %s && APIHARNESS=%s %s --report-dir again --baseline healthy/compliance.json", dir,
-           APIHARNESS_BIN, script);
+  snprintf(cmd, sizeof cmd, "cd %s && %s --report-dir again --baseline healthy/compliance.json",
+           dir, prog);
   rc = ts_run_capture(cmd, &out);
   cr_assert_eq(rc, 0, "no regression: exit %d\n%s", rc, out);
   free(out);
   /* could not run: 2 */
-  snprintf(cmd, sizeof cmd, "cd %s && APIHARNESS=%s %s --report-dir x --baseline %s/none.json", dir,
-           APIHARNESS_BIN, script, dir);
+  snprintf(cmd, sizeof cmd, "cd %s && %s --report-dir x --baseline %s/none.json", dir, prog, dir);
   cr_assert_eq(ts_run_capture(cmd, NULL), 2);
   ts_rmtree(dir);
 }
