@@ -38,7 +38,8 @@ void hcertify_result_free(hcertify_result *r) {
 
 /* The watchdog of one case in the suites: the longest selected case's own
  * budget (a sequence of steps takes one client timeout per step), twice, plus
- * 2 s of slack for a loaded machine (the suites time it in milliseconds). */
+ * slack for a loaded machine: twice the client timeout, at least 0.5 s and at
+ * most 2 s (the suites time it in milliseconds). */
 static long case_watchdog_ms(const hcases_index *ix, const char *filter, long timeout_ms) {
   long most = timeout_ms;
   herr ce;
@@ -50,7 +51,9 @@ static long case_watchdog_ms(const hcases_index *ix, const char *filter, long ti
         most = b;
     }
   }
-  return most * 2 + 2000;
+  long slack = timeout_ms * 2;
+  slack = slack < 500 ? 500 : slack > 2000 ? 2000 : slack;
+  return most * 2 + slack;
 }
 
 /* The preflight's valid create: the catalogue's pos.minimal, else its first
