@@ -55,7 +55,7 @@
 #define MAX_BATCHES 100000
 
 typedef struct {
-  size_t first, count;
+  size_t first, count, stride; /* entries first, first + stride, ... (count of them) */
 } batch_param;
 
 static cJSON *load_plan(void) {
@@ -72,12 +72,14 @@ static cJSON *load_plan(void) {
 
 static void free_params(struct criterion_test_params *crp) { cr_free(crp->params); }
 
-/* APIHARNESS_BATCHES: "first:count" items separated by commas. */
+/* APIHARNESS_BATCHES: "first:count[:stride]" items separated by commas
+ * (stride 1 when absent). */
 ParameterizedTestParameters(conformance, cases) {
   const char *s = getenv("APIHARNESS_BATCHES");
   size_t n = 0;
   for (const char *p = s; p && *p; p++)
-    n += *p == ':';
+    n += *p == ',';
+  n += s && *s;
   if (n > MAX_BATCHES)
     n = 0;
   batch_param *params = n ? cr_malloc(n * sizeof *params) : NULL;
@@ -87,10 +89,12 @@ ParameterizedTestParameters(conformance, cases) {
     unsigned long long first = strtoull(p, &end, 10);
     if (*end != ':')
       break;
-    unsigned long long count = strtoull(end + 1, &end, 10);
-    if (*end != ',' && *end != '\0')
+    unsigned long long count = strtoull(end + 1, &end, 10), stride = 1;
+    if (*end == ':')
+      stride = strtoull(end + 1, &end, 10);
+    if ((*end != ',' && *end != '\0') || !stride)
       break;
-    params[k++] = (batch_param){(size_t)first, (size_t)count};
+    params[k++] = (batch_param){(size_t)first, (size_t)count, (size_t)stride};
     p = *end ? end + 1 : end;
   }
   return cr_make_param_array(batch_param, params, k, free_params);
@@ -160,7 +164,8 @@ ParameterizedTest(batch_param *p, conformance, cases) {
   /* the verdicts, for Criterion's own report: the failing cases of the batch */
   char fails[1024] = "";
   size_t n_fail = 0, n_error = 0, n_skip = 0;
-  for (size_t i = p->first; i < p->first + p->count; i++) {
+  for (size_t k = 0; k < p->count; k++) {
+    size_t i = p->first + k * p->stride;
     cr_assert_eq(hjournal_started(jfd, i), 0, "journal: %s", strerror(errno));
     /* the harness's own safety net: a case that hangs despite curl's
      * timeouts ends this process; certify reports it as an error */
@@ -198,8 +203,8 @@ ParameterizedTest(batch_param *p, conformance, cases) {
   hrules_free(rules);
   hspec_free(spec);
   cJSON_Delete(plan);
-  cr_expect_eq(n_error, 0, "%zu entries of batch %zu+%zu wrote no result", n_error, p->first,
-               p->count);
+  cr_expect_eq(n_error, 0, "%zu entries of batch %zu:%zu:%zu wrote no result", n_error, p->first,
+               p->count, p->stride);
   cr_expect_eq(n_fail, 0, "%zu failing entries: %s", n_fail, fails);
   if (n_skip == p->count && p->count)
     cr_skip_test("every entry of the batch is skipped");

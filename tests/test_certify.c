@@ -459,9 +459,9 @@ Test(certify, suites_batch_the_cases_with_the_same_verdicts, .timeout = 120) {
 /* A case that crashes its test process, and one that hangs it past the
  * watchdog, are errors naming what happened; every other case of their
  * batches still gets its own verdict (run again, one per test).  Seven cases,
- * jobs 1: batches of three (hrunner_batch_size), entry 1 crashes the first
- * (entry 2 never starts there), entry 3 hangs the second (4 and 5 never
- * start).  A short --timeout-ms makes the per-case watchdog, which certify
+ * jobs 1: three batches dealt out (hrunner.c: entries 0 3 6, 1 4, 2 5),
+ * entry 1 crashes its batch (entry 4 never starts there), entry 3 hangs its
+ * batch (entry 6 never starts).  A short --timeout-ms makes the per-case watchdog, which certify
  * derives from it, short (about 2.3 s); not shorter: the other cases' own
  * requests must not time out on a loaded machine under ASan. */
 Test(certify, crashing_and_hanging_cases_cost_no_other_case, .timeout = 120) {

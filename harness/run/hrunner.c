@@ -260,14 +260,31 @@ size_t hrunner_batch_size(size_t n_entries, int jobs) {
   return size ? size : 1;
 }
 
-/* "first:count,..." for the batches of the entries run[0..n), each batch's
- * journal registered in rs; NULL when out of memory. */
+/* "first:count[:stride],..." for the batches of the entries run[0..n)
+ * (ascending), each batch's journal registered in rs; NULL when out of
+ * memory.  Entries that follow each other (the first round) are dealt out:
+ * batch b of B takes entries b, b + B, b + 2B ..., so the slow cases that
+ * sit together in the catalogue (the sequences, each waiting out quiet
+ * windows) spread over the batches instead of making one of them the run's
+ * long pole.  Otherwise (the reruns) runs of consecutive entries. */
 static char *batches_of(hrunner_results *rs, const size_t *run, size_t n, size_t size) {
-  char *out = malloc(n * 44 + 1);
+  char *out = malloc(n * 66 + 1);
   if (!out)
     return NULL;
   size_t len = 0;
   out[0] = '\0';
+  if (n > 1 && size > 1 && run[n - 1] - run[0] == n - 1) {
+    size_t nb = (n + size - 1) / size;
+    for (size_t b = 0; b < nb; b++) {
+      size_t count = (n - b + nb - 1) / nb;
+      len += (size_t)sprintf(out + len, "%s%zu:%zu:%zu", len ? "," : "", run[0] + b, count, nb);
+      if (add_journal(rs, run[0] + b, count) != 0) {
+        free(out);
+        return NULL;
+      }
+    }
+    return out;
+  }
   for (size_t i = 0; i < n;) {
     size_t j = i + 1;
     while (j < n && j - i < size && run[j] == run[j - 1] + 1)
