@@ -112,17 +112,18 @@ static void certify_usage(FILE *out) {
 }
 
 /* The numeric options: the accepted range and how a bad value is explained. */
+enum { N_TIMEOUT, N_SEED, N_RATE, N_MAX_CREATES, N_JOBS, N_EXPLORE, N_COUNT };
 static const struct {
   const char *name;
   long lo, hi;
   const char *what;
-} numeric[] = {
-    {"--timeout-ms", 1, 600000, "a number of ms in 1..600000"},
-    {"--seed", 0, 4294967295L, "a number in 0..4294967295"},
-    {"--rate-limit", 1, 100000, "requests per second, 1..100000"},
-    {"--max-creates", 0, 1000000, "a number in 0..1000000"},
-    {"--jobs", 1, 64, "a number in 1..64"},
-    {"--explore", 0, 10000000, "a number of requests in 0..10000000"},
+} numeric[N_COUNT] = {
+    [N_TIMEOUT] = {"--timeout-ms", 1, 600000, "a number of ms in 1..600000"},
+    [N_SEED] = {"--seed", 0, 4294967295L, "a number in 0..4294967295"},
+    [N_RATE] = {"--rate-limit", 1, 100000, "requests per second, 1..100000"},
+    [N_MAX_CREATES] = {"--max-creates", 0, 1000000, "a number in 0..1000000"},
+    [N_JOBS] = {"--jobs", 1, 64, "a number in 1..64"},
+    [N_EXPLORE] = {"--explore", 0, 10000000, "a number of requests in 0..10000000"},
 };
 
 /* The plain string options and where they go. */
@@ -138,7 +139,7 @@ static const char **string_slot(hcertify_config *c, const char *a) {
 }
 
 static int set_number(hcertify_config *c, const char *a, const char *v) {
-  for (size_t k = 0; k < sizeof numeric / sizeof numeric[0]; k++) {
+  for (int k = 0; k < N_COUNT; k++) {
     if (strcmp(a, numeric[k].name))
       continue;
     char *end;
@@ -149,11 +150,11 @@ static int set_number(hcertify_config *c, const char *a, const char *v) {
       return -1;
     }
     switch (k) {
-    case 0: c->timeout_ms = n; break;
-    case 1: c->seed = (unsigned long)n; break;
-    case 2: c->rate = (double)n; break;
-    case 3: c->max_creates = n; break;
-    case 4: c->jobs = (int)n; break;
+    case N_TIMEOUT: c->timeout_ms = n; break;
+    case N_SEED: c->seed = (unsigned long)n; break;
+    case N_RATE: c->rate = (double)n; break;
+    case N_MAX_CREATES: c->max_creates = n; break;
+    case N_JOBS: c->jobs = (int)n; break;
     default: c->explore = n; break;
     }
     return 0;

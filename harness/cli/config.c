@@ -98,13 +98,6 @@ int cli_option_info(const char *cmd, const char *opt, int *takes_value, int *rep
   return d != NULL;
 }
 
-static const char *table_cmd; /* cli_refuse_repeats' table mode: the command */
-
-static int table_takes_value(const char *opt) {
-  int v;
-  return cli_option_info(table_cmd, opt, &v, NULL) && v;
-}
-
 /* ---- small helpers ---- */
 
 __attribute__((format(printf, 3, 4))) static void set_err(char *err, size_t cap, const char *fmt,
@@ -455,13 +448,19 @@ fail:
   return -1;
 }
 
+/* Whether opt takes a value: from the command's table (table mode) or the
+ * caller's predicate. */
+static int value_follows(const char *cmd, int table, int (*takes_value)(const char *),
+                         const char *opt) {
+  int v = 0;
+  if (table)
+    return cli_option_info(cmd, opt, &v, NULL) && v;
+  return takes_value && takes_value(opt);
+}
+
 int cli_refuse_repeats(const char *cmd, int argc, char **argv, const char *const *repeatable,
                        int (*takes_value)(const char *opt)) {
   int table = !repeatable && !takes_value && table_for(cmd);
-  if (table) {
-    table_cmd = cmd;
-    takes_value = table_takes_value;
-  }
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--"))
@@ -475,11 +474,12 @@ int cli_refuse_repeats(const char *cmd, int argc, char **argv, const char *const
       rep |= !strcmp(a, repeatable[k]);
     if (!rep)
       for (int k = 1; k < i; k++)
-        if (!strcmp(argv[k], a) && (k == 1 || !takes_value || !takes_value(argv[k - 1]))) {
+        if (!strcmp(argv[k], a) &&
+            (k == 1 || !value_follows(cmd, table, takes_value, argv[k - 1]))) {
           fprintf(stderr, "apiharness %s: %s given twice\n", cmd, a);
           return -1;
         }
-    if (takes_value && takes_value(a))
+    if (value_follows(cmd, table, takes_value, a))
       i++; /* its value */
   }
   return 0;
