@@ -159,6 +159,17 @@ ParameterizedTest(batch_param *p, conformance, cases) {
   hcases_index *ix = hcases_index_new(cat);
   cr_assert(ix, "out of memory");
   cr_assert_eq(hclient_global_init(), 0, "curl_global_init failed");
+  /* the run-level config and the plan's entries, read once for the batch */
+  char err[HCASES_MSG_MAX] = "";
+  hrun_plan_config pcfg;
+  cr_assert_eq(hrun_plan_config_read(plan, &pcfg, err), 0, "%s", err);
+  const cJSON *entries = cJSON_GetObjectItemCaseSensitive(plan, "entries");
+  size_t n_entries = (size_t)cJSON_GetArraySize(entries);
+  const cJSON **entry = malloc((n_entries ? n_entries : 1) * sizeof *entry);
+  cr_assert(entry, "out of memory");
+  size_t e = 0;
+  for (const cJSON *x = cJSON_IsArray(entries) ? entries->child : NULL; x; x = x->next)
+    entry[e++] = x;
   int jfd = hjournal_open(results, p->first);
   cr_assert(jfd >= 0, "%s/b%zu.jnl: %s", results, p->first, strerror(errno));
   /* the verdicts, for Criterion's own report: the failing cases of the batch */
@@ -171,8 +182,10 @@ ParameterizedTest(batch_param *p, conformance, cases) {
      * timeouts ends this process; certify reports it as an error */
     watchdog(watchdog_ms);
     test_hooks(i);
-    char err[HCASES_MSG_MAX] = "";
-    cJSON *res = hrun_entry(plan, i, rules, ix, err);
+    err[0] = '\0';
+    cJSON *res = i < n_entries ? hrun_entry(&pcfg, entry[i], i, rules, ix, err) : NULL;
+    if (i >= n_entries)
+      snprintf(err, sizeof err, "plan entry %zu: not in the plan", i);
     watchdog(0);
     char *text = res ? cJSON_PrintUnformatted(res) : NULL;
     if (res && !text)
@@ -198,6 +211,7 @@ ParameterizedTest(batch_param *p, conformance, cases) {
     cJSON_Delete(res);
   }
   close(jfd);
+  free(entry);
   hcases_index_free(ix);
   cJSON_Delete(cat);
   hrules_free(rules);

@@ -809,6 +809,38 @@ Test(json, pointer_get) {
   cr_assert_null(hjson_pointer_get(r, "/zz", 3, NULL), "why may be NULL");
 }
 
+/* A URI fragment (a $ref's "#...") names the pointer it percent-encodes:
+ * the spec's refs and the schema compiler read it the same way. */
+Test(json, fragment_pointer_decodes_and_checks) {
+  static const struct {
+    const char *frag, *pointer, *why;
+  } cases[] = {
+      {"", "", NULL},
+      {"/components/schemas/A%20B", "/components/schemas/A B", NULL},
+      {"/a~1b/%7E0", "/a~1b/~0", NULL},
+      {"/%2f", "//", NULL},
+      {"foo", NULL, "not a JSON pointer (a fragment must be empty or start with '/')"},
+      {"/a%2", NULL, "invalid percent-escape (expected % and two hex digits)"},
+      {"/a%zz", NULL, "invalid percent-escape (expected % and two hex digits)"},
+      {"/a~2", NULL, "invalid JSON pointer escape ('~' must be followed by 0 or 1)"},
+      {"/a%7E", NULL, "invalid JSON pointer escape ('~' must be followed by 0 or 1)"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    hbuf out = {0};
+    const char *why = NULL;
+    int ok = hjson_fragment_pointer(cases[i].frag, strlen(cases[i].frag), &out, &why);
+    if (cases[i].pointer) {
+      cr_expect(ok, "%s: %s", cases[i].frag, why ? why : "");
+      cr_expect_str_eq(out.p ? out.p : "", cases[i].pointer, "%s", cases[i].frag);
+    } else {
+      cr_expect_not(ok, "%s accepted", cases[i].frag);
+      cr_expect(why && !strcmp(why, cases[i].why), "%s: why '%s'", cases[i].frag,
+                why ? why : "(null)");
+    }
+    hbuf_free(&out);
+  }
+}
+
 Test(json, get_is_exact) {
   const cJSON *r = parse_ok("{\"group.buyers\":1,\"Name\":2,\"name\":3,\"a\\u0000b\":4}");
   cr_assert_eq(hjson_get(r, "group.buyers", 12)->valueint, 1);

@@ -23,7 +23,8 @@
  *    open.
  *
  * Patterns: literals (UTF-8 too), escapes (\d \w \s and their negations,
- * \n \t \r \f \v \0, \xHH, \uXXXX, an escaped punctuation character), classes
+ * \n \t \r \f \v \0, \x with two hex digits, \u with four, an escaped
+ * punctuation character), classes
  * with ranges and escapes (negated ones too: their printable ASCII
  * complement), '.', groups ((...), (?:...), (?<name>...)) with alternatives,
  * alternatives at the top level, the quantifiers ? * + {n} {n,} {n,m} (lazy

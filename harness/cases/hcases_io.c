@@ -61,13 +61,6 @@ struct hcases_index {
   size_t mask;
 };
 
-static uint64_t id_hash(const char *s) {
-  uint64_t h = 1469598103934665603ull; /* FNV-1a */
-  for (; *s; s++)
-    h = (h ^ (unsigned char)*s) * 1099511628211ull;
-  return h;
-}
-
 hcases_index *hcases_index_new(const cJSON *cat) {
   hcases_index *ix = calloc(1, sizeof *ix);
   if (!ix)
@@ -92,7 +85,7 @@ hcases_index *hcases_index_new(const cJSON *cat) {
     const char *id = str_member(c, "id");
     if (!id)
       continue;
-    size_t k = (size_t)id_hash(id) & ix->mask;
+    size_t k = (size_t)hutil_fnv1a(id, strlen(id), HUTIL_FNV_BASIS) & ix->mask;
     while (ix->slots[k] >= 0 && strcmp(str_member(ix->nodes[ix->slots[k]], "id"), id))
       k = (k + 1) & ix->mask;
     if (ix->slots[k] < 0) /* a repeated id keeps its first position, as hcases_find does */
@@ -116,7 +109,8 @@ int hcases_index_at(const hcases_index *ix, size_t i, hcases_case *out, herr *er
 }
 
 long hcases_index_find(const hcases_index *ix, const char *id) {
-  for (size_t k = (size_t)id_hash(id) & ix->mask; ix->slots[k] >= 0; k = (k + 1) & ix->mask)
+  for (size_t k = (size_t)hutil_fnv1a(id, strlen(id), HUTIL_FNV_BASIS) & ix->mask;
+       ix->slots[k] >= 0; k = (k + 1) & ix->mask)
     if (!strcmp(str_member(ix->nodes[ix->slots[k]], "id"), id))
       return ix->slots[k];
   return -1;

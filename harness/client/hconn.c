@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/hutil.h"
+
 /* Messages are cut to their fixed buffers on purpose. */
 #if defined(__GNUC__) && !defined(__clang__) /* gcc only: clang has no such group */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
@@ -41,12 +43,6 @@ struct hconn {
   char *in;
   size_t in_len, in_off;
 };
-
-static long long mono_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 hconn *hconn_new(const char *url, char *err) {
   if (!url || strncasecmp(url, "http://", 7) != 0) {
@@ -216,7 +212,7 @@ static int connect_to(hconn *c, long long deadline, char *err) {
       continue;
     }
     struct pollfd p = {fd, POLLOUT, 0};
-    long long left = deadline - mono_ms();
+    long long left = deadline - hutil_mono_ms();
     int pr = left > 0 ? poll(&p, 1, (int)left) : 0;
     int soerr = 0;
     socklen_t sl = sizeof soerr;
@@ -258,7 +254,7 @@ static long read_more(hconn *c, long long deadline) {
   if (c->in_len == IN_CAP)
     return IO_FULL;
   for (;;) {
-    long long left = deadline - mono_ms();
+    long long left = deadline - hutil_mono_ms();
     if (left <= 0)
       return IO_TIMEOUT;
     struct pollfd p = {c->fd, POLLIN, 0};
@@ -308,7 +304,7 @@ static int write_all(hconn *c, const char *head, size_t hlen, const char *body, 
       return IO_ERR;
     /* the socket is full: wait for room, reading what the server sends */
     for (;;) {
-      long long left = deadline - mono_ms();
+      long long left = deadline - hutil_mono_ms();
       if (left <= 0)
         return IO_TIMEOUT;
       struct pollfd p = {c->fd, POLLOUT, 0};
@@ -720,7 +716,7 @@ static int read_response(hconn *c, rd *x, const char *method, long long deadline
  * With a quiet time of 0 only what was already read counts (no wait, no
  * system call). */
 static void quiet_window(hconn *c, hconn_result *res) {
-  long long until = c->quiet_ms ? mono_ms() + c->quiet_ms : 0;
+  long long until = c->quiet_ms ? hutil_mono_ms() + c->quiet_ms : 0;
   for (;;) {
     size_t avail = c->in_len - c->in_off;
     if (avail) {
@@ -751,7 +747,7 @@ int hconn_exchange(hconn *c, const hconn_request *req, long timeout_ms, size_t m
     timeout_ms = HCLIENT_DEFAULT_TIMEOUT_MS;
   rd x = {out, max_body ? max_body : HCLIENT_DEFAULT_MAX_BODY, 0, 0};
   out->head = !strcmp(req->method, "HEAD");
-  long long start = mono_ms(), deadline = start + timeout_ms;
+  long long start = hutil_mono_ms(), deadline = start + timeout_ms;
   hbuf *b = &c->head;
   b->n = 0;
   b->toobig = b->nomem = 0;
@@ -828,7 +824,7 @@ int hconn_exchange(hconn *c, const hconn_request *req, long timeout_ms, size_t m
       hconn_close(c);
     break;
   }
-  out->r.time_ms = (long)(mono_ms() - start);
+  out->r.time_ms = (long)(hutil_mono_ms() - start);
   if (b->cap > ((size_t)64 << 10))
     hbuf_free(b); /* keep small heads' memory only */
   return rc;

@@ -896,14 +896,12 @@ int hrun_plan_config_read(const cJSON *plan, hrun_plan_config *out, char *err) {
   return 0;
 }
 
-cJSON *hrun_entry(const cJSON *plan, size_t index, const hrules *rules, const hcases_index *ix,
-                  char *err) {
-  const cJSON *entries = cJSON_GetObjectItemCaseSensitive(plan, "entries");
-  const cJSON *entry = cJSON_IsArray(entries) ? cJSON_GetArrayItem(entries, (int)index) : NULL;
+cJSON *hrun_entry(const hrun_plan_config *pc, const cJSON *entry, size_t index, const hrules *rules,
+                  const hcases_index *ix, char *err) {
   const char *case_id = pstr(entry, "case");
   herr ce;
-  if (!entry || !case_id || !pstr(plan, "base_url")) {
-    snprintf(err, HCASES_MSG_MAX, "plan entry %zu: missing case or base_url", index);
+  if (!case_id) {
+    snprintf(err, HCASES_MSG_MAX, "plan entry %zu: no case", index);
     return NULL;
   }
   long idx = hcases_index_find(ix, case_id);
@@ -912,12 +910,7 @@ cJSON *hrun_entry(const cJSON *plan, size_t index, const hrules *rules, const hc
     snprintf(err, HCASES_MSG_MAX, "plan entry %zu: case %s not in the catalogue", index, case_id);
     return NULL;
   }
-  hrun_plan_config pc;
-  if (hrun_plan_config_read(plan, &pc, err) != 0)
-    return NULL;
-  hrun_config cfg = pc.cfg;
-  cfg.redact = pc.redact;
-  cfg.headers = pc.headers;
+  hrun_config cfg = pc->cfg;
   const char *token_env = pstr(entry, "token_env");
   const char *bearer = token_env ? getenv(token_env) : NULL;
   cfg.bearer = bearer && *bearer ? bearer : NULL;

@@ -168,13 +168,7 @@ void hrun_token_name(const hrun_config *cfg, const char *case_id, char *buf, siz
  *    env header's value is read by hrun_entry, never written to the plan),
  *    "entries": [{"case": id, "label": l, "token_env": VAR|absent,
  *    "skip": reason|absent}]}
- * hrun_entry runs entry `index` of the plan (the bearer token is read from the
- * environment variable the entry names) and returns its result object
- * (cJSON_Delete; the suites append it to their batch journal, run/hjournal.h).
- * It loads nothing: the rules and the catalogue's index come from the caller.
- * NULL with err (HCASES_MSG_MAX) filled when the entry cannot run. */
-cJSON *hrun_entry(const cJSON *plan, size_t index, const hrules *rules, const hcases_index *ix,
-                  char *err) __attribute__((warn_unused_result));
+ * hrun_entry runs one entry of the plan (see after hrun_plan_config). */
 
 /* Appends s[0..n) as one POSIX shell word in single quotes ('it'\''s'), for
  * the reproducers (curl lines) of the runner and of the explore phase. */
@@ -191,6 +185,15 @@ typedef struct {
   hrun_header headers[HRUN_MAX_RUN_HEADERS];
 } hrun_plan_config;
 int hrun_plan_config_read(const cJSON *plan, hrun_plan_config *out, char *err);
+
+/* Runs entry (plan "entries"[index]) with the run-level config pc (read once
+ * per batch by the suites; the bearer token is read from the environment
+ * variable the entry names) and returns its result object (cJSON_Delete; the
+ * suites append it to their batch journal, run/hjournal.h).  It loads
+ * nothing: the rules and the catalogue's index come from the caller.  NULL
+ * with err (HCASES_MSG_MAX) filled when the entry cannot run. */
+cJSON *hrun_entry(const hrun_plan_config *pc, const cJSON *entry, size_t index, const hrules *rules,
+                  const hcases_index *ix, char *err) __attribute__((warn_unused_result));
 
 /* A one-line human rendering of a result's checks for the terminal (replay):
  * writes to out. */

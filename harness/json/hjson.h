@@ -175,6 +175,13 @@ int hbuf_reserve(hbuf *b, size_t extra);
 char *hbuf_finish(hbuf *b, size_t *len) __attribute__((warn_unused_result));
 void hbuf_free(hbuf *b);
 
+/* Turns a URI fragment frag[0..n) (the text after '#' of "#/a%20b/c~1d") into
+ * the RFC 6901 pointer it names, in out (NUL-terminated): percent-decoded,
+ * then checked (empty or starting with '/', every '~' followed by 0 or 1).
+ * Returns 1, or 0 with a static reason in *why.  The spec's $refs and the
+ * schema compiler's references go through it. */
+int hjson_fragment_pointer(const char *frag, size_t n, hbuf *out, const char **why);
+
 /* ---- escaping one pointer token (hjson_pointer.c) ---- */
 
 /* How a reference token is escaped.  Every style writes '~' as "~0" and '/'

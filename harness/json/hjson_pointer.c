@@ -8,6 +8,7 @@
  * token, hjson_pointer_get resolves a whole pointer in a tree.  Every layer
  * builds and reads pointers through these functions rather than writing the
  * ~0 / ~1 escapes again. */
+#include "util/hutil.h"
 #include "json/hjson.h"
 
 #include <stdint.h>
@@ -259,5 +260,39 @@ int hjson_pointer_append(hbuf *b, const char *tok, size_t n, hjson_escape style)
   b->p[b->n++] = '/';
   b->n += hjson_pointer_escape(tok, n, style, b->p + b->n);
   b->p[b->n] = '\0';
+  return 1;
+}
+
+int hjson_fragment_pointer(const char *frag, size_t n, hbuf *out, const char **why) {
+  out->n = 0;
+  if (!hbuf_reserve(out, n)) {
+    *why = "out of memory";
+    return 0;
+  }
+  out->p[0] = '\0';
+  for (size_t i = 0; i < n; i++) {
+    char c = frag[i];
+    if (c == '%') {
+      int hi = i + 2 < n ? hutil_hexval((unsigned char)frag[i + 1]) : -1;
+      int lo = i + 2 < n ? hutil_hexval((unsigned char)frag[i + 2]) : -1;
+      if (hi < 0 || lo < 0) {
+        *why = "invalid percent-escape (expected % and two hex digits)";
+        return 0;
+      }
+      c = (char)(hi * 16 + lo);
+      i += 2;
+    }
+    out->p[out->n++] = c;
+  }
+  out->p[out->n] = '\0';
+  if (out->n && out->p[0] != '/') {
+    *why = "not a JSON pointer (a fragment must be empty or start with '/')";
+    return 0;
+  }
+  for (size_t i = 0; i < out->n; i++)
+    if (out->p[i] == '~' && (i + 1 >= out->n || (out->p[i + 1] != '0' && out->p[i + 1] != '1'))) {
+      *why = "invalid JSON pointer escape ('~' must be followed by 0 or 1)";
+      return 0;
+    }
   return 1;
 }

@@ -48,21 +48,6 @@ int hmock_random(void *buf, size_t n) {
   return 0;
 }
 
-long long hmock_mono_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000LL + ts.tv_nsec / 1000000L;
-}
-
-uint64_t hmock_fnv1a(const void *p, size_t n, uint64_t h) {
-  const unsigned char *b = p;
-  for (size_t i = 0; i < n; i++) {
-    h ^= b[i];
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
-
 /* ------------------------------------------------- media types from the spec */
 
 static int json_media(const char *mt) {

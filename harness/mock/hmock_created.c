@@ -290,7 +290,7 @@ static void put_object(build *t, const hcview *rv, const cJSON *qs, const cJSON 
 
 /* 1 when the id was already in the set (an open-addressing table of hashes). */
 static int seen_before(uint64_t *set, size_t cap, const char *id, size_t len) {
-  uint64_t h = hmock_fnv1a(id, len, HMOCK_FNV_BASIS) | 1;
+  uint64_t h = hutil_fnv1a(id, len, HUTIL_FNV_BASIS) | 1;
   for (size_t i = (size_t)(h % cap);; i = (i + 1) % cap) {
     if (set[i] == h)
       return 1;

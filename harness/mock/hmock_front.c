@@ -103,7 +103,7 @@ static void set_bad(relay *r, int status, const char *detail) {
   r->st = P_BAD;
   r->bad_status = status;
   snprintf(r->bad_detail, sizeof r->bad_detail, "%s", detail);
-  r->bad_until_ms = hmock_mono_ms() + FRONT_CLOSE_GRACE_MS;
+  r->bad_until_ms = hutil_mono_ms() + FRONT_CLOSE_GRACE_MS;
 }
 
 static const char *memmem_crlf2(const char *p, size_t n, size_t *end) {
@@ -338,7 +338,7 @@ static void queue_bad_answer(hmock_front *f, relay *r) {
     gmtime_r(&t, &tm);
     strftime(date, sizeof date, "Date: %a, %d %b %Y %H:%M:%S GMT\r\n", &tm);
   }
-  const char *reason = hmock_reason_phrase(r->bad_status);
+  const char *reason = MHD_get_reason_phrase_for((unsigned)r->bad_status);
   int hl = snprintf(head, sizeof head,
                     "HTTP/1.1 %d %s\r\n%sConnection: close\r\nContent-Type: %s\r\n"
                     "Content-Length: %zu\r\n\r\n",
@@ -423,7 +423,7 @@ static int pump(hmock_front *f, relay *r) {
       }
     }
     /* a framing error: answered once MHD has finished (or the grace is over) */
-    if (r->st == P_BAD && !r->bad_sent && (r->s_eof || hmock_mono_ms() >= r->bad_until_ms)) {
+    if (r->st == P_BAD && !r->bad_sent && (r->s_eof || hutil_mono_ms() >= r->bad_until_ms)) {
       if (r->sfd >= 0) {
         close(r->sfd);
         r->sfd = -1;
@@ -454,14 +454,14 @@ static int pump(hmock_front *f, relay *r) {
   if (answered) {
     if (!r->linger_until_ms) {
       shutdown(r->cfd, SHUT_WR);
-      r->linger_until_ms = hmock_mono_ms() + FRONT_LINGER_MS;
+      r->linger_until_ms = hutil_mono_ms() + FRONT_LINGER_MS;
     }
     char sink[4096];
     ssize_t k;
     while ((k = recv(r->cfd, sink, sizeof sink, MSG_DONTWAIT)) > 0)
       ;
     if (k == 0 || (k < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) ||
-        hmock_mono_ms() >= r->linger_until_ms)
+        hutil_mono_ms() >= r->linger_until_ms)
       return -1;
     if (r->cev != EPOLLIN) {
       struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &r->ends[0]};

@@ -29,6 +29,7 @@
 #include "mock/hmock.h"
 #include "rules/hrules.h"
 #include "schema/hschema.h"
+#include "util/hutil.h"
 #include "json/hjson.h"
 
 /* A worker keeps its parse arena between requests only after bodies up to this
@@ -136,15 +137,6 @@ hmock_worker *hmock_worker_get(hmock *m);
 void hmock_worker_put(hmock *m, hmock_worker *w, size_t body_len);
 /* n bytes from getrandom(); 0, or -1 with errno set. */
 int hmock_random(void *buf, size_t n);
-/* Milliseconds on the monotonic clock. */
-long long hmock_mono_ms(void);
-/* The reason phrase of a status the mock sends ("Content Too Large"; any
- * other status: "Internal Server Error"): the problem titles and the framing
- * front's status lines. */
-const char *hmock_reason_phrase(int status);
-/* FNV-1a over p[0..n) from h (start with HMOCK_FNV_BASIS). */
-#define HMOCK_FNV_BASIS 0xcbf29ce484222325ULL
-uint64_t hmock_fnv1a(const void *p, size_t n, uint64_t h);
 /* Frees the non-server parts (workers, rules, spec, token, locks) and m. */
 void hmock_free_parts(hmock *m);
 

@@ -6,6 +6,7 @@
  * object) is left out, a required member the mock does not know is generated.  The faults
  * that break a 400's body live here: problem-status-mismatch,
  * problem-not-json, two-errors-invalid-json, unescaped-detail. */
+#include <microhttpd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,22 +27,6 @@ static const char *problem_type(int status) {
   case 501: return "https://tools.ietf.org/html/rfc9110#section-15.6.2";
   case 503: return "https://tools.ietf.org/html/rfc9110#section-15.6.4";
   default: return "https://tools.ietf.org/html/rfc9110#section-15.6.1";
-  }
-}
-
-const char *hmock_reason_phrase(int status) {
-  switch (status) {
-  case 400: return "Bad Request";
-  case 401: return "Unauthorized";
-  case 404: return "Not Found";
-  case 405: return "Method Not Allowed";
-  case 409: return "Conflict";
-  case 413: return "Content Too Large";
-  case 415: return "Unsupported Media Type";
-  case 431: return "Request Header Fields Too Large";
-  case 501: return "Not Implemented";
-  case 503: return "Service Unavailable";
-  default: return "Internal Server Error";
   }
 }
 
@@ -104,7 +89,7 @@ static void begin(pd *p, const hmock *m, int status, const char *detail) {
   if (key(p, "title"))
     /* ASP.NET Core's title for its validation problems; else the reason */
     hmock_json_cstr(&p->b, status == 400 ? "One or more validation errors occurred."
-                                         : hmock_reason_phrase(status));
+                                         : MHD_get_reason_phrase_for((unsigned)status));
   if (key(p, "status"))
     hmock_json_int(&p->b, body_status);
   if (detail && key(p, "detail"))

@@ -258,7 +258,7 @@ static int name_taken(hmock *m, const cJSON *root) {
   const char *name = hjson_string(hjson_get(root, "name", 4), &len);
   if (!name || !m->seen_names)
     return 0;
-  uint64_t h = hmock_fnv1a(name, len, HMOCK_FNV_BASIS) | 1;
+  uint64_t h = hutil_fnv1a(name, len, HUTIL_FNV_BASIS) | 1;
   int taken = 0;
   pthread_mutex_lock(&m->seen_lock);
   for (size_t i = 0; i < HMOCK_SEEN_NAMES && !taken; i++)
@@ -336,7 +336,7 @@ int hmock_handle(hmock *m, const hmock_request *req, hmock_response *out) {
   }
   uint64_t body_hash = 0;
   if (hmock_has(m, HMOCK_FAULT_SAME_BODY_SAME_TOKEN)) {
-    body_hash = hmock_fnv1a(body, req->body_len, HMOCK_FNV_BASIS);
+    body_hash = hutil_fnv1a(body, req->body_len, HUTIL_FNV_BASIS);
     if (body_replayed(m, body_hash, out))
       return out->status;
   }

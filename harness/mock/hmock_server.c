@@ -175,7 +175,7 @@ static void hang(hmock *m, hmock_conn *c, struct MHD_Connection *mc, const char 
   pthread_mutex_lock(&m->conn_lock);
   c->hung = 1;
   c->resumed = 0;
-  c->hang_until_ms = hmock_mono_ms() + (long long)m->hang_s * 1000LL;
+  c->hang_until_ms = hutil_mono_ms() + (long long)m->hang_s * 1000LL;
   MHD_suspend_connection(mc);
   pthread_mutex_unlock(&m->conn_lock);
 }
@@ -432,7 +432,7 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **req_cls,
   }
   if (c->cap > KEEP_BUFFER)
     body_release(c);
-  atomic_store(&c->deadline_ms, hmock_mono_ms() + (long long)m->request_timeout_s * 1000LL);
+  atomic_store(&c->deadline_ms, hutil_mono_ms() + (long long)m->request_timeout_s * 1000LL);
 }
 
 static void on_connection(void *cls, struct MHD_Connection *mc, void **socket_context,
@@ -448,7 +448,7 @@ static void on_connection(void *cls, struct MHD_Connection *mc, void **socket_co
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CONNECTION_FD);
     c->fd = ci ? ci->connect_fd : -1;
-    atomic_init(&c->deadline_ms, hmock_mono_ms() + (long long)m->request_timeout_s * 1000LL);
+    atomic_init(&c->deadline_ms, hutil_mono_ms() + (long long)m->request_timeout_s * 1000LL);
     pthread_mutex_lock(&m->conn_lock);
     c->next = m->conns;
     if (m->conns)
@@ -500,7 +500,7 @@ static void *reaper_main(void *arg) {
       if (m->stopping)
         break;
     }
-    long long now = hmock_mono_ms();
+    long long now = hutil_mono_ms();
     for (hmock_conn *c = m->conns; c; c = c->next) {
       if (c->hung) {
         if (!c->resumed && now >= c->hang_until_ms) {

@@ -499,9 +499,7 @@ static void sec_requirements(out *o, const model *m) {
       hv_td(o);
       hv_badge(o, row->state);
       hv_td_end(o);
-      hv_td(o);
-      hv_member(o, ix->reqs[r], "id", 256, 1);
-      hv_td_end(o);
+      hv_td_member(o, ix->reqs[r], "id", 256, 1);
       hv_td(o);
       hv_member(o, ix->reqs[r], "title", 300, 0);
       if ((row->state == HSTATUS_SKIP || row->state == HSTATUS_ERROR) &&
@@ -511,9 +509,7 @@ static void sec_requirements(out *o, const model *m) {
         hv_raw(o, ")", "</em>");
       }
       hv_td_end(o);
-      hv_td(o);
-      hv_member(o, ix->reqs[r], "source", 32, 0);
-      hv_td_end(o);
+      hv_td_member(o, ix->reqs[r], "source", 32, 0);
       hv_td(o);
       hbuf_printf(o->b, "%zu", row->exercised);
       if (row->warned)
@@ -558,15 +554,9 @@ static void sec_coverage(out *o, const model *m) {
     hr_int(x, "positive", &p);
     hr_int(x, "negative", &n);
     hv_tr(o, p + n ? NULL : "skip");
-    hv_td(o);
-    hv_member(o, x, "location", 200, 1);
-    hv_td_end(o);
-    hv_td(o);
-    hv_member(o, x, "keyword", 64, 0);
-    hv_td_end(o);
-    hv_td(o);
-    hv_member(o, x, "requirement", 256, 1);
-    hv_td_end(o);
+    hv_td_member(o, x, "location", 200, 1);
+    hv_td_member(o, x, "keyword", 64, 0);
+    hv_td_member(o, x, "requirement", 256, 1);
     hv_td(o);
     hbuf_printf(o->b, "%lld", (long long)p);
     hv_td_end(o);
@@ -729,15 +719,9 @@ static void sec_resources(out *o, const model *m) {
         break;
       }
       hv_tr(o, NULL);
-      hv_td(o);
-      hv_member(o, x, "id", 256, 1);
-      hv_td_end(o);
-      hv_td(o);
-      hv_member(o, x, "name", 512, 1);
-      hv_td_end(o);
-      hv_td(o);
-      hv_member(o, x, "label", 64, 0);
-      hv_td_end(o);
+      hv_td_member(o, x, "id", 256, 1);
+      hv_td_member(o, x, "name", 512, 1);
+      hv_td_member(o, x, "label", 64, 0);
       hv_tr_end(o);
     }
     if (o->html || total <= RESOURCES_SHOWN_MD)
@@ -752,18 +736,12 @@ static void sec_resources(out *o, const model *m) {
   hv_table(o, cols, 4);
   for (const cJSON *x = mx->child; x; x = x->next) {
     hv_tr(o, NULL);
-    hv_td(o);
-    hv_member(o, x, "label", 64, 0);
-    hv_td_end(o);
+    hv_td_member(o, x, "label", 64, 0);
     hv_td(o);
     hv_badge(o, hr_status_of(x));
     hv_td_end(o);
-    hv_td(o);
-    hv_member(o, x, "cases", 32, 0);
-    hv_td_end(o);
-    hv_td(o);
-    hv_member(o, x, "fail", 32, 0);
-    hv_td_end(o);
+    hv_td_member(o, x, "cases", 32, 0);
+    hv_td_member(o, x, "fail", 32, 0);
     hv_tr_end(o);
   }
   hv_table_end(o);
@@ -792,12 +770,8 @@ static void sec_cases(out *o, const model *m) {
     hstatus st = hr_status_of(cs);
     hbuf_printf(o->b, "<tr id=\"case-%zu\" data-status=\"%s\">", c, hstatus_name(st));
     hbuf_printf(o->b, "<td>%s</td>", hstatus_name(st)); /* plain: 500 rows add up */
-    hv_td(o);
-    hv_member(o, cs, "id", 256, 1);
-    hv_td_end(o);
-    hv_td(o);
-    hv_member(o, cs, "requirement", 256, 0);
-    hv_td_end(o);
+    hv_td_member(o, cs, "id", 256, 1);
+    hv_td_member(o, cs, "requirement", 256, 0);
     hv_td(o);
     /* the problems as links to their findings (the messages are there) */
     int any = 0;

@@ -41,6 +41,8 @@ void hv_table(out *o, const char *const *cols, size_t n);
 void hv_tr(out *o, const char *status);
 void hv_td(out *o);
 void hv_td_end(out *o);
+/* A cell holding hv_member(o, obj, name, max, code). */
+void hv_td_member(out *o, const cJSON *obj, const char *name, size_t max, int code);
 void hv_tr_end(out *o);
 void hv_table_end(out *o);
 void hv_pre(out *o, const char *info, const char *s, size_t n);

@@ -143,6 +143,11 @@ void hv_td_end(out *o) {
   o->cell = 0;
   hv_raw(o, " |", "</td>");
 }
+void hv_td_member(out *o, const cJSON *obj, const char *name, size_t max, int code) {
+  hv_td(o);
+  hv_member(o, obj, name, max, code);
+  hv_td_end(o);
+}
 void hv_tr_end(out *o) { hv_raw(o, "\n", "</tr>\n"); }
 void hv_table_end(out *o) { hv_raw(o, "\n", "</table>\n"); }
 

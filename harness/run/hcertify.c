@@ -216,7 +216,7 @@ int hcertify_run(const hcertify_config *o, hcertify_result *out) {
   char report_dir[PATH_MAX], base_url[512], bin[PATH_MAX], path[PATH_MAX + 64];
   char pf_warn[HPREFLIGHT_MSG_MAX] = "";
   time_t started = time(NULL);
-  long long t0 = hrunner_mono_ms();
+  long long t0 = hutil_mono_ms();
 
   herr se;
   spec = hspec_load_file(o->spec_path, &se);
@@ -275,7 +275,7 @@ int hcertify_run(const hcertify_config *o, hcertify_result *out) {
   strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
   char run_id[64];
   snprintf(run_id, sizeof run_id, "%s-%04x", stamp,
-           (unsigned)((getpid() ^ (unsigned long)hrunner_mono_ms()) & 0xffff));
+           (unsigned)((getpid() ^ (unsigned long)hutil_mono_ms()) & 0xffff));
 
   /* the target */
   int pf_creates = 0;
@@ -463,7 +463,7 @@ int hcertify_run(const hcertify_config *o, hcertify_result *out) {
   meta.run_id = run_id;
   meta.started = started;
   meta.finished = time(NULL);
-  meta.duration_ms = hrunner_mono_ms() - t0;
+  meta.duration_ms = hutil_mono_ms() - t0;
   meta.spec = spec;
   meta.spec_path = o->spec_path;
   meta.base_url = base_url;
@@ -532,7 +532,7 @@ int hcertify_run(const hcertify_config *o, hcertify_result *out) {
   out->n_entries = n_entries;
   out->counts = counts;
   out->interrupted = interrupted;
-  out->duration_ms = hrunner_mono_ms() - t0;
+  out->duration_ms = hutil_mono_ms() - t0;
   snprintf(out->report_dir, sizeof out->report_dir, "%s", report_dir);
   out->report = report;
   report = NULL;

@@ -94,12 +94,6 @@ void hrunner_remove_tree(const char *dir) {
   rmdir(dir);
 }
 
-long long hrunner_mono_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* A journal record: a start, or a result (kept, parsed once). */
 static void on_record(void *ctx, char kind, size_t index, const char *text, size_t len) {
   hrunner_results *rs = ctx;
@@ -209,7 +203,7 @@ static int run_binary(const hrunner_config *rc, const char *batches, int with_ex
   int status = 0, outcome = 0, ended = 0;
   for (;;) {
     poll_journals(rs); /* after the exit too: the last records are read */
-    long long now = hrunner_mono_ms();
+    long long now = hutil_mono_ms();
     if (tty || now - last_print >= 2000 || ended) {
       fprintf(stderr, "%scertify: %zu/%zu cases done, %zu failing%s", tty ? "\r" : "", rs->done,
               rc->n_entries, rs->failures, tty ? "   " : "\n");
@@ -300,23 +294,23 @@ static char *batches_of(hrunner_results *rs, const size_t *run, size_t n, size_t
 }
 
 int hrunner_suites(const hrunner_config *rc) {
-  size_t *todo = malloc((rc->n_entries ? rc->n_entries : 1) * sizeof *todo);
-  if (!todo || rc->results->n < rc->n_entries) {
-    free(todo);
+  size_t *pending = malloc((rc->n_entries ? rc->n_entries : 1) * sizeof *pending);
+  if (!pending || rc->results->n < rc->n_entries) {
+    free(pending);
     fprintf(stderr, "apiharness certify: out of memory\n");
     return -1;
   }
-  size_t n_todo = rc->n_entries;
-  for (size_t i = 0; i < n_todo; i++)
-    todo[i] = i;
+  size_t n_left = rc->n_entries;
+  for (size_t i = 0; i < n_left; i++)
+    pending[i] = i;
   size_t size = hrunner_batch_size(rc->n_entries, rc->jobs);
-  long long deadline = hrunner_mono_ms() + rc->budget_ms;
+  long long deadline = hutil_mono_ms() + rc->budget_ms;
   int outcome = 0;
   /* round 0: every entry in batches (and the explore phase); then the
    * entries a crashing batch never started, each alone, until none is left
    * or a round starts none of them */
-  for (int round = 0; (n_todo > 0 || (round == 0 && rc->explore)); round++) {
-    char *batches = batches_of(rc->results, todo, n_todo, round == 0 ? size : 1);
+  for (int round = 0; (n_left > 0 || (round == 0 && rc->explore)); round++) {
+    char *batches = batches_of(rc->results, pending, n_left, round == 0 ? size : 1);
     if (!batches) {
       fprintf(stderr, "apiharness certify: out of memory\n");
       outcome = -1;
@@ -326,20 +320,20 @@ int hrunner_suites(const hrunner_config *rc) {
     free(batches);
     if (outcome != 0)
       break;
-    size_t before = n_todo;
-    n_todo = 0;
+    size_t before = n_left;
+    n_left = 0;
     for (size_t k = 0; k < before; k++)
-      if (rc->results->state[todo[k]] == 0)
-        todo[n_todo++] = todo[k];
-    if (n_todo == before) /* none of them started: the binary cannot run them */
+      if (rc->results->state[pending[k]] == 0)
+        pending[n_left++] = pending[k];
+    if (n_left == before) /* none of them started: the binary cannot run them */
       break;
-    if (n_todo)
+    if (n_left)
       fprintf(stderr,
               "apiharness certify: %zu cases did not start (a case crashed their test "
               "process): running them again, one per test\n",
-              n_todo);
+              n_left);
   }
-  free(todo);
+  free(pending);
   return outcome == 2 ? 0 : outcome;
 }
 

@@ -84,7 +84,5 @@ int hrunner_write_json(const char *path, const cJSON *json, int pretty);
 cJSON *hrunner_read_json(const char *path);
 /* Removes a directory and the files in it (one level). */
 void hrunner_remove_tree(const char *dir);
-/* Monotonic milliseconds. */
-long long hrunner_mono_ms(void);
 
 #endif

@@ -19,12 +19,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static long long mono_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int htarget_check_url(const char *url, char *clean, size_t cap, int *had_credentials, char *err,
                       size_t errcap) {
   *had_credentials = 0;
@@ -197,8 +191,8 @@ int htarget_mock_start(const hmock_options *mo, htarget_mock *mp, int *port, cha
   close(down[0]);
   char line[600];
   size_t got = 0;
-  long long until = mono_ms() + 30000;
-  while (got + 1 < sizeof line && mono_ms() < until) {
+  long long until = hutil_mono_ms() + 30000;
+  while (got + 1 < sizeof line && hutil_mono_ms() < until) {
     struct timespec ts = {0, 5 * 1000000L};
     ssize_t k = read(up[0], line + got, sizeof line - 1 - got);
     if (k > 0) {

@@ -10,8 +10,7 @@
  * rejects cycles and chains deeper than HSCHEMA_MAX_INPLACE, which bounds the
  * validator's recursion by the instance depth times that constant.  A compile
  * that fails is rolled back (arena mark, pattern cache, node map), so the set
- * stays usable.  Everything a set compiles lives in its arena until
- * hschema_set_free. */
+ * stays usable.  The set itself (its arena, the node map) is hschema_set.c. */
 #include "schema/hschema.h"
 
 #include <limits.h>
@@ -24,99 +23,20 @@
 
 #include "schema/hschema_impl.h"
 #include "schema/hschema_text.h"
-#include "json/hjson.h"
 #include "util/hutil.h"
+#include "json/hjson.h"
 
 #define HSCHEMA_MAX_INPLACE 64    /* longest $ref/allOf/anyOf/oneOf/not chain */
 #define HSCHEMA_ENUM_DESC_MAX 200 /* bytes of the allowed values listed in a message */
 #define HSCHEMA_ENUM_LINEAR 8     /* larger enums get a hash table */
 
-/* ---- the set's memory: an arena, rolled back when a compile fails ---- */
-
-struct hschema_set {
-  const cJSON *root;
-  char *name; /* "" when none */
-  hutil_arena arena;
-  hschema **list; /* every compiled schema, in creation order */
-  size_t n, cap, pending;
-  hschema **map; /* node -> schema, open addressing */
-  size_t mcap;
-  hpattern_cache *patterns;
-};
-
+/* the set's memory: its arena, rolled back when a compile fails */
 static void *arena_alloc(hschema_set *set, size_t size) {
   return hutil_arena_alloc(&set->arena, size);
 }
 
 static void *arena_calloc(hschema_set *set, size_t n, size_t size) {
   return hutil_arena_calloc(&set->arena, n, size);
-}
-
-/* ---- the set ---- */
-
-hschema_set *hschema_set_new(const cJSON *root, const char *name) {
-  hschema_set *set = calloc(1, sizeof *set);
-  if (!set)
-    return NULL;
-  set->root = root;
-  set->name = strdup(name ? name : "");
-  set->patterns = hpattern_cache_new();
-  if (!set->name || !set->patterns)
-    goto fail;
-  return set;
-fail:
-  hschema_set_free(set);
-  return NULL;
-}
-
-void hschema_set_free(hschema_set *set) {
-  if (!set)
-    return;
-  hutil_arena_free(&set->arena);
-  free(set->list);
-  free(set->map);
-  hpattern_cache_free(set->patterns);
-  free(set->name);
-  free(set);
-}
-
-const char *hschema_location(const hschema *schema) { return schema ? schema->loc : NULL; }
-
-static size_t map_slot(const void *node, size_t mask) {
-  uint64_t h = (uint64_t)(uintptr_t)node;
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  return (size_t)h & mask;
-}
-
-static hschema *map_find(const hschema_set *set, const cJSON *node) {
-  if (!set->mcap)
-    return NULL;
-  size_t mask = set->mcap - 1;
-  for (size_t i = map_slot(node, mask); set->map[i]; i = (i + 1) & mask)
-    if (set->map[i]->node == node)
-      return set->map[i];
-  return NULL;
-}
-
-static void map_put(hschema_set *set, hschema *s) {
-  size_t mask = set->mcap - 1, i = map_slot(s->node, mask);
-  while (set->map[i])
-    i = (i + 1) & mask;
-  set->map[i] = s;
-}
-
-static int map_rebuild(hschema_set *set, size_t mcap) {
-  hschema **m = calloc(mcap, sizeof *m);
-  if (!m)
-    return 0;
-  free(set->map);
-  set->map = m;
-  set->mcap = mcap;
-  for (size_t i = 0; i < set->n; i++)
-    map_put(set, set->list[i]);
-  return 1;
 }
 
 /* ---- compile errors ---- */
@@ -203,36 +123,17 @@ static char *loc_from_fragment(hschema_set *set, const char *frag, size_t len) {
   return out;
 }
 
-/* Resolves a URI fragment (after '#') in root: %-decoding, then RFC 6901. */
+/* Resolves a URI fragment (after '#') in root (hjson_fragment_pointer, then
+ * RFC 6901). */
 static const cJSON *resolve_fragment(const cJSON *root, const char *frag, size_t len,
                                      const char **why) {
-  char small[256];
-  char *buf = len < sizeof small ? small : malloc(len + 1);
-  if (!buf) {
-    *why = "out of memory";
-    return NULL;
-  }
-  size_t o = 0;
-  for (size_t i = 0; i < len; i++) {
-    int h, l;
-    if (frag[i] == '%' && i + 2 < len && (h = hutil_hexval(frag[i + 1])) >= 0 &&
-        (l = hutil_hexval(frag[i + 2])) >= 0) {
-      buf[o++] = (char)(h * 16 + l);
-      i += 2;
-    } else {
-      buf[o++] = frag[i];
-    }
-  }
-  buf[o] = '\0';
-  const cJSON *n = NULL;
-  if (o > 0 && buf[0] != '/')
-    *why = "not a JSON pointer (a fragment must be empty or start with '/')";
-  else
-    n = hjson_pointer_get(root, buf, o, why);
+  hbuf ptr = {0};
+  const cJSON *n = hjson_fragment_pointer(frag, len, &ptr, why)
+                       ? hjson_pointer_get(root, ptr.p, ptr.n, why)
+                       : NULL;
   if (!n && !*why)
     *why = "no such location";
-  if (buf != small)
-    free(buf);
+  hbuf_free(&ptr);
   return n;
 }
 
@@ -240,7 +141,7 @@ static const cJSON *resolve_fragment(const cJSON *root, const char *frag, size_t
 
 static hschema *get_schema(cctx *c, const cJSON *node, const char *loc) {
   hschema_set *set = c->set;
-  hschema *s = map_find(set, node);
+  hschema *s = hschema_set_find(set, node);
   if (s)
     return s;
   if (!cJSON_IsObject(node) && !cJSON_IsBool(node)) {
@@ -263,13 +164,9 @@ static hschema *get_schema(cctx *c, const cJSON *node, const char *loc) {
     set->cap = ncap;
   }
   set->list[set->n++] = s;
-  if ((set->n + 1) * 2 > set->mcap) {
-    if (!map_rebuild(set, set->mcap ? set->mcap * 2 : 64)) {
-      set->n--;
-      goto oom;
-    }
-  } else {
-    map_put(set, s);
+  if (!hschema_set_map_add(set)) {
+    set->n--;
+    goto oom;
   }
   return s;
 oom:
@@ -556,7 +453,7 @@ static int compile_ref(cctx *c, hschema *s, const cJSON *v) {
   const cJSON *target = resolve_fragment(c->set->root, ref + 1, len - 1, &why);
   if (!target)
     return cfail(c, s, "$ref", "$ref %s has no target: %s", q, why);
-  hschema *t = map_find(c->set, target);
+  hschema *t = hschema_set_find(c->set, target);
   if (!t) {
     const char *loc = loc_from_fragment(c->set, ref + 1, len - 1);
     if (!loc)
@@ -968,7 +865,7 @@ const hschema *hschema_compile(hschema_set *set, const char *pointer, herr *err)
              set->name[0] ? " " : "", q, why);
     return NULL;
   }
-  hschema *s = map_find(set, node);
+  hschema *s = hschema_set_find(set, node);
   if (s)
     return s;
   const char *loc = loc_from_fragment(set, frag, flen);
@@ -991,11 +888,7 @@ const hschema *hschema_compile(hschema_set *set, const char *pointer, herr *err)
 fail:
   set->n = n0;
   set->pending = n0;
-  if (set->mcap) {
-    memset(set->map, 0, set->mcap * sizeof *set->map);
-    for (size_t i = 0; i < set->n; i++)
-      map_put(set, set->list[i]);
-  }
+  hschema_set_map_refill(set);
   hutil_arena_rollback(&set->arena, mark);
   hpattern_cache_truncate(set->patterns, p0);
   if (!err->msg[0])

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "schema/hschema.h"
+#include "util/hutil.h"
 
 /* ---- decimal numbers, exact from their text (format.c) ----
  * A number written in JSON ("-0.50e3") read as sign, significant digits and a
@@ -195,5 +196,26 @@ static inline const hprop *hschema_prop_find(const hschema *s, const char *name,
   }
   return NULL;
 }
+
+/* ---- the set (hschema_set.c) ---- */
+
+struct hschema_set {
+  const cJSON *root;
+  char *name; /* "" when none */
+  hutil_arena arena;
+  hschema **list; /* every compiled schema, in creation order */
+  size_t n, cap, pending;
+  hschema **map; /* node -> schema, open addressing */
+  size_t mcap;
+  hpattern_cache *patterns;
+};
+
+/* The schema compiled from node, or NULL. */
+hschema *hschema_set_find(const hschema_set *set, const cJSON *node);
+/* Enters list[n - 1] (just appended) into the node map, growing it as needed;
+ * 0 when out of memory (the map is unchanged then). */
+int hschema_set_map_add(hschema_set *set);
+/* Rebuilds the node map from list[0..n) (after a compile was rolled back). */
+void hschema_set_map_refill(hschema_set *set);
 
 #endif

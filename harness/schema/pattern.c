@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "schema/hschema_impl.h"
+#include "util/hutil.h"
 
 #define HPATTERN_MATCH_LIMIT 1000000u /* backtracking steps per match */
 #define HPATTERN_DEPTH_LIMIT 10000u   /* nested backtracking frames */
@@ -62,13 +63,6 @@ struct hpattern_matcher {
   size_t last_len;
   int last_result;
 };
-
-static uint64_t hash_bytes(const char *s, size_t len) {
-  uint64_t h = 1469598103934665603ULL;
-  for (size_t i = 0; i < len; i++)
-    h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-  return h;
-}
 
 hpattern_cache *hpattern_cache_new(void) { return calloc(1, sizeof(hpattern_cache)); }
 
@@ -216,7 +210,7 @@ static size_t source_offset(const char *src, size_t len, size_t toff) {
 
 const hpattern *hpattern_get(hpattern_cache *c, const char *src, size_t len, char *err,
                              size_t cap) {
-  uint64_t h = hash_bytes(src, len);
+  uint64_t h = hutil_fnv1a(src, len, HUTIL_FNV_BASIS);
   hpattern *p = NULL;
   if (c->tcap) {
     size_t mask = c->tcap - 1;

@@ -81,41 +81,11 @@ static void ptrmap_free(ptrmap *m) {
 
 /* ---- pointers and fragments ---- */
 
-/* Turns a ref "#..." into the RFC 6901 pointer it names: percent-decoded,
- * then checked (empty or starting with '/', every '~' followed by 0 or 1).
- * Returns 0 with *why set when the ref is not a valid local pointer. */
+/* Turns a ref "#..." into the RFC 6901 pointer it names
+ * (hjson_fragment_pointer).  Returns 0 with *why set when the ref is not a
+ * valid local pointer. */
 static int ref_to_pointer(const char *ref, size_t n, hbuf *out, const char **why) {
-  out->n = 0;
-  if (!hbuf_reserve(out, n)) {
-    *why = "out of memory";
-    return 0;
-  }
-  out->p[0] = '\0';
-  for (size_t i = 1; i < n; i++) {
-    char c = ref[i];
-    if (c == '%') {
-      int hi = i + 2 < n ? hutil_hexval((unsigned char)ref[i + 1]) : -1;
-      int lo = i + 2 < n ? hutil_hexval((unsigned char)ref[i + 2]) : -1;
-      if (hi < 0 || lo < 0) {
-        *why = "invalid percent-escape (expected % and two hex digits)";
-        return 0;
-      }
-      c = (char)(hi * 16 + lo);
-      i += 2;
-    }
-    out->p[out->n++] = c;
-  }
-  out->p[out->n] = '\0';
-  if (out->n && out->p[0] != '/') {
-    *why = "invalid JSON pointer (it must be empty or start with '/')";
-    return 0;
-  }
-  for (size_t i = 0; i < out->n; i++)
-    if (out->p[i] == '~' && (i + 1 >= out->n || (out->p[i + 1] != '0' && out->p[i + 1] != '1'))) {
-      *why = "invalid JSON pointer escape ('~' must be followed by 0 or 1)";
-      return 0;
-    }
-  return 1;
+  return hjson_fragment_pointer(ref + 1, n - 1, out, why);
 }
 
 /* Unescapes one token p[0..n) (~1 -> '/', ~0 -> '~') into tok. */

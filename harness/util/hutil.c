@@ -317,6 +317,21 @@ void hutil_arena_reset(hutil_arena *a, size_t retain) {
   }
 }
 
+/* ---- hashing and time ------------------------------------------------------ */
+
+uint64_t hutil_fnv1a(const void *p, size_t n, uint64_t h) {
+  const unsigned char *b = p;
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ b[i]) * 0x100000001b3ULL;
+  return h;
+}
+
+long long hutil_mono_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* ---- processes ------------------------------------------------------------ */
 
 int hutil_wait_child(pid_t pid, long ms, int *status) {

@@ -132,6 +132,17 @@ void hutil_arena_free(hutil_arena *a);
  * back). */
 void hutil_arena_reset(hutil_arena *a, size_t retain);
 
+/* ---- hashing and time ---------------------------------------------------- */
+
+/* FNV-1a over p[0..n), continuing from h (start with HUTIL_FNV_BASIS): the
+ * hash of the hash tables (catalogue ids, compiled patterns, the mock's
+ * names and bodies). */
+#define HUTIL_FNV_BASIS 0xcbf29ce484222325ULL
+uint64_t hutil_fnv1a(const void *p, size_t n, uint64_t h);
+
+/* Milliseconds on the monotonic clock (deadlines, durations). */
+long long hutil_mono_ms(void);
+
 /* ---- processes ---------------------------------------------------------- */
 
 /* Waits up to ms milliseconds for the child pid to end, and reaps it (its
