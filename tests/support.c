@@ -882,3 +882,12 @@ size_t ts_list_files(const char *dir, const char *suffix, char **names, size_t c
   qsort(names, nn, sizeof names[0], ts_name_cmp);
   return nn;
 }
+
+hrules *ts_load_rules(const char *spec_path, hspec **spec) {
+  herr e;
+  *spec = hspec_load_file(spec_path, &e);
+  cr_assert_not_null(*spec, "%s: %s", spec_path, e.msg);
+  hrules *rules = hrules_new(*spec, &e);
+  cr_assert_not_null(rules, "rules of %s: %s", spec_path, e.msg);
+  return rules;
+}

@@ -28,6 +28,7 @@
  *   ts_report(dir)            DIR/compliance.json parsed (asserts it exists and is JSON)
  *   ts_report_file(path)      the same for any JSON file
  *   ts_str(obj, key)          a string member, "" when absent
+ *   ts_load_rules(path, &spec) the spec at path and its rules (asserts)
  *   ts_catalogue_selects(dir, filter, &total)
  *                             how many cases of DIR/catalogue.json (a report's
  *                             copy of the whole catalogue) certify --filter
@@ -77,6 +78,9 @@
 #include <sys/wait.h> /* the files that include this one use WIFEXITED */
 #include <time.h>
 
+#include "rules/hrules.h"
+#include "spec/hspec.h"
+
 #define TS_LSAN_CRITERION                                                                          \
   const char *__lsan_default_suppressions(void);                                                   \
   const char *__lsan_default_suppressions(void) { return "leak:libcriterion.so\n"; }
@@ -102,6 +106,9 @@ cJSON *ts_report(const char *dir);
 cJSON *ts_report_file(const char *path);
 const char *ts_str(const cJSON *obj, const char *key);
 int ts_catalogue_selects(const char *rdir, const char *filter, int *total);
+/* The spec at path and its rules (asserts both load); free the rules, then
+ * the spec. */
+hrules *ts_load_rules(const char *spec_path, hspec **spec);
 double ts_seconds_since(const struct timespec *t0);
 const cJSON *ts_find(const cJSON *arr, const char *key, const char *val);
 int ts_count(const cJSON *arr, const char *key, const char *val);

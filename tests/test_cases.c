@@ -21,12 +21,7 @@ static hrules *rules;
 static cJSON *cat;
 
 static void setup(void) {
-  herr se;
-  spec = hspec_load_file(SPEC, &se);
-  cr_assert(spec, "%s", se.msg);
-  herr he;
-  rules = hrules_new(spec, &he);
-  cr_assert(rules, "%s", he.msg);
+  rules = ts_load_rules(SPEC, &spec);
   herr ce;
   cat = hcases_generate(rules, 1, &ce);
   cr_assert(cat, "%s", ce.msg);

@@ -12,6 +12,7 @@
 #include "rules/hrules.h"
 #include "spec/hspec.h"
 #include "json/hjson.h"
+#include "support.h"
 
 #define SPEC TEST_SOURCE_DIR "/spec/create-api-token.openapi.json"
 #define LABEL_SPEC TEST_DATA_DIR "/cases/label.openapi.json"
@@ -25,12 +26,7 @@ typedef struct {
 static generated dflt, label;
 
 static void generate(generated *g, const char *path) {
-  herr se;
-  g->spec = hspec_load_file(path, &se);
-  cr_assert(g->spec, "%s", se.msg);
-  herr he;
-  g->rules = hrules_new(g->spec, &he);
-  cr_assert(g->rules, "%s", he.msg);
+  g->rules = ts_load_rules(path, &g->spec);
   herr ce;
   g->cat = hcases_generate(g->rules, 1, &ce);
   cr_assert(g->cat, "%s: %s", path, ce.msg);

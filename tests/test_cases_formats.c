@@ -16,6 +16,7 @@
 #include "schema/hschema.h"
 #include "spec/hspec.h"
 #include "json/hjson.h"
+#include "support.h"
 
 #define FORMATS_SPEC TEST_DATA_DIR "/cases/formats.openapi.json"
 
@@ -26,12 +27,7 @@ static hjson_doc *doc;
 static hschema_result *res;
 
 static void setup(void) {
-  herr se;
-  spec = hspec_load_file(FORMATS_SPEC, &se);
-  cr_assert(spec, "%s", se.msg);
-  herr he;
-  rules = hrules_new(spec, &he);
-  cr_assert(rules, "%s", he.msg);
+  rules = ts_load_rules(FORMATS_SPEC, &spec);
   herr ce;
   cat = hcases_generate(rules, 1, &ce);
   cr_assert(cat, "%s", ce.msg);

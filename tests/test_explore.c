@@ -34,12 +34,7 @@ static hspec *spec;
 static hrules *rules;
 
 static void setup(void) {
-  herr se;
-  spec = hspec_load_file(SPEC, &se);
-  cr_assert(spec, "%s", se.msg);
-  herr he;
-  rules = hrules_new(spec, &he);
-  cr_assert(rules, "%s", he.msg);
+  rules = ts_load_rules(SPEC, &spec);
   cr_assert_eq(hclient_global_init(), 0);
 }
 

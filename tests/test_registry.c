@@ -182,12 +182,7 @@ static hspec *spec;
 static hrules *rules;
 
 static void load_rules(void) {
-  herr se;
-  spec = hspec_load_file(TEST_SOURCE_DIR "/spec/create-api-token.openapi.json", &se);
-  cr_assert(spec, "spec: %s", se.msg);
-  herr he;
-  rules = hrules_new(spec, &he);
-  cr_assert(rules, "rules: %s", he.msg);
+  rules = ts_load_rules(TEST_SOURCE_DIR "/spec/create-api-token.openapi.json", &spec);
 }
 
 static void free_rules(void) {

@@ -4,6 +4,7 @@
 
 #include "json/hjson.h"
 #include "rules/hrules.h"
+#include "support.h"
 
 static hspec *spec;
 static hrules *rules;
@@ -11,12 +12,7 @@ static hjson_doc *doc;
 static hschema_result *res;
 
 static void setup(void) {
-  herr err;
-  spec = hspec_load_file(TEST_SOURCE_DIR "/spec/create-api-token.openapi.json", &err);
-  cr_assert_not_null(spec, "spec: %s", err.msg);
-  herr serr;
-  rules = hrules_new(spec, &serr);
-  cr_assert_not_null(rules, "rules: %s", serr.msg);
+  rules = ts_load_rules(TEST_SOURCE_DIR "/spec/create-api-token.openapi.json", &spec);
   doc = hjson_doc_new();
   res = hschema_result_new(0);
   cr_assert(doc && res);

@@ -47,14 +47,8 @@ static hspec *spec;
 static hrules *rules;
 
 static cJSON *run_case(const char *case_json, const char *token, const char *url, char *err) {
-  if (!rules) {
-    herr se;
-    herr he;
-    spec = hspec_load_file(SPEC, &se);
-    cr_assert(spec, "%s", se.msg);
-    rules = hrules_new(spec, &he);
-    cr_assert(rules, "%s", he.msg);
-  }
+  if (!rules)
+    rules = ts_load_rules(SPEC, &spec);
   char *text = malloc(strlen(case_json) + 32);
   sprintf(text, "{\"cases\":[%s]}", case_json);
   cJSON *cat = cJSON_Parse(text);
